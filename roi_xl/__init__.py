@@ -1,0 +1,8 @@
+"""roi-xl: social-media ROI functions for Excel, a measurement-plan template, a headless engine."""
+from . import catalogue as _catalogue  # noqa: F401 - fills the registry
+from .excel import OMITTED, XlError
+from .registry import CATALOGUE, ExcelFunction, functions, get
+
+__version__ = "0.1.0"
+
+__all__ = ["CATALOGUE", "OMITTED", "ExcelFunction", "XlError", "functions", "get", "__version__"]

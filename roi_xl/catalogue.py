@@ -1,0 +1,273 @@
+"""Every roi-xl Excel function, declared once.
+
+Each declaration names the function and its arguments (kind, help, default) and holds the
+body that turns coerced arguments into a call to the math in `roi_xl.measures`. The body's
+docstring is the function's Excel help: first paragraph the one-line summary, then the errors.
+"""
+from __future__ import annotations
+
+from .excel import ArgumentError, Grid, XlError, numeric_or_none
+from .measures import costs as _costs
+from .measures import kpi as _kpi
+from .measures import returns as _returns
+from .measures import value as _value
+from .registry import CELLS, KEY, NUMBER, TEXT, Arg, excel_function
+
+
+def _same_shape(*grids: Grid | None) -> None:
+    shapes = {g.shape for g in grids if g is not None}
+    if len(shapes) > 1:
+        raise ArgumentError(XlError.VALUE)
+
+
+def _numbers(grid: Grid, blank: float = 0.0) -> list[float]:
+    """A range's cells as numbers; blanks, text and bools (which SUM skips) count as `blank`."""
+    return [blank if (n := numeric_or_none(c)) is None else n for c in grid.cells]
+
+
+def _optional_numbers(grid: Grid | None, size: int, blank: float) -> list[float]:
+    return [blank] * size if grid is None else _numbers(grid, blank)
+
+
+# ---------------------------------------------------------------- returns
+
+@excel_function(
+    "SOCIAL_ROI",
+    Arg("returns", NUMBER, "Revenue or value attributed to social media (a cell or a range, summed)."),
+    Arg("costs", NUMBER, "Total cost of the social-media work (a cell or a range, summed)."),
+)
+def social_roi(returns, costs):
+    """Return on social-media investment as a ratio: (returns - costs) / costs; 0.5 shows as 50%.
+
+    Seed formula: ((revenue - cost) x 100) / cost, here without the x100 so that a % format
+    shows it. Errors: #DIV/0! when costs sum to 0; #NUM! when costs are negative; #VALUE! for a
+    text in a single-cell argument; an error in an argument is returned as is.
+    """
+    return _returns.roi(returns, costs)
+
+
+@excel_function(
+    "SOCIAL_ROAS",
+    Arg("revenue", NUMBER, "Revenue attributed to paid social (summed)."),
+    Arg("ad_spend", NUMBER, "Paid-social ad spend (summed)."),
+)
+def social_roas(revenue, ad_spend):
+    """Return on ad spend: revenue / ad_spend (4 means 4 of revenue per 1 spent).
+
+    Errors: #DIV/0! when ad_spend sums to 0; #NUM! when it is negative; #VALUE! for text.
+    """
+    return _returns.roas(revenue, ad_spend)
+
+
+@excel_function(
+    "SOCIAL_RONI",
+    Arg("revenue_at_risk", NUMBER, "Revenue that could be lost by staying off social (summed)."),
+    Arg("loss_probability", NUMBER, "Probability, 0 to 1, that the revenue at risk is lost."),
+    Arg("cost_saved", NUMBER, "What not investing saves: the social budget not spent (summed)."),
+    Arg("forgone_returns", NUMBER, "Other returns given up by not investing; default 0.", 0.0),
+)
+def social_roni(revenue_at_risk, loss_probability, cost_saved, forgone_returns):
+    """Risk of not investing: expected loss of not investing, net of the cost saved, per unit saved.
+
+    (revenue_at_risk x loss_probability + forgone_returns - cost_saved) / cost_saved. Above 0,
+    staying out is expected to cost more than it saves. This definition is roi-xl's own; with
+    nothing at risk it equals SOCIAL_ROI(forgone_returns, cost_saved). Errors: #NUM! when
+    loss_probability is outside 0..1 or cost_saved is negative; #DIV/0! when cost_saved is 0.
+    """
+    return _returns.roni(revenue_at_risk, loss_probability, cost_saved, forgone_returns)
+
+
+@excel_function(
+    "PAYBACK_PERIODS",
+    Arg("investment", NUMBER, "The amount invested up front (summed)."),
+    Arg("returns_by_period", CELLS, "Returns of each period in order (a row or a column)."),
+)
+def payback_periods(investment, returns_by_period):
+    """Periods until cumulative returns reach the investment, the last period interpolated.
+
+    Blank or text periods return 0. 2.5 means half-way through the third period. Errors: #N/A
+    when the returns never reach the investment; #NUM! for a negative investment.
+    """
+    return _returns.payback_periods(investment, _numbers(returns_by_period))
+
+
+# ---------------------------------------------------------------- costs
+
+@excel_function(
+    "COST_TOTAL",
+    Arg("amounts", CELLS, "Money amounts per cost line (fees, tools, ads, refunds...)."),
+    Arg("hours", CELLS, "Hours per line, priced at rates; blank counts as 0.", None),
+    Arg("rates", CELLS, "Hourly rate per line; blank counts as 0.", None),
+    Arg("allocations", CELLS, "Share of each line charged to social, 0 to 1; blank is 100%.", None),
+)
+def cost_total(amounts, hours, rates, allocations):
+    """Full cost: sum of (amount + hours x rate) x allocation over the cost lines.
+
+    Blank amounts, hours and rates count as 0 and a blank allocation as 100%. Errors: #VALUE!
+    when the ranges are not all the same shape; #NUM! for an allocation outside 0..1.
+    """
+    _same_shape(amounts, hours, rates, allocations)
+    size = len(amounts.cells)
+    rows = zip(_numbers(amounts), _optional_numbers(hours, size, 0.0),
+               _optional_numbers(rates, size, 0.0), _optional_numbers(allocations, size, 1.0))
+    return _costs.cost_total(rows)
+
+
+@excel_function(
+    "COST_ROLLUP",
+    Arg("keys", CELLS, "The category of each cost line (e.g. Staff, Platforms, Ads)."),
+    Arg("amounts", CELLS, "The amount of each cost line, same shape as keys."),
+    Arg("key", KEY, "A category to total; leave out to get the whole table.", None),
+    array=True,
+)
+def cost_rollup(keys, amounts, key):
+    """Cost by category: the total for one key, or a two-column table of every key and its total.
+
+    Keys match ignoring letter case; the table lists keys in first-seen order, spelled as first
+    seen. Lines with neither key nor amount are skipped; amounts with a blank key add up under
+    an empty key. Without key the result spills (Excel 365). Errors: #VALUE! when keys and
+    amounts differ in shape; #N/A for a table with no lines.
+    """
+    _same_shape(keys, amounts)
+    lines = [(k, a) for k, raw, a in zip(keys.cells, amounts.cells, _numbers(amounts))
+             if not (_blank_key(k) and numeric_or_none(raw) is None)]
+    line_keys = [None if _blank_key(k) else k for k, _ in lines]
+    line_amounts = [a for _, a in lines]
+    if key is not None:
+        return _costs.cost_for_key(line_keys, line_amounts, key)
+    table = _costs.cost_rollup(line_keys, line_amounts)
+    if not table:
+        return XlError.NA
+    return [[k, total] for k, total in table]
+
+
+def _blank_key(key) -> bool:
+    return key is None or (isinstance(key, str) and key.strip() == "")
+
+
+@excel_function(
+    "COST_PER",
+    Arg("cost", NUMBER, "The cost (summed)."),
+    Arg("count", NUMBER, "How many engagements, leads, clicks... (summed)."),
+)
+def cost_per(cost, count):
+    """Cost per result: cost / count (cost per engagement, per lead, per click...).
+
+    Errors: #DIV/0! when count is 0.
+    """
+    return _costs.cost_per(cost, count)
+
+
+# ---------------------------------------------------------------- KPIs
+
+@excel_function(
+    "KPI_ATTAINMENT",
+    Arg("actual", NUMBER, "The KPI's actual value for the period."),
+    Arg("target", NUMBER, "The KPI's target."),
+    Arg("direction", TEXT, '"higher" (default) when more is better, "lower" when less is better.',
+        "higher"),
+    Arg("baseline", NUMBER, "Optional starting value: attainment is then progress from it.", None),
+    Arg("cap", NUMBER, "Optional ceiling for the result (e.g. 1.2 for 120%).", None),
+)
+def kpi_attainment(actual, target, direction, baseline, cap):
+    """Share of the target reached: 1 is 100%.
+
+    higher: actual / target; lower: target / actual; with a baseline: (actual - baseline) /
+    (target - baseline), which reads correctly for both directions. Capped at cap when given.
+    Errors: #VALUE! for a direction other than "higher" or "lower" (any letter case);
+    #DIV/0! when target is 0 (higher), actual is 0 (lower) or target equals baseline.
+    """
+    return _kpi.attainment(actual, target, direction, baseline, cap)
+
+
+@excel_function(
+    "KPI_STATUS",
+    Arg("attainment", NUMBER, "A KPI attainment (1 is 100%)."),
+    Arg("amber", NUMBER, "Attainment from which the KPI is AMBER; default 0.9.", 0.9),
+    Arg("green", NUMBER, "Attainment from which the KPI is GREEN; default 1.", 1.0),
+)
+def kpi_status(attainment, amber, green):
+    """Traffic light for a KPI: "GREEN" at or above green, "AMBER" at or above amber, else "RED".
+
+    Errors: #NUM! when amber is above green; an error attainment is returned as is.
+    """
+    return _kpi.status(attainment, amber, green)
+
+
+@excel_function(
+    "KPI_SCORE",
+    Arg("attainments", CELLS, "Attainment of each KPI."),
+    Arg("weights", CELLS, "Weight of each KPI, same shape as attainments."),
+    Arg("cap", NUMBER, "Optional ceiling for each attainment before weighting (e.g. 1.2).", None),
+)
+def kpi_score(attainments, weights, cap):
+    """Weighted KPI score: sum(min(attainment, cap) x weight) / sum(weight).
+
+    KPIs whose attainment or weight is blank or text are left out, as AVERAGE leaves out
+    blanks. Errors: #VALUE! when the ranges differ in shape; #DIV/0! when the weights sum to 0;
+    #NUM! for a negative weight.
+    """
+    _same_shape(attainments, weights)
+    pairs = [(a, w) for a, w in zip(map(numeric_or_none, attainments.cells),
+                                    map(numeric_or_none, weights.cells))
+             if a is not None and w is not None]
+    return _kpi.score(pairs, cap)
+
+
+# ---------------------------------------------------------------- value
+
+@excel_function(
+    "ACTION_VALUE",
+    Arg("counts", CELLS, "How many of each action (likes, shares, comments, clicks, leads...)."),
+    Arg("unit_values", CELLS, "Money value of one of each action, same shape as counts."),
+)
+def action_value(counts, unit_values):
+    """Money value of social actions: sum of count x unit value, as SUMPRODUCT.
+
+    Blank or text cells count as 0. Errors: #VALUE! when the ranges differ in shape.
+    """
+    _same_shape(counts, unit_values)
+    return _value.action_value(zip(_numbers(counts), _numbers(unit_values)))
+
+
+@excel_function(
+    "DEFLECTION_SAVINGS",
+    Arg("contacts_deflected", NUMBER, "Service contacts answered on social instead of by phone."),
+    Arg("cost_per_contact", NUMBER, "Cost of one call-centre contact."),
+    Arg("social_cost_per_contact", NUMBER, "Cost of answering one contact on social; default 0.", 0.0),
+)
+def deflection_savings(contacts_deflected, cost_per_contact, social_cost_per_contact):
+    """Service cost saved by social care: contacts_deflected x (cost_per_contact - social cost).
+
+    Errors: only those of its arguments (#VALUE! for text).
+    """
+    return _value.deflection_savings(contacts_deflected, cost_per_contact, social_cost_per_contact)
+
+
+@excel_function(
+    "TRAFFIC_VALUE",
+    Arg("visits", NUMBER, "Web visits referred by social."),
+    Arg("conversion_rate", NUMBER, "Share of visits that convert, 0 to 1."),
+    Arg("value_per_conversion", NUMBER, "Money value of one conversion."),
+)
+def traffic_value(visits, conversion_rate, value_per_conversion):
+    """Money value of social-referred traffic: visits x conversion_rate x value_per_conversion.
+
+    Errors: #NUM! for a conversion_rate outside 0..1.
+    """
+    return _value.traffic_value(visits, conversion_rate, value_per_conversion)
+
+
+@excel_function(
+    "SEGMENT_UPLIFT",
+    Arg("engaged_value", NUMBER, "Average value of a customer who engages on social."),
+    Arg("other_value", NUMBER, "Average value of a customer who does not."),
+    Arg("engaged_count", NUMBER, "How many engaged customers."),
+)
+def segment_uplift(engaged_value, other_value, engaged_count):
+    """Extra value of engaged customers: (engaged_value - other_value) x engaged_count.
+
+    Compare followers with non-followers on retention, deal size or time to close (seed 001).
+    Errors: only those of its arguments.
+    """
+    return _value.segment_uplift(engaged_value, other_value, engaged_count)

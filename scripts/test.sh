@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test command: installs everything the tests need on a fresh machine, then runs pytest.
+# Extra arguments go to pytest (e.g. scripts/test.sh -k roi -x).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/setup.sh"
+bash "$ROOT/scripts/install-libreoffice.sh"
+cd "$ROOT"
+exec python -m pytest "$@"

@@ -1,0 +1,18 @@
+import subprocess
+import sys
+
+import roi_xl
+
+
+def test_catalogue_has_the_contract_functions():
+    assert sorted(roi_xl.CATALOGUE) == sorted([
+        "SOCIAL_ROI", "SOCIAL_ROAS", "SOCIAL_RONI", "COST_TOTAL", "COST_ROLLUP", "KPI_ATTAINMENT",
+        "KPI_STATUS", "KPI_SCORE", "ACTION_VALUE", "DEFLECTION_SAVINGS", "TRAFFIC_VALUE",
+        "SEGMENT_UPLIFT", "PAYBACK_PERIODS", "COST_PER"])
+
+
+def test_functions_command_lists_every_function():
+    out = subprocess.run([sys.executable, "-m", "roi_xl.cli", "functions"],
+                         capture_output=True, text=True, check=True).stdout
+    for name in roi_xl.CATALOGUE:
+        assert name + "(" in out
