@@ -3,6 +3,14 @@ from . import catalogue as _catalogue  # noqa: F401 - fills the registry
 from .excel import OMITTED, XlError
 from .registry import CATALOGUE, ExcelFunction, functions, get
 
+
+def recalc(path, out_path=None, **kwargs):
+    """Recalculate a workbook headlessly; see `roi_xl.engine.recalc`."""
+    from .engine import recalc as _recalc
+
+    return _recalc(path, out_path, **kwargs)
+
+
 __version__ = "0.1.0"
 
-__all__ = ["CATALOGUE", "OMITTED", "ExcelFunction", "XlError", "functions", "get", "__version__"]
+__all__ = ["CATALOGUE", "OMITTED", "ExcelFunction", "XlError", "functions", "get", "recalc", "__version__"]

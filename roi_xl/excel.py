@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterator
@@ -91,7 +92,7 @@ def clean(value: Any) -> Any:
     if isinstance(value, (_dt.date, _dt.datetime)):
         return date_to_serial(value)
     item = getattr(value, "item", None)  # numpy scalar
-    if item is not None and not hasattr(value, "__len__"):
+    if item is not None and (getattr(value, "ndim", None) == 0 or not hasattr(value, "__len__")):
         return clean(item())
     return XlError.VALUE
 
@@ -235,3 +236,13 @@ def is_blank(value: Any) -> bool:
         return True
     grid = to_grid(value)
     return grid.is_single and (grid.cells[0] is None or isinstance(grid.cells[0], Omitted))
+
+
+_PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def address(sheet: str, cell: str) -> str:
+    """A sheet-qualified address as Excel writes it: Summary!B4, 'Cost by channel'!B4."""
+    if _PLAIN_SHEET.fullmatch(sheet):
+        return f"{sheet}!{cell}"
+    return "'" + sheet.replace("'", "''") + f"'!{cell}"

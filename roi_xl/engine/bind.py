@@ -1,0 +1,78 @@
+"""The catalogue bound into `formulas`: values converted both ways at the border.
+
+`formulas` hands a custom function 2-D numpy object arrays (a single cell is 1x1), blanks as
+`schedula.EMPTY`, errors as its own XlError and an omitted argument as a typed 0 (which the
+rewrite step replaces by a marker). The catalogue speaks `roi_xl.excel`'s value model.
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import schedula as sh
+from formulas import get_functions
+from formulas.functions import Array, wrap_func
+from formulas.tokens.operand import Error
+from formulas.tokens.operand import XlError as FormulasError
+
+from .. import registry
+from ..excel import OMITTED, XlError
+from .rewrite import OMITTED_MARKER
+
+
+def from_formulas(value):
+    """One value from `formulas` in the catalogue's value model (ranges become lists of rows)."""
+    if isinstance(value, np.ndarray):
+        if value.size == 1:
+            return from_formulas(value.reshape(-1)[0])
+        if value.ndim == 1:
+            return [from_formulas(v) for v in value]
+        return [[from_formulas(v) for v in row] for row in value]
+    if value is sh.EMPTY:
+        return None
+    if isinstance(value, FormulasError):
+        return XlError.from_code(str(value)) or XlError.VALUE
+    if isinstance(value, str):
+        return OMITTED if value == OMITTED_MARKER else value
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def to_formulas(value):
+    """A catalogue result as `formulas` stores a cell value (a 2-D object array)."""
+    if isinstance(value, list):
+        return np.asarray([[_scalar_to_formulas(v) for v in row] for row in value], object).view(Array)
+    return np.asarray([[_scalar_to_formulas(value)]], object)
+
+
+def _scalar_to_formulas(value):
+    if isinstance(value, XlError):
+        return Error.errors.get(value.value) or FormulasError(value.value)
+    return value
+
+
+def _adapter(fn: registry.ExcelFunction):
+    @functools.wraps(fn.body)
+    def call(*args):
+        return to_formulas(fn(*(from_formulas(a) for a in args)))
+    return call
+
+
+@functools.cache
+def bind_catalogue() -> frozenset[str]:
+    """Register every catalogue function in formulas' shared function table (once per process)."""
+    table = get_functions()
+    for fn in registry.functions():
+        table[fn.name] = wrap_func(_adapter(fn))
+    return frozenset(registry.CATALOGUE)
+
+
+def is_ours(name: str) -> bool:
+    return name in registry.CATALOGUE
+
+
+def is_known(name: str) -> bool:
+    """Whether `formulas` (with our catalogue bound) can evaluate a function of this name."""
+    table = get_functions()
+    return name in table or name.replace("_XLFN.", "").replace("_XLWS.", "") in table

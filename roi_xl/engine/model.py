@@ -1,0 +1,241 @@
+"""A workbook's formulas compiled once by `formulas`, evaluated for any workbook that shares them.
+
+Every constant cell is an input of the compiled function and every formula cell an output, so a
+workbook with the same fingerprint (same formulas, same cells filled) is evaluated by reading its
+constants and calling the function: no parsing, no graph building. The first workbook of a
+fingerprint goes through the very same call, so cached and fresh results are identical.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from collections import OrderedDict
+
+import numpy as np
+import formulas
+import schedula as sh
+from formulas.cell import InvRangesAssembler, Ref
+from formulas.excel import BOOK
+from formulas.ranges import Ranges
+from openpyxl.utils.cell import range_boundaries, get_column_letter
+
+from ..excel import XlError, address
+from .bind import from_formulas
+from .errors import CircularReferenceError, WorkbookError
+from .workbook import BOOK_NAME, LoadedWorkbook, input_value
+
+# formulas logs (and swallows) per-cell failures; we report them our own way.
+logging.getLogger("formulas").setLevel(logging.CRITICAL)
+logging.getLogger("schedula").setLevel(logging.CRITICAL)
+
+_PREFIX = f"'[{BOOK_NAME}]"
+
+
+def _split(node: str) -> tuple[str, str]:
+    """"'[ROI.XLSX]SHEET'!A1" -> ("SHEET", "A1")."""
+    sheet, _, ref = node.rpartition("!")
+    if not sheet.startswith(_PREFIX):
+        raise ValueError(node)
+    return sheet[len(_PREFIX):-1].replace("''", "'"), ref
+
+
+def _cells_of(ref: str):
+    """Every cell of an A1 range, row by row, as (row offset, col offset, 'B7')."""
+    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    for r in range(min_row, max_row + 1):
+        for c in range(min_col, max_col + 1):
+            yield r - min_row, c - min_col, f"{get_column_letter(c)}{r}"
+
+
+class CompiledWorkbook:
+    def __init__(self, loaded: LoadedWorkbook):
+        model = formulas.ExcelModel()
+        model.books = {BOOK_NAME: {BOOK: loaded.book}}
+        try:
+            model.load(BOOK_NAME)
+            model.finish()
+        except Exception as exc:  # formulas' own parse/build failures
+            raise WorkbookError(f"cannot build the formula model: {_plain(exc)}") from exc
+        cells = model.cells.values()
+        self.inputs = [c.output for c in cells
+                       if not isinstance(c, Ref) and c.func is None and c.value is not sh.EMPTY]
+        self.outputs = [c.output for c in cells if not isinstance(c, Ref) and c.func is not None]
+        _raise_on_cycles(model, set(self.outputs))
+        self._spills: dict[str, np.ndarray] = {}
+        for node in self.outputs:
+            if ":" not in node:
+                _capture_spills(model.dsp.nodes[node], self._spills, node)
+        self.input_cells = [_split(n) for n in self.inputs]
+        self.output_refs = [_split(n) for n in self.outputs]
+        try:
+            self._function = model.compile(self.inputs, self.outputs)
+        except Exception as exc:
+            raise WorkbookError(f"cannot compile the formulas: {_plain(exc)}") from exc
+
+    def evaluate(self, loaded: LoadedWorkbook) -> dict[tuple[str, str], object]:
+        """Computed value of every formula cell (and spilled cell), keyed (sheet name, 'B7')."""
+        args = [input_value(loaded.sheet(sheet)[coord]) for sheet, coord in self.input_cells]
+        self._spills.clear()
+        raw = self._function(*args)
+        values: dict[tuple[str, str], object] = {}
+        for node, (sheet_upper, ref), result in zip(self.outputs, self.output_refs, raw):
+            sheet = loaded.sheet_name(sheet_upper)
+            grid = self._spills.get(node)
+            grid = _grid(result) if grid is None else grid
+            if ":" in ref:  # an array formula (CSE) fills its declared range
+                for dr, dc, coord in _cells_of(ref):
+                    values[(sheet, coord)] = _cell_value(grid, dr, dc, default=XlError.NA)
+            else:
+                values[(sheet, ref)] = _cell_value(grid, 0, 0)
+                if grid.shape != (1, 1):
+                    _spill(values, loaded, sheet, ref, grid)
+        return values
+
+
+def _capture_spills(node_attrs: dict, spills: dict, node: str) -> None:
+    """Keep a single-cell formula's whole array result aside before `formulas` trims it to the
+    cell (dependents still see only the anchor value, as in Excel; the rest is written out)."""
+    filters = node_attrs.get("filters") or []
+    node_attrs["filters"] = [functools.partial(_keep_array, spills, node)] + list(filters)
+
+
+def _keep_array(spills: dict, node: str, value):
+    array = value.value if isinstance(value, Ranges) else value
+    if isinstance(array, np.ndarray) and array.ndim == 2 and array.shape != (1, 1):
+        spills[node] = np.array(array, dtype=object)
+    else:
+        spills.pop(node, None)
+    return value
+
+
+def _grid(result) -> np.ndarray:
+    value = result.value if isinstance(result, Ranges) else result
+    if not isinstance(value, np.ndarray):
+        value = np.asarray([[value]], object)
+    if value.ndim == 1:
+        value = value.reshape(1, -1)
+    return value
+
+
+def _cell_value(grid: np.ndarray, r: int, c: int, default=None):
+    if r >= grid.shape[0] or c >= grid.shape[1]:
+        # Excel pads a too-small array result with #N/A, except a single value fills it all.
+        if grid.shape == (1, 1):
+            r = c = 0
+        else:
+            return default
+    value = from_formulas(grid[r, c])
+    if value is None:
+        return 0.0  # a formula pointing at a blank shows 0, as in Excel
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, float) and not np.isfinite(value):
+        return XlError.NUM
+    return value
+
+
+def _spill(values, loaded: LoadedWorkbook, sheet: str, anchor: str, grid: np.ndarray) -> None:
+    """An array result of a single-cell formula spills into the cells below and to the right,
+    as in Excel 365; a non-empty cell in the way makes the anchor #SPILL!."""
+    ws = loaded.book[sheet]
+    min_col, min_row, _, _ = range_boundaries(anchor)
+    targets = []
+    for r in range(grid.shape[0]):
+        for c in range(grid.shape[1]):
+            if r == 0 and c == 0:
+                continue
+            coord = f"{get_column_letter(min_col + c)}{min_row + r}"
+            if ws._cells.get((min_row + r, min_col + c)) is not None and \
+                    ws._cells[(min_row + r, min_col + c)].value is not None:
+                values[(sheet, anchor)] = XlError.SPILL
+                return
+            targets.append((coord, r, c))
+    for coord, r, c in targets:
+        values[(sheet, coord)] = _cell_value(grid, r, c)
+
+
+def _raise_on_cycles(model, formula_nodes: set[str]) -> None:
+    """Find strongly connected groups of cells (Tarjan, iterative) and report the first.
+
+    The edges from a range back to its cells (InvRangesAssembler) are not dependencies, as in
+    formulas' own cycle search, and are left out.
+    """
+    skip = {k for k, n in model.dsp.function_nodes.items()
+            if isinstance(n.get("function"), InvRangesAssembler)}
+    succ = {k: [c for c in v if c not in skip] for k, v in model.dsp.dmap.succ.items() if k not in skip}
+    index: dict = {}
+    low: dict = {}
+    on_stack: set = set()
+    stack: list = []
+    counter = 0
+    for root in list(succ):
+        if root in index:
+            continue
+        work = [(root, iter(succ.get(root, ())))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(succ.get(child, ()))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                cells = sorted(n for n in group if n in formula_nodes)
+                if len(group) > 1 and cells:
+                    raise CircularReferenceError([_shown(model, n) for n in cells])
+
+
+def _shown(model, node: str) -> str:
+    sheet, ref = _split(node)
+    names = {name.upper(): name for name in model.books[BOOK_NAME][BOOK].sheetnames}
+    return address(names.get(sheet, sheet), ref)
+
+
+def _plain(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class ModelCache:
+    """Compiled models by formula fingerprint, least recently used dropped beyond `size`."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self._models: OrderedDict[str, CompiledWorkbook] = OrderedDict()
+        self.hits = self.misses = 0
+
+    def get(self, loaded: LoadedWorkbook) -> CompiledWorkbook:
+        model = self._models.get(loaded.fingerprint)
+        if model is not None:
+            self.hits += 1
+            self._models.move_to_end(loaded.fingerprint)
+            return model
+        self.misses += 1
+        model = CompiledWorkbook(loaded)
+        self._models[loaded.fingerprint] = model
+        while len(self._models) > self.size:
+            self._models.popitem(last=False)
+        return model

@@ -1,0 +1,96 @@
+"""Formula text as `formulas` can evaluate it, rewritten before loading.
+
+Excel stores a user-defined function under several names depending on how it was entered:
+plain `SOCIAL_ROI(`, `_xludf.SOCIAL_ROI(` (unknown to this Excel), `[1]!SOCIAL_ROI(` or
+`'C:\\...\\roi.xlam'!SOCIAL_ROI(` (an add-in), `XLWINGS.SOCIAL_ROI(` or
+`_xldudf_XLWINGS_SOCIAL_ROI(` (Office.js namespaces). All become the plain catalogue name.
+Arguments left empty in a call of ours (`KPI_ATTAINMENT(A1,B1,"higher",,1.1)`) become a marker
+that the binding turns into OMITTED, since `formulas` passes them on as a typed 0.
+Only the text handed to `formulas` changes; the file written back keeps the original formula.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+OMITTED_MARKER = "__ROI_XL_OMITTED__"
+_MASK = "\x00"
+
+# Quoted parts of a formula: "text" (with "" inside), 'sheet or path' (with ''), [bracketed].
+_QUOTED = re.compile(r'"(?:[^"]|"")*"?|\'(?:[^\']|\'\')*\'?|\[[^\]]*\]?')
+
+
+def mask_quoted(formula: str) -> str:
+    """The formula with the inside of every quoted part blanked out, positions unchanged.
+
+    Regexes and bracket matching on the masked text cannot be fooled by a comma, a parenthesis
+    or a function-like word inside a string, a sheet name or a structured reference.
+    """
+    return _QUOTED.sub(lambda m: m.group(0)[0] + _MASK * (len(m.group(0)) - 2) + m.group(0)[-1]
+                       if len(m.group(0)) >= 2 else _MASK, formula)
+
+
+# What may stand before a function name without being part of it.
+_PREFIX = (r"(?:_xludf\.|_xll\.|xlwings\.|_xldudf_xlwings_|_xldudf_|\[\x00+\]!"
+           r"|'\x00*'!|[A-Za-z0-9_.~\\:-]+\.xla[ms]?!)*")
+# A function call: a name not preceded by a name character, '.', '!' or ']' (which would
+# make it part of a longer name or a reference), then an opening parenthesis.
+_CALL = re.compile(r"(?<![\w.!\]\x00])(?P<prefix>" + _PREFIX + r")(?P<name>[A-Za-z_][\w.]*)\s*\(",
+                   re.IGNORECASE)
+
+
+@dataclass
+class Rewritten:
+    formula: str
+    unknown: list[str] = field(default_factory=list)  # function names neither ours nor formulas'
+
+
+def rewrite(formula: str, ours: Callable[[str], bool], known: Callable[[str], bool]) -> Rewritten:
+    """Rewrite one formula (with its leading '=') for `formulas`.
+
+    `ours(NAME)` says whether a name is a catalogue function, `known(NAME)` whether `formulas`
+    can evaluate it; both receive upper-case names without prefix.
+    """
+    masked = mask_quoted(formula)
+    edits: list[tuple[int, int, str]] = []
+    unknown: list[str] = []
+    for m in _CALL.finditer(masked):
+        name, prefix = m.group("name").upper(), m.group("prefix")
+        if ours(name):
+            if prefix:
+                edits.append((m.start("prefix"), m.end("prefix"), ""))
+            edits.extend(_omitted_arguments(masked, m.end()))
+        elif _strip_excel_prefixes(prefix + name) and not known(_strip_excel_prefixes(prefix + name)):
+            unknown.append(prefix and formula[m.start("prefix"):m.end("name")] or m.group("name"))
+    text = formula
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return Rewritten(text, unknown)
+
+
+def _strip_excel_prefixes(name: str) -> str:
+    """_xlfn. and _xlws. mark functions newer than the file format; formulas knows them plainly."""
+    upper = name.upper()
+    for p in ("_XLFN.", "_XLWS."):
+        upper = upper.replace(p, "")
+    return upper
+
+
+def _omitted_arguments(masked: str, open_at: int) -> Iterable[tuple[int, int, str]]:
+    """Insert the OMITTED marker into every empty argument of the call opened at `open_at`."""
+    depth, start, commas = 0, open_at, 0
+    for i in range(open_at, len(masked)):
+        ch = masked[i]
+        if ch in "({":
+            depth += 1
+        elif ch in ")}" and depth:
+            depth -= 1
+        elif (ch == "," or ch == ")") and depth == 0:
+            if ch == ",":
+                commas += 1
+            if masked[start:i].strip() == "" and (commas or ch == ","):
+                yield (start, i, f'"{OMITTED_MARKER}"')
+            if ch == ")":
+                return
+            start = i + 1

@@ -1,0 +1,115 @@
+"""A workbook read for recalculation: its cells, its formulas and their fingerprint."""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from formulas.excel.xlreader import load_workbook
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+from ..excel import address, date_to_serial
+from .errors import WorkbookError
+from .rewrite import rewrite
+from .bind import bind_catalogue, is_known, is_ours
+
+# The name every workbook is loaded under, so node ids (and compiled models) do not depend on
+# the file's own name: client workbooks made from one template share one compiled model.
+BOOK_NAME = "ROI.XLSX"
+
+
+@dataclass
+class LoadedWorkbook:
+    path: Path
+    book: object                      # openpyxl Workbook, formulas already rewritten
+    formulas: dict[tuple[str, str], str] = field(default_factory=dict)  # original text
+    warnings: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+
+    def sheet(self, upper_name: str):
+        return self.book[self._by_upper[upper_name]]
+
+    def sheet_name(self, upper_name: str) -> str:
+        return self._by_upper[upper_name]
+
+    def __post_init__(self):
+        self._by_upper = {name.upper(): name for name in self.book.sheetnames}
+
+
+def _formula_text(value) -> str | None:
+    if isinstance(value, ArrayFormula):
+        return value.text
+    if isinstance(value, DataTableFormula):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def load(path: str | Path) -> LoadedWorkbook:
+    """Read a workbook, rewrite its formulas for `formulas`, and fingerprint them."""
+    path = Path(path)
+    bind_catalogue()
+    try:
+        book = load_workbook(str(path), data_only=False)
+    except zipfile.BadZipFile as exc:
+        raise WorkbookError(f"not an Excel workbook (not a valid zip file): {exc}") from exc
+    except (KeyError, OSError) as exc:
+        raise WorkbookError(f"cannot read workbook: {exc}") from exc
+    loaded = LoadedWorkbook(path=path, book=book)
+    digest = hashlib.sha256()
+    for ws in book.worksheets:
+        digest.update(b"\x01sheet\x00" + ws.title.encode())
+        constants = []
+        for (row, col), cell in sorted(ws._cells.items()):
+            if cell.data_type == "f":
+                text = _formula_text(cell.value)
+                if text is None:
+                    continue
+                coord = cell.coordinate
+                loaded.formulas[(ws.title, coord)] = text
+                ref = cell.value.ref if isinstance(cell.value, ArrayFormula) else ""
+                digest.update(f"\x02{coord}\x00{ref}\x00{text}".encode())
+                result = rewrite(text, is_ours, is_known)
+                for name in result.unknown:
+                    loaded.warnings.append(
+                        f"{address(ws.title, coord)}: unknown function {name} (the cell gets #NAME?)")
+                if result.formula != text:
+                    if isinstance(cell.value, ArrayFormula):
+                        cell.value.text = result.formula
+                    else:
+                        cell.value = result.formula
+            elif cell.value is not None:
+                constants.append(cell.coordinate)
+        # Which cells hold constants shapes the model (each is an input node); their values do not.
+        digest.update(("\x03" + ",".join(constants)).encode())
+    for name, value in _defined_names(book):
+        digest.update(f"\x04{name}\x00{value}".encode())
+    loaded.fingerprint = digest.hexdigest()
+    return loaded
+
+
+def _defined_names(book):
+    names = book.defined_names
+    items = names.values() if isinstance(names, dict) else names.definedName
+    for n in sorted(items, key=lambda n: (n.name, str(n.localSheetId))):
+        yield f"{n.name}@{n.localSheetId}", n.value
+    for ws in book.worksheets:
+        for n in getattr(ws, "defined_names", {}).values():
+            yield f"{n.name}@{ws.title}", n.value
+
+
+def input_value(cell):
+    """A constant cell's value as `formulas` expects it, the same on every path."""
+    from formulas.tokens.operand import Error
+
+    value = cell.value
+    if cell.data_type == "e":
+        return Error.errors.get(str(value).upper(), value)
+    if isinstance(value, float):
+        return round(value, 15)  # as formulas' own loader does
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return date_to_serial(value)
+    if isinstance(value, _dt.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    return value
