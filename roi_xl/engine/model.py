@@ -67,6 +67,9 @@ class CompiledWorkbook:
                 _capture_spills(model.dsp.nodes[node], self._spills, node)
         self.input_cells = [_split(n) for n in self.inputs]
         self.output_refs = [_split(n) for n in self.outputs]
+        if not self.outputs:
+            self._function = lambda *args: []
+            return
         try:
             self._function = model.compile(self.inputs, self.outputs)
         except Exception as exc:
@@ -77,6 +80,8 @@ class CompiledWorkbook:
         args = [input_value(loaded.sheet(sheet)[coord]) for sheet, coord in self.input_cells]
         self._spills.clear()
         raw = self._function(*args)
+        if len(self.outputs) == 1:
+            raw = [raw]  # schedula returns a lone output bare
         values: dict[tuple[str, str], object] = {}
         for node, (sheet_upper, ref), result in zip(self.outputs, self.output_refs, raw):
             sheet = loaded.sheet_name(sheet_upper)
