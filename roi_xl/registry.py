@@ -70,6 +70,12 @@ class ExcelFunction:
         return self.help.split("\n\n", 1)[0].replace("\n", " ").strip()
 
     @property
+    def wizard_help(self) -> str:
+        """What Excel's function wizard shows: the full help when it fits Excel's 255-character
+        limit, else the summary, so that no description is cut mid-sentence."""
+        return self.help if len(self.help) <= 255 else self.summary[:255]
+
+    @property
     def signature(self) -> str:
         parts = [f"[{a.name}]" if a.optional else a.name for a in self.args]
         return f"{self.name}({', '.join(parts)})"
@@ -102,6 +108,8 @@ class ExcelFunction:
 
 
 def _finish(result: Any) -> Any:
+    if isinstance(result, list):  # a spilled table: each cell as a single result
+        return [_finish(item) for item in result]
     if isinstance(result, float) and not math.isfinite(result):
         return XlError.NUM
     if isinstance(result, int) and not isinstance(result, bool):
