@@ -20,9 +20,23 @@ def _same_shape(*grids: Grid | None) -> None:
         raise ArgumentError(XlError.VALUE)
 
 
+def _cell_numbers(grid: Grid) -> list[float | None]:
+    """A range's cells as numbers, None where SUM skips them (blank, text, bool).
+
+    A single cell reads as a SUM argument does (excel.number): a text is #VALUE!, a bool 0 or 1.
+    """
+    if grid.is_single:
+        cell = grid.cells[0]
+        if isinstance(cell, str):
+            raise ArgumentError(XlError.VALUE)
+        if isinstance(cell, bool):
+            return [float(cell)]
+    return [numeric_or_none(c) for c in grid.cells]
+
+
 def _numbers(grid: Grid, blank: float = 0.0) -> list[float]:
     """A range's cells as numbers; blanks, text and bools (which SUM skips) count as `blank`."""
-    return [blank if (n := numeric_or_none(c)) is None else n for c in grid.cells]
+    return [blank if n is None else n for n in _cell_numbers(grid)]
 
 
 def _optional_numbers(grid: Grid | None, size: int, blank: float) -> list[float]:
@@ -85,7 +99,7 @@ def social_roni(revenue_at_risk, loss_probability, cost_saved, forgone_returns):
 def payback_periods(investment, returns_by_period):
     """Periods until cumulative returns reach the investment, the last period interpolated.
 
-    Blank or text periods return 0. 2.5 means half-way through the third period. Errors: #N/A
+    Blank or text periods inside the range return 0. 2.5 means half-way through the third period. Errors: #N/A
     when the returns never reach the investment; #NUM! for a negative investment.
     """
     return _returns.payback_periods(investment, _numbers(returns_by_period))
@@ -129,8 +143,8 @@ def cost_rollup(keys, amounts, key):
     amounts differ in shape; #N/A for a table with no lines.
     """
     _same_shape(keys, amounts)
-    lines = [(k, a) for k, raw, a in zip(keys.cells, amounts.cells, _numbers(amounts))
-             if not (_blank_key(k) and numeric_or_none(raw) is None)]
+    lines = [(k, a) for k, n, a in zip(keys.cells, _cell_numbers(amounts), _numbers(amounts))
+             if not (_blank_key(k) and n is None)]
     line_keys = [None if _blank_key(k) else k for k, _ in lines]
     line_amounts = [a for _, a in lines]
     if key is not None:
@@ -203,13 +217,12 @@ def kpi_status(attainment, amber, green):
 def kpi_score(attainments, weights, cap):
     """Weighted KPI score: sum(min(attainment, cap) x weight) / sum(weight).
 
-    KPIs whose attainment or weight is blank or text are left out, as AVERAGE leaves out
-    blanks. Errors: #VALUE! when the ranges differ in shape; #DIV/0! when the weights sum to 0;
+    KPIs whose attainment or weight is blank or text (inside a range) are left out, as AVERAGE
+    leaves out blanks. Errors: #VALUE! when the ranges differ in shape; #DIV/0! when the weights sum to 0;
     #NUM! for a negative weight.
     """
     _same_shape(attainments, weights)
-    pairs = [(a, w) for a, w in zip(map(numeric_or_none, attainments.cells),
-                                    map(numeric_or_none, weights.cells))
+    pairs = [(a, w) for a, w in zip(_cell_numbers(attainments), _cell_numbers(weights))
              if a is not None and w is not None]
     return _kpi.score(pairs, cap)
 
@@ -224,7 +237,8 @@ def kpi_score(attainments, weights, cap):
 def action_value(counts, unit_values):
     """Money value of social actions: sum of count x unit value, as SUMPRODUCT.
 
-    Blank or text cells count as 0. Errors: #VALUE! when the ranges differ in shape.
+    Blank or text cells inside a range count as 0. Errors: #VALUE! when the ranges differ in
+    shape or a single-cell argument is text.
     """
     _same_shape(counts, unit_values)
     return _value.action_value(zip(_numbers(counts), _numbers(unit_values)))
@@ -268,6 +282,6 @@ def segment_uplift(engaged_value, other_value, engaged_count):
     """Extra value of engaged customers: (engaged_value - other_value) x engaged_count.
 
     Compare followers with non-followers on retention, deal size or time to close (seed 001).
-    Errors: only those of its arguments.
+    Errors: only those of its arguments (#VALUE! for a text).
     """
     return _value.segment_uplift(engaged_value, other_value, engaged_count)

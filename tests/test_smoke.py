@@ -16,3 +16,15 @@ def test_functions_command_lists_every_function():
                          capture_output=True, text=True, check=True).stdout
     for name in roi_xl.CATALOGUE:
         assert name + "(" in out
+
+
+def test_function_reference_is_generated_from_the_registry():
+    from pathlib import Path
+
+    from roi_xl.cli import functions_markdown
+
+    committed = (Path(__file__).parent.parent / "docs" / "functions.md").read_text()
+    assert committed == functions_markdown(), "run: roi-xl functions --markdown > docs/functions.md"
+    for f in roi_xl.functions():
+        assert f"## {f.name}" in committed
+        assert "Errors" in f.help or "error" in f.help.lower(), f.name

@@ -17,9 +17,12 @@ def cost_total(rows: Iterable[tuple[float, float, float, float]]) -> float:
 
 
 def key_of(key: object) -> object:
-    """How keys compare: text ignores letter case, numbers compare as numbers, blank is ''."""
+    """How keys compare: text ignores letter case, numbers as numbers, TRUE/FALSE only with
+    themselves (TRUE is not 1, as in SUMIF), blank is ''."""
     if key is None:
         return ""
+    if isinstance(key, bool):
+        return (bool, key)
     if isinstance(key, str):
         return key.casefold()
     return key
