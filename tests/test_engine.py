@@ -209,3 +209,22 @@ def test_command_exit_codes(plan, tmp_path):
     usage = subprocess.run([sys.executable, "-m", "roi_xl.cli", "recalc", str(tmp_path / "*.xls"),
                             "--out", str(tmp_path / "o")], capture_output=True, text=True)
     assert usage.returncode == 2
+
+
+def test_a_name_on_a_formula_cell_is_not_a_cycle(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["A2"], ws["B1"] = 300, 100, "=SOCIAL_ROI(A1,A2)"
+    ws["B2"] = "=ROI*100"
+    wb.defined_names["ROI"] = DefinedName("ROI", attr_text="Sheet!$B$1")
+    r = roi_xl.recalc(_save(wb, tmp_path / "named.xlsx"))
+    assert r["Sheet!B2"] == pytest.approx((300 - 100) * 100 / 100)
+
+
+def test_a_real_cycle_through_a_name_is_still_found(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["B1"], ws["B2"] = "=Total+1", "=B1*2"
+    wb.defined_names["Total"] = DefinedName("Total", attr_text="Sheet!$B$2")
+    with pytest.raises(CircularReferenceError, match="Sheet!B1"):
+        roi_xl.recalc(_save(wb, tmp_path / "named_loop.xlsx"))

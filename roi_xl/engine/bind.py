@@ -17,6 +17,7 @@ from formulas.tokens.operand import XlError as FormulasError
 
 from .. import registry
 from ..excel import OMITTED, XlError
+from .excel_functions import install as install_excel_functions
 from .rewrite import OMITTED_MARKER
 
 
@@ -62,6 +63,7 @@ def _adapter(fn: registry.ExcelFunction):
 @functools.cache
 def bind_catalogue() -> frozenset[str]:
     """Register every catalogue function in formulas' shared function table (once per process)."""
+    install_excel_functions()
     table = get_functions()
     for fn in registry.functions():
         table[fn.name] = wrap_func(_adapter(fn))

@@ -162,11 +162,13 @@ def _spill(values, loaded: LoadedWorkbook, sheet: str, anchor: str, grid: np.nda
 def _raise_on_cycles(model, formula_nodes: set[str]) -> None:
     """Find strongly connected groups of cells (Tarjan, iterative) and report the first.
 
-    The edges from a range back to its cells (InvRangesAssembler) are not dependencies, as in
-    formulas' own cycle search, and are left out.
+    The edges from a range back to its cells (InvRangesAssembler) and from a defined name back
+    to the cell it names (formulas' inverse references) are not dependencies and are left out.
     """
+    names = {c.output for c in model.cells.values() if isinstance(c, Ref)}
     skip = {k for k, n in model.dsp.function_nodes.items()
-            if isinstance(n.get("function"), InvRangesAssembler)}
+            if isinstance(n.get("function"), InvRangesAssembler)
+            or _is_name_inverse(n, names)}
     succ = {k: [c for c in v if c not in skip] for k, v in model.dsp.dmap.succ.items() if k not in skip}
     index: dict = {}
     low: dict = {}
@@ -211,6 +213,11 @@ def _raise_on_cycles(model, formula_nodes: set[str]) -> None:
                 cells = sorted(n for n in group if n in formula_nodes)
                 if len(group) > 1 and cells:
                     raise CircularReferenceError([_shown(model, n) for n in cells])
+
+
+def _is_name_inverse(node: dict, names: set) -> bool:
+    return node.get("function") is sh.bypass and bool(node.get("inputs")) \
+        and all(i in names for i in node["inputs"])
 
 
 def _shown(model, node: str) -> str:

@@ -1,0 +1,222 @@
+"""Excel behaviour `formulas` 1.3.4 gets wrong, fixed by replacing entries in its function table.
+
+Each replacement keeps formulas' own wrapper (`wrap_ufunc` / `wrap_func` with the same parsers), so text,
+blanks, booleans, arrays and errors in the arguments behave exactly as before; only the part that differed
+from Excel changes. Found by the LibreOffice comparison (tests/test_second_engine.py).
+
+- ROUND / ROUNDUP / ROUNDDOWN: Excel rounds the number as displayed to 15 significant digits, half away
+  from zero (formulas scales in binary: ROUND(1.005,2) gave 1, ROUNDDOWN(0.29,2) 0.28).
+- TRIM: Excel also collapses runs of inner spaces (only the ASCII space) to one.
+- TEXTJOIN: ignore_empty TRUE skips "" as well as blank cells.
+- N: N(TRUE) is 1 and N(FALSE) 0.
+- DATEDIF: the unit is case-insensitive ("d" is "D").
+- COUNTIF(S), SUMIF(S), AVERAGEIF(S), MAXIFS, MINIFS: wildcard criteria as Excel matches them: "?" is
+  exactly one character, "*" any run, "~" escapes, case-insensitive, the whole text (formulas matched a
+  case-sensitive prefix with "?" as zero-or-one), also after "<>". Other criteria go to formulas' own test.
+"""
+from __future__ import annotations
+
+import decimal
+import functools
+import math
+import re
+
+import numpy as np
+import schedula as sh
+from formulas import functions as _functions
+from formulas import get_functions
+from formulas.functions import (
+    Array, Error, flatten, is_not_empty, raise_errors, replace_empty, text2num, wrap_func, wrap_ufunc,
+)
+from formulas.functions import date as _date
+from formulas.functions import math as _math
+from formulas.functions import stat as _stat
+from formulas.functions import text as _text
+
+# --- ROUND, ROUNDUP, ROUNDDOWN ---------------------------------------------------------------------
+
+# Wide enough for any float (|x| < 1e309, 15 significant digits, digits clamped below) to be quantized
+# exactly; nothing in it traps except what we catch.
+_ROUND_CONTEXT = decimal.Context(prec=1000, Emax=10_000, Emin=-10_000)
+_MIN_DIGITS = -400  # 10**400 exceeds every float: ROUND/ROUNDDOWN give 0 below it, ROUNDUP overflows
+
+
+def _excel_round(x: float, digits: float, rounding: str):
+    """Excel's ROUND family on floats: the 15-significant-digit decimal of x rounded at `digits`."""
+    if not math.isfinite(x):
+        return x  # wrap_ufunc turns inf/nan into #NUM!
+    d = int(digits)  # Excel truncates the digits toward zero: ROUND(1.25, 1.9) rounds at 1
+    value = decimal.Decimal(f"{x:.15g}")
+    if value.as_tuple().exponent >= -d:  # already has no digit beyond the rounding position
+        return float(value) + 0.0
+    d = max(d, _MIN_DIGITS)
+    try:
+        result = value.quantize(decimal.Decimal(1).scaleb(-d), rounding=rounding, context=_ROUND_CONTEXT)
+    except decimal.DecimalException:
+        return Error.errors["#NUM!"]
+    out = float(result)
+    if not math.isfinite(out):
+        return Error.errors["#NUM!"]
+    return out + 0.0  # no negative zero: ROUND(-0.001,2) is 0
+
+
+def xround(number, num_digits):
+    return _excel_round(number, num_digits, decimal.ROUND_HALF_UP)
+
+
+def xroundup(number, num_digits):
+    return _excel_round(number, num_digits, decimal.ROUND_UP)
+
+
+def xrounddown(number, num_digits):
+    return _excel_round(number, num_digits, decimal.ROUND_DOWN)
+
+
+# --- TRIM ------------------------------------------------------------------------------------------
+
+_SPACES = re.compile(" {2,}")
+
+
+def xtrim(text: str) -> str:
+    """Excel TRIM: strip and collapse the ASCII space (char 32) only; tabs, newlines, NBSP stay."""
+    return _SPACES.sub(" ", text).strip(" ")
+
+
+# --- TEXTJOIN --------------------------------------------------------------------------------------
+
+def _not_empty_text(value) -> bool:
+    return is_not_empty(value) and not (isinstance(value, str) and value == "")
+
+
+def xtextjoin(delimiter, ignore_empty, text, *args):
+    raise_errors(delimiter, ignore_empty, text, *args)
+    if ignore_empty:
+        it = flatten((text,) + args, _not_empty_text)
+    else:
+        it = (replace_empty(v, "") for v in flatten((text,) + args, None))
+    return _text._str(next(flatten(delimiter, None))).join(map(_text._str, it))
+
+
+# --- N ---------------------------------------------------------------------------------------------
+
+def xn(val):
+    val = np.asarray(val, object).ravel()[0]
+    raise_errors(val)
+    if isinstance(val, (bool, np.bool_)):
+        val = int(val)
+    elif not isinstance(val, (int, float, np.number)):
+        val = 0
+    return np.asarray([[val]], object).view(Array)
+
+
+# --- DATEDIF ---------------------------------------------------------------------------------------
+
+def xdatedif(start_date, end_date, unit):
+    if isinstance(unit, str):
+        unit = unit.upper()
+    return _date.xdatedif(start_date, end_date, unit)
+
+
+# --- criteria wildcards (COUNTIF family) ----------------------------------------------------------
+
+_formulas_criterion = getattr(_functions, "__xfilter")  # formulas' one-criterion test, for the rest
+_WILDCARD = re.compile(r"(?<!~)[?*]")
+
+
+def _wildcard_regex(pattern: str) -> re.Pattern:
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "~" and i + 1 < len(pattern) and pattern[i + 1] in "?*~":
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append("." if ch == "?" else ".*" if ch == "*" else re.escape(ch))
+        i += 1
+    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
+
+
+def _criterion(test_range, condition):
+    """The cells of test_range meeting one criterion, as a boolean array."""
+    if isinstance(condition, str):
+        operator, pattern = "=", condition
+        for op in ("<>", "="):
+            if condition.startswith(op):
+                operator, pattern = op, condition[len(op):]
+                break
+        if _WILDCARD.search(pattern):
+            fullmatch = _wildcard_regex(pattern).fullmatch
+            raw, orig = test_range["raw"], test_range["orig"]
+            hit = np.vectorize(lambda v, o: o is not sh.EMPTY and isinstance(v, str)
+                               and not isinstance(v, _functions.XlError) and bool(fullmatch(v)),
+                               otypes=[bool])(raw, orig)
+            return hit if operator == "=" else ~hit
+    return _formulas_criterion(test_range, condition)
+
+
+def _filter_all(accumulator, operating_range, test_ranges, *conditions):
+    operating_range = np.asarray(operating_range)
+    try:
+        b = None
+        for test_range, condition in zip(test_ranges, conditions):
+            mask = _criterion(test_range, condition)
+            b = mask if b is None else b & mask
+        return accumulator(operating_range[b])
+    except _functions.FoundError as ex:
+        return ex.err
+
+
+_filter_all = np.vectorize(_filter_all, otypes=[object], excluded={0, 1, 2})
+
+
+def _test_range(v):
+    return {"raw": replace_empty(v, ""), "orig": np.asarray(v, object)}
+
+
+def xfilter(accumulator, test_range, condition, operating_range=None):
+    operating_range = test_range if operating_range is None else operating_range
+    return _filter_all(accumulator, operating_range, [_test_range(test_range)], condition).view(Array)
+
+
+def xfilters(accumulator, operating_range, test_range, condition, *args):
+    if len(args) % 2:
+        raise ValueError("Additional arguments must be supplied in (test_range, condition) pairs.")
+    test_ranges = [test_range, *args[0::2]]
+    operating_range = test_range if operating_range is None else operating_range
+    return _filter_all(accumulator, operating_range, [_test_range(v) for v in test_ranges],
+                       condition, *args[1::2]).view(Array)
+
+
+# --- the table -------------------------------------------------------------------------------------
+
+_REPLACEMENTS = {
+    "ROUND": wrap_ufunc(xround),
+    "ROUNDUP": wrap_ufunc(xroundup),
+    "ROUNDDOWN": wrap_ufunc(xrounddown),
+    "TRIM": wrap_ufunc(xtrim, **_text._kw1),
+    "TEXTJOIN": wrap_func(xtextjoin),
+    "_XLFN.TEXTJOIN": None,  # same function as TEXTJOIN, filled below
+    "N": wrap_func(xn),
+    "DATEDIF": wrap_ufunc(xdatedif, input_parser=lambda *a: text2num(a)),
+}
+_REPLACEMENTS["_XLFN.TEXTJOIN"] = _REPLACEMENTS["TEXTJOIN"]
+_REPLACEMENTS.update({  # the accumulators formulas uses (math.py, stat.py), only the criteria test changes
+    "COUNTIF": wrap_func(functools.partial(xfilter, len, operating_range=None)),
+    "COUNTIFS": wrap_func(functools.partial(xfilters, len, None)),
+    "SUMIF": wrap_func(functools.partial(xfilter, _math.xsum)),
+    "SUMIFS": wrap_func(functools.partial(xfilters, _math.xsum)),
+    "AVERAGEIF": wrap_func(functools.partial(xfilter, _stat.xaverage)),
+    "AVERAGEIFS": wrap_func(functools.partial(xfilters, _stat.xaverage)),
+    "MAXIFS": wrap_func(functools.partial(xfilters, _stat.xfunc)),
+    "MINIFS": wrap_func(functools.partial(xfilters, functools.partial(_stat.xfunc, func=min))),
+})
+_REPLACEMENTS["_XLFN.MAXIFS"] = _REPLACEMENTS["MAXIFS"]
+_REPLACEMENTS["_XLFN.MINIFS"] = _REPLACEMENTS["MINIFS"]
+
+
+def install() -> None:
+    """Register the replacements in formulas' shared function table (idempotent)."""
+    get_functions().update(_REPLACEMENTS)
+
+
+__all__ = ["install", "xround", "xroundup", "xrounddown", "xtrim", "xtextjoin", "xn", "xdatedif"]
