@@ -1,0 +1,509 @@
+"""The measurement-plan workbook, described as data.
+
+Everything `build.py` writes, `check.py` reads and the examples fill comes from here: the sheets,
+each list as an Excel table at a fixed place with a fixed number of rows, every column's header,
+kind (an input the user types, or a computed cell), number format, drop-down validation and
+formula, the Summary figures and the names code reads them by.
+
+Formulas use plain A1 references sized to the tables (no structured references, no whole
+columns), and call roi-xl's functions by their plain Excel names. `{r}` in a column formula is
+the row number of the data row it is written to.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter
+
+# ------------------------------------------------------------------ drop-down lists
+
+CHANNELS = ("Facebook", "Instagram", "LinkedIn", "Twitter/X", "TikTok", "YouTube", "Pinterest",
+            "WhatsApp", "Blog", "Email", "All channels", "Other")
+OBJECTIVE_TYPES = ("Sales", "Leads", "Customer service", "Web traffic", "Awareness", "Engagement",
+                   "Retention", "Reputation", "Recruitment", "Other")
+DIRECTIONS = ("higher", "lower")
+COST_CATEGORIES = ("Staff", "Platforms and tools", "Advertising", "Content and creative",
+                   "Agency and freelancers", "Refunds and discounts", "Research", "Training",
+                   "Conferences and events", "Other")
+FREQUENCIES = ("Real time", "Daily", "Weekly", "Monthly", "Quarterly")
+CADENCES = ("Weekly", "Fortnightly", "Monthly", "Quarterly", "Yearly")
+CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "MXN", "BRL", "ARS", "COP",
+              "CLP", "PEN", "CAD", "AUD")
+TOOLS = ("Google Analytics", "Meta Business Suite", "Meta Ads Manager", "LinkedIn Campaign Manager",
+         "LinkedIn Page Analytics", "X Analytics", "TikTok Analytics", "YouTube Studio", "CRM",
+         "E-commerce platform", "Call-centre system", "Help-desk software", "Social listening tool",
+         "Survey tool")
+
+LISTS: dict[str, tuple[str, ...]] = {
+    "channel": CHANNELS, "objective_type": OBJECTIVE_TYPES, "direction": DIRECTIONS,
+    "cost_category": COST_CATEGORIES, "frequency": FREQUENCIES, "cadence": CADENCES,
+    "currency": CURRENCIES, "tool": TOOLS,
+}
+# Lists whose drop-down only suggests: other values are accepted (a tool not in the list).
+SUGGESTION_LISTS = frozenset({"tool"})
+
+# ------------------------------------------------------------------ formats and styles
+
+_CURRENCY_SYMBOL = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
+def currency_format(currency: str) -> str:
+    """The number format of money cells for a currency code: a symbol or the code itself."""
+    code = (currency or "EUR").upper()
+    symbol = _CURRENCY_SYMBOL.get(code)
+    if symbol:
+        return f'"{symbol}"#,##0.00;-"{symbol}"#,##0.00'
+    return f'#,##0.00 "{code}";-#,##0.00 "{code}"'
+
+
+FORMATS = {
+    "text": "@",
+    "int": "#,##0",
+    "number": "#,##0.00",
+    "hours": "#,##0.0",
+    "percent": "0.0%",
+    "date": "yyyy-mm-dd",
+    "periods": "0.00",
+    # "money" is resolved per workbook by currency_format()
+}
+
+INPUT_FILL = "FFF9C4"      # light yellow: type here
+COMPUTED_FILL = "E7E6E6"   # grey: calculated, do not type over
+HEADER_FILL = "1F4E78"     # dark blue table headers, white bold text
+SECTION_FILL = "D9E1F2"
+RED_FILL = "F8696B"
+AMBER_FILL = "FFD966"
+GREEN_FILL = "A9D08E"
+
+INPUT = "input"
+COMPUTED = "computed"
+
+# ------------------------------------------------------------------ declarations
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str                  # the field name examples and check use
+    header: str
+    kind: str = INPUT         # INPUT or COMPUTED
+    fmt: str = "text"         # a FORMATS key or "money"
+    width: float = 14
+    validation: str | None = None   # a LISTS key, "ref:<range>", "date", "fraction", "nonneg", "int"
+    formula: str | None = None      # for COMPUTED columns, with {r} for the row
+    required: bool = False    # check: a filled row must have it
+    help: str = ""            # the validation input message
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str                 # Excel table name
+    sheet: str
+    header_row: int
+    rows: int                 # data rows (capacity)
+    columns: tuple[Column, ...]
+    title: str = ""           # section heading above the header (Value sheet)
+    first_col: int = 1
+    style: str = "TableStyleLight9"
+
+    @property
+    def first_row(self) -> int:
+        return self.header_row + 1
+
+    @property
+    def last_row(self) -> int:
+        return self.header_row + self.rows
+
+    @property
+    def last_col(self) -> int:
+        return self.first_col + len(self.columns) - 1
+
+    @property
+    def ref(self) -> str:
+        return (f"{get_column_letter(self.first_col)}{self.header_row}:"
+                f"{get_column_letter(self.last_col)}{self.last_row}")
+
+    def letter(self, key: str) -> str:
+        for i, col in enumerate(self.columns):
+            if col.key == key:
+                return get_column_letter(self.first_col + i)
+        raise KeyError(f"{self.name} has no column {key!r}")
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    def range(self, key: str, sheet: bool = True) -> str:
+        """The data range of one column in A1 notation, absolute, sheet-qualified by default."""
+        col = self.letter(key)
+        ref = f"${col}${self.first_row}:${col}${self.last_row}"
+        return f"{quote(self.sheet)}!{ref}" if sheet else ref
+
+    @property
+    def input_keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns if c.kind == INPUT)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One labelled cell of Start or Summary: label in column A, value in column B."""
+    row: int
+    label: str
+    key: str | None = None          # a field name (examples fill Start/RONI inputs by it)
+    kind: str = INPUT
+    fmt: str = "text"
+    formula: str | None = None
+    name: str | None = None         # a workbook-level defined name
+    validation: str | None = None
+    default: object = None
+    note: str = ""                  # shown in column C
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    title: str
+    intro: str = ""
+    freeze: str | None = None
+    tables: tuple[Table, ...] = ()
+    fields: tuple[Field, ...] = ()
+    tab_color: str | None = None
+    landscape: bool = True
+
+
+def quote(sheet: str) -> str:
+    return sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
+
+
+HEADER_ROW = 4  # list sheets: title row 1, instructions row 2, header row 4, data from row 5
+
+# ------------------------------------------------------------------ the list sheets
+
+OBJECTIVE_ROWS = 20
+KPI_ROWS = 50
+TACTIC_ROWS = 100
+METRIC_ROWS = 50
+COST_ROWS = 100
+REPORT_ROWS = 20
+
+_OBJ_FIRST, _OBJ_LAST = HEADER_ROW + 1, HEADER_ROW + OBJECTIVE_ROWS
+_KPI_FIRST, _KPI_LAST = HEADER_ROW + 1, HEADER_ROW + KPI_ROWS
+_TAC_FIRST, _TAC_LAST = HEADER_ROW + 1, HEADER_ROW + TACTIC_ROWS
+_MET_FIRST, _MET_LAST = HEADER_ROW + 1, HEADER_ROW + METRIC_ROWS
+
+OBJECTIVES = Table("tblObjectives", "Objectives", HEADER_ROW, OBJECTIVE_ROWS, (
+    Column("id", "ID", width=8, required=True, help="A short code: A, B, C..."),
+    Column("objective", "Objective", width=44, required=True),
+    Column("type", "Type", width=18, validation="objective_type", required=True),
+    Column("owner", "Owner", width=18),
+    Column("notes", "Notes", width=40),
+    Column("kpis", "KPIs", kind=COMPUTED, fmt="int", width=8,
+           formula=f'=IF(A{{r}}="","",COUNTIF(KPIs!$C${_KPI_FIRST}:$C${_KPI_LAST},A{{r}}))'),
+))
+
+KPIS = Table("tblKPIs", "KPIs", HEADER_ROW, KPI_ROWS, (
+    Column("id", "ID", width=8, required=True),
+    Column("kpi", "KPI", width=40, required=True),
+    Column("objective", "Objective", width=11, required=True,
+           validation=f"ref:Objectives!$A${_OBJ_FIRST}:$A${_OBJ_LAST}"),
+    Column("channel", "Channel", width=14, validation="channel", required=True),
+    Column("period", "Period", width=14, required=True, help="e.g. March 2025, Q1 2025"),
+    Column("metric", "Metric", width=10, required=True,
+           validation=f"ref:Metrics!$A${_MET_FIRST}:$A${_MET_LAST}"),
+    Column("direction", "Direction", width=11, validation="direction",
+           help="higher: more is better; lower: less is better"),
+    Column("baseline", "Baseline", fmt="number", width=12, validation="number"),
+    Column("target", "Target", fmt="number", width=12, validation="number", required=True),
+    Column("actual", "Actual", fmt="number", width=12, validation="number"),
+    Column("weight", "Weight", fmt="number", width=9, validation="nonneg"),
+    Column("attainment", "Attainment", kind=COMPUTED, fmt="percent", width=12,
+           formula='=IF(OR(A{r}="",I{r}="",J{r}=""),"",KPI_ATTAINMENT(J{r},I{r},G{r},H{r}))'),
+    Column("status", "Status", kind=COMPUTED, width=10,
+           formula='=IF(L{r}="","",KPI_STATUS(L{r},Start!$B$11,Start!$B$12))'),
+    Column("tactics", "Tactics", kind=COMPUTED, fmt="int", width=9,
+           formula=f'=IF(A{{r}}="","",COUNTIF(Tactics!$B${_TAC_FIRST}:$B${_TAC_LAST},A{{r}}))'),
+))
+
+TACTICS = Table("tblTactics", "Tactics", HEADER_ROW, TACTIC_ROWS, (
+    Column("id", "ID", width=8, required=True),
+    Column("kpi", "KPI", width=9, required=True,
+           validation=f"ref:KPIs!$A${_KPI_FIRST}:$A${_KPI_LAST}"),
+    Column("tactic", "Tactic", width=50, required=True),
+    Column("channel", "Channel", width=14, validation="channel"),
+    Column("owner", "Owner", width=18),
+    Column("start", "Start", fmt="date", width=12, validation="date"),
+    Column("end", "End", fmt="date", width=12, validation="date"),
+))
+
+METRICS = Table("tblMetrics", "Metrics", HEADER_ROW, METRIC_ROWS, (
+    Column("id", "ID", width=8, required=True),
+    Column("metric", "Metric", width=36, required=True),
+    Column("definition", "Definition", width=44),
+    Column("tool", "Tool", width=26, validation="tool", required=True,
+           help="The tool that measures it (pick or type your own)"),
+    Column("frequency", "Frequency", width=12, validation="frequency", required=True),
+    Column("owner", "Owner", width=18),
+    Column("used_by", "Used by KPIs", kind=COMPUTED, fmt="int", width=12,
+           formula=f'=IF(A{{r}}="","",COUNTIF(KPIs!$F${_KPI_FIRST}:$F${_KPI_LAST},A{{r}}))'),
+))
+
+COSTS = Table("tblCosts", "Costs", HEADER_ROW, COST_ROWS, (
+    Column("category", "Category", width=24, validation="cost_category", required=True),
+    Column("item", "Item", width=40),
+    Column("channel", "Channel", width=14, validation="channel"),
+    Column("hours", "Hours", fmt="hours", width=10, validation="nonneg"),
+    Column("rate", "Rate", fmt="money", width=12, validation="nonneg"),
+    Column("amount", "Amount", fmt="money", width=14, validation="number"),
+    Column("allocation", "Allocation", fmt="percent", width=11, validation="fraction",
+           help="Share charged to social, 0% to 100%; blank is 100%"),
+    Column("cost", "Cost", kind=COMPUTED, fmt="money", width=14,
+           formula='=IF(AND(A{r}="",B{r}="",D{r}="",F{r}=""),"",COST_TOTAL(F{r},D{r},E{r},G{r}))'),
+))
+
+REPORTS = Table("tblReports", "Reporting", HEADER_ROW, REPORT_ROWS, (
+    Column("report", "Report", width=30, required=True),
+    Column("audience", "Audience", width=26, required=True),
+    Column("cadence", "Cadence", width=13, validation="cadence", required=True),
+    Column("template", "Template / format", width=30),
+    Column("metrics", "Metrics covered", width=22),
+    Column("owner", "Owner", width=18),
+    Column("last_sent", "Last sent", fmt="date", width=12, validation="date"),
+    Column("next_due", "Next due", kind=COMPUTED, fmt="date", width=12,
+           formula=('=IF(OR(C{r}="",G{r}=""),"",IF(C{r}="Weekly",G{r}+7,IF(C{r}="Fortnightly",'
+                    'G{r}+14,IF(C{r}="Monthly",EDATE(G{r},1),IF(C{r}="Quarterly",EDATE(G{r},3),'
+                    'EDATE(G{r},12))))))')),
+))
+
+# ------------------------------------------------------------------ the Value sheet (stacked tables)
+
+REVENUE = Table("tblRevenue", "Value", 5, 20, (
+    Column("source", "Source", width=40, required=True),
+    Column("channel", "Channel", width=14, validation="channel"),
+    Column("kpi", "KPI", width=12, validation=f"ref:KPIs!$A${_KPI_FIRST}:$A${_KPI_LAST}"),
+    Column("orders", "Orders / deals", fmt="int", width=14, validation="nonneg"),
+    Column("revenue", "Revenue", fmt="money", width=16, validation="number", required=True),
+    Column("notes", "How it is attributed", width=36),
+), title="1. Revenue attributed to social (hard value)")
+
+ACTIONS = Table("tblActions", "Value", 28, 20, (
+    Column("action", "Action", width=40, required=True),
+    Column("channel", "Channel", width=14, validation="channel"),
+    Column("count", "Count", fmt="int", width=12, validation="nonneg", required=True),
+    Column("unit_value", "Unit value", fmt="money", width=14, validation="number", required=True),
+    Column("value", "Value", kind=COMPUTED, fmt="money", width=16,
+           formula='=IF(AND(C{r}="",D{r}=""),"",ACTION_VALUE(C{r},D{r}))'),
+    Column("notes", "Where the unit value comes from", width=36),
+), title="2. Value of social actions (likes, shares, comments, clicks, leads...)")
+
+DEFLECTION = Table("tblDeflection", "Value", 51, 10, (
+    Column("item", "Service contacts", width=40, required=True),
+    Column("channel", "Channel", width=14, validation="channel"),
+    Column("contacts", "Contacts deflected", fmt="int", width=12, validation="nonneg",
+           required=True),
+    Column("cost_per_contact", "Cost per call", fmt="money", width=14, validation="number",
+           required=True),
+    Column("social_cost", "Social cost per contact", fmt="money", width=16, validation="number"),
+    Column("savings", "Savings", kind=COMPUTED, fmt="money", width=36,
+           formula='=IF(C{r}="","",DEFLECTION_SAVINGS(C{r},D{r},E{r}))'),
+), title="3. Service contacts handled on social instead of the call centre (deflection savings)")
+
+TRAFFIC = Table("tblTraffic", "Value", 64, 10, (
+    Column("item", "Traffic", width=40, required=True),
+    Column("channel", "Channel", width=14, validation="channel"),
+    Column("visits", "Visits", fmt="int", width=12, validation="nonneg", required=True),
+    Column("conversion_rate", "Conversion rate", fmt="percent", width=14, validation="fraction",
+           required=True),
+    Column("value_per_conversion", "Value per conversion", fmt="money", width=16,
+           validation="number", required=True),
+    Column("value", "Value", kind=COMPUTED, fmt="money", width=36,
+           formula='=IF(C{r}="","",TRAFFIC_VALUE(C{r},D{r},E{r}))'),
+), title="4. Web traffic referred by social (traffic value)")
+
+UPLIFT = Table("tblUplift", "Value", 77, 10, (
+    Column("segment", "Segment", width=40, required=True),
+    Column("channel", "Channel", width=14, validation="channel"),
+    Column("engaged_value", "Engaged customer value", fmt="money", width=12,
+           validation="number", required=True),
+    Column("other_value", "Other customer value", fmt="money", width=14, validation="number",
+           required=True),
+    Column("engaged_count", "Engaged customers", fmt="int", width=16, validation="nonneg",
+           required=True),
+    Column("uplift", "Uplift", kind=COMPUTED, fmt="money", width=36,
+           formula='=IF(C{r}="","",SEGMENT_UPLIFT(C{r},D{r},E{r}))'),
+), title="5. Followers compared with non-followers (segment uplift)")
+
+PERIODS = Table("tblPeriods", "Value", 90, 24, (
+    Column("period", "Period", width=40, required=True),
+    Column("hard", "Hard value", fmt="money", width=14, validation="number"),
+    Column("soft", "Soft value", fmt="money", width=12, validation="number"),
+    Column("total", "Total", kind=COMPUTED, fmt="money", width=14,
+           formula='=IF(AND(B{r}="",C{r}=""),"",SUM(B{r}:C{r}))'),
+), title="6. Value by period, in order (for payback)")
+
+VALUE_TABLES = (REVENUE, ACTIONS, DEFLECTION, TRAFFIC, UPLIFT, PERIODS)
+
+# ------------------------------------------------------------------ Start
+
+START_FIELDS = (
+    Field(4, "Client", "client", name="Client"),
+    Field(5, "Currency", "currency", validation="currency", name="Currency", default="EUR",
+          note="Money formats are set for this currency when the plan is generated."),
+    Field(6, "Period start", "start", fmt="date", validation="date", name="PeriodStart"),
+    Field(7, "Period end", "end", fmt="date", validation="date", name="PeriodEnd"),
+    Field(8, "Report cadence", "cadence", validation="cadence", name="ReportCadence",
+          default="Monthly"),
+    Field(9, "Prepared by", "prepared_by", name="PreparedBy"),
+    Field(11, "KPI amber from", "amber", fmt="percent", validation="fraction2", name="AmberAt",
+          default=0.9, note="Attainment from which a KPI shows AMBER."),
+    Field(12, "KPI green from", "green", fmt="percent", validation="fraction2", name="GreenAt",
+          default=1.0, note="Attainment from which a KPI shows GREEN."),
+    Field(13, "Attainment cap in the score", "cap", fmt="percent", validation="fraction2",
+          name="AttainmentCap", default=1.5,
+          note="A KPI counts at most this much in the weighted score."),
+)
+
+INSTRUCTIONS = (
+    "Yellow cells are yours to fill in; grey cells are calculated: do not type over them.",
+    "1. Start: client, currency, period and how often reports go out.",
+    "2. Objectives: what social media must achieve (e.g. A sales, B a customer-service channel, "
+    "C web traffic).",
+    "3. Metrics: every metric that feeds a KPI, the tool that measures it and how often it is read.",
+    "4. KPIs: per objective, channel and period (\"sales in March through Facebook\"), with its "
+    "metric, target and actual.",
+    "5. Tactics: at least two per KPI; a KPI with fewer shows its tactic count in red.",
+    "6. Costs: the full cost: staff hours x rate, platforms, ads, refunds and discounts given "
+    "through customer care, research, training, conferences.",
+    "7. Value: revenue attributed to social (hard value) and the value of actions, service "
+    "deflection, web traffic and follower uplift (soft value), then value by period.",
+    "8. Summary: cost by category, ROI on hard and on total value, RONI, KPI score, payback.",
+    "9. Reporting: each report, its audience and cadence.",
+    "Formulas use the roi-xl functions (SOCIAL_ROI, KPI_ATTAINMENT...): in Excel through the "
+    "xlwings add-in (sheet xlwings.conf), headless with `roi-xl recalc`; `roi-xl check` applies "
+    "the plan's rules.",
+)
+INSTRUCTIONS_ROW = 16
+
+# ------------------------------------------------------------------ Summary
+
+CATEGORY_FIRST = 9                                         # rows 9..18: one per cost category
+CATEGORY_LAST = CATEGORY_FIRST + len(COST_CATEGORIES) - 1
+_COST_KEYS = COSTS.range("category")
+_COST_AMOUNTS = COSTS.range("cost")
+TOTAL_COST_ROW = CATEGORY_LAST + 2                          # 20
+
+
+def _category_field(i: int, category: str) -> Field:
+    row = CATEGORY_FIRST + i
+    return Field(row, category, kind=COMPUTED, fmt="money",
+                 formula=f'=COST_ROLLUP({_COST_KEYS},{_COST_AMOUNTS},A{row})')
+
+
+_TC = f"$B${TOTAL_COST_ROW}"
+VALUE_FIRST = 24
+
+SUMMARY_FIELDS = (
+    Field(3, "Client", kind=COMPUTED, formula='=IF(Start!$B$4="","",Start!$B$4)'),
+    Field(4, "Period start", kind=COMPUTED, fmt="date", formula='=IF(Start!$B$6="","",Start!$B$6)'),
+    Field(5, "Period end", kind=COMPUTED, fmt="date", formula='=IF(Start!$B$7="","",Start!$B$7)'),
+    Field(6, "Currency", kind=COMPUTED, formula='=IF(Start!$B$5="","",Start!$B$5)'),
+    *(_category_field(i, c) for i, c in enumerate(COST_CATEGORIES)),
+    Field(CATEGORY_LAST + 1, "Not in a listed category", kind=COMPUTED, fmt="money",
+          formula=f"={_TC}-SUM(B{CATEGORY_FIRST}:B{CATEGORY_LAST})"),
+    Field(TOTAL_COST_ROW, "Total cost", kind=COMPUTED, fmt="money", name="TotalCost",
+          formula=(f"=COST_TOTAL({COSTS.range('amount')},{COSTS.range('hours')},"
+                   f"{COSTS.range('rate')},{COSTS.range('allocation')})")),
+    Field(VALUE_FIRST, "Attributed revenue (hard)", kind=COMPUTED, fmt="money", name="HardValue",
+          formula=f"=SUM({REVENUE.range('revenue')})"),
+    Field(VALUE_FIRST + 1, "Action value", kind=COMPUTED, fmt="money", name="ActionValue",
+          formula=f"=ACTION_VALUE({ACTIONS.range('count')},{ACTIONS.range('unit_value')})"),
+    Field(VALUE_FIRST + 2, "Service deflection savings", kind=COMPUTED, fmt="money",
+          name="DeflectionSavings", formula=f"=SUM({DEFLECTION.range('savings')})"),
+    Field(VALUE_FIRST + 3, "Web traffic value", kind=COMPUTED, fmt="money", name="TrafficValue",
+          formula=f"=SUM({TRAFFIC.range('value')})"),
+    Field(VALUE_FIRST + 4, "Follower uplift", kind=COMPUTED, fmt="money", name="SegmentUplift",
+          formula=f"=SUM({UPLIFT.range('uplift')})"),
+    Field(VALUE_FIRST + 5, "Soft value", kind=COMPUTED, fmt="money", name="SoftValue",
+          formula=f"=SUM(B{VALUE_FIRST + 1}:B{VALUE_FIRST + 4})"),
+    Field(VALUE_FIRST + 6, "Total value", kind=COMPUTED, fmt="money", name="TotalValue",
+          formula=f"=B{VALUE_FIRST}+B{VALUE_FIRST + 5}"),
+    Field(33, "ROI on hard value", kind=COMPUTED, fmt="percent", name="ROI",
+          formula=f"=SOCIAL_ROI(B{VALUE_FIRST},{_TC})",
+          note="(attributed revenue - total cost) / total cost"),
+    Field(34, "ROI on total value", kind=COMPUTED, fmt="percent", name="ROITotal",
+          formula=f"=SOCIAL_ROI(B{VALUE_FIRST + 6},{_TC})",
+          note="(hard + soft value - total cost) / total cost"),
+    Field(35, "Net value", kind=COMPUTED, fmt="money", name="NetValue",
+          formula=f"=B{VALUE_FIRST + 6}-{_TC}"),
+    Field(36, "Weighted KPI score", kind=COMPUTED, fmt="percent", name="KPIScore",
+          formula=f"=KPI_SCORE({KPIS.range('attainment')},{KPIS.range('weight')},Start!$B$13)"),
+    Field(37, "Payback (periods)", kind=COMPUTED, fmt="periods", name="Payback",
+          formula=f"=PAYBACK_PERIODS({_TC},{PERIODS.range('total')})",
+          note="Periods (Value sheet, table 6) until value covers cost"),
+    Field(40, "Revenue at risk", "revenue_at_risk", fmt="money", validation="number",
+          name="RevenueAtRisk", note="Revenue that could be lost by staying off social"),
+    Field(41, "Loss probability", "loss_probability", fmt="percent", validation="fraction",
+          name="LossProbability", note="Chance, 0% to 100%, that it is lost"),
+    Field(42, "Forgone returns", "forgone_returns", fmt="money", validation="number",
+          name="ForgoneReturns", note="Other returns given up by not investing"),
+    Field(43, "Cost saved (total cost)", kind=COMPUTED, fmt="money", formula=f"={_TC}"),
+    Field(44, "RONI", kind=COMPUTED, fmt="percent", name="RONI",
+          formula="=SOCIAL_RONI(B40,B41,B43,B42)",
+          note="(at risk x probability + forgone - saved) / saved"),
+)
+
+SUMMARY_SECTIONS = (  # (row, heading, column headers for B and C)
+    (8, "Cost by category", ("Cost", "Share")),
+    (23, "Value by source", ("Value", "Share")),
+    (32, "Return", ("", "")),
+    (39, "Risk of not investing (RONI)", ("", "")),
+)
+
+# The names the batch summary and the tests read.
+SUMMARY_NAMES = ("Client", "Currency", "PeriodStart", "PeriodEnd", "TotalCost", "HardValue",
+                 "SoftValue", "TotalValue", "ROI", "ROITotal", "RONI", "KPIScore", "Payback")
+
+# ------------------------------------------------------------------ xlwings configuration
+
+XLWINGS_SHEET = "xlwings.conf"
+XLWINGS_CONF = (("UDF MODULES", "roi_xl_udfs"),)
+
+# ------------------------------------------------------------------ sheets in order
+
+SHEETS = (
+    Sheet("Start", "Social-media measurement plan",
+          "Who the plan is for, its period and currency; then fill in the sheets left to right.",
+          fields=START_FIELDS, tab_color="1F4E78"),
+    Sheet("Objectives", "Objectives",
+          "What social media must achieve. Each objective needs at least one KPI (count in grey).",
+          freeze="C5", tables=(OBJECTIVES,), tab_color="2E75B6"),
+    Sheet("KPIs", "KPIs",
+          "One KPI per objective, channel and period, fed by one metric. Attainment and status are "
+          "calculated; a KPI needs at least two tactics.",
+          freeze="C5", tables=(KPIS,), tab_color="2E75B6"),
+    Sheet("Tactics", "Tactics", "What is done to move each KPI: at least two tactics per KPI.",
+          freeze="D5", tables=(TACTICS,), tab_color="2E75B6"),
+    Sheet("Metrics", "Metrics",
+          "Every metric that feeds a KPI, the tool that measures it and how often it is read.",
+          freeze="C5", tables=(METRICS,), tab_color="2E75B6"),
+    Sheet("Costs", "Costs",
+          "The full cost of the social work. Cost = (amount + hours x rate) x allocation.",
+          freeze="C5", tables=(COSTS,), tab_color="C65911"),
+    Sheet("Value", "Value",
+          "What social returned: hard value (attributed revenue) and soft value (the rest).",
+          freeze="B4", tables=VALUE_TABLES, tab_color="548235"),
+    Sheet("Summary", "Summary", "", fields=SUMMARY_FIELDS, tab_color="7030A0", landscape=True),
+    Sheet("Reporting", "Reporting", "Every report, who gets it and how often.",
+          freeze="B5", tables=(REPORTS,), tab_color="2E75B6"),
+    Sheet(XLWINGS_SHEET, "", tab_color="808080"),
+)
+
+LIST_TABLES = (OBJECTIVES, KPIS, TACTICS, METRICS, COSTS, *VALUE_TABLES, REPORTS)
+TABLES = {t.name: t for t in LIST_TABLES}
+
+
+def sheet(name: str) -> Sheet:
+    for s in SHEETS:
+        if s.name == name:
+            return s
+    raise KeyError(name)

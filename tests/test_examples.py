@@ -1,0 +1,164 @@
+"""The example client workbooks, recalculated by roi-xl's engine, against totals worked by hand.
+
+The figures below are copied from the examples' sheets (Costs, Value, KPIs, Start, Summary inputs)
+and the totals are worked out here with plain arithmetic, without the template code.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import roi_xl
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "workbook_templates" / "examples"
+
+
+def cost(amount=0.0, hours=0.0, rate=0.0, allocation=1.0):
+    return (amount + hours * rate) * allocation
+
+
+def attainment(actual, target, direction="higher", baseline=None):
+    if baseline is not None:
+        return (actual - baseline) / (target - baseline)
+    return actual / target if direction == "higher" else target / actual
+
+
+def payback(investment, returns):
+    total = 0.0
+    for i, r in enumerate(returns):
+        if total + r >= investment:
+            return i + (investment - total) / r
+        total += r
+    raise AssertionError("never paid back")
+
+
+def expected(*, client, currency, start, end, costs, revenue, actions, deflection, traffic, uplift,
+             kpis, periods, at_risk, probability, forgone, cap=1.5):
+    total_cost = sum(cost(*c) for c in costs)
+    hard = sum(revenue)
+    soft = (sum(n * v for n, v in actions) + sum(n * (c - s) for n, c, s in deflection)
+            + sum(v * r * p for v, r, p in traffic) + sum((e - o) * n for e, o, n in uplift))
+    scores = [(min(attainment(*k[:-1]), cap), k[-1]) for k in kpis]
+    return {
+        "Client": client, "Currency": currency, "PeriodStart": start, "PeriodEnd": end,
+        "TotalCost": total_cost, "HardValue": hard, "SoftValue": soft, "TotalValue": hard + soft,
+        "ROI": (hard - total_cost) / total_cost,
+        "ROITotal": (hard + soft - total_cost) / total_cost,
+        "RONI": (at_risk * probability + forgone - total_cost) / total_cost,
+        "KPIScore": sum(a * w for a, w in scores) / sum(w for _, w in scores),
+        "Payback": payback(total_cost, [h + s for h, s in periods]),
+    }
+
+
+RETAIL = expected(
+    client="Nomada Footwear (online shop)", currency="EUR",
+    start=dt.datetime(2025, 1, 1), end=dt.datetime(2025, 6, 30),
+    # (amount, hours, rate, allocation)
+    costs=[(0, 832, 32), (0, 240, 28), (1740,), (480, 0, 0, 0.5), (12500,), (16800,), (4200,),
+           (5400,), (3850,), (960,), (900, 0, 0, 0.5), (350,)],
+    revenue=[98400, 126700, 21900],
+    actions=[(5400, 0.9), (8200, 0.35), (1350, 4.5), (9600, 0.2)],
+    deflection=[(2100, 3.8, 1.1)],
+    traffic=[(38000, 0.012, 62), (52000, 0.009, 58)],
+    uplift=[(148, 112, 860)],
+    # (actual, target, direction, baseline, weight)
+    kpis=[(45150, 42000, "higher", None, 3), (52800, 60000, "higher", None, 3),
+          (96400, 90000, "higher", 70000, 1), (111000, 120000, "higher", None, 1),
+          (0.31, 0.35, "lower", None, 1), (88, 95, "higher", None, 1)],
+    periods=[(31000, 15000), (34000, 16500), (52000, 21000), (41000, 17500), (44000, 18500),
+             (45000, 19271)],
+    at_risk=180000, probability=0.25, forgone=20000)
+
+B2B = expected(
+    client="Ledgerline Software (B2B finance SaaS)", currency="USD",
+    start=dt.datetime(2024, 7, 1), end=dt.datetime(2025, 6, 30),
+    costs=[(0, 1720, 48, 0.6), (0, 600, 65), (68000,), (10800,), (9600, 0, 0, 0.3), (14500,),
+           (6000,), (18000, 0, 0, 0.25), (4800,)],
+    revenue=[342000, 86000],
+    actions=[(512, 95), (1415, 12), (2300, 6)],
+    deflection=[],
+    traffic=[(14800, 0.011, 600)],
+    uplift=[(41500, 36000, 9)],
+    kpis=[(512, 480, "higher", None, 3), (228, 210, "lower", None, 2),
+          (2130000, 2400000, "higher", None, 3), (186, 180, "lower", 210, 1),
+          (1415, 1200, "higher", None, 1)],
+    periods=[(24000, 48000), (68000, 54000), (141000, 60000), (195000, 64600)],
+    at_risk=600000, probability=0.3, forgone=0)
+
+CLINIC = expected(
+    client="Riverside Family Clinic", currency="GBP",
+    start=dt.datetime(2025, 1, 1), end=dt.datetime(2025, 3, 31),
+    costs=[(0, 520, 19.5), (0, 60, 34), (1050,), (600,), (1800,), (1200,), (950,), (420,)],
+    revenue=[20140, 6840],
+    actions=[(140, 15), (1900, 0.5)],
+    deflection=[(2940, 4.6, 1.35), (1050, 4.6, 1.35), (1300, 4.6, 0.2)],
+    traffic=[(8600, 0.07, 12)],
+    uplift=[(310, 265, 180)],
+    kpis=[(980, 900, "higher", None, 2), (352, 400, "higher", None, 2), (24, 30, "lower", None, 1),
+          (590, 650, "higher", None, 2), (0.71, 0.75, "higher", 0.62, 1),
+          (12900, 12500, "lower", 14200, 1)],
+    periods=[(8200, 11500), (8900, 12300), (9880, 13261.5)],
+    at_risk=48000, probability=0.15, forgone=18687.5)
+
+HAND = {"retail_ecommerce": RETAIL, "b2b_software": B2B, "health_clinic": CLINIC}
+
+
+def test_hand_totals_are_what_the_examples_say():
+    """Anchors for the arithmetic above, in round figures a reader can check."""
+    assert RETAIL["TotalCost"] == 79834 and RETAIL["HardValue"] == 247000
+    assert B2B["TotalCost"] == pytest.approx(200016) and B2B["TotalValue"] == pytest.approx(654600)
+    assert CLINIC["TotalCost"] == 18200 and CLINIC["SoftValue"] == pytest.approx(37061.5)
+
+
+def named_values(path: Path) -> dict:
+    wb = openpyxl.load_workbook(path, data_only=True)
+    try:
+        out = {}
+        for name in HAND["retail_ecommerce"]:
+            (sheet, ref), = wb.defined_names[name].destinations
+            out[name] = wb[sheet][ref.replace("$", "")].value
+        return out
+    finally:
+        wb.close()
+
+
+def assert_matches(got: dict, want: dict) -> None:
+    for name, value in want.items():
+        if isinstance(value, float) or isinstance(value, int) and not isinstance(value, bool):
+            assert isinstance(got[name], (int, float)), f"{name}: {got[name]!r}"
+            assert math.isclose(got[name], value, rel_tol=1e-9, abs_tol=1e-9), \
+                f"{name}: {got[name]} != {value}"
+        else:
+            assert got[name] == value, name
+
+
+@pytest.mark.parametrize("name", sorted(HAND))
+def test_engine_recalculation_matches_hand_totals(tmp_path, name):
+    out = tmp_path / f"{name}.xlsx"
+    roi_xl.recalc(EXAMPLES / f"{name}.xlsx", out)
+    assert_matches(named_values(out), HAND[name])
+
+
+@pytest.mark.parametrize("name", sorted(HAND))
+def test_committed_examples_carry_the_computed_values(name):
+    """Readers without the add-in see the figures: the committed files hold cached values."""
+    assert_matches(named_values(EXAMPLES / f"{name}.xlsx"), HAND[name])
+
+
+@pytest.mark.parametrize("name", sorted(HAND))
+def test_kpi_status_and_tactic_counts_after_recalc(tmp_path, name):
+    out = tmp_path / f"{name}.xlsx"
+    roi_xl.recalc(EXAMPLES / f"{name}.xlsx", out)
+    wb = openpyxl.load_workbook(out, data_only=True)
+    ws = wb["KPIs"]
+    rows = [r for r in ws.iter_rows(min_row=5, max_row=54, values_only=True) if r[0]]
+    for row in rows:
+        att, status, tactics = row[11], row[12], row[13]
+        assert status == ("GREEN" if att >= 1 else "AMBER" if att >= 0.9 else "RED"), row
+        assert tactics >= 2, row
+    wb.close()
