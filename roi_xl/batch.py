@@ -1,19 +1,48 @@
-"""Recalculating many workbooks: finding them, one file's outcome, the per-file error line."""
+"""Recalculating many workbooks: finding them, one file's work, the batch run and its report.
+
+The per-workbook work (`process`) reads the workbook, takes its compiled model from a ModelCache
+(compiled once per formula fingerprint), evaluates and writes the values. `run` drives it over a
+list of inputs with an executor (roi_xl.executors: in-process, a local process pool or Dask), moves
+each finished output into the output folder, reports progress and failures in input order and
+writes the summary table (roi_xl.summary).
+
+Nothing partial is ever left in the output folder: workers write into a private staging folder
+inside it (`.roi-xl-staging-<pid>-<random>`), and only whole outputs are moved out of it, with an
+atomic rename. The staging folder goes at the end, interrupted or not; one left by a run that was
+killed outright is removed by the next run once its process is gone.
+"""
 from __future__ import annotations
 
 import glob
+import os
+import re
+import secrets
+import shutil
+import signal
+import sys
 import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .engine import ModelCache, WorkbookError, recalc
+if TYPE_CHECKING:  # the engine (formulas, numpy, scipy) loads in seconds: not for usage errors
+    from .engine import ModelCache
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+STAGING_PREFIX = ".roi-xl-staging-"
 
 
 class InputError(Exception):
     """An INPUT argument that names nothing usable (a usage error, exit code 2)."""
+
+
+class UsageError(InputError):
+    """Options that cannot work together or an output that cannot be made (exit code 2)."""
+
+
+class ExecutorError(Exception):
+    """The executor cannot run at all (a Dask scheduler that does not answer): exit code 2."""
 
 
 def _is_workbook(path: Path) -> bool:
@@ -51,12 +80,15 @@ def find_workbooks(inputs: list[str], exclude: Path | None = None) -> list[Path]
 
 
 def _search(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and _is_workbook(p))
+    return sorted(p for p in folder.rglob("*") if p.is_file() and _is_workbook(p)
+                  and not any(part.startswith(STAGING_PREFIX) for part in p.parts))
 
 
 def _inside(path: Path, folder: Path | None) -> bool:
     return folder is not None and folder.resolve() in path.resolve().parents
 
+
+# --------------------------------------------------------------------------- one workbook
 
 @dataclass
 class FileResult:
@@ -67,30 +99,395 @@ class FileResult:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     values: dict | None = None  # sheet-qualified address -> value, when asked for
+    formulas: int = 0           # formula cells (and spilled cells) computed
+    named: dict = field(default_factory=dict)  # summary column -> value (roi_xl.summary)
 
     def error_line(self) -> str:
         return f"{self.path}: {self.error}"
 
 
-def recalc_file(path: Path, out_dir: Path, cache: ModelCache | None = None,
-                debug: bool = False) -> FileResult:
-    """Recalculate one workbook into out_dir/<same name>; never raises for a bad file."""
+@dataclass(frozen=True)
+class Options:
+    """What each workbook's work does besides recalculating it."""
+    values_only: bool = False   # freeze every formula to its value in the output
+    summary: bool = False       # read the template's named figures
+    debug: bool = False         # full tracebacks for unexpected failures
+    keep_values: bool = False   # return every computed value (in-process use)
+
+
+_QUIET = False
+
+
+def quiet_formulas() -> None:
+    """`formulas` draws a tqdm progress bar on stderr each time it builds a model; in a batch that
+    is one stray bar per compile, mixed into our own report. Give it a silent one."""
+    global _QUIET
+    if _QUIET:
+        return
+    import formulas.excel as fx
+
+    class _Silent:
+        total = 0
+
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def update(self, *args, **kwargs):
+            return None
+
+        def refresh(self, *args, **kwargs):
+            return None
+
+        def close(self):
+            return None
+
+    class _Module:
+        tqdm = _Silent
+
+    if getattr(fx, "tqdm", None) is not None:
+        fx.tqdm = _Module  # only formulas.excel's own reference; tqdm itself is untouched
+    _QUIET = True
+
+
+def warm_up() -> None:
+    """Do the one-off start-up work (registering our functions with `formulas`, which imports all
+    of its function modules: about a second) so that forked workers inherit it done."""
+    from .engine.bind import bind_catalogue
+    from .engine import writeback  # noqa: F401
+
+    quiet_formulas()
+    bind_catalogue()
+
+
+def process(path: Path, output: Path | None, cache: ModelCache, options: Options = Options()) -> FileResult:
+    """Recalculate one workbook into `output` (None: compute only); never raises for a bad file."""
+    from .engine import WorkbookError
+    from .engine.workbook import load
+    from .engine.writeback import write_values
+    from .excel import address
+
+    quiet_formulas()
     start = time.perf_counter()
-    output = out_dir / path.name
+    path = Path(path)
     try:
         if not path.exists():
             raise WorkbookError("no such file")
         if path.is_dir():
             raise WorkbookError("is a directory, not a workbook")
-        results = recalc(path, output, cache=cache)
+        loaded = load(path)
+        cells = cache.get(loaded).evaluate(loaded)
+        if output is not None:
+            write_values(path, output, cells, values_only=options.values_only)
+        named = {}
+        if options.summary:
+            from .summary import read_named
+
+            named = read_named(loaded.book, cells)
     except WorkbookError as exc:
         return FileResult(path, None, False, str(exc), time.perf_counter() - start)
     except PermissionError as exc:
         return FileResult(path, None, False, f"permission denied ({exc.strerror or exc})",
                           time.perf_counter() - start)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
-        detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}".splitlines()[0]
+        detail = traceback.format_exc() if options.debug else f"{type(exc).__name__}: {exc}".splitlines()[0]
         return FileResult(path, None, False, f"unexpected failure: {detail}",
                           time.perf_counter() - start)
-    return FileResult(path, output, True, "", time.perf_counter() - start, results.warnings,
-                      dict(results))
+    values = {address(s, c): v for (s, c), v in cells.items()} if options.keep_values else None
+    return FileResult(path, output, True, "", time.perf_counter() - start, list(loaded.warnings),
+                      values, len(cells), named)
+
+
+def recalc_file(path: Path, out_dir: Path, cache: ModelCache | None = None,
+                debug: bool = False, *, values_only: bool = False) -> FileResult:
+    """Recalculate one workbook into out_dir/<same name>; never raises for a bad file."""
+    from .engine import ModelCache
+
+    return process(Path(path), Path(out_dir) / Path(path).name, cache or ModelCache(),
+                   Options(values_only=values_only, debug=debug, keep_values=True))
+
+
+# --------------------------------------------------------------------------- the report
+
+class Reporter:
+    """Progress and per-file lines, in input order whatever order files finish in.
+
+    On a terminal (stderr is a TTY): a tqdm bar (files done, failures, rate, time left) with
+    failure and warning lines above it. Otherwise plain lines: one per workbook, the finished
+    ones on stdout ("in -> out (n formulas, s)"), failures on stderr as "path: cause".
+    """
+
+    def __init__(self, total: int, stdout=None, stderr=None, bar: bool | None = None):
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+        self.total = total
+        self.failed = 0
+        self.done = 0
+        self._next = 0
+        self._waiting: dict[int, FileResult] = {}
+        if bar is None:
+            bar = _isatty(self.stderr)
+        self._bar = None
+        if bar:
+            from tqdm import tqdm
+
+            # a terminal that reports no size (0 x 0: tqdm would then draw nothing) gets 100 x 24
+            sized = min(_size(self.stderr)) > 0
+            self._bar = tqdm(total=total, file=self.stderr, unit="file", dynamic_ncols=sized,
+                             ncols=None if sized else 100, nrows=None if sized else 24,
+                             smoothing=0.1, postfix={"failed": 0}, leave=True)
+        # Finished-file lines would scroll the bar away on a shared terminal.
+        self._ok_lines = self._bar is None or not _isatty(self.stdout)
+
+    def add(self, index: int, result: FileResult) -> None:
+        self.done += 1
+        if not result.ok:
+            self.failed += 1
+        if self._bar is not None:
+            self._bar.set_postfix({"failed": self.failed}, refresh=False)
+            self._bar.update(1)
+        self._waiting[index] = result
+        while self._next in self._waiting:
+            self._emit(self._waiting.pop(self._next))
+            self._next += 1
+
+    def _emit(self, result: FileResult) -> None:
+        for warning in result.warnings:
+            self._err(f"{result.path}: warning: {warning}")
+        if result.ok:
+            if self._ok_lines:
+                print(f"{result.path} -> {result.output} ({result.formulas} formulas, "
+                      f"{result.seconds:.2f}s)", file=self.stdout, flush=True)
+        else:
+            self._err(result.error_line())
+
+    def _err(self, line: str) -> None:
+        if self._bar is not None:
+            self._bar.write(line, file=self.stderr)
+        else:
+            print(line, file=self.stderr, flush=True)
+
+    def close(self) -> None:
+        for index in sorted(self._waiting):  # after an interruption: what did finish
+            self._emit(self._waiting.pop(index))
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def _size(stream) -> tuple[int, int]:
+    try:
+        size = os.get_terminal_size(stream.fileno())
+    except (AttributeError, ValueError, OSError):
+        return 0, 0
+    return size.columns, size.lines
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+# --------------------------------------------------------------------------- the batch
+
+@dataclass
+class Task:
+    index: int
+    path: Path
+    staged: Path   # where the worker writes the output, inside the staging folder
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C (exit status 128 + signal number)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum, _frame):
+    raise Interrupted(signum)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_STAGING_NAME = re.compile(re.escape(STAGING_PREFIX) + r"(\d+)-[0-9a-f]+$")
+
+
+def _remove_stale_staging(out_dir: Path) -> None:
+    """Staging folders of runs that were killed outright (their process is gone)."""
+    try:
+        entries = list(out_dir.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        m = _STAGING_NAME.match(entry.name)
+        if m and entry.is_dir() and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def check_options(*, summary: Path | None, executor: str, scheduler: str | None) -> None:
+    """Usage errors found before any work starts (UsageError)."""
+    if summary is not None:
+        from .summary import SummaryError, summary_format
+
+        try:
+            summary_format(summary)
+        except SummaryError as exc:
+            raise UsageError(str(exc)) from None
+    if executor == "dask":
+        if not scheduler:
+            raise UsageError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise UsageError("--executor dask needs Dask: pip install 'roi-xl[dask]'") from None
+    elif scheduler:
+        raise UsageError("--scheduler goes with --executor dask")
+
+
+def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = None,
+        executor: str = "local", scheduler: str | None = None, values_only: bool = False,
+        summary: str | os.PathLike | None = None, debug: bool = False,
+        stdout=None, stderr=None, bar: bool | None = None) -> int:
+    """The `roi-xl recalc` command: returns its exit code (0 all ok, 1 some failed, 2 usage,
+    130 interrupted by Ctrl-C, 128 + n for another signal)."""
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    out_dir = Path(out_dir)
+    summary_path = Path(summary) if summary is not None else None
+    try:
+        check_options(summary=summary_path, executor=executor, scheduler=scheduler)
+        paths = find_workbooks(inputs, exclude=out_dir)
+        if not paths:
+            raise InputError("no .xlsx or .xlsm workbook in " + ", ".join(inputs))
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"{out_dir}: cannot make the output folder ({exc.strerror or exc})") from None
+    except InputError as exc:
+        print(f"roi-xl recalc: {exc}", file=stderr)
+        return 2
+    jobs = jobs or default_jobs()
+    options = Options(values_only=values_only, summary=summary_path is not None, debug=debug)
+
+    started = time.perf_counter()
+    results: dict[int, FileResult] = {}
+    reporter: Reporter | None = None
+    staging: Path | None = None
+    previous = {}
+    if _main_thread():
+        previous = {sig: signal.signal(sig, h) for sig, h in
+                    ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, _raise_interrupted))}
+    try:
+        _remove_stale_staging(out_dir)
+        staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            staging.mkdir()
+        except OSError as exc:
+            print(f"roi-xl recalc: {out_dir}: cannot write in the output folder "
+                  f"({exc.strerror or exc})", file=stderr)
+            return 2
+        tasks, seen = [], {}
+        early: list[tuple[int, FileResult]] = []
+        for index, path in enumerate(paths):
+            clash = seen.get(path.name)
+            if clash is not None:
+                early.append((index, FileResult(
+                    path, None, False,
+                    f"output name clash: {clash} also writes {out_dir / path.name}")))
+                continue
+            seen[path.name] = path
+            tasks.append(Task(index, path, staging / path.name))
+
+        from . import executors
+
+        reporter = Reporter(len(paths), stdout, stderr, bar)
+        for index, result in early:
+            results[index] = result
+            reporter.add(index, result)
+        stream = executors.make(executor, tasks, options, jobs=jobs, scheduler=scheduler)
+        with stream:
+            for index, result in stream:
+                if result.ok:
+                    final = out_dir / result.path.name
+                    try:
+                        os.replace(result.output, final)
+                        result.output = final
+                    except OSError as exc:
+                        result = FileResult(result.path, None, False,
+                                            f"cannot write {final} ({exc.strerror or exc})",
+                                            result.seconds, result.warnings)
+                results[index] = result
+                reporter.add(index, result)
+    except KeyboardInterrupt as exc:
+        _ignore_signals()
+        if reporter is not None:
+            reporter.close()
+        _cleanup(staging)
+        code = 128 + exc.signum if isinstance(exc, Interrupted) else 130
+        print(f"roi-xl recalc: interrupted; {len(results)} of {len(paths)} workbooks done, "
+              "no partial output left", file=stderr)
+        return code
+    except ExecutorError as exc:
+        if reporter is not None:
+            reporter.close()
+        _cleanup(staging)
+        print(f"roi-xl recalc: {exc}", file=stderr)
+        return 2
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        _cleanup(staging)
+    reporter.close()
+
+    ordered = [results[i] for i in sorted(results)]
+    failures = sum(1 for r in ordered if not r.ok)
+    if summary_path is not None:
+        from . import summary as summary_table
+
+        summary_table.write(ordered, summary_path)
+    elapsed = time.perf_counter() - started
+    rate = len(ordered) / elapsed if elapsed > 0 else 0.0
+    tail = f", {failures} failed" if failures else ""
+    print(f"{len(ordered) - failures} of {len(ordered)} workbooks recalculated into {out_dir}{tail} "
+          f"({elapsed:.1f}s, {rate:.1f} files/s)", file=stderr)
+    return 0 if failures == 0 else 1
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _ignore_signals() -> None:
+    if _main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+
+
+def _cleanup(staging: Path | None) -> None:
+    if staging is not None and staging.exists():
+        shutil.rmtree(staging, ignore_errors=True)
