@@ -6,5 +6,5 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 roi-xl recalc workbook_templates/examples --out out/examples --summary out/summary.csv
-roi-xl check out/examples
+roi-xl check out/examples/*.xlsx
 echo "Recalculated workbooks: out/examples/   Summary table: out/summary.csv"
