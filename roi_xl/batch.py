@@ -115,53 +115,12 @@ class Options:
     keep_values: bool = False   # return every computed value (in-process use)
 
 
-_QUIET = False
-
-
-def quiet_formulas() -> None:
-    """`formulas` draws a tqdm progress bar on stderr each time it builds a model; in a batch that
-    is one stray bar per compile, mixed into our own report. Give it a silent one."""
-    global _QUIET
-    if _QUIET:
-        return
-    import formulas.excel as fx
-
-    class _Silent:
-        total = 0
-
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def update(self, *args, **kwargs):
-            return None
-
-        def refresh(self, *args, **kwargs):
-            return None
-
-        def close(self):
-            return None
-
-    class _Module:
-        tqdm = _Silent
-
-    if getattr(fx, "tqdm", None) is not None:
-        fx.tqdm = _Module  # only formulas.excel's own reference; tqdm itself is untouched
-    _QUIET = True
-
-
 def warm_up() -> None:
     """Do the one-off start-up work (registering our functions with `formulas`, which imports all
     of its function modules: about a second) so that forked workers inherit it done."""
     from .engine.bind import bind_catalogue
     from .engine import writeback  # noqa: F401
 
-    quiet_formulas()
     bind_catalogue()
 
 
@@ -172,7 +131,6 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
     from .engine.writeback import write_values
     from .excel import address
 
-    quiet_formulas()
     start = time.perf_counter()
     path = Path(path)
     try:

@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from .batch import ExecutorError, FileResult, Options, Task, process, quiet_formulas, warm_up
+from .batch import ExecutorError, FileResult, Options, Task, process, warm_up
 from .engine import ModelCache
 
 _DIED = "the worker process died while recalculating it (out of memory, or a crash)"
@@ -90,6 +90,7 @@ def _init_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     global _worker_cache
     _worker_cache = ModelCache()
+    from .engine.bind import quiet_formulas
     quiet_formulas()
 
 
@@ -206,6 +207,7 @@ def dask_work(name: str, data: bytes, options: Options) -> tuple[FileResult, byt
     cache = getattr(_local, "cache", None)
     if cache is None:
         cache = _local.cache = ModelCache()
+    from .engine.bind import quiet_formulas
     quiet_formulas()
     with tempfile.TemporaryDirectory(prefix="roi-xl-") as tmp:
         src = Path(tmp) / "in" / name

@@ -61,8 +61,43 @@ def _adapter(fn: registry.ExcelFunction):
 
 
 @functools.cache
+def quiet_formulas() -> None:
+    """`formulas` draws a tqdm progress bar on stderr each time it builds a model: one stray bar
+    per compile in every caller's output. Give its own module reference a silent one."""
+    import formulas.excel as fx
+
+    class _Silent:
+        total = 0
+
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def update(self, *args, **kwargs):
+            return None
+
+        def refresh(self, *args, **kwargs):
+            return None
+
+        def close(self):
+            return None
+
+    class _Module:
+        tqdm = _Silent
+
+    if getattr(fx, "tqdm", None) is not None:
+        fx.tqdm = _Module  # only formulas.excel's own reference; tqdm itself is untouched
+
+
+@functools.cache
 def bind_catalogue() -> frozenset[str]:
     """Register every catalogue function in formulas' shared function table (once per process)."""
+    quiet_formulas()
     install_excel_functions()
     table = get_functions()
     for fn in registry.functions():
