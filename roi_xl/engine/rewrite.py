@@ -94,3 +94,22 @@ def _omitted_arguments(masked: str, open_at: int) -> Iterable[tuple[int, int, st
             if ch == ")":
                 return
             start = i + 1
+
+
+def call_arguments(masked: str, open_at: int) -> list[tuple[int, int]]:
+    """(start, end) of each top-level argument of the call whose '(' is at `open_at` in the
+    masked text; the last end is the index of the closing ')' ([] if it never closes)."""
+    args, depth, start = [], 0, open_at + 1
+    for i in range(open_at + 1, len(masked)):
+        ch = masked[i]
+        if ch in "({":
+            depth += 1
+        elif ch in ")}":
+            if depth == 0:
+                args.append((start, i))
+                return args
+            depth -= 1
+        elif ch == "," and depth == 0:
+            args.append((start, i))
+            start = i + 1
+    return []

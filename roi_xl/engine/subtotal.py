@@ -12,7 +12,7 @@ import re
 
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from .rewrite import mask_quoted
+from .rewrite import call_arguments, mask_quoted
 
 _AGGREGATES = {1: "AVERAGE", 2: "COUNT", 3: "COUNTA", 4: "MAX", 5: "MIN", 6: "PRODUCT",
                7: "STDEV", 8: "STDEVP", 9: "SUM", 10: "VAR", 11: "VARP"}
@@ -62,22 +62,10 @@ def rewrite_subtotals(formula: str, sheet: str, rows: dict[str, SheetRows]) -> s
 
 
 def _one(formula, masked, start, open_at, sheet, rows):
-    args, depth, arg_start = [], 0, open_at + 1
-    for i in range(open_at + 1, len(masked)):
-        ch = masked[i]
-        if ch in "({":
-            depth += 1
-        elif ch in ")}":
-            if depth == 0:
-                args.append(formula[arg_start:i])
-                end = i + 1
-                break
-            depth -= 1
-        elif ch == "," and depth == 0:
-            args.append(formula[arg_start:i])
-            arg_start = i + 1
-    else:
+    spans = call_arguments(masked, open_at)
+    if not spans:
         return None
+    args, end = [formula[a:b] for a, b in spans], spans[-1][1] + 1
     if len(args) < 2 or not _NUMBER.match(args[0]):
         return None
     code = int(float(args[0]))

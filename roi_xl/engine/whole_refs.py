@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
-from .rewrite import mask_quoted
+from .rewrite import call_arguments, mask_quoted
 
 MAX_ROW = 1048576
 MAX_COL = 16384
@@ -189,7 +189,7 @@ def _intersection(w: _Whole, row: int, col: int) -> str:
 def _count_call(masked, formula, call, refs, used, handled):
     """COUNTBLANK/COUNTIF/COUNTIFS over whole columns: count the blank cells beyond too."""
     name, start, end, open_at = call
-    args = _arguments(masked, open_at)
+    args = call_arguments(masked, open_at)
     range_args = [0] if name != "COUNTIFS" else list(range(0, len(args), 2))
     by_start = {w.start: w for w in refs}
     wholes = []
@@ -225,7 +225,7 @@ def _count_call(masked, formula, call, refs, used, handled):
 def _index_call(masked, call, w: _Whole, extent: UsedRange):
     """INDEX(A:A, n): over the used range plus one blank row, n beyond it pointing at that row
     (made by insertions only, so references inside n are clipped on their own)."""
-    args = _arguments(masked, call[3])
+    args = call_arguments(masked, call[3])
     edits = [(w.start, w.end, _clipped(w, extent, extra=1))]
     position = 1 if w.is_column or (w.first == w.last and len(args) == 2) else 2
     limit = (extent.max_row if w.is_column else extent.max_col) + 1
@@ -272,31 +272,13 @@ def _is_ref_char_before(masked: str, i: int) -> bool:
     return i > 0 and masked[i - 1] in "!$"
 
 
-def _arguments(masked: str, open_at: int) -> list[tuple[int, int]]:
-    """(start, end) of each top-level argument of the call whose '(' is at open_at."""
-    args, depth, start = [], 0, open_at + 1
-    for i in range(open_at + 1, len(masked)):
-        ch = masked[i]
-        if ch in "({":
-            depth += 1
-        elif ch in ")}":
-            if depth == 0:
-                args.append((start, i))
-                return args
-            depth -= 1
-        elif ch == "," and depth == 0:
-            args.append((start, i))
-            start = i + 1
-    return args
-
-
 def _argument_index(masked: str, call, w: _Whole) -> int | None:
-    for i, (a, b) in enumerate(_arguments(masked, call[3])):
+    for i, (a, b) in enumerate(call_arguments(masked, call[3])):
         if a <= w.start and w.end <= b:
             return i
     return None
 
 
 def _is_sole_argument(masked: str, call, w: _Whole) -> bool:
-    args = _arguments(masked, call[3])
+    args = call_arguments(masked, call[3])
     return len(args) == 1 and masked[args[0][0]:args[0][1]].strip() == masked[w.start:w.end]
