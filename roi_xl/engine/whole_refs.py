@@ -53,17 +53,33 @@ ISNONTEXT ISLOGICAL ISERR ISERROR ISNA ISEVEN ISODD NOT
 
 @dataclass(frozen=True)
 class UsedRange:
-    max_row: int
-    max_col: int
+    """Where a sheet's filled cells end, column by column and row by row."""
+    last_row_of: dict[int, int]   # column index -> last filled row
+    last_col_of: dict[int, int]   # row index -> last filled column
+
+    def last_row(self, first_col: int, last_col: int) -> int:
+        rows = [r for c, r in self.last_row_of.items() if first_col <= c <= last_col]
+        return max(rows, default=1)
+
+    def last_col(self, first_row: int, last_row: int) -> int:
+        cols = [c for r, c in self.last_col_of.items() if first_row <= r <= last_row]
+        return max(cols, default=1)
 
 
 def used_ranges(book) -> dict[str, UsedRange]:
-    """Last used row and column of every sheet (upper-case names), from cells holding anything."""
+    """The filled extent of every sheet (upper-case names), from cells holding anything.
+
+    Kept per column and per row, so one far-off cell (a note in XFD1) does not widen every
+    whole-row reference of the sheet."""
     found = {}
     for ws in book.worksheets:
-        rows = [r for (r, _), cell in ws._cells.items() if cell.value is not None]
-        cols = [c for (_, c), cell in ws._cells.items() if cell.value is not None]
-        found[ws.title.upper()] = UsedRange(max(rows, default=1), max(cols, default=1))
+        by_col: dict[int, int] = {}
+        by_row: dict[int, int] = {}
+        for (r, c), cell in ws._cells.items():
+            if cell.value is not None:
+                by_col[c] = max(by_col.get(c, 0), r)
+                by_row[r] = max(by_row.get(r, 0), c)
+        found[ws.title.upper()] = UsedRange(by_col, by_row)
     return found
 
 
@@ -89,6 +105,12 @@ def clip_whole_refs(formula: str, sheet: str, row: int, col: int,
     if not refs:
         return formula
     calls = _enclosing_calls(masked)
+    # One end for every whole column (row) of the formula, so ranges that must be the same
+    # size (SUMIFS(B:B,A:A,..), XLOOKUP(x,A:A,B:B)) stay so even when one column is longer.
+    align = {}
+    for w in refs:
+        align[w.is_column] = max(align.get(w.is_column, 1), _end(w, used[w.sheet_key]))
+    ends = {w.start: align[w.is_column] for w in refs}
     edits: list[tuple[int, int, str]] = []
     handled: set[int] = set()
     for w in refs:
@@ -96,22 +118,25 @@ def clip_whole_refs(formula: str, sheet: str, row: int, col: int,
             continue
         call = calls.get(w.start)
         name = call[0] if call else None
-        extent = used[w.sheet_key]
+        end = ends[w.start]
         if call and _is_sole_argument(masked, call, w) and name in ("ROWS", "COLUMNS"):
             whole_count = MAX_ROW if w.is_column else MAX_COL
             span = w.last - w.first + 1
             value = whole_count if (name == "ROWS") == w.is_column else span
             edits.append((call[1], call[2], str(value)))
         elif call and name in ("COUNTBLANK", "COUNTIF", "COUNTIFS") and \
-                (edit := _count_call(masked, formula, call, refs, used, handled)):
+                (edit := _count_call(masked, formula, call, refs, ends, handled)):
             edits.append(edit)
             continue
         elif call and name == "INDEX" and _argument_index(masked, call, w) == 0:
-            edits.extend(_index_call(masked, call, w, extent))
+            edits.extend(_index_call(masked, call, w, end))
+        elif call and name in ("XLOOKUP", "XMATCH"):
+            # a blank looked up finds the first blank cell: keep one past the filled part
+            edits.append((w.start, w.end, _clipped(w, end, extra=1)))
         elif not array and (call is None or name in SCALAR_FUNCTIONS):
             edits.append((w.start, w.end, _intersection(w, row, col)))
         else:
-            edits.append((w.start, w.end, _clipped(w, extent)))
+            edits.append((w.start, w.end, _clipped(w, end)))
         handled.add(w.start)
     text = formula
     for start, end, new in sorted(edits, reverse=True):
@@ -126,7 +151,7 @@ def clip_name_target(value: str, used: dict[str, UsedRange]) -> str:
     for m in _WHOLE.finditer(masked):
         w = _parse(m, value, "")
         if w and w.sheet_key in used:
-            edits.append((w.start, w.end, _clipped(w, used[w.sheet_key])))
+            edits.append((w.start, w.end, _clipped(w, _end(w, used[w.sheet_key]))))
     for start, end, new in sorted(edits, reverse=True):
         value = value[:start] + new + value[end:]
     return value
@@ -156,24 +181,29 @@ def _parse(m: re.Match, formula: str, sheet: str) -> _Whole | None:
                   a, b)
 
 
-def _clipped(w: _Whole, extent: UsedRange, extra: int = 0) -> str:
+def _end(w: _Whole, extent: UsedRange) -> int:
+    """The last filled row (of a column reference) or column (of a row reference) inside it."""
     if w.is_column:
-        last_row = min(extent.max_row + extra, MAX_ROW)
+        return extent.last_row(w.first, w.last)
+    return extent.last_col(w.first, w.last)
+
+
+def _clipped(w: _Whole, end: int, extra: int = 0) -> str:
+    if w.is_column:
+        last_row = min(end + extra, MAX_ROW)
         return (f"{w.sheet_text}{get_column_letter(w.first)}1:"
                 f"{get_column_letter(w.last)}{last_row}")
-    last_col = min(extent.max_col + extra, MAX_COL)
+    last_col = min(end + extra, MAX_COL)
     return f"{w.sheet_text}A{w.first}:{get_column_letter(last_col)}{w.last}"
 
 
-def _beyond(w: _Whole, extent: UsedRange) -> tuple[str, int]:
-    """One blank cell past the used range in the reference, and how many such cells it has."""
+def _beyond(w: _Whole, end: int) -> tuple[str, int]:
+    """One blank cell past the filled part of the reference, and how many blank cells lie there."""
     if w.is_column:
-        blank_rows = MAX_ROW - extent.max_row
-        return (f"{w.sheet_text}{get_column_letter(w.first)}{extent.max_row + 1}",
-                blank_rows * (w.last - w.first + 1))
-    blank_cols = MAX_COL - extent.max_col
-    return (f"{w.sheet_text}{get_column_letter(extent.max_col + 1)}{w.first}",
-            blank_cols * (w.last - w.first + 1))
+        return (f"{w.sheet_text}{get_column_letter(w.first)}{end + 1}",
+                (MAX_ROW - end) * (w.last - w.first + 1))
+    return (f"{w.sheet_text}{get_column_letter(end + 1)}{w.first}",
+            (MAX_COL - end) * (w.last - w.first + 1))
 
 
 def _intersection(w: _Whole, row: int, col: int) -> str:
@@ -186,7 +216,7 @@ def _intersection(w: _Whole, row: int, col: int) -> str:
     return "#VALUE!"
 
 
-def _count_call(masked, formula, call, refs, used, handled):
+def _count_call(masked, formula, call, refs, ends, handled):
     """COUNTBLANK/COUNTIF/COUNTIFS over whole columns: count the blank cells beyond too."""
     name, start, end, open_at = call
     args = call_arguments(masked, open_at)
@@ -203,15 +233,14 @@ def _count_call(masked, formula, call, refs, used, handled):
         wholes.append(w)
     if any(start < r.start < end and r not in wholes for r in refs):
         return None  # another whole reference inside the criteria: clip them one by one
-    extents = [used[w.sheet_key] for w in wholes]
-    beyond = [_beyond(w, e) for w, e in zip(wholes, extents)]
+    beyond = [_beyond(w, ends[w.start]) for w in wholes]
     if len({k for _, k in beyond}) != 1 or any(w.is_column != wholes[0].is_column for w in wholes):
         return None  # ranges of different sizes: leave it to the function's own error
     count = beyond[0][1]
     inner, blank = formula[open_at + 1:end - 1], formula[open_at + 1:end - 1]
     base = open_at + 1
-    for w, e, (cell, _) in sorted(zip(wholes, extents, beyond), key=lambda t: -t[0].start):
-        inner = inner[:w.start - base] + _clipped(w, e) + inner[w.end - base:]
+    for w, (cell, _) in sorted(zip(wholes, beyond), key=lambda t: -t[0].start):
+        inner = inner[:w.start - base] + _clipped(w, ends[w.start]) + inner[w.end - base:]
         blank = blank[:w.start - base] + cell + blank[w.end - base:]
         handled.add(w.start)
     func = formula[start:open_at]
@@ -222,13 +251,13 @@ def _count_call(masked, formula, call, refs, used, handled):
     return (start, end, f"({func}({inner})+{count}*{func}({blank}))")
 
 
-def _index_call(masked, call, w: _Whole, extent: UsedRange):
+def _index_call(masked, call, w: _Whole, end: int):
     """INDEX(A:A, n): over the used range plus one blank row, n beyond it pointing at that row
     (made by insertions only, so references inside n are clipped on their own)."""
     args = call_arguments(masked, call[3])
-    edits = [(w.start, w.end, _clipped(w, extent, extra=1))]
+    edits = [(w.start, w.end, _clipped(w, end, extra=1))]
     position = 1 if w.is_column or (w.first == w.last and len(args) == 2) else 2
-    limit = (extent.max_row if w.is_column else extent.max_col) + 1
+    limit = end + 1
     if position < len(args) and masked[slice(*args[position])].strip() \
             and limit <= (MAX_ROW if w.is_column else MAX_COL):
         a, b = args[position]
