@@ -14,6 +14,7 @@ there).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from openpyxl.utils import get_column_letter
 
@@ -214,32 +215,9 @@ _MID = here("tblMetrics", "ID")
 _CAD, _SENT = here("tblReports", "Cadence"), here("tblReports", "Last sent")
 
 
-def _K(header):  # noqa: N802 - one letter per table keeps the formulas readable
-    return here("tblKPIs", header)
-
-
-def _C(header):  # noqa: N802
-    return here("tblCosts", header)
-
-
-def _A(header):  # noqa: N802
-    return here("tblActions", header)
-
-
-def _D(header):  # noqa: N802
-    return here("tblDeflection", header)
-
-
-def _T(header):  # noqa: N802
-    return here("tblTraffic", header)
-
-
-def _U(header):  # noqa: N802
-    return here("tblUplift", header)
-
-
-def _P(header):  # noqa: N802
-    return here("tblPeriods", header)
+# One cell of the formula's own row, per table (short names keep the formulas readable).
+_K, _C, _A, _D, _T, _U, _P = (partial(here, t) for t in (
+    "tblKPIs", "tblCosts", "tblActions", "tblDeflection", "tblTraffic", "tblUplift", "tblPeriods"))
 
 
 OBJECTIVES = Table("tblObjectives", "Objectives", HEADER_ROW, OBJECTIVE_ROWS, (
