@@ -229,3 +229,23 @@ def test_subtotal_skips_hidden_rows_for_1xx_codes_and_other_subtotals(tmp_path):
     assert results["Sheet!A10"] == 17
     assert results["Sheet!A11"] == 1
     assert results["Sheet!A12"] == XlError.VALUE
+
+
+def test_hidden_rows_are_part_of_the_fingerprint(tmp_path):
+    from roi_xl.engine.model import ModelCache
+
+    paths = []
+    for hidden in (None, 2):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        for row, value in enumerate([1, 2, 4], start=1):
+            ws.cell(row, 1, value)
+        if hidden:
+            ws.row_dimensions[hidden].hidden = True
+        ws["B1"] = "=SUBTOTAL(109,A1:A3)"
+        paths.append(tmp_path / f"hidden{hidden}.xlsx")
+        wb.save(paths[-1])
+    assert load(paths[0]).fingerprint != load(paths[1]).fingerprint
+    cache = ModelCache()
+    assert recalc(paths[0], cache=cache)["Sheet!B1"] == 7
+    assert recalc(paths[1], cache=cache)["Sheet!B1"] == 5

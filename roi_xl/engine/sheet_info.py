@@ -31,6 +31,8 @@ def name_sheets(book) -> dict[str, str]:
 
 def rewrite_sheet_calls(formula: str, sheet: str, numbers: dict[str, int],
                         names: dict[str, str]) -> str:
+    if "SHEET" not in formula.upper():
+        return formula
     masked = mask_quoted(formula)
     for m in reversed(list(_SHEET.finditer(masked))):
         arg = formula[m.start("arg"):m.end("arg")].strip()

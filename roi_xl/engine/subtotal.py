@@ -39,7 +39,13 @@ class SheetRows:
             self.filtered |= {r for r in self.hidden if top < r <= bottom}
         self.subtotal_cells = {(c.row, c.column) for c in ws._cells.values()
                                if c.data_type == "f" and isinstance(_text(c.value), str)
+                               and "SUBTOTAL" in _text(c.value).upper()
                                and _SUBTOTAL.search(mask_quoted(_text(c.value)))}
+
+
+    def fingerprint(self) -> str:
+        """What SUBTOTAL's rewriting depends on beyond the formulas: hidden and filtered rows."""
+        return ",".join(map(str, sorted(self.hidden))) + ";" + ",".join(map(str, sorted(self.filtered)))
 
 
 def _text(value):
@@ -52,6 +58,8 @@ def sheet_rows(book) -> dict[str, SheetRows]:
 
 def rewrite_subtotals(formula: str, sheet: str, rows: dict[str, SheetRows]) -> str:
     """Every SUBTOTAL call of `formula` (on `sheet`) with a literal code made its aggregate."""
+    if "SUBTOTAL" not in formula.upper():
+        return formula
     masked = mask_quoted(formula)
     matches = list(_SUBTOTAL.finditer(masked))
     for m in reversed(matches):  # inner calls last in text are done first

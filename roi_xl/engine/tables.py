@@ -12,6 +12,7 @@ Excel shows (#REF! or #VALUE!).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from openpyxl.utils.cell import get_column_letter, range_boundaries
@@ -60,6 +61,10 @@ def tables_of(book) -> dict[str, TableDef]:
     return found
 
 
+# What the scan stops at: a string, a quoted sheet name, a bracket, a name.
+_TOKEN = re.compile(r'"(?:[^"]|"")*"?|\'(?:[^\']|\'\')*\'?|\[|[A-Za-z_\\][\w.\\]*')
+
+
 class _Bad(Exception):
     """A structured reference Excel would show as an error; carries the error text."""
 
@@ -71,40 +76,41 @@ def rewrite_structured(formula: str, sheet: str, row: int, col: int,
         return formula
     out: list[str] = []
     i, n = 0, len(formula)
-    while i < n:
-        ch = formula[i]
-        if ch == '"' or ch == "'":
-            j = _end_of_quoted(formula, i)
-            out.append(formula[i:j])
+    while True:
+        m = _TOKEN.search(formula, i)
+        if m is None:
+            out.append(formula[i:])
+            break
+        out.append(formula[i:m.start()])
+        i, j = m.start(), m.end()
+        token = m.group(0)
+        if token[0] in "\"'" or (token != "[" and _name_char_before(formula, i)):
+            out.append(token)  # a string or sheet name, or the tail of a longer name
             i = j
             continue
-        if (ch.isalpha() or ch in "_\\") and not _name_char_before(formula, i):
-            j = i + 1
-            while j < n and (formula[j].isalnum() or formula[j] in "_.\\"):
-                j += 1
-            table = tables.get(formula[i:j].upper())
-            nxt = formula[j] if j < n else ""
-            if table is not None and nxt == "[":
-                end = _end_of_bracket(formula, j)
-                out.append(_resolve(table, formula[j + 1:end - 1], sheet, row))
-                i = end
-                continue
-            if table is not None and nxt not in "(!" and not _sheet_prefix_before(formula, i):
-                out.append(_resolve(table, "", sheet, row))  # a bare table name: its data
+        if token == "[":
+            table = None if _external_bracket(formula, i) else next(
+                (t for t in tables.values() if t.contains(sheet, row, col)), None)
+            if table is None:
+                out.append(token)
                 i = j
                 continue
-            out.append(formula[i:j])
-            i = j
+            end = _end_of_bracket(formula, i)
+            out.append(_resolve(table, formula[i + 1:end - 1], sheet, row))
+            i = end
             continue
-        if ch == "[" and not _external_bracket(formula, i):
-            table = next((t for t in tables.values() if t.contains(sheet, row, col)), None)
-            if table is not None:
-                end = _end_of_bracket(formula, i)
-                out.append(_resolve(table, formula[i + 1:end - 1], sheet, row))
-                i = end
-                continue
-        out.append(ch)
-        i += 1
+        table = tables.get(token.upper())
+        nxt = formula[j] if j < n else ""
+        if table is not None and nxt == "[":
+            end = _end_of_bracket(formula, j)
+            out.append(_resolve(table, formula[j + 1:end - 1], sheet, row))
+            i = end
+        elif table is not None and nxt not in "(!" and not _sheet_prefix_before(formula, i):
+            out.append(_resolve(table, "", sheet, row))  # a bare table name: its data
+            i = j
+        else:
+            out.append(token)
+            i = j
     return "".join(out)
 
 

@@ -99,6 +99,8 @@ class _Whole:
 def clip_whole_refs(formula: str, sheet: str, row: int, col: int,
                     used: dict[str, UsedRange], array: bool = False) -> str:
     """`formula` (in cell row/col of `sheet`) with whole columns and rows clipped (see module)."""
+    if ":" not in formula:
+        return formula
     masked = mask_quoted(formula)
     refs = [w for w in (_parse(m, formula, sheet) for m in _WHOLE.finditer(masked)) if w]
     refs = [w for w in refs if w.sheet_key in used]

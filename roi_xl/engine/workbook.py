@@ -70,6 +70,9 @@ def load(path: str | Path) -> LoadedWorkbook:
     used = used_ranges(book)
     scoped = scoped_names(book)
     rows = sheet_rows(book)
+    for sheet, info in rows.items():  # SUBTOTAL's rewriting depends on them
+        if info.hidden:
+            digest.update(f"\x06{sheet}\x00{info.fingerprint()}".encode())
     numbers, name_targets = sheet_numbers(book), name_sheets(book)
     promote(book, scoped, lambda target, sheet: clip_name_target(
         rewrite_structured(target, "", 0, 0, tables), used))
