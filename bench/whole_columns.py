@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from roi_xl import recalc
 from roi_xl.excel import date_to_serial
@@ -69,7 +70,7 @@ def main(root: Path) -> None:
             signal.alarm(0)
         seconds = time.perf_counter() - start
         cached = openpyxl.load_workbook(path, data_only=True)
-        same = sum(_same(value, cached[sheet][cell].value)
+        same = sum(_same(value, cached[sheet].cell(*coordinate_to_tuple(cell)).value)
                    for (sheet, cell), value in results.cells.items())
         print(f"{path.name:<28}{seconds:>9.1f}{f'{same}/{len(results.cells)}':>14}")
 

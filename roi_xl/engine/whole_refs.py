@@ -10,7 +10,8 @@ result stays Excel's:
 - `INDEX(A:A, n)` beyond the used range is a blank cell (0), not #REF!;
 - in a plain (not array) formula a whole column where a single value is expected (the whole
   formula, or an argument of a scalar function such as `FLOOR(A:A, 2)`) is Excel's implicit
-  intersection: the cell of that column in the formula's own row (`#VALUE!` if there is none).
+  intersection: the cell of that column in the formula's own row (`#VALUE!` if there is none);
+  `intersect_ranges` does the same for ranges of cells (`=$B$9:$F$9`).
 """
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ _WHOLE = re.compile(
     r"(?<![\w.$:!\x00'\"])(?:(?P<sheet>'\x00*'|[A-Za-z_][\w.]*)!)?"
     r"(?:(?P<c1>\$?[A-Za-z]{1,3}):(?P<c2>\$?[A-Za-z]{1,3})|(?P<r1>\$?\d+):(?P<r2>\$?\d+))"
     r"(?![\w.(!:$\x00])")
+# A range of cells (A1:B5), with an optional sheet, on quote-masked text.
+_RANGE = re.compile(
+    r"(?<![\w.$:!\x00'\"])(?:(?P<sheet>'\x00*'|[A-Za-z_][\w.]*)!)?"
+    r"(?P<a>\$?[A-Za-z]{1,3}\$?\d+):(?P<b>\$?[A-Za-z]{1,3}\$?\d+)(?![\w.(!:$\x00])")
 _CALL_NAME = re.compile(r"([A-Za-z_][\w.]*)\s*$")
 
 # Excel functions whose every argument is a single value: a whole column there intersects.
@@ -144,6 +149,39 @@ def clip_whole_refs(formula: str, sheet: str, row: int, col: int,
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
     return text
+
+
+def intersect_ranges(formula: str, row: int, col: int) -> str:
+    """A plain formula's multi-cell ranges where a single value is expected (the whole formula,
+    or an argument of a scalar function: `=$B$2:$F$2`, `FLOOR(A1, $B$9:$F$9)`) become Excel's
+    implicit intersection with the formula's row or column (#VALUE! if there is none)."""
+    if ":" not in formula:
+        return formula
+    masked = mask_quoted(formula)
+    calls = _enclosing_calls(masked, _RANGE)
+    edits = []
+    for m in _RANGE.finditer(masked):
+        call = calls.get(m.start())
+        if call is not None and call[0] not in SCALAR_FUNCTIONS:
+            continue
+        left, top = _cell_index(m.group("a"))
+        right, bottom = _cell_index(m.group("b"))
+        left, right, top, bottom = min(left, right), max(left, right), min(top, bottom), max(top, bottom)
+        at_col = left if left == right else col
+        at_row = top if top == bottom else row
+        if not (left <= at_col <= right and top <= at_row <= bottom):
+            edits.append((m.start(), m.end(), "#VALUE!"))
+            continue
+        sheet_text = formula[m.start("sheet"):m.end("sheet")] + "!" if m.group("sheet") else ""
+        edits.append((m.start(), m.end(), f"{sheet_text}{get_column_letter(at_col)}{at_row}"))
+    for start, end, new in sorted(edits, reverse=True):
+        formula = formula[:start] + new + formula[end:]
+    return formula
+
+
+def _cell_index(ref: str) -> tuple[int, int]:
+    letters = ref.replace("$", "").rstrip("0123456789")
+    return column_index_from_string(letters.upper()), int(ref.replace("$", "")[len(letters):])
 
 
 def clip_name_target(value: str, used: dict[str, UsedRange]) -> str:
@@ -275,8 +313,9 @@ def _trailing_spaces(masked, a, b):
     return len(masked[a:b]) - len(masked[a:b].rstrip())
 
 
-def _enclosing_calls(masked: str) -> dict[int, tuple[str, int, int, int]]:
-    """For each whole reference, the innermost function call around it (plain parentheses
+def _enclosing_calls(masked: str, pattern: re.Pattern = _WHOLE
+                     ) -> dict[int, tuple[str, int, int, int]]:
+    """For each match of `pattern`, the innermost function call around it (plain parentheses
     skipped): (NAME without _xlfn., start of the name, end of the call, index of its '(')."""
     stack: list[tuple[str | None, int, int]] = []
     spans = []
@@ -292,7 +331,7 @@ def _enclosing_calls(masked: str) -> dict[int, tuple[str, int, int, int]]:
             if name:
                 spans.append((name, start, i + 1, open_at))
     result: dict[int, tuple[str, int, int, int]] = {}
-    for m in _WHOLE.finditer(masked):
+    for m in pattern.finditer(masked):
         inside = [s for s in spans if s[3] < m.start() < s[2]]
         if inside:
             result[m.start()] = max(inside, key=lambda s: s[3])

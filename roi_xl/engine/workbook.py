@@ -18,7 +18,7 @@ from .names import promote, scoped_names, use_scoped_names
 from .sheet_info import name_sheets, rewrite_sheet_calls, sheet_numbers
 from .subtotal import rewrite_subtotals, sheet_rows
 from .tables import rewrite_structured, tables_of
-from .whole_refs import clip_name_target, clip_whole_refs, used_ranges
+from .whole_refs import clip_name_target, clip_whole_refs, intersect_ranges, used_ranges
 
 # The name every workbook is loaded under, so node ids (and compiled models) do not depend on
 # the file's own name: client workbooks made from one template share one compiled model.
@@ -92,8 +92,10 @@ def load(path: str | Path) -> LoadedWorkbook:
                                          ws.title, scoped)
                 plain = rewrite_sheet_calls(rewrite_subtotals(plain, ws.title, rows), ws.title,
                                             numbers, name_targets)
-                plain = clip_whole_refs(plain, ws.title, row, col, used,
-                                        array=isinstance(cell.value, ArrayFormula))
+                array = isinstance(cell.value, ArrayFormula)
+                plain = clip_whole_refs(plain, ws.title, row, col, used, array=array)
+                if not array:
+                    plain = intersect_ranges(plain, row, col)
                 result = rewrite(plain, is_ours, is_known)
                 for name in result.unknown:
                     loaded.warnings.append(
