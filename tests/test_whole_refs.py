@@ -1,4 +1,5 @@
-"""Whole columns and rows (`B:B`, `2:2`) evaluated over the used range, with Excel's results.
+"""Whole columns and rows (`B:B`, `2:2`) evaluated over the used range, with Excel's results,
+and the implicit intersection of plain formulas.
 
 Values are worked out by hand from the data below; the counts of blank cells use Excel's sheet
 size (1048576 rows, 16384 columns).
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.formula import ArrayFormula
 
 from roi_xl import XlError, recalc
 
@@ -37,6 +39,12 @@ FORMULAS = {
     "C3": ("=Data!B:B*2", 60),
     "C4": ("=ABS(Data!B:B)", 40),
     "C5": ("=Data!A:B", XlError.VALUE),                       # column C meets neither A nor B
+    # The same for ranges of cells.
+    "C6": ("=Data!B1:B6", 60),
+    "C7": ("=SUM(Data!B1:B6)", 210),                          # SUM takes the whole range
+    "C9": ("=Data!B1:B6", XlError.VALUE),                     # row 9 is outside rows 1-6
+    "B20": ("=Data!A1:D1*3", 30),                             # column B of row 1
+    "D2": ("=ROUND(Data!$B$1:$B$6/7,1)", 2.9),                # row 2: 20 / 7
 }
 
 
@@ -56,6 +64,7 @@ def results(tmp_path_factory):
     report = wb.create_sheet("Report")
     for ref, (formula, _) in FORMULAS.items():
         report[ref] = formula
+    report["E1"] = ArrayFormula("E1:E3", "=Data!B1:B3*2")     # an array formula: no intersection
     wb.save(path)
     return recalc(path)
 
@@ -68,3 +77,7 @@ def test_whole_column_and_row_references(results, ref):
         assert got == expected, formula
     else:
         assert got == pytest.approx(expected), formula
+
+
+def test_array_formulas_keep_their_ranges_whole(results):
+    assert [results[f"Report!E{r}"] for r in (1, 2, 3)] == [20, 40, 60]
