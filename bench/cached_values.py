@@ -8,15 +8,25 @@ CSE array's cells carry a value but no formula of their own).
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass
 
 from lxml import etree
+from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+# OOXML escapes characters XML cannot hold as _xHHHH_ (CHAR(1) is stored as "_x0001_").
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 @dataclass(frozen=True)
@@ -36,8 +46,8 @@ def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
     out = []
     for si in root.iter(_MAIN + "si"):
         t = si.find(_MAIN + "t")  # plain text; rich text is runs <r><t>, phonetic <rPh> is not text
-        out.append(t.text or "" if t is not None else
-                   "".join(rt.text or "" for rt in si.findall(f"{_MAIN}r/{_MAIN}t")))
+        out.append(_unescape(t.text or "" if t is not None else
+                             "".join(rt.text or "" for rt in si.findall(f"{_MAIN}r/{_MAIN}t"))))
     return out
 
 
@@ -62,7 +72,7 @@ def _typed(cell, strings: list[str]) -> tuple[str, object]:
     if t == "s":
         return "s", strings[int(text)]
     if t == "str":
-        return "s", text
+        return "s", _unescape(text)
     if t == "inlineStr":
         return "s", "".join(cell.find(_MAIN + "is").itertext()) if cell.find(_MAIN + "is") is not None else ""
     if t == "b":
@@ -81,7 +91,7 @@ def cached_formula_cells(path) -> list[CachedCell]:
         strings = _shared_strings(zf)
         for sheet, member in _sheet_parts(zf):
             root = etree.fromstring(zf.read(member))
-            shared: dict[str, str] = {}
+            shared: dict[str, tuple[str, str]] = {}
             arrays: list[tuple[str, str, tuple[int, int, int, int]]] = []
             plain: dict[str, object] = {}
             for c in root.iter(_MAIN + "c"):
@@ -93,14 +103,14 @@ def cached_formula_cells(path) -> list[CachedCell]:
                 text = f.text or ""
                 if f.get("t") == "shared":
                     if text:
-                        shared[f.get("si")] = text
-                    else:
-                        text = "(shared) =" + shared.get(f.get("si"), "?")
+                        shared[f.get("si")] = (text, ref)
+                    elif f.get("si") in shared:  # this cell's own text, as Excel shows it
+                        master, origin = shared[f.get("si")]
+                        text = Translator("=" + master, origin).translate_formula(ref)[1:]
                 if f.get("t") == "array" and f.get("ref"):
                     arrays.append((ref, text, range_boundaries(f.get("ref"))))
                 kind, value = _typed(c, strings)
-                out.append(CachedCell(sheet, ref, "=" + text if not text.startswith("(") else text,
-                                      kind, value))
+                out.append(CachedCell(sheet, ref, "=" + text, kind, value))
             for anchor, text, (c0, r0, c1, r1) in arrays:
                 for r in range(r0, r1 + 1):
                     for col in range(c0, c1 + 1):

@@ -115,6 +115,9 @@ _MISSING = object()
 
 
 def _child(path: Path, conn) -> None:
+    import warnings
+
+    warnings.simplefilter("ignore")  # numpy overflow chatter of formulas' functions
     try:
         conn.send(check_workbook(path))
     except BaseException as exc:  # the harness must report, never hang the parent
@@ -133,7 +136,7 @@ def _all_missed(path: Path, error: str) -> dict:
          "ours": ["missing", None], "ok": False} for c in cells]}
 
 
-def run_all(paths: list[Path], jobs: int, timeout: float) -> dict[Path, dict]:
+def run_all(paths: list[Path], jobs: int, timeout: float, progress=None) -> dict[Path, dict]:
     """Each workbook in a forked child (imports done once in the parent), at most `jobs` at a
     time; a child over `timeout` seconds is killed and its workbook counted as all-miss."""
     import roi_xl.engine.workbook  # noqa: F401  (imported once, inherited by every fork)
@@ -168,6 +171,8 @@ def run_all(paths: list[Path], jobs: int, timeout: float) -> dict[Path, dict]:
                 result["seconds"] = round(elapsed, 2)
                 results[path] = result
                 del running[path]
+                if progress:
+                    progress(len(results), len(paths), path, result)
             elif not proc.is_alive() or elapsed > timeout:
                 why = f"timed out after {timeout:g} s" if proc.is_alive() else \
                     f"worker died (exit code {proc.exitcode})"
@@ -177,6 +182,8 @@ def run_all(paths: list[Path], jobs: int, timeout: float) -> dict[Path, dict]:
                 result["seconds"] = round(elapsed, 2)
                 results[path] = result
                 del running[path]
+                if progress:
+                    progress(len(results), len(paths), path, result)
     return results
 
 
@@ -269,6 +276,7 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per workbook")
     ap.add_argument("--report", type=Path, default=Path("conformance-report.json"), help="JSON report")
     ap.add_argument("--show", type=int, default=10, help="mismatches listed per workbook (0: none)")
+    ap.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     ap.add_argument("--only", default="", help="only workbooks whose path contains this text")
     gate = ap.add_mutually_exclusive_group()
     gate.add_argument("--min-score", type=float, help="exit 1 when the score is below this rate")
@@ -283,7 +291,12 @@ def main(argv=None) -> int:
         print(f"conformance: no .xlsx workbooks under {args.dir}", file=sys.stderr)
         return 2
     started = time.monotonic()
-    results = run_all(paths, max(1, args.jobs), args.timeout)
+    def progress(done, total, path, result):
+        if not args.quiet:
+            print(f"[{done}/{total}] {result['seconds']:6.1f}s {path.relative_to(root)}"
+                  + (f"  ({result['error']})" if result["error"] else ""), file=sys.stderr, flush=True)
+
+    results = run_all(paths, max(1, args.jobs), args.timeout, progress)
     wall = time.monotonic() - started
     report = summarise(root, results)
     report.update({"dir": str(args.dir), "wall_seconds": round(wall, 1), "jobs": args.jobs,

@@ -74,12 +74,15 @@ class CompiledWorkbook:
             self._function = model.compile(self.inputs, self.outputs)
         except Exception as exc:
             raise WorkbookError(f"cannot compile the formulas: {_plain(exc)}") from exc
+        # Formulas without inputs (=SEQUENCE(3)) are computed once, while compiling: keep their arrays.
+        self._constant_spills = dict(self._spills)
 
     def evaluate(self, loaded: LoadedWorkbook) -> dict[tuple[str, str], object]:
         """Computed value of every formula cell (and spilled cell), keyed (sheet name, 'B7')."""
         args = [input_value(loaded.sheet(sheet)[coord]) for sheet, coord in self.input_cells]
         self._spills.clear()
         raw = self._function(*args)
+        self._spills.update(getattr(self, "_constant_spills", {}))
         if len(self.outputs) == 1:
             raw = [raw]  # schedula returns a lone output bare
         values: dict[tuple[str, str], object] = {}
