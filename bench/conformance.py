@@ -1,8 +1,8 @@
 """Conformance score: roi-xl's engine against the values Excel cached in Excel-saved workbooks.
 
-    python bench/conformance.py ../shared/conformance/ironcalc [--jobs 2] [--timeout 60]
-           [--report conformance-report.json] [--show 20] [--min-score 0.95 | --check-recorded]
-           [--record]
+    python bench/conformance.py ../shared/conformance/ironcalc [--jobs 2] [--timeout 30]
+           [--timeout-per-cell 0.01] [--report conformance-report.json] [--show 20]
+           [--min-score 0.95 | --check-recorded] [--record]
 
 Every workbook under DIR is recalculated the way users' workbooks are (`roi_xl.engine`: load,
 ModelCache compile, evaluate), each in its own forked process with a time limit, and every formula
@@ -126,6 +126,13 @@ def _child(path: Path, conn) -> None:
         conn.close()
 
 
+def _cell_count(path: Path) -> int:
+    try:
+        return len(cached_formula_cells(path))
+    except Exception:
+        return 0
+
+
 def _all_missed(path: Path, error: str) -> dict:
     try:
         cells = cached_formula_cells(path)
@@ -136,9 +143,11 @@ def _all_missed(path: Path, error: str) -> dict:
          "ours": ["missing", None], "ok": False} for c in cells]}
 
 
-def run_all(paths: list[Path], jobs: int, timeout: float, progress=None) -> dict[Path, dict]:
+def run_all(paths: list[Path], jobs: int, timeout: float, per_cell: float = 0.0,
+            progress=None) -> dict[Path, dict]:
     """Each workbook in a forked child (imports done once in the parent), at most `jobs` at a
-    time; a child over `timeout` seconds is killed and its workbook counted as all-miss."""
+    time; a child over its limit (`timeout` seconds plus `per_cell` seconds per formula cell,
+    so a 40,000-cell workbook gets longer than a 40-cell one) is killed and counted as all-miss."""
     import roi_xl.engine.workbook  # noqa: F401  (imported once, inherited by every fork)
     from roi_xl.engine.bind import bind_catalogue
 
@@ -154,10 +163,11 @@ def run_all(paths: list[Path], jobs: int, timeout: float, progress=None) -> dict
             proc = ctx.Process(target=_child, args=(path, child), daemon=True)
             proc.start()
             child.close()
-            running[path] = (proc, parent, time.monotonic())
+            limit = timeout + per_cell * _cell_count(path)
+            running[path] = (proc, parent, time.monotonic(), limit)
         from multiprocessing.connection import wait
         wait([r[1] for r in running.values()], timeout=0.2)
-        for path, (proc, conn, started) in list(running.items()):
+        for path, (proc, conn, started, limit) in list(running.items()):
             elapsed = time.monotonic() - started
             if conn.poll():
                 try:
@@ -173,8 +183,8 @@ def run_all(paths: list[Path], jobs: int, timeout: float, progress=None) -> dict
                 del running[path]
                 if progress:
                     progress(len(results), len(paths), path, result)
-            elif not proc.is_alive() or elapsed > timeout:
-                why = f"timed out after {timeout:g} s" if proc.is_alive() else \
+            elif not proc.is_alive() or elapsed > limit:
+                why = f"timed out after {limit:.0f} s" if proc.is_alive() else \
                     f"worker died (exit code {proc.exitcode})"
                 proc.kill()
                 proc.join()
@@ -273,7 +283,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("dir", type=Path, help="folder of Excel-saved workbooks (searched recursively)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workbooks in parallel")
-    ap.add_argument("--timeout", type=float, default=60.0, help="seconds per workbook")
+    ap.add_argument("--timeout", type=float, default=30.0, help="seconds per workbook, plus:")
+    ap.add_argument("--timeout-per-cell", type=float, default=0.01,
+                    help="seconds per formula cell added to a workbook's time limit")
     ap.add_argument("--report", type=Path, default=Path("conformance-report.json"), help="JSON report")
     ap.add_argument("--show", type=int, default=10, help="mismatches listed per workbook (0: none)")
     ap.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -296,7 +308,7 @@ def main(argv=None) -> int:
             print(f"[{done}/{total}] {result['seconds']:6.1f}s {path.relative_to(root)}"
                   + (f"  ({result['error']})" if result["error"] else ""), file=sys.stderr, flush=True)
 
-    results = run_all(paths, max(1, args.jobs), args.timeout, progress)
+    results = run_all(paths, max(1, args.jobs), args.timeout, args.timeout_per_cell, progress)
     wall = time.monotonic() - started
     report = summarise(root, results)
     report.update({"dir": str(args.dir), "wall_seconds": round(wall, 1), "jobs": args.jobs,
