@@ -108,37 +108,29 @@ def _median(xs):
     return float(statistics.median(xs))
 
 
-def _skew(xs):
-    n = len(xs)
-    if n < 3:
+def _standardized(xs, min_n: int, sample: bool = True) -> list[float]:
+    """(x - mean) / standard deviation of each x; #DIV/0! below min_n values or with no spread."""
+    if len(xs) < min_n:
         raise Fail(DIV0)
-    s = math.sqrt(_var(xs))
+    s = math.sqrt(_var(xs, sample))
     if s == 0:
         raise Fail(DIV0)
-    m = math.fsum(xs) / n
-    return n / ((n - 1) * (n - 2)) * math.fsum(((x - m) / s) ** 3 for x in xs)
+    m = math.fsum(xs) / len(xs)
+    return [(x - m) / s for x in xs]
+
+
+def _skew(xs):
+    n = len(xs)
+    return n / ((n - 1) * (n - 2)) * math.fsum(z ** 3 for z in _standardized(xs, 3))
 
 
 def _skew_p(xs):
-    n = len(xs)
-    if n < 1:
-        raise Fail(DIV0)
-    s = math.sqrt(_var(xs, sample=False))
-    if s == 0:
-        raise Fail(DIV0)
-    m = math.fsum(xs) / n
-    return math.fsum(((x - m) / s) ** 3 for x in xs) / n
+    return math.fsum(z ** 3 for z in _standardized(xs, 1, sample=False)) / len(xs)
 
 
 def _kurt(xs):
     n = len(xs)
-    if n < 4:
-        raise Fail(DIV0)
-    s = math.sqrt(_var(xs))
-    if s == 0:
-        raise Fail(DIV0)
-    m = math.fsum(xs) / n
-    q = math.fsum(((x - m) / s) ** 4 for x in xs)
+    q = math.fsum(z ** 4 for z in _standardized(xs, 4))
     return n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * q - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))
 
 
