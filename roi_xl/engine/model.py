@@ -14,12 +14,14 @@ from collections import OrderedDict
 import numpy as np
 import formulas
 import schedula as sh
-from formulas.cell import InvRangesAssembler, Ref
+from formulas.cell import CellWrapper, InvRangesAssembler, Ref
 from formulas.excel import BOOK
 from formulas.ranges import Ranges
 from openpyxl.utils.cell import range_boundaries, get_column_letter
 
 from ..excel import XlError, address
+from formulas.tokens.operand import Error as _FormulasError
+
 from .bind import from_formulas
 from .errors import CircularReferenceError, WorkbookError
 from .workbook import BOOK_NAME, LoadedWorkbook, input_value
@@ -29,6 +31,7 @@ logging.getLogger("formulas").setLevel(logging.CRITICAL)
 logging.getLogger("schedula").setLevel(logging.CRITICAL)
 
 _PREFIX = f"'[{BOOK_NAME}]"
+_FORMULAS_VALUE = _FormulasError.errors["#VALUE!"]
 
 
 def _split(node: str) -> tuple[str, str]:
@@ -56,6 +59,7 @@ class CompiledWorkbook:
             model.finish()
         except Exception as exc:  # formulas' own parse/build failures
             raise WorkbookError(f"cannot build the formula model: {_plain(exc)}") from exc
+        _guard_formulas(model)
         cells = model.cells.values()
         self.inputs = [c.output for c in cells
                        if not isinstance(c, Ref) and c.func is None and c.value is not sh.EMPTY]
@@ -98,6 +102,24 @@ class CompiledWorkbook:
                 if grid.shape != (1, 1):
                     _spill(values, loaded, sheet, ref, grid)
         return values
+
+
+class _GuardedCell(CellWrapper):
+    """A formula whose evaluation raises (formulas: "Broadcast is not implemented", ...) gives
+    #VALUE! in its cell, as formulas' own calculate() lets it vanish, instead of breaking the
+    compiled function of the whole workbook."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception:
+            return np.asarray([[_FORMULAS_VALUE]], object)
+
+
+def _guard_formulas(model) -> None:
+    for node in model.dsp.function_nodes.values():
+        if type(node.get("function")) is CellWrapper:
+            node["function"].__class__ = _GuardedCell
 
 
 def _capture_spills(node_attrs: dict, spills: dict, node: str) -> None:
