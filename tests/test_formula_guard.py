@@ -3,9 +3,11 @@ against 2) gives an error in its own cells; the rest of the workbook is still re
 from __future__ import annotations
 
 import openpyxl
+import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
 import roi_xl
+import roi_xl.engine
 from roi_xl import XlError
 
 
@@ -23,3 +25,20 @@ def test_one_failing_formula_does_not_sink_the_workbook(tmp_path):
     values = roi_xl.recalc(path)
     assert values["S!F1"] == 100.0
     assert isinstance(values["S!C1"], XlError)
+
+
+def test_a_self_reference_excel_tolerates_does_not_fail_the_workbook(tmp_path):
+    """=CHOOSE(2,B1,"x") in B1 never reads B1 in Excel (no circular reference warning); the other
+    cells are computed. A real cycle is still reported."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws["A1"], ws["B1"], ws["C1"] = 5, '=CHOOSE(2,B1,"x")', "=A1*2"
+    path = tmp_path / "lazy.xlsx"
+    wb.save(path)
+    assert roi_xl.recalc(path)["S!C1"] == 10.0
+
+    ws["D1"], ws["E1"] = "=E1+1", "=D1+1"
+    wb.save(path)
+    with pytest.raises(roi_xl.engine.CircularReferenceError):
+        roi_xl.recalc(path)

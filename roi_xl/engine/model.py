@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections import OrderedDict
 
 import numpy as np
@@ -64,7 +65,11 @@ class CompiledWorkbook:
         self.inputs = [c.output for c in cells
                        if not isinstance(c, Ref) and c.func is None and c.value is not sh.EMPTY]
         self.outputs = [c.output for c in cells if not isinstance(c, Ref) and c.func is not None]
-        _raise_on_cycles(model, set(self.outputs))
+        # Cells in a self-reference Excel tolerates (see _maybe_not_a_cycle) cannot be computed by
+        # formulas: they show #VALUE!, and the rest of the workbook is computed as usual.
+        lazy = _raise_on_cycles(model, set(self.outputs))
+        self.outputs = [n for n in self.outputs if n not in lazy]
+        self.uncomputed = [_split(n) for n in sorted(lazy)]
         self._spills: dict[str, np.ndarray] = {}
         for node in self.outputs:
             if ":" not in node:
@@ -89,7 +94,8 @@ class CompiledWorkbook:
         self._spills.update(getattr(self, "_constant_spills", {}))
         if len(self.outputs) == 1:
             raw = [raw]  # schedula returns a lone output bare
-        values: dict[tuple[str, str], object] = {}
+        values: dict[tuple[str, str], object] = {
+            (loaded.sheet_name(sheet), ref): XlError.VALUE for sheet, ref in self.uncomputed}
         for node, (sheet_upper, ref), result in zip(self.outputs, self.output_refs, raw):
             sheet = loaded.sheet_name(sheet_upper)
             grid = self._spills.get(node)
@@ -184,8 +190,9 @@ def _spill(values, loaded: LoadedWorkbook, sheet: str, anchor: str, grid: np.nda
         values[(sheet, coord)] = _cell_value(grid, r, c)
 
 
-def _raise_on_cycles(model, formula_nodes: set[str]) -> None:
-    """Find strongly connected groups of cells (Tarjan, iterative) and report the first.
+def _raise_on_cycles(model, formula_nodes: set[str]) -> set[str]:
+    """Find strongly connected groups of cells (Tarjan, iterative) and report the first; return
+    the formula cells of the groups Excel does not call circular, and of those depending on them.
 
     The edges from a range back to its cells (InvRangesAssembler) and from a defined name back
     to the cell it names (formulas' inverse references) are not dependencies and are left out.
@@ -195,6 +202,7 @@ def _raise_on_cycles(model, formula_nodes: set[str]) -> None:
             if isinstance(n.get("function"), InvRangesAssembler)
             or _is_name_inverse(n, names)}
     succ = {k: [c for c in v if c not in skip] for k, v in model.dsp.dmap.succ.items() if k not in skip}
+    lazy: set[str] = set()
     index: dict = {}
     low: dict = {}
     on_stack: set = set()
@@ -237,7 +245,34 @@ def _raise_on_cycles(model, formula_nodes: set[str]) -> None:
                         break
                 cells = sorted(n for n in group if n in formula_nodes)
                 if len(group) > 1 and cells:
-                    raise CircularReferenceError([_shown(model, n) for n in cells])
+                    if not _maybe_not_a_cycle(model, cells):
+                        raise CircularReferenceError([_shown(model, n) for n in cells])
+                    lazy.update(cells)
+    return _downstream(succ, lazy) & formula_nodes if lazy else set()
+
+
+def _downstream(succ: dict, start: set) -> set:
+    seen, todo = set(start), list(start)
+    while todo:
+        for child in succ.get(todo.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+# Functions that can refer to their own cell without needing its value (=ROW(A1:C1) in B1,
+# =CELL("col",A8:C8) in B8), or that evaluate only one branch (=CHOOSE(2,B40,"x") in B40): Excel
+# reports no circular reference for them, so neither do we. (IF is left out: real circular models
+# use it.)
+_LAZY_OR_REFERENCE_ONLY = re.compile(
+    r"\b(?:CELL|ISREF|ISFORMULA|FORMULATEXT|ROW|COLUMN|ROWS|COLUMNS|CHOOSE|INDIRECT|OFFSET)\(",
+    re.IGNORECASE)
+
+
+def _maybe_not_a_cycle(model, cells: list[str]) -> bool:
+    texts = [str(model.dsp.dmap.pred.get(c, {}) and next(iter(model.dsp.dmap.pred[c]))) for c in cells]
+    return any(_LAZY_OR_REFERENCE_ONLY.search(t) for t in texts)
 
 
 def _is_name_inverse(node: dict, names: set) -> bool:
