@@ -7,6 +7,7 @@ fingerprint goes through the very same call, so cached and fresh results are ide
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
@@ -24,6 +25,7 @@ from ..excel import XlError, address
 from formulas.tokens.operand import Error as _FormulasError
 
 from .bind import from_formulas
+from .functions import offset
 from .errors import CircularReferenceError, WorkbookError
 from .workbook import BOOK_NAME, LoadedWorkbook, input_value
 
@@ -80,7 +82,8 @@ class CompiledWorkbook:
             self._function = lambda *args: []
             return
         try:
-            self._function = model.compile(self.inputs, self.outputs)
+            with _cell_values(loaded):
+                self._function = model.compile(self.inputs, self.outputs)
         except Exception as exc:
             raise WorkbookError(f"cannot compile the formulas: {_plain(exc)}") from exc
         # Formulas without inputs (=SEQUENCE(3)) are computed once, while compiling: keep their arrays.
@@ -90,7 +93,8 @@ class CompiledWorkbook:
         """Computed value of every formula cell (and spilled cell), keyed (sheet name, 'B7')."""
         args = [input_value(loaded.sheet(sheet)[coord]) for sheet, coord in self.input_cells]
         self._spills.clear()
-        raw = self._function(*args)
+        with _cell_values(loaded):
+            raw = self._function(*args)
         self._spills.update(getattr(self, "_constant_spills", {}))
         if len(self.outputs) == 1:
             raw = [raw]  # schedula returns a lone output bare
@@ -108,6 +112,26 @@ class CompiledWorkbook:
                 if grid.shape != (1, 1):
                     _spill(values, loaded, sheet, ref, grid)
         return values
+
+
+@contextlib.contextmanager
+def _cell_values(loaded: LoadedWorkbook):
+    """Let OFFSET with computed offsets read this workbook's constant cells while it runs."""
+    def value(sheet: str, row: int, col: int):
+        ws = loaded.book[loaded.sheet_name(sheet.upper())] if sheet.upper() in loaded._by_upper \
+            else None
+        cell = ws._cells.get((row, col)) if ws is not None else None
+        if cell is None or cell.value is None:
+            return sh.EMPTY
+        if cell.data_type == "f":
+            return _FORMULAS_VALUE  # a computed cell: not readable here (see functions/offset.py)
+        return input_value(cell)
+
+    token = offset.CELL_VALUES.set(value)
+    try:
+        yield
+    finally:
+        offset.CELL_VALUES.reset(token)
 
 
 class _GuardedCell(CellWrapper):

@@ -12,6 +12,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ..excel import address, date_to_serial
 from .errors import WorkbookError
+from .functions.offset import rewrite_offsets
 from .rewrite import rewrite
 from .bind import bind_catalogue, is_known, is_ours
 
@@ -70,7 +71,7 @@ def load(path: str | Path) -> LoadedWorkbook:
                 loaded.formulas[(ws.title, coord)] = text
                 ref = cell.value.ref if isinstance(cell.value, ArrayFormula) else ""
                 digest.update(f"\x02{coord}\x00{ref}\x00{text}".encode())
-                result = rewrite(text, is_ours, is_known)
+                result = rewrite(rewrite_offsets(text, ws.title), is_ours, is_known)
                 for name in result.unknown:
                     loaded.warnings.append(
                         f"{address(ws.title, coord)}: unknown function {name} (the cell gets #NAME?)")
