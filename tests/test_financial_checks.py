@@ -22,12 +22,17 @@ CASES = {
     "=IPMT(0.1,1,3,8000)": -800.0,                     # first period: -pv*rate
     "=DB(0,10,4,1)": 0.0,                              # nothing to depreciate
     "=DDB(0,10,4,1,2)": 0.0,
+    "=PMT(A1,A2,A3)": -100 * 0.1 / (1 - 1.1 ** -3),   # the same through cell references
+    "=IPMT(A1,1,A2,A3*80)": -800.0,
+    "=DB(A3,10,4,1)": 100 * (1 - round((10 / 100) ** (1 / 4), 3)),
+    "=PMT(A4,A2,A3)": XlError.NUM,
 }
+CELLS = {"A1": 0.1, "A2": 3, "A3": 100, "A4": -3}
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    return evaluate_cases(tmp_path_factory.mktemp("fin") / "fin.xlsx", {}, CASES)
+    return evaluate_cases(tmp_path_factory.mktemp("fin") / "fin.xlsx", CELLS, CASES)
 
 
 @pytest.mark.parametrize(("formula", "expected"), list(CASES.items()), ids=list(CASES))

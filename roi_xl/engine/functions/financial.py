@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from formulas import get_functions
+from formulas.functions import parse_ranges
 
 from ._args import NUM, Fail, grid, to_number
 
@@ -38,7 +39,7 @@ def _zero_cost(cost, *_):
 
 def _checked(original, check, n_checked):
     def call(*args):
-        values = _scalars(args[:n_checked])
+        values = _scalars(parse_ranges(*args[:n_checked])[0])  # cell references arrive as Ranges
         if values is not None and len(values) == n_checked:
             early = check(*values)
             if early is not None:
