@@ -12,6 +12,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ..excel import address, date_to_serial
 from .errors import WorkbookError
+from .functions.offset import rewrite_offsets
 from .rewrite import rewrite
 from .bind import bind_catalogue, is_known, is_ours
 from .names import promote, scoped_names, use_scoped_names
@@ -90,6 +91,7 @@ def load(path: str | Path) -> LoadedWorkbook:
                 digest.update(f"\x02{coord}\x00{ref}\x00{text}".encode())
                 plain = use_scoped_names(rewrite_structured(text, ws.title, row, col, tables),
                                          ws.title, scoped)
+                plain = rewrite_offsets(plain, ws.title)
                 plain = rewrite_sheet_calls(rewrite_subtotals(plain, ws.title, rows), ws.title,
                                             numbers, name_targets)
                 array = isinstance(cell.value, ArrayFormula)
