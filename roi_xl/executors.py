@@ -11,6 +11,7 @@ process (per worker thread on Dask, where threads would otherwise share a compil
 from __future__ import annotations
 
 import math
+import os
 import secrets
 import signal
 import tempfile
@@ -101,10 +102,16 @@ def _worker_main(conn) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from .engine.bind import quiet_formulas
     quiet_formulas()
+    parent = os.getppid()
     while True:
         try:
+            # Forked siblings hold copies of the batch's pipe ends, so the batch being killed
+            # outright may never show as end-of-file here: watch for it instead.
+            while not conn.poll(0.5):
+                if os.getppid() != parent:
+                    return
             work = conn.recv()
-        except (EOFError, OSError):  # the batch is gone (killed outright): so are we
+        except (EOFError, OSError):  # the batch is gone: so are we
             return
         if work is None:
             return
@@ -172,7 +179,9 @@ class LocalPool(_Stream):
         workers: list[_Worker] = []
         try:
             while queue or workers:
-                for w in [w for w in workers if w.task is None and queue]:
+                for w in [w for w in workers if w.task is None]:
+                    if not queue:
+                        break
                     task = queue.popleft()
                     try:
                         w.start(task, self.options, self.timeout)

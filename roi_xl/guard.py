@@ -23,6 +23,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -36,13 +37,17 @@ EXCEL_FORMULA_LIMIT = 8_192                             # Excel's own limit on a
 RATIO_GRACE = 1 << 20        # parts smaller than this may compress as well as they like
 _HEAD = 64 * 1024            # an XML part's root element must start within this many bytes
 _CHUNK = 1 << 20
+# a damaged member: bad CRC, bad deflate data, an unknown compression method or encryption
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
 
 
 @dataclass(frozen=True)
 class Limits:
     """What one workbook may cost; each is raised with the `roi-xl recalc` option named."""
     max_size: int = 256 * 1024 * 1024        # --max-size: uncompressed bytes of all parts
-    max_ratio: float = 100.0                 # --max-ratio: uncompressed/compressed, parts > 1 MB
+    # --max-ratio: uncompressed/compressed, parts > 1 MB. Deflate tops out near 1,030:1, which is
+    # where bombs sit; a sheet of one text repeated reaches 300:1, so the cap is well above that.
+    max_ratio: float = 500.0
     max_cells: int = 1_000_000               # --max-cells: cells in all sheets
     max_formula_length: int = EXCEL_FORMULA_LIMIT  # --max-formula-length: characters
 
@@ -92,7 +97,7 @@ def _open_head(path: Path) -> bytes:
         raise UnsafeWorkbook("not a regular file (a device, pipe or socket), not a workbook")
     try:
         with open(path, "rb") as fh:
-            return fh.read(8)
+            return fh.read(4096)
     except PermissionError:
         raise UnsafeWorkbook("permission denied: the file cannot be opened for reading") from None
     except OSError as exc:
@@ -122,8 +127,10 @@ def _content_kind(head: bytes) -> str:
     if head.startswith(b"%PDF"):
         return "a PDF file"
     try:
-        head.decode("utf-8")
+        text = head.decode("utf-8") if len(head) < 4096 else head[:-4].decode("utf-8")
     except UnicodeDecodeError:
+        return "not a zip file"
+    if any(ch < " " and ch not in "\t\r\n" for ch in text):
         return "not a zip file"
     return "a text file (CSV?); open it in Excel and save it as .xlsx"
 
@@ -195,7 +202,7 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     try:
         with zf.open(info) as fh:
             head = fh.read(_HEAD)
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+    except _READ_ERRORS as exc:
         raise UnsafeWorkbook(f"not an Excel workbook: {info.filename} cannot be read "
                              f"({_first_line(exc)})") from None
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[1:2] == b"\x00" or head[:1] == b"\x00":
@@ -280,7 +287,7 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, limits: Limits, coun
                 else:  # keep a tag cut in two by the chunk boundary
                     cut = buf.rfind(b"<", pos)
                     buf = buf[cut:] if cut >= 0 else b""
-    except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
+    except _READ_ERRORS as exc:
         raise UnsafeWorkbook(f"not an Excel workbook: {part} cannot be read "
                              f"({_first_line(exc)})") from None
 

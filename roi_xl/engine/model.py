@@ -48,7 +48,7 @@ def _cells_of(ref: str):
 
 
 class _OneBookModel(formulas.ExcelModel):
-    """Never opens another file: `formulas` would load a workbook named by an external reference
+    """`formulas`' model, reading sheets whose names hold a quote, and never opening another file: `formulas` would load a workbook named by an external reference
     (`'[other.xlsx]Sheet1'!A1`, `[1]Sheet1!A1`) from the current folder or any path. Refused
     here, such a reference gets #REF! (formulas' own answer for a book it cannot load)."""
 
@@ -56,6 +56,12 @@ class _OneBookModel(formulas.ExcelModel):
         if isinstance(book, str) and book.upper() != BOOK_NAME:
             raise WorkbookError(f"external workbook {book} is not opened")
         return super().add_book(book, context, data_only)
+
+    def add_sheet(self, worksheet, context):
+        # a range's sheet arrives as written in a reference, quotes doubled (O''BRIEN)
+        if isinstance(worksheet, str):
+            worksheet = worksheet.replace("''", "'")
+        return super().add_sheet(worksheet, context)
 
 
 class CompiledWorkbook:
