@@ -17,6 +17,7 @@ import schedula as sh
 from formulas.cell import InvRangesAssembler, Ref
 from formulas.excel import BOOK
 from formulas.ranges import Ranges
+from formulas.tokens.operand import Error
 from openpyxl.utils.cell import range_boundaries, get_column_letter
 
 from ..excel import XlError, address
@@ -78,6 +79,7 @@ class CompiledWorkbook:
                        if not isinstance(c, Ref) and c.func is None and c.value is not sh.EMPTY]
         self.outputs = [c.output for c in cells if not isinstance(c, Ref) and c.func is not None]
         _raise_on_cycles(model, set(self.outputs))
+        _errors_not_exceptions(model)
         self._spills: dict[str, np.ndarray] = {}
         for node in self.outputs:
             if ":" not in node:
@@ -112,6 +114,23 @@ class CompiledWorkbook:
                 if grid.shape != (1, 1):
                     _spill(values, loaded, sheet, ref, grid)
         return values
+
+
+def _errors_not_exceptions(model) -> None:
+    """A formula whose evaluation raises inside `formulas` (e.g. MOD over two ranges of different
+    sizes) would stop the compiled function and so the whole workbook: that cell gets #VALUE!."""
+    funcs = {id(c.func) for c in model.cells.values() if getattr(c, "func", None) is not None}
+    for attrs in model.dsp.nodes.values():
+        func = attrs.get("function")
+        if attrs.get("type") == "function" and id(func) in funcs:
+            attrs["function"] = functools.update_wrapper(functools.partial(_guarded, func), func)
+
+
+def _guarded(func, *args):
+    try:
+        return func(*args)
+    except Exception:  # noqa: BLE001 - one formula's failure is that cell's error, as in Excel
+        return np.asarray([[Error.errors["#VALUE!"]]], object)
 
 
 def _capture_spills(node_attrs: dict, spills: dict, node: str) -> None:
