@@ -347,6 +347,7 @@ def build(folder: Path) -> list[Case]:
     # ---- the file system
     fails("missing.xlsx", "no such file", cli=True)          # never created
     (fails("a-folder.xlsx", "is a directory", cli=False)).mkdir()
+    os.mkfifo(fails("a-pipe.xlsx", "not a regular file"))   # opening it would wait forever
     locked = fails("no-permission.xlsx", "permission denied")
     shutil.copyfile(good, locked)
     os.chmod(locked, 0)
