@@ -4,10 +4,12 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from formulas.excel.xlreader import load_workbook
+from lxml import etree
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ..excel import address, date_to_serial
@@ -62,6 +64,8 @@ def load(path: str | Path) -> LoadedWorkbook:
         raise WorkbookError(f"not an Excel workbook (not a valid zip file): {exc}") from exc
     except (KeyError, OSError) as exc:
         raise WorkbookError(f"cannot read workbook: {exc}") from exc
+    except (SyntaxError, etree.XMLSyntaxError, zlib.error) as exc:  # ElementTree's ParseError is one
+        raise WorkbookError(f"not an Excel workbook: damaged XML inside ({exc})") from exc
     loaded = LoadedWorkbook(path=path, book=book)
     digest = hashlib.sha256()
     names = list(_defined_names(book))  # as in the file, before sheet-scoped ones are promoted
