@@ -127,7 +127,7 @@ def warm_up() -> None:
 def process(path: Path, output: Path | None, cache: ModelCache, options: Options = Options()) -> FileResult:
     """Recalculate one workbook into `output` (None: compute only); never raises for a bad file."""
     from .engine import WorkbookError
-    from .engine.workbook import load
+    from .engine.fastpath import compute
     from .engine.writeback import write_values
     from .excel import address
 
@@ -138,15 +138,11 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
             raise WorkbookError("no such file")
         if path.is_dir():
             raise WorkbookError("is a directory, not a workbook")
-        loaded = load(path)
-        cells = cache.get(loaded).evaluate(loaded)
+        computed = compute(path, cache)
+        cells = computed.cells
         if output is not None:
             write_values(path, output, cells, values_only=options.values_only)
-        named = {}
-        if options.summary:
-            from .summary import read_named
-
-            named = read_named(loaded.book, cells)
+        named = computed.named() if options.summary else {}
     except WorkbookError as exc:
         return FileResult(path, None, False, str(exc), time.perf_counter() - start)
     except PermissionError as exc:
@@ -157,7 +153,10 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
         return FileResult(path, None, False, f"unexpected failure: {detail}",
                           time.perf_counter() - start)
     values = {address(s, c): v for (s, c), v in cells.items()} if options.keep_values else None
-    return FileResult(path, output, True, "", time.perf_counter() - start, list(loaded.warnings),
+    warnings = list(computed.warnings)
+    if options.debug and computed.note:
+        warnings.append(computed.note)
+    return FileResult(path, output, True, "", time.perf_counter() - start, warnings,
                       values, len(cells), named)
 
 

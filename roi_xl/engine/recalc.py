@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ..excel import address
 from .model import ModelCache
-from .workbook import load
+from .fastpath import compute
 
 _DEFAULT_CACHE = ModelCache()
 
@@ -41,11 +41,10 @@ def recalc(path: str | Path, out_path: str | Path | None = None, *,
     message) for a workbook that cannot be recalculated.
     """
     path = Path(path)
-    loaded = load(path)
-    compiled = (cache or _DEFAULT_CACHE).get(loaded)
-    cells = compiled.evaluate(loaded)
+    computed = compute(path, cache or _DEFAULT_CACHE)
+    cells = computed.cells
     if out_path is not None:
         from .writeback import write_values
 
         write_values(path, Path(out_path), cells)
-    return Results(cells, loaded.warnings, path)
+    return Results(cells, computed.warnings, path)
