@@ -462,39 +462,23 @@ def _criterion_test(_kind: type, criterion):
     return bool(is_number(condition)), type_id, LOGIC_OPERATORS[operator], condition
 
 
-@functools.lru_cache(maxsize=65536)
-def _text_as_number(text: str):
-    from formulas.functions import _text2num
-
-    return _text2num(text)
-
-
 def _countif(rng, criterion):
+    """COUNTIF: text equality (the common case) here; every other criterion through formulas
+    itself, whose numeric matching has quirks worth no imitation (its per-call cache makes FALSE
+    count as 0 once a float zero was seen)."""
     try:
         test = _criterion_test(criterion.__class__, criterion)
     except TypeError:  # unhashable: not a value formulas would meet here
         test = None
-    if test is None:
+    if test is None or test[1] != 1 or test[0]:
         return _bridge("COUNTIF", False, rng, False, criterion)
-    numeric, type_id, operator, condition = test
-    if type_id == 1 and not numeric:  # text equality, the common case: no conversions
-        count = 0
-        for row in rng:
-            for v in row:
-                if v is None:
-                    v = ""
-                if v.__class__ is str and operator(v, condition):
-                    count += 1
-        return count
-    from formulas.functions.look import _get_type_id
-
+    operator, condition = test[2], test[3]
     count = 0
     for row in rng:
         for v in row:
-            v = "" if v is None else _to_formulas(v)
-            if numeric and isinstance(v, str) and v.__class__ is str:
-                v = _text_as_number(v)
-            if _get_type_id(v) == type_id and operator(v, condition):
+            if v is None:
+                v = ""  # formulas' replace_empty(range, "")
+            if v.__class__ is str and operator(v, condition):
                 count += 1
     return count
 
@@ -844,7 +828,14 @@ class Plan:
 
     def evaluate(self, values: dict[str, dict[str, object]]) -> dict[tuple[str, str], object]:
         raw = self._function(values)
-        return {key: _output(v) for key, v in zip(self.outputs, raw)}
+        out = {key: _output(v) for key, v in zip(self.outputs, raw)}
+        # formulas reads a constant error (#N/A typed in a cell) as a formula of its own, so the
+        # formulas path lists those cells among its results; so does this one.
+        for sheet, cells in values.items():
+            for coord, value in cells.items():
+                if value.__class__ is XlError:
+                    out.setdefault((sheet, coord), value)
+        return out
 
 
 def _bridge_op(op: str, x, y):

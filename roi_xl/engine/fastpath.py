@@ -85,8 +85,6 @@ def _checked_plan(loaded: LoadedWorkbook, cells: dict, book: fastread.FastBook) 
     """The template's plan, kept only if it reproduces formulas' values on this workbook."""
     from openpyxl.worksheet.formula import ArrayFormula
 
-    if set(cells) != set(loaded.formulas):
-        return _Entry(None, "fast plan off: the template has array (spilled) results")
     for ws in loaded.book.worksheets:
         if any(isinstance(c.value, ArrayFormula) for c in ws._cells.values()):
             return _Entry(None, f"fast plan off: array formula on sheet {ws.title}")
@@ -100,6 +98,10 @@ def _checked_plan(loaded: LoadedWorkbook, cells: dict, book: fastread.FastBook) 
         return _Entry(None, f"fast plan off: {exc}")
     except fastcalc.NeedFormulas as exc:
         return _Entry(None, f"fast plan off: {exc}")
+    if set(fast) != set(cells):
+        extra = sorted(set(cells) ^ set(fast))[:3]
+        return _Entry(None, "fast plan off: array (spilled) results at "
+                      + ", ".join(address(*key) for key in extra))
     for key, value in cells.items():
         other = fast.get(key)
         if not same_value(value, other):

@@ -29,7 +29,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..excel import XlError, date_to_serial
-from .writeback import _Package, _parser
+from .writeback import _Package, _parse
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _F, _V, _IS, _T, _R = (f"{{{_MAIN}}}{t}" for t in ("f", "v", "is", "t", "r"))
@@ -85,7 +85,7 @@ def _shared_strings(zf: zipfile.ZipFile, pkg: _Package) -> list[str]:
     member = pkg.names.get(target) if target else None
     if member is None:
         return []
-    root = etree.fromstring(zf.read(member), _parser())
+    root = _parse(zf.read(member), member).getroot()
     out = []
     for si in root:
         if not isinstance(si.tag, str):
@@ -107,7 +107,7 @@ def _cell_formats(path: Path) -> list[str]:
         member = pkg.names.get(target) if target else None
         if member is None:
             return []
-        root = etree.fromstring(zf.read(member), _parser())
+        root = _parse(zf.read(member), member).getroot()
     custom = {}
     for fmt in root.iter(f"{{{_MAIN}}}numFmt"):
         try:
@@ -149,14 +149,14 @@ def read(path: str | Path) -> FastBook:
         except (ValueError, KeyError) as exc:
             raise FastReadError(str(exc)) from exc
         book = FastBook(path, "", list(pkg.sheets))
-        wb_root = etree.fromstring(zf.read(pkg.workbook), _parser())
+        wb_root = _parse(zf.read(pkg.workbook), pkg.workbook).getroot()
         for node in wb_root.iter(f"{{{_MAIN}}}definedName"):
             digest.update(b"\x04" + etree.tostring(node, method="c14n"))
             book.names.append((node.get("name") or "", node.get("localSheetId"), node.text or ""))
         strings = None
         for name, part in pkg.sheets.items():
             digest.update(b"\x01sheet\x00" + name.encode())
-            root = etree.fromstring(zf.read(part), _parser())
+            root = _parse(zf.read(part), part).getroot()
             if etree.QName(root).localname != "worksheet":
                 raise FastReadError(f"{name}: not a worksheet")
             if _UNREFERENCED(root):
