@@ -462,23 +462,46 @@ def _criterion_test(_kind: type, criterion):
     return bool(is_number(condition)), type_id, LOGIC_OPERATORS[operator], condition
 
 
+@functools.lru_cache(maxsize=65536)
+def _text_as_number(text: str):
+    from formulas.functions import _text2num
+
+    return _text2num(text)
+
+
 def _countif(rng, criterion):
-    """COUNTIF: text equality (the common case) here; every other criterion through formulas
-    itself, whose numeric matching has quirks worth no imitation (its per-call cache makes FALSE
-    count as 0 once a float zero was seen)."""
+    """COUNTIF as formulas' __xfilter counts (wildcard criteria go to formulas itself).
+
+    Its per-call `lru_cache` on the cell test is kept as is: it makes FALSE count as a numeric 0
+    once a float zero was met (equal keys), and this must give what formulas gives."""
     try:
         test = _criterion_test(criterion.__class__, criterion)
     except TypeError:  # unhashable: not a value formulas would meet here
         test = None
-    if test is None or test[1] != 1 or test[0]:
+    if test is None:
         return _bridge("COUNTIF", False, rng, False, criterion)
-    operator, condition = test[2], test[3]
+    numeric, type_id, operator, condition = test
     count = 0
+    if type_id == 1 and not numeric:  # text equality, the common case: only texts can match
+        for row in rng:
+            for v in row:
+                if v is None:
+                    v = ""  # formulas' replace_empty(range, "")
+                if v.__class__ is str and operator(v, condition):
+                    count += 1
+        return count
+    from formulas.functions.look import _get_type_id
+
+    @functools.lru_cache()
+    def check(value):
+        return _get_type_id(value) == type_id and operator(value, condition)
+
     for row in rng:
         for v in row:
-            if v is None:
-                v = ""  # formulas' replace_empty(range, "")
-            if v.__class__ is str and operator(v, condition):
+            v = "" if v is None else _to_formulas(v)
+            if numeric and v.__class__ is str:
+                v = _text_as_number(v)
+            if check(v):
                 count += 1
     return count
 

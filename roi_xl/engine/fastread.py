@@ -52,6 +52,7 @@ class FastBook:
     values: dict[str, dict[str, object]] = field(default_factory=dict)  # sheet -> {"B7": value}
     styles: dict[str, dict[str, str]] = field(default_factory=dict)   # sheet -> {"B7": style id}
     names: list[tuple[str, str | None, str]] = field(default_factory=list)  # (name, localSheetId, text)
+    formula_cells: list[tuple[str, str]] = field(default_factory=list)     # (sheet, "B7")
 
     def number_format(self, sheet: str, coord: str) -> str:
         """The number format code of a cell ("General" when it has none); styles are read on
@@ -182,6 +183,7 @@ def read(path: str | Path) -> FastBook:
                 if f is not None:
                     if f.get("t") == "dataTable":
                         raise FastReadError("data table formulas")
+                    book.formula_cells.append((name, ref))
                     digest.update(f"\x02{ref}\x00{f.get('t', '')}\x00{f.get('ref', '')}\x00"
                                   f"{f.get('si', '')}\x00{f.text or ''}".encode())
                     continue
