@@ -321,6 +321,7 @@ class ModelCache:
     def __init__(self, size: int = 32):
         self.size = size
         self._models: OrderedDict[str, CompiledWorkbook] = OrderedDict()
+        self.fast_plans: OrderedDict = OrderedDict()  # roi_xl.engine.fastpath's, by formula key
         self.hits = self.misses = 0
 
     def get(self, loaded: LoadedWorkbook) -> CompiledWorkbook:
