@@ -53,9 +53,27 @@ def _cells_of(ref: str):
             yield r - min_row, c - min_col, f"{get_column_letter(c)}{r}"
 
 
+class _OneBookModel(formulas.ExcelModel):
+    """`formulas`' model, reading sheets whose names hold a quote, and never opening another file:
+    `formulas` would load a workbook named by an external reference (`'[other.xlsx]Sheet1'!A1`,
+    `[1]Sheet1!A1`) from the current folder or any path. Refused here, such a reference gets
+    #REF! (formulas' own answer for a book it cannot load)."""
+
+    def add_book(self, book=None, context=None, data_only=False):
+        if isinstance(book, str) and book.upper() != BOOK_NAME:
+            raise WorkbookError(f"external workbook {book} is not opened")
+        return super().add_book(book, context, data_only)
+
+    def add_sheet(self, worksheet, context):
+        # a range's sheet arrives as written in a reference, quotes doubled (O''BRIEN)
+        if isinstance(worksheet, str):
+            worksheet = worksheet.replace("''", "'")
+        return super().add_sheet(worksheet, context)
+
+
 class CompiledWorkbook:
     def __init__(self, loaded: LoadedWorkbook):
-        model = formulas.ExcelModel()
+        model = _OneBookModel()
         model.books = {BOOK_NAME: {BOOK: loaded.book}}
         try:
             model.load(BOOK_NAME)
