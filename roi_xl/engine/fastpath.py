@@ -17,8 +17,7 @@ from pathlib import Path
 from ..excel import address
 from . import fastcalc, fastread
 from .model import ModelCache
-from .rewrite import rewrite
-from .workbook import LoadedWorkbook, load
+from .workbook import LoadedWorkbook, formula_text, load
 
 _PLANS_KEPT = 32
 
@@ -88,9 +87,9 @@ def _checked_plan(loaded: LoadedWorkbook, cells: dict, book: fastread.FastBook) 
     for ws in loaded.book.worksheets:
         if any(isinstance(c.value, ArrayFormula) for c in ws._cells.values()):
             return _Entry(None, f"fast plan off: array formula on sheet {ws.title}")
-    from .bind import is_known, is_ours
 
-    formulas = {key: rewrite(text, is_ours, is_known).formula for key, text in loaded.formulas.items()}
+    # The text load() handed to formulas: tables, whole columns, names... already rewritten.
+    formulas = {key: formula_text(loaded.book[key[0]][key[1]].value) for key in loaded.formulas}
     try:
         plan = fastcalc.Plan(formulas, loaded.book.sheetnames, _names(loaded))
         fast = plan.evaluate(book.values)

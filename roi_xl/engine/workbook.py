@@ -46,7 +46,7 @@ class LoadedWorkbook:
         self._by_upper = {name.upper(): name for name in self.book.sheetnames}
 
 
-def _formula_text(value) -> str | None:
+def formula_text(value) -> str | None:
     if isinstance(value, ArrayFormula):
         return value.text
     if isinstance(value, DataTableFormula):
@@ -86,7 +86,7 @@ def load(path: str | Path) -> LoadedWorkbook:
         constants = []
         for (row, col), cell in sorted(ws._cells.items()):
             if cell.data_type == "f":
-                text = _formula_text(cell.value)
+                text = formula_text(cell.value)
                 if text is None:
                     continue
                 coord = cell.coordinate
