@@ -43,6 +43,9 @@ FORMULAS = {
     "C6": ("=Data!B1:B6", 60),
     "C7": ("=SUM(Data!B1:B6)", 210),                          # SUM takes the whole range
     "C9": ("=Data!B1:B6", XlError.VALUE),                     # row 9 is outside rows 1-6
+    # Inside an aggregate a range stays an array (as an Excel 365 user means it):
+    # 10/7, 20/7 ... 60/7 rounded are 1, 3, 4, 6, 7, 9.
+    "C8": ("=SUM(ROUND(Data!B1:B6/7,0))", 1 + 3 + 4 + 6 + 7 + 9),
     "B20": ("=Data!A1:D1*3", 30),                             # column B of row 1
     "D2": ("=ROUND(Data!$B$1:$B$6/7,1)", 2.9),                # row 2: 20 / 7
 }

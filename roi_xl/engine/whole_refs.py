@@ -140,7 +140,7 @@ def clip_whole_refs(formula: str, sheet: str, row: int, col: int,
         elif call and name in ("XLOOKUP", "XMATCH"):
             # a blank looked up finds the first blank cell: keep one past the filled part
             edits.append((w.start, w.end, _clipped(w, end, extra=1)))
-        elif not array and (call is None or name in SCALAR_FUNCTIONS):
+        elif not array and _scalar_place(masked, w.start):
             edits.append((w.start, w.end, _intersection(w, row, col)))
         else:
             edits.append((w.start, w.end, _clipped(w, end)))
@@ -158,11 +158,9 @@ def intersect_ranges(formula: str, row: int, col: int) -> str:
     if ":" not in formula:
         return formula
     masked = mask_quoted(formula)
-    calls = _enclosing_calls(masked, _RANGE)
     edits = []
     for m in _RANGE.finditer(masked):
-        call = calls.get(m.start())
-        if call is not None and call[0] not in SCALAR_FUNCTIONS:
+        if not _scalar_place(masked, m.start()):
             continue
         left, top = _cell_index(m.group("a"))
         right, bottom = _cell_index(m.group("b"))
@@ -313,9 +311,8 @@ def _trailing_spaces(masked, a, b):
     return len(masked[a:b]) - len(masked[a:b].rstrip())
 
 
-def _enclosing_calls(masked: str, pattern: re.Pattern = _WHOLE
-                     ) -> dict[int, tuple[str, int, int, int]]:
-    """For each match of `pattern`, the innermost function call around it (plain parentheses
+def _enclosing_calls(masked: str) -> dict[int, tuple[str, int, int, int]]:
+    """For each whole reference, the innermost function call around it (plain parentheses
     skipped): (NAME without _xlfn., start of the name, end of the call, index of its '(')."""
     stack: list[tuple[str | None, int, int]] = []
     spans = []
@@ -331,11 +328,26 @@ def _enclosing_calls(masked: str, pattern: re.Pattern = _WHOLE
             if name:
                 spans.append((name, start, i + 1, open_at))
     result: dict[int, tuple[str, int, int, int]] = {}
-    for m in pattern.finditer(masked):
+    for m in _WHOLE.finditer(masked):
         inside = [s for s in spans if s[3] < m.start() < s[2]]
         if inside:
             result[m.start()] = max(inside, key=lambda s: s[3])
     return result
+
+
+def _scalar_place(masked: str, pos: int) -> bool:
+    """Whether a range at `pos` sits where a plain formula wants one value: outside any call,
+    or inside scalar functions only (`FLOOR(A:A,2)`, not `SUM(ROUND(A1:A3,2))`, which an
+    Excel 365 user writes for its array)."""
+    depth_names = []
+    for i, ch in enumerate(masked[:pos]):
+        if ch == "(":
+            m = _CALL_NAME.search(masked[:i])
+            name = m.group(1).upper() if m and not _is_ref_char_before(masked, m.start()) else None
+            depth_names.append(name.replace("_XLFN.", "").replace("_XLWS.", "") if name else None)
+        elif ch == ")" and depth_names:
+            depth_names.pop()
+    return all(n is None or n in SCALAR_FUNCTIONS for n in depth_names)
 
 
 def _is_ref_char_before(masked: str, i: int) -> bool:
