@@ -34,6 +34,8 @@ FORMULAS = {
     # D runs to row 8, A and B to row 6: the ranges must stay the same size.
     "B17": ('=SUMIFS(Data!B:B,Data!A:A,"x",Data!D:D,"")', 90),
     "B18": ("=ROWS(Data!1:3)+COLUMNS(Data!A:C)", 3 + 3),
+    "B21": ("=ROW(Data!C:C)+COLUMN(Data!2:2)", 1 + 1),
+    "B22": ("=ROW(Data!3:5)*100+COLUMN(Data!C:E)", 300 + 3),
     "B19": ('=COUNTIFS(Data!1:1,"x")+COUNTIF(Data!1:1,"")', 1 + COLS - 3),  # A1, B1, C1 filled
     # Implicit intersection in a plain formula: the cell of the column in this row.
     "C3": ("=Data!B:B*2", 60),

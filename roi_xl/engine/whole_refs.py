@@ -4,7 +4,8 @@
 used range are blank, which almost every function ignores, so the text handed to `formulas` gets
 `A1:A<last used row>` instead. Where the blank million does matter the call is rewritten so the
 result stays Excel's:
-- `ROWS(A:A)` is 1048576 and `COLUMNS(5:5)` 16384, whatever is filled;
+- `ROWS(A:A)` is 1048576 and `COLUMNS(5:5)` 16384, whatever is filled; in a plain cell
+  `ROW(A:A)` is 1 and `COLUMN(5:5)` 1 (the first of their million numbers);
 - `COUNTBLANK`, `COUNTIF` and `COUNTIFS` also count the blank cells beyond the used range: they
   get `+ K*<the same test on one blank cell beyond it>`;
 - `INDEX(A:A, n)` beyond the used range is a blank cell (0), not #REF!;
@@ -131,6 +132,11 @@ def clip_whole_refs(formula: str, sheet: str, row: int, col: int,
             span = w.last - w.first + 1
             value = whole_count if (name == "ROWS") == w.is_column else span
             edits.append((call[1], call[2], str(value)))
+        elif call and name in ("ROW", "COLUMN") and _is_sole_argument(masked, call, w) \
+                and not array and _scalar_place(masked, call[1]):
+            # a plain cell shows the first of the numbers: ROW(A:A) is 1, COLUMN(C:E) 3
+            first = w.first if (name == "ROW") != w.is_column else 1
+            edits.append((call[1], call[2], str(first)))
         elif call and name in ("COUNTBLANK", "COUNTIF", "COUNTIFS") and \
                 (edit := _count_call(masked, formula, call, refs, ends, handled)):
             edits.append(edit)
