@@ -249,3 +249,17 @@ def test_hidden_rows_are_part_of_the_fingerprint(tmp_path):
     cache = ModelCache()
     assert recalc(paths[0], cache=cache)["Sheet!B1"] == 7
     assert recalc(paths[1], cache=cache)["Sheet!B1"] == 5
+
+
+def test_a_rollup_over_table_columns_spills(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Category", "Cost"])
+    for row in [("Staff", 10), ("Ads", 5), ("staff", 1)]:
+        ws.append(row)
+    ws.add_table(Table(displayName="Lines", ref="A1:B4"))
+    ws["D1"] = "=COST_ROLLUP(Lines[Category],Lines[Cost])"
+    path = tmp_path / "rollup.xlsx"
+    wb.save(path)
+    r = recalc(path)
+    assert [r["Sheet!D1"], r["Sheet!E1"], r["Sheet!D2"], r["Sheet!E2"]] == ["Staff", 11, "Ads", 5]

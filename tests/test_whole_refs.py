@@ -34,6 +34,8 @@ FORMULAS = {
     # D runs to row 8, A and B to row 6: the ranges must stay the same size.
     "B17": ('=SUMIFS(Data!B:B,Data!A:A,"x",Data!D:D,"")', 90),
     "B18": ("=ROWS(Data!1:3)+COLUMNS(Data!A:C)", 3 + 3),
+    "B21": ("=ROW(Data!C:C)+COLUMN(Data!2:2)", 1 + 1),
+    "B22": ("=ROW(Data!3:5)*100+COLUMN(Data!C:E)", 300 + 3),
     "B19": ('=COUNTIFS(Data!1:1,"x")+COUNTIF(Data!1:1,"")', 1 + COLS - 3),  # A1, B1, C1 filled
     # Implicit intersection in a plain formula: the cell of the column in this row.
     "C3": ("=Data!B:B*2", 60),
@@ -43,6 +45,9 @@ FORMULAS = {
     "C6": ("=Data!B1:B6", 60),
     "C7": ("=SUM(Data!B1:B6)", 210),                          # SUM takes the whole range
     "C9": ("=Data!B1:B6", XlError.VALUE),                     # row 9 is outside rows 1-6
+    # Inside an aggregate a range stays an array (as an Excel 365 user means it):
+    # 10/7, 20/7 ... 60/7 rounded are 1, 3, 4, 6, 7, 9.
+    "C8": ("=SUM(ROUND(Data!B1:B6/7,0))", 1 + 3 + 4 + 6 + 7 + 9),
     "B20": ("=Data!A1:D1*3", 30),                             # column B of row 1
     "D2": ("=ROUND(Data!$B$1:$B$6/7,1)", 2.9),                # row 2: 20 / 7
 }

@@ -4,7 +4,8 @@
 used range are blank, which almost every function ignores, so the text handed to `formulas` gets
 `A1:A<last used row>` instead. Where the blank million does matter the call is rewritten so the
 result stays Excel's:
-- `ROWS(A:A)` is 1048576 and `COLUMNS(5:5)` 16384, whatever is filled;
+- `ROWS(A:A)` is 1048576 and `COLUMNS(5:5)` 16384, whatever is filled; in a plain cell
+  `ROW(A:A)` is 1 and `COLUMN(5:5)` 1 (the first of their million numbers);
 - `COUNTBLANK`, `COUNTIF` and `COUNTIFS` also count the blank cells beyond the used range: they
   get `+ K*<the same test on one blank cell beyond it>`;
 - `INDEX(A:A, n)` beyond the used range is a blank cell (0), not #REF!;
@@ -131,6 +132,11 @@ def clip_whole_refs(formula: str, sheet: str, row: int, col: int,
             span = w.last - w.first + 1
             value = whole_count if (name == "ROWS") == w.is_column else span
             edits.append((call[1], call[2], str(value)))
+        elif call and name in ("ROW", "COLUMN") and _is_sole_argument(masked, call, w) \
+                and not array and _scalar_place(masked, call[1]):
+            # a plain cell shows the first of the numbers: ROW(A:A) is 1, COLUMN(C:E) 3
+            first = w.first if (name == "ROW") != w.is_column else 1
+            edits.append((call[1], call[2], str(first)))
         elif call and name in ("COUNTBLANK", "COUNTIF", "COUNTIFS") and \
                 (edit := _count_call(masked, formula, call, refs, ends, handled)):
             edits.append(edit)
@@ -140,7 +146,7 @@ def clip_whole_refs(formula: str, sheet: str, row: int, col: int,
         elif call and name in ("XLOOKUP", "XMATCH"):
             # a blank looked up finds the first blank cell: keep one past the filled part
             edits.append((w.start, w.end, _clipped(w, end, extra=1)))
-        elif not array and (call is None or name in SCALAR_FUNCTIONS):
+        elif not array and _scalar_place(masked, w.start):
             edits.append((w.start, w.end, _intersection(w, row, col)))
         else:
             edits.append((w.start, w.end, _clipped(w, end)))
@@ -158,11 +164,9 @@ def intersect_ranges(formula: str, row: int, col: int) -> str:
     if ":" not in formula:
         return formula
     masked = mask_quoted(formula)
-    calls = _enclosing_calls(masked, _RANGE)
     edits = []
     for m in _RANGE.finditer(masked):
-        call = calls.get(m.start())
-        if call is not None and call[0] not in SCALAR_FUNCTIONS:
+        if not _scalar_place(masked, m.start()):
             continue
         left, top = _cell_index(m.group("a"))
         right, bottom = _cell_index(m.group("b"))
@@ -313,9 +317,8 @@ def _trailing_spaces(masked, a, b):
     return len(masked[a:b]) - len(masked[a:b].rstrip())
 
 
-def _enclosing_calls(masked: str, pattern: re.Pattern = _WHOLE
-                     ) -> dict[int, tuple[str, int, int, int]]:
-    """For each match of `pattern`, the innermost function call around it (plain parentheses
+def _enclosing_calls(masked: str) -> dict[int, tuple[str, int, int, int]]:
+    """For each whole reference, the innermost function call around it (plain parentheses
     skipped): (NAME without _xlfn., start of the name, end of the call, index of its '(')."""
     stack: list[tuple[str | None, int, int]] = []
     spans = []
@@ -331,11 +334,26 @@ def _enclosing_calls(masked: str, pattern: re.Pattern = _WHOLE
             if name:
                 spans.append((name, start, i + 1, open_at))
     result: dict[int, tuple[str, int, int, int]] = {}
-    for m in pattern.finditer(masked):
+    for m in _WHOLE.finditer(masked):
         inside = [s for s in spans if s[3] < m.start() < s[2]]
         if inside:
             result[m.start()] = max(inside, key=lambda s: s[3])
     return result
+
+
+def _scalar_place(masked: str, pos: int) -> bool:
+    """Whether a range at `pos` sits where a plain formula wants one value: outside any call,
+    or inside scalar functions only (`FLOOR(A:A,2)`, not `SUM(ROUND(A1:A3,2))`, which an
+    Excel 365 user writes for its array)."""
+    depth_names = []
+    for i, ch in enumerate(masked[:pos]):
+        if ch == "(":
+            m = _CALL_NAME.search(masked[:i])
+            name = m.group(1).upper() if m and not _is_ref_char_before(masked, m.start()) else None
+            depth_names.append(name.replace("_XLFN.", "").replace("_XLWS.", "") if name else None)
+        elif ch == ")" and depth_names:
+            depth_names.pop()
+    return all(n is None or n in SCALAR_FUNCTIONS for n in depth_names)
 
 
 def _is_ref_char_before(masked: str, i: int) -> bool:
