@@ -1,6 +1,6 @@
 """Conformance score: roi-xl's engine against the values Excel cached in Excel-saved workbooks.
 
-    python bench/conformance.py ../shared/conformance/ironcalc [--jobs 2] [--timeout 30]
+    python bench/conformance.py ../shared/conformance/ironcalc [--jobs 2] [--timeout 60]
            [--timeout-per-cell 0.01] [--report conformance-report.json] [--show 20]
            [--min-score 0.95 | --check-recorded] [--record]
 
@@ -283,7 +283,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("dir", type=Path, help="folder of Excel-saved workbooks (searched recursively)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workbooks in parallel")
-    ap.add_argument("--timeout", type=float, default=30.0, help="seconds per workbook, plus:")
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds per workbook, plus:")
     ap.add_argument("--timeout-per-cell", type=float, default=0.01,
                     help="seconds per formula cell added to a workbook's time limit")
     ap.add_argument("--report", type=Path, default=Path("conformance-report.json"), help="JSON report")
