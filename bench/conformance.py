@@ -107,11 +107,19 @@ def check_workbook(path: Path) -> dict:
         got = computed.get((cell.sheet, cell.cell), _MISSING)
         ours = ("missing", None) if got is _MISSING else ours_typed(got)
         rows.append({"sheet": cell.sheet, "cell": cell.cell, "formula": cell.formula,
-                     "excel": list(excel), "ours": list(ours), "ok": matches(excel, ours)})
+                     "excel": _short(excel), "ours": _short(ours), "ok": matches(excel, ours)})
     return {"error": error, "cells": rows}
 
 
 _MISSING = object()
+
+
+def _short(kind_value, limit: int = 300) -> list:
+    """A value as stored in the report: long texts cut (a runaway REPT can be a gigabyte)."""
+    kind, value = kind_value
+    if isinstance(value, str) and len(value) > limit:
+        value = value[:limit] + f"... ({len(value)} characters)"
+    return [kind, value]
 
 
 def _child(path: Path, conn) -> None:
