@@ -1,6 +1,6 @@
 """Conformance score: roi-xl's engine against the values Excel cached in Excel-saved workbooks.
 
-    python bench/conformance.py ../shared/conformance/ironcalc [--jobs 2] [--timeout 30]
+    python bench/conformance.py ../shared/conformance/ironcalc [--jobs 2] [--timeout 60]
            [--timeout-per-cell 0.01] [--report conformance-report.json] [--show 20]
            [--min-score 0.95 | --check-recorded] [--record]
 
@@ -107,11 +107,19 @@ def check_workbook(path: Path) -> dict:
         got = computed.get((cell.sheet, cell.cell), _MISSING)
         ours = ("missing", None) if got is _MISSING else ours_typed(got)
         rows.append({"sheet": cell.sheet, "cell": cell.cell, "formula": cell.formula,
-                     "excel": list(excel), "ours": list(ours), "ok": matches(excel, ours)})
+                     "excel": _short(excel), "ours": _short(ours), "ok": matches(excel, ours)})
     return {"error": error, "cells": rows}
 
 
 _MISSING = object()
+
+
+def _short(kind_value, limit: int = 300) -> list:
+    """A value as stored in the report: long texts cut (a runaway REPT can be a gigabyte)."""
+    kind, value = kind_value
+    if isinstance(value, str) and len(value) > limit:
+        value = value[:limit] + f"... ({len(value)} characters)"
+    return [kind, value]
 
 
 def _child(path: Path, conn) -> None:
@@ -243,6 +251,17 @@ def summarise(root: Path, results: dict[Path, dict]) -> dict:
             "workbooks": workbooks}
 
 
+def read_baseline(path: Path) -> dict[str, float]:
+    """Family -> rate from a BASELINE.md table (| family | files | failed | cells | matching | rate |)."""
+    rates = {}
+    for line in path.read_text().splitlines():
+        cols = [c.strip().strip("*") for c in line.strip().strip("|").split("|")]
+        if len(cols) == 6 and cols[5].endswith("%"):
+            name = "general" if cols[0].startswith("general") else cols[0]
+            rates[name] = float(cols[5].rstrip("%")) / 100
+    return rates
+
+
 def print_report(report: dict, show: int, out=sys.stdout) -> None:
     p = _printer(out)
     p("## Workbooks")
@@ -259,15 +278,21 @@ def print_report(report: dict, show: int, out=sys.stdout) -> None:
             for c in wb["mismatches"][:show]:
                 p(f"  {c['sheet']}!{c['cell']}  {c['formula'][:90]}\n"
                   f"      excel {_shown(c['excel'])}   ours {_shown(c['ours'])}")
+    base = report.get("baseline") or {}
     p("\n## Families")
-    p(f"| family | files | failed | cells | matches | rate |")
-    p("|---|---|---|---|---|---|")
+    p("| family | files | failed | cells | matches | rate | plain formulas |")
+    p("|---|---|---|---|---|---|---|")
     for name, f in report["families"].items():
-        p(f"| {name} | {f['files']} | {f['failed']} | {f['cells']} | {f['matches']} | {f['rate']:.1%} |")
+        was = f"{base[name]:.1%}" if name in base else ""
+        p(f"| {name} | {f['files']} | {f['failed']} | {f['cells']} | {f['matches']} | {f['rate']:.1%} "
+          f"| {was} |")
     a, s = report["all"], report["score"]
-    p(f"| **all** | | | {a['cells']} | {a['matches']} | {a['rate']:.2%} |")
-    p(f"| **all but {', '.join(report['score_excludes'])}** | | | {s['cells']} | {s['matches']} "
-      f"| {s['rate']:.2%} |")
+    excl = ", ".join(report["score_excludes"])
+    p(f"| **all** | | | {a['cells']} | {a['matches']} | {a['rate']:.2%} "
+      f"| {base['all']:.1%} |" if "all" in base else
+      f"| **all** | | | {a['cells']} | {a['matches']} | {a['rate']:.2%} | |")
+    p(f"| **all but {excl}** | | | {s['cells']} | {s['matches']} | {s['rate']:.2%} "
+      f"| {base.get('all but ' + excl, float('nan')):.1%} |")
     failed = [wb for wb in report["workbooks"] if wb["error"]]
     if failed:
         p("\nFailed or timed out:")
@@ -283,20 +308,29 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("dir", type=Path, help="folder of Excel-saved workbooks (searched recursively)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workbooks in parallel")
-    ap.add_argument("--timeout", type=float, default=30.0, help="seconds per workbook, plus:")
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds per workbook, plus:")
     ap.add_argument("--timeout-per-cell", type=float, default=0.01,
                     help="seconds per formula cell added to a workbook's time limit")
     ap.add_argument("--report", type=Path, default=Path("conformance-report.json"), help="JSON report")
     ap.add_argument("--show", type=int, default=10, help="mismatches listed per workbook (0: none)")
     ap.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    ap.add_argument("--baseline", type=Path, help="BASELINE.md whose per-family rates to show beside")
     ap.add_argument("--only", default="", help="only workbooks whose path contains this text")
     gate = ap.add_mutually_exclusive_group()
     gate.add_argument("--min-score", type=float, help="exit 1 when the score is below this rate")
     gate.add_argument("--check-recorded", action="store_true",
                       help=f"exit 1 when the score is below the one recorded in {RECORDED.name}")
     ap.add_argument("--record", action="store_true", help=f"write the score to {RECORDED.name}")
+    ap.add_argument("--from-report", type=Path,
+                    help="print (and --record) a saved JSON report instead of recalculating")
     args = ap.parse_args(argv)
 
+    if args.from_report:
+        report = json.loads(args.from_report.read_text())
+        if args.baseline:
+            report["baseline"] = read_baseline(args.baseline)
+        print_report(report, args.show)
+        return _gate(report, args)
     root = args.dir.resolve()
     paths = sorted(p for p in root.rglob("*.xlsx") if args.only in str(p.relative_to(root)))
     if not paths:
@@ -312,14 +346,18 @@ def main(argv=None) -> int:
     wall = time.monotonic() - started
     report = summarise(root, results)
     report.update({"dir": str(args.dir), "wall_seconds": round(wall, 1), "jobs": args.jobs,
-                   "timeout": args.timeout, "rel_tol": REL_TOL, "zero_snap": ZERO_SNAP})
+                   "timeout": args.timeout, "rel_tol": REL_TOL, "zero_snap": ZERO_SNAP,
+                   "baseline": read_baseline(args.baseline) if args.baseline else None})
     print_report(report, args.show)
     print(f"\n{len(paths)} workbooks in {wall:.1f} s wall time with {args.jobs} jobs; "
           f"score {report['score']['rate']:.4%} ({report['score']['matches']}/{report['score']['cells']})")
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(json.dumps(report, indent=1, default=str))
     print(f"report: {args.report}")
+    return _gate(report, args)
 
+
+def _gate(report: dict, args) -> int:
     score = report["score"]["rate"]
     if args.record:
         RECORDED.write_text(json.dumps({"score": round(score, 6), "cells": report["score"]["cells"],

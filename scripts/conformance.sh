@@ -10,5 +10,5 @@ if [ ! -d "$SUITE" ]; then
     exit 0
 fi
 cd "$ROOT"
-exec python bench/conformance.py "$SUITE" --jobs 2 --show 0 --quiet \
+exec python bench/conformance.py "$SUITE" --jobs 2 --timeout 30 --show 0 --quiet \
     --report "${CONFORMANCE_REPORT:-${TMPDIR:-/tmp}/roi-xl-conformance.json}" --check-recorded "$@"

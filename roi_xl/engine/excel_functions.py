@@ -13,6 +13,10 @@ from Excel changes. Found by the LibreOffice comparison (tests/test_second_engin
 - COUNTIF(S), SUMIF(S), AVERAGEIF(S), MAXIFS, MINIFS: wildcard criteria as Excel matches them: "?" is
   exactly one character, "*" any run, "~" escapes, case-insensitive, the whole text (formulas matched a
   case-sensitive prefix with "?" as zero-or-one), also after "<>". Other criteria go to formulas' own test.
+
+Whole families found by the conformance suite (bench/conformance.py) live in roi_xl/engine/functions/
+(database, dynamic arrays, OFFSET, math, statistical aggregates, text, financial checks); install()
+registers them too.
 """
 from __future__ import annotations
 
