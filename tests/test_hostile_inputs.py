@@ -205,6 +205,7 @@ def test_each_limit_has_a_clear_message_and_can_be_raised(tmp_path):
     src.mkdir()
     book.rename(src / "book.xlsx")
     out = tmp_path / "out"
+    before = _sha256([src / "book.xlsx"])
     low = recalc_cli(src, "--out", out, "--max-cells", "500", "--jobs", "1", cwd=tmp_path)
     assert low.returncode == 1 and f"{src / 'book.xlsx'}: too many cells" in low.stderr
     raised = recalc_cli(src, "--out", out, "--max-cells", "700", "--max-size", "3MB", "--jobs", "1",
@@ -216,6 +217,7 @@ def test_each_limit_has_a_clear_message_and_can_be_raised(tmp_path):
     assert tight.returncode == 1 and "raise it with --max-size" in tight.stderr
     for bad in (["--max-size", "lots"], ["--max-ratio", "0"], ["--timeout", "-1"]):
         assert recalc_cli(src, "--out", out, *bad, cwd=tmp_path).returncode == 2
+    assert _sha256([src / "book.xlsx"]) == before
 
 
 # --------------------------------------------------------------------------- the batch
@@ -293,6 +295,7 @@ def test_a_workbook_over_the_time_limit_is_stopped_and_the_rest_go_on(tmp_path, 
     names = ["a.xlsx", "slow-1.xlsx", "b.xlsx", "slow-2.xlsx", "c.xlsx"]
     for n in names:
         hostile_corpus._small(src / n)
+    before = _sha256(src.iterdir())
     started = time.monotonic()
     run = recalc_cli(src, "--out", tmp_path / "out", "--jobs", jobs, "--timeout", "3",
                      cwd=tmp_path, pythonpath=str(hook), timeout=100)
@@ -304,6 +307,7 @@ def test_a_workbook_over_the_time_limit_is_stopped_and_the_rest_go_on(tmp_path, 
                 "(stopped; raise it with --timeout)") in run.stderr.splitlines()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.xlsx", "b.xlsx", "c.xlsx"]
     assert run.stderr.splitlines()[-1].startswith("3 of 5 workbooks recalculated")
+    assert _sha256(src.iterdir()) == before
 
 
 # --------------------------------------------------------------------------- nothing lost
