@@ -138,7 +138,7 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
     """Recalculate one workbook into `output` (None: compute only); never raises for a bad file."""
     from .engine import WorkbookError
     from .guard import Limits, check
-    from .engine.workbook import load
+    from .engine.fastpath import compute
     from .engine.writeback import write_values
     from .excel import address
 
@@ -146,16 +146,12 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
     path = Path(path)
     try:
         notes = check(path, options.limits or Limits())  # before any reader opens the file
-        loaded = load(path)
-        loaded.warnings[:0] = notes
-        cells = cache.get(loaded).evaluate(loaded)
+        computed = compute(path, cache)
+        computed.warnings[:0] = notes
+        cells = computed.cells
         if output is not None:
             write_values(path, output, cells, values_only=options.values_only)
-        named = {}
-        if options.summary:
-            from .summary import read_named
-
-            named = read_named(loaded.book, cells)
+        named = computed.named() if options.summary else {}
     except WorkbookError as exc:
         return FileResult(path, None, False, str(exc), time.perf_counter() - start)
     except PermissionError as exc:
@@ -166,7 +162,10 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
         return FileResult(path, None, False, f"unexpected failure: {detail}",
                           time.perf_counter() - start)
     values = {address(s, c): v for (s, c), v in cells.items()} if options.keep_values else None
-    return FileResult(path, output, True, "", time.perf_counter() - start, list(loaded.warnings),
+    warnings = list(computed.warnings)
+    if options.debug and computed.note:
+        warnings.append(computed.note)
+    return FileResult(path, output, True, "", time.perf_counter() - start, warnings,
                       values, len(cells), named)
 
 

@@ -137,8 +137,33 @@ def _rows_of(value: Any) -> list[list[Any]] | None:
     return [value]
 
 
+_PLAIN = frozenset({float, str, bool, type(None), XlError, Omitted})
+
+
+def _plain_grid(rows: list) -> Grid | None:
+    """A list of equally long lists of plain cell values (what the engine passes for a range) as
+    a Grid, without the general path's probing; None when anything needs that path."""
+    width = len(rows[0]) if rows[0].__class__ is list else -1
+    cells: list = []
+    for row in rows:
+        if row.__class__ is not list or len(row) != width:
+            return None
+        for cell in row:
+            if cell.__class__ in _PLAIN:
+                cells.append(cell)
+            elif cell.__class__ is int:
+                cells.append(clean(cell))
+            else:
+                return None
+    return Grid(len(rows), width, tuple(cells))
+
+
 def to_grid(value: Any) -> Grid:
     """Any argument as a Grid: a scalar is a 1x1 range."""
+    if value.__class__ is list and value:
+        grid = _plain_grid(value)
+        if grid is not None:
+            return grid
     rows = _rows_of(value)
     if rows is None:
         return Grid(1, 1, (clean(value),))

@@ -7,21 +7,25 @@ fingerprint goes through the very same call, so cached and fresh results are ide
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import re
 from collections import OrderedDict
 
 import numpy as np
 import formulas
 import schedula as sh
-from formulas.cell import InvRangesAssembler, Ref
+from formulas.cell import CellWrapper, InvRangesAssembler, Ref
 from formulas.excel import BOOK
 from formulas.ranges import Ranges
-from formulas.tokens.operand import Error
 from openpyxl.utils.cell import range_boundaries, get_column_letter
 
 from ..excel import XlError, address
+from formulas.tokens.operand import Error as _FormulasError
+
 from .bind import from_formulas
+from .functions import offset
 from .errors import CircularReferenceError, WorkbookError
 from .workbook import BOOK_NAME, LoadedWorkbook, input_value
 
@@ -30,6 +34,7 @@ logging.getLogger("formulas").setLevel(logging.CRITICAL)
 logging.getLogger("schedula").setLevel(logging.CRITICAL)
 
 _PREFIX = f"'[{BOOK_NAME}]"
+_FORMULAS_VALUE = _FormulasError.errors["#VALUE!"]
 
 
 def _split(node: str) -> tuple[str, str]:
@@ -49,9 +54,10 @@ def _cells_of(ref: str):
 
 
 class _OneBookModel(formulas.ExcelModel):
-    """`formulas`' model, reading sheets whose names hold a quote, and never opening another file: `formulas` would load a workbook named by an external reference
-    (`'[other.xlsx]Sheet1'!A1`, `[1]Sheet1!A1`) from the current folder or any path. Refused
-    here, such a reference gets #REF! (formulas' own answer for a book it cannot load)."""
+    """`formulas`' model, reading sheets whose names hold a quote, and never opening another file:
+    `formulas` would load a workbook named by an external reference (`'[other.xlsx]Sheet1'!A1`,
+    `[1]Sheet1!A1`) from the current folder or any path. Refused here, such a reference gets
+    #REF! (formulas' own answer for a book it cannot load)."""
 
     def add_book(self, book=None, context=None, data_only=False):
         if isinstance(book, str) and book.upper() != BOOK_NAME:
@@ -74,12 +80,16 @@ class CompiledWorkbook:
             model.finish()
         except Exception as exc:  # formulas' own parse/build failures
             raise WorkbookError(f"cannot build the formula model: {_plain(exc)}") from exc
+        _guard_formulas(model)
         cells = model.cells.values()
         self.inputs = [c.output for c in cells
                        if not isinstance(c, Ref) and c.func is None and c.value is not sh.EMPTY]
         self.outputs = [c.output for c in cells if not isinstance(c, Ref) and c.func is not None]
-        _raise_on_cycles(model, set(self.outputs))
-        _errors_not_exceptions(model)
+        # Cells in a self-reference Excel tolerates (see _maybe_not_a_cycle) cannot be computed by
+        # formulas: they show #VALUE!, and the rest of the workbook is computed as usual.
+        lazy = _raise_on_cycles(model, set(self.outputs))
+        self.outputs = [n for n in self.outputs if n not in lazy]
+        self.uncomputed = [_split(n) for n in sorted(lazy)]
         self._spills: dict[str, np.ndarray] = {}
         for node in self.outputs:
             if ":" not in node:
@@ -90,18 +100,24 @@ class CompiledWorkbook:
             self._function = lambda *args: []
             return
         try:
-            self._function = model.compile(self.inputs, self.outputs)
+            with _cell_values(loaded):
+                self._function = model.compile(self.inputs, self.outputs)
         except Exception as exc:
             raise WorkbookError(f"cannot compile the formulas: {_plain(exc)}") from exc
+        # Formulas without inputs (=SEQUENCE(3)) are computed once, while compiling: keep their arrays.
+        self._constant_spills = dict(self._spills)
 
     def evaluate(self, loaded: LoadedWorkbook) -> dict[tuple[str, str], object]:
         """Computed value of every formula cell (and spilled cell), keyed (sheet name, 'B7')."""
         args = [input_value(loaded.sheet(sheet)[coord]) for sheet, coord in self.input_cells]
         self._spills.clear()
-        raw = self._function(*args)
+        with _cell_values(loaded):
+            raw = self._function(*args)
+        self._spills.update(getattr(self, "_constant_spills", {}))
         if len(self.outputs) == 1:
             raw = [raw]  # schedula returns a lone output bare
-        values: dict[tuple[str, str], object] = {}
+        values: dict[tuple[str, str], object] = {
+            (loaded.sheet_name(sheet), ref): XlError.VALUE for sheet, ref in self.uncomputed}
         for node, (sheet_upper, ref), result in zip(self.outputs, self.output_refs, raw):
             sheet = loaded.sheet_name(sheet_upper)
             grid = self._spills.get(node)
@@ -116,21 +132,42 @@ class CompiledWorkbook:
         return values
 
 
-def _errors_not_exceptions(model) -> None:
-    """A formula whose evaluation raises inside `formulas` (e.g. MOD over two ranges of different
-    sizes) would stop the compiled function and so the whole workbook: that cell gets #VALUE!."""
-    funcs = {id(c.func) for c in model.cells.values() if getattr(c, "func", None) is not None}
-    for attrs in model.dsp.nodes.values():
-        func = attrs.get("function")
-        if attrs.get("type") == "function" and id(func) in funcs:
-            attrs["function"] = functools.update_wrapper(functools.partial(_guarded, func), func)
+@contextlib.contextmanager
+def _cell_values(loaded: LoadedWorkbook):
+    """Let OFFSET with computed offsets read this workbook's constant cells while it runs."""
+    def value(sheet: str, row: int, col: int):
+        ws = loaded.book[loaded.sheet_name(sheet.upper())] if sheet.upper() in loaded._by_upper \
+            else None
+        cell = ws._cells.get((row, col)) if ws is not None else None
+        if cell is None or cell.value is None:
+            return sh.EMPTY
+        if cell.data_type == "f":
+            return _FORMULAS_VALUE  # a computed cell: not readable here (see functions/offset.py)
+        return input_value(cell)
 
-
-def _guarded(func, *args):
+    token = offset.CELL_VALUES.set(value)
     try:
-        return func(*args)
-    except Exception:  # noqa: BLE001 - one formula's failure is that cell's error, as in Excel
-        return np.asarray([[Error.errors["#VALUE!"]]], object)
+        yield
+    finally:
+        offset.CELL_VALUES.reset(token)
+
+
+class _GuardedCell(CellWrapper):
+    """A formula whose evaluation raises (formulas: "Broadcast is not implemented", ...) gives
+    #VALUE! in its cell, as formulas' own calculate() lets it vanish, instead of breaking the
+    compiled function of the whole workbook."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception:
+            return np.asarray([[_FORMULAS_VALUE]], object)
+
+
+def _guard_formulas(model) -> None:
+    for node in model.dsp.function_nodes.values():
+        if type(node.get("function")) is CellWrapper:
+            node["function"].__class__ = _GuardedCell
 
 
 def _capture_spills(node_attrs: dict, spills: dict, node: str) -> None:
@@ -195,8 +232,9 @@ def _spill(values, loaded: LoadedWorkbook, sheet: str, anchor: str, grid: np.nda
         values[(sheet, coord)] = _cell_value(grid, r, c)
 
 
-def _raise_on_cycles(model, formula_nodes: set[str]) -> None:
-    """Find strongly connected groups of cells (Tarjan, iterative) and report the first.
+def _raise_on_cycles(model, formula_nodes: set[str]) -> set[str]:
+    """Find strongly connected groups of cells (Tarjan, iterative) and report the first; return
+    the formula cells of the groups Excel does not call circular, and of those depending on them.
 
     The edges from a range back to its cells (InvRangesAssembler) and from a defined name back
     to the cell it names (formulas' inverse references) are not dependencies and are left out.
@@ -206,6 +244,7 @@ def _raise_on_cycles(model, formula_nodes: set[str]) -> None:
             if isinstance(n.get("function"), InvRangesAssembler)
             or _is_name_inverse(n, names)}
     succ = {k: [c for c in v if c not in skip] for k, v in model.dsp.dmap.succ.items() if k not in skip}
+    lazy: set[str] = set()
     index: dict = {}
     low: dict = {}
     on_stack: set = set()
@@ -248,7 +287,34 @@ def _raise_on_cycles(model, formula_nodes: set[str]) -> None:
                         break
                 cells = sorted(n for n in group if n in formula_nodes)
                 if len(group) > 1 and cells:
-                    raise CircularReferenceError([_shown(model, n) for n in cells])
+                    if not _maybe_not_a_cycle(model, cells):
+                        raise CircularReferenceError([_shown(model, n) for n in cells])
+                    lazy.update(cells)
+    return _downstream(succ, lazy) & formula_nodes if lazy else set()
+
+
+def _downstream(succ: dict, start: set) -> set:
+    seen, todo = set(start), list(start)
+    while todo:
+        for child in succ.get(todo.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+# Functions that can refer to their own cell without needing its value (=ROW(A1:C1) in B1,
+# =CELL("col",A8:C8) in B8), or that evaluate only one branch (=CHOOSE(2,B40,"x") in B40): Excel
+# reports no circular reference for them, so neither do we. (IF is left out: real circular models
+# use it.)
+_LAZY_OR_REFERENCE_ONLY = re.compile(
+    r"\b(?:CELL|ISREF|ISFORMULA|FORMULATEXT|ROW|COLUMN|ROWS|COLUMNS|CHOOSE|INDIRECT|OFFSET)\(",
+    re.IGNORECASE)
+
+
+def _maybe_not_a_cycle(model, cells: list[str]) -> bool:
+    texts = [str(model.dsp.dmap.pred.get(c, {}) and next(iter(model.dsp.dmap.pred[c]))) for c in cells]
+    return any(_LAZY_OR_REFERENCE_ONLY.search(t) for t in texts)
 
 
 def _is_name_inverse(node: dict, names: set) -> bool:
@@ -273,6 +339,7 @@ class ModelCache:
     def __init__(self, size: int = 32):
         self.size = size
         self._models: OrderedDict[str, CompiledWorkbook] = OrderedDict()
+        self.fast_plans: OrderedDict = OrderedDict()  # roi_xl.engine.fastpath's, by formula key
         self.hits = self.misses = 0
 
     def get(self, loaded: LoadedWorkbook) -> CompiledWorkbook:

@@ -6,7 +6,7 @@ from pathlib import Path
 from ..excel import address
 from ..guard import Limits, check
 from .model import ModelCache
-from .workbook import load
+from .fastpath import compute
 
 _DEFAULT_CACHE = ModelCache()
 
@@ -44,12 +44,11 @@ def recalc(path: str | Path, out_path: str | Path | None = None, *,
     """
     path = Path(path)
     notes = check(path, limits)  # before any reader opens the file
-    loaded = load(path)
-    loaded.warnings[:0] = notes
-    compiled = (cache or _DEFAULT_CACHE).get(loaded)
-    cells = compiled.evaluate(loaded)
+    computed = compute(path, cache or _DEFAULT_CACHE)
+    computed.warnings[:0] = notes
+    cells = computed.cells
     if out_path is not None:
         from .writeback import write_values
 
         write_values(path, Path(out_path), cells)
-    return Results(cells, loaded.warnings, path)
+    return Results(cells, computed.warnings, path)

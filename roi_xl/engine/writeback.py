@@ -26,6 +26,7 @@ import posixpath
 import re
 import secrets
 import stat
+import struct
 import zipfile
 from collections.abc import Iterable, Mapping
 from html import unescape
@@ -758,6 +759,39 @@ def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return out
 
 
+def _stored_bytes(zin: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    """A member's data exactly as stored (still compressed), or None when it cannot be copied so
+    (encrypted, or a local header that does not match the directory)."""
+    if info.flag_bits & 0x1 or zin.fp is None:
+        return None
+    zin.fp.seek(info.header_offset)
+    header = zin.fp.read(zipfile.sizeFileHeader)
+    if len(header) != zipfile.sizeFileHeader:
+        return None
+    fields = struct.unpack(zipfile.structFileHeader, header)
+    if fields[zipfile._FH_SIGNATURE] != zipfile.stringFileHeader:
+        return None
+    skip = fields[zipfile._FH_FILENAME_LENGTH] + fields[zipfile._FH_EXTRA_FIELD_LENGTH]
+    zin.fp.seek(info.header_offset + zipfile.sizeFileHeader + skip)
+    data = zin.fp.read(info.compress_size)
+    return data if len(data) == info.compress_size else None
+
+
+def _copy_stored(zout: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> None:
+    """Append a member's stored bytes as they are: no decompressing and compressing again (most
+    of a workbook's members are copied unchanged, and that was most of the writing time)."""
+    out = _copy_info(info)
+    out.flag_bits = info.flag_bits & 0x800  # UTF-8 names; sizes are in the header, no descriptor
+    out.CRC, out.compress_size, out.file_size = info.CRC, info.compress_size, info.file_size
+    out.header_offset = zout.fp.tell()
+    zout.fp.write(out.FileHeader(None))
+    zout.fp.write(data)
+    zout.filelist.append(out)
+    zout.NameToInfo[out.filename] = out
+    zout.start_dir = zout.fp.tell()
+    zout._didModify = True
+
+
 def _write_zip(zin: zipfile.ZipFile, fh, replaced: Mapping[str, bytes], drop: Iterable[str]) -> None:
     drop = set(drop)
     with zipfile.ZipFile(fh, "w", allowZip64=True) as zout:
@@ -767,6 +801,10 @@ def _write_zip(zin: zipfile.ZipFile, fh, replaced: Mapping[str, bytes], drop: It
                 continue
             data = replaced.get(info.filename)
             if data is None:
+                stored = _stored_bytes(zin, info)
+                if stored is not None:
+                    _copy_stored(zout, info, stored)
+                    continue
                 data = zin.read(info)
             zout.writestr(_copy_info(info), data, compress_type=info.compress_type)
 

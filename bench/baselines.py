@@ -1,0 +1,50 @@
+"""The two in-process baselines of the batch benchmark (bench/recalc_bench.py runs each as its own
+subprocess, so its time includes start-up and imports, as `roi-xl recalc`'s does).
+
+    python bench/baselines.py naive OUT FILE...   # formulas loads and calculates each workbook afresh
+    python bench/baselines.py floor OUT FILE...   # read every input, write every output, no calculation
+
+naive: `formulas.ExcelModel().loads(path).finish().calculate()` per workbook, with our catalogue
+registered once (without it our functions are #NAME?). It writes nothing, which only flatters it.
+floor: the fastest reading we have (roi_xl.engine.fastread: every constant and formula text) and the
+same writer as roi-xl (roi_xl.engine.writeback.write_values) filling every formula cell with a
+number, so that the files written are the same size of job as the real run's.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+
+def naive(out: Path, files: list[Path]) -> None:
+    import formulas
+
+    from roi_xl.engine.bind import bind_catalogue
+
+    bind_catalogue()
+    for path in files:
+        model = formulas.ExcelModel().loads(str(path)).finish()
+        model.calculate()
+
+
+def floor(out: Path, files: list[Path]) -> None:
+    from roi_xl.engine import fastread
+    from roi_xl.engine.writeback import write_values
+
+    for path in files:
+        book = fastread.read(path)
+        write_values(path, out / path.name, {cell: 1.0 for cell in book.formula_cells})
+
+
+def main(argv: list[str]) -> int:
+    kind, out, files = argv[0], Path(argv[1]), [Path(p) for p in argv[2:]]
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    {"naive": naive, "floor": floor}[kind](out, files)
+    print(f"{kind}: {len(files)} workbooks in {time.perf_counter() - start:.2f}s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

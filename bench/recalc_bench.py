@@ -1,0 +1,174 @@
+"""The batch benchmark of issue 5: `roi-xl recalc` against a naive formulas baseline, LibreOffice
+headless and the floor (read every input, write every output, no calculation), on the same files.
+
+    python bench/recalc_bench.py [--data /tmp/roi-bench] [--sizes 100 1000]
+
+Generates (once; kept in --data) 1,000 client workbooks from the template with varied inputs
+(bench/generate.py); N = 100 is the first hundred of them. For each N, in one run:
+(a) `roi-xl recalc DIR --out OUT` with --jobs 1 and with every core, (b) the naive baseline,
+(c) LibreOffice recalculating and saving each workbook (one `soffice --convert-to xlsx` call, a private
+profile that recalculates on load), (d) the floor. Every command is a subprocess under
+/usr/bin/time -v: wall time and the peak resident memory of its largest process. The naive baseline
+and LibreOffice run on the first --naive-max / --lo-max files of each N (their rate per file does
+not depend on N); the others on all N. Prints a Markdown table and writes bench/results.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # tests/libreoffice.py: the recalculating profile
+
+from libreoffice import find_soffice, write_profile  # noqa: E402
+
+from generate import generate  # noqa: E402  (bench/generate.py)
+
+_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
+
+
+def timed(cmd: list[str], timeout: float = 7200) -> dict:
+    """Run a command under /usr/bin/time -v: wall seconds and peak RSS (MB) of its largest process."""
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])}... failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    m = _RSS.search(proc.stderr)
+    return {"seconds": round(wall, 3), "peak_mb": round(int(m.group(1)) / 1024, 1) if m else None}
+
+
+def fresh(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def workbooks(data: Path, n: int) -> tuple[Path, list[Path]]:
+    """A folder holding exactly the first n generated workbooks (hard links into the 1,000)."""
+    everything = generate(max(n, 1000), data / "n1000", jobs=os.cpu_count() or 1)
+    if n == len(everything):
+        return data / "n1000", everything
+    folder = fresh(data / f"n{n}")
+    paths = []
+    for src in everything[:n]:
+        dst = folder / src.name
+        os.link(src, dst)
+        paths.append(dst)
+    return folder, paths
+
+
+def libreoffice(files: list[Path], out: Path, profile: Path) -> dict:
+    soffice = find_soffice()
+    if soffice is None:
+        return {"skipped": "LibreOffice (soffice) is not installed"}
+    return timed([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                  "--convert-to", "xlsx", "--outdir", str(out), *map(str, files)])
+
+
+def run_size(n: int, data: Path, work: Path, jobs: int, naive_max: int, lo_max: int) -> dict:
+    folder, files = workbooks(data, n)
+    py = sys.executable
+    roi = [py, "-m", "roi_xl.cli", "recalc", str(folder)]
+    res: dict = {"n": n}
+    res["roi_j1"] = {**timed([*roi, "--out", str(fresh(work / "j1")), "--jobs", "1"]), "files": n}
+    res["roi_jall"] = {**timed([*roi, "--out", str(fresh(work / "jall")), "--jobs", str(jobs)]),
+                       "files": n, "jobs": jobs}
+    same = all((work / "j1" / f.name).read_bytes() == (work / "jall" / f.name).read_bytes() for f in files)
+    res["roi_outputs_identical"] = same
+    sub = files[:naive_max]
+    res["naive"] = {**timed([py, "bench/baselines.py", "naive", str(fresh(work / "naive")), *map(str, sub)]),
+                    "files": len(sub)}
+    sub = files[:lo_max]
+    profile = write_profile(Path(tempfile.mkdtemp(prefix="roi-bench-lo-")))
+    try:
+        res["libreoffice"] = {**libreoffice(sub, fresh(work / "lo"), profile), "files": len(sub)}
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    res["floor"] = {**timed([py, "bench/baselines.py", "floor", str(fresh(work / "floor")), *map(str, files)]),
+                    "files": n}
+    for key in ("roi_j1", "roi_jall", "naive", "libreoffice", "floor"):
+        r = res[key]
+        if "seconds" in r:
+            r["per_s"] = round(r["files"] / r["seconds"], 2)
+    return res
+
+
+def ratios(res: dict) -> dict:
+    def rate(key):
+        return res[key].get("per_s")
+
+    out = {}
+    for ours in ("roi_j1", "roi_jall"):
+        for base in ("naive", "libreoffice", "floor"):
+            if rate(ours) and rate(base):
+                out[f"{ours}/{base}"] = round(rate(ours) / rate(base), 2)
+    return out
+
+
+def table(results: list[dict], jobs: int) -> str:
+    rows = ["| N | what | workbooks | seconds | workbooks/s | peak MB (largest process) |",
+            "|---|---|---:|---:|---:|---:|"]
+    names = {"roi_j1": "roi-xl recalc --jobs 1", "roi_jall": f"roi-xl recalc --jobs {jobs}",
+             "naive": "naive formulas (load + calculate)", "libreoffice": "LibreOffice headless",
+             "floor": "floor (read + write, no calculation)"}
+    for res in results:
+        for key, label in names.items():
+            r = res[key]
+            if "seconds" not in r:
+                rows.append(f"| {res['n']} | {label} | - | - | - | {r.get('skipped')} |")
+                continue
+            rows.append(f"| {res['n']} | {label} | {r['files']} | {r['seconds']:.1f} | {r['per_s']:.1f} "
+                        f"| {r['peak_mb']} |")
+    rows.append("")
+    rows.append("| N | roi-xl ÷ naive | roi-xl ÷ LibreOffice | roi-xl time ÷ floor time |")
+    rows.append("|---|---|---|---|")
+    for res in results:
+        q = res["ratios"]
+        rows.append(f"| {res['n']} | {q.get('roi_j1/naive')}× (-j1), {q.get('roi_jall/naive')}× (-j{jobs}) "
+                    f"| {q.get('roi_j1/libreoffice')}× (-j1), {q.get('roi_jall/libreoffice')}× (-j{jobs}) "
+                    f"| {1 / q['roi_j1/floor']:.2f} (-j1 vs the one-process floor) |")
+    return "\n".join(rows)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=os.path.join(tempfile.gettempdir(), "roi-bench"))
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    ap.add_argument("--naive-max", type=int, default=10)
+    ap.add_argument("--lo-max", type=int, default=200)
+    ap.add_argument("--json", default=str(ROOT / "bench" / "results.json"))
+    args = ap.parse_args(argv)
+    data = Path(args.data)
+    work = data / "work"
+    results = []
+    for n in args.sizes:
+        res = run_size(n, data, work, args.jobs, args.naive_max, args.lo_max)
+        res["ratios"] = ratios(res)
+        results.append(res)
+        print(json.dumps(res), file=sys.stderr, flush=True)
+    meta = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+            "load_average_at_end": os.getloadavg(), "command": " ".join(["python", *sys.argv])}
+    Path(args.json).write_text(json.dumps({"meta": meta, "results": results}, indent=1) + "\n")
+    print(table(results, args.jobs))
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        for key in ("roi_j1", "roi_jall"):
+            print(f"peak memory {key}: N={large['n']} {large[key]['peak_mb']} MB vs N={small['n']} "
+                  f"{small[key]['peak_mb']} MB ({large[key]['peak_mb'] / small[key]['peak_mb']:.2f}×)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""One workbook's computed values: through its template's fast plan when it has one, else formulas.
+
+The first workbook of each formula key (fastread.read) goes the full way: openpyxl load, formulas
+model, evaluation. Its formulas are then translated (fastcalc.Plan) and the plan is evaluated on the
+constants the fast reader found; only if every formula cell comes out identical (same type, same
+value) is the plan kept for the next workbooks of that key. Otherwise the key stays on formulas,
+and `note` says why (the batch shows it under --debug). A workbook whose plan meets something it
+does not model at run time (an array result) goes through formulas too.
+"""
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..excel import address
+from . import fastcalc, fastread
+from .model import ModelCache
+from .rewrite import rewrite
+from .workbook import LoadedWorkbook, load
+
+_PLANS_KEPT = 32
+
+
+@dataclass
+class _Entry:
+    plan: fastcalc.Plan | None
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Computed:
+    cells: dict                      # (sheet, "B7") -> value, as CompiledWorkbook.evaluate gives
+    warnings: list[str]
+    fast: bool                       # computed by the fast plan
+    note: str = ""                   # why not, when not
+    loaded: LoadedWorkbook | None = None
+    book: fastread.FastBook | None = None
+
+    def named(self) -> dict[str, object]:
+        """The template's named summary figures (roi_xl.summary.read_named)."""
+        from ..summary import read_named
+
+        if self.loaded is not None:
+            return read_named(self.loaded.book, self.cells)
+        return read_named(_BookView(self.book), self.cells)
+
+
+def compute(path: str | Path, cache: ModelCache, *, fast: bool = True) -> Computed:
+    """Every formula cell's value; raises WorkbookError as workbook.load does."""
+    path = Path(path)
+    book, note = None, ""
+    plans = cache.fast_plans
+    if fast:
+        try:
+            book = fastread.read(path)
+        except Exception as exc:  # noqa: BLE001 - the full load reports a bad file properly
+            note = f"fast reader: {type(exc).__name__}: {exc}"
+    if book is not None:
+        entry = plans.get(book.key)
+        if entry is not None:
+            plans.move_to_end(book.key)
+            if entry.plan is not None:
+                try:
+                    cells = entry.plan.evaluate(book.values)
+                    return Computed(cells, list(entry.warnings), True, book=book)
+                except fastcalc.NeedFormulas as exc:
+                    note = f"fast plan: {exc}"
+            else:
+                note = entry.reason
+    loaded = load(path)
+    cells = cache.get(loaded).evaluate(loaded)
+    if book is not None and book.key not in plans:
+        entry = _checked_plan(loaded, cells, book)
+        plans[book.key] = entry
+        while len(plans) > _PLANS_KEPT:
+            plans.popitem(last=False)
+        note = entry.reason
+    return Computed(cells, list(loaded.warnings), False, note, loaded=loaded, book=book)
+
+
+def _checked_plan(loaded: LoadedWorkbook, cells: dict, book: fastread.FastBook) -> _Entry:
+    """The template's plan, kept only if it reproduces formulas' values on this workbook."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    for ws in loaded.book.worksheets:
+        if any(isinstance(c.value, ArrayFormula) for c in ws._cells.values()):
+            return _Entry(None, f"fast plan off: array formula on sheet {ws.title}")
+    from .bind import is_known, is_ours
+
+    formulas = {key: rewrite(text, is_ours, is_known).formula for key, text in loaded.formulas.items()}
+    try:
+        plan = fastcalc.Plan(formulas, loaded.book.sheetnames, _names(loaded))
+        fast = plan.evaluate(book.values)
+    except fastcalc.Untranslatable as exc:
+        return _Entry(None, f"fast plan off: {exc}")
+    except fastcalc.NeedFormulas as exc:
+        return _Entry(None, f"fast plan off: {exc}")
+    if set(fast) != set(cells):
+        extra = sorted(set(cells) ^ set(fast))[:3]
+        return _Entry(None, "fast plan off: array (spilled) results at "
+                      + ", ".join(address(*key) for key in extra))
+    for key, value in cells.items():
+        other = fast.get(key)
+        if not same_value(value, other):
+            return _Entry(None, f"fast plan off: {address(*key)} is {other!r}, formulas gives {value!r}")
+    return _Entry(plan, "", list(loaded.warnings))
+
+
+def same_value(a, b) -> bool:
+    """Identical cell values: same type and value (NaN equal to NaN)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
+
+
+def _names(loaded: LoadedWorkbook) -> dict[str, tuple[str, str]]:
+    """Workbook-level names that point at one cell or range: name -> (sheet, "A1" or "A1:B2")."""
+    names = loaded.book.defined_names
+    items = names.items() if hasattr(names, "items") else ((n.name, n) for n in names.definedName)
+    out = {}
+    for name, defined in items:
+        try:
+            destinations = list(defined.destinations)
+        except Exception:  # noqa: BLE001 - a formula or constant name: not a reference
+            continue
+        if len(destinations) == 1:
+            sheet, ref = destinations[0]
+            out[name] = (sheet, ref.replace("$", ""))
+    return out
+
+
+class _Cell:
+    def __init__(self, value, data_type: str, number_format: str):
+        self.value, self.data_type, self.number_format = value, data_type, number_format
+
+
+class _SheetView:
+    def __init__(self, book: fastread.FastBook, sheet: str):
+        self._book, self._sheet = book, sheet
+
+    def __getitem__(self, coord: str) -> _Cell:
+        coord = coord.upper()
+        values = self._book.values.get(self._sheet, {})
+        return _Cell(values.get(coord), "n", self._book.number_format(self._sheet, coord))
+
+
+class _BookView:
+    """What summary.read_named reads of an openpyxl workbook, from the fast reader's findings:
+    workbook-level defined names, sheet names, and each cell's constant and number format."""
+
+    def __init__(self, book: fastread.FastBook):
+        from openpyxl.workbook.defined_name import DefinedName
+
+        self._book = book
+        self.sheetnames = list(book.sheets)
+        self.defined_names = {name: DefinedName(name=name, attr_text=text)
+                              for name, local, text in book.names if local is None}
+
+    def __getitem__(self, sheet: str) -> _SheetView:
+        return _SheetView(self._book, sheet)

@@ -1,0 +1,214 @@
+"""Reading a workbook's formula key and constant values straight from its zip, without openpyxl.
+
+A batch of client workbooks made from one template differs only in their constants. For those,
+the full load (openpyxl builds every cell, style and table object: ~70 ms) is wasted work once the
+formulas are compiled. This reader parses the sheet parts with lxml (safe parser: no entities, no
+network, libxml2's size limits) and returns:
+
+* `key`: a digest of everything that decides the formula model: sheet names in order, every `<f>`
+  element (cell, text and its t/ref/si attributes, so shared formulas are covered) and the defined
+  names. Constants are left out on purpose: the fast evaluator reads a missing constant as a blank,
+  so one compiled plan serves every workbook of a template, however many rows each client filled.
+* `values`: each sheet's constant cells, as the formulas path sees them (`workbook.input_value`):
+  numbers as float (int when written without '.' or exponent, as openpyxl reads them, rounded as
+  formulas' loader rounds), shared and inline strings, booleans, errors as `XlError`, ISO dates
+  as serial numbers. Dates stored as numbers stay numbers, as formulas' reader keeps them.
+
+Measured on the retail example (10 sheets, 535 constants, 460 formulas): 4-5 ms, against ~70 ms
+for the full load; python-calamine reads values in about the same time but no formula text,
+and openpyxl's read-only mode takes ~15 ms.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..excel import XlError, date_to_serial
+from .writeback import _Package, _parse
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_F, _V, _IS, _T, _R = (f"{{{_MAIN}}}{t}" for t in ("f", "v", "is", "t", "r"))
+_NS = {"m": _MAIN}
+# Only cells holding something (XPath runs in libxml2: the many styled blank cells cost nothing).
+_FILLED = etree.XPath("m:sheetData/m:row/m:c[m:v or m:f or m:is]", namespaces=_NS)
+_UNREFERENCED = etree.XPath("boolean(m:sheetData/m:row/m:c[not(@r)])", namespaces=_NS)
+_HEX = re.compile(r"_x([0-9a-fA-F]{4})_")
+
+
+class FastReadError(Exception):
+    """The workbook has something this reader does not handle; use the full load."""
+
+
+@dataclass
+class FastBook:
+    path: Path
+    key: str
+    sheets: list[str]                                   # names in workbook order
+    values: dict[str, dict[str, object]] = field(default_factory=dict)  # sheet -> {"B7": value}
+    styles: dict[str, dict[str, str]] = field(default_factory=dict)   # sheet -> {"B7": style id}
+    names: list[tuple[str, str | None, str]] = field(default_factory=list)  # (name, localSheetId, text)
+    formula_cells: list[tuple[str, str]] = field(default_factory=list)     # (sheet, "B7")
+
+    def number_format(self, sheet: str, coord: str) -> str:
+        """The number format code of a cell ("General" when it has none); styles are read on
+        first use only (the summary's date columns need them)."""
+        style = self.styles.get(sheet, {}).get(coord)
+        if style is None:
+            return "General"
+        if self._formats is None:
+            self._formats = _cell_formats(self.path)
+        index = int(style)
+        return self._formats[index] if 0 <= index < len(self._formats) else "General"
+
+    _formats: list[str] | None = None
+
+
+def _text_content(node) -> str:
+    """openpyxl's Text.content: the plain <t> and every run's <t>, phonetic runs left out."""
+    parts = []
+    for child in node:
+        if child.tag == _T:
+            parts.append(child.text or "")
+        elif child.tag == _R:
+            t = child.find(_T)
+            if t is not None and t.text is not None:
+                parts.append(t.text)
+    return "".join(parts)
+
+
+def _shared_strings(zf: zipfile.ZipFile, pkg: _Package) -> list[str]:
+    target = next((t for _rel, kind, t in pkg.rels if kind.endswith("/sharedStrings")), None)
+    member = pkg.names.get(target) if target else None
+    if member is None:
+        return []
+    root = _parse(zf.read(member), member).getroot()
+    out = []
+    for si in root:
+        if not isinstance(si.tag, str):
+            continue
+        text = _text_content(si)
+        if "_x" in text:  # as formulas' reader decodes them
+            text = _HEX.sub(lambda m: chr(int(m.group(1), 16)), text)
+        out.append(text.replace("x005F_", ""))
+    return out
+
+
+def _cell_formats(path: Path) -> list[str]:
+    """Number format code of each cell style (cellXfs), as openpyxl resolves them."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    with zipfile.ZipFile(path) as zf:
+        pkg = _Package(zf)
+        target = next((t for _rel, kind, t in pkg.rels if kind.endswith("/styles")), None)
+        member = pkg.names.get(target) if target else None
+        if member is None:
+            return []
+        root = _parse(zf.read(member), member).getroot()
+    custom = {}
+    for fmt in root.iter(f"{{{_MAIN}}}numFmt"):
+        try:
+            custom[int(fmt.get("numFmtId"))] = fmt.get("formatCode") or "General"
+        except (TypeError, ValueError):
+            continue
+    out = []
+    xfs = root.find(f"{{{_MAIN}}}cellXfs")
+    for xf in (xfs if xfs is not None else ()):
+        if not isinstance(xf.tag, str):
+            continue
+        try:
+            fid = int(xf.get("numFmtId", "0"))
+        except ValueError:
+            fid = 0
+        out.append(custom.get(fid) or BUILTIN_FORMATS.get(fid, "General"))
+    return out
+
+
+def _number(text: str):
+    if "." in text or "E" in text or "e" in text:
+        return round(float(text), 15)
+    return int(text)
+
+
+def _iso_date(text: str) -> float:
+    from openpyxl.utils.datetime import from_ISO8601
+
+    return date_to_serial(from_ISO8601(text))
+
+
+def read(path: str | Path) -> FastBook:
+    """The workbook's formula key and constants; FastReadError when it needs the full load."""
+    path = Path(path)
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(path) as zf:
+        try:
+            pkg = _Package(zf)
+        except (ValueError, KeyError) as exc:
+            raise FastReadError(str(exc)) from exc
+        book = FastBook(path, "", list(pkg.sheets))
+        wb_root = _parse(zf.read(pkg.workbook), pkg.workbook).getroot()
+        for node in wb_root.iter(f"{{{_MAIN}}}definedName"):
+            digest.update(b"\x04" + etree.tostring(node, method="c14n"))
+            book.names.append((node.get("name") or "", node.get("localSheetId"), node.text or ""))
+        strings = None
+        for name, part in pkg.sheets.items():
+            digest.update(b"\x01sheet\x00" + name.encode())
+            root = _parse(zf.read(part), part).getroot()
+            if etree.QName(root).localname != "worksheet":
+                raise FastReadError(f"{name}: not a worksheet")
+            if _UNREFERENCED(root):
+                raise FastReadError(f"{name}: cells without a reference")
+            values: dict[str, object] = {}
+            styles: dict[str, str] = {}
+            book.values[name] = values
+            book.styles[name] = styles
+            for c in _FILLED(root):
+                ref = c.get("r").upper()
+                style = c.get("s")
+                if style is not None:
+                    styles[ref] = style
+                f = v = inline = None
+                for child in c:
+                    tag = child.tag
+                    if tag == _F:
+                        f = child
+                    elif tag == _V:
+                        v = child.text
+                    elif tag == _IS:
+                        inline = child
+                if f is not None:
+                    if f.get("t") == "dataTable":
+                        raise FastReadError("data table formulas")
+                    book.formula_cells.append((name, ref))
+                    digest.update(f"\x02{ref}\x00{f.get('t', '')}\x00{f.get('ref', '')}\x00"
+                                  f"{f.get('si', '')}\x00{f.text or ''}".encode())
+                    continue
+                kind = c.get("t", "n")
+                if kind == "inlineStr":
+                    if inline is not None:
+                        values[ref] = _text_content(inline)
+                    continue
+                if not v:
+                    continue
+                if kind == "n":
+                    values[ref] = _number(v)
+                elif kind == "s":
+                    if strings is None:
+                        strings = _shared_strings(zf, pkg)
+                    values[ref] = strings[int(v)]
+                elif kind == "str":
+                    values[ref] = v
+                elif kind == "b":
+                    values[ref] = bool(int(v))
+                elif kind == "e":
+                    values[ref] = XlError.from_code(v) or XlError.VALUE
+                elif kind == "d":
+                    values[ref] = _iso_date(v)
+                else:
+                    raise FastReadError(f"{name}!{ref}: unknown cell type {kind!r}")
+    book.key = digest.hexdigest()
+    return book

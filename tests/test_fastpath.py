@@ -1,0 +1,304 @@
+"""The fast path (roi_xl.engine.fastread, fastcalc, fastpath) against formulas, the engine of record.
+
+Every comparison is cell by cell, same type and same value, between the translated plan and a fresh
+formulas evaluation of the same file; figures that matter are also checked against hand-worked values.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from roi_xl import XlError
+from roi_xl.engine import ModelCache
+from roi_xl.engine import fastcalc, fastpath, fastread
+from roi_xl.engine.fastpath import same_value
+
+from test_batch import _read_summary, client_book, recalc
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "workbook_templates" / "examples").glob("*.xlsx"))
+TEMPLATE = ROOT / "workbook_templates" / "measurement_plan.xlsx"
+
+
+def formulas_values(path: Path) -> dict:
+    """The formulas path alone, in a fresh cache: the reference."""
+    return fastpath.compute(path, ModelCache(), fast=False).cells
+
+
+def assert_same(fast: dict, reference: dict) -> None:
+    assert set(fast) == set(reference)
+    differing = {k: (fast[k], v) for k, v in reference.items() if not same_value(fast[k], v)}
+    assert not differing, list(differing.items())[:10]
+
+
+# --------------------------------------------------------------------------- the bundled workbooks
+
+@pytest.fixture(scope="module")
+def example_plan_cache():
+    """One cache whose plan was built (and checked) on the retail example."""
+    cache = ModelCache()
+    first = fastpath.compute(EXAMPLES[-1], cache)
+    assert not first.fast and first.note == "", first.note
+    return cache
+
+
+@pytest.mark.parametrize("path", EXAMPLES + [TEMPLATE], ids=lambda p: p.stem)
+def test_template_workbooks_share_one_plan_that_equals_formulas(path, example_plan_cache):
+    # All examples and the empty template have the same formulas (one key) but different constants
+    # (rows filled, blanks): the retail plan serves them all.
+    computed = fastpath.compute(path, example_plan_cache)
+    assert computed.fast, computed.note
+    assert len(example_plan_cache.fast_plans) == 1
+    assert_same(computed.cells, formulas_values(path))
+
+
+def test_retail_example_figures_by_hand(example_plan_cache):
+    retail = ROOT / "workbook_templates" / "examples" / "retail_ecommerce.xlsx"
+    cells = fastpath.compute(retail, example_plan_cache).cells
+    wb = openpyxl.load_workbook(retail)
+    costs = wb["Costs"]
+    total = 0.0
+    for row in range(5, 105):
+        hours, rate, amount, alloc = (costs.cell(row, c).value for c in (4, 5, 6, 7))
+        if hours is None and amount is None:
+            continue
+        total += ((amount or 0) + (hours or 0) * (rate or 0)) * (1 if alloc is None else alloc)
+    assert cells[("Summary", "B20")] == pytest.approx(total, rel=1e-12)
+    hard = cells[("Summary", "B24")]
+    assert cells[("Summary", "B33")] == pytest.approx((hard - total) / total, rel=1e-12)
+
+
+def test_generated_clients_equal_formulas(tmp_path):
+    from bench.generate import client_plan
+    from roi_xl.template.build import build_workbook, write_workbook
+
+    cache = ModelCache()
+    fastpath.compute(EXAMPLES[0], cache)
+    for index in (7, 11):  # blanks, zeros, dropped rows: other constant patterns than the examples
+        path = write_workbook(build_workbook(client_plan(index, seed=5)), tmp_path / f"c{index}.xlsx")
+        computed = fastpath.compute(path, cache)
+        assert computed.fast, computed.note
+        assert_same(computed.cells, formulas_values(path))
+
+
+# --------------------------------------------------------------------------- varied inputs
+
+FORMULAS = {
+    "D1": '=IF(A1="","",A1*2)',
+    "D2": "=A1+B1-C1",
+    "D3": "=A1/B1",
+    "D4": "=-A1%",
+    "D5": '=A1&"-"&B1',
+    "D6": "=IF(AND(A1>0,B1<>\"\"),SUM(A1:C3),OR(A2,B2))",
+    "D7": "=IFERROR(A1/B1,\"none\")",
+    "D8": "=NOT(A2)",
+    "D9": "=SUM(A1:C3,5)",
+    "D10": "=COUNTIF(A1:C3,A3)",
+    "D11": '=COUNTIF(A1:C3,"x")',
+    "D12": "=A1=B1",
+    "D13": "=A1<B1",
+    "D14": "=A2>=C2",
+    "D15": "=SOCIAL_ROI(A1:A3,B1:B3)",
+    "D16": "=COST_TOTAL(A1:A3,B1:B3,C1:C3)",
+    "D17": '=KPI_ATTAINMENT(A1,B1,"higher",,C1)',
+    "D18": "=IF(D3>1,D2,D12)",
+    "D19": "=ROUND(A1,1)",
+    "D20": "=2^A2",
+    "D21": "=COUNTIF(A1:C3,\">1\")",
+    "D22": "=D1&D19",
+    "D23": "=MAX(A1:C3)",
+}
+CELLS = [f"{c}{r}" for r in (1, 2, 3) for c in "ABC"]
+
+values = st.one_of(
+    st.none(),
+    st.just(0),
+    st.integers(-5, 5),
+    st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", " ", "x", "X", "abc", "12", " 3 ", "1e3", "TRUE", "x*", "M1"]),
+    st.booleans(),
+    st.sampled_from(["#DIV/0!", "#N/A", "#VALUE!"]),
+)
+
+
+def _varied_book(path: Path, inputs: dict) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for ref, value in inputs.items():
+        if value is None:
+            continue
+        ws[ref] = value
+        if isinstance(value, str) and not value.startswith("#"):
+            ws[ref].data_type = "s"  # text as typed, never a formula
+    for ref, formula in FORMULAS.items():
+        ws[ref] = formula
+    wb.save(path)
+    return path
+
+
+_VARIED_CACHE = ModelCache()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck),
+          phases=[Phase.explicit, Phase.generate])  # shrinking recompiles each time: minutes
+@given(st.fixed_dictionaries({ref: values for ref in CELLS}))
+def test_varied_inputs_give_formulas_values(tmp_path_factory, inputs):
+    path = _varied_book(tmp_path_factory.mktemp("varied") / "v.xlsx", inputs)
+    first = fastpath.compute(path, _VARIED_CACHE)
+    assert first.note == "", first.note             # the plan is never found to differ
+    again = fastpath.compute(path, _VARIED_CACHE)
+    assert again.fast, again.note
+    assert_same(again.cells, formulas_values(path))
+
+
+def test_varied_inputs_by_hand(tmp_path):
+    cache = ModelCache()
+    inputs = {"A1": 4, "B1": 0, "C1": "x", "A2": True, "B2": None, "C2": 2.5,
+              "A3": "x", "B3": "#N/A", "C3": " 3 "}
+    path = _varied_book(tmp_path / "a.xlsx", inputs)
+    fastpath.compute(path, cache)
+    cells = fastpath.compute(path, cache)
+    assert cells.fast
+    v = {coord: value for (_s, coord), value in cells.cells.items()}
+    assert v["D1"] == 8.0
+    assert v["D2"] is XlError.VALUE                   # "x" in arithmetic
+    assert v["D3"] is XlError.DIV0
+    assert v["D4"] == -0.04
+    assert v["D5"] == "4-0"
+    assert v["D7"] == "none"
+    assert v["D8"] is False
+    assert v["D9"] is XlError.NA                       # an error in the range
+    assert v["D11"] == 2.0                             # "x" twice (C1, A3)
+    assert v["D12"] is False and v["D13"] is False
+    assert v["D14"] is True                            # TRUE sorts after numbers
+    assert v["D19"] == 4.0
+    assert v["D20"] == 2.0                             # 2^TRUE
+
+
+# --------------------------------------------------------------------------- falling back
+
+def _book(path: Path, formulas: dict, inputs: dict) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for ref, value in {**inputs, **formulas}.items():
+        ws[ref] = value
+    wb.save(path)
+    return path
+
+
+def test_an_untranslatable_formula_keeps_the_template_on_formulas(tmp_path):
+    cache = ModelCache()
+    inputs = {"A1": 1, "A2": 2, "A3": 3, "B1": 10, "B2": 20, "B3": 30}
+    formulas = {"C1": "=SUMPRODUCT(A1:A3*B1:B3)", "C2": "=A1+1"}   # arithmetic on ranges
+    first = fastpath.compute(_book(tmp_path / "a.xlsx", formulas, inputs), cache)
+    assert "fast plan off" in first.note and "range" in first.note
+    second = fastpath.compute(_book(tmp_path / "b.xlsx", formulas, {**inputs, "A1": 2}), cache)
+    assert not second.fast and "fast plan off" in second.note
+    assert second.cells[("Sheet", "C1")] == 2 * 10 + 2 * 20 + 3 * 30
+    assert second.cells[("Sheet", "C2")] == 3.0
+
+
+def test_an_array_result_sends_that_workbook_to_formulas(tmp_path):
+    cache = ModelCache()
+    formulas = {"D1": "=COST_ROLLUP(A1:A3,B1:B3,C1)"}
+    inputs = {"A1": "Staff", "A2": "Ads", "A3": "staff", "B1": 10, "B2": 5, "B3": 1, "C1": "ads"}
+    first = fastpath.compute(_book(tmp_path / "a.xlsx", formulas, inputs), cache)
+    assert first.note == ""
+    # C1 blank: COST_ROLLUP without a key spills a two-column table, which the plan does not model
+    del inputs["C1"]
+    path = _book(tmp_path / "b.xlsx", formulas, inputs)
+    spilled = fastpath.compute(path, cache)
+    assert not spilled.fast and "array" in spilled.note
+    assert spilled.cells[("Sheet", "D1")] == "Staff" and spilled.cells[("Sheet", "E1")] == 11.0
+    assert spilled.cells[("Sheet", "D2")] == "Ads" and spilled.cells[("Sheet", "E2")] == 5.0
+
+
+def test_a_plan_that_differs_from_formulas_is_not_used(tmp_path, monkeypatch):
+    # A deliberately wrong translation of "+" must be caught on the first workbook.
+    monkeypatch.setitem(fastcalc._RUNTIME, "_add", lambda x, y: 42.0)
+    cache = ModelCache()
+    formulas = {"C1": "=A1+B1"}
+    first = fastpath.compute(_book(tmp_path / "a.xlsx", formulas, {"A1": 1, "B1": 2}), cache)
+    assert "Sheet!C1 is 42.0, formulas gives 3.0" in first.note
+    second = fastpath.compute(_book(tmp_path / "b.xlsx", formulas, {"A1": 5, "B1": 2}), cache)
+    assert not second.fast and second.cells[("Sheet", "C1")] == 7.0
+
+
+def test_debug_says_why_a_template_is_not_fast(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    formulas = {"C1": "=SUMPRODUCT(A1:A3*B1:B3)"}
+    for i in range(2):
+        _book(src / f"b{i}.xlsx", formulas, {"A1": i, "A2": 2, "A3": 3, "B1": 1, "B2": 1, "B3": 1})
+    run = recalc(src, "--out", tmp_path / "out", "--jobs", "1", "--debug")
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.count("warning: fast plan off: Sheet!C1: an operator or function applied "
+                            "to a range") == 2
+
+
+# --------------------------------------------------------------------------- the reader
+
+def test_reader_gives_the_constants_formulas_sees(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "My Sheet"
+    ws["A1"], ws["A2"], ws["A3"], ws["A4"] = 1, 2.5, "text & <more>", True
+    ws["A5"] = "#N/A"
+    ws["A6"] = dt.datetime(2024, 3, 1)
+    ws["A7"] = "=A1"
+    path = tmp_path / "r.xlsx"
+    wb.save(path)
+    book = fastread.read(path)
+    got = book.values["My Sheet"]
+    assert got == {"A1": 1, "A2": 2.5, "A3": "text & <more>", "A4": True, "A5": XlError.NA,
+                   "A6": 45352}                    # 2024-03-01 as Excel's serial number
+    assert book.number_format("My Sheet", "A6") == "yyyy-mm-dd h:mm:ss"
+    other = tmp_path / "other.xlsx"
+    ws["A1"] = 99
+    wb.save(other)
+    assert fastread.read(other).key == book.key     # constants do not change the key
+    ws["A7"] = "=A1+1"
+    wb.save(other)
+    assert fastread.read(other).key != book.key     # formulas do
+
+
+def test_reader_refuses_a_dtd(tmp_path):
+    good = tmp_path / "good.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = 1
+    wb.save(good)
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]><worksheet', 1)
+            zout.writestr(info, data)
+    with pytest.raises(ValueError, match="DTD"):
+        fastread.read(bad)
+
+
+# --------------------------------------------------------------------------- the batch
+
+def test_summary_from_the_fast_path_matches_the_formulas_path(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i, revenue in enumerate((48_500.0, 30_000.0, 12_000.0)):
+        client_book(src / f"c{i}.xlsx", client=f"Client {i}", revenue=revenue, names_on_formulas=True)
+    summary = tmp_path / "s.csv"
+    run = recalc(src, "--out", tmp_path / "out", "--summary", summary, "--jobs", "1")
+    assert run.returncode == 0, run.stderr
+    df = _read_summary(summary).set_index("file")
+    cost = 7_500 + 3_800 + 1_000
+    for i, revenue in enumerate((48_500.0, 30_000.0, 12_000.0)):   # c1 and c2 come from the plan
+        row = df.loc[str(src / f"c{i}.xlsx")]
+        assert (row["client"], row["currency"]) == (f"Client {i}", "EUR")
+        assert (row["period_start"], row["period_end"]) == ("2024-01-01", "2024-03-31")
+        assert float(row["total_cost"]) == cost
+        assert float(row["roi"]) == pytest.approx((revenue - cost) / cost, rel=1e-12)
