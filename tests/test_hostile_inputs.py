@@ -154,12 +154,13 @@ def test_a_file_without_read_permission(corpus, monkeypatch, tmp_path):
 
 def test_the_guard_runs_before_any_reader(corpus, monkeypatch, tmp_path):
     """A refused file never reaches openpyxl or the engine (whichever reader process() uses)."""
-    from roi_xl.engine import workbook
+    from roi_xl.engine import fastpath, workbook
 
     def no_reader(*args, **kwargs):
         raise AssertionError("a reader opened a refused file")
 
-    monkeypatch.setattr(workbook, "load_workbook", no_reader)
+    monkeypatch.setattr(workbook, "load_workbook", no_reader)   # openpyxl, for formulas
+    monkeypatch.setattr(fastpath, "compute", no_reader)         # the fast path and its reader
     for name in ("billion-laughs.xlsx", "zip-bomb.xlsx", "million-cells.xlsx", "declared-4gb.xlsx",
                  "formula-8600-chars.xlsx", "xxe-network.xlsx"):
         case = next(c for c in corpus if c.name == name)
