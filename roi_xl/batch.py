@@ -122,7 +122,7 @@ class Options:
     summary: bool = False       # read the template's named figures
     debug: bool = False         # full tracebacks for unexpected failures
     keep_values: bool = False   # return every computed value (in-process use)
-    limits: Limits | None = None  # what one workbook may cost (engine.guard; None: the defaults)
+    limits: Limits | None = None  # what one workbook may cost (roi_xl.guard; None: the defaults)
 
 
 def warm_up() -> None:
@@ -343,7 +343,7 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
     130 interrupted by Ctrl-C, 128 + n for another signal).
 
     `timeout`: seconds one workbook may take (None or 0: no limit); `limits`: what the guard lets
-    through (roi_xl.engine.guard). An output that would land on its own input is refused unless
+    through (roi_xl.guard). An output that would land on its own input is refused unless
     `replace_inputs`; the originals are then kept in `<out>/roi-xl-originals-<time>/`."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     out_dir = Path(out_dir)

@@ -113,7 +113,7 @@ def _byte_size(text: str) -> int:
 
 
 def _add_limit_options(p) -> None:
-    """What one workbook may cost (roi_xl.engine.guard); the defaults protect a shared machine."""
+    """What one workbook may cost (roi_xl.guard); the defaults protect a shared machine."""
     from .batch import DEFAULT_TIMEOUT
     from .guard import Limits
 

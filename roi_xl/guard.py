@@ -19,6 +19,7 @@ dependency), and every lxml parser here resolves no entities and reads no networ
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -173,16 +174,15 @@ def _check_package(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
                     f"looks like a zip bomb: {info.filename} expands {ratio:,.0f} times "
                     f"(to {_size(info.file_size)}; the limit is {limits.max_ratio:g} times, "
                     "raise it with --max-ratio)")
-    for info in infos:
-        if _is_xml(info.filename):
-            _check_prolog(zf, info)
-    warnings = _external_links(zf, infos)
-    from .engine.writeback import sheet_parts  # its parser resolves no entities (checked above anyway)
+    from .engine.writeback import sheet_parts  # its parser refuses DTDs and resolves no entities
 
     try:
         sheets = sheet_parts(zf)
     except (ValueError, KeyError, zipfile.BadZipFile) as exc:
+        _first_unsafe_prolog(zf, infos, ())  # a DTD there is the cause to report
         raise UnsafeWorkbook(f"not an Excel workbook: {exc}") from None
+    _first_unsafe_prolog(zf, infos, set(sheets.values()))  # sheets: checked as they are scanned
+    warnings = _external_links(zf, infos)
     count = _Count()
     for sheet, part in sheets.items():
         _scan_sheet(zf, part, sheet, limits, count)
@@ -197,21 +197,33 @@ _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
 
 
+def _first_unsafe_prolog(zf: zipfile.ZipFile, infos, skip) -> None:
+    for info in infos:
+        if _is_xml(info.filename) and info.filename not in skip:
+            _check_prolog(zf, info)
+
+
 def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     """A DTD can only come before the root element: read up to it and refuse any DTD."""
     try:
         with zf.open(info) as fh:
-            head = fh.read(_HEAD)
+            head = fh.read(4096)
+            if len(head) == 4096 and not _ROOT_START.search(head):
+                head += fh.read(_HEAD - 4096)
     except _READ_ERRORS as exc:
         raise UnsafeWorkbook(f"not an Excel workbook: {info.filename} cannot be read "
                              f"({_first_line(exc)})") from None
+    _check_head(head, info.filename)
+
+
+def _check_head(head: bytes, name: str) -> None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[1:2] == b"\x00" or head[:1] == b"\x00":
         head = head.decode("utf-16", "replace").encode("utf-8")
     if _DTD.search(head):
-        raise UnsafeWorkbook(f"unsafe XML in {info.filename}: it declares a DTD or entities "
+        raise UnsafeWorkbook(f"unsafe XML in {name}: it declares a DTD or entities "
                              "(as XML bombs and external-entity attacks do); workbooks never do")
     if head and not _ROOT_START.search(head) and len(head) == _HEAD:
-        raise UnsafeWorkbook(f"not an Excel workbook: {info.filename} has no XML element "
+        raise UnsafeWorkbook(f"not an Excel workbook: {name} has no XML element "
                              f"in its first {_HEAD // 1024} KB")
 
 
@@ -232,64 +244,69 @@ class _Count:
     cells = 0
 
 
-_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(c|f)(?=[\s/>])([^<>]*)>")
-_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']([^"']*)""")
+# "<c" or "<x:c" (any prefix) then what may end the name: bytes.count is far quicker than a regex
+_CELL_STARTS = tuple(start + b"c" + end for start in (b"<", b":") for end in (b" ", b"\t", b"\r",
+                                                                            b"\n", b">", b"/"))
+_F_START = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f[\s/>]")
+_R_ATTR = re.compile(rb"""\sr\s*=\s*["']([^"']*)""")
+
+
+@functools.lru_cache(maxsize=8)
+def _long_formula(limit: int) -> re.Pattern:
+    # A formula's text as stored is at least as long as the formula (escapes only lengthen it),
+    # so only texts longer than the limit need a closer look: the regex engine skips the rest.
+    return re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f(?:\s[^<>]*)?>([^<]{%d,})" % (limit + 1))
 
 
 def _scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, limits: Limits, count: _Count) -> None:
     """Count the sheet's cells and measure its formulas in one streaming pass over its bytes."""
-    # An escaped character takes at most 6 bytes (&quot;) and a UTF-8 one at most 4.
+    long_formula = _long_formula(limits.max_formula_length)
+    # An escaped character takes at most 6 bytes (&quot;): a longer run is over the limit for sure.
     raw_cap = 6 * limits.max_formula_length
-    cell = ""
     try:
         with zf.open(part) as fh:
             buf = b""
+            first = True
             while True:
                 chunk = fh.read(_CHUNK)
                 buf += chunk
-                pos, pending = 0, None
-                while True:
-                    m = _TAG.search(buf, pos)
-                    if m is None:
-                        break
-                    if m.group(1) == b"c":
-                        count.cells += 1
-                        if count.cells > limits.max_cells:
-                            raise UnsafeWorkbook(
-                                f"too many cells: more than {limits.max_cells:,} "
-                                "(the limit; raise it with --max-cells)")
-                        r = _R_ATTR.search(m.group(2))
-                        cell = r.group(1).decode("ascii", "replace") if r else ""
-                        pos = m.end()
-                        continue
-                    if m.group(2).rstrip().endswith(b"/"):
-                        pos = m.end()
-                        continue
-                    close = buf.find(b"<", m.end())
-                    if close < 0 and chunk and len(buf) - m.end() <= raw_cap:
-                        pending = m.start()      # the formula goes on in the next chunk
-                        break
-                    text = buf[m.end():close if close >= 0 else len(buf)]
-                    if len(text) > limits.max_formula_length:
+                if first:
+                    _check_head(buf[:_HEAD], part)
+                    first = False
+                # Up to the last tag start every tag, and every formula's text, is whole.
+                end = len(buf) if not chunk else buf.rfind(b"<")
+                if end > 0:
+                    count.cells += sum(buf.count(start, 0, end) for start in _CELL_STARTS)
+                    if count.cells > limits.max_cells:
+                        raise UnsafeWorkbook(f"too many cells: more than {limits.max_cells:,} "
+                                             "(the limit; raise it with --max-cells)")
+                    for m in long_formula.finditer(buf, 0, end):
+                        text = m.group(1)
                         length = len(unescape(text.decode("utf-8", "replace")))
-                        if len(text) > raw_cap or length > limits.max_formula_length:
-                            where = address(sheet, cell) if cell else f"sheet {sheet!r}"
-                            shown = f"{length:,} characters" if len(text) <= raw_cap else \
-                                f"more than {limits.max_formula_length:,} characters"
-                            raise UnsafeWorkbook(
-                                f"formula too long in {where}: {shown} (the limit is "
-                                f"{limits.max_formula_length:,}; raise it with --max-formula-length)")
-                    pos = close if close >= 0 else len(buf)
+                        if length > limits.max_formula_length:
+                            raise _too_long(sheet, _cell_before(buf, m.start()), length, limits)
+                    buf = buf[end:]
+                elif chunk and len(buf) > raw_cap + _CHUNK and _F_START.match(buf):
+                    raise _too_long(sheet, "", None, limits)  # one formula's text, megabytes long
                 if not chunk:
                     return
-                if pending is not None:
-                    buf = buf[pending:]
-                else:  # keep a tag cut in two by the chunk boundary
-                    cut = buf.rfind(b"<", pos)
-                    buf = buf[cut:] if cut >= 0 else b""
     except _READ_ERRORS as exc:
         raise UnsafeWorkbook(f"not an Excel workbook: {part} cannot be read "
                              f"({_first_line(exc)})") from None
+
+
+def _cell_before(buf: bytes, at: int) -> str:
+    start = buf.rfind(b"<c ", 0, at)
+    r = _R_ATTR.search(buf, start, at) if start >= 0 else None
+    return r.group(1).decode("ascii", "replace") if r else ""
+
+
+def _too_long(sheet: str, cell: str, length: int | None, limits: Limits) -> UnsafeWorkbook:
+    where = address(sheet, cell) if cell else f"sheet {sheet!r}"
+    shown = f"{length:,} characters" if length is not None else \
+        f"more than {limits.max_formula_length:,} characters"
+    return UnsafeWorkbook(f"formula too long in {where}: {shown} (the limit is "
+                          f"{limits.max_formula_length:,}; raise it with --max-formula-length)")
 
 
 def _size(n: int) -> str:

@@ -154,12 +154,13 @@ def test_a_file_without_read_permission(corpus, monkeypatch, tmp_path):
 
 def test_the_guard_runs_before_any_reader(corpus, monkeypatch, tmp_path):
     """A refused file never reaches openpyxl or the engine (whichever reader process() uses)."""
-    from roi_xl.engine import workbook
+    from roi_xl.engine import fastpath, workbook
 
     def no_reader(*args, **kwargs):
         raise AssertionError("a reader opened a refused file")
 
-    monkeypatch.setattr(workbook, "load_workbook", no_reader)
+    monkeypatch.setattr(workbook, "load_workbook", no_reader)   # openpyxl, for formulas
+    monkeypatch.setattr(fastpath, "compute", no_reader)         # the fast path and its reader
     for name in ("billion-laughs.xlsx", "zip-bomb.xlsx", "million-cells.xlsx", "declared-4gb.xlsx",
                  "formula-8600-chars.xlsx", "xxe-network.xlsx"):
         case = next(c for c in corpus if c.name == name)
@@ -205,6 +206,7 @@ def test_each_limit_has_a_clear_message_and_can_be_raised(tmp_path):
     src.mkdir()
     book.rename(src / "book.xlsx")
     out = tmp_path / "out"
+    before = _sha256([src / "book.xlsx"])
     low = recalc_cli(src, "--out", out, "--max-cells", "500", "--jobs", "1", cwd=tmp_path)
     assert low.returncode == 1 and f"{src / 'book.xlsx'}: too many cells" in low.stderr
     raised = recalc_cli(src, "--out", out, "--max-cells", "700", "--max-size", "3MB", "--jobs", "1",
@@ -216,6 +218,7 @@ def test_each_limit_has_a_clear_message_and_can_be_raised(tmp_path):
     assert tight.returncode == 1 and "raise it with --max-size" in tight.stderr
     for bad in (["--max-size", "lots"], ["--max-ratio", "0"], ["--timeout", "-1"]):
         assert recalc_cli(src, "--out", out, *bad, cwd=tmp_path).returncode == 2
+    assert _sha256([src / "book.xlsx"]) == before
 
 
 # --------------------------------------------------------------------------- the batch
@@ -229,13 +232,15 @@ def test_the_cli_over_the_whole_corpus(corpus, tmp_path):
     for i in range(3):
         good.append(hostile_corpus._small(tmp_path / f"good-{i}.xlsx"))
     cases = [c for c in corpus if c.cli]
-    inputs = [good[0], *[c.path for c in cases[:len(cases) // 2]], good[1],
-              *[c.path for c in cases[len(cases) // 2:]], good[2]]
-    before = _sha256([*inputs, *folder.iterdir()])
+    # the folder is searched for .xlsx/.xlsm files; the others are named, as a user would
+    named = [c.path for c in cases if c.path.suffix not in (".xlsx", ".xlsm") or not c.path.is_file()]
+    inputs = [good[0], folder, good[1], *named, good[2]]
+    before = _sha256([*good, *folder.iterdir()])
     out, summary = tmp_path / "out", tmp_path / "summary.csv"
     run = recalc_cli(*inputs, "--out", out, "--jobs", "2", "--summary", summary,
                      cwd=hostile_corpus.work_dir(folder))
-    assert _sha256([*inputs, *folder.iterdir()]) == before
+    assert _sha256([*good, *folder.iterdir()]) == before
+    inputs = [*good, *(c.path for c in cases)]
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     lines = run.stderr.splitlines()
@@ -291,6 +296,7 @@ def test_a_workbook_over_the_time_limit_is_stopped_and_the_rest_go_on(tmp_path, 
     names = ["a.xlsx", "slow-1.xlsx", "b.xlsx", "slow-2.xlsx", "c.xlsx"]
     for n in names:
         hostile_corpus._small(src / n)
+    before = _sha256(src.iterdir())
     started = time.monotonic()
     run = recalc_cli(src, "--out", tmp_path / "out", "--jobs", jobs, "--timeout", "3",
                      cwd=tmp_path, pythonpath=str(hook), timeout=100)
@@ -302,6 +308,7 @@ def test_a_workbook_over_the_time_limit_is_stopped_and_the_rest_go_on(tmp_path, 
                 "(stopped; raise it with --timeout)") in run.stderr.splitlines()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.xlsx", "b.xlsx", "c.xlsx"]
     assert run.stderr.splitlines()[-1].startswith("3 of 5 workbooks recalculated")
+    assert _sha256(src.iterdir()) == before
 
 
 # --------------------------------------------------------------------------- nothing lost

@@ -67,6 +67,8 @@ def compute(path: str | Path, cache: ModelCache, *, fast: bool = True) -> Comput
                     return Computed(cells, list(entry.warnings), True, book=book)
                 except fastcalc.NeedFormulas as exc:
                     note = f"fast plan: {exc}"
+                except Exception as exc:  # noqa: BLE001 - a surprise on these values: formulas decides
+                    note = f"fast plan: {type(exc).__name__}: {exc}"
             else:
                 note = entry.reason
     loaded = load(path)
@@ -97,6 +99,8 @@ def _checked_plan(loaded: LoadedWorkbook, cells: dict, book: fastread.FastBook) 
         return _Entry(None, f"fast plan off: {exc}")
     except fastcalc.NeedFormulas as exc:
         return _Entry(None, f"fast plan off: {exc}")
+    except Exception as exc:  # noqa: BLE001 - e.g. a bridged function raising (fuzzing found one)
+        return _Entry(None, f"fast plan off: {type(exc).__name__}: {exc}")
     if set(fast) != set(cells):
         extra = sorted(set(cells) ^ set(fast))[:3]
         return _Entry(None, "fast plan off: array (spilled) results at "

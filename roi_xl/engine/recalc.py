@@ -40,7 +40,7 @@ def recalc(path: str | Path, out_path: str | Path | None = None, *,
     The input file is never written to. `out_path` gets the input's bytes with every formula
     cell's cached value filled in and nothing else changed. Raises `WorkbookError` (with a plain
     message) for a workbook that cannot be recalculated, or that `limits` refuse (see
-    roi_xl.engine.guard: not a workbook, unsafe XML, zip bomb, too many cells, formula too long).
+    roi_xl.guard: not a workbook, unsafe XML, zip bomb, too many cells, formula too long).
     """
     path = Path(path)
     notes = check(path, limits)  # before any reader opens the file
