@@ -34,10 +34,13 @@ from libreoffice import find_soffice, write_profile  # noqa: E402
 from generate import generate  # noqa: E402  (bench/generate.py)
 
 _RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
+_CPU = re.compile(r"(?:User|System) time \(seconds\): ([\d.]+)")
 
 
 def timed(cmd: list[str], timeout: float = 7200) -> dict:
-    """Run a command under /usr/bin/time -v: wall seconds and peak RSS (MB) of its largest process."""
+    """Run a command under /usr/bin/time -v: wall seconds, CPU seconds (user + system of the whole
+    process tree: what counts on a machine shared with other work) and peak RSS (MB) of its largest
+    process."""
     start = time.perf_counter()
     proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT)
@@ -45,7 +48,9 @@ def timed(cmd: list[str], timeout: float = 7200) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])}... failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
     m = _RSS.search(proc.stderr)
-    return {"seconds": round(wall, 3), "peak_mb": round(int(m.group(1)) / 1024, 1) if m else None}
+    cpu = sum(float(t) for t in _CPU.findall(proc.stderr))  # user + system, children included
+    return {"seconds": round(wall, 3), "cpu_seconds": round(cpu, 2),
+            "peak_mb": round(int(m.group(1)) / 1024, 1) if m else None}
 
 
 def fresh(folder: Path) -> Path:
@@ -101,6 +106,7 @@ def run_size(n: int, data: Path, work: Path, jobs: int, naive_max: int, lo_max: 
         r = res[key]
         if "seconds" in r:
             r["per_s"] = round(r["files"] / r["seconds"], 2)
+            r["cpu_ms_per_file"] = round(1000 * r["cpu_seconds"] / r["files"], 1)
     return res
 
 
@@ -108,17 +114,23 @@ def ratios(res: dict) -> dict:
     def rate(key):
         return res[key].get("per_s")
 
+    def cpu(key):
+        return res[key].get("cpu_ms_per_file")
+
     out = {}
     for ours in ("roi_j1", "roi_jall"):
         for base in ("naive", "libreoffice", "floor"):
             if rate(ours) and rate(base):
                 out[f"{ours}/{base}"] = round(rate(ours) / rate(base), 2)
+    for base in ("naive", "libreoffice", "floor"):
+        if cpu("roi_j1") and cpu(base):
+            out[f"cpu:{base}/roi_j1"] = round(cpu(base) / cpu("roi_j1"), 2)
     return out
 
 
 def table(results: list[dict], jobs: int) -> str:
-    rows = ["| N | what | workbooks | seconds | workbooks/s | peak MB (largest process) |",
-            "|---|---|---:|---:|---:|---:|"]
+    rows = ["| N | what | workbooks | wall s | workbooks/s | CPU ms per workbook | peak MB (largest process) |",
+            "|---|---|---:|---:|---:|---:|---:|"]
     names = {"roi_j1": "roi-xl recalc --jobs 1", "roi_jall": f"roi-xl recalc --jobs {jobs}",
              "naive": "naive formulas (load + calculate)", "libreoffice": "LibreOffice headless",
              "floor": "floor (read + write, no calculation)"}
@@ -126,18 +138,21 @@ def table(results: list[dict], jobs: int) -> str:
         for key, label in names.items():
             r = res[key]
             if "seconds" not in r:
-                rows.append(f"| {res['n']} | {label} | - | - | - | {r.get('skipped')} |")
+                rows.append(f"| {res['n']} | {label} | - | - | - | - | {r.get('skipped')} |")
                 continue
             rows.append(f"| {res['n']} | {label} | {r['files']} | {r['seconds']:.1f} | {r['per_s']:.1f} "
-                        f"| {r['peak_mb']} |")
+                        f"| {r['cpu_ms_per_file']:.0f} | {r['peak_mb']} |")
     rows.append("")
-    rows.append("| N | roi-xl ÷ naive | roi-xl ÷ LibreOffice | roi-xl time ÷ floor time |")
-    rows.append("|---|---|---|---|")
+    rows.append("| N | measure | roi-xl faster than naive | roi-xl faster than LibreOffice "
+                "| roi-xl time ÷ floor time |")
+    rows.append("|---|---|---|---|---|")
     for res in results:
         q = res["ratios"]
-        rows.append(f"| {res['n']} | {q.get('roi_j1/naive')}× (-j1), {q.get('roi_jall/naive')}× (-j{jobs}) "
-                    f"| {q.get('roi_j1/libreoffice')}× (-j1), {q.get('roi_jall/libreoffice')}× (-j{jobs}) "
-                    f"| {1 / q['roi_j1/floor']:.2f} (-j1 vs the one-process floor) |")
+        rows.append(f"| {res['n']} | wall (workbooks/s) | {q.get('roi_j1/naive')}× (-j1), "
+                    f"{q.get('roi_jall/naive')}× (-j{jobs}) | {q.get('roi_j1/libreoffice')}× (-j1), "
+                    f"{q.get('roi_jall/libreoffice')}× (-j{jobs}) | {1 / q['roi_j1/floor']:.2f} (-j1) |")
+        rows.append(f"| {res['n']} | CPU per workbook (-j1) | {q.get('cpu:naive/roi_j1')}× "
+                    f"| {q.get('cpu:libreoffice/roi_j1')}× | {1 / q['cpu:floor/roi_j1']:.2f} |")
     return "\n".join(rows)
 
 
@@ -146,8 +161,8 @@ def main(argv=None) -> int:
     ap.add_argument("--data", default=os.path.join(tempfile.gettempdir(), "roi-bench"))
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
-    ap.add_argument("--naive-max", type=int, default=10)
-    ap.add_argument("--lo-max", type=int, default=200)
+    ap.add_argument("--naive-max", type=int, default=5)
+    ap.add_argument("--lo-max", type=int, default=100)
     ap.add_argument("--json", default=str(ROOT / "bench" / "results.json"))
     args = ap.parse_args(argv)
     data = Path(args.data)

@@ -150,7 +150,8 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
         computed.warnings[:0] = notes
         cells = computed.cells
         if output is not None:
-            write_values(path, output, cells, values_only=options.values_only)
+            write_values(path, output, cells, values_only=options.values_only,
+                         parsed=computed.book.parts if computed.book is not None else None)
         named = computed.named() if options.summary else {}
     except WorkbookError as exc:
         return FileResult(path, None, False, str(exc), time.perf_counter() - start)

@@ -1,6 +1,21 @@
-"""Headless recalculation of workbooks on the `formulas` library."""
+"""Headless recalculation of workbooks on the `formulas` library.
+
+ModelCache, Results and recalc load on first use: `formulas` (with numpy and scipy) takes seconds to
+import, which the modules that only read or write a workbook's zip (fastread, writeback) do not need.
+"""
 from .errors import CircularReferenceError, WorkbookError
-from .model import ModelCache
-from .recalc import Results, recalc
 
 __all__ = ["CircularReferenceError", "ModelCache", "Results", "WorkbookError", "recalc"]
+
+_LAZY = {"ModelCache": ".model", "Results": ".recalc", "recalc": ".recalc"}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # also replaces the submodule `recalc` that importing it bound here
+    return value

@@ -61,6 +61,9 @@ class FastBook:
     styles: dict[str, dict[str, str]] = field(default_factory=dict)   # sheet -> {"B7": style id}
     names: list[tuple[str, str | None, str]] = field(default_factory=list)  # (name, localSheetId, text)
     formula_cells: list[tuple[str, str]] = field(default_factory=list)     # (sheet, "B7")
+    # Each sheet part's bytes and parsed tree, handed on to the writer (writeback.write_values'
+    # `parsed`) so that it does not read and parse them a second time.
+    parts: dict[str, tuple[bytes, object]] = field(default_factory=dict, repr=False)
 
     def number_format(self, sheet: str, coord: str) -> str:
         """The number format code of a cell ("General" when it has none); styles are read on
@@ -177,7 +180,10 @@ def read(path: str | Path) -> FastBook:
             if rels in zf.NameToInfo:
                 for rel in _TABLE_REL.findall(zf.read(rels)):
                     digest.update(b"\x05" + rel)
-            root = _parse(zf.read(part), part).getroot()
+            data = zf.read(part)
+            tree = _parse(data, part)
+            book.parts[part] = (data, tree)
+            root = tree.getroot()
             filled: list[str] = []
             extents.append((b"\x07" + name.encode() + b"\x00" + ",".join(_HIDDEN_ROWS(root)).encode()
                             + b"".join(etree.tostring(f, method="c14n") for f in _FILTERS(root)),

@@ -50,5 +50,6 @@ def recalc(path: str | Path, out_path: str | Path | None = None, *,
     if out_path is not None:
         from .writeback import write_values
 
-        write_values(path, Path(out_path), cells)
+        write_values(path, Path(out_path), cells,
+                     parsed=computed.book.parts if computed.book is not None else None)
     return Results(cells, computed.warnings, path)

@@ -377,9 +377,9 @@ def _truthy(value: str | None) -> bool:
 class _Sheet:
     """One worksheet part's tree and the edits made to it."""
 
-    def __init__(self, data: bytes, part: str):
+    def __init__(self, data: bytes, part: str, tree: etree._ElementTree | None = None):
         self.part = part
-        self.tree = _parse(data, part)
+        self.tree = _parse(data, part) if tree is None else tree
         root = self.tree.getroot()
         self.ns = etree.QName(root).namespace
         q = lambda name: f"{{{self.ns}}}{name}" if self.ns else name  # noqa: E731
@@ -810,7 +810,8 @@ def _write_zip(zin: zipfile.ZipFile, fh, replaced: Mapping[str, bytes], drop: It
 
 
 def write_values(src: str | os.PathLike, dst: str | os.PathLike,
-                 values: Mapping[tuple[str, str], object], *, values_only: bool = False) -> None:
+                 values: Mapping[tuple[str, str], object], *, values_only: bool = False,
+                 parsed: Mapping[str, tuple[bytes, etree._ElementTree]] | None = None) -> None:
     """Write a copy of `src` at `dst` with the listed cells' cached values set.
 
     `values` maps (sheet name as in the workbook, cell like "B7") to a number, bool, str, None
@@ -819,6 +820,8 @@ def write_values(src: str | os.PathLike, dst: str | os.PathLike,
     Formulas stay; with `values_only=True` every formula of each edited sheet is removed instead,
     so readers without the add-in see plain values (strings then go inline, t="inlineStr").
     `xl/calcChain.xml` is dropped. `src` is only read; `dst` appears whole or not at all.
+    `parsed` may hold sheet parts already read from `src` (member -> (bytes, tree parsed by this
+    module's parser)); their trees are edited in place.
     """
     src, dst = Path(src), Path(dst)
     if _same_file(src, dst):
@@ -834,8 +837,8 @@ def write_values(src: str | os.PathLike, dst: str | os.PathLike,
         replaced: dict[str, bytes] = {}
         for sheet, cells in plan.items():
             part = parts[sheet]
-            original = zin.read(part)
-            edited = _Sheet(original, part)
+            original, tree = (parsed or {}).get(part) or (zin.read(part), None)
+            edited = _Sheet(original, part, tree)
             edited.apply(cells, values_only)
             replaced[part] = edited.to_bytes(original)
         drop, edits = _calc_chain_edits(zin, pkg)
