@@ -272,15 +272,26 @@ class Task:
 
 
 class Interrupted(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C (exit status 128 + signal number)."""
+    """Ctrl-C (SIGINT) or SIGTERM during a batch: exit status 128 + the signal number."""
 
     def __init__(self, signum: int):
         super().__init__(signum)
         self.signum = signum
 
 
+_signalled: list[int] = []   # signals received during this run
+
+
 def _raise_interrupted(signum, _frame):
+    # Python swallows an exception raised while a finalizer (__del__, weakref callback) runs, so
+    # the signal is also recorded and the batch loop checks it after every workbook.
+    _signalled.append(signum)
     raise Interrupted(signum)
+
+
+def _check_signalled() -> None:
+    if _signalled:
+        raise Interrupted(_signalled[0])
 
 
 def _pid_alive(pid: int) -> bool:
@@ -381,8 +392,8 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
     staging: Path | None = None
     previous = {}
     if _main_thread():
-        previous = {sig: signal.signal(sig, h) for sig, h in
-                    ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, _raise_interrupted))}
+        _signalled.clear()
+        previous = {sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         _remove_stale_staging(out_dir)
         staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
@@ -428,6 +439,8 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
                                             result.seconds, result.warnings)
                 results[index] = result
                 reporter.add(index, result)
+                _check_signalled()
+            _check_signalled()
     except KeyboardInterrupt as exc:
         _ignore_signals()
         if reporter is not None:
