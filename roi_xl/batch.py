@@ -279,19 +279,34 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
-_signalled: list[int] = []   # signals received during this run
+_PENDING_SIGNALS: list[int] = []
 
 
-def _raise_interrupted(signum, _frame):
-    # Python swallows an exception raised while a finalizer (__del__, weakref callback) runs, so
-    # the signal is also recorded and the batch loop checks it after every workbook.
-    _signalled.append(signum)
-    raise Interrupted(signum)
+def _raise_interrupted(signum, frame):
+    """SIGINT/SIGTERM handler. A signal landing while a weakref finalizer runs (schedula creates
+    thousands; the garbage collector runs them at any moment) would have its exception swallowed
+    ("Exception ignored in: <finalize object>") and the run would go on: then it is only
+    recorded, and raised after the current workbook (_raise_pending)."""
+    _PENDING_SIGNALS.append(signum)
+    if not _in_finalizer(frame):
+        _raise_pending()
 
 
-def _check_signalled() -> None:
-    if _signalled:
-        raise Interrupted(_signalled[0])
+def _in_finalizer(frame) -> bool:
+    for _ in range(12):
+        if frame is None:
+            return False
+        if frame.f_code.co_filename.endswith("weakref.py"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _raise_pending() -> None:
+    if _PENDING_SIGNALS:
+        signum = _PENDING_SIGNALS.pop()
+        _PENDING_SIGNALS.clear()
+        raise KeyboardInterrupt() if signum == signal.SIGINT else Interrupted(signum)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -392,8 +407,9 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
     staging: Path | None = None
     previous = {}
     if _main_thread():
-        _signalled.clear()
-        previous = {sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {sig: signal.signal(sig, h) for sig, h in
+                    ((signal.SIGINT, _raise_interrupted), (signal.SIGTERM, _raise_interrupted))}
+    _PENDING_SIGNALS.clear()
     try:
         _remove_stale_staging(out_dir)
         staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
@@ -425,6 +441,7 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
                                 timeout=timeout)
         with stream:
             for index, result in stream:
+                _raise_pending()
                 if result.ok:
                     final = out_dir / result.path.name
                     try:
@@ -439,8 +456,7 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
                                             result.seconds, result.warnings)
                 results[index] = result
                 reporter.add(index, result)
-                _check_signalled()
-            _check_signalled()
+            _raise_pending()
     except KeyboardInterrupt as exc:
         _ignore_signals()
         if reporter is not None:
