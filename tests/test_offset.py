@@ -23,6 +23,9 @@ CASES = {
     "=SUM(OFFSET(A1:A2,C1,1))": 70.0,                 # B3:B4, the reference's size
     "=OFFSET(A1,C1,3)": 0.0,                          # D3, blank
     "=OFFSET(A1,C1,0,1.9)": 3.0,                      # sizes truncated
+    "=SUM(OFFSET(A1,1,1):OFFSET(A1,4,1))": 140.0,     # B2:B5, one range from two offsets
+    "=SUM(OFFSET(A1,4,1):OFFSET(A1,1,0))": 154.0,     # A2:B5 (ends in any order)
+    '=SUM(INDIRECT("B2"):INDIRECT("B4"))': 90.0,      # B2:B4
 }
 
 
@@ -41,3 +44,35 @@ def test_typed_offsets_become_plain_references():
     assert rewrite_offsets("=OFFSET('My Sheet'!B2,0,-1)", "S") == "='My Sheet'!A2"
     assert rewrite_offsets('=IF(A1="x,y",OFFSET(A1,1,0),0)', "Q 1") == "=IF(A1=\"x,y\",'Q 1'!A2,0)"
     assert rewrite_offsets("=OFFSET(Name,1,1)", "S") == "=OFFSET(Name,1,1)"   # not an A1 reference
+
+
+def test_two_ends_make_one_range():
+    assert rewrite_offsets("=SUM(OFFSET(A1,1,1):OFFSET(A1,5,1))", "S") == "=SUM(S!B2:B6)"
+    assert rewrite_offsets('=SUBTOTAL(109,INDIRECT("B6"):INDIRECT("b2"))', "My S") == \
+        "=SUBTOTAL(109,'My S'!B2:B6)"
+    assert rewrite_offsets("=SUM('My S'!B6:'my s'!A2)", "S") == "=SUM('My S'!A2:B6)"
+    # other sheets, strings and computed INDIRECTs are left to formulas
+    assert rewrite_offsets('=SUM(INDIRECT("B2"):INDIRECT("X!B4"))', "S") == \
+        '=SUM(INDIRECT("B2"):INDIRECT("X!B4"))'
+    assert rewrite_offsets('="S!A1:S!B2"', "S") == '="S!A1:S!B2"'
+    assert rewrite_offsets('=SUM(INDIRECT(A1):INDIRECT("B4"))', "S") == '=SUM(INDIRECT(A1):INDIRECT("B4"))'
+
+
+def test_subtotal_over_joined_ends_skips_hidden_rows(tmp_path):
+    # SUBTOTAL 109 sums the visible rows only: with rows 3 and 4 hidden, B2:B5 gives 20 + 50.
+    import openpyxl
+
+    import roi_xl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for ref, value in CELLS.items():
+        ws[ref] = value
+    ws.row_dimensions[3].hidden = ws.row_dimensions[4].hidden = True
+    ws["E1"] = "=SUBTOTAL(109,OFFSET(A1,1,1):OFFSET(A1,4,1))"
+    ws["E2"] = '=SUBTOTAL(109,INDIRECT("B2"):INDIRECT("B5"))'
+    ws["E3"] = '=SUBTOTAL(9,INDIRECT("B2"):INDIRECT("B5"))'   # 9 counts hidden rows
+    wb.save(tmp_path / "hidden.xlsx")
+    values = roi_xl.recalc(tmp_path / "hidden.xlsx")
+    assert (values["S!E1"], values["S!E2"], values["S!E3"]) == (70.0, 70.0, 140.0)

@@ -20,7 +20,7 @@ import re
 import numpy as np
 import schedula as sh
 from formulas.functions import Array, Error, wrap_func
-from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from ._args import VALUE, Fail, to_number
 
@@ -102,6 +102,45 @@ def rewrite_offsets(formula: str, sheet: str) -> str:
                     f"{r2 - r1 + 1},{c2 - c1 + 1},{sizes})")
         out.append(formula[pos:m.start()] + text)
         pos = close + 1
+    return join_references("".join(out) + formula[pos:] if out else formula, sheet)
+
+
+# One end of a range operator: a cell reference with its sheet (as the OFFSET rewrite writes it),
+# or INDIRECT of a typed A1 reference. `formulas` misreads "S!B2:S!B6" (it gave B2 and B6 alone)
+# and the SUBTOTAL rewrite needs the rows of INDIRECT("B2"):INDIRECT("B6") before loading.
+_END = (r"(?:(?P<{s}>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!\$?(?P<{c}>[A-Za-z]{{1,3}})\$?(?P<{r}>\d+)"
+        r"|INDIRECT\(\s*\"(?:(?P<{s}i>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?\$?(?P<{c}i>[A-Za-z]{{1,3}})"
+        r"\$?(?P<{r}i>\d+)\"\s*\))")
+_JOINED = re.compile(r"(?<![\w.!$:])" + _END.format(s="s1", c="c1", r="r1") + r"\s*:\s*"
+                     + _END.format(s="s2", c="c2", r="r2") + r"(?![\w.(!:$])", re.IGNORECASE)
+
+
+def join_references(formula: str, sheet: str) -> str:
+    """`S!B6:S!B2` and `INDIRECT("B2"):INDIRECT("B6")` as the one range they mean (`S!B2:B6`),
+    when both ends are on one sheet; anything else is left for `formulas` to evaluate."""
+    if ":" not in formula:
+        return formula
+    masked = _MASKED.sub(lambda m: "\x00" * len(m.group(0)) if m.group(0)[0] == '"' else m.group(0),
+                         formula)
+    here = _quoted(sheet)
+
+    def end(m, i):
+        if m.group(f"c{i}") is not None:
+            return m.group(f"s{i}"), m.group(f"c{i}"), int(m.group(f"r{i}"))
+        return m.group(f"s{i}i") or here, m.group(f"c{i}i"), int(m.group(f"r{i}i"))
+
+    out, pos = [], 0
+    for m in _JOINED.finditer(formula):
+        if "\x00" in masked[m.start():m.start() + 1]:
+            continue  # inside a string
+        (s1, c1, r1), (s2, c2, r2) = end(m, 1), end(m, 2)
+        if s1.upper() != s2.upper():
+            continue
+        left, right = sorted((column_index_from_string(c1.upper()), column_index_from_string(c2.upper())))
+        top, bottom = sorted((r1, r2))
+        out.append(formula[pos:m.start()]
+                   + f"{s1}!{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}")
+        pos = m.end()
     return "".join(out) + formula[pos:] if out else formula
 
 
