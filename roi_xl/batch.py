@@ -272,15 +272,41 @@ class Task:
 
 
 class Interrupted(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C (exit status 128 + signal number)."""
+    """Ctrl-C (SIGINT) or SIGTERM during a batch: exit status 128 + the signal number."""
 
     def __init__(self, signum: int):
         super().__init__(signum)
         self.signum = signum
 
 
-def _raise_interrupted(signum, _frame):
-    raise Interrupted(signum)
+_PENDING_SIGNALS: list[int] = []
+
+
+def _raise_interrupted(signum, frame):
+    """SIGINT/SIGTERM handler. A signal landing while a weakref finalizer runs (schedula creates
+    thousands; the garbage collector runs them at any moment) would have its exception swallowed
+    ("Exception ignored in: <finalize object>") and the run would go on: then it is only
+    recorded, and raised after the current workbook (_raise_pending)."""
+    _PENDING_SIGNALS.append(signum)
+    if not _in_finalizer(frame):
+        _raise_pending()
+
+
+def _in_finalizer(frame) -> bool:
+    for _ in range(12):
+        if frame is None:
+            return False
+        if frame.f_code.co_filename.endswith("weakref.py"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _raise_pending() -> None:
+    if _PENDING_SIGNALS:
+        signum = _PENDING_SIGNALS.pop()
+        _PENDING_SIGNALS.clear()
+        raise KeyboardInterrupt() if signum == signal.SIGINT else Interrupted(signum)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -382,7 +408,8 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
     previous = {}
     if _main_thread():
         previous = {sig: signal.signal(sig, h) for sig, h in
-                    ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, _raise_interrupted))}
+                    ((signal.SIGINT, _raise_interrupted), (signal.SIGTERM, _raise_interrupted))}
+    _PENDING_SIGNALS.clear()
     try:
         _remove_stale_staging(out_dir)
         staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
@@ -414,6 +441,7 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
                                 timeout=timeout)
         with stream:
             for index, result in stream:
+                _raise_pending()
                 if result.ok:
                     final = out_dir / result.path.name
                     try:
@@ -428,6 +456,7 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
                                             result.seconds, result.warnings)
                 results[index] = result
                 reporter.add(index, result)
+            _raise_pending()
     except KeyboardInterrupt as exc:
         _ignore_signals()
         if reporter is not None:

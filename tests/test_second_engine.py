@@ -33,8 +33,9 @@ KNOWN_FORMULAS_GAPS = {
          '"0.3333333333333333"; Excel uses 15 significant digits ("0.3", "0.333333333333333").',
     "--": "double unary minus is dropped by the parser: --TRUE stays TRUE and --(range=x) stays booleans, so "
           'SUMPRODUCT(--(Channel="Facebook")) gives 0 and --"12.5" stays text.',
-    "numeric text in cells": 'a text cell holding "12.5" is read as the number 12.5 by ISNUMBER, which gives '
-                             "TRUE (Excel FALSE); SUM, COUNT, MIN, MAX skip it now, as Excel does.",
+    "numeric text in cells": 'a text cell holding "12.5" is read as the number 12.5: ISNUMBER gives TRUE '
+                             "(Excel FALSE). (SUM, COUNT, MIN, MAX over ranges now skip it: "
+                             "roi_xl/engine/functions/statistical.py.)",
     "SUMIF error criteria": 'criteria "<>#DIV/0!" (the usual way to sum around an error) gives 0; Excel sums '
                             "every cell that is not that error.",
     "AGGREGATE": "not implemented (#NAME?); AGGREGATE(9,6,range) is Excel's SUM ignoring errors.",

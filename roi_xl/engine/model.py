@@ -160,8 +160,27 @@ class _GuardedCell(CellWrapper):
     def __call__(self, *args, **kwargs):
         try:
             return super().__call__(*args, **kwargs)
-        except Exception:
+        except Exception as exc:
+            # schedula wraps what a nested dispatch raised: an interrupt (Ctrl-C, a batch being
+            # stopped) must still stop the run, not become #VALUE!.
+            interrupt = _interrupt_in(exc)
+            if interrupt is not None:
+                raise interrupt from exc
             return np.asarray([[_FORMULAS_VALUE]], object)
+
+
+def _interrupt_in(exc: BaseException, depth: int = 0):
+    """A KeyboardInterrupt/SystemExit anywhere in an exception's chain (.ex, cause, context)."""
+    if exc is None or depth > 20:
+        return None
+    if not isinstance(exc, Exception):
+        return exc
+    for inner in (getattr(exc, "ex", None), exc.__cause__, exc.__context__):
+        if isinstance(inner, BaseException):
+            found = _interrupt_in(inner, depth + 1)
+            if found is not None:
+                return found
+    return None
 
 
 def _guard_formulas(model) -> None:
