@@ -390,41 +390,44 @@ def _not(x):
     return not x
 
 
-def _sum(refs, literals):
-    """formulas' xsum: referenced text that float() reads counts, TRUE is skipped, FALSE adds 0;
-    a literal text argument that is not a number is #VALUE!. Summed by numpy, as formulas does."""
-    numbers = []
-    for v in _cells(refs):
-        cls = v.__class__
-        if cls is float or cls is int:
-            numbers.append(v)
-        elif cls is XlError:
-            return v
-        elif v is None or v is True:
+def _sum(args):
+    """SUM as roi_xl.engine.functions.statistical computes it (Excel's rule): in a reference only
+    numbers count (text, TRUE/FALSE, blanks skipped); a value typed or computed as an argument is
+    converted (TRUE/FALSE 1/0, numeric text read, other text #VALUE!); the first error is the
+    result; added left to right. `args`: (is a reference, value) pairs in argument order."""
+    total = 0.0
+    for is_ref, v in args:
+        if is_ref:
+            for x in _cells((v,)):
+                cls = x.__class__
+                if cls is float or cls is int:
+                    total += x
+                elif cls is XlError:
+                    return x
             continue
-        elif v is False:
-            numbers.append(0.0)
-        elif cls is str:
-            try:
-                f = float(v)
-            except ValueError:
-                continue
-            if not math.isnan(f):
-                numbers.append(f)
-    for v in literals:
         cls = v.__class__
         if cls is XlError:
             return v
-        if cls is str:
-            try:
-                v = float(v)
-            except ValueError:
-                return XlError.VALUE
         if v is None:
             continue
-        numbers.append(float(v))
-    total = float(np.sum(np.asarray(numbers, dtype=float))) if numbers else 0.0
+        if cls is bool:
+            total += float(v)
+        elif cls is str:
+            number = _text_number(v)
+            if number is None:
+                return XlError.VALUE
+            total += number
+        else:
+            total += float(v)
     return _finite(total)
+
+
+def _text_number(text: str) -> float | None:
+    from formulas.functions import _text2num
+
+    stripped = text.strip()
+    n = _text2num(stripped) if stripped else stripped
+    return None if isinstance(n, str) else float(n)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -765,11 +768,9 @@ class Plan:
                 raise Untranslatable("NOT takes 1 argument")
             return f"_not(_v({self._operand(args[0], own, deps)}))"
         if name == "SUM":
-            refs, literals = [], []
-            for a in args:
-                code = self._operand(a, own, deps, allow_range=True)
-                (literals if a[0] in ("lit", "missing") else refs).append(code)
-            return f"_sum(({', '.join(refs)}{',' if refs else ''}), ({', '.join(literals)}{',' if literals else ''}))"
+            pairs = [f"({a[0] in ('range', 'ref', 'name')}, {self._operand(a, own, deps, allow_range=True)})"
+                     for a in args if a[0] != "missing"]
+            return f"_sum(({', '.join(pairs)}{',' if pairs else ''}))"
         if not _known_to_formulas(name):
             raise Untranslatable(f"unknown function {name}")
         if name == "COUNTIF" and len(args) == 2 and args[0][0] in ("range", "ref"):
