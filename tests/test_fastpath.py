@@ -230,6 +230,21 @@ def test_a_plan_that_differs_from_formulas_is_not_used(tmp_path, monkeypatch):
     assert not second.fast and second.cells[("Sheet", "C1")] == 7.0
 
 
+def test_a_fault_in_the_plan_falls_back_to_formulas(tmp_path):
+    cache = ModelCache()
+    formulas = {"C1": "=A1*B1"}
+    fastpath.compute(_book(tmp_path / "a.xlsx", formulas, {"A1": 2, "B1": 3}), cache)
+    (entry,) = cache.fast_plans.values()
+
+    def broken(values):
+        raise RuntimeError("a bug in the translation")
+
+    entry.plan._function = broken
+    second = fastpath.compute(_book(tmp_path / "b.xlsx", formulas, {"A1": 4, "B1": 5}), cache)
+    assert not second.fast and "a bug in the translation" in second.note
+    assert second.cells[("Sheet", "C1")] == 20.0
+
+
 def test_debug_says_why_a_template_is_not_fast(tmp_path):
     src = tmp_path / "in"
     src.mkdir()

@@ -10,7 +10,6 @@ does not model at run time (an array result) goes through formulas too.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +67,8 @@ def compute(path: str | Path, cache: ModelCache, *, fast: bool = True) -> Comput
                     return Computed(cells, list(entry.warnings), True, book=book)
                 except fastcalc.NeedFormulas as exc:
                     note = f"fast plan: {exc}"
+                except Exception as exc:  # noqa: BLE001 - a fault of ours: formulas has the values
+                    note = f"fast plan failed ({type(exc).__name__}: {exc}); formulas used"
             else:
                 note = entry.reason
     loaded = load(path)
