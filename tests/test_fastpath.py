@@ -58,6 +58,19 @@ def test_template_workbooks_share_one_plan_that_equals_formulas(path, example_pl
     assert_same(computed.cells, formulas_values(path))
 
 
+def test_fast_outputs_are_byte_identical_to_formulas_outputs(tmp_path, example_plan_cache):
+    from roi_xl.batch import Options, process
+    from roi_xl.engine.writeback import write_values
+
+    for path in EXAMPLES[:2]:
+        assert fastpath.compute(path, example_plan_cache).fast  # so process() takes the plan too
+        fast = process(path, tmp_path / f"fast-{path.name}", example_plan_cache, Options())
+        assert fast.ok, fast.error
+        reference = tmp_path / f"formulas-{path.name}"
+        write_values(path, reference, formulas_values(path))
+        assert fast.output.read_bytes() == reference.read_bytes()
+
+
 def test_retail_example_figures_by_hand(example_plan_cache):
     retail = ROOT / "workbook_templates" / "examples" / "retail_ecommerce.xlsx"
     cells = fastpath.compute(retail, example_plan_cache).cells
