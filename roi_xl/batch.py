@@ -28,9 +28,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the engine (formulas, numpy, scipy) loads in seconds: not for usage errors
     from .engine import ModelCache
+    from .guard import Limits
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 STAGING_PREFIX = ".roi-xl-staging-"
+BACKUP_PREFIX = "roi-xl-originals-"  # inputs replaced with --replace-inputs are kept in here
+DEFAULT_TIMEOUT = 300.0              # seconds one workbook may take in a batch (--timeout)
 
 
 class InputError(Exception):
@@ -60,7 +63,12 @@ def find_workbooks(inputs: list[str], exclude: Path | None = None) -> list[Path]
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found.extend(p for p in _search(path) if not _inside(p, exclude))
+            # the output folder given as an input is searched too (its files are then refused
+            # as outputs over inputs, unless inputs are to be replaced)
+            inside_out = exclude is not None and (path.resolve() == exclude.resolve()
+                                                  or _inside(path, exclude))
+            skip = None if inside_out else exclude
+            found.extend(p for p in _search(path) if not _inside(p, skip))
         elif glob.has_magic(item):
             matches = sorted(Path(p) for p in glob.glob(item, recursive=True))
             hits = [p for p in matches if p.is_file() and _is_workbook(p)]
@@ -81,7 +89,8 @@ def find_workbooks(inputs: list[str], exclude: Path | None = None) -> list[Path]
 
 def _search(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and _is_workbook(p)
-                  and not any(part.startswith(STAGING_PREFIX) for part in p.parts))
+                  and not any(part.startswith((STAGING_PREFIX, BACKUP_PREFIX))
+                              for part in p.relative_to(folder).parts))
 
 
 def _inside(path: Path, folder: Path | None) -> bool:
@@ -113,6 +122,7 @@ class Options:
     summary: bool = False       # read the template's named figures
     debug: bool = False         # full tracebacks for unexpected failures
     keep_values: bool = False   # return every computed value (in-process use)
+    limits: Limits | None = None  # what one workbook may cost (roi_xl.guard; None: the defaults)
 
 
 def warm_up() -> None:
@@ -127,6 +137,7 @@ def warm_up() -> None:
 def process(path: Path, output: Path | None, cache: ModelCache, options: Options = Options()) -> FileResult:
     """Recalculate one workbook into `output` (None: compute only); never raises for a bad file."""
     from .engine import WorkbookError
+    from .guard import Limits, check
     from .engine.fastpath import compute
     from .engine.writeback import write_values
     from .excel import address
@@ -134,11 +145,9 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
     start = time.perf_counter()
     path = Path(path)
     try:
-        if not path.exists():
-            raise WorkbookError("no such file")
-        if path.is_dir():
-            raise WorkbookError("is a directory, not a workbook")
+        notes = check(path, options.limits or Limits())  # before any reader opens the file
         computed = compute(path, cache)
+        computed.warnings[:0] = notes
         cells = computed.cells
         if output is not None:
             write_values(path, output, cells, values_only=options.values_only,
@@ -263,15 +272,41 @@ class Task:
 
 
 class Interrupted(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C (exit status 128 + signal number)."""
+    """Ctrl-C (SIGINT) or SIGTERM during a batch: exit status 128 + the signal number."""
 
     def __init__(self, signum: int):
         super().__init__(signum)
         self.signum = signum
 
 
-def _raise_interrupted(signum, _frame):
-    raise Interrupted(signum)
+_PENDING_SIGNALS: list[int] = []
+
+
+def _raise_interrupted(signum, frame):
+    """SIGINT/SIGTERM handler. A signal landing while a weakref finalizer runs (schedula creates
+    thousands; the garbage collector runs them at any moment) would have its exception swallowed
+    ("Exception ignored in: <finalize object>") and the run would go on: then it is only
+    recorded, and raised after the current workbook (_raise_pending)."""
+    _PENDING_SIGNALS.append(signum)
+    if not _in_finalizer(frame):
+        _raise_pending()
+
+
+def _in_finalizer(frame) -> bool:
+    for _ in range(12):
+        if frame is None:
+            return False
+        if frame.f_code.co_filename.endswith("weakref.py"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _raise_pending() -> None:
+    if _PENDING_SIGNALS:
+        signum = _PENDING_SIGNALS.pop()
+        _PENDING_SIGNALS.clear()
+        raise KeyboardInterrupt() if signum == signal.SIGINT else Interrupted(signum)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -329,9 +364,14 @@ def check_options(*, summary: Path | None, executor: str, scheduler: str | None)
 def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = None,
         executor: str = "local", scheduler: str | None = None, values_only: bool = False,
         summary: str | os.PathLike | None = None, debug: bool = False,
-        stdout=None, stderr=None, bar: bool | None = None) -> int:
+        timeout: float | None = DEFAULT_TIMEOUT, limits: Limits | None = None,
+        replace_inputs: bool = False, stdout=None, stderr=None, bar: bool | None = None) -> int:
     """The `roi-xl recalc` command: returns its exit code (0 all ok, 1 some failed, 2 usage,
-    130 interrupted by Ctrl-C, 128 + n for another signal)."""
+    130 interrupted by Ctrl-C, 128 + n for another signal).
+
+    `timeout`: seconds one workbook may take (None or 0: no limit); `limits`: what the guard lets
+    through (roi_xl.guard). An output that would land on its own input is refused unless
+    `replace_inputs`; the originals are then kept in `<out>/roi-xl-originals-<time>/`."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     out_dir = Path(out_dir)
     summary_path = Path(summary) if summary is not None else None
@@ -348,7 +388,18 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
         print(f"roi-xl recalc: {exc}", file=stderr)
         return 2
     jobs = jobs or default_jobs()
-    options = Options(values_only=values_only, summary=summary_path is not None, debug=debug)
+    options = Options(values_only=values_only, summary=summary_path is not None, debug=debug,
+                      limits=limits)
+    over_inputs = {p for p in paths if _same_file(p, out_dir / p.name)}
+    if over_inputs and not replace_inputs:
+        shown = ", ".join(str(p) for p in sorted(over_inputs)[:3])
+        more = f" and {len(over_inputs) - 3} more" if len(over_inputs) > 3 else ""
+        print(f"roi-xl recalc: the output would replace the input {shown}{more}: choose another "
+              "--out, or pass --replace-inputs to replace inputs (each original is kept in a "
+              f"{BACKUP_PREFIX}<time> folder inside --out)", file=stderr)
+        return 2
+    backups = out_dir / f"{BACKUP_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}"
+    kept = 0
 
     started = time.perf_counter()
     results: dict[int, FileResult] = {}
@@ -357,7 +408,8 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
     previous = {}
     if _main_thread():
         previous = {sig: signal.signal(sig, h) for sig, h in
-                    ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, _raise_interrupted))}
+                    ((signal.SIGINT, _raise_interrupted), (signal.SIGTERM, _raise_interrupted))}
+    _PENDING_SIGNALS.clear()
     try:
         _remove_stale_staging(out_dir)
         staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
@@ -385,12 +437,17 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
         for index, result in early:
             results[index] = result
             reporter.add(index, result)
-        stream = executors.make(executor, tasks, options, jobs=jobs, scheduler=scheduler)
+        stream = executors.make(executor, tasks, options, jobs=jobs, scheduler=scheduler,
+                                timeout=timeout)
         with stream:
             for index, result in stream:
+                _raise_pending()
                 if result.ok:
                     final = out_dir / result.path.name
                     try:
+                        if result.path in over_inputs:
+                            _keep_original(final, backups)
+                            kept += 1
                         os.replace(result.output, final)
                         result.output = final
                     except OSError as exc:
@@ -399,6 +456,7 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
                                             result.seconds, result.warnings)
                 results[index] = result
                 reporter.add(index, result)
+            _raise_pending()
     except KeyboardInterrupt as exc:
         _ignore_signals()
         if reporter is not None:
@@ -429,9 +487,28 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
     elapsed = time.perf_counter() - started
     rate = len(ordered) / elapsed if elapsed > 0 else 0.0
     tail = f", {failures} failed" if failures else ""
+    if kept:
+        print(f"the {kept} replaced input workbook(s) are kept, unchanged, in {backups}", file=stderr)
     print(f"{len(ordered) - failures} of {len(ordered)} workbooks recalculated into {out_dir}{tail} "
           f"({elapsed:.1f}s, {rate:.1f} files/s)", file=stderr)
     return 0 if failures == 0 else 1
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def _keep_original(path: Path, backups: Path) -> None:
+    """Keep the input about to be replaced: a hard link (the very same bytes, no copy) or a copy."""
+    backups.mkdir(exist_ok=True)
+    kept = backups / path.name
+    try:
+        os.link(path, kept)
+    except OSError:
+        shutil.copy2(path, kept)
 
 
 def _main_thread() -> bool:

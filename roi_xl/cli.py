@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -54,10 +55,14 @@ def _cmd_functions(args: argparse.Namespace) -> int:
 
 def _cmd_recalc(args: argparse.Namespace) -> int:
     from .batch import run
+    from .guard import Limits
 
+    limits = Limits(max_size=args.max_size, max_ratio=args.max_ratio, max_cells=args.max_cells,
+                    max_formula_length=args.max_formula_length)
     return run(args.inputs, Path(args.out), jobs=args.jobs, executor=args.executor,
                scheduler=args.scheduler, values_only=args.values_only, summary=args.summary,
-               debug=args.debug)
+               debug=args.debug, timeout=args.timeout or None, limits=limits,
+               replace_inputs=args.replace_inputs)
 
 
 def _add_template_commands(sub) -> None:
@@ -76,6 +81,54 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+def _number(text: str, *, zero: bool = False) -> float:
+    """A finite number above 0 (or 0 and above, with `zero`)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (value >= 0 if zero else value > 0) or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be 0 or more" if zero else "must be more than 0")
+    return value
+
+
+def _seconds(text: str) -> float:
+    return _number(text, zero=True)
+
+
+_SIZE = re.compile(r"(\d+(?:\.\d*)?)\s*([KMGT]?)(?:I?B)?", re.I)
+
+
+def _byte_size(text: str) -> int:
+    """'500MB', '2G', '1.5GiB', '1048576' -> bytes."""
+    m = _SIZE.fullmatch(text.strip())
+    if m is None:
+        raise argparse.ArgumentTypeError(f"not a size (e.g. 500MB, 2GB): {text!r}")
+    value = int(float(m.group(1)) * 1024 ** " KMGT".index(m.group(2).upper() or " "))
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def _add_limit_options(p) -> None:
+    """What one workbook may cost (roi_xl.guard); the defaults protect a shared machine."""
+    from .batch import DEFAULT_TIMEOUT
+    from .guard import Limits
+
+    d = Limits()
+    g = p.add_argument_group("limits (a workbook over one fails with a message naming it)")
+    g.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"time one workbook may take; it is then stopped (default {DEFAULT_TIMEOUT:g}, 0: none)")
+    g.add_argument("--max-size", type=_byte_size, default=d.max_size, metavar="BYTES",
+                   help=f"uncompressed size of a workbook's parts, e.g. 1GB (default {d.max_size // 2**20} MB)")
+    g.add_argument("--max-ratio", type=_number, default=d.max_ratio, metavar="N",
+                   help=f"how many times a part over 1 MB may expand (zip bombs; default {d.max_ratio:g})")
+    g.add_argument("--max-cells", type=_positive_int, default=d.max_cells, metavar="N",
+                   help=f"cells in a workbook's sheets (default {d.max_cells:,})")
+    g.add_argument("--max-formula-length", type=_positive_int, default=d.max_formula_length,
+                   metavar="N", help=f"characters in one formula (default {d.max_formula_length:,}, Excel's own)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,7 +152,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="local processes (default) or a Dask distributed cluster (roi-xl[dask])")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
+    p.add_argument("--replace-inputs", action="store_true",
+                   help="allow --out to be the inputs' own folder: each replaced original is kept "
+                        "in a roi-xl-originals-<time> folder there")
     p.add_argument("--debug", action="store_true", help="show tracebacks for unexpected failures")
+    _add_limit_options(p)
     p.set_defaults(run=_cmd_recalc)
     _add_template_commands(sub)
     return parser

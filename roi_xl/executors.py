@@ -10,13 +10,15 @@ process (per worker thread on Dask, where threads would otherwise share a compil
 """
 from __future__ import annotations
 
+import math
+import os
 import secrets
 import signal
 import tempfile
 import threading
+import time
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import connection
 from pathlib import Path
 
 from .batch import ExecutorError, FileResult, Options, Task, process, warm_up
@@ -26,14 +28,16 @@ _DIED = "the worker process died while recalculating it (out of memory, or a cra
 
 
 def make(kind: str, tasks: list[Task], options: Options, *, jobs: int = 1,
-         scheduler: str | None = None):
+         scheduler: str | None = None, timeout: float | None = None):
+    """`timeout`: seconds one workbook may take (None or 0: no limit). With a limit, local work
+    runs in worker processes even for --jobs 1, since only a process can be stopped safely."""
     if kind == "dask":
         return DaskExecutor(tasks, options, scheduler)
     if kind != "local":
         raise ExecutorError(f"unknown executor {kind!r}")
-    if jobs <= 1 or len(tasks) <= 1:
+    if not timeout and (jobs <= 1 or len(tasks) <= 1):
         return InProcess(tasks, options)
-    return LocalPool(tasks, options, min(jobs, len(tasks)))
+    return LocalPool(tasks, options, max(1, min(jobs, len(tasks))), timeout)
 
 
 class _Stream:
@@ -84,16 +88,6 @@ class InProcess(_Stream):
 _worker_cache: ModelCache | None = None
 
 
-def _init_worker() -> None:
-    # Ctrl-C reaches the whole process group: the parent decides, workers do not print tracebacks.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    global _worker_cache
-    _worker_cache = ModelCache()
-    from .engine.bind import quiet_formulas
-    quiet_formulas()
-
-
 def _pool_work(path: Path, staged: Path, options: Options) -> FileResult:
     global _worker_cache
     if _worker_cache is None:
@@ -101,99 +95,141 @@ def _pool_work(path: Path, staged: Path, options: Options) -> FileResult:
     return process(path, staged, _worker_cache, options)
 
 
-class LocalPool(_Stream):
-    """A concurrent.futures process pool of `jobs` workers, each with its own ModelCache.
+def _worker_main(conn) -> None:
+    """A worker process: (path, staged, options) from `conn`, its FileResult back; None ends it."""
+    # Ctrl-C reaches the whole process group: the parent decides, workers do not print tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    from .engine.bind import quiet_formulas
+    quiet_formulas()
+    parent = os.getppid()
+    while True:
+        try:
+            # Forked siblings hold copies of the batch's pipe ends, so the batch being killed
+            # outright may never show as end-of-file here: watch for it instead.
+            while not conn.poll(0.5):
+                if os.getppid() != parent:
+                    return
+            work = conn.recv()
+        except (EOFError, OSError):  # the batch is gone: so are we
+            return
+        if work is None:
+            return
+        path, staged, options = work
+        result = _pool_work(path, staged, options)
+        try:
+            conn.send(result)
+        except (BrokenPipeError, EOFError, OSError):
+            return
+        except Exception as exc:  # noqa: BLE001 - a result that cannot be pickled
+            conn.send(FileResult(path, None, False, f"unexpected failure: {type(exc).__name__}: {exc}"))
 
-    At most a few tasks per worker are queued at a time, so an interruption has little to cancel.
-    A worker that dies (killed, out of memory) breaks the pool: the tasks then in flight are
-    retried one by one, each in a fresh single-worker pool, so only the culprit fails.
+
+class _Worker:
+    """One worker process and the task it is working on (None: idle)."""
+
+    def __init__(self, ctx):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: Task | None = None
+        self.deadline = math.inf
+
+    def start(self, task: Task, options: Options, timeout: float | None) -> None:
+        self.conn.send((task.path, task.staged, options))
+        self.task = task
+        self.deadline = time.monotonic() + timeout if timeout else math.inf
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(timeout=5)
+        self.kill()
+
+
+class LocalPool(_Stream):
+    """`jobs` worker processes, each with its own ModelCache, each given one workbook at a time.
+
+    A worker over the time limit (`timeout` seconds for one workbook) is killed: its workbook is
+    reported as timed out and the others go on. A worker that dies (killed, out of memory, a
+    crash) fails only the workbook it was working on. Either way a fresh worker takes its place.
     """
 
-    def __init__(self, tasks, options, jobs: int):
+    def __init__(self, tasks, options, jobs: int, timeout: float | None = None):
         super().__init__(tasks, options)
         self.jobs = jobs
-
-    def _pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
+        self.timeout = timeout or None
 
     def _run(self):
         import multiprocessing
 
-        if multiprocessing.get_start_method() == "fork":
+        ctx = multiprocessing.get_context()
+        if ctx.get_start_method() == "fork":
             warm_up()  # once here rather than once in every worker
         queue = deque(self.tasks)
-        suspects: deque[Task] = deque()
-        while queue or suspects:
-            if suspects:
-                task = suspects.popleft()
-                yield task.index, self._isolated(task)
-                continue
-            yield from self._round(queue, suspects)
-
-    def _isolated(self, task: Task) -> FileResult:
-        pool = self._pool(1)
-        finished = False
+        workers: list[_Worker] = []
         try:
-            future = pool.submit(_pool_work, task.path, task.staged, self.options)
-            try:
-                result = future.result()
-            except BrokenProcessPool:
-                result = _failure(task, _DIED)
-            finished = True
-            return result
-        finally:
-            _stop(pool, {}, kill=not finished)
-
-    def _round(self, queue: deque, suspects: deque):
-        pool = self._pool(self.jobs)
-        pending: dict = {}
-        finished = False
-        try:
-            broken = False
-            while (queue or pending) and not broken:
-                while queue and len(pending) < self.jobs * 4:
+            while queue or workers:
+                for w in [w for w in workers if w.task is None]:
+                    if not queue:
+                        break
                     task = queue.popleft()
                     try:
-                        future = pool.submit(_pool_work, task.path, task.staged, self.options)
-                    except BrokenProcessPool:
+                        w.start(task, self.options, self.timeout)
+                    except OSError:  # it died while idle: a fresh one takes the task
+                        w.kill()
+                        workers.remove(w)
                         queue.appendleft(task)
-                        broken = True
-                        break
-                    pending[future] = task
-                if not pending:
+                while queue and len(workers) < self.jobs:
+                    workers.append(_Worker(ctx))
+                    workers[-1].start(queue.popleft(), self.options, self.timeout)
+                busy = [w for w in workers if w.task is not None]
+                if not busy:
                     break
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in sorted(done, key=lambda f: pending[f].index):
-                    task = pending.pop(future)
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        suspects.append(task)
+                wait_for = min(w.deadline for w in busy) - time.monotonic()
+                connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                                timeout=None if wait_for == math.inf else max(0.0, wait_for))
+                for w in busy:
+                    result, healthy = self._collect(w)
+                    if result is None:
                         continue
-                    except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
-                        result = _failure(task, f"unexpected failure: {type(exc).__name__}: {exc}")
+                    task, w.task = w.task, None
+                    if not healthy:
+                        w.kill()
+                        workers.remove(w)  # a fresh worker takes the next task
                     yield task.index, result
-            if broken:
-                suspects.extend(sorted(pending.values(), key=lambda t: t.index))
-                pending.clear()
-            finished = True
         finally:
-            _stop(pool, pending, kill=not finished)
+            for w in workers:
+                if w.task is not None:
+                    # Running work is stopped, not awaited: a worker killed while writing leaves
+                    # at most a temporary file in the staging folder, which the batch removes.
+                    w.kill()
+                else:
+                    w.stop()
 
-
-def _stop(pool: ProcessPoolExecutor, pending: dict, kill: bool) -> None:
-    if kill:
-        for future in pending:
-            future.cancel()
-        # Running work is stopped, not awaited: a worker killed while writing leaves at most a
-        # temporary file in the staging folder, which the batch removes.
-        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+    def _collect(self, w: _Worker) -> tuple[FileResult | None, bool]:
+        """(the worker's result, True); (a failure, False) when it died or ran out of time;
+        (None, True) while it is still working."""
+        if w.conn.poll():
             try:
-                proc.terminate()
-            except Exception:  # noqa: BLE001 - already gone
-                pass
-    pool.shutdown(wait=True, cancel_futures=True)
+                return w.conn.recv(), True
+            except (EOFError, OSError):
+                return _failure(w.task, _DIED), False
+        if not w.process.is_alive():
+            return _failure(w.task, _DIED), False
+        if time.monotonic() >= w.deadline:
+            return _failure(w.task, f"took longer than the time limit of {self.timeout:g} s "
+                                    "for one workbook (stopped; raise it with --timeout)"), False
+        return None, True
 
 
 # --------------------------------------------------------------------------- Dask

@@ -214,7 +214,9 @@ def write(results: Iterable, path: str | os.PathLike) -> Path:
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         if fmt == "csv":
-            df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+            # RFC 4180's CRLF: the csv writer then quotes any field holding a CR or LF (with "\n"
+            # alone, a lone CR in a client's name went out bare and split the row in readers)
+            df.to_csv(tmp, index=False, lineterminator="\r\n", encoding="utf-8")
         elif fmt == "json":
             # Python's json writes every float exactly (pandas' to_json rounds to 10 digits).
             records = [{k: (None if isinstance(v, float) and math.isnan(v) else v)

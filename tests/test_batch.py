@@ -448,3 +448,22 @@ def test_dask_executor_gives_the_same_outputs(tmp_path):
 
     dead = recalc(src, "--out", tmp_path / "x", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9")
     assert dead.returncode == 2 and "Dask scheduler" in dead.stderr
+
+
+def test_a_signal_during_a_finalizer_is_raised_after_the_workbook():
+    """A signal landing while a weakref finalizer runs (schedula makes thousands) must not be
+    swallowed as "Exception ignored": it is recorded, and raised at the next safe point."""
+    import weakref
+
+    from roi_xl import batch
+
+    class Thing:
+        pass
+
+    thing = Thing()
+    weakref.finalize(thing, lambda: batch._raise_interrupted(signal.SIGTERM, sys._getframe()))
+    del thing                                 # the finalizer runs here and must not raise
+    with pytest.raises(batch.Interrupted) as info:
+        batch._raise_pending()
+    assert info.value.signum == signal.SIGTERM
+    batch._raise_pending()                    # nothing left pending

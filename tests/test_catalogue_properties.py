@@ -310,3 +310,77 @@ def test_sum_of_a_range_ignores_order_and_non_numbers(values, costs):
     assert fn("SOCIAL_ROI")(values, costs) == pytest.approx(expected, rel=1e-12, abs=1e-15)
     assert fn("SOCIAL_ROI")(list(reversed(values)), costs) == pytest.approx(
         expected, rel=1e-12, abs=1e-15)
+
+
+# ---------------------------------------------------------------- degenerate and engine-side inputs
+
+# What a hostile or broken workbook can hand a function: empty and ragged ranges, text of any
+# length, floats at the edge of overflow, numbers too big for a float.
+degenerate = st.one_of(
+    st.just([]), st.just([[]]), st.just([[], [1.0]]), st.just(()),
+    st.just(np.empty((0, 3), dtype=object)), st.just(np.empty((2, 0))),
+    st.text(min_size=200, max_size=2_000),
+    st.sampled_from([1e308, -1e308, 5e-324, -0.0, 2**1023 * 1.99, 10**400, -(10**400)]),
+    st.lists(st.sampled_from([1e308, 1e308, -1e308, 5e-324]), min_size=1, max_size=4),
+)
+hostile = st.recursive(cell | numpy_range() | degenerate,
+                       lambda inner: st.lists(inner, max_size=3), max_leaves=8)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=25, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_never_raises_on_degenerate_ranges_and_extreme_numbers(name, data):
+    f = fn(name)
+    n = data.draw(st.integers(0, len(f.args) + 1), label="n_args")
+    args = data.draw(st.lists(hostile, min_size=n, max_size=n), label="args")
+    result = f(*args)
+    assert is_valid_result(result), result
+
+
+def _engine_cell():
+    import schedula as sh
+    from formulas.tokens.operand import Error
+
+    from roi_xl.engine.rewrite import OMITTED_MARKER
+
+    return st.one_of(st.just(sh.EMPTY), st.booleans(), st.floats(), money,
+                     st.integers(-10**6, 10**6), words,
+                     st.sampled_from(list(Error.errors.values())), st.just(OMITTED_MARKER))
+
+
+@st.composite
+def engine_argument(draw):
+    """What formulas passes a bound function: a 2-D object array (1x1 for a single cell)."""
+    rows, cols = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    if draw(st.booleans()):
+        rows = cols = 1
+    values = draw(st.lists(_engine_cell(), min_size=rows * cols, max_size=rows * cols))
+    array = np.empty(rows * cols, dtype=object)
+    array[:] = values
+    return array.reshape(rows, cols)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=25, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_bound_functions_never_raise_on_what_the_engine_passes(name, data):
+    """Each function as registered in `formulas` (roi_xl.engine.bind): blanks as schedula.EMPTY,
+    formulas' own error values, the omitted-argument marker; the answer is a 2-D array of values
+    the engine can store (finite numbers, text, bools or formulas' errors)."""
+    from formulas import get_functions
+    from formulas.tokens.operand import XlError as FormulasError
+
+    from roi_xl.engine.bind import bind_catalogue
+
+    bind_catalogue()
+    f = get_functions()[name]
+    n = data.draw(st.integers(1, len(roi_xl.get(name).args)), label="n_args")
+    args = data.draw(st.lists(engine_argument(), min_size=n, max_size=n), label="args")
+    result = f(*args)
+    assert isinstance(result, np.ndarray) and result.ndim == 2 and result.size >= 1, result
+    for value in result.ravel():
+        assert isinstance(value, (FormulasError, str, bool)) or (
+            isinstance(value, float) and math.isfinite(value)), (value, type(value))

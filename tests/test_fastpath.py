@@ -330,3 +330,44 @@ def test_summary_from_the_fast_path_matches_the_formulas_path(tmp_path):
         assert (row["period_start"], row["period_end"]) == ("2024-01-01", "2024-03-31")
         assert float(row["total_cost"]) == cost
         assert float(row["roi"]) == pytest.approx((revenue - cost) / cost, rel=1e-12)
+
+
+# --------------------------------------------------------------------------- what the key covers
+
+def test_whole_columns_are_keyed_by_the_filled_extent(tmp_path):
+    # load() clips A:A to the rows filled; a plan made on a 3-row client must not serve a 6-row one.
+    cache = ModelCache()
+    formulas = {"C1": "=SUM(A:A)", "C2": "=COUNT(A:A)*2"}
+    short = _book(tmp_path / "short.xlsx", formulas, {"A1": 1, "A2": 2, "A3": 3})
+    assert fastpath.compute(short, cache).cells[("Sheet", "C1")] == 6.0
+    long = _book(tmp_path / "long.xlsx", formulas, {f"A{r}": r for r in range(1, 7)})
+    cells = fastpath.compute(long, cache).cells
+    assert cells[("Sheet", "C1")] == 21.0            # 1 + 2 + ... + 6
+    assert cells[("Sheet", "C2")] == 12.0
+    again = fastpath.compute(_book(tmp_path / "again.xlsx", formulas,
+                                   {f"A{r}": 10 * r for r in range(1, 7)}), cache)
+    assert again.fast and again.cells[("Sheet", "C1")] == 210.0   # same extent: the plan serves
+
+
+def _table_book(path: Path, rows: int) -> Path:
+    from openpyxl.worksheet.table import Table
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Costs"
+    ws.append(["Item", "Amount"])
+    for r in range(rows):
+        ws.append([f"item {r}", 100 * (r + 1)])
+    ws.add_table(Table(displayName="tblCosts", ref=f"A1:B{rows + 1}"))
+    ws["D1"] = "=SUM(tblCosts[Amount])"
+    wb.save(path)
+    return path
+
+
+def test_table_definitions_are_part_of_the_key(tmp_path):
+    # Same formula text, tables of different sizes: tblCosts[Amount] means B2:B3, then B2:B5.
+    cache = ModelCache()
+    assert fastpath.compute(_table_book(tmp_path / "two.xlsx", 2), cache).cells[("Costs", "D1")] == 300.0
+    assert fastpath.compute(_table_book(tmp_path / "four.xlsx", 4), cache).cells[("Costs", "D1")] == 1000.0
+    three = fastpath.compute(_table_book(tmp_path / "two-again.xlsx", 2), cache)
+    assert three.fast and three.cells[("Costs", "D1")] == 300.0

@@ -34,8 +34,8 @@ KNOWN_FORMULAS_GAPS = {
     "--": "double unary minus is dropped by the parser: --TRUE stays TRUE and --(range=x) stays booleans, so "
           'SUMPRODUCT(--(Channel="Facebook")) gives 0 and --"12.5" stays text.',
     "numeric text in cells": 'a text cell holding "12.5" is read as the number 12.5: ISNUMBER gives TRUE '
-                             "(Excel FALSE); SUM, COUNT, MAX over a range count it (Excel skips text) and MIN "
-                             "gives #VALUE!.",
+                             "(Excel FALSE). (SUM, COUNT, MIN, MAX over ranges now skip it: "
+                             "roi_xl/engine/functions/statistical.py.)",
     "SUMIF error criteria": 'criteria "<>#DIV/0!" (the usual way to sum around an error) gives 0; Excel sums '
                             "every cell that is not that error.",
     "AGGREGATE": "not implemented (#NAME?); AGGREGATE(9,6,range) is Excel's SUM ignoring errors.",
@@ -47,11 +47,7 @@ GAP_CELLS = {
     ("campaigns.xlsx", "Summary!B18"): ("AGGREGATE", "=_xlfn.AGGREGATE(9,6,ROI)"),
     ("campaigns.xlsx", "Summary!B48"): ("--", '=SUMPRODUCT(--(Channel="Facebook"),Spend)/B2'),
     ("campaigns.xlsx", "Summary!B49"): ("--", '=SUMPRODUCT(--(Channel="Facebook"))'),
-    ("functions.xlsx", "Math!A27"): ("numeric text in cells", "=SUM(Inputs!B6:B7)"),
-    ("functions.xlsx", "Math!A28"): ("numeric text in cells", "=COUNT(Inputs!B4:B7)"),
     ("functions.xlsx", "Math!A34"): ("-", "=0.1+0.2-0.3"),
-    ("functions.xlsx", "Math!A41"): ("numeric text in cells", "=MIN(Inputs!B4:B7)"),
-    ("functions.xlsx", "Math!A42"): ("numeric text in cells", "=MAX(Inputs!B6:B7)"),
     ("functions.xlsx", "Math!A44"): ("--", "=--Inputs!B7"),
     ("functions.xlsx", "Logic!A19"): ("numeric text in cells", "=ISNUMBER(Inputs!B7)"),
     ("functions.xlsx", "Text!A23"): ("&", '=""&(0.1+0.2)'),

@@ -147,15 +147,24 @@ def test_named_cells(template):
     assert cell("KPIScore").startswith("=KPI_SCORE(")
     assert cell("Payback").startswith("=PAYBACK_PERIODS(")
     rollups = [summary.cell(row=r, column=2).value for r in range(9, 19)]
-    assert all(f.startswith("=COST_ROLLUP(Costs!$A$5:$A$104,Costs!$H$5:$H$104,A") for f in rollups)
+    assert all(f.startswith("=COST_ROLLUP(tblCosts[Category],tblCosts[Cost],A") for f in rollups)
     assert [summary.cell(row=r, column=1).value for r in range(9, 19)] == list(spec.COST_CATEGORIES)
 
 
 def test_kpis_compute_attainment_status_and_tactic_count(template):
+    from roi_xl.engine.tables import rewrite_structured, tables_of
+
     ws = template["KPIs"]
-    assert ws["L5"].value == '=IF(OR(A5="",I5="",J5=""),"",KPI_ATTAINMENT(J5,I5,G5,H5))'
-    assert "KPI_STATUS(L5," in ws["M5"].value
-    assert ws["N54"].value == '=IF(A54="","",COUNTIF(Tactics!$B$5:$B$104,A54))'
+    tables = tables_of(template)
+
+    def cells_of(ref):  # the formula with its structured references as the A1 cells they mean
+        cell = ws[ref]
+        return rewrite_structured(cell.value, "KPIs", cell.row, cell.column, tables).replace("'", "")
+
+    assert ws["L5"].value.startswith("=IF(OR(tblKPIs[[#This Row],[ID]]=")
+    assert cells_of("L5") == '=IF(OR(A5="",I5="",J5=""),"",KPI_ATTAINMENT(J5,I5,G5,H5))'
+    assert "KPI_STATUS(L5," in cells_of("M5")
+    assert cells_of("N54") == '=IF(A54="","",COUNTIF(Tactics!B5:B104,A54))'
     assert ws["L5"].number_format == "0.0%"
 
 
@@ -207,22 +216,31 @@ def test_xlwings_configuration_sheet(template):
     assert ws["A1"].value == "UDF MODULES" and ws["B1"].value == "roi_xl_udfs"
 
 
-def test_formulas_use_plain_references_and_known_functions(template):
+def test_formulas_use_existing_table_columns_and_known_functions(template):
     import formulas
 
     import roi_xl
+    from roi_xl.engine.tables import rewrite_structured, tables_of
     known = set(formulas.get_functions()) | set(roi_xl.CATALOGUE)
+    tables = tables_of(template)
+    structured = 0
     for ws in template.worksheets:
         for row in ws.iter_rows():
             for c in row:
                 if c.data_type != "f":
                     continue
                 f = c.value
-                assert "[" not in f, f"{ws.title}!{c.coordinate}: structured reference {f}"
+                plain = rewrite_structured(f, ws.title, c.row, c.column, tables)
+                structured += plain != f
+                # every structured reference names a table, a column and a row that exist
+                assert "[" not in plain and "#REF!" not in plain and "#VALUE!" not in plain, \
+                    f"{ws.title}!{c.coordinate}: {f} -> {plain}"
                 assert not re.search(r"(?<![A-Z$])\$?[A-Z]{1,3}:\$?[A-Z]{1,3}(?![\d$])", f), \
                     f"{ws.title}!{c.coordinate}: whole-column reference {f}"
                 for name in re.findall(r"([A-Z][A-Z0-9_.]*)\(", f):
                     assert name in known, f"{ws.title}!{c.coordinate}: {name}"
+    # the lists' own columns and the Summary's totals use structured references
+    assert structured > 400
 
 
 def test_new_command_writes_a_plan_that_reopens(tmp_path):

@@ -95,9 +95,31 @@ def quiet_formulas() -> None:
 
 
 @functools.cache
+@functools.cache
+def quote_sheet_ids() -> None:
+    """`formulas` names a cell of sheet O'Brien `'[BOOK]O'BRIEN'!A1`, with the quote not doubled,
+    and cannot parse that name back: every reference to such a sheet became #REF!. Double it, as
+    Excel writes it (model._split undoes it)."""
+    from formulas.tokens import operand
+
+    original = operand._build_sheet_id
+
+    def build(sheet="", directory="", filename="", **kw):
+        built = original(sheet, directory, filename, **kw)
+        name = sheet.replace("''", "'").upper()
+        if "'" not in name or (filename and operand._re_build_id.match(filename)):
+            return built
+        if filename:  # "'dir/[file]NAME'"
+            return built[: len(built) - len(name) - 1] + name.replace("'", "''") + "'"
+        return "'" + name.replace("'", "''") + "'"
+
+    operand._build_sheet_id = build
+
+
 def bind_catalogue() -> frozenset[str]:
     """Register every catalogue function in formulas' shared function table (once per process)."""
     quiet_formulas()
+    quote_sheet_ids()
     install_excel_functions()
     table = get_functions()
     for fn in registry.functions():

@@ -1,8 +1,5 @@
 """Errors the engine reports about a whole workbook (cell-level problems are Excel error values)."""
-
-
-class WorkbookError(Exception):
-    """A workbook that cannot be recalculated; the message says why in plain words."""
+from ..errors import WorkbookError  # noqa: F401 - defined where light modules can use it
 
 
 class CircularReferenceError(WorkbookError):

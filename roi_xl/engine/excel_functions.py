@@ -13,6 +13,10 @@ from Excel changes. Found by the LibreOffice comparison (tests/test_second_engin
 - COUNTIF(S), SUMIF(S), AVERAGEIF(S), MAXIFS, MINIFS: wildcard criteria as Excel matches them: "?" is
   exactly one character, "*" any run, "~" escapes, case-insensitive, the whole text (formulas matched a
   case-sensitive prefix with "?" as zero-or-one), also after "<>". Other criteria go to formulas' own test.
+
+Whole families found by the conformance suite (bench/conformance.py) live in roi_xl/engine/functions/
+(database, dynamic arrays, OFFSET, math, statistical aggregates, text, financial checks); install()
+registers them too.
 """
 from __future__ import annotations
 
@@ -123,7 +127,8 @@ _formulas_criterion = getattr(_functions, "__xfilter")  # formulas' one-criterio
 _WILDCARD = re.compile(r"(?<!~)[?*]")
 
 
-def _wildcard_regex(pattern: str) -> re.Pattern:
+def _wildcard_regex(pattern: str, prefix: bool = False) -> re.Pattern:
+    """Excel's wildcard text as a regex; `prefix` also admits any text after it (D-functions)."""
     out, i = [], 0
     while i < len(pattern):
         ch = pattern[i]
@@ -133,7 +138,7 @@ def _wildcard_regex(pattern: str) -> re.Pattern:
             continue
         out.append("." if ch == "?" else ".*" if ch == "*" else re.escape(ch))
         i += 1
-    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
+    return re.compile("".join(out) + (".*" if prefix else ""), re.IGNORECASE | re.DOTALL)
 
 
 def _criterion(test_range, condition):
@@ -216,7 +221,11 @@ _REPLACEMENTS["_XLFN.MINIFS"] = _REPLACEMENTS["MINIFS"]
 
 def install() -> None:
     """Register the replacements in formulas' shared function table (idempotent)."""
-    get_functions().update(_REPLACEMENTS)
+    from .functions import replacements
+
+    table = get_functions()
+    table.update(_REPLACEMENTS)
+    table.update(replacements())
 
 
 __all__ = ["install", "xround", "xroundup", "xrounddown", "xtrim", "xtextjoin", "xn", "xdatedif"]

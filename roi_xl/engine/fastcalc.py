@@ -390,40 +390,37 @@ def _not(x):
     return not x
 
 
-def _sum(refs, literals):
-    """formulas' xsum: referenced text that float() reads counts, TRUE is skipped, FALSE adds 0;
-    a literal text argument that is not a number is #VALUE!. Summed by numpy, as formulas does."""
-    numbers = []
-    for v in _cells(refs):
-        cls = v.__class__
-        if cls is float or cls is int:
-            numbers.append(v)
-        elif cls is XlError:
-            return v
-        elif v is None or v is True:
+def _sum(is_reference, args):
+    """SUM as roi_xl.engine.functions.statistical computes it (the engine's SUM, not formulas' own):
+    in a reference only numbers count (text, TRUE/FALSE and blanks are skipped, an error is the
+    result); a value typed or computed as an argument becomes a number (TRUE 1, text read as a
+    number or #VALUE!, an empty argument skipped); added left to right."""
+    total = 0.0
+    for reference, a in zip(is_reference, args):
+        if reference:
+            for row in (a if a.__class__ is list else ((a,),)):
+                for v in row:
+                    cls = v.__class__
+                    if cls is float or cls is int:
+                        total += v
+                    elif cls is XlError:
+                        return v
             continue
-        elif v is False:
-            numbers.append(0.0)
-        elif cls is str:
-            try:
-                f = float(v)
-            except ValueError:
-                continue
-            if not math.isnan(f):
-                numbers.append(f)
-    for v in literals:
-        cls = v.__class__
+        cls = a.__class__
+        if a is None:
+            continue
         if cls is XlError:
-            return v
-        if cls is str:
-            try:
-                v = float(v)
-            except ValueError:
+            return a
+        if cls is bool:
+            total += float(a)
+        elif cls is str:
+            text = a.strip()
+            n = _text_as_number(text) if text else a
+            if n.__class__ is str:
                 return XlError.VALUE
-        if v is None:
-            continue
-        numbers.append(float(v))
-    total = float(np.sum(np.asarray(numbers, dtype=float))) if numbers else 0.0
+            total += float(n)
+        else:
+            total += float(a)
     return _finite(total)
 
 
@@ -572,6 +569,19 @@ def _output(value):
 
 _OPS = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "&": "_concat",
         "=": "_eq", "<>": "_ne", "<": "_lt", "<=": "_le", ">": "_gt", ">=": "_ge"}
+
+
+def _check_mirrored(name: str) -> None:
+    """The translation of SUM and COUNTIF mirrors one implementation; if the engine's table holds
+    another (a later fix), the template stays on formulas until the translation follows."""
+    from formulas import get_functions
+
+    from .excel_functions import _REPLACEMENTS
+    from .functions.statistical import REPLACEMENTS
+
+    mirrored = {"SUM": REPLACEMENTS["SUM"], "COUNTIF": _REPLACEMENTS["COUNTIF"]}[name]
+    if get_functions().get(name) is not mirrored:
+        raise Untranslatable(f"{name} is not the implementation the translation mirrors")
 
 
 def _known_to_formulas(name: str) -> bool:
@@ -765,14 +775,16 @@ class Plan:
                 raise Untranslatable("NOT takes 1 argument")
             return f"_not(_v({self._operand(args[0], own, deps)}))"
         if name == "SUM":
-            refs, literals = [], []
+            _check_mirrored("SUM")
+            flags, codes = [], []
             for a in args:
-                code = self._operand(a, own, deps, allow_range=True)
-                (literals if a[0] in ("lit", "missing") else refs).append(code)
-            return f"_sum(({', '.join(refs)}{',' if refs else ''}), ({', '.join(literals)}{',' if literals else ''}))"
+                flags.append(a[0] in ("ref", "range", "name"))
+                codes.append("None" if a[0] == "missing" else self._operand(a, own, deps, allow_range=True))
+            return f"_sum({tuple(flags)!r}, ({', '.join(codes)},))"
         if not _known_to_formulas(name):
             raise Untranslatable(f"unknown function {name}")
         if name == "COUNTIF" and len(args) == 2 and args[0][0] in ("range", "ref"):
+            _check_mirrored("COUNTIF")
             rng = self._operand(args[0], own, deps, allow_range=True)
             if args[0][0] == "ref":
                 rng = f"[[{rng}]]"

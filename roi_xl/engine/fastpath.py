@@ -16,8 +16,7 @@ from pathlib import Path
 from ..excel import address
 from . import fastcalc, fastread
 from .model import ModelCache
-from .rewrite import rewrite
-from .workbook import LoadedWorkbook, load
+from .workbook import LoadedWorkbook, formula_text, load
 
 _PLANS_KEPT = 32
 
@@ -67,8 +66,8 @@ def compute(path: str | Path, cache: ModelCache, *, fast: bool = True) -> Comput
                     return Computed(cells, list(entry.warnings), True, book=book)
                 except fastcalc.NeedFormulas as exc:
                     note = f"fast plan: {exc}"
-                except Exception as exc:  # noqa: BLE001 - a fault of ours: formulas has the values
-                    note = f"fast plan failed ({type(exc).__name__}: {exc}); formulas used"
+                except Exception as exc:  # noqa: BLE001 - a surprise on these values: formulas decides
+                    note = f"fast plan: {type(exc).__name__}: {exc}"
             else:
                 note = entry.reason
     loaded = load(path)
@@ -89,9 +88,9 @@ def _checked_plan(loaded: LoadedWorkbook, cells: dict, book: fastread.FastBook) 
     for ws in loaded.book.worksheets:
         if any(isinstance(c.value, ArrayFormula) for c in ws._cells.values()):
             return _Entry(None, f"fast plan off: array formula on sheet {ws.title}")
-    from .bind import is_known, is_ours
 
-    formulas = {key: rewrite(text, is_ours, is_known).formula for key, text in loaded.formulas.items()}
+    # The text load() handed to formulas: tables, whole columns, names... already rewritten.
+    formulas = {key: formula_text(loaded.book[key[0]][key[1]].value) for key in loaded.formulas}
     try:
         plan = fastcalc.Plan(formulas, loaded.book.sheetnames, _names(loaded))
         fast = plan.evaluate(book.values)
@@ -99,6 +98,8 @@ def _checked_plan(loaded: LoadedWorkbook, cells: dict, book: fastread.FastBook) 
         return _Entry(None, f"fast plan off: {exc}")
     except fastcalc.NeedFormulas as exc:
         return _Entry(None, f"fast plan off: {exc}")
+    except Exception as exc:  # noqa: BLE001 - e.g. a bridged function raising (fuzzing found one)
+        return _Entry(None, f"fast plan off: {type(exc).__name__}: {exc}")
     if set(fast) != set(cells):
         extra = sorted(set(cells) ^ set(fast))[:3]
         return _Entry(None, "fast plan off: array (spilled) results at "

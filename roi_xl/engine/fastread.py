@@ -21,6 +21,7 @@ python-calamine 10 ms for the values alone (no formula text, its own conversions
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -29,6 +30,9 @@ from pathlib import Path
 from lxml import etree
 
 from ..excel import XlError, date_to_serial
+from .rewrite import mask_quoted
+from .subtotal import _SUBTOTAL
+from .whole_refs import _WHOLE
 from .writeback import _Package, _parse
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -37,6 +41,10 @@ _NS = {"m": _MAIN}
 # Only cells holding something (XPath runs in libxml2: the many styled blank cells cost nothing).
 _FILLED = etree.XPath("m:sheetData/m:row/m:c[m:v or m:f or m:is]", namespaces=_NS)
 _UNREFERENCED = etree.XPath("boolean(m:sheetData/m:row/m:c[not(@r)])", namespaces=_NS)
+_HIDDEN_ROWS = etree.XPath("m:sheetData/m:row[@hidden='1' or @hidden='true']/@r", namespaces=_NS)
+_FILTERS = etree.XPath("m:autoFilter", namespaces=_NS)
+# A sheet's relationship to a table part (the table's own XML holds no sheet name).
+_TABLE_REL = re.compile(rb'<Relationship\b[^>]*Type="[^"]*/table"[^>]*>')
 _HEX = re.compile(r"_x([0-9a-fA-F]{4})_")
 
 
@@ -158,12 +166,28 @@ def read(path: str | Path) -> FastBook:
             digest.update(b"\x04" + etree.tostring(node, method="c14n"))
             book.names.append((node.get("name") or "", node.get("localSheetId"), node.text or ""))
         strings = None
+        # What load() rewrites formulas by besides their text (roi_xl.engine.workbook): the
+        # tables' definitions always; each sheet's filled extent when a formula holds a whole
+        # column or row (they are clipped to it); hidden rows and filters when one calls SUBTOTAL.
+        for member in sorted(zf.namelist()):
+            if member.startswith("xl/tables/") and member.endswith(".xml"):
+                digest.update(b"\x05" + member.encode() + b"\x00" + zf.read(member))
+        whole = subtotal = False
+        extents: list[tuple[bytes, list[str]]] = []  # per sheet: (hidden rows and filters, filled cells)
         for name, part in pkg.sheets.items():
             digest.update(b"\x01sheet\x00" + name.encode())
+            rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+            if rels in zf.NameToInfo:
+                for rel in _TABLE_REL.findall(zf.read(rels)):
+                    digest.update(b"\x05" + rel)
             data = zf.read(part)
             tree = _parse(data, part)
             book.parts[part] = (data, tree)
             root = tree.getroot()
+            filled: list[str] = []
+            extents.append((b"\x07" + name.encode() + b"\x00" + ",".join(_HIDDEN_ROWS(root)).encode()
+                            + b"".join(etree.tostring(f, method="c14n") for f in _FILTERS(root)),
+                            filled))
             if etree.QName(root).localname != "worksheet":
                 raise FastReadError(f"{name}: not a worksheet")
             if _UNREFERENCED(root):
@@ -174,6 +198,7 @@ def read(path: str | Path) -> FastBook:
             book.styles[name] = styles
             for c in _FILLED(root):
                 ref = c.get("r").upper()
+                filled.append(ref)
                 style = c.get("s")
                 if style is not None:
                     styles[ref] = style
@@ -192,6 +217,9 @@ def read(path: str | Path) -> FastBook:
                     book.formula_cells.append((name, ref))
                     digest.update(f"\x02{ref}\x00{f.get('t', '')}\x00{f.get('ref', '')}\x00"
                                   f"{f.get('si', '')}\x00{f.text or ''}".encode())
+                    masked = mask_quoted(f.text or "")
+                    whole = whole or _WHOLE.search(masked) is not None
+                    subtotal = subtotal or _SUBTOTAL.search(masked) is not None
                     continue
                 kind = c.get("t", "n")
                 if kind == "inlineStr":
@@ -216,5 +244,13 @@ def read(path: str | Path) -> FastBook:
                     values[ref] = _iso_date(v)
                 else:
                     raise FastReadError(f"{name}!{ref}: unknown cell type {kind!r}")
+        # Excel's own names (print titles: $4:$4) are not referenced by formulas.
+        whole = whole or any(_WHOLE.search(mask_quoted(text)) for name, _, text in book.names
+                             if not name.startswith("_xlnm."))
+        for rows, filled in extents:
+            if subtotal:
+                digest.update(rows)
+            if whole:
+                digest.update(b"\x08" + ",".join(filled).encode())
     book.key = digest.hexdigest()
     return book

@@ -7,20 +7,25 @@ fingerprint goes through the very same call, so cached and fresh results are ide
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import re
 from collections import OrderedDict
 
 import numpy as np
 import formulas
 import schedula as sh
-from formulas.cell import InvRangesAssembler, Ref
+from formulas.cell import CellWrapper, InvRangesAssembler, Ref
 from formulas.excel import BOOK
 from formulas.ranges import Ranges
 from openpyxl.utils.cell import range_boundaries, get_column_letter
 
 from ..excel import XlError, address
+from formulas.tokens.operand import Error as _FormulasError
+
 from .bind import from_formulas
+from .functions import offset
 from .errors import CircularReferenceError, WorkbookError
 from .workbook import BOOK_NAME, LoadedWorkbook, input_value
 
@@ -29,6 +34,7 @@ logging.getLogger("formulas").setLevel(logging.CRITICAL)
 logging.getLogger("schedula").setLevel(logging.CRITICAL)
 
 _PREFIX = f"'[{BOOK_NAME}]"
+_FORMULAS_VALUE = _FormulasError.errors["#VALUE!"]
 
 
 def _split(node: str) -> tuple[str, str]:
@@ -47,20 +53,43 @@ def _cells_of(ref: str):
             yield r - min_row, c - min_col, f"{get_column_letter(c)}{r}"
 
 
+class _OneBookModel(formulas.ExcelModel):
+    """`formulas`' model, reading sheets whose names hold a quote, and never opening another file:
+    `formulas` would load a workbook named by an external reference (`'[other.xlsx]Sheet1'!A1`,
+    `[1]Sheet1!A1`) from the current folder or any path. Refused here, such a reference gets
+    #REF! (formulas' own answer for a book it cannot load)."""
+
+    def add_book(self, book=None, context=None, data_only=False):
+        if isinstance(book, str) and book.upper() != BOOK_NAME:
+            raise WorkbookError(f"external workbook {book} is not opened")
+        return super().add_book(book, context, data_only)
+
+    def add_sheet(self, worksheet, context):
+        # a range's sheet arrives as written in a reference, quotes doubled (O''BRIEN)
+        if isinstance(worksheet, str):
+            worksheet = worksheet.replace("''", "'")
+        return super().add_sheet(worksheet, context)
+
+
 class CompiledWorkbook:
     def __init__(self, loaded: LoadedWorkbook):
-        model = formulas.ExcelModel()
+        model = _OneBookModel()
         model.books = {BOOK_NAME: {BOOK: loaded.book}}
         try:
             model.load(BOOK_NAME)
             model.finish()
         except Exception as exc:  # formulas' own parse/build failures
             raise WorkbookError(f"cannot build the formula model: {_plain(exc)}") from exc
+        _guard_formulas(model)
         cells = model.cells.values()
         self.inputs = [c.output for c in cells
                        if not isinstance(c, Ref) and c.func is None and c.value is not sh.EMPTY]
         self.outputs = [c.output for c in cells if not isinstance(c, Ref) and c.func is not None]
-        _raise_on_cycles(model, set(self.outputs))
+        # Cells in a self-reference Excel tolerates (see _maybe_not_a_cycle) cannot be computed by
+        # formulas: they show #VALUE!, and the rest of the workbook is computed as usual.
+        lazy = _raise_on_cycles(model, set(self.outputs))
+        self.outputs = [n for n in self.outputs if n not in lazy]
+        self.uncomputed = [_split(n) for n in sorted(lazy)]
         self._spills: dict[str, np.ndarray] = {}
         for node in self.outputs:
             if ":" not in node:
@@ -71,18 +100,24 @@ class CompiledWorkbook:
             self._function = lambda *args: []
             return
         try:
-            self._function = model.compile(self.inputs, self.outputs)
+            with _cell_values(loaded):
+                self._function = model.compile(self.inputs, self.outputs)
         except Exception as exc:
             raise WorkbookError(f"cannot compile the formulas: {_plain(exc)}") from exc
+        # Formulas without inputs (=SEQUENCE(3)) are computed once, while compiling: keep their arrays.
+        self._constant_spills = dict(self._spills)
 
     def evaluate(self, loaded: LoadedWorkbook) -> dict[tuple[str, str], object]:
         """Computed value of every formula cell (and spilled cell), keyed (sheet name, 'B7')."""
         args = [input_value(loaded.sheet(sheet)[coord]) for sheet, coord in self.input_cells]
         self._spills.clear()
-        raw = self._function(*args)
+        with _cell_values(loaded):
+            raw = self._function(*args)
+        self._spills.update(getattr(self, "_constant_spills", {}))
         if len(self.outputs) == 1:
             raw = [raw]  # schedula returns a lone output bare
-        values: dict[tuple[str, str], object] = {}
+        values: dict[tuple[str, str], object] = {
+            (loaded.sheet_name(sheet), ref): XlError.VALUE for sheet, ref in self.uncomputed}
         for node, (sheet_upper, ref), result in zip(self.outputs, self.output_refs, raw):
             sheet = loaded.sheet_name(sheet_upper)
             grid = self._spills.get(node)
@@ -95,6 +130,63 @@ class CompiledWorkbook:
                 if grid.shape != (1, 1):
                     _spill(values, loaded, sheet, ref, grid)
         return values
+
+
+@contextlib.contextmanager
+def _cell_values(loaded: LoadedWorkbook):
+    """Let OFFSET with computed offsets read this workbook's constant cells while it runs."""
+    def value(sheet: str, row: int, col: int):
+        ws = loaded.book[loaded.sheet_name(sheet.upper())] if sheet.upper() in loaded._by_upper \
+            else None
+        cell = ws._cells.get((row, col)) if ws is not None else None
+        if cell is None or cell.value is None:
+            return sh.EMPTY
+        if cell.data_type == "f":
+            return _FORMULAS_VALUE  # a computed cell: not readable here (see functions/offset.py)
+        return input_value(cell)
+
+    token = offset.CELL_VALUES.set(value)
+    try:
+        yield
+    finally:
+        offset.CELL_VALUES.reset(token)
+
+
+class _GuardedCell(CellWrapper):
+    """A formula whose evaluation raises (formulas: "Broadcast is not implemented", ...) gives
+    #VALUE! in its cell, as formulas' own calculate() lets it vanish, instead of breaking the
+    compiled function of the whole workbook."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as exc:
+            # schedula wraps what a nested dispatch raised: an interrupt (Ctrl-C, a batch being
+            # stopped) must still stop the run, not become #VALUE!.
+            interrupt = _interrupt_in(exc)
+            if interrupt is not None:
+                raise interrupt from exc
+            return np.asarray([[_FORMULAS_VALUE]], object)
+
+
+def _interrupt_in(exc: BaseException, depth: int = 0):
+    """A KeyboardInterrupt/SystemExit anywhere in an exception's chain (.ex, cause, context)."""
+    if exc is None or depth > 20:
+        return None
+    if not isinstance(exc, Exception):
+        return exc
+    for inner in (getattr(exc, "ex", None), exc.__cause__, exc.__context__):
+        if isinstance(inner, BaseException):
+            found = _interrupt_in(inner, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _guard_formulas(model) -> None:
+    for node in model.dsp.function_nodes.values():
+        if type(node.get("function")) is CellWrapper:
+            node["function"].__class__ = _GuardedCell
 
 
 def _capture_spills(node_attrs: dict, spills: dict, node: str) -> None:
@@ -159,8 +251,9 @@ def _spill(values, loaded: LoadedWorkbook, sheet: str, anchor: str, grid: np.nda
         values[(sheet, coord)] = _cell_value(grid, r, c)
 
 
-def _raise_on_cycles(model, formula_nodes: set[str]) -> None:
-    """Find strongly connected groups of cells (Tarjan, iterative) and report the first.
+def _raise_on_cycles(model, formula_nodes: set[str]) -> set[str]:
+    """Find strongly connected groups of cells (Tarjan, iterative) and report the first; return
+    the formula cells of the groups Excel does not call circular, and of those depending on them.
 
     The edges from a range back to its cells (InvRangesAssembler) and from a defined name back
     to the cell it names (formulas' inverse references) are not dependencies and are left out.
@@ -170,6 +263,7 @@ def _raise_on_cycles(model, formula_nodes: set[str]) -> None:
             if isinstance(n.get("function"), InvRangesAssembler)
             or _is_name_inverse(n, names)}
     succ = {k: [c for c in v if c not in skip] for k, v in model.dsp.dmap.succ.items() if k not in skip}
+    lazy: set[str] = set()
     index: dict = {}
     low: dict = {}
     on_stack: set = set()
@@ -212,7 +306,34 @@ def _raise_on_cycles(model, formula_nodes: set[str]) -> None:
                         break
                 cells = sorted(n for n in group if n in formula_nodes)
                 if len(group) > 1 and cells:
-                    raise CircularReferenceError([_shown(model, n) for n in cells])
+                    if not _maybe_not_a_cycle(model, cells):
+                        raise CircularReferenceError([_shown(model, n) for n in cells])
+                    lazy.update(cells)
+    return _downstream(succ, lazy) & formula_nodes if lazy else set()
+
+
+def _downstream(succ: dict, start: set) -> set:
+    seen, todo = set(start), list(start)
+    while todo:
+        for child in succ.get(todo.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+# Functions that can refer to their own cell without needing its value (=ROW(A1:C1) in B1,
+# =CELL("col",A8:C8) in B8), or that evaluate only one branch (=CHOOSE(2,B40,"x") in B40): Excel
+# reports no circular reference for them, so neither do we. (IF is left out: real circular models
+# use it.)
+_LAZY_OR_REFERENCE_ONLY = re.compile(
+    r"\b(?:CELL|ISREF|ISFORMULA|FORMULATEXT|ROW|COLUMN|ROWS|COLUMNS|CHOOSE|INDIRECT|OFFSET)\(",
+    re.IGNORECASE)
+
+
+def _maybe_not_a_cycle(model, cells: list[str]) -> bool:
+    texts = [str(model.dsp.dmap.pred.get(c, {}) and next(iter(model.dsp.dmap.pred[c]))) for c in cells]
+    return any(_LAZY_OR_REFERENCE_ONLY.search(t) for t in texts)
 
 
 def _is_name_inverse(node: dict, names: set) -> bool:

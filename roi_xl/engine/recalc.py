@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..excel import address
+from ..guard import Limits, check
 from .model import ModelCache
 from .fastpath import compute
 
@@ -33,15 +34,18 @@ class Results(dict):
 
 
 def recalc(path: str | Path, out_path: str | Path | None = None, *,
-           cache: ModelCache | None = None) -> Results:
+           cache: ModelCache | None = None, limits: Limits = Limits()) -> Results:
     """Recalculate a workbook; optionally write a copy carrying the computed values.
 
     The input file is never written to. `out_path` gets the input's bytes with every formula
     cell's cached value filled in and nothing else changed. Raises `WorkbookError` (with a plain
-    message) for a workbook that cannot be recalculated.
+    message) for a workbook that cannot be recalculated, or that `limits` refuse (see
+    roi_xl.guard: not a workbook, unsafe XML, zip bomb, too many cells, formula too long).
     """
     path = Path(path)
+    notes = check(path, limits)  # before any reader opens the file
     computed = compute(path, cache or _DEFAULT_CACHE)
+    computed.warnings[:0] = notes
     cells = computed.cells
     if out_path is not None:
         from .writeback import write_values

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from .functions.dynamic import OMITTED_DEFAULTS
+
 OMITTED_MARKER = "__ROI_XL_OMITTED__"
 _MASK = "\x00"
 
@@ -60,9 +62,14 @@ def rewrite(formula: str, ours: Callable[[str], bool], known: Callable[[str], bo
         if ours(name):
             if prefix:
                 edits.append((m.start("prefix"), m.end("prefix"), ""))
-            edits.extend(_omitted_arguments(masked, m.end()))
+            edits.extend((a, b, f'"{OMITTED_MARKER}"')
+                         for a, b, _ in _omitted_arguments(masked, m.end()))
         elif _strip_excel_prefixes(prefix + name) and not known(_strip_excel_prefixes(prefix + name)):
             unknown.append(prefix and formula[m.start("prefix"):m.end("name")] or m.group("name"))
+        elif _strip_excel_prefixes(name) in OMITTED_DEFAULTS:  # Excel's default, not formulas' 0
+            defaults = OMITTED_DEFAULTS[_strip_excel_prefixes(name)]
+            edits.extend((a, b, defaults[i]) for a, b, i in _omitted_arguments(masked, m.end())
+                         if i in defaults)
     text = formula
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
@@ -77,8 +84,8 @@ def _strip_excel_prefixes(name: str) -> str:
     return upper
 
 
-def _omitted_arguments(masked: str, open_at: int) -> Iterable[tuple[int, int, str]]:
-    """Insert the OMITTED marker into every empty argument of the call opened at `open_at`."""
+def _omitted_arguments(masked: str, open_at: int) -> Iterable[tuple[int, int, int]]:
+    """(start, end, argument index) of every empty argument of the call opened at `open_at`."""
     depth, start, commas = 0, open_at, 0
     for i in range(open_at, len(masked)):
         ch = masked[i]
@@ -90,7 +97,26 @@ def _omitted_arguments(masked: str, open_at: int) -> Iterable[tuple[int, int, st
             if ch == ",":
                 commas += 1
             if masked[start:i].strip() == "" and (commas or ch == ","):
-                yield (start, i, f'"{OMITTED_MARKER}"')
+                yield (start, i, commas - (ch == ","))
             if ch == ")":
                 return
             start = i + 1
+
+
+def call_arguments(masked: str, open_at: int) -> list[tuple[int, int]]:
+    """(start, end) of each top-level argument of the call whose '(' is at `open_at` in the
+    masked text; the last end is the index of the closing ')' ([] if it never closes)."""
+    args, depth, start = [], 0, open_at + 1
+    for i in range(open_at + 1, len(masked)):
+        ch = masked[i]
+        if ch in "({":
+            depth += 1
+        elif ch in ")}":
+            if depth == 0:
+                args.append((start, i))
+                return args
+            depth -= 1
+        elif ch == "," and depth == 0:
+            args.append((start, i))
+            start = i + 1
+    return []

@@ -4,16 +4,24 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from formulas.excel.xlreader import load_workbook
+from lxml import etree
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ..excel import address, date_to_serial
 from .errors import WorkbookError
+from .functions.offset import rewrite_offsets
 from .rewrite import rewrite
 from .bind import bind_catalogue, is_known, is_ours
+from .names import promote, scoped_names, use_scoped_names
+from .sheet_info import name_sheets, rewrite_sheet_calls, sheet_numbers
+from .subtotal import rewrite_subtotals, sheet_rows
+from .tables import rewrite_structured, tables_of
+from .whole_refs import clip_name_target, clip_whole_refs, intersect_ranges, used_ranges
 
 # The name every workbook is loaded under, so node ids (and compiled models) do not depend on
 # the file's own name: client workbooks made from one template share one compiled model.
@@ -38,7 +46,7 @@ class LoadedWorkbook:
         self._by_upper = {name.upper(): name for name in self.book.sheetnames}
 
 
-def _formula_text(value) -> str | None:
+def formula_text(value) -> str | None:
     if isinstance(value, ArrayFormula):
         return value.text
     if isinstance(value, DataTableFormula):
@@ -56,21 +64,45 @@ def load(path: str | Path) -> LoadedWorkbook:
         raise WorkbookError(f"not an Excel workbook (not a valid zip file): {exc}") from exc
     except (KeyError, OSError) as exc:
         raise WorkbookError(f"cannot read workbook: {exc}") from exc
+    except (SyntaxError, etree.XMLSyntaxError, zlib.error) as exc:  # ElementTree's ParseError is one
+        raise WorkbookError(f"not an Excel workbook: damaged XML inside ({exc})") from exc
     loaded = LoadedWorkbook(path=path, book=book)
     digest = hashlib.sha256()
+    names = list(_defined_names(book))  # as in the file, before sheet-scoped ones are promoted
+    tables = tables_of(book)
+    for table in sorted(tables.values(), key=lambda t: t.name.upper()):
+        digest.update(("\x05" + table.fingerprint()).encode())
+    used = used_ranges(book)
+    scoped = scoped_names(book)
+    rows = sheet_rows(book)
+    for sheet, info in rows.items():  # SUBTOTAL's rewriting depends on them
+        if info.hidden:
+            digest.update(f"\x06{sheet}\x00{info.fingerprint()}".encode())
+    numbers, name_targets = sheet_numbers(book), name_sheets(book)
+    promote(book, scoped, lambda target, sheet: clip_name_target(
+        rewrite_structured(target, "", 0, 0, tables), used))
     for ws in book.worksheets:
         digest.update(b"\x01sheet\x00" + ws.title.encode())
         constants = []
         for (row, col), cell in sorted(ws._cells.items()):
             if cell.data_type == "f":
-                text = _formula_text(cell.value)
+                text = formula_text(cell.value)
                 if text is None:
                     continue
                 coord = cell.coordinate
                 loaded.formulas[(ws.title, coord)] = text
                 ref = cell.value.ref if isinstance(cell.value, ArrayFormula) else ""
                 digest.update(f"\x02{coord}\x00{ref}\x00{text}".encode())
-                result = rewrite(text, is_ours, is_known)
+                plain = use_scoped_names(rewrite_structured(text, ws.title, row, col, tables),
+                                         ws.title, scoped)
+                plain = rewrite_offsets(plain, ws.title)
+                plain = rewrite_sheet_calls(rewrite_subtotals(plain, ws.title, rows), ws.title,
+                                            numbers, name_targets)
+                array = isinstance(cell.value, ArrayFormula)
+                plain = clip_whole_refs(plain, ws.title, row, col, used, array=array)
+                if not array:
+                    plain = intersect_ranges(plain, row, col)
+                result = rewrite(plain, is_ours, is_known)
                 for name in result.unknown:
                     loaded.warnings.append(
                         f"{address(ws.title, coord)}: unknown function {name} (the cell gets #NAME?)")
@@ -83,7 +115,7 @@ def load(path: str | Path) -> LoadedWorkbook:
                 constants.append(cell.coordinate)
         # Which cells hold constants shapes the model (each is an input node); their values do not.
         digest.update(("\x03" + ",".join(constants)).encode())
-    for name, value in _defined_names(book):
+    for name, value in names:
         digest.update(f"\x04{name}\x00{value}".encode())
     loaded.fingerprint = digest.hexdigest()
     return loaded

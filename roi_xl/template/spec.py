@@ -5,13 +5,16 @@ each list as an Excel table at a fixed place with a fixed number of rows, every 
 kind (an input the user types, or a computed cell), number format, drop-down validation and
 formula, the Summary figures and the names code reads them by.
 
-Formulas use plain A1 references sized to the tables (no structured references, no whole
-columns), and call roi-xl's functions by their plain Excel names. `{r}` in a column formula is
-the row number of the data row it is written to.
+Formulas refer to the lists by structured references, as a user would type them
+(`COST_TOTAL(tblCosts[Amount],...)`; in a table's own rows the form Excel stores,
+`tblCosts[[#This Row],[Hours]]`), never to whole columns, and call roi-xl's functions by their
+plain Excel names. Drop-down validations keep A1 ranges (Excel takes no structured reference
+there).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from openpyxl.utils import get_column_letter
 
@@ -81,6 +84,24 @@ COMPUTED = "computed"
 # ------------------------------------------------------------------ declarations
 
 
+def _escape(header: str) -> str:
+    """A column name as written inside a structured reference's brackets."""
+    return "".join("'" + ch if ch in "[]#'" else ch for ch in header)
+
+
+def column_ref(table: str, header: str) -> str:
+    """`tblCosts[Amount]`: a column's data cells."""
+    return f"{table}[{_escape(header)}]"
+
+
+def here(table: str, header: str, last: str | None = None) -> str:
+    """`tblCosts[[#This Row],[Amount]]`: the column's cell in the formula's own row (or a span
+    of columns up to `last`), the form Excel stores for `[@Amount]`."""
+    span = f"[{_escape(header)}]" + (f":[{_escape(last)}]" if last else "")
+    return f"{table}[[#This Row],{span}]"
+
+
+
 @dataclass(frozen=True)
 class Column:
     key: str                  # the field name examples and check use
@@ -89,7 +110,7 @@ class Column:
     fmt: str = "text"         # a FORMATS key or "money"
     width: float = 14
     validation: str | None = None   # a LISTS key, "ref:<range>", "date", "fraction", "nonneg", "int"
-    formula: str | None = None      # for COMPUTED columns, with {r} for the row
+    formula: str | None = None      # for COMPUTED columns (the same in every row)
     required: bool = False    # check: a filled row must have it
     help: str = ""            # the validation input message
 
@@ -134,11 +155,9 @@ class Table:
                 return col
         raise KeyError(key)
 
-    def range(self, key: str, sheet: bool = True) -> str:
-        """The data range of one column in A1 notation, absolute, sheet-qualified by default."""
-        col = self.letter(key)
-        ref = f"${col}${self.first_row}:${col}${self.last_row}"
-        return f"{quote(self.sheet)}!{ref}" if sheet else ref
+    def col(self, key: str) -> str:
+        """The structured reference to one column's data: `tblCosts[Amount]`."""
+        return column_ref(self.name, self.column(key).header)
 
     @property
     def input_keys(self) -> tuple[str, ...]:
@@ -189,8 +208,17 @@ REPORT_ROWS = 20
 
 _OBJ_FIRST, _OBJ_LAST = HEADER_ROW + 1, HEADER_ROW + OBJECTIVE_ROWS
 _KPI_FIRST, _KPI_LAST = HEADER_ROW + 1, HEADER_ROW + KPI_ROWS
-_TAC_FIRST, _TAC_LAST = HEADER_ROW + 1, HEADER_ROW + TACTIC_ROWS
 _MET_FIRST, _MET_LAST = HEADER_ROW + 1, HEADER_ROW + METRIC_ROWS
+
+_OID = here("tblObjectives", "ID")
+_MID = here("tblMetrics", "ID")
+_CAD, _SENT = here("tblReports", "Cadence"), here("tblReports", "Last sent")
+
+
+# One cell of the formula's own row, per table (short names keep the formulas readable).
+_K, _C, _A, _D, _T, _U, _P = (partial(here, t) for t in (
+    "tblKPIs", "tblCosts", "tblActions", "tblDeflection", "tblTraffic", "tblUplift", "tblPeriods"))
+
 
 OBJECTIVES = Table("tblObjectives", "Objectives", HEADER_ROW, OBJECTIVE_ROWS, (
     Column("id", "ID", width=8, required=True, help="A short code: A, B, C..."),
@@ -199,7 +227,7 @@ OBJECTIVES = Table("tblObjectives", "Objectives", HEADER_ROW, OBJECTIVE_ROWS, (
     Column("owner", "Owner", width=18),
     Column("notes", "Notes", width=40),
     Column("kpis", "KPIs", kind=COMPUTED, fmt="int", width=8,
-           formula=f'=IF(A{{r}}="","",COUNTIF(KPIs!$C${_KPI_FIRST}:$C${_KPI_LAST},A{{r}}))'),
+           formula=f'=IF({_OID}="","",COUNTIF({column_ref("tblKPIs", "Objective")},{_OID}))'),
 ))
 
 KPIS = Table("tblKPIs", "KPIs", HEADER_ROW, KPI_ROWS, (
@@ -218,11 +246,13 @@ KPIS = Table("tblKPIs", "KPIs", HEADER_ROW, KPI_ROWS, (
     Column("actual", "Actual", fmt="number", width=12, validation="number"),
     Column("weight", "Weight", fmt="number", width=9, validation="nonneg"),
     Column("attainment", "Attainment", kind=COMPUTED, fmt="percent", width=12,
-           formula='=IF(OR(A{r}="",I{r}="",J{r}=""),"",KPI_ATTAINMENT(J{r},I{r},G{r},H{r}))'),
+           formula=(f'=IF(OR({_K("ID")}="",{_K("Target")}="",{_K("Actual")}=""),"",'
+                    f'KPI_ATTAINMENT({_K("Actual")},{_K("Target")},{_K("Direction")},'
+                    f'{_K("Baseline")}))')),
     Column("status", "Status", kind=COMPUTED, width=10,
-           formula='=IF(L{r}="","",KPI_STATUS(L{r},Start!$B$11,Start!$B$12))'),
+           formula=f'=IF({_K("Attainment")}="","",KPI_STATUS({_K("Attainment")},Start!$B$11,Start!$B$12))'),
     Column("tactics", "Tactics", kind=COMPUTED, fmt="int", width=9,
-           formula=f'=IF(A{{r}}="","",COUNTIF(Tactics!$B${_TAC_FIRST}:$B${_TAC_LAST},A{{r}}))'),
+           formula=f'=IF({_K("ID")}="","",COUNTIF({column_ref("tblTactics", "KPI")},{_K("ID")}))'),
 ))
 
 TACTICS = Table("tblTactics", "Tactics", HEADER_ROW, TACTIC_ROWS, (
@@ -245,7 +275,7 @@ METRICS = Table("tblMetrics", "Metrics", HEADER_ROW, METRIC_ROWS, (
     Column("frequency", "Frequency", width=12, validation="frequency", required=True),
     Column("owner", "Owner", width=18),
     Column("used_by", "Used by KPIs", kind=COMPUTED, fmt="int", width=12,
-           formula=f'=IF(A{{r}}="","",COUNTIF(KPIs!$F${_KPI_FIRST}:$F${_KPI_LAST},A{{r}}))'),
+           formula=f'=IF({_MID}="","",COUNTIF({column_ref("tblKPIs", "Metric")},{_MID}))'),
 ))
 
 COSTS = Table("tblCosts", "Costs", HEADER_ROW, COST_ROWS, (
@@ -258,7 +288,9 @@ COSTS = Table("tblCosts", "Costs", HEADER_ROW, COST_ROWS, (
     Column("allocation", "Allocation", fmt="percent", width=11, validation="fraction",
            help="Share charged to social, 0% to 100%; blank is 100%"),
     Column("cost", "Cost", kind=COMPUTED, fmt="money", width=14,
-           formula='=IF(AND(A{r}="",B{r}="",D{r}="",F{r}=""),"",COST_TOTAL(F{r},D{r},E{r},G{r}))'),
+           formula=(f'=IF(AND({_C("Category")}="",{_C("Item")}="",{_C("Hours")}="",'
+                    f'{_C("Amount")}=""),"",COST_TOTAL({_C("Amount")},{_C("Hours")},{_C("Rate")},'
+                    f'{_C("Allocation")}))')),
 ))
 
 REPORTS = Table("tblReports", "Reporting", HEADER_ROW, REPORT_ROWS, (
@@ -270,9 +302,9 @@ REPORTS = Table("tblReports", "Reporting", HEADER_ROW, REPORT_ROWS, (
     Column("owner", "Owner", width=18),
     Column("last_sent", "Last sent", fmt="date", width=12, validation="date"),
     Column("next_due", "Next due", kind=COMPUTED, fmt="date", width=12,
-           formula=('=IF(OR(C{r}="",G{r}=""),"",IF(C{r}="Weekly",G{r}+7,IF(C{r}="Fortnightly",'
-                    'G{r}+14,IF(C{r}="Monthly",EDATE(G{r},1),IF(C{r}="Quarterly",EDATE(G{r},3),'
-                    'EDATE(G{r},12))))))')),
+           formula=(f'=IF(OR({_CAD}="",{_SENT}=""),"",IF({_CAD}="Weekly",{_SENT}+7,'
+                    f'IF({_CAD}="Fortnightly",{_SENT}+14,IF({_CAD}="Monthly",EDATE({_SENT},1),'
+                    f'IF({_CAD}="Quarterly",EDATE({_SENT},3),EDATE({_SENT},12))))))')),
 ))
 
 # ------------------------------------------------------------------ the Value sheet (stacked tables)
@@ -292,7 +324,8 @@ ACTIONS = Table("tblActions", "Value", 28, 20, (
     Column("count", "Count", fmt="int", width=12, validation="nonneg", required=True),
     Column("unit_value", "Unit value", fmt="money", width=14, validation="number", required=True),
     Column("value", "Value", kind=COMPUTED, fmt="money", width=16,
-           formula='=IF(AND(C{r}="",D{r}=""),"",ACTION_VALUE(C{r},D{r}))'),
+           formula=(f'=IF(AND({_A("Count")}="",{_A("Unit value")}=""),"",'
+                    f'ACTION_VALUE({_A("Count")},{_A("Unit value")}))')),
     Column("notes", "Where the unit value comes from", width=36),
 ), title="2. Value of social actions (likes, shares, comments, clicks, leads...)")
 
@@ -305,7 +338,9 @@ DEFLECTION = Table("tblDeflection", "Value", 51, 10, (
            required=True),
     Column("social_cost", "Social cost per contact", fmt="money", width=16, validation="number"),
     Column("savings", "Savings", kind=COMPUTED, fmt="money", width=36,
-           formula='=IF(C{r}="","",DEFLECTION_SAVINGS(C{r},D{r},E{r}))'),
+           formula=(f'=IF({_D("Contacts deflected")}="","",DEFLECTION_SAVINGS('
+                    f'{_D("Contacts deflected")},{_D("Cost per call")},'
+                    f'{_D("Social cost per contact")}))')),
 ), title="3. Service contacts handled on social instead of the call centre (deflection savings)")
 
 TRAFFIC = Table("tblTraffic", "Value", 64, 10, (
@@ -317,7 +352,8 @@ TRAFFIC = Table("tblTraffic", "Value", 64, 10, (
     Column("value_per_conversion", "Value per conversion", fmt="money", width=16,
            validation="number", required=True),
     Column("value", "Value", kind=COMPUTED, fmt="money", width=36,
-           formula='=IF(C{r}="","",TRAFFIC_VALUE(C{r},D{r},E{r}))'),
+           formula=(f'=IF({_T("Visits")}="","",TRAFFIC_VALUE({_T("Visits")},'
+                    f'{_T("Conversion rate")},{_T("Value per conversion")}))')),
 ), title="4. Web traffic referred by social (traffic value)")
 
 UPLIFT = Table("tblUplift", "Value", 77, 10, (
@@ -330,7 +366,9 @@ UPLIFT = Table("tblUplift", "Value", 77, 10, (
     Column("engaged_count", "Engaged customers", fmt="int", width=16, validation="nonneg",
            required=True),
     Column("uplift", "Uplift", kind=COMPUTED, fmt="money", width=36,
-           formula='=IF(C{r}="","",SEGMENT_UPLIFT(C{r},D{r},E{r}))'),
+           formula=(f'=IF({_U("Engaged customer value")}="","",SEGMENT_UPLIFT('
+                    f'{_U("Engaged customer value")},{_U("Other customer value")},'
+                    f'{_U("Engaged customers")}))')),
 ), title="5. Followers compared with non-followers (segment uplift)")
 
 PERIODS = Table("tblPeriods", "Value", 90, 24, (
@@ -338,7 +376,8 @@ PERIODS = Table("tblPeriods", "Value", 90, 24, (
     Column("hard", "Hard value", fmt="money", width=14, validation="number"),
     Column("soft", "Soft value", fmt="money", width=12, validation="number"),
     Column("total", "Total", kind=COMPUTED, fmt="money", width=14,
-           formula='=IF(AND(B{r}="",C{r}=""),"",SUM(B{r}:C{r}))'),
+           formula=(f'=IF(AND({_P("Hard value")}="",{_P("Soft value")}=""),"",'
+                    f'SUM({here("tblPeriods", "Hard value", "Soft value")}))')),
 ), title="6. Value by period, in order (for payback)")
 
 VALUE_TABLES = (REVENUE, ACTIONS, DEFLECTION, TRAFFIC, UPLIFT, PERIODS)
@@ -388,8 +427,8 @@ INSTRUCTIONS_ROW = 16
 
 CATEGORY_FIRST = 9                                         # rows 9..18: one per cost category
 CATEGORY_LAST = CATEGORY_FIRST + len(COST_CATEGORIES) - 1
-_COST_KEYS = COSTS.range("category")
-_COST_AMOUNTS = COSTS.range("cost")
+_COST_KEYS = COSTS.col("category")
+_COST_AMOUNTS = COSTS.col("cost")
 TOTAL_COST_ROW = CATEGORY_LAST + 2                          # 20
 
 
@@ -411,18 +450,18 @@ SUMMARY_FIELDS = (
     Field(CATEGORY_LAST + 1, "Not in a listed category", kind=COMPUTED, fmt="money",
           formula=f"={_TC}-SUM(B{CATEGORY_FIRST}:B{CATEGORY_LAST})"),
     Field(TOTAL_COST_ROW, "Total cost", kind=COMPUTED, fmt="money", name="TotalCost",
-          formula=(f"=COST_TOTAL({COSTS.range('amount')},{COSTS.range('hours')},"
-                   f"{COSTS.range('rate')},{COSTS.range('allocation')})")),
+          formula=(f"=COST_TOTAL({COSTS.col('amount')},{COSTS.col('hours')},"
+                   f"{COSTS.col('rate')},{COSTS.col('allocation')})")),
     Field(VALUE_FIRST, "Attributed revenue (hard)", kind=COMPUTED, fmt="money", name="HardValue",
-          formula=f"=SUM({REVENUE.range('revenue')})"),
+          formula=f"=SUM({REVENUE.col('revenue')})"),
     Field(VALUE_FIRST + 1, "Action value", kind=COMPUTED, fmt="money", name="ActionValue",
-          formula=f"=ACTION_VALUE({ACTIONS.range('count')},{ACTIONS.range('unit_value')})"),
+          formula=f"=ACTION_VALUE({ACTIONS.col('count')},{ACTIONS.col('unit_value')})"),
     Field(VALUE_FIRST + 2, "Service deflection savings", kind=COMPUTED, fmt="money",
-          name="DeflectionSavings", formula=f"=SUM({DEFLECTION.range('savings')})"),
+          name="DeflectionSavings", formula=f"=SUM({DEFLECTION.col('savings')})"),
     Field(VALUE_FIRST + 3, "Web traffic value", kind=COMPUTED, fmt="money", name="TrafficValue",
-          formula=f"=SUM({TRAFFIC.range('value')})"),
+          formula=f"=SUM({TRAFFIC.col('value')})"),
     Field(VALUE_FIRST + 4, "Follower uplift", kind=COMPUTED, fmt="money", name="SegmentUplift",
-          formula=f"=SUM({UPLIFT.range('uplift')})"),
+          formula=f"=SUM({UPLIFT.col('uplift')})"),
     Field(VALUE_FIRST + 5, "Soft value", kind=COMPUTED, fmt="money", name="SoftValue",
           formula=f"=SUM(B{VALUE_FIRST + 1}:B{VALUE_FIRST + 4})"),
     Field(VALUE_FIRST + 6, "Total value", kind=COMPUTED, fmt="money", name="TotalValue",
@@ -436,9 +475,9 @@ SUMMARY_FIELDS = (
     Field(35, "Net value", kind=COMPUTED, fmt="money", name="NetValue",
           formula=f"=B{VALUE_FIRST + 6}-{_TC}"),
     Field(36, "Weighted KPI score", kind=COMPUTED, fmt="percent", name="KPIScore",
-          formula=f"=KPI_SCORE({KPIS.range('attainment')},{KPIS.range('weight')},Start!$B$13)"),
+          formula=f"=KPI_SCORE({KPIS.col('attainment')},{KPIS.col('weight')},Start!$B$13)"),
     Field(37, "Payback (periods)", kind=COMPUTED, fmt="periods", name="Payback",
-          formula=f"=PAYBACK_PERIODS({_TC},{PERIODS.range('total')})",
+          formula=f"=PAYBACK_PERIODS({_TC},{PERIODS.col('total')})",
           note="Periods (Value sheet, table 6) until value covers cost"),
     Field(40, "Revenue at risk", "revenue_at_risk", fmt="money", validation="number",
           name="RevenueAtRisk", note="Revenue that could be lost by staying off social"),

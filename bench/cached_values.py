@@ -1,0 +1,122 @@
+"""The values Excel cached in a saved workbook's formula cells, read from the sheet XML.
+
+Read from the `<v>` elements directly (not through openpyxl) so numbers keep every stored digit,
+dates stay serial numbers and errors stay errors. A formula cell is one with an `<f>` element,
+plus every cell of an array formula's `ref` range (a dynamic array's spilled cells and a legacy
+CSE array's cells carry a value but no formula of their own).
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+
+from lxml import etree
+from openpyxl.formula.translate import Translator
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+# OOXML escapes characters XML cannot hold as _xHHHH_ (CHAR(1) is stored as "_x0001_").
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+@dataclass(frozen=True)
+class CachedCell:
+    sheet: str
+    cell: str
+    formula: str           # the cell's own formula, or "(spilled from B2) =..." for an array's cell
+    kind: str              # "n" number, "s" string, "b" boolean, "e" error
+    value: object          # float, str, bool or the error text ("#N/A")
+
+
+def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
+    try:
+        root = etree.fromstring(zf.read("xl/sharedStrings.xml"))
+    except KeyError:
+        return []
+    out = []
+    for si in root.iter(_MAIN + "si"):
+        t = si.find(_MAIN + "t")  # plain text; rich text is runs <r><t>, phonetic <rPh> is not text
+        out.append(_unescape(t.text or "" if t is not None else
+                             "".join(rt.text or "" for rt in si.findall(f"{_MAIN}r/{_MAIN}t"))))
+    return out
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip member of its XML) in workbook order."""
+    book = etree.fromstring(zf.read("xl/workbook.xml"))
+    rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.iter(_PKG_REL + "Relationship")}
+    out = []
+    for sheet in book.iter(_MAIN + "sheet"):
+        target = targets.get(sheet.get(_REL + "id"), "")
+        member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join("xl", target))
+        out.append((sheet.get("name"), member))
+    return out
+
+
+def _typed(cell, strings: list[str]) -> tuple[str, object]:
+    t = cell.get("t", "n")
+    v = cell.find(_MAIN + "v")
+    text = v.text if v is not None and v.text is not None else ""
+    if t == "s":
+        return "s", strings[int(text)]
+    if t == "str":
+        return "s", _unescape(text)
+    if t == "inlineStr":
+        return "s", "".join(cell.find(_MAIN + "is").itertext()) if cell.find(_MAIN + "is") is not None else ""
+    if t == "b":
+        return "b", text.strip() == "1"
+    if t == "e":
+        return "e", text
+    if text == "":
+        return "n", 0.0  # no cached value: Excel shows a blank formula result as 0
+    return "n", float(text)
+
+
+def cached_formula_cells(path) -> list[CachedCell]:
+    """Every formula cell of the workbook (and every cell of an array formula's range)."""
+    out: list[CachedCell] = []
+    with zipfile.ZipFile(path) as zf:
+        strings = _shared_strings(zf)
+        for sheet, member in _sheet_parts(zf):
+            root = etree.fromstring(zf.read(member))
+            shared: dict[str, tuple[str, str]] = {}
+            arrays: list[tuple[str, str, tuple[int, int, int, int]]] = []
+            plain: dict[str, object] = {}
+            for c in root.iter(_MAIN + "c"):
+                ref = c.get("r")
+                f = c.find(_MAIN + "f")
+                if f is None:
+                    plain[ref] = c
+                    continue
+                text = f.text or ""
+                if f.get("t") == "shared":
+                    if text:
+                        shared[f.get("si")] = (text, ref)
+                    elif f.get("si") in shared:  # this cell's own text, as Excel shows it
+                        master, origin = shared[f.get("si")]
+                        text = Translator("=" + master, origin).translate_formula(ref)[1:]
+                if f.get("t") == "array" and f.get("ref"):
+                    arrays.append((ref, text, range_boundaries(f.get("ref"))))
+                kind, value = _typed(c, strings)
+                out.append(CachedCell(sheet, ref, "=" + text, kind, value))
+            for anchor, text, (c0, r0, c1, r1) in arrays:
+                for r in range(r0, r1 + 1):
+                    for col in range(c0, c1 + 1):
+                        ref = f"{get_column_letter(col)}{r}"
+                        if ref == anchor or ref not in plain:
+                            continue  # a cell Excel left without a value is not part of the result
+                        kind, value = _typed(plain[ref], strings)
+                        out.append(CachedCell(sheet, ref, f"(array of {anchor}) ={text}", kind, value))
+    return out

@@ -1,0 +1,87 @@
+"""Argument handling shared by the engine's function modules, following Excel's coercion rules:
+a number is itself, TRUE/FALSE are 1/0, a blank is 0, text is read as a number (or a date) or is
+#VALUE!, an error is returned as the result. Arrays broadcast element by element."""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import schedula as sh
+from formulas.functions import Array, Error, XlError, _text2num
+
+VALUE = Error.errors["#VALUE!"]
+NUM = Error.errors["#NUM!"]
+DIV0 = Error.errors["#DIV/0!"]
+NA = Error.errors["#N/A"]
+
+
+class Fail(Exception):
+    """An Excel error value as the result of a function."""
+
+    def __init__(self, err):
+        self.err = err
+
+
+def grid(value) -> np.ndarray:
+    a = np.asarray(value, object)
+    return a.reshape(1, 1) if a.ndim == 0 else a.reshape(1, -1) if a.ndim == 1 else a
+
+
+def is_number(v) -> bool:
+    return isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_))
+
+
+def to_number(v) -> float:
+    """One value as Excel turns an argument into a number."""
+    if isinstance(v, XlError):
+        raise Fail(v)
+    if v is sh.EMPTY:
+        return 0.0
+    if isinstance(v, (bool, np.bool_)):
+        return float(v)
+    if isinstance(v, str):
+        n = _text2num(v.strip()) if v.strip() else v
+        if isinstance(n, str):
+            raise Fail(VALUE)
+        return float(n)
+    return float(v)
+
+
+def as_result(out):
+    if isinstance(out, float) and not np.isfinite(out):
+        return NUM
+    return out
+
+
+def elementwise(func):
+    """func(*scalars) -> value, applied to scalars or broadcast over arrays; a Fail becomes its
+    error in that element. Trailing arguments left out take func's own defaults."""
+    @functools.wraps(func)
+    def call(*args):
+        arrays = [grid(a) for a in args]
+        if all(a.size == 1 for a in arrays):
+            return np.asarray([[_one(func, [a[0, 0] for a in arrays])]], object).view(Array)
+        try:
+            b = np.broadcast(*arrays)
+        except ValueError:
+            return np.asarray([[VALUE]], object).view(Array)
+        out = np.empty(b.shape, object)
+        for idx, values in zip(np.ndindex(*b.shape), b):
+            out[idx] = _one(func, values)
+        return out.view(Array)
+    return call
+
+
+def _one(func, values):
+    try:
+        return as_result(func(*values))
+    except Fail as fail:
+        return fail.err
+    except (ValueError, OverflowError, ZeroDivisionError):
+        return NUM
+
+
+def flat_values(args):
+    """Every value of every argument, ranges flattened row by row."""
+    for a in args:
+        yield from grid(a).ravel()

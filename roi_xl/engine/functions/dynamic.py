@@ -1,0 +1,258 @@
+"""Excel 365's dynamic-array functions SEQUENCE, UNIQUE, FILTER, SORT and SORTBY.
+
+`formulas` 1.3.4 lacks SEQUENCE and gets the others wrong (SUM(UNIQUE({1,1,2})) gave 1, FILTER
+gave #VALUE!). Each returns a 2-D array that the engine spills from the formula's cell
+(roi_xl/engine/model.py). Rules, from Excel's documentation:
+- SEQUENCE(rows, [columns], [start], [step]): rows*columns numbers, row by row; sizes truncated,
+  a size below 1 is #CALC! (0) or #VALUE! (negative).
+- UNIQUE(array, [by_col], [exactly_once]): rows (or columns) in first-seen order; text compares
+  case-insensitively; a blank is its own value (shown as 0 when it spills); no result is #CALC!.
+- FILTER(array, include, [if_empty]): include is one row or column matching the array's height
+  (or width); a non-zero number or TRUE keeps the row, text is #VALUE!, an error is returned;
+  nothing kept gives if_empty, or #CALC! without one.
+- SORT(array, [sort_index], [sort_order], [by_col]) and SORTBY(array, by1, [order1], ...):
+  stable; ascending puts numbers, then text (case-insensitive), then FALSE, TRUE, then errors,
+  with blanks last in either order; sort_order 1 or -1, anything else #VALUE!.
+Omitted optional arguments arrive as their Excel defaults (roi_xl/engine/rewrite.py fills them).
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import schedula as sh
+from formulas.functions import Array, Error, XlError, wrap_func
+
+from ._args import NUM, VALUE, Fail as _Fail, grid as _grid
+
+CALC = Error.errors.get("#CALC!") or XlError("#CALC!")
+
+
+def _scalar(value):
+    g = _grid(value)
+    if g.size != 1:
+        raise _Fail(VALUE)
+    v = g[0, 0]
+    if isinstance(v, XlError):
+        raise _Fail(v)
+    return v
+
+
+def _number(value, default=None) -> float:
+    v = _scalar(value)
+    if v is sh.EMPTY:
+        if default is None:
+            return 0.0
+        return default
+    if isinstance(v, (bool, np.bool_)):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(v)
+        except ValueError:
+            raise _Fail(VALUE) from None
+    return float(v)
+
+
+def _array_result(func):
+    """Run func, turning a _Fail into its error value; results as 2-D formulas arrays."""
+    @functools.wraps(func)
+    def call(*args):
+        try:
+            out = func(*args)
+        except _Fail as fail:
+            out = fail.err
+        if isinstance(out, np.ndarray):
+            return _grid(out).view(Array)
+        return np.asarray([[out]], object).view(Array)
+    return call
+
+
+# --- SEQUENCE --------------------------------------------------------------------------------------
+
+@_array_result
+def xsequence(rows, columns=1, start=1, step=1):
+    n_rows, n_cols = math.trunc(_number(rows)), math.trunc(_number(columns, 1.0))
+    first, inc = _number(start, 1.0), _number(step, 1.0)
+    if n_rows < 0 or n_cols < 0:
+        return VALUE
+    if n_rows == 0 or n_cols == 0:
+        return CALC
+    if n_rows * n_cols > 1_048_576 * 16_384:
+        return NUM
+    values = first + inc * np.arange(n_rows * n_cols, dtype=float)
+    return values.astype(object).reshape(n_rows, n_cols)
+
+
+# --- UNIQUE ----------------------------------------------------------------------------------------
+
+def _identity(v):
+    """A value as UNIQUE and SORT compare it: type first, text case-folded."""
+    if v is sh.EMPTY:
+        return (4, 0)
+    if isinstance(v, XlError):
+        return (3, str(v))
+    if isinstance(v, (bool, np.bool_)):
+        return (2, bool(v))
+    if isinstance(v, str):
+        return (1, v.lower())
+    return (0, float(v))
+
+
+def _flag(value) -> bool:
+    return bool(_number(value, 0.0))
+
+
+@_array_result
+def xunique(array, by_col=False, exactly_once=False):
+    grid = _grid(array)
+    by_col, once = _flag(by_col), _flag(exactly_once)
+    lines = grid.T if by_col else grid
+    keys = [tuple(_identity(v) for v in line) for line in lines]
+    counts: dict = {}
+    for k in keys:
+        counts[k] = counts.get(k, 0) + 1
+    seen, keep = set(), []
+    for i, k in enumerate(keys):
+        if once:
+            if counts[k] == 1:
+                keep.append(i)
+        elif k not in seen:
+            seen.add(k)
+            keep.append(i)
+    if not keep:
+        return CALC
+    out = lines[keep]
+    return out.T if by_col else out
+
+
+# --- FILTER ----------------------------------------------------------------------------------------
+
+def _include_flag(v) -> bool:
+    if isinstance(v, XlError):
+        raise _Fail(v)
+    if v is sh.EMPTY:
+        return False
+    if isinstance(v, str):
+        raise _Fail(VALUE)
+    return bool(v)
+
+
+@_array_result
+def xfilter(array, include, if_empty=None):
+    grid, inc = _grid(array), _grid(include)
+    if inc.shape[1] == 1 and inc.shape[0] == grid.shape[0]:
+        keep = [_include_flag(v) for v in inc[:, 0]]
+        out = grid[np.array(keep, bool)]
+    elif inc.shape[0] == 1 and inc.shape[1] == grid.shape[1]:
+        keep = [_include_flag(v) for v in inc[0]]
+        out = grid[:, np.array(keep, bool)]
+    else:
+        return VALUE
+    if out.size == 0:
+        if if_empty is None:
+            return CALC
+        return _grid(if_empty)
+    return out
+
+
+# --- SORT, SORTBY ----------------------------------------------------------------------------------
+
+class _Key:
+    """Sort key of one value in one direction: blanks last whichever the direction."""
+    __slots__ = ("blank", "ident", "descending")
+
+    def __init__(self, v, descending: bool):
+        self.ident = _identity(v)
+        self.blank = v is sh.EMPTY
+        self.descending = descending
+
+    def __lt__(self, other: "_Key") -> bool:
+        if self.blank or other.blank:
+            return other.blank and not self.blank
+        if self.descending:
+            return other.ident < self.ident
+        return self.ident < other.ident
+
+    def __eq__(self, other) -> bool:
+        return self.ident == other.ident
+
+
+def _order(value) -> bool:
+    """True for descending; 1 or -1 only."""
+    o = _number(value, 1.0)
+    if o == 1:
+        return False
+    if o == -1:
+        return True
+    raise _Fail(VALUE)
+
+
+def _sorted(lines: np.ndarray, keys: list[tuple[np.ndarray, bool]]) -> np.ndarray:
+    index = sorted(range(len(lines)), key=lambda i: tuple(_Key(k[i], d) for k, d in keys))
+    return lines[index]
+
+
+def _as_list(value) -> list:
+    return list(_grid(value).ravel())
+
+
+@_array_result
+def xsort(array, sort_index=1, sort_order=1, by_col=False):
+    grid = _grid(array)
+    lines = grid.T if _flag(by_col) else grid
+    indexes = _as_list(sort_index)
+    orders = _as_list(sort_order)
+    if len(orders) == 1:
+        orders = orders * len(indexes)
+    if len(orders) != len(indexes):
+        return VALUE
+    keys = []
+    for idx, order in zip(indexes, orders):
+        i = math.trunc(_number(idx, 1.0))
+        if not 1 <= i <= lines.shape[1]:
+            return VALUE
+        keys.append((lines[:, i - 1], _order(order)))
+    out = _sorted(lines, keys)
+    return out.T if _flag(by_col) else out
+
+
+@_array_result
+def xsortby(array, *by_and_orders):
+    grid = _grid(array)
+    if not by_and_orders:
+        return VALUE
+    pairs = [(by_and_orders[i], by_and_orders[i + 1] if i + 1 < len(by_and_orders) else 1)
+             for i in range(0, len(by_and_orders), 2)]
+    keys, by_col = [], None
+    for by, order in pairs:
+        b = _grid(by)
+        if b.shape[1] == 1 and b.shape[0] == grid.shape[0] and by_col is not True:
+            keys.append((b[:, 0], _order(order)))
+            by_col = False
+        elif b.shape[0] == 1 and b.shape[1] == grid.shape[1] and by_col is not False:
+            keys.append((b[0], _order(order)))
+            by_col = True
+        else:
+            return VALUE
+    if by_col:
+        return _sorted(grid.T, keys).T
+    return _sorted(grid, keys)
+
+
+REPLACEMENTS = {}
+for _names, _fn in ((("SEQUENCE", "_XLFN.SEQUENCE"), xsequence),
+                    (("UNIQUE", "_XLFN.UNIQUE"), xunique),
+                    (("FILTER", "_XLFN._XLWS.FILTER", "_XLFN.FILTER"), xfilter),
+                    (("SORT", "_XLFN._XLWS.SORT", "_XLFN.SORT"), xsort),
+                    (("SORTBY", "_XLFN.SORTBY"), xsortby)):
+    for _name in _names:
+        REPLACEMENTS[_name] = wrap_func(_fn)
+
+# Excel's defaults for optional arguments left empty, e.g. SEQUENCE(3,,5): `formulas` passes an
+# empty argument as 0, which for these is a different value (rewrite.py fills the default in).
+OMITTED_DEFAULTS = {
+    "SEQUENCE": {1: "1", 2: "1", 3: "1"},
+    "SORT": {1: "1", 2: "1"},
+}

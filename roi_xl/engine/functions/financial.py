@@ -1,0 +1,81 @@
+"""Argument checks Excel makes before its time-value-of-money functions compute, missing from
+`formulas` 1.3.4 (which returned numbers): a rate below -1 is #NUM! for PMT, PV, FV, NPER, IPMT,
+PPMT; IPMT/PPMT's period must lie in 1..nper (#NUM!); DB and DDB of a zero cost are 0; NPER at a
+zero rate is -(pv+fv)/pmt; RRI to a zero future value is -1; DISC's basis must be 0..4. Everything
+else goes to formulas' own implementation unchanged (found by the conformance suite)."""
+from __future__ import annotations
+
+import numpy as np
+from formulas import get_functions
+from formulas.functions import parse_ranges
+
+from ._args import NUM, Fail, grid, to_number
+
+
+def _scalars(args):
+    """The arguments as numbers when each is a single value (None: leave it to formulas)."""
+    out = []
+    for a in args:
+        g = grid(a)
+        if g.size != 1:
+            return None
+        try:
+            out.append(to_number(g[0, 0]))
+        except Fail:
+            return None
+    return out
+
+
+def _rate_below_minus_one(rate, *_):
+    return NUM if rate < -1 else None
+
+
+def _period_outside(rate, per, nper, *_):
+    return NUM if rate < -1 or not 1 <= per <= nper else None
+
+
+def _zero_cost(cost, *_):
+    return 0.0 if cost == 0 else None
+
+
+def _nper(rate, pmt, pv, fv=0.0, when=0.0, *_):
+    if rate < -1:
+        return NUM
+    if rate == 0:  # no interest: the payments repay pv + fv
+        return NUM if pmt == 0 else -(pv + fv) / pmt
+    return None
+
+
+def _rri(n, pv, fv, *_):
+    return -1.0 if fv == 0 and pv != 0 and n > 0 else None
+
+
+def _basis_outside(*args):
+    return NUM if len(args) >= 5 and not 0 <= int(args[4]) <= 4 else None
+
+
+def _checked(original, check, n_checked):
+    def call(*args):
+        values = _scalars(parse_ranges(*args)[0])  # cell references arrive as Ranges
+        if values is not None and len(values) >= n_checked:
+            early = check(*values)
+            if early is not None:
+                return np.asarray([[early]], object)
+        return original(*args)
+    call.__name__ = getattr(original, "__name__", "checked")
+    call._roi_xl_checked = True  # install() may run twice: never wrap a wrapper
+    return call
+
+
+_CHECKS = {"PMT": (_rate_below_minus_one, 1), "PV": (_rate_below_minus_one, 1),
+           "FV": (_rate_below_minus_one, 1), "NPER": (_nper, 3),
+           "_XLFN.RRI": (_rri, 3), "RRI": (_rri, 3), "DISC": (_basis_outside, 4),
+           "IPMT": (_period_outside, 3), "PPMT": (_period_outside, 3),
+           "DB": (_zero_cost, 1), "DDB": (_zero_cost, 1)}
+
+
+def replacements() -> dict:
+    """Built from formulas' table as it is when the engine installs its replacements."""
+    table = get_functions()
+    return {name: _checked(table[name], check, n) for name, (check, n) in _CHECKS.items()
+            if name in table and not getattr(table[name], "_roi_xl_checked", False)}

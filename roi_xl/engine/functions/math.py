@@ -1,0 +1,112 @@
+"""Math functions `formulas` 1.3.4 lacks or gets wrong: QUOTIENT, COMBIN, COMBINA, BASE, DECIMAL,
+GCD, LCM (Excel's documented rules; arguments are truncated to integers where Excel does so)."""
+from __future__ import annotations
+
+import math
+
+import schedula as sh
+from formulas.functions import wrap_func
+
+from ._args import DIV0, NUM, VALUE, Fail, elementwise, flat_values, to_number
+
+
+def _int(v) -> int:
+    return math.trunc(to_number(v))
+
+
+def quotient(numerator, denominator):
+    n, d = to_number(numerator), to_number(denominator)
+    if d == 0:
+        raise Fail(DIV0)
+    return float(math.trunc(n / d))
+
+
+def combin(number, chosen):
+    n, k = _int(number), _int(chosen)
+    if n < 0 or k < 0 or k > n:
+        raise Fail(NUM)
+    return float(math.comb(n, k))
+
+
+def combina(number, chosen):
+    n, k = _int(number), _int(chosen)
+    if n < 0 or k < 0 or (n == 0 and k > 0):
+        raise Fail(NUM)
+    return float(math.comb(n + k - 1, k)) if k else 1.0
+
+
+_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def base(number, radix, min_length=0):
+    n, r, width = _int(number), _int(radix), _int(min_length)
+    if n < 0 or n >= 2 ** 53 or not 2 <= r <= 36 or not 0 <= width <= 255:
+        raise Fail(NUM)
+    out = ""
+    while n:
+        n, d = divmod(n, r)
+        out = _DIGITS[d] + out
+    return (out or "0").rjust(width, "0")
+
+
+def decimal(text, radix):
+    r = _int(radix)
+    if not 2 <= r <= 36:
+        raise Fail(NUM)
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        text = str(int(text)) if float(text).is_integer() else str(text)
+    if not isinstance(text, str) or len(text) > 255:
+        raise Fail(VALUE)
+    try:
+        value = int(text.strip(), r) if text.strip() else 0
+    except ValueError:
+        raise Fail(NUM) from None
+    if value >= 2 ** 53:
+        raise Fail(NUM)
+    return float(value)
+
+
+def _integers(args) -> list[int]:
+    """GCD/LCM arguments: blanks skipped, the rest truncated; negative numbers are #NUM!."""
+    out = []
+    for v in flat_values(args):
+        if v is sh.EMPTY:
+            continue
+        x = to_number(v)
+        if x < 0 or x >= 2 ** 53:
+            raise Fail(NUM)
+        out.append(math.trunc(x))
+    if not out:
+        raise Fail(VALUE)
+    return out
+
+
+def _reduce(func):
+    def call(*args):
+        try:
+            return func(_integers(args))
+        except Fail as fail:
+            return fail.err
+    return call
+
+
+def gcd(numbers: list[int]) -> float:
+    return float(math.gcd(*numbers))
+
+
+def lcm(numbers: list[int]) -> float:
+    return 0.0 if 0 in numbers else float(math.lcm(*numbers))
+
+
+REPLACEMENTS = {
+    "QUOTIENT": wrap_func(elementwise(quotient)),
+    "COMBIN": wrap_func(elementwise(combin)),
+    "_XLFN.COMBINA": wrap_func(elementwise(combina)),
+    "BASE": wrap_func(elementwise(base)),
+    "_XLFN.BASE": wrap_func(elementwise(base)),
+    "DECIMAL": wrap_func(elementwise(decimal)),
+    "_XLFN.DECIMAL": wrap_func(elementwise(decimal)),
+    "GCD": wrap_func(_reduce(gcd)),
+    "LCM": wrap_func(_reduce(lcm)),
+}
+REPLACEMENTS["COMBINA"] = REPLACEMENTS["_XLFN.COMBINA"]

@@ -1,0 +1,197 @@
+"""SUM, AVERAGE, MIN, MAX, COUNT, PRODUCT and the statistical aggregates, with Excel's rule for
+what counts as a number (formulas 1.3.4 counted numeric text in ranges, SUM of "3" in a cell gave
+3, and failed with #VALUE! on a range holding text or booleans):
+
+- a reference or an array (a range, {1,"a"}, A1:A3>1): only its numbers count; text, TRUE/FALSE and
+  blanks are skipped, an error is the result;
+- a value typed or computed as an argument (5, "3", TRUE, A1&B1): TRUE/FALSE are 1/0, text is read
+  as a number or is #VALUE!, an error is the result.
+COUNT counts instead of converting: a direct argument counts when it is a number, TRUE/FALSE or
+numeric text, and errors are never counted nor returned.
+
+`formulas` hands a referenced range to a function as a plain numpy array and a computed value as
+its `Array` subclass (a literal as a Python scalar); that is how the two cases are told apart.
+"""
+from __future__ import annotations
+
+import math
+import statistics
+
+import numpy as np
+import schedula as sh
+from formulas.functions import Array, XlError, wrap_func
+
+from ._args import DIV0, NUM, Fail, is_number, to_number
+
+
+def _is_collection(arg) -> bool:
+    """A range or an array (skip non-numbers) rather than one value (convert it)."""
+    if isinstance(arg, Array):
+        return arg.size != 1
+    return isinstance(arg, np.ndarray)
+
+
+def numbers(args) -> list[float]:
+    """The numbers of the arguments by Excel's rule; raises Fail with the first error."""
+    out: list[float] = []
+    for arg in args:
+        if _is_collection(arg):
+            for v in np.asarray(arg, object).ravel():
+                if isinstance(v, XlError):
+                    raise Fail(v)
+                if is_number(v):
+                    out.append(float(v))
+        else:
+            v = np.asarray(arg, object).ravel()[0] if isinstance(arg, np.ndarray) else arg
+            if v is sh.EMPTY:
+                continue  # an empty argument, =SUM(A1,)
+            out.append(to_number(v))
+    return out
+
+
+def count(*args) -> float:
+    n = 0
+    for arg in args:
+        if _is_collection(arg):
+            n += sum(is_number(v) for v in np.asarray(arg, object).ravel())
+            continue
+        v = np.asarray(arg, object).ravel()[0] if isinstance(arg, np.ndarray) else arg
+        if isinstance(arg, np.ndarray) and not isinstance(arg, Array):
+            n += is_number(v)  # one referenced cell: only a number counts
+            continue
+        if isinstance(v, XlError) or v is sh.EMPTY:
+            continue
+        try:
+            to_number(v)
+            n += 1
+        except Fail:
+            pass
+    return float(n)
+
+
+def _mean(xs):
+    if not xs:
+        raise Fail(DIV0)
+    return math.fsum(xs) / len(xs)
+
+
+def _ss(xs):
+    m = math.fsum(xs) / len(xs)
+    return math.fsum((x - m) ** 2 for x in xs)
+
+
+def _var(xs, sample=True):
+    if len(xs) < (2 if sample else 1):
+        raise Fail(DIV0)
+    return _ss(xs) / (len(xs) - 1 if sample else len(xs))
+
+
+def _positive(xs):
+    if not xs or any(x <= 0 for x in xs):
+        raise Fail(NUM)
+    return xs
+
+
+def _geomean(xs):
+    xs = _positive(xs)
+    return math.exp(math.fsum(math.log(x) for x in xs) / len(xs))
+
+
+def _harmean(xs):
+    xs = _positive(xs)
+    return len(xs) / math.fsum(1 / x for x in xs)
+
+
+def _median(xs):
+    if not xs:
+        raise Fail(NUM)
+    return float(statistics.median(xs))
+
+
+def _standardized(xs, min_n: int, sample: bool = True) -> list[float]:
+    """(x - mean) / standard deviation of each x; #DIV/0! below min_n values or with no spread."""
+    if len(xs) < min_n:
+        raise Fail(DIV0)
+    s = math.sqrt(_var(xs, sample))
+    if s == 0:
+        raise Fail(DIV0)
+    m = math.fsum(xs) / len(xs)
+    return [(x - m) / s for x in xs]
+
+
+def _skew(xs):
+    n = len(xs)
+    return n / ((n - 1) * (n - 2)) * math.fsum(z ** 3 for z in _standardized(xs, 3))
+
+
+def _skew_p(xs):
+    return math.fsum(z ** 3 for z in _standardized(xs, 1, sample=False)) / len(xs)
+
+
+def _kurt(xs):
+    n = len(xs)
+    q = math.fsum(z ** 4 for z in _standardized(xs, 4))
+    return n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * q - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))
+
+
+def _avedev(xs):
+    m = _mean(xs) if xs else _fail(NUM)
+    return math.fsum(abs(x - m) for x in xs) / len(xs)
+
+
+def _fail(err):
+    raise Fail(err)
+
+
+def _sum(xs):
+    total = 0.0
+    for x in xs:  # left to right, as Excel adds
+        total += x
+    return total
+
+
+_AGGREGATES = {
+    "SUM": _sum,
+    "AVERAGE": _mean,
+    "MIN": lambda xs: min(xs, default=0.0),
+    "MAX": lambda xs: max(xs, default=0.0),
+    "PRODUCT": lambda xs: math.prod(xs) if xs else 0.0,
+    "GEOMEAN": _geomean,
+    "HARMEAN": _harmean,
+    "MEDIAN": _median,
+    "STDEV": lambda xs: math.sqrt(_var(xs)),
+    "STDEVP": lambda xs: math.sqrt(_var(xs, False)),
+    "VAR": _var,
+    "VARP": lambda xs: _var(xs, False),
+    "DEVSQ": lambda xs: _ss(xs) if xs else _fail(NUM),
+    "AVEDEV": _avedev,
+    "KURT": _kurt,
+    "SKEW": _skew,
+    "_XLFN.SKEW.P": _skew_p,
+}
+_ALIASES = {"_XLFN.STDEV.S": "STDEV", "_XLFN.STDEV.P": "STDEVP", "_XLFN.VAR.S": "VAR",
+            "_XLFN.VAR.P": "VARP", "STDEV.S": "STDEV", "STDEV.P": "STDEVP", "VAR.S": "VAR",
+            "VAR.P": "VARP", "SKEW.P": "_XLFN.SKEW.P"}
+
+
+def aggregate(name: str):
+    func = _AGGREGATES[name]
+
+    def call(*args):
+        try:
+            out = func(numbers(args))
+        except Fail as fail:
+            out = fail.err
+        except (OverflowError, ValueError, ZeroDivisionError):
+            out = NUM
+        if isinstance(out, float) and not math.isfinite(out):
+            out = NUM
+        return np.asarray([[out]], object).view(Array)
+
+    call.__name__ = name.lower()
+    return call
+
+
+REPLACEMENTS = {name: wrap_func(aggregate(name)) for name in _AGGREGATES}
+REPLACEMENTS.update({alias: REPLACEMENTS[name] for alias, name in _ALIASES.items()})
+REPLACEMENTS["COUNT"] = wrap_func(lambda *args: np.asarray([[count(*args)]], object).view(Array))

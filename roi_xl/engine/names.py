@@ -1,0 +1,72 @@
+"""Sheet-scoped defined names made visible to `formulas`, which reads only workbook-level ones.
+
+Each sheet-scoped name (`localSheetId`) is added to the in-memory workbook as a workbook-level
+name under a private spelling (`_ROI_L<sheet index>_<NAME>`), and formulas on its sheet (or
+qualified with its sheet, `'Plan'!Rate`) are rewritten to use that spelling. So the same name on
+two sheets keeps two targets, and a sheet-scoped name shadows a workbook-level one on its sheet.
+The file written back is untouched: only the text handed to `formulas` changes.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from openpyxl.workbook.defined_name import DefinedName
+
+from .rewrite import mask_quoted
+
+# A name, optionally qualified by a sheet, on quote-masked text: not part of a longer name, a
+# function call, a sheet prefix or a cell reference's `$`.
+_NAME = re.compile(
+    r"(?<![\w.$!\x00\\'\"])(?:(?P<sheet>'\x00*'|[A-Za-z_][\w.]*)!)?"
+    r"(?P<name>[A-Za-z_\\][\w.\\]*)(?![\w.\\(\[!\x00'])")
+
+
+def private_name(sheet_index: int, name: str) -> str:
+    return f"_ROI_L{sheet_index}_{name.upper()}"
+
+
+def scoped_names(book) -> dict[str, dict[str, str]]:
+    """Sheet (upper case) -> {NAME: private spelling} of every sheet-scoped name."""
+    found: dict[str, dict[str, str]] = {}
+    for index, ws in enumerate(book.worksheets):
+        local = getattr(ws, "defined_names", {})
+        if local:
+            found[ws.title.upper()] = {name.upper(): private_name(index, name) for name in local}
+    return found
+
+
+def promote(book, scoped: dict[str, dict[str, str]],
+            rewrite_target: Callable[[str, str], str]) -> None:
+    """Add every sheet-scoped name to the in-memory workbook under its private spelling, its
+    target passed through `rewrite_target(text, sheet)`; workbook-level names' targets too."""
+    for name, defined in list(book.defined_names.items()):
+        if defined.value and not defined.hidden:
+            defined.value = rewrite_target(defined.value, "")
+    for ws in book.worksheets:
+        for name, defined in getattr(ws, "defined_names", {}).items():
+            if not defined.value:
+                continue
+            private = scoped[ws.title.upper()][name.upper()]
+            target = use_scoped_names(defined.value, ws.title, scoped)
+            book.defined_names[private] = DefinedName(private, attr_text=rewrite_target(target, ws.title))
+
+
+def use_scoped_names(formula: str, sheet: str, scoped: dict[str, dict[str, str]]) -> str:
+    """`formula` of `sheet` with its sheet-scoped names replaced by their private spellings."""
+    if not scoped:
+        return formula
+    masked = mask_quoted(formula)
+    edits = []
+    for m in _NAME.finditer(masked):
+        if m.group("sheet"):
+            text = formula[m.start("sheet"):m.end("sheet")]
+            owner = (text[1:-1].replace("''", "'") if text.startswith("'") else text).upper()
+        else:
+            owner = sheet.upper()
+        private = scoped.get(owner, {}).get(m.group("name").upper())
+        if private:
+            edits.append((m.start(), m.end(), private))
+    for start, end, new in sorted(edits, reverse=True):
+        formula = formula[:start] + new + formula[end:]
+    return formula

@@ -1,0 +1,60 @@
+"""SHEET rewritten to the sheet number it gives: `formulas` lacks it, and it depends only on
+the workbook's layout (`SHEET()` the formula's own sheet, `SHEET("Plan")`, `SHEET(Plan!A1)`,
+`SHEET(Name)`; anything else that is no sheet is #N/A)."""
+from __future__ import annotations
+
+import re
+
+from .rewrite import mask_quoted
+
+_SHEET = re.compile(r"(?<![\w.!\x00])(?:_xlfn\.)?SHEET\s*\((?P<arg>[^()]*)\)", re.IGNORECASE)
+_REF = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')*'|[A-Za-z_][\w.]*)!)?\$?[A-Za-z]{1,3}\$?\d+"
+                  r"(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
+
+
+def sheet_numbers(book) -> dict[str, int]:
+    return {ws.title.upper(): i + 1 for i, ws in enumerate(book.worksheets)}
+
+
+def name_sheets(book) -> dict[str, str]:
+    """Workbook-level name (upper case) -> the sheet its single reference points at."""
+    found = {}
+    for name, defined in book.defined_names.items():
+        try:
+            destinations = list(defined.destinations)
+        except Exception:  # noqa: BLE001 - a name that is a formula has no sheet
+            continue
+        if len(destinations) == 1:
+            found[name.upper()] = destinations[0][0]
+    return found
+
+
+def rewrite_sheet_calls(formula: str, sheet: str, numbers: dict[str, int],
+                        names: dict[str, str]) -> str:
+    if "SHEET" not in formula.upper():
+        return formula
+    masked = mask_quoted(formula)
+    for m in reversed(list(_SHEET.finditer(masked))):
+        arg = formula[m.start("arg"):m.end("arg")].strip()
+        number = _number(arg, sheet, numbers, names)
+        if number is not None:
+            formula = formula[:m.start()] + number + formula[m.end():]
+    return formula
+
+
+def _number(arg: str, sheet: str, numbers: dict[str, int], names: dict[str, str]) -> str | None:
+    if not arg:
+        return str(numbers[sheet.upper()])
+    if arg.startswith('"') and arg.endswith('"') and len(arg) >= 2:
+        return str(numbers.get(arg[1:-1].replace('""', '"').upper(), "#N/A"))
+    ref = _REF.match(arg)
+    if ref:
+        owner = ref.group("sheet") or sheet
+        if owner.startswith("'"):
+            owner = owner[1:-1].replace("''", "'")
+        return str(numbers.get(owner.upper(), "#REF!"))
+    if arg.upper() in names:
+        return str(numbers.get(names[arg.upper()].upper(), "#REF!"))
+    if re.fullmatch(r"[\d.]+", arg):
+        return "#N/A"
+    return None

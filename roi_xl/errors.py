@@ -1,0 +1,9 @@
+"""The error a whole workbook fails with (cell-level problems are Excel error values instead).
+
+Kept out of the engine package so that the file checks (roi_xl.guard) and the command line can
+use it without loading the engine (formulas, numpy), which takes about a second.
+"""
+
+
+class WorkbookError(Exception):
+    """A workbook that cannot be recalculated; the message says why in plain words."""

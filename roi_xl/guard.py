@@ -1,0 +1,321 @@
+"""Checks a file must pass before any reader opens it: is it a workbook we can read, and is it safe.
+
+Client workbooks come from many hands. Before openpyxl, calamine or our own XML reader see a file,
+`check` looks at it cheaply (the zip directory, the start of each XML part, one streaming pass over
+each sheet's bytes) and refuses, with one plain sentence, what is not an .xlsx/.xlsm package
+(an empty file, a damaged zip, .xls, .ods, .xlsb, CSV, an encrypted workbook) and what could hurt
+the machine:
+
+* XML with a DTD: entity bombs ("billion laughs") and external entities (XXE) both need one, and
+  Office Open XML parts never carry one;
+* zip bombs: the parts' total uncompressed size and each large part's compression ratio are
+  capped, from the sizes the zip declares (Python's zipfile never inflates past a declared size);
+* huge sheets: cells are counted while streaming the sheet bytes, and formulas longer than the
+  limit (Excel's own: 8,192 characters) are refused before a formula parser sees them.
+
+Each limit has a default in `Limits` and a `roi-xl recalc` option to raise it. The readers keep
+their own protection as well: openpyxl parses through defusedxml when it is installed (it is a
+dependency), and every lxml parser here resolves no entities and reads no network.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+
+from .errors import WorkbookError
+from .excel import address
+
+CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: .xls, encrypted OOXML
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")         # a zip (or an empty zip)
+EXCEL_FORMULA_LIMIT = 8_192                             # Excel's own limit on a formula's length
+RATIO_GRACE = 1 << 20        # parts smaller than this may compress as well as they like
+_HEAD = 64 * 1024            # an XML part's root element must start within this many bytes
+_CHUNK = 1 << 20
+# a damaged member: bad CRC, bad deflate data, an unknown compression method or encryption
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one workbook may cost; each is raised with the `roi-xl recalc` option named."""
+    max_size: int = 256 * 1024 * 1024        # --max-size: uncompressed bytes of all parts
+    # --max-ratio: uncompressed/compressed, parts > 1 MB. Deflate tops out near 1,030:1, which is
+    # where bombs sit; a sheet of one text repeated reaches 300:1, so the cap is well above that.
+    max_ratio: float = 500.0
+    max_cells: int = 1_000_000               # --max-cells: cells in all sheets
+    max_formula_length: int = EXCEL_FORMULA_LIMIT  # --max-formula-length: characters
+
+    def __post_init__(self):
+        for name in ("max_size", "max_ratio", "max_cells", "max_formula_length"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive")
+
+
+class UnsafeWorkbook(WorkbookError):
+    """A workbook refused by a check of `guard` (not a workbook, unsafe, or over a limit)."""
+
+
+def check(path: str | os.PathLike, limits: Limits = Limits()) -> list[str]:
+    """Refuse (UnsafeWorkbook) a file that is not a readable, safe .xlsx/.xlsm package within
+    `limits`; return warnings about what it holds that will not be followed (external links)."""
+    path = Path(path)
+    head = _open_head(path)
+    if not head:
+        raise UnsafeWorkbook("empty file (0 bytes), not a workbook")
+    if head.startswith(CFB_SIGNATURE):
+        raise UnsafeWorkbook(_compound_file_cause(path))
+    if not head.startswith(ZIP_SIGNATURES):
+        raise UnsafeWorkbook(f"not an Excel workbook: {_content_kind(head)}")
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise UnsafeWorkbook("not an Excel workbook: a damaged or truncated zip file") from None
+    except zipfile.LargeZipFile:
+        raise UnsafeWorkbook("not an Excel workbook: a zip file too large to read") from None
+    with zf:
+        return _check_package(zf, limits)
+
+
+# --------------------------------------------------------------------------- what the file is
+
+def _open_head(path: Path) -> bytes:
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise UnsafeWorkbook("no such file") from None
+    except PermissionError:
+        raise UnsafeWorkbook("permission denied: cannot look into its folder") from None
+    if stat.S_ISDIR(mode):
+        raise UnsafeWorkbook("is a directory, not a workbook")
+    if not stat.S_ISREG(mode):
+        raise UnsafeWorkbook("not a regular file (a device, pipe or socket), not a workbook")
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4096)
+    except PermissionError:
+        raise UnsafeWorkbook("permission denied: the file cannot be opened for reading") from None
+    except OSError as exc:
+        raise UnsafeWorkbook(f"cannot read the file ({exc.strerror or exc})") from None
+
+
+def _compound_file_cause(path: Path) -> str:
+    """An OLE2 compound file: an encrypted OOXML workbook or a legacy binary format. Directory
+    entries hold stream names in UTF-16LE, so the names tell which."""
+    with open(path, "rb") as fh:
+        data = fh.read(16 * _CHUNK)
+
+    def has(name: str) -> bool:
+        return name.encode("utf-16-le") in data
+
+    if has("EncryptionInfo") or has("EncryptedPackage"):
+        return ("password-protected (encrypted) workbook: roi-xl cannot read it; "
+                "save a copy without a password")
+    if has("Workbook") or has("Book"):
+        return "not an Excel workbook: an Excel 97-2003 .xls file; save it as .xlsx to recalculate it"
+    return "not an Excel workbook: an OLE2 compound document (a Word, .msg or other Office file?)"
+
+
+def _content_kind(head: bytes) -> str:
+    if head.lstrip().startswith((b"<?xml", b"<")):
+        return "an XML or HTML file, not an .xlsx package"
+    if head.startswith(b"%PDF"):
+        return "a PDF file"
+    try:
+        text = head.decode("utf-8") if len(head) < 4096 else head[:-4].decode("utf-8")
+    except UnicodeDecodeError:
+        return "not a zip file"
+    if any(ch < " " and ch not in "\t\r\n" for ch in text):
+        return "not a zip file"
+    return "a text file (CSV?); open it in Excel and save it as .xlsx"
+
+
+def _zip_kind(zf: zipfile.ZipFile, names: dict[str, str]) -> str | None:
+    """What a zip that is not an .xlsx/.xlsm is, or None when it looks like one."""
+    if "mimetype" in names:
+        try:
+            mime = zf.read(names["mimetype"])[:100].decode("ascii", "replace").strip()
+        except Exception:  # noqa: BLE001 - a damaged mimetype member
+            mime = ""
+        if "opendocument.spreadsheet" in mime:
+            return "an OpenDocument spreadsheet (.ods); save it as .xlsx to recalculate it"
+        if mime:
+            return f"an OpenDocument file ({mime}), not an Excel workbook"
+    if "xl/workbook.bin" in names:
+        return "a binary Excel workbook (.xlsb); save it as .xlsx to recalculate it"
+    if "xl/workbook.xml" not in names and "[content_types].xml" not in names:
+        return "a zip file without a workbook inside"
+    return None
+
+
+# --------------------------------------------------------------------------- the package
+
+def _check_package(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
+    infos = zf.infolist()
+    names = {i.filename.lower(): i.filename for i in infos}
+    kind = _zip_kind(zf, names)
+    if kind is not None:
+        raise UnsafeWorkbook(f"not an Excel workbook: {kind}")
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_size:
+        raise UnsafeWorkbook(f"too large: its parts expand to {_size(total)} "
+                             f"(the limit is {_size(limits.max_size)}; raise it with --max-size)")
+    for info in infos:
+        if info.file_size > RATIO_GRACE:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > limits.max_ratio:
+                raise UnsafeWorkbook(
+                    f"looks like a zip bomb: {info.filename} expands {ratio:,.0f} times "
+                    f"(to {_size(info.file_size)}; the limit is {limits.max_ratio:g} times, "
+                    "raise it with --max-ratio)")
+    from .engine.writeback import sheet_parts  # its parser refuses DTDs and resolves no entities
+
+    try:
+        sheets = sheet_parts(zf)
+    except (ValueError, KeyError, zipfile.BadZipFile) as exc:
+        _first_unsafe_prolog(zf, infos, ())  # a DTD there is the cause to report
+        raise UnsafeWorkbook(f"not an Excel workbook: {exc}") from None
+    _first_unsafe_prolog(zf, infos, set(sheets.values()))  # sheets: checked as they are scanned
+    warnings = _external_links(zf, infos)
+    count = _Count()
+    for sheet, part in sheets.items():
+        _scan_sheet(zf, part, sheet, limits, count)
+    return warnings
+
+
+def _is_xml(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels", ".vml"))
+
+
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def _first_unsafe_prolog(zf: zipfile.ZipFile, infos, skip) -> None:
+    for info in infos:
+        if _is_xml(info.filename) and info.filename not in skip:
+            _check_prolog(zf, info)
+
+
+def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """A DTD can only come before the root element: read up to it and refuse any DTD."""
+    try:
+        with zf.open(info) as fh:
+            head = fh.read(4096)
+            if len(head) == 4096 and not _ROOT_START.search(head):
+                head += fh.read(_HEAD - 4096)
+    except _READ_ERRORS as exc:
+        raise UnsafeWorkbook(f"not an Excel workbook: {info.filename} cannot be read "
+                             f"({_first_line(exc)})") from None
+    _check_head(head, info.filename)
+
+
+def _check_head(head: bytes, name: str) -> None:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[1:2] == b"\x00" or head[:1] == b"\x00":
+        head = head.decode("utf-16", "replace").encode("utf-8")
+    if _DTD.search(head):
+        raise UnsafeWorkbook(f"unsafe XML in {name}: it declares a DTD or entities "
+                             "(as XML bombs and external-entity attacks do); workbooks never do")
+    if head and not _ROOT_START.search(head) and len(head) == _HEAD:
+        raise UnsafeWorkbook(f"not an Excel workbook: {name} has no XML element "
+                             f"in its first {_HEAD // 1024} KB")
+
+
+def _external_links(zf: zipfile.ZipFile, infos) -> list[str]:
+    """External links are never followed (nor fetched): say so once per linked file."""
+    out = []
+    for info in infos:
+        low = info.filename.lower()
+        if low.startswith("xl/externallinks/_rels/") and low.endswith(".rels"):
+            text = zf.read(info)[:_HEAD].decode("utf-8", "replace")
+            for target in re.findall(r'Target\s*=\s*"([^"]*)"', text):
+                out.append(f"external link to {unescape(target)} is not followed "
+                           "(formulas referring to it get #REF!)")
+    return out
+
+
+class _Count:
+    cells = 0
+
+
+# "<c" or "<x:c" (any prefix) then what may end the name: bytes.count is far quicker than a regex
+_CELL_STARTS = tuple(start + b"c" + end for start in (b"<", b":") for end in (b" ", b"\t", b"\r",
+                                                                            b"\n", b">", b"/"))
+_F_START = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f[\s/>]")
+_R_ATTR = re.compile(rb"""\sr\s*=\s*["']([^"']*)""")
+
+
+@functools.lru_cache(maxsize=8)
+def _long_formula(limit: int) -> re.Pattern:
+    # A formula's text as stored is at least as long as the formula (escapes only lengthen it),
+    # so only texts longer than the limit need a closer look: the regex engine skips the rest.
+    return re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f(?:\s[^<>]*)?>([^<]{%d,})" % (limit + 1))
+
+
+def _scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, limits: Limits, count: _Count) -> None:
+    """Count the sheet's cells and measure its formulas in one streaming pass over its bytes."""
+    long_formula = _long_formula(limits.max_formula_length)
+    # An escaped character takes at most 6 bytes (&quot;): a longer run is over the limit for sure.
+    raw_cap = 6 * limits.max_formula_length
+    try:
+        with zf.open(part) as fh:
+            buf = b""
+            first = True
+            while True:
+                chunk = fh.read(_CHUNK)
+                buf += chunk
+                if first:
+                    _check_head(buf[:_HEAD], part)
+                    first = False
+                # Up to the last tag start every tag, and every formula's text, is whole.
+                end = len(buf) if not chunk else buf.rfind(b"<")
+                if end > 0:
+                    count.cells += sum(buf.count(start, 0, end) for start in _CELL_STARTS)
+                    if count.cells > limits.max_cells:
+                        raise UnsafeWorkbook(f"too many cells: more than {limits.max_cells:,} "
+                                             "(the limit; raise it with --max-cells)")
+                    for m in long_formula.finditer(buf, 0, end):
+                        text = m.group(1)
+                        length = len(unescape(text.decode("utf-8", "replace")))
+                        if length > limits.max_formula_length:
+                            raise _too_long(sheet, _cell_before(buf, m.start()), length, limits)
+                    buf = buf[end:]
+                elif chunk and len(buf) > raw_cap + _CHUNK and _F_START.match(buf):
+                    raise _too_long(sheet, "", None, limits)  # one formula's text, megabytes long
+                if not chunk:
+                    return
+    except _READ_ERRORS as exc:
+        raise UnsafeWorkbook(f"not an Excel workbook: {part} cannot be read "
+                             f"({_first_line(exc)})") from None
+
+
+def _cell_before(buf: bytes, at: int) -> str:
+    start = buf.rfind(b"<c ", 0, at)
+    r = _R_ATTR.search(buf, start, at) if start >= 0 else None
+    return r.group(1).decode("ascii", "replace") if r else ""
+
+
+def _too_long(sheet: str, cell: str, length: int | None, limits: Limits) -> UnsafeWorkbook:
+    where = address(sheet, cell) if cell else f"sheet {sheet!r}"
+    shown = f"{length:,} characters" if length is not None else \
+        f"more than {limits.max_formula_length:,} characters"
+    return UnsafeWorkbook(f"formula too long in {where}: {shown} (the limit is "
+                          f"{limits.max_formula_length:,}; raise it with --max-formula-length)")
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n} bytes"
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__).splitlines()[0]

@@ -1,0 +1,93 @@
+"""bench/conformance.py, the conformance score: run as a subprocess on workbooks the test writes
+(their cached values written by roi-xl's own write-back, then one edited to disagree)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import roi_xl
+
+from workbook_fixtures import rewrite_members
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import conformance  # noqa: E402
+from cached_values import cached_formula_cells  # noqa: E402
+
+
+def _saved(path: Path, formulas: dict[str, str]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws["B1"] = 4
+    for ref, f in formulas.items():
+        ws[ref] = f
+    raw = path.with_suffix(".raw.xlsx")
+    wb.save(raw)
+    roi_xl.recalc(raw, path)        # writes each formula's value into <v>, as Excel does
+    raw.unlink()
+    return path
+
+
+@pytest.fixture
+def suite(tmp_path):
+    (tmp_path / "calc_tests" / "MATH").mkdir(parents=True)
+    _saved(tmp_path / "calc_tests" / "MATH" / "m.xlsx",
+           {"A1": "=B1*2", "A2": '="a"&"b"', "A3": "=1/0", "A4": "=B1>3", "A5": "=SQRT(B1)"})
+    _saved(tmp_path / "calc_tests" / "top.xlsx", {"A1": "=B1+1"})
+    return tmp_path
+
+
+def _replace_in_sheets(path: Path, old: bytes, new: bytes) -> None:
+    rewrite_members(path, lambda name, data: None if name is None else
+                    data.replace(old, new) if name.startswith("xl/worksheets/") else data)
+
+
+def _run(suite: Path, *args) -> tuple[int, dict]:
+    report = suite / "report.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "conformance.py"), str(suite),
+                           "--jobs", "2", "--quiet", "--report", str(report), *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    return proc.returncode, json.loads(report.read_text())
+
+
+def test_matching_workbooks_score_one_per_family(suite):
+    code, report = _run(suite, "--min-score", "1.0")
+    assert code == 0
+    assert report["families"]["MATH"] == {"files": 1, "failed": 0, "cells": 5, "matches": 5,
+                                          "rate": 1.0}
+    assert report["families"]["general"]["cells"] == 1
+    assert report["score"]["rate"] == 1.0
+
+
+def test_a_disagreeing_cached_value_is_listed_and_fails_the_gate(suite):
+    path = suite / "calc_tests" / "MATH" / "m.xlsx"
+    _replace_in_sheets(path, b"<v>8</v>", b"<v>9</v>")
+    code, report = _run(suite, "--min-score", "0.9")
+    assert code == 1                      # 5 of 6 cells: below 0.9
+    (wb,) = [w for w in report["workbooks"] if w["workbook"].endswith("m.xlsx")]
+    assert [(m["cell"], m["excel"], m["ours"]) for m in wb["mismatches"]] == \
+        [("A1", ["n", 9.0], ["n", 8.0])]
+
+
+def test_number_tolerance_and_types():
+    assert conformance.matches(("n", 1.0), ("n", 1.0 + 5e-10))
+    assert not conformance.matches(("n", 1.0), ("n", 1.0 + 5e-9))
+    assert conformance.matches(("n", 0.0), ("n", 5.551115123125783e-17))   # 0.1+0.2-0.3
+    assert not conformance.matches(("n", 0.0), ("n", 1e-12))
+    assert not conformance.matches(("n", 1.0), ("s", "1"))
+    assert not conformance.matches(("b", True), ("n", 1.0))
+    assert conformance.matches(("e", "#N/A"), ("e", "#N/A"))
+
+
+def test_cached_strings_are_unescaped(tmp_path):
+    path = _saved(tmp_path / "c.xlsx", {"A1": '="x"&"y"'})
+    _replace_in_sheets(path, b">xy<", b">_x0001_y<")
+    (cell,) = cached_formula_cells(path)
+    assert (cell.kind, cell.value) == ("s", "\x01y")

@@ -1,0 +1,419 @@
+"""Broken and hostile inputs (tests/hostile_corpus.py): each recalculates with the right Excel errors
+or fails with one line naming the file and the cause; a batch over all of them carries on; no input
+is ever written to; the limits that protect the machine can be raised; a killed run loses nothing."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import hostile_corpus
+from test_batch import _distinct_books
+from roi_xl import guard
+from roi_xl.batch import Options, process
+from roi_xl.engine import ModelCache, WorkbookError
+from roi_xl.guard import Limits
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile") / "corpus"
+    return hostile_corpus.build(folder)
+
+
+def _readable(path: Path) -> bool:
+    try:
+        with open(path, "rb"):
+            return True
+    except PermissionError:
+        return False
+    except OSError:
+        return True
+
+
+def _expected(case) -> tuple[bool, str | None]:
+    """(ok, cause): a file we cannot make unreadable (tests running as root) simply recalculates."""
+    if case.name == "no-permission.xlsx" and _readable(case.path):
+        return True, None
+    return case.ok, case.fails
+
+
+def _sha256(paths) -> dict[Path, str]:
+    out = {}
+    for p in paths:
+        if p.is_file() and _readable(p):
+            out[p] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def _shown(value) -> object:
+    """A computed or cached value as the corpus writes expectations: errors as their text."""
+    if isinstance(value, (bool, float, int)) or value is None:
+        return float(value) if type(value) is int else value
+    return str(value)
+
+
+def _cached(path: Path) -> dict[str, object]:
+    wb = openpyxl.load_workbook(path, data_only=True)
+    from roi_xl.excel import address
+
+    return {address(ws.title, c.coordinate): _shown(c.value)
+            for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+def recalc_cli(*args, cwd: Path, timeout=300, pythonpath: str = "") -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (pythonpath, str(ROOT)) if p)}
+    return subprocess.run([sys.executable, "-m", "roi_xl.cli", "recalc", *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env)
+
+
+# --------------------------------------------------------------------------- each case
+
+
+def test_the_corpus_covers_the_issue(corpus):
+    names = {c.name for c in corpus}
+    assert len(corpus) >= 30, len(corpus)
+    assert sum(c.ok for c in corpus) >= 8 and sum(not c.ok for c in corpus) >= 25
+    for must in ("empty.xlsx", "truncated.xlsx", "zip-of-text.xlsx", "csv-renamed.xlsx",
+                 "binary.xlsb", "billion-laughs.xlsx", "xxe-file.xlsx", "zip-bomb.xlsx",
+                 "declared-4gb.xlsx", "million-cells.xlsx", "external-link-url.xlsx", "macros.xlsm",
+                 "circular.xlsx", "unknown-function.xlsx", "formula-8000-chars.xlsx",
+                 "wrong-types.xlsx", "sheet-names.xlsx", "no-permission.xlsx", "a-folder.xlsx",
+                 "missing.xlsx"):
+        assert must in names
+    if hostile_corpus.find_soffice() is not None:
+        assert {"real.xls", "real.ods", "real-xls-renamed.xlsx"} <= names
+    assert "encrypted.xlsx" in names  # msoffcrypto-tool is a test dependency
+
+
+def test_each_case_in_process(corpus, tmp_path, monkeypatch):
+    """process() (the batch's per-workbook work) on every case: the right values in the cells, or
+    one plain line; and roi_xl.recalc() raises WorkbookError with the same cause."""
+    import roi_xl
+
+    monkeypatch.chdir(hostile_corpus.work_dir(corpus[0].path.parent))  # a neighbour.xlsx is here
+    before = _sha256(c.path for c in corpus)
+    cache, problems = ModelCache(), []
+    for case in corpus:
+        ok, cause = _expected(case)
+        out = tmp_path / case.name
+        result = process(case.path, out, cache, Options(keep_values=True))
+        if not ok:
+            if result.ok or cause not in result.error or "\n" in result.error \
+                    or "Traceback" in result.error or out.exists():
+                problems.append(f"{case.name}: expected to fail with {cause!r}, got {result}")
+            with pytest.raises(WorkbookError) as raised:
+                roi_xl.recalc(case.path)
+            if cause not in str(raised.value):
+                problems.append(f"{case.name}: recalc() raised {raised.value!r}")
+            continue
+        if not result.ok:
+            problems.append(f"{case.name}: failed: {result.error}")
+            continue
+        computed = {k: _shown(v) for k, v in result.values.items()}
+        cached = _cached(out)
+        for ref, value in case.values.items():
+            if computed.get(ref) != value or cached.get(ref) != value:
+                problems.append(f"{case.name}: {ref} computed {computed.get(ref)!r}, "
+                                f"written {cached.get(ref)!r}, expected {value!r}")
+        if case.warning and not any(case.warning in w for w in result.warnings):
+            problems.append(f"{case.name}: no warning with {case.warning!r}: {result.warnings}")
+        with zipfile.ZipFile(case.path) as zin, zipfile.ZipFile(out) as zout:
+            for member in case.keep_members:
+                if zin.read(member) != zout.read(member):
+                    problems.append(f"{case.name}: {member} changed in the output")
+    assert not problems, "\n".join(problems)
+    assert _sha256(c.path for c in corpus) == before
+
+
+def test_a_file_without_read_permission(corpus, monkeypatch, tmp_path):
+    case = next(c for c in corpus if c.name == "no-permission.xlsx")
+    if _readable(case.path):
+        # Running as root: chmod 000 does not stop reading. Simulate the refusal the kernel
+        # would give any other user, where the guard opens the file.
+        def denied(*args, **kwargs):
+            raise PermissionError(13, "Permission denied", str(case.path))
+
+        monkeypatch.setattr(guard, "open", denied, raising=False)
+    result = process(case.path, tmp_path / "out.xlsx", ModelCache(), Options())
+    assert not result.ok
+    assert result.error == "permission denied: the file cannot be opened for reading"
+
+
+def test_the_guard_runs_before_any_reader(corpus, monkeypatch, tmp_path):
+    """A refused file never reaches openpyxl or the engine (whichever reader process() uses)."""
+    from roi_xl.engine import fastpath, workbook
+
+    def no_reader(*args, **kwargs):
+        raise AssertionError("a reader opened a refused file")
+
+    monkeypatch.setattr(workbook, "load_workbook", no_reader)   # openpyxl, for formulas
+    monkeypatch.setattr(fastpath, "compute", no_reader)         # the fast path and its reader
+    for name in ("billion-laughs.xlsx", "zip-bomb.xlsx", "million-cells.xlsx", "declared-4gb.xlsx",
+                 "formula-8600-chars.xlsx", "xxe-network.xlsx"):
+        case = next(c for c in corpus if c.name == name)
+        result = process(case.path, tmp_path / name, ModelCache(), Options())
+        assert not result.ok and case.fails in result.error, result
+
+
+def test_openpyxl_parses_through_defusedxml():
+    """openpyxl picks defusedxml up when it is importable (openpyxl.xml.DEFUSEDXML) and then parses
+    sheets with defusedxml's iterparse; the guard refuses DTDs before that anyway."""
+    import openpyxl.xml
+    import openpyxl.xml.functions as xml_functions
+
+    assert openpyxl.xml.DEFUSEDXML is True
+    assert xml_functions.iterparse.__module__.startswith("defusedxml")
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def test_each_limit_has_a_clear_message_and_can_be_raised(tmp_path):
+    book = tmp_path / "book.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in range(1, 301):                          # 600 cells, a 2.4 MB sheet
+        ws.cell(r, 1, r)
+        ws.cell(r, 2, os.urandom(4000).hex())      # compresses about 2:1
+    ws["C1"] = "=SUM(A1:A300)+" + "+".join(["1"] * 50)  # 112 characters after the =
+    wb.save(book)
+    guard.check(book)                                 # the defaults let it through
+    refusals = {
+        "too many cells: more than 500 (the limit; raise it with --max-cells)": Limits(max_cells=500),
+        "formula too long in Sheet!C1: 112 characters (the limit is 100; raise it with "
+        "--max-formula-length)": Limits(max_formula_length=100),
+        "(the limit is 1.0 MB; raise it with --max-size)": Limits(max_size=2**20),
+        "expands": Limits(max_ratio=1.2),
+    }
+    for message, limits in refusals.items():
+        with pytest.raises(guard.UnsafeWorkbook) as refused:
+            guard.check(book, limits)
+        assert message in str(refused.value)
+    src = tmp_path / "in"
+    src.mkdir()
+    book.rename(src / "book.xlsx")
+    out = tmp_path / "out"
+    before = _sha256([src / "book.xlsx"])
+    low = recalc_cli(src, "--out", out, "--max-cells", "500", "--jobs", "1", cwd=tmp_path)
+    assert low.returncode == 1 and f"{src / 'book.xlsx'}: too many cells" in low.stderr
+    raised = recalc_cli(src, "--out", out, "--max-cells", "700", "--max-size", "3MB", "--jobs", "1",
+                        cwd=tmp_path)
+    assert raised.returncode == 0, raised.stderr
+    value = openpyxl.load_workbook(out / "book.xlsx", data_only=True).active["C1"].value
+    assert value == 300 * 301 / 2 + 50
+    tight = recalc_cli(src, "--out", out, "--max-size", "1MB", "--jobs", "1", cwd=tmp_path)
+    assert tight.returncode == 1 and "raise it with --max-size" in tight.stderr
+    for bad in (["--max-size", "lots"], ["--max-ratio", "0"], ["--timeout", "-1"]):
+        assert recalc_cli(src, "--out", out, *bad, cwd=tmp_path).returncode == 2
+    assert _sha256([src / "book.xlsx"]) == before
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+def test_the_cli_over_the_whole_corpus(corpus, tmp_path):
+    """One real `roi-xl recalc` over every case (and good workbooks between them): one line per bad
+    file, outputs for the others, a summary with a row each, and no input changed."""
+    folder = corpus[0].path.parent
+    good = []
+    for i in range(3):
+        good.append(hostile_corpus._small(tmp_path / f"good-{i}.xlsx"))
+    cases = [c for c in corpus if c.cli]
+    # the folder is searched for .xlsx/.xlsm files; the others are named, as a user would
+    named = [c.path for c in cases if c.path.suffix not in (".xlsx", ".xlsm") or not c.path.is_file()]
+    inputs = [good[0], folder, good[1], *named, good[2]]
+    before = _sha256([*good, *folder.iterdir()])
+    out, summary = tmp_path / "out", tmp_path / "summary.csv"
+    run = recalc_cli(*inputs, "--out", out, "--jobs", "2", "--summary", summary,
+                     cwd=hostile_corpus.work_dir(folder))
+    assert _sha256([*good, *folder.iterdir()]) == before
+    inputs = [*good, *(c.path for c in cases)]
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.splitlines()
+    for case in cases:
+        ok, cause = _expected(case)
+        mine = [line for line in lines if line.startswith(f"{case.path}: ")]
+        if ok:
+            assert (out / case.path.name).is_file(), case.name
+            assert all(": warning: " in line for line in mine), mine
+        else:
+            assert len(mine) == 1 and cause in mine[0], (case.name, mine)
+            assert not (out / case.path.name).exists()
+    for g in good:
+        assert openpyxl.load_workbook(out / g.name, data_only=True).active["B1"].value == 42
+    df = pd.read_csv(summary, keep_default_na=False)
+    assert len(df) == len(inputs)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        {g.name for g in good} | {c.path.name for c in cases if _expected(c)[0]})
+    expected_failures = sum(not _expected(c)[0] for c in cases)
+    assert lines[-1].startswith(f"{len(inputs) - expected_failures} of {len(inputs)} workbooks")
+
+
+def test_debug_shows_tracebacks_only_when_asked(tmp_path):
+    bad = tmp_path / "odd.xlsx"
+    bad.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    plain = recalc_cli(bad, "--out", tmp_path / "o", cwd=tmp_path)
+    assert plain.returncode == 1
+    assert plain.stderr.splitlines()[0] == f"{bad}: not an Excel workbook: a damaged or truncated zip file"
+    assert "Traceback" not in plain.stderr
+
+
+# --------------------------------------------------------------------------- time limit
+
+_SLOW_HOOK = '''
+import time
+import roi_xl.batch, roi_xl.executors
+_process = roi_xl.batch.process
+def process(path, *args, **kwargs):
+    if path.name.startswith("slow"):   # stands for a pathological workbook
+        time.sleep(120)
+    return _process(path, *args, **kwargs)
+roi_xl.batch.process = roi_xl.executors.process = process
+'''
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_workbook_over_the_time_limit_is_stopped_and_the_rest_go_on(tmp_path, jobs):
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_SLOW_HOOK)
+    src = tmp_path / "in"
+    src.mkdir()
+    names = ["a.xlsx", "slow-1.xlsx", "b.xlsx", "slow-2.xlsx", "c.xlsx"]
+    for n in names:
+        hostile_corpus._small(src / n)
+    before = _sha256(src.iterdir())
+    started = time.monotonic()
+    run = recalc_cli(src, "--out", tmp_path / "out", "--jobs", jobs, "--timeout", "3",
+                     cwd=tmp_path, pythonpath=str(hook), timeout=100)
+    took = time.monotonic() - started
+    assert run.returncode == 1, run.stderr
+    assert took < 60, took
+    for n in ("slow-1.xlsx", "slow-2.xlsx"):
+        assert (f"{src / n}: took longer than the time limit of 3 s for one workbook "
+                "(stopped; raise it with --timeout)") in run.stderr.splitlines()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.xlsx", "b.xlsx", "c.xlsx"]
+    assert run.stderr.splitlines()[-1].startswith("3 of 5 workbooks recalculated")
+    assert _sha256(src.iterdir()) == before
+
+
+# --------------------------------------------------------------------------- nothing lost
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(x) for x in text.split()]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_run_killed_outright_leaves_no_half_written_workbook(tmp_path, jobs):
+    inputs = _distinct_books(tmp_path / "in", 24)
+    before = _sha256(inputs)
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "roi_xl.cli", "recalc", str(tmp_path / "in"),
+                             "--out", str(out), "--jobs", str(jobs)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 90
+    while len([p for p in out.iterdir() if p.suffix == ".xlsx"]) < 2:
+        assert proc.poll() is None and time.monotonic() < deadline, "no output appeared"
+        time.sleep(0.005)
+    workers = _children(proc.pid)
+    proc.send_signal(signal.SIGKILL)                     # no clean-up at all
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 60                     # orphaned workers stop by themselves
+    while any(Path(f"/proc/{w}").exists() and "Z" not in _state(w) for w in workers):
+        assert time.monotonic() < deadline, "a worker outlived the killed run"
+        time.sleep(0.05)
+    finished = sorted(p for p in out.iterdir() if p.suffix == ".xlsx")
+    assert 2 <= len(finished) < 24, "the run was not interrupted"
+    for p in finished:                                   # every workbook there is whole
+        with zipfile.ZipFile(p) as z:
+            assert z.testzip() is None
+        openpyxl.load_workbook(p)
+    again = recalc_cli(tmp_path / "in", "--out", out, "--jobs", "2", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in out.iterdir()) == [p.name for p in inputs]  # staging gone too
+    for i, p in enumerate(inputs):
+        ws = openpyxl.load_workbook(out / p.name, data_only=True).active
+        assert ws["C1"].value == pytest.approx((10 + i - 2) / 2 * (i + 1))
+    assert _sha256(inputs) == before
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return "gone"
+
+
+def test_an_output_over_its_input_is_refused_unless_asked(tmp_path):
+    src = tmp_path / "clients"
+    src.mkdir()
+    books = [hostile_corpus._small(src / f"{n}.xlsx") for n in ("a", "b")]
+    (src / "broken.xlsx").write_bytes(b"junk")
+    before = _sha256([*books, src / "broken.xlsx"])
+    for args in ([src, "--out", src], [books[0], "--out", src]):
+        refused = recalc_cli(*args, cwd=tmp_path)
+        assert refused.returncode == 2
+        assert "would replace the input" in refused.stderr and "--replace-inputs" in refused.stderr
+        assert _sha256([*books, src / "broken.xlsx"]) == before
+        assert sorted(p.name for p in src.iterdir()) == ["a.xlsx", "b.xlsx", "broken.xlsx"]
+
+    run = recalc_cli(src, "--out", src, "--replace-inputs", cwd=tmp_path)
+    assert run.returncode == 1                             # broken.xlsx fails, and is left alone
+    m = re.search(r"kept, unchanged, in (\S+)$", run.stderr, re.M)
+    assert m, run.stderr
+    backups = Path(m.group(1))
+    assert backups.parent == src and backups.name.startswith("roi-xl-originals-")
+    assert sorted(p.name for p in backups.iterdir()) == ["a.xlsx", "b.xlsx"]
+    assert _sha256(backups.iterdir()) == {backups / p.name: h for p, h in before.items()
+                                          if p.name != "broken.xlsx"}
+    assert hashlib.sha256((src / "broken.xlsx").read_bytes()).hexdigest() == before[src / "broken.xlsx"]
+    for b in books:
+        assert openpyxl.load_workbook(b, data_only=True).active["B1"].value == 42
+    # the originals folder is not searched as input next time
+    again = recalc_cli(src / "a.xlsx", src / "b.xlsx", "--out", tmp_path / "elsewhere", cwd=tmp_path)
+    assert again.returncode == 0
+    searched = recalc_cli(src, "--out", tmp_path / "o2", cwd=tmp_path)
+    failed = [line for line in searched.stderr.splitlines() if line.startswith(str(src))]
+    assert len(failed) == 1 and failed[0].startswith(f"{src / 'broken.xlsx'}: "), searched.stderr
+    assert sorted(p.name for p in (tmp_path / "o2").iterdir()) == ["a.xlsx", "b.xlsx"]
+
+
+def test_summary_cells_that_could_run_as_formulas_are_escaped(tmp_path):
+    """OWASP's CSV injection rule: text starting with = + - @ tab or CR gets a leading quote."""
+    from roi_xl.batch import FileResult
+    from roi_xl.summary import write
+
+    hostile = {"=HYPERLINK(\"http://evil.invalid\",\"x\")": "'=HYPERLINK(\"http://evil.invalid\",\"x\")",
+               "+1+1": "'+1+1", "-2+3": "'-2+3", "@SUM(A1)": "'@SUM(A1)",
+               "\t=1": "'\t=1", "\r=1": "'\r=1", "Acme": "Acme"}
+    results = [FileResult(Path(f"{i}.xlsx"), None, True, named={"client": name})
+               for i, name in enumerate(hostile)]
+    results.append(FileResult(Path("=evil().xlsx"), None, False, "-1 problem"))
+    path = write(results, tmp_path / "s.csv")
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    assert [row["client"] for row in table[: len(hostile)]] == list(hostile.values())
+    assert table[-1]["file"] == "'=evil().xlsx" and table[-1]["error"] == "'-1 problem"
