@@ -227,3 +227,29 @@ def test_criteria_follow_excel(tmp_path):
     got = evaluate_cases(tmp_path / "criteria.xlsx", CRITERIA_CELLS, CRITERIA_CASES, column="AA")
     for formula, expected in CRITERIA_CASES.items():
         assert_excel_value(got[formula], float(expected), formula)
+
+
+# The summed/averaged range keeps numbers (and errors) only: numeric text, TRUE, "" and blanks are skipped.
+# Cells and expected values: calc_tests/MATH_AND_TRIGONOMETRY/SUMIFS.xlsx, Sheet1!A2:B16 and D..I2..11.
+SUM_RANGE_CELLS = {
+    **{f"A{r}": v for r, v in zip(range(2, 17), [13, 17, -23, 5, 7, -3, None, "=NA()", "=1/0", '=""', 113,
+                                                  "123", True, 14, 77]) if v is not None},
+    **{f"B{r}": v for r, v in zip(range(2, 17), ["red", "BLUE", "yellow", "dark blue", "light blue",
+                                                  "light yellow", "dark yellow", "brown", "white", "Mr. White",
+                                                  "brown", "blue", "blue", "white dark", "red-ish"])},
+}
+SUM_RANGE_CASES = {
+    '=SUMIFS($A$2:$A$16,$B$2:$B$16,"blue")': 17, '=SUMIF($B$2:$B$16,"blue",$A$2:$A$16)': 17,
+    '=AVERAGEIFS($A$2:$A$16,$B$2:$B$16,"blue")': 17, '=_xlfn.MINIFS($A$2:$A$16,$B$2:$B$16,"blue")': 17,
+    '=_xlfn.MAXIFS($A$2:$A$16,$B$2:$B$16,"blue")': 17,
+    '=SUMIFS($A$2:$A$16,$B$2:$B$16,"*blue")': 29, '=AVERAGEIF($B$2:$B$16,"*blue",$A$2:$A$16)': 29 / 3,
+    '=_xlfn.MINIFS($A$2:$A$16,$B$2:$B$16,"*blue")': 5, '=SUMIFS($A$2:$A$16,$B$2:$B$16,"dark*")': 5,
+    '=SUMIFS($A$2:$A$16,$B$2:$B$16,"magenta")': 0, '=SUMIFS($A$2:$A$16,$B$2:$B$16,"*o*")': XlError.NA,
+    '=SUMIFS($A$2:$A$16,$B$2:$B$16,">c")': XlError.DIV0, '=SUMIFS($A$2:$A$16,$B$2:$B$16,"*ll*")': -26,
+}
+
+
+def test_summed_range_keeps_numbers_only(tmp_path):
+    got = evaluate_cases(tmp_path / "sumifs.xlsx", SUM_RANGE_CELLS, SUM_RANGE_CASES, column="AA")
+    for formula, expected in SUM_RANGE_CASES.items():
+        assert_excel_value(got[formula], expected if isinstance(expected, XlError) else float(expected), formula)

@@ -12,7 +12,8 @@ from Excel changes. Found by the LibreOffice comparison (tests/test_second_engin
 - DATEDIF: the unit is case-insensitive ("d" is "D").
 - COUNTIF(S), SUMIF(S), AVERAGEIF(S), MAXIFS, MINIFS: Excel's criteria test (criteria.py): wildcards over
   the whole text, "<>x" counting blanks, comparisons meeting only values of the criterion's kind, a blank
-  criterion cell as 0 (formulas matched a case-sensitive prefix and compared across types).
+  criterion cell as 0 (formulas matched a case-sensitive prefix and compared across types); the summed,
+  averaged or min/max range keeps numbers and errors only (formulas summed numeric text, failed on TRUE).
 
 Whole families found by the conformance suite (bench/conformance.py) live in roi_xl/engine/functions/
 (database, dynamic arrays, OFFSET, math, statistical aggregates, text, financial checks); install()
@@ -137,9 +138,19 @@ def _filter_all(accumulator, operating_range, test_ranges, *conditions):
         for test_range, condition in zip(test_ranges, conditions):
             mask = _criterion(test_range, condition)
             b = mask if b is None else b & mask
-        return accumulator(operating_range[b])
+        picked = operating_range[b]
+        if accumulator is not len:  # SUM/AVERAGE/MIN/MAX of the picked cells: numbers (and errors) only
+            picked = np.asarray([v for v in picked.ravel() if _is_number_or_error(v)], object)
+        return accumulator(picked)
     except _functions.FoundError as ex:
         return ex.err
+
+
+def _is_number_or_error(v) -> bool:
+    """Excel's SUMIF & co. skip text (numeric text too), booleans and blanks in the summed range."""
+    if isinstance(v, _functions.XlError):
+        return True
+    return isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_))
 
 
 _filter_all = np.vectorize(_filter_all, otypes=[object], excluded={0, 1, 2})
