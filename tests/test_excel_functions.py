@@ -9,6 +9,8 @@ import roi_xl
 from roi_xl import XlError
 from roi_xl.engine import excel_functions
 
+from formula_cases import assert_excel_value, evaluate_cases
+
 # formula -> Excel's result. Inputs on sheet S: A1 1.005, A2 0.285, A3 -2.5, A4 =1/0, A5 "abc", A6 blank,
 # A7 TRUE; C1 "  ana   lópez  ", C2 "a", C3 "", C4 blank, C5 "b"; G1:G6 "x","AB","a*","Bob",blank,7 with
 # H1:H6 1..6 beside them, and G7 "xyz" under them (outside the ranges).
@@ -101,7 +103,7 @@ CASES = {
     '=COUNTIF(G1:G6,"<>*a*")': 4.0,       # everything else, blank and number included
     '=COUNTIF(G1:G6,"a~*")': 1.0,
     '=COUNTIF(G1:G6,"a~?")': 0.0,
-    '=COUNTIF(G1:G6,"ab")': 1.0,          # no wildcard: formulas' own (case-insensitive) test
+    '=COUNTIF(G1:G6,"ab")': 1.0,          # no wildcard: case-insensitive equality
     '=COUNTIF(A1:A7,"?bc")': 1.0,
     '=COUNTIF(A1:A7,"?")': 0.0,           # errors, numbers and TRUE never match text wildcards
     '=COUNTIFS(G1:G6,"a*",H1:H6,">1")': 2.0,
@@ -170,3 +172,84 @@ def test_install_is_idempotent_and_registered():
     excel_functions.install()
     assert all(table[name] is fn for name, fn in before.items())
     assert table["TEXTJOIN"] is table["_XLFN.TEXTJOIN"]
+
+
+# Excel's criteria semantics. Cells and expected values are those Excel cached in the ironcalc conformance
+# workbook calc_tests/STATISTICAL/COUNTIF.xlsx (sheets Rows and Columns), rebuilt here cell for cell.
+CRITERIA_CELLS = {
+    # Rows!G2:G15
+    **{f"A{r}": v for r, v in zip(range(2, 16), [23, "23", True, 1, -23, "hey", False, 123, None, None,
+                                                  '=""', None, None, None]) if v is not None},
+    # Columns!B18:O18 (I18 typed #N/A, K18 the text "#DIV/0!")
+    **dict(zip([f"{c}18" for c in "BCDEFGHIKLM"],
+               ["Steven", "Albert", "Bernanrd", "Steven", "Mr. Brown", "Mrs. Brown", "Albert", "=NA()",
+                '="#DIV/0!"', "=1/0", "=1/0"])),
+    # Columns!B25:O25 (B25, D25 typed errors, E25 the text "#N/A")
+    **dict(zip([f"{c}25" for c in "BCDEFGHJ"], ["=NA()", 12, "=1/0", '="#N/A"', 0, '=""', '=""', 0])),
+    # Columns!B33:O33
+    **dict(zip([f"{c}33" for c in "BCDEGIJK"], [True, 1, 0, False, "TRUE", True, True, False])),
+    "P1": '=""',
+}
+CRITERIA_CASES = {
+    # numbers compare with numbers only (not '23', TRUE, FALSE, blanks): Rows!I2..M8
+    '=COUNTIF($A$2:$A$15,"<23")': 2, '=COUNTIF($A$2:$A$15,"<=23")': 3, '=COUNTIF($A$2:$A$15,">23")': 1,
+    '=COUNTIF($A$2:$A$15,">=23")': 2, '=COUNTIF($A$2:$A$15,"<=1")': 2, '=COUNTIF($A$2:$A$15,">=-23")': 4,
+    '=COUNTIF($A$2:$A$15,"<100")': 3, '=COUNTIF($A$2:$A$15,">-2")': 3,
+    # "<>" counts blanks and every other value; "<>23" leaves out only the number 23: Rows!M2, M6
+    '=COUNTIF($A$2:$A$15,"<>23")': 13, '=COUNTIF($A$2:$A$15,"<>0")': 14,
+    # "<>" + blank is "<>": every non-blank cell, "" included; "<" + blank matches nothing: Rows!M9, I9
+    '=COUNTIF($A$2:$A$15,"<>"&Z99)': 9, '=COUNTIF($A$2:$A$15,"<"&Z99)': 0,
+    # equality with a number also counts numeric text: Rows!C2, D2 over A2:A8
+    "=COUNTIF($A$2:$A$8,23)": 2, '=COUNTIF($A$2:$A$8,"=23")': 2, '=COUNTIF($A$2:$A$8,"<>23")': 6,
+    "=COUNTIF($A$2:$A$8,1)": 1, "=COUNTIF($A$2:$A$8,0)": 0,
+    # text: wildcards, case-insensitive ordering among texts only (the text "#DIV/0!" sorts first): Columns!B20..E20
+    '=COUNTIF($B$18:$O$18,"<>*brown")': 12, '=COUNTIF($B$18:$O$18,"=*brown")': 2,
+    '=COUNTIF($B$18:$O$18,"<brown")': 4, '=COUNTIF($B$18:$O$18,">brown")': 4,
+    # error criteria, typed or as text, match error cells only: Columns!G20..J20, B27, D27
+    "=COUNTIF($B$18:$O$18,NA())": 1, "=COUNTIF($B$18:$O$18,1/0)": 2,
+    '=COUNTIF($B$18:$O$18,"#N/A")': 1, '=COUNTIF($B$18:$O$18,"#DIV/0!")': 2,
+    '=COUNTIF($B$25:$O$25,"#N/A")': 1, '=COUNTIF($B$25:$H$25,"<>#N/A")': 6,
+    # a blank criterion cell is 0; "" matches blanks and empty texts: Columns!F20, F27, E27
+    "=COUNTIF($B$18:$O$18,Z99)": 0, "=COUNTIF($B$25:$O$25,Z99)": 2, "=COUNTIF($B$25:$O$25,P1)": 8,
+    '=COUNTIF($B$25:$H$25,"<>")': 7,
+    # booleans, also as text in any case, match booleans only (not the text "TRUE"): Columns!B35..K36
+    "=COUNTIF($B$33:$O$33,TRUE)": 3, "=COUNTIF($B$33:$O$33,Z99)": 1, "=COUNTIF($B$33:$O$33,FALSE)": 2,
+    '=COUNTIF($B$33:$O$33,"true")': 3, '=COUNTIF($B$33:$O$33,"FaLSe")': 2,
+    '=COUNTIF($B$33:$O$33,"<>TRUE")': 11, '=COUNTIF($B$33:$O$33,"<>FALSE")': 12,
+    '=COUNTIF($B$33:$O$33,"<>")': 8, '=COUNTIF($B$33:$O$33,"<>0")': 13,
+    # the other functions share the test: the numbers < 23 in A2:A15 are 1 and -23
+    '=SUMIF($A$2:$A$15,"<23")': -22, '=COUNTIFS($A$2:$A$15,">0",$A$2:$A$15,"<100")': 2,
+    '=AVERAGEIF($A$2:$A$15,"<23")': -11, '=_xlfn.MAXIFS($A$2:$A$15,$A$2:$A$15,"<23")': 1,
+}
+
+
+def test_criteria_follow_excel(tmp_path):
+    got = evaluate_cases(tmp_path / "criteria.xlsx", CRITERIA_CELLS, CRITERIA_CASES, column="AA")
+    for formula, expected in CRITERIA_CASES.items():
+        assert_excel_value(got[formula], float(expected), formula)
+
+
+# The summed/averaged range keeps numbers (and errors) only: numeric text, TRUE, "" and blanks are skipped.
+# Cells and expected values: calc_tests/MATH_AND_TRIGONOMETRY/SUMIFS.xlsx, Sheet1!A2:B16 and D..I2..11.
+SUM_RANGE_CELLS = {
+    **{f"A{r}": v for r, v in zip(range(2, 17), [13, 17, -23, 5, 7, -3, None, "=NA()", "=1/0", '=""', 113,
+                                                  "123", True, 14, 77]) if v is not None},
+    **{f"B{r}": v for r, v in zip(range(2, 17), ["red", "BLUE", "yellow", "dark blue", "light blue",
+                                                  "light yellow", "dark yellow", "brown", "white", "Mr. White",
+                                                  "brown", "blue", "blue", "white dark", "red-ish"])},
+}
+SUM_RANGE_CASES = {
+    '=SUMIFS($A$2:$A$16,$B$2:$B$16,"blue")': 17, '=SUMIF($B$2:$B$16,"blue",$A$2:$A$16)': 17,
+    '=AVERAGEIFS($A$2:$A$16,$B$2:$B$16,"blue")': 17, '=_xlfn.MINIFS($A$2:$A$16,$B$2:$B$16,"blue")': 17,
+    '=_xlfn.MAXIFS($A$2:$A$16,$B$2:$B$16,"blue")': 17,
+    '=SUMIFS($A$2:$A$16,$B$2:$B$16,"*blue")': 29, '=AVERAGEIF($B$2:$B$16,"*blue",$A$2:$A$16)': 29 / 3,
+    '=_xlfn.MINIFS($A$2:$A$16,$B$2:$B$16,"*blue")': 5, '=SUMIFS($A$2:$A$16,$B$2:$B$16,"dark*")': 5,
+    '=SUMIFS($A$2:$A$16,$B$2:$B$16,"magenta")': 0, '=SUMIFS($A$2:$A$16,$B$2:$B$16,"*o*")': XlError.NA,
+    '=SUMIFS($A$2:$A$16,$B$2:$B$16,">c")': XlError.DIV0, '=SUMIFS($A$2:$A$16,$B$2:$B$16,"*ll*")': -26,
+}
+
+
+def test_summed_range_keeps_numbers_only(tmp_path):
+    got = evaluate_cases(tmp_path / "sumifs.xlsx", SUM_RANGE_CELLS, SUM_RANGE_CASES, column="AA")
+    for formula, expected in SUM_RANGE_CASES.items():
+        assert_excel_value(got[formula], expected if isinstance(expected, XlError) else float(expected), formula)

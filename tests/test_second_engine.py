@@ -36,14 +36,11 @@ KNOWN_FORMULAS_GAPS = {
     "numeric text in cells": 'a text cell holding "12.5" is read as the number 12.5: ISNUMBER gives TRUE '
                              "(Excel FALSE). (SUM, COUNT, MIN, MAX over ranges now skip it: "
                              "roi_xl/engine/functions/statistical.py.)",
-    "SUMIF error criteria": 'criteria "<>#DIV/0!" (the usual way to sum around an error) gives 0; Excel sums '
-                            "every cell that is not that error.",
     "AGGREGATE": "not implemented (#NAME?); AGGREGATE(9,6,range) is Excel's SUM ignoring errors.",
 }
 
 # (workbook, cell) -> (gap, the cell's formula, so a shifted layout cannot silently mark the wrong cell)
 GAP_CELLS = {
-    ("campaigns.xlsx", "Summary!B17"): ("SUMIF error criteria", '=SUMIF(ROI,"<>#DIV/0!")'),
     ("campaigns.xlsx", "Summary!B18"): ("AGGREGATE", "=_xlfn.AGGREGATE(9,6,ROI)"),
     ("campaigns.xlsx", "Summary!B48"): ("--", '=SUMPRODUCT(--(Channel="Facebook"),Spend)/B2'),
     ("campaigns.xlsx", "Summary!B49"): ("--", '=SUMPRODUCT(--(Channel="Facebook"))'),

@@ -10,9 +10,10 @@ from Excel changes. Found by the LibreOffice comparison (tests/test_second_engin
 - TEXTJOIN: ignore_empty TRUE skips "" as well as blank cells.
 - N: N(TRUE) is 1 and N(FALSE) 0.
 - DATEDIF: the unit is case-insensitive ("d" is "D").
-- COUNTIF(S), SUMIF(S), AVERAGEIF(S), MAXIFS, MINIFS: wildcard criteria as Excel matches them: "?" is
-  exactly one character, "*" any run, "~" escapes, case-insensitive, the whole text (formulas matched a
-  case-sensitive prefix with "?" as zero-or-one), also after "<>". Other criteria go to formulas' own test.
+- COUNTIF(S), SUMIF(S), AVERAGEIF(S), MAXIFS, MINIFS: Excel's criteria test (criteria.py): wildcards over
+  the whole text, "<>x" counting blanks, comparisons meeting only values of the criterion's kind, a blank
+  criterion cell as 0 (formulas matched a case-sensitive prefix and compared across types); the summed,
+  averaged or min/max range keeps numbers and errors only (formulas summed numeric text, failed on TRUE).
 
 Whole families found by the conformance suite (bench/conformance.py) live in roi_xl/engine/functions/
 (database, dynamic arrays, OFFSET, math, statistical aggregates, text, financial checks); install()
@@ -36,6 +37,8 @@ from formulas.functions import date as _date
 from formulas.functions import math as _math
 from formulas.functions import stat as _stat
 from formulas.functions import text as _text
+
+from .criteria import criterion_test
 
 # --- ROUND, ROUNDUP, ROUNDDOWN ---------------------------------------------------------------------
 
@@ -121,42 +124,11 @@ def xdatedif(start_date, end_date, unit):
     return _date.xdatedif(start_date, end_date, unit)
 
 
-# --- criteria wildcards (COUNTIF family) ----------------------------------------------------------
-
-_formulas_criterion = getattr(_functions, "__xfilter")  # formulas' one-criterion test, for the rest
-_WILDCARD = re.compile(r"(?<!~)[?*]")
-
-
-def _wildcard_regex(pattern: str, prefix: bool = False) -> re.Pattern:
-    """Excel's wildcard text as a regex; `prefix` also admits any text after it (D-functions)."""
-    out, i = [], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "~" and i + 1 < len(pattern) and pattern[i + 1] in "?*~":
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append("." if ch == "?" else ".*" if ch == "*" else re.escape(ch))
-        i += 1
-    return re.compile("".join(out) + (".*" if prefix else ""), re.IGNORECASE | re.DOTALL)
-
+# --- criteria (COUNTIF family): Excel's test from criteria.py ----------------------------------------
 
 def _criterion(test_range, condition):
     """The cells of test_range meeting one criterion, as a boolean array."""
-    if isinstance(condition, str):
-        operator, pattern = "=", condition
-        for op in ("<>", "="):
-            if condition.startswith(op):
-                operator, pattern = op, condition[len(op):]
-                break
-        if _WILDCARD.search(pattern):
-            fullmatch = _wildcard_regex(pattern).fullmatch
-            raw, orig = test_range["raw"], test_range["orig"]
-            hit = np.vectorize(lambda v, o: o is not sh.EMPTY and isinstance(v, str)
-                               and not isinstance(v, _functions.XlError) and bool(fullmatch(v)),
-                               otypes=[bool])(raw, orig)
-            return hit if operator == "=" else ~hit
-    return _formulas_criterion(test_range, condition)
+    return np.vectorize(criterion_test(condition), otypes=[bool])(test_range["orig"])
 
 
 def _filter_all(accumulator, operating_range, test_ranges, *conditions):
@@ -166,9 +138,19 @@ def _filter_all(accumulator, operating_range, test_ranges, *conditions):
         for test_range, condition in zip(test_ranges, conditions):
             mask = _criterion(test_range, condition)
             b = mask if b is None else b & mask
-        return accumulator(operating_range[b])
+        picked = operating_range[b]
+        if accumulator is not len:  # SUM/AVERAGE/MIN/MAX of the picked cells: numbers (and errors) only
+            picked = np.asarray([v for v in picked.ravel() if _is_number_or_error(v)], object)
+        return accumulator(picked)
     except _functions.FoundError as ex:
         return ex.err
+
+
+def _is_number_or_error(v) -> bool:
+    """Excel's SUMIF & co. skip text (numeric text too), booleans and blanks in the summed range."""
+    if isinstance(v, _functions.XlError):
+        return True
+    return isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_))
 
 
 _filter_all = np.vectorize(_filter_all, otypes=[object], excluded={0, 1, 2})

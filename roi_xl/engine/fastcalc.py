@@ -9,8 +9,8 @@ The translation mirrors what `formulas` does, not what we think Excel does: `for
 fixes in excel_functions.py) stays the engine of record, and the batch checks the first workbook of
 each template against it (roi_xl.engine.fastpath). So:
 
-* operators, IF, IFERROR, AND, OR, NOT, SUM and COUNTIF with a plain text criterion are written
-  here with formulas' own rules (its coercions, its comparison order, its sum);
+* operators, IF, IFERROR, AND, OR, NOT and SUM are written here with formulas' own rules (its
+  coercions, its comparison order, its sum); COUNTIF calls the engine's criteria test (criteria.py);
 * catalogue functions are called directly (they already speak roi_xl.excel's value model);
 * every other function known to formulas is called through formulas' own implementation
   (`_bridge`), with arguments shaped as formulas passes them;
@@ -424,41 +424,6 @@ def _sum(is_reference, args):
     return _finite(total)
 
 
-@functools.lru_cache(maxsize=4096)
-def _criterion_test(_kind: type, criterion):
-    """formulas' reading of a COUNTIF criterion (functions.__xfilter), done once per criterion:
-    (numeric, type id, test, condition), or None for wildcard criteria (excel_functions' own
-    matching: left to formulas itself)."""
-    from formulas.errors import TokenError
-    from formulas.functions import _text2num, is_number
-    from formulas.functions.look import _get_type_id
-    from formulas.functions.operators import LOGIC_OPERATORS
-    from formulas.tokens.operand import Error, Number
-
-    condition, operator = _to_formulas(criterion), "="
-    if isinstance(condition, str):
-        for k in LOGIC_OPERATORS:
-            if condition.startswith(k) and condition != k:
-                operator, condition = k, condition[len(k):]
-                break
-        if any(c in condition for c in "?*~"):
-            return None
-        for token in (Number, Error):
-            try:
-                parsed = token(condition)
-                if parsed.end_match == len(condition):
-                    condition = parsed.compile()
-                    break
-            except TokenError:
-                pass
-        condition = _text2num(condition)
-    type_id = _get_type_id(condition)
-    if operator == "=" and type_id == 1:
-        wanted = condition.casefold()
-        return False, 1, (lambda x, _y: x.casefold() == wanted), condition
-    return bool(is_number(condition)), type_id, LOGIC_OPERATORS[operator], condition
-
-
 @functools.lru_cache(maxsize=65536)
 def _text_as_number(text: str):
     from formulas.functions import _text2num
@@ -467,40 +432,11 @@ def _text_as_number(text: str):
 
 
 def _countif(rng, criterion):
-    """COUNTIF as formulas' __xfilter counts (wildcard criteria go to formulas itself).
+    """COUNTIF with the engine's own criteria test (criteria.py), on the values as formulas holds them."""
+    from .criteria import criterion_test
 
-    Its per-call `lru_cache` on the cell test is kept as is: it makes FALSE count as a numeric 0
-    once a float zero was met (equal keys), and this must give what formulas gives."""
-    try:
-        test = _criterion_test(criterion.__class__, criterion)
-    except TypeError:  # unhashable: not a value formulas would meet here
-        test = None
-    if test is None:
-        return _bridge("COUNTIF", False, rng, False, criterion)
-    numeric, type_id, operator, condition = test
-    count = 0
-    if type_id == 1 and not numeric:  # text equality, the common case: only texts can match
-        for row in rng:
-            for v in row:
-                if v is None:
-                    v = ""  # formulas' replace_empty(range, "")
-                if v.__class__ is str and operator(v, condition):
-                    count += 1
-        return count
-    from formulas.functions.look import _get_type_id
-
-    @functools.lru_cache()
-    def check(value):
-        return _get_type_id(value) == type_id and operator(value, condition)
-
-    for row in rng:
-        for v in row:
-            v = "" if v is None else _to_formulas(v)
-            if numeric and v.__class__ is str:
-                v = _text_as_number(v)
-            if check(v):
-                count += 1
-    return count
+    test = criterion_test(_to_formulas(criterion))
+    return sum(1 for row in rng for v in row if test(_to_formulas(v)))
 
 
 def _to_formulas(value):

@@ -27,6 +27,17 @@ def grid(value) -> np.ndarray:
     return a.reshape(1, 1) if a.ndim == 0 else a.reshape(1, -1) if a.ndim == 1 else a
 
 
+def scalar(value):
+    """A one-cell argument's value; a range of more cells is #VALUE!, an error is the result."""
+    g = grid(value)
+    if g.size != 1:
+        raise Fail(VALUE)
+    v = g[0, 0]
+    if isinstance(v, XlError):
+        raise Fail(v)
+    return v
+
+
 def is_number(v) -> bool:
     return isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_))
 

@@ -22,7 +22,7 @@ import numpy as np
 import schedula as sh
 from formulas.functions import XlError, _text2num, wrap_func
 
-from ..excel_functions import _wildcard_regex
+from ..criteria import wildcard_regex as _wildcard_regex
 from ._args import DIV0, NUM, VALUE, Fail as _Fail, grid as _grid, is_number as _is_number
 
 

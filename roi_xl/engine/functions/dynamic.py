@@ -24,19 +24,9 @@ import numpy as np
 import schedula as sh
 from formulas.functions import Array, Error, XlError, wrap_func
 
-from ._args import NUM, VALUE, Fail as _Fail, grid as _grid
+from ._args import NUM, VALUE, Fail as _Fail, grid as _grid, scalar as _scalar
 
 CALC = Error.errors.get("#CALC!") or XlError("#CALC!")
-
-
-def _scalar(value):
-    g = _grid(value)
-    if g.size != 1:
-        raise _Fail(VALUE)
-    v = g[0, 0]
-    if isinstance(v, XlError):
-        raise _Fail(v)
-    return v
 
 
 def _number(value, default=None) -> float:
@@ -255,4 +245,5 @@ for _names, _fn in ((("SEQUENCE", "_XLFN.SEQUENCE"), xsequence),
 OMITTED_DEFAULTS = {
     "SEQUENCE": {1: "1", 2: "1", 3: "1"},
     "SORT": {1: "1", 2: "1"},
+    "XLOOKUP": {3: "NA()", 4: "0", 5: "1"},  # lookup.py
 }

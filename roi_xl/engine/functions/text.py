@@ -13,7 +13,7 @@ import math
 from formulas.functions import Error, replace_empty, wrap_ufunc
 from formulas.functions import text as _text
 
-from ..excel_functions import _wildcard_regex
+from ..criteria import wildcard_regex as _wildcard_regex
 
 VALUE = Error.errors["#VALUE!"]
 

@@ -1,0 +1,148 @@
+"""Excel's criteria test (COUNTIF(S), SUMIF(S), AVERAGEIF(S), MAXIFS, MINIFS), one definition shared by
+the engine (excel_functions) and the fast path (fastcalc).
+
+`criterion_test(condition)` gives a test of one cell value, values as formulas holds them (schedula's
+EMPTY for a blank cell, formulas' XlError for errors). The rules, read from the values Excel cached in
+the ironcalc conformance workbooks (STATISTICAL/COUNTIF.xlsx, COUNTIFS.xlsx) and Microsoft's COUNTIF page:
+
+- A criterion is an optional operator (=, <>, <, <=, >, >=) and a value; a criterion that is not text
+  (a number, TRUE/FALSE, an error) is "=" that value; a blank criterion cell is the number 0.
+- The value is a number when the text reads as one, TRUE/FALSE a boolean, "#N/A" etc. an error, else text.
+- Comparisons only meet values of the criterion's kind: "<=23" counts numbers, never text, booleans or
+  blanks; "<b" compares texts case-insensitively. Equality with a number also counts numeric text ("23"
+  matches the text '23'), but "<>23" only leaves out the numbers 23.
+- "<>x" is the complement of "=x": it counts blanks and every value that does not match.
+- Text equality is case-insensitive over the whole text with wildcards ? * and ~ escapes.
+- "" counts blank cells and empty texts, "=" only blank cells, "<>" every cell that is not blank.
+"""
+from __future__ import annotations
+
+import functools
+import operator
+import re
+
+import numpy as np
+import schedula as sh
+from formulas.functions import XlError, _text2num
+from formulas.tokens.operand import Error
+
+_OPERATORS = ("<=", ">=", "<>", "<", ">", "=")
+_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_WILDCARD = re.compile(r"[?*~]")
+_EMPTY_TYPE = type(sh.EMPTY)
+
+
+def wildcard_regex(pattern: str, prefix: bool = False) -> re.Pattern:
+    """Excel's wildcard text as a regex; `prefix` also admits any text after it (D-functions)."""
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "~" and i + 1 < len(pattern) and pattern[i + 1] in "?*~":
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append("." if ch == "?" else ".*" if ch == "*" else re.escape(ch))
+        i += 1
+    return re.compile("".join(out) + (".*" if prefix else ""), re.IGNORECASE | re.DOTALL)
+
+
+def _is_blank(value) -> bool:
+    # formulas' EMPTY is a str token: compare by type too, so the text "empty" stays text
+    return value is None or value is sh.EMPTY or (type(value) is _EMPTY_TYPE and value == sh.EMPTY)
+
+
+def _kind(value) -> str:
+    """blank, error, bool, number or text."""
+    if _is_blank(value):
+        return "blank"
+    if isinstance(value, XlError):
+        return "error"
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, (int, float, np.number)):
+        return "number"
+    return "text"
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_number(text: str):
+    n = _text2num(text)
+    return None if isinstance(n, str) or isinstance(n, bool) else float(n)
+
+
+def _operand(text: str):
+    """The criterion text after its operator, as Excel reads it: (kind, value)."""
+    number = _text_number(text.strip()) if text.strip() else None
+    if number is not None:
+        return "number", number
+    if text.upper() in ("TRUE", "FALSE"):
+        return "bool", text.upper() == "TRUE"
+    if text.upper() in Error.errors:
+        return "error", Error.errors[text.upper()]
+    return "text", text
+
+
+def _equals(kind: str, value):
+    """The "=" test for an operand of `kind`."""
+    if kind == "number":
+        def test(v):
+            k = _kind(v)
+            if k == "number":
+                return float(v) == value
+            return k == "text" and v.strip() != "" and _text_number(v.strip()) == value
+        return test
+    if kind == "bool":
+        return lambda v: _kind(v) == "bool" and bool(v) == value
+    if kind == "error":
+        return lambda v: _kind(v) == "error" and v == value
+    if _WILDCARD.search(value):
+        fullmatch = wildcard_regex(value).fullmatch
+        return lambda v: _kind(v) == "text" and bool(fullmatch(v))
+    wanted = value.casefold()
+    return lambda v: _kind(v) == "text" and v.casefold() == wanted
+
+
+def _compares(op: str, kind: str, value):
+    """An ordering test (<, <=, >, >=): only values of the operand's own kind take part."""
+    cmp = _COMPARE[op]
+    if kind == "number":
+        return lambda v: _kind(v) == "number" and cmp(float(v), value)
+    if kind == "bool":
+        return lambda v: _kind(v) == "bool" and cmp(bool(v), value)
+    if kind == "text":
+        wanted = value.casefold()
+        return lambda v: _kind(v) == "text" and cmp(v.casefold(), wanted)
+    return lambda v: False
+
+
+def criterion_test(condition):
+    """A test of one cell value against an Excel criterion (see the module docstring)."""
+    kind = _kind(condition)
+    if kind == "text":
+        return _text_criterion(str(condition))
+    if kind == "blank":
+        return _equals("number", 0.0)
+    return _equals(kind, float(condition) if kind == "number" else condition)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_criterion(condition: str):
+    op = next((o for o in _OPERATORS if condition.startswith(o)), "")
+    text = condition[len(op):]
+    if text == "":
+        if op == "":
+            return lambda v: _is_blank(v) or (_kind(v) == "text" and v == "")
+        if op == "=":
+            return _is_blank
+        if op == "<>":
+            return lambda v: not _is_blank(v)
+        return lambda v: False
+    kind, value = _operand(text)
+    if op in ("", "="):
+        return _equals(kind, value)
+    if op == "<>":
+        if kind == "number":  # "<>23" leaves out the numbers 23 only, not the text '23'
+            return lambda v: not (_kind(v) == "number" and float(v) == value)
+        equal = _equals(kind, value)
+        return lambda v: not equal(v)
+    return _compares(op, kind, value)
