@@ -100,6 +100,8 @@ class ExcelFunction:
             if i >= len(raw) and not arg.optional:
                 return XlError.VALUE  # too few arguments, as a VBA UDF answers
             given = raw[i] if i < len(raw) else excel.OMITTED
+            if given is excel.OMITTED and not arg.optional:
+                given = None  # =COST_ROLLUP(,B2:B9): Excel hands a UDF's required argument Empty
             if arg.optional and excel.is_blank(given):
                 values.append(arg.default)
             else:

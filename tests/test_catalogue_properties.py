@@ -400,3 +400,20 @@ def test_the_omitted_marker_inside_a_range_is_plain_text():
     amounts = np.array([[1.0], [2.0], [4.0]], dtype=object)
     rolled = get_functions()["COST_ROLLUP"](keys, amounts)
     assert rolled[:2].tolist() == [[OMITTED_MARKER, 1.0], ["a", 2.0]]
+
+
+def test_a_required_argument_left_empty_is_blank():
+    # =COST_ROLLUP(,B2:B3): Excel passes Empty to a UDF's required argument: one blank key.
+    from roi_xl.excel import OMITTED
+
+    assert roi_xl.get("COST_ROLLUP")(OMITTED, [[5.0]]) == roi_xl.get("COST_ROLLUP")(None, [[5.0]])
+    # ... and so through the engine, where the empty argument arrives as the marker in a 1x1 array
+    from formulas import get_functions
+
+    from roi_xl.engine.bind import bind_catalogue
+    from roi_xl.engine.rewrite import OMITTED_MARKER
+
+    bind_catalogue()
+    rolled = get_functions()["COST_ROLLUP"](np.array([[OMITTED_MARKER]], dtype=object),
+                                            np.array([[5.0]], dtype=object))
+    assert rolled.tolist() == [["", 5.0]]
