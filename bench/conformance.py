@@ -360,7 +360,8 @@ def main(argv=None) -> int:
 def _gate(report: dict, args) -> int:
     score = report["score"]["rate"]
     if args.record:
-        RECORDED.write_text(json.dumps({"score": math.floor(score * 1e6) / 1e6,  # never above "cells": report["score"]["cells"],
+        RECORDED.write_text(json.dumps({"score": math.floor(score * 1e6) / 1e6,  # never above
+                                        "cells": report["score"]["cells"],
                                         "matches": report["score"]["matches"],
                                         "excludes": report["score_excludes"]}, indent=1) + "\n")
         print(f"recorded score {score:.4%} in {RECORDED}")

@@ -384,3 +384,19 @@ def test_bound_functions_never_raise_on_what_the_engine_passes(name, data):
     for value in result.ravel():
         assert isinstance(value, (FormulasError, str, bool)) or (
             isinstance(value, float) and math.isfinite(value)), (value, type(value))
+
+
+def test_the_omitted_marker_inside_a_range_is_plain_text():
+    # Found by the property above: a cell holding the marker's text is a key like any other;
+    # only a whole argument left empty in the formula means "omitted".
+    from formulas import get_functions
+    import schedula as sh
+
+    from roi_xl.engine.bind import bind_catalogue
+    from roi_xl.engine.rewrite import OMITTED_MARKER
+
+    bind_catalogue()
+    keys = np.array([[OMITTED_MARKER], ["a"], [sh.EMPTY]], dtype=object)
+    amounts = np.array([[1.0], [2.0], [4.0]], dtype=object)
+    rolled = get_functions()["COST_ROLLUP"](keys, amounts)
+    assert rolled[:2].tolist() == [[OMITTED_MARKER, 1.0], ["a", 2.0]]

@@ -234,3 +234,16 @@ def test_a_real_cycle_through_a_name_is_still_found(tmp_path):
     wb.defined_names["Total"] = DefinedName("Total", attr_text="Sheet!$B$2")
     with pytest.raises(CircularReferenceError, match="Sheet!B1"):
         roi_xl.recalc(_save(wb, tmp_path / "named_loop.xlsx"))
+
+
+def test_a_named_lambda_is_called_like_a_function(tmp_path):
+    # Excel 365: a name defined as =LAMBDA(x, x*2) is called as =Double(A1); stored with _xlfn./_xlpm.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws["A1"], ws["B1"], ws["B2"] = 21, "=Double(A1)", "=Double(A1)+Double(1)"
+    wb.defined_names["Double"] = DefinedName("Double", attr_text="_xlfn.LAMBDA(_xlpm.x,_xlpm.x*2)")
+    wb.save(tmp_path / "lambda.xlsx")
+    values = roi_xl.recalc(tmp_path / "lambda.xlsx")
+    assert (values["S!B1"], values["S!B2"]) == (42.0, 44.0)
+    assert values.warnings == []

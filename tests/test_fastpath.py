@@ -58,6 +58,19 @@ def test_template_workbooks_share_one_plan_that_equals_formulas(path, example_pl
     assert_same(computed.cells, formulas_values(path))
 
 
+def test_fast_outputs_are_byte_identical_to_formulas_outputs(tmp_path, example_plan_cache):
+    from roi_xl.batch import Options, process
+    from roi_xl.engine.writeback import write_values
+
+    for path in EXAMPLES[:2]:
+        assert fastpath.compute(path, example_plan_cache).fast  # so process() takes the plan too
+        fast = process(path, tmp_path / f"fast-{path.name}", example_plan_cache, Options())
+        assert fast.ok, fast.error
+        reference = tmp_path / f"formulas-{path.name}"
+        write_values(path, reference, formulas_values(path))
+        assert fast.output.read_bytes() == reference.read_bytes()
+
+
 def test_retail_example_figures_by_hand(example_plan_cache):
     retail = ROOT / "workbook_templates" / "examples" / "retail_ecommerce.xlsx"
     cells = fastpath.compute(retail, example_plan_cache).cells
@@ -228,6 +241,21 @@ def test_a_plan_that_differs_from_formulas_is_not_used(tmp_path, monkeypatch):
     assert "Sheet!C1 is 42.0, formulas gives 3.0" in first.note
     second = fastpath.compute(_book(tmp_path / "b.xlsx", formulas, {"A1": 5, "B1": 2}), cache)
     assert not second.fast and second.cells[("Sheet", "C1")] == 7.0
+
+
+def test_a_fault_in_the_plan_falls_back_to_formulas(tmp_path):
+    cache = ModelCache()
+    formulas = {"C1": "=A1*B1"}
+    fastpath.compute(_book(tmp_path / "a.xlsx", formulas, {"A1": 2, "B1": 3}), cache)
+    (entry,) = cache.fast_plans.values()
+
+    def broken(values):
+        raise RuntimeError("a bug in the translation")
+
+    entry.plan._function = broken
+    second = fastpath.compute(_book(tmp_path / "b.xlsx", formulas, {"A1": 4, "B1": 5}), cache)
+    assert not second.fast and "a bug in the translation" in second.note
+    assert second.cells[("Sheet", "C1")] == 20.0
 
 
 def test_debug_says_why_a_template_is_not_fast(tmp_path):

@@ -21,20 +21,23 @@ from .excel_functions import install as install_excel_functions
 from .rewrite import OMITTED_MARKER
 
 
-def from_formulas(value):
-    """One value from `formulas` in the catalogue's value model (ranges become lists of rows)."""
+def from_formulas(value, argument: bool = True):
+    """One value from `formulas` in the catalogue's value model (ranges become lists of rows).
+
+    The omitted-argument marker means OMITTED only as a whole argument (where the rewrite puts it);
+    inside a range it is a cell's text like any other."""
     if isinstance(value, np.ndarray):
         if value.size == 1:
-            return from_formulas(value.reshape(-1)[0])
+            return from_formulas(value.reshape(-1)[0], argument)
         if value.ndim == 1:
-            return [from_formulas(v) for v in value]
-        return [[from_formulas(v) for v in row] for row in value]
+            return [from_formulas(v, False) for v in value]
+        return [[from_formulas(v, False) for v in row] for row in value]
     if value is sh.EMPTY:
         return None
     if isinstance(value, FormulasError):
         return XlError.from_code(str(value)) or XlError.VALUE
     if isinstance(value, str):
-        return OMITTED if value == OMITTED_MARKER else value
+        return OMITTED if argument and value == OMITTED_MARKER else value
     if isinstance(value, np.generic):
         return value.item()
     return value

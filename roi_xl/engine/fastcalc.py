@@ -390,44 +390,38 @@ def _not(x):
     return not x
 
 
-def _sum(args):
-    """SUM as roi_xl.engine.functions.statistical computes it (Excel's rule): in a reference only
-    numbers count (text, TRUE/FALSE, blanks skipped); a value typed or computed as an argument is
-    converted (TRUE/FALSE 1/0, numeric text read, other text #VALUE!); the first error is the
-    result; added left to right. `args`: (is a reference, value) pairs in argument order."""
+def _sum(is_reference, args):
+    """SUM as roi_xl.engine.functions.statistical computes it (the engine's SUM, not formulas' own):
+    in a reference only numbers count (text, TRUE/FALSE and blanks are skipped, an error is the
+    result); a value typed or computed as an argument becomes a number (TRUE 1, text read as a
+    number or #VALUE!, an empty argument skipped); added left to right."""
     total = 0.0
-    for is_ref, v in args:
-        if is_ref:
-            for x in _cells((v,)):
-                cls = x.__class__
-                if cls is float or cls is int:
-                    total += x
-                elif cls is XlError:
-                    return x
+    for reference, a in zip(is_reference, args):
+        if reference:
+            for row in (a if a.__class__ is list else ((a,),)):
+                for v in row:
+                    cls = v.__class__
+                    if cls is float or cls is int:
+                        total += v
+                    elif cls is XlError:
+                        return v
             continue
-        cls = v.__class__
+        cls = a.__class__
+        if a is None:
+            continue
         if cls is XlError:
-            return v
-        if v is None:
-            continue
+            return a
         if cls is bool:
-            total += float(v)
+            total += float(a)
         elif cls is str:
-            number = _text_number(v)
-            if number is None:
+            text = a.strip()
+            n = _text_as_number(text) if text else a
+            if n.__class__ is str:
                 return XlError.VALUE
-            total += number
+            total += float(n)
         else:
-            total += float(v)
+            total += float(a)
     return _finite(total)
-
-
-def _text_number(text: str) -> float | None:
-    from formulas.functions import _text2num
-
-    stripped = text.strip()
-    n = _text2num(stripped) if stripped else stripped
-    return None if isinstance(n, str) else float(n)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -575,6 +569,19 @@ def _output(value):
 
 _OPS = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "&": "_concat",
         "=": "_eq", "<>": "_ne", "<": "_lt", "<=": "_le", ">": "_gt", ">=": "_ge"}
+
+
+def _check_mirrored(name: str) -> None:
+    """The translation of SUM and COUNTIF mirrors one implementation; if the engine's table holds
+    another (a later fix), the template stays on formulas until the translation follows."""
+    from formulas import get_functions
+
+    from .excel_functions import _REPLACEMENTS
+    from .functions.statistical import REPLACEMENTS
+
+    mirrored = {"SUM": REPLACEMENTS["SUM"], "COUNTIF": _REPLACEMENTS["COUNTIF"]}[name]
+    if get_functions().get(name) is not mirrored:
+        raise Untranslatable(f"{name} is not the implementation the translation mirrors")
 
 
 def _known_to_formulas(name: str) -> bool:
@@ -768,12 +775,16 @@ class Plan:
                 raise Untranslatable("NOT takes 1 argument")
             return f"_not(_v({self._operand(args[0], own, deps)}))"
         if name == "SUM":
-            pairs = [f"({a[0] in ('range', 'ref', 'name')}, {self._operand(a, own, deps, allow_range=True)})"
-                     for a in args if a[0] != "missing"]
-            return f"_sum(({', '.join(pairs)}{',' if pairs else ''}))"
+            _check_mirrored("SUM")
+            flags, codes = [], []
+            for a in args:
+                flags.append(a[0] in ("ref", "range", "name"))
+                codes.append("None" if a[0] == "missing" else self._operand(a, own, deps, allow_range=True))
+            return f"_sum({tuple(flags)!r}, ({', '.join(codes)},))"
         if not _known_to_formulas(name):
             raise Untranslatable(f"unknown function {name}")
         if name == "COUNTIF" and len(args) == 2 and args[0][0] in ("range", "ref"):
+            _check_mirrored("COUNTIF")
             rng = self._operand(args[0], own, deps, allow_range=True)
             if args[0][0] == "ref":
                 rng = f"[[{rng}]]"

@@ -10,7 +10,6 @@ does not model at run time (an array result) goes through formulas too.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 

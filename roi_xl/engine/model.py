@@ -64,6 +64,22 @@ class _OneBookModel(formulas.ExcelModel):
             raise WorkbookError(f"external workbook {book} is not opened")
         return super().add_book(book, context, data_only)
 
+    def compile(self, inputs, outputs):
+        """formulas' own compile (formulas/excel/__init__.py, 1.3.4), except that a value computed
+        while compiling may be a LAMBDA (no `.value`): formulas raised AttributeError there."""
+        dsp = self.dsp.shrink_dsp(inputs=inputs, outputs=outputs)
+        inp = set(inputs)
+        for i in inputs:
+            inp.update(dsp.nodes.get(i, {}).get("inv-data", ()))
+        dsp.default_values = {k: v for k, v in dsp.default_values.items() if k not in inp}
+        res = dsp()
+        dsp = dsp.get_sub_dsp_from_workflow(outputs, graph=dsp.dmap, reverse=True, blockers=res,
+                                            wildcard=False)
+        for k, v in res.items():
+            if k in dsp.data_nodes and k not in dsp.default_values:
+                dsp.set_default_value(k, getattr(v, "value", v))
+        return self.compile_class(dsp=dsp, function_id=self.dsp.name, inputs=inputs, outputs=outputs)
+
     def add_sheet(self, worksheet, context):
         # a range's sheet arrives as written in a reference, quotes doubled (O''BRIEN)
         if isinstance(worksheet, str):

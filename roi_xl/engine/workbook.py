@@ -69,6 +69,11 @@ def load(path: str | Path) -> LoadedWorkbook:
     loaded = LoadedWorkbook(path=path, book=book)
     digest = hashlib.sha256()
     names = list(_defined_names(book))  # as in the file, before sheet-scoped ones are promoted
+    # A defined name may hold a LAMBDA and be called like a function (=Double(A1)): not unknown.
+    name_calls = {entry.partition("@")[0].upper() for entry, _ in names}
+
+    def known(name: str) -> bool:
+        return is_known(name) or name in name_calls
     tables = tables_of(book)
     for table in sorted(tables.values(), key=lambda t: t.name.upper()):
         digest.update(("\x05" + table.fingerprint()).encode())
@@ -102,7 +107,7 @@ def load(path: str | Path) -> LoadedWorkbook:
                 plain = clip_whole_refs(plain, ws.title, row, col, used, array=array)
                 if not array:
                     plain = intersect_ranges(plain, row, col)
-                result = rewrite(plain, is_ours, is_known)
+                result = rewrite(plain, is_ours, known)
                 for name in result.unknown:
                     loaded.warnings.append(
                         f"{address(ws.title, coord)}: unknown function {name} (the cell gets #NAME?)")
