@@ -119,10 +119,27 @@ def quote_sheet_ids() -> None:
     operand._build_sheet_id = build
 
 
+@functools.cache
+def undefined_names_as_name_errors() -> None:
+    """`formulas` gives a name that is neither defined nor a reference (=HELLO) #REF! (#NAME? only
+    when it carries a book id). Excel gives #NAME?. A cell reaches _missing_ref only for such a
+    name: defined names (even one whose target is #REF!) are references and keep their value."""
+    from formulas.cell import Cell
+
+    name_error = Error.errors["#NAME?"]
+
+    def missing_ref(self, inp, k):
+        key = name_error if self.replace_missing_ref else k
+        sh.get_nested_dicts(inp, key, default=list).append(k)
+
+    Cell._missing_ref = missing_ref
+
+
 def bind_catalogue() -> frozenset[str]:
     """Register every catalogue function in formulas' shared function table (once per process)."""
     quiet_formulas()
     quote_sheet_ids()
+    undefined_names_as_name_errors()
     install_excel_functions()
     table = get_functions()
     for fn in registry.functions():
