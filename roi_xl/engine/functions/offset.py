@@ -22,6 +22,7 @@ import schedula as sh
 from formulas.functions import Array, Error, wrap_func
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
+from ..rewrite import call_arguments, mask_quoted
 from ._args import VALUE, Fail, to_number
 
 REF = Error.errors["#REF!"]
@@ -36,26 +37,6 @@ _REFERENCE = re.compile(
     r"^(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?"
     r"(?P<a>\$?[A-Za-z]{1,3}\$?\d+)(?::(?P<b>\$?[A-Za-z]{1,3}\$?\d+))?$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?$")
-
-
-def _split_arguments(text: str, start: int) -> tuple[list[tuple[int, int]], int] | None:
-    """Top-level argument spans of the call whose '(' is just before `start`, and the index of
-    its ')'; quotes are masked so commas inside strings and sheet names do not count."""
-    masked = _MASKED.sub(lambda m: "\x00" * len(m.group(0)), text)
-    depth, spans, begin = 0, [], start
-    for i in range(start, len(masked)):
-        ch = masked[i]
-        if ch in "({":
-            depth += 1
-        elif ch in ")}":
-            if depth == 0:
-                spans.append((begin, i))
-                return spans, i
-            depth -= 1
-        elif ch == "," and depth == 0:
-            spans.append((begin, i))
-            begin = i + 1
-    return None
 
 
 def _target(top, left, height, width, rows, cols, h, w):
@@ -77,10 +58,10 @@ def rewrite_offsets(formula: str, sheet: str) -> str:
     for m in _CALL.finditer(formula):
         if m.start() < pos:
             continue  # inside an OFFSET already rewritten
-        found = _split_arguments(formula, m.end())
-        if found is None:
+        spans = call_arguments(mask_quoted(formula), m.end() - 1)
+        if not spans:
             continue
-        spans, close = found
+        close = spans[-1][1]
         args = [formula[a:b].strip() for a, b in spans]
         ref = _REFERENCE.match(args[0]) if 3 <= len(args) <= 5 else None
         if ref is None:
