@@ -22,7 +22,6 @@ import schedula as sh
 from formulas.functions import Array, Error, wrap_func
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
-from ..rewrite import call_arguments, mask_quoted
 from ._args import VALUE, Fail, to_number
 
 REF = Error.errors["#REF!"]
@@ -54,11 +53,13 @@ def _target(top, left, height, width, rows, cols, h, w):
 
 def rewrite_offsets(formula: str, sheet: str) -> str:
     """The formula with each OFFSET on a plain A1 reference rewritten (see the module's doc)."""
+    from .. import rewrite  # not at import time: rewrite imports this package (OMITTED_DEFAULTS)
+
     out, pos = [], 0
     for m in _CALL.finditer(formula):
         if m.start() < pos:
             continue  # inside an OFFSET already rewritten
-        spans = call_arguments(mask_quoted(formula), m.end() - 1)
+        spans = rewrite.call_arguments(rewrite.mask_quoted(formula), m.end() - 1)
         if not spans:
             continue
         close = spans[-1][1]
