@@ -173,7 +173,7 @@ def read(path: str | Path) -> FastBook:
             if member.startswith("xl/tables/") and member.endswith(".xml"):
                 digest.update(b"\x05" + member.encode() + b"\x00" + zf.read(member))
         whole = subtotal = False
-        extents: list[tuple[bytes, list[str]]] = []  # per sheet: (hidden rows and filters, filled cells)
+        filled_by_sheet: list[list[str]] = []
         for name, part in pkg.sheets.items():
             digest.update(b"\x01sheet\x00" + name.encode())
             rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
@@ -185,9 +185,7 @@ def read(path: str | Path) -> FastBook:
             book.parts[part] = (data, tree)
             root = tree.getroot()
             filled: list[str] = []
-            extents.append((b"\x07" + name.encode() + b"\x00" + ",".join(_HIDDEN_ROWS(root)).encode()
-                            + b"".join(etree.tostring(f, method="c14n") for f in _FILTERS(root)),
-                            filled))
+            filled_by_sheet.append(filled)
             if etree.QName(root).localname != "worksheet":
                 raise FastReadError(f"{name}: not a worksheet")
             if _UNREFERENCED(root):
@@ -247,9 +245,11 @@ def read(path: str | Path) -> FastBook:
         # Excel's own names (print titles: $4:$4) are not referenced by formulas.
         whole = whole or any(_WHOLE.search(mask_quoted(text)) for name, _, text in book.names
                              if not name.startswith("_xlnm."))
-        for rows, filled in extents:
+        for (name, part), filled in zip(pkg.sheets.items(), filled_by_sheet):
             if subtotal:
-                digest.update(rows)
+                root = book.parts[part][1].getroot()
+                digest.update(b"\x07" + name.encode() + b"\x00" + ",".join(_HIDDEN_ROWS(root)).encode()
+                              + b"".join(etree.tostring(f, method="c14n") for f in _FILTERS(root)))
             if whole:
                 digest.update(b"\x08" + ",".join(filled).encode())
     book.key = digest.hexdigest()
