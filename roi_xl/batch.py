@@ -137,7 +137,6 @@ def warm_up() -> None:
 def process(path: Path, output: Path | None, cache: ModelCache, options: Options = Options()) -> FileResult:
     """Recalculate one workbook into `output` (None: compute only); never raises for a bad file."""
     from .engine import WorkbookError
-    from .guard import Limits, check
     from .engine.fastpath import compute
     from .engine.writeback import write_values
     from .excel import address
@@ -145,9 +144,7 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
     start = time.perf_counter()
     path = Path(path)
     try:
-        notes = check(path, options.limits or Limits())  # before any reader opens the file
-        computed = compute(path, cache)
-        computed.warnings[:0] = notes
+        computed = compute(path, cache, limits=options.limits)
         cells = computed.cells
         if output is not None:
             write_values(path, output, cells, values_only=options.values_only,

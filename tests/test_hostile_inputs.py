@@ -160,7 +160,7 @@ def test_the_guard_runs_before_any_reader(corpus, monkeypatch, tmp_path):
         raise AssertionError("a reader opened a refused file")
 
     monkeypatch.setattr(workbook, "load_workbook", no_reader)   # openpyxl, for formulas
-    monkeypatch.setattr(fastpath, "compute", no_reader)         # the fast path and its reader
+    monkeypatch.setattr(fastpath, "_compute", no_reader)        # the fast path and its reader, after the guard
     for name in ("billion-laughs.xlsx", "zip-bomb.xlsx", "million-cells.xlsx", "declared-4gb.xlsx",
                  "formula-8600-chars.xlsx", "xxe-network.xlsx"):
         case = next(c for c in corpus if c.name == name)

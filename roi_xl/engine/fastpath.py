@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..excel import address
+from ..guard import Limits, check
 from . import fastcalc, fastread
 from .model import ModelCache
 from .workbook import LoadedWorkbook, formula_text, load
@@ -46,9 +47,18 @@ class Computed:
         return read_named(_BookView(self.book), self.cells)
 
 
-def compute(path: str | Path, cache: ModelCache, *, fast: bool = True) -> Computed:
-    """Every formula cell's value; raises WorkbookError as workbook.load does."""
+def compute(path: str | Path, cache: ModelCache, *, limits: Limits | None = None,
+            fast: bool = True) -> Computed:
+    """Every formula cell's value; raises WorkbookError as workbook.load does, or when the guard
+    (roi_xl.guard, run before any reader opens the file) refuses it under `limits`."""
     path = Path(path)
+    notes = check(path, limits or Limits())
+    computed = _compute(path, cache, fast)
+    computed.warnings[:0] = notes
+    return computed
+
+
+def _compute(path: Path, cache: ModelCache, fast: bool) -> Computed:
     book, note = None, ""
     plans = cache.fast_plans
     if fast:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..excel import address
-from ..guard import Limits, check
+from ..guard import Limits
 from .model import ModelCache
 from .fastpath import compute
 
@@ -43,9 +43,7 @@ def recalc(path: str | Path, out_path: str | Path | None = None, *,
     roi_xl.guard: not a workbook, unsafe XML, zip bomb, too many cells, formula too long).
     """
     path = Path(path)
-    notes = check(path, limits)  # before any reader opens the file
-    computed = compute(path, cache or _DEFAULT_CACHE)
-    computed.warnings[:0] = notes
+    computed = compute(path, cache or _DEFAULT_CACHE, limits=limits)
     cells = computed.cells
     if out_path is not None:
         from .writeback import write_values
