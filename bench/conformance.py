@@ -186,22 +186,19 @@ def run_all(paths: list[Path], jobs: int, timeout: float, per_cell: float = 0.0,
                 if result is None or result.get("cells") is None:
                     err = (result or {}).get("error") or f"worker died (exit code {proc.exitcode})"
                     result = _all_missed(path, err)
-                result["seconds"] = round(elapsed, 2)
-                results[path] = result
-                del running[path]
-                if progress:
-                    progress(len(results), len(paths), path, result)
             elif not proc.is_alive() or elapsed > limit:
                 why = f"timed out after {limit:.0f} s" if proc.is_alive() else \
                     f"worker died (exit code {proc.exitcode})"
                 proc.kill()
                 proc.join()
                 result = _all_missed(path, why)
-                result["seconds"] = round(elapsed, 2)
-                results[path] = result
-                del running[path]
-                if progress:
-                    progress(len(results), len(paths), path, result)
+            else:
+                continue  # still running
+            result["seconds"] = round(elapsed, 2)
+            results[path] = result
+            del running[path]
+            if progress:
+                progress(len(results), len(paths), path, result)
     return results
 
 
