@@ -3,6 +3,8 @@
 - CHAR / CODE: Excel for Windows maps 128..255 through Windows-1252 (CHAR(128) is "€"), formulas
   through Mac Roman; bytes 1252 leaves undefined (129, 141, 143, 144, 157) are their own code point.
 - REPT: a result longer than Excel's 32,767 characters is #VALUE!, not a giant text.
+- TEXT: Excel's number formats (sections, conditions, placeholders, dates and times), see
+  `engine.numfmt`; formulas' own parser raises on most codes.
 - SEARCH: `?` is any one character, `*` any run, `~` escapes them (a final lone `~` is ignored);
   case-insensitive; start_num must lie in 1..len(within)+1.
 """
@@ -10,9 +12,11 @@ from __future__ import annotations
 
 import math
 
-from formulas.functions import Error, replace_empty, wrap_ufunc
+import numpy as np
+from formulas.functions import Error, _text2num, replace_empty, wrap_ufunc
 from formulas.functions import text as _text
 
+from .. import numfmt
 from ..criteria import wildcard_regex as _wildcard_regex
 
 VALUE = Error.errors["#VALUE!"]
@@ -59,7 +63,24 @@ def xrept(text, number_times):
     return text * n
 
 
+def xtext(value, format_text):
+    code = _text._str(replace_empty(format_text, ""))
+    value = replace_empty(value)
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value)).upper()
+    try:
+        if isinstance(value, str):
+            number = _text2num(value.strip()) if value.strip() else value
+            if isinstance(number, str):
+                return numfmt.format_text(value, code)
+            value = number
+        return numfmt.format_number(float(value), code)
+    except numfmt.FormatError:
+        return VALUE
+
+
 REPLACEMENTS = {
+    "TEXT": wrap_ufunc(xtext, input_parser=lambda *a: a, args_parser=lambda *a: a),
     "REPT": wrap_ufunc(xrept, **_text._kw0),
     "CHAR": wrap_ufunc(xchar),
     "CODE": wrap_ufunc(xcode, **_text._kw0),
