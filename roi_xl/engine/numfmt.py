@@ -200,6 +200,13 @@ def general(v: float) -> str:
     return sign + text
 
 
+def number_text(v: float) -> str:
+    """A number as Excel turns it into text for text functions: 15 significant digits."""
+    text = format(v, ".15g").upper()
+    mantissa, e, exp = text.partition("E")
+    return mantissa + (f"E{exp[0]}{int(exp[1:]):02d}" if e else "")
+
+
 def _plain(x: D) -> str:
     s = format(x, "f")
     if "." in s:
