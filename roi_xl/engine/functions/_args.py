@@ -14,6 +14,10 @@ NUM = Error.errors["#NUM!"]
 DIV0 = Error.errors["#DIV/0!"]
 NA = Error.errors["#N/A"]
 
+# The text rewrite.py puts in place of an argument left empty where an empty argument is not the
+# typed 0 `formulas` passes on (our catalogue functions, some built-ins via OMITTED_DEFAULTS).
+OMITTED_MARKER = "__ROI_XL_OMITTED__"
+
 
 class Fail(Exception):
     """An Excel error value as the result of a function."""

@@ -24,7 +24,7 @@ import numpy as np
 import schedula as sh
 from formulas.functions import Array, Error, XlError, wrap_func
 
-from ._args import NUM, VALUE, Fail as _Fail, grid as _grid, scalar as _scalar
+from ._args import NUM, OMITTED_MARKER, VALUE, Fail as _Fail, grid as _grid, scalar as _scalar
 
 CALC = Error.errors.get("#CALC!") or XlError("#CALC!")
 
@@ -246,4 +246,8 @@ OMITTED_DEFAULTS = {
     "SEQUENCE": {1: "1", 2: "1", 3: "1"},
     "SORT": {1: "1", 2: "1"},
     "XLOOKUP": {3: "NA()", 4: "0", 5: "1"},  # lookup.py
+    # an empty text argument is "" (not "0"); TEXTSPLIT tells an omitted delimiter from "" (text_delimited.py)
+    "CONCATENATE": dict.fromkeys(range(255), '""'),
+    "CONCAT": dict.fromkeys(range(254), '""'),
+    "TEXTSPLIT": {1: f'"{OMITTED_MARKER}"', 2: f'"{OMITTED_MARKER}"', 5: "NA()"},
 }

@@ -1,4 +1,9 @@
-"""TEXTBEFORE / TEXTAFTER as Excel does them; formulas 1.3.4 differs in several ways:
+"""TEXTBEFORE / TEXTAFTER / TEXTSPLIT as Excel does them.
+
+TEXTSPLIT: an omitted col_delimiter splits by rows only, and with no row_delimiter either the
+call is #VALUE! (formulas saw the omitted argument as the text "0" and split on zeros).
+
+TEXTBEFORE / TEXTAFTER; formulas 1.3.4 differs in several ways:
 
 - instance_num is rounded down (-1.2 is the 2nd match from the end), not truncated;
 - match_end makes the end of the text (the start, for a negative instance) count as one more
@@ -16,8 +21,10 @@ import math
 import re
 
 import schedula as sh
-from formulas.functions import Error, XlError, flatten, get_error, wrap_ufunc
+from formulas.functions import Error, XlError, flatten, get_error, return_2d_func, wrap_ufunc
 from formulas.functions import text as _text
+
+from ._args import OMITTED_MARKER
 
 VALUE = Error.errors["#VALUE!"]
 NA = Error.errors["#N/A"]
@@ -72,7 +79,23 @@ def _errors(text, delimiter, instance_num=None, match_mode=0, match_end=0, if_no
     return get_error(text, delimiter, instance_num, match_mode, match_end)
 
 
-REPLACEMENTS = {}
+def _omitted(v) -> bool:
+    return v is None or (isinstance(v, str) and v == OMITTED_MARKER)
+
+
+def xtextsplit(text, col_delimiter, row_delimiter=None, ignore_empty=False, match_mode=0, pad_with=NA):
+    if _omitted(col_delimiter):
+        if _omitted(row_delimiter):
+            return VALUE
+        rows = _text.xtextsplit(text, row_delimiter, None, ignore_empty, match_mode, pad_with)
+        return rows if isinstance(rows, XlError) else [[row[0]] for row in zip(*rows)]
+    row_delimiter = None if _omitted(row_delimiter) else row_delimiter
+    return _text.xtextsplit(text, col_delimiter, row_delimiter, ignore_empty, match_mode, pad_with)
+
+
+REPLACEMENTS = dict.fromkeys(("TEXTSPLIT", "_XLFN.TEXTSPLIT"), wrap_ufunc(
+    xtextsplit, input_parser=lambda *a: a, args_parser=lambda *a: a, excluded={1, 2, 5},
+    return_func=return_2d_func, check_nan=False))
 for _after, _names in ((True, ("TEXTAFTER", "_XLFN.TEXTAFTER")),
                        (False, ("TEXTBEFORE", "_XLFN.TEXTBEFORE"))):
     _fn = wrap_ufunc(functools.partial(xtextafterbefore, _after), input_parser=lambda *a: a,
