@@ -27,6 +27,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 D = decimal.Decimal
 _CTX = decimal.Context(prec=400, rounding=decimal.ROUND_HALF_UP, Emax=10_000, Emin=-10_000)
@@ -148,21 +149,20 @@ def _number_section(sections: tuple, v: float):
     numeric = list(sections)
     if len(numeric) < 4 and "at" in numeric[-1].kinds() and len(numeric) > 1:
         numeric = numeric[:-1]  # a trailing text section only formats text
-    if any(s.cond for s in numeric[:2]):
-        first = numeric[0]
-        second = numeric[1] if len(numeric) > 1 else None
+    first, second = numeric[0], numeric[1] if len(numeric) > 1 else None
+    if first.cond or (second is not None and second.cond):
         if first.cond and _holds(first.cond, v):
             return first, True
         if second is not None and second.cond and _holds(second.cond, v):
+            # a condition for negatives shows them without the minus, as a plain negative section
             return second, not (second.cond[0] in ("<", "<=") and second.cond[1] <= 0)
-        if first.cond is None and second is not None and second.cond and _holds(second.cond, v):
-            return second, True
-        rest = numeric[2] if len(numeric) > 2 and first.cond and second and second.cond else second
-        if rest is None:
-            if first.cond:
-                raise FormatError("no section for the value")
+        if first.cond is None:
             return first, True
-        return rest, True
+        if second is not None and second.cond is None:
+            return second, True  # the section after a condition takes the other values
+        if len(numeric) > 2:
+            return numeric[2], True
+        raise FormatError("no section for the value")
     if len(numeric) == 1 or v > 0 or (v == 0 and len(numeric) == 2):
         return numeric[0], True
     if v < 0:
@@ -267,7 +267,7 @@ def _layout(sec: Section) -> _Number:
             continue
         prev = _prev_kind(toks, i)
         nxt = _next_kind(toks, i)
-        if prev == "digit" and nxt == "digit" and not seen_point_before(toks, i):
+        if prev == "digit" and nxt == "digit" and not _point_before(toks, i):
             lay.group = True
             t.kind = "skip"
         elif prev in ("digit", "scale") and nxt != "digit":
@@ -280,7 +280,7 @@ def _layout(sec: Section) -> _Number:
     return lay
 
 
-def seen_point_before(toks, i) -> bool:
+def _point_before(toks, i) -> bool:
     return any(t.kind == "point" for t in toks[:i])
 
 
@@ -386,7 +386,7 @@ def _render_number(v: float, sec: Section, signed: bool) -> str:
 def _scientific(out: list, v: float, lay: _Number) -> bool:
     toks = lay.toks
     x = _scaled(v, lay)
-    k = max(len(lay.int_idx), 1) if lay.int_idx else 0
+    k = len(lay.int_idx)
     nd = len(lay.dec_idx)
     engineering = len(lay.int_idx) > 1 and any(toks[i].text in "#?" for i in lay.int_idx)
     if x == 0:
@@ -409,7 +409,6 @@ def _scientific(out: list, v: float, lay: _Number) -> bool:
 
 def _best_fraction(f: float, max_den: int) -> tuple:
     """The closest n/d to f (0 <= f < 1) with d <= max_den (continued fractions)."""
-    from fractions import Fraction
     best = Fraction(f).limit_denominator(max_den)
     return best.numerator, best.denominator
 
@@ -481,7 +480,7 @@ def _render_date(v: float, sec: Section) -> str:
     # fractions of seconds: ".0" to ".000" right after a seconds code
     sub = {}
     for i, t in enumerate(toks):
-        if t.kind == "point" and i and toks[i - 1].kind in ("date", "elapsed") and toks[i - 1].text.strip("[]")[0] == "s":
+        if t.kind == "point" and i and _unit(toks[i - 1]) == "s":
             j = i + 1
             while j < len(toks) and toks[j].kind == "digit" and toks[j].text == "0":
                 j += 1
@@ -548,13 +547,17 @@ def _ampm(code: str, am: bool) -> str:
     return first if am else second
 
 
+def _unit(tok) -> str | None:
+    """y m d h s of a date/time or elapsed code, else None."""
+    return tok.text[0] if tok.kind in ("date", "elapsed") else None
+
+
 def _is_minute(toks, codes, i) -> bool:
     """m or mm is minutes right after an hour code or right before a seconds code."""
     pos = codes.index(i)
-    before = toks[codes[pos - 1]] if pos else None
-    after = toks[codes[pos + 1]] if pos + 1 < len(codes) else None
-    return bool((before is not None and before.kind in ("date", "elapsed") and before.text.strip("[]")[0] == "h")
-                or (after is not None and after.kind in ("date", "elapsed") and after.text.strip("[]")[0] == "s"))
+    before = _unit(toks[codes[pos - 1]]) if pos else None
+    after = _unit(toks[codes[pos + 1]]) if pos + 1 < len(codes) else None
+    return before == "h" or after == "s"
 
 
 # --- entry points -----------------------------------------------------------------------------
