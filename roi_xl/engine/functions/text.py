@@ -26,7 +26,7 @@ from formulas.functions import text as _text
 
 from .. import numfmt
 from ..criteria import wildcard_regex as _wildcard_regex
-from .text_value import text_to_number
+from .text_value import value_of_text
 
 VALUE = Error.errors["#VALUE!"]
 
@@ -150,7 +150,7 @@ def xtext(value, format_text):
         return str(bool(value)).upper()
     try:
         if isinstance(value, str):
-            number = text_to_number(value)
+            number = value_of_text(value)
             if isinstance(number, str):
                 return numfmt.format_text(value, code)
             value = number

@@ -15,6 +15,7 @@ import math
 import re
 
 import schedula as sh
+from formulas.errors import FoundError
 from formulas.functions import Error, XlError, wrap_ufunc
 from formulas.functions import date as _date
 from formulas.functions import text as _text
@@ -92,7 +93,7 @@ def parse_numeric_date(text: str) -> float | None:
     return float(_date.xdate(year, month, day))
 
 
-def text_to_number(text: str):
+def value_of_text(text: str):
     """A text as a number (Excel's reading, then a date or time), or the text itself."""
     number = parse_number(text)
     if number is None:
@@ -105,12 +106,8 @@ def text_to_number(text: str):
         return text
     try:
         return _text.xvalue(text)
-    except (ValueError, TypeError, AssertionError, OverflowError):
+    except (ValueError, TypeError, AssertionError, OverflowError, FoundError):  # FoundError: out of range
         return text
-    except Exception as exc:  # formulas raises FoundError for dates out of range
-        if getattr(exc, "err", None) is not None:
-            return text
-        raise
 
 
 def xvalue(value):
@@ -121,10 +118,9 @@ def xvalue(value):
     if isinstance(value, bool):
         return VALUE
     if isinstance(value, str):
-        number = text_to_number(value)
+        number = value_of_text(value)
         return VALUE if isinstance(number, str) else float(number)
     return float(value)
 
 
-REPLACEMENTS = dict.fromkeys(("VALUE",), wrap_ufunc(xvalue, input_parser=lambda *a: a,
-                                                    args_parser=lambda *a: a))
+REPLACEMENTS = {"VALUE": wrap_ufunc(xvalue, input_parser=lambda *a: a, args_parser=lambda *a: a)}
