@@ -54,7 +54,7 @@ CASES = {
     # complex numbers, Excel-saved (COMPLEXs.xlsx)
     "=COMPLEX(A1,0)": "0.0000000000000001",      # Sheet1!D16: plain decimals down to 1E-19
     "=COMPLEX(A2,-3)": "1.2E-45-3i",             # Sheet1!D13: the constant 1.2E-45 kept
-    "=A1*1E16": 1.0,                             # hand: a tiny constant is read as itself
+    "=A1*1E+16": 1.0,                            # hand: a tiny constant is read as itself
     '=COMPLEX(1,-2,"j")': "1-2j",                # Sheet1!D3
     "=IMCONJUGATE(COMPLEX(0,1,\"j\"))": "-j",    # Sheet1!I27
     "=IMREAL(IMSQRT(-1))": 6.12323399573677e-17,  # Sheet1!AL26: polar square root
