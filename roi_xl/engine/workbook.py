@@ -12,7 +12,7 @@ from formulas.excel.xlreader import load_workbook
 from lxml import etree
 from openpyxl.worksheet.formula import ArrayFormula
 
-from ..excel import address, date_to_serial
+from ..excel import address, date_to_serial, stored_number
 from .errors import WorkbookError
 from .functions.offset import rewrite_offsets
 from .rewrite import formula_text, rewrite
@@ -136,7 +136,7 @@ def input_value(cell):
     if cell.data_type == "e":
         return Error.errors.get(str(value).upper(), value)
     if isinstance(value, float):
-        return round(value, 15)  # as formulas' own loader does
+        return stored_number(value)
     if isinstance(value, (_dt.datetime, _dt.date)):
         return date_to_serial(value)
     if isinstance(value, _dt.time):

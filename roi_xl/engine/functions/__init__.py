@@ -6,14 +6,14 @@ error arguments behave as in the rest of the table. `excel_functions.install()` 
 """
 from __future__ import annotations
 
-from . import (database, dollar_fraction, dynamic, financial, logical, lookup, math, offset, rounding,
-               statistical, text, text_delimited, text_value)
+from . import (bessel, complex, database, dollar_fraction, dynamic, engineering, financial, logical, lookup,
+               math, offset, rounding, statistical, text, text_delimited, text_value)
 
 
 def replacements() -> dict:
     table: dict = {}
-    for module in (database, dollar_fraction, dynamic, logical, lookup, math, offset, rounding, statistical,
-                   text, text_delimited, text_value):
+    for module in (bessel, complex, database, dollar_fraction, dynamic, engineering, logical, lookup, math,
+                   offset, rounding, statistical, text, text_delimited, text_value):
         table.update(module.REPLACEMENTS)
     table.update(financial.replacements())
     return table
