@@ -83,6 +83,15 @@ def elementwise(func):
     return call
 
 
+def whole(func):
+    """func(*arguments) -> one value, each argument passed whole (a range as its 2-D array); a
+    Fail becomes its error, a non-finite number #NUM!."""
+    @functools.wraps(func)
+    def call(*args):
+        return np.asarray([[_one(func, args)]], object).view(Array)
+    return call
+
+
 def _one(func, values):
     try:
         return as_result(func(*values))

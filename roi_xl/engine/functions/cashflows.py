@@ -11,10 +11,10 @@ import math
 
 import numpy as np
 import schedula as sh
-from formulas.functions import Array, XlError, wrap_func
+from formulas.functions import XlError, wrap_func
 
 from . import daycount as dc
-from ._args import DIV0, NUM, VALUE, Fail, grid, is_number, scalar, to_number
+from ._args import DIV0, NUM, VALUE, Fail, grid, is_number, scalar, to_number, whole
 
 
 def _cells(values) -> list:
@@ -175,22 +175,6 @@ def mirr(values, finance_rate, reinvest_rate):
     return ratio ** (1.0 / (n - 1)) - 1.0
 
 
-def _whole(func):
-    """A function of whole ranges (values, dates) and scalars: one result, errors as values."""
-    def call(*args):
-        try:
-            out = func(*args)
-        except Fail as fail:
-            out = fail.err
-        except (ValueError, OverflowError, ZeroDivisionError):
-            out = NUM
-        if isinstance(out, float) and not math.isfinite(out):
-            out = NUM
-        return np.asarray([[out]], object).view(Array)
-    call.__name__ = func.__name__
-    return call
-
-
-REPLACEMENTS = {"IRR": wrap_func(_whole(irr)), "XIRR": wrap_func(_whole(xirr)),
-                "XNPV": wrap_func(_whole(xnpv)), "MIRR": wrap_func(_whole(mirr))}
+REPLACEMENTS = {"IRR": wrap_func(whole(irr)), "XIRR": wrap_func(whole(xirr)),
+                "XNPV": wrap_func(whole(xnpv)), "MIRR": wrap_func(whole(mirr))}
 REPLACEMENTS["_XLFN.MIRR"] = REPLACEMENTS["MIRR"]
