@@ -1,5 +1,5 @@
-"""Excel's argument checks for PMT, PV, FV, NPER, IPMT, PPMT, DB, DDB (roi_xl/engine/functions/
-financial.py); expected values from Excel's documentation and worked by hand."""
+"""Excel's argument checks for PMT, PV, FV, NPER, IPMT, PPMT (roi_xl/engine/functions/tvm.py), DB,
+DDB, RRI, DISC (financial.py); expected values from Excel's documentation and worked by hand."""
 from __future__ import annotations
 
 import pytest
@@ -9,10 +9,32 @@ from roi_xl.engine import excel_functions
 
 from formula_cases import assert_excel_value, evaluate_cases
 
+def _pmt(rate, pv, nper):
+    """The level end-of-period payment that repays pv in nper periods."""
+    return -pv * rate * (1 + rate) ** nper / ((1 + rate) ** nper - 1)
+
+
+def _fv(rate, periods, pv, nper):
+    """Minus the balance left after `periods` payments of _pmt (end-of-period)."""
+    g = (1 + rate) ** periods
+    return -(pv * g + _pmt(rate, pv, nper) * (g - 1) / rate)
+
+
 CASES = {
     "=PMT(-3,5,100)": XlError.NUM,                     # rate below -1
-    "=PV(-2,3,10)": XlError.NUM,
-    "=FV(-2,3,100)": XlError.NUM,
+    # PV and FV compute below -1 (Excel: PV(-3,5,100,12,1) = -68.375): (1-2)^3 = -1.
+    "=PV(-2,3,10)": -(10 * (-1 - 1) / -2) / -1,
+    "=FV(-2,3,100)": -(100 * (-1 - 1) / -2),
+    "=FV(-1,-2,1)": XlError.DIV0,                      # 0^-2
+    "=FV(-3,-3.5,1)": XlError.NUM,                     # (-2)^-3.5 is not real
+    "=PMT(-1,1,100)": XlError.NUM,
+    "=PMT(0.02,0,100)": XlError.NUM,                   # no periods
+    # Any non-zero type means payments at the start: -(pv·g + fv)·r / ((1+r)·(g-1)), g = 1.2^3.
+    "=PMT(0.2,3,-200,10,5)": (200 * 1.2 ** 3 - 10) * 0.2 / (1.2 * (1.2 ** 3 - 1)),
+    # A fractional period below nper+1 is allowed: the interest on the balance after 2.9 periods.
+    "=IPMT(0.1,3.9,3,8000)": -(8000 * 1.1 ** 2.9 - 8000 * 1.331 * 0.1 / 0.331 * (1.1 ** 2.9 - 1) / 0.1)
+                             * 0.1,
+    "=IPMT(0.1,4,3,8000)": XlError.NUM,
     "=NPER(-1.5,10,100)": XlError.NUM,
     "=PMT(0,4,100,300,1)": -100.0,                     # no interest: -(pv+fv)/nper
     "=PMT(0.1,3,100)": -100 * 0.1 / (1 - 1.1 ** -3),
@@ -31,6 +53,17 @@ CASES = {
     "=_xlfn.RRI(2,3,0)": -1.0,                         # (0/3)^(1/2) - 1
     "=_xlfn.RRI(2,3,12)": 1.0,                         # (12/3)^(1/2) - 1
     "=DISC(39472,39614,97.975,100,5)": XlError.NUM,   # basis 5
+    # CUMPRINC over periods 3..10 (end-of-period payments) is the fall of the balance from the
+    # end of period 2 to the end of period 10; CUMIPMT the rest of the eight payments. Fractional
+    # bounds count the whole periods inside them (2.5..10.7: periods 3..10).
+    "=CUMPRINC(0.0083,36,8000,3,10,0)": _fv(0.0083, 2, 8000, 36) - _fv(0.0083, 10, 8000, 36),
+    "=CUMPRINC(0.0083,36,8000,2.5,10.7,0)": _fv(0.0083, 2, 8000, 36) - _fv(0.0083, 10, 8000, 36),
+    "=CUMIPMT(0.0083,36,8000,3,10,0)":
+        8 * _pmt(0.0083, 8000, 36) - (_fv(0.0083, 2, 8000, 36) - _fv(0.0083, 10, 8000, 36)),
+    "=CUMIPMT(0.01,36,8000,3,10,1.2)": XlError.NUM,     # type must be 0 or 1
+    "=CUMIPMT(0.01,36,8000,TRUE,10,0)": XlError.VALUE,
+    "=CUMPRINC(0.1,2,8000,1,10,1)": XlError.NUM,       # beyond nper
+    "=CUMPRINC(0,9,300,3,10,1)": XlError.NUM,          # rate 0
 }
 CELLS = {"A1": 0.1, "A2": 3, "A3": 100, "A4": -3}
 

@@ -1,8 +1,7 @@
-"""Argument checks Excel makes before its time-value-of-money functions compute, missing from
-`formulas` 1.3.4 (which returned numbers): a rate below -1 is #NUM! for PMT, PV, FV, NPER, IPMT,
-PPMT; IPMT/PPMT's period must lie in 1..nper (#NUM!); DB and DDB of a zero cost are 0; NPER at a
-zero rate is -(pv+fv)/pmt; RRI to a zero future value is -1; DISC's basis must be 0..4. Everything
-else goes to formulas' own implementation unchanged (found by the conformance suite)."""
+"""Argument checks Excel makes before some financial functions compute, missing from `formulas`
+1.3.4 (which returned numbers): DB and DDB of a zero cost are 0; RRI to a zero future value is -1;
+DISC's basis must be 0..4. Everything else goes to formulas' own implementation unchanged (found
+by the conformance suite). The time-value-of-money functions are tvm.py's."""
 from __future__ import annotations
 
 import numpy as np
@@ -26,24 +25,8 @@ def _scalars(args):
     return out
 
 
-def _rate_below_minus_one(rate, *_):
-    return NUM if rate < -1 else None
-
-
-def _period_outside(rate, per, nper, *_):
-    return NUM if rate < -1 or not 1 <= per <= nper else None
-
-
 def _zero_cost(cost, *_):
     return 0.0 if cost == 0 else None
-
-
-def _nper(rate, pmt, pv, fv=0.0, when=0.0, *_):
-    if rate < -1:
-        return NUM
-    if rate == 0:  # no interest: the payments repay pv + fv
-        return NUM if pmt == 0 else -(pv + fv) / pmt
-    return None
 
 
 def _rri(n, pv, fv, *_):
@@ -67,10 +50,7 @@ def _checked(original, check, n_checked):
     return call
 
 
-_CHECKS = {"PMT": (_rate_below_minus_one, 1), "PV": (_rate_below_minus_one, 1),
-           "FV": (_rate_below_minus_one, 1), "NPER": (_nper, 3),
-           "_XLFN.RRI": (_rri, 3), "RRI": (_rri, 3), "DISC": (_basis_outside, 4),
-           "IPMT": (_period_outside, 3), "PPMT": (_period_outside, 3),
+_CHECKS = {"_XLFN.RRI": (_rri, 3), "RRI": (_rri, 3), "DISC": (_basis_outside, 4),
            "DB": (_zero_cost, 1), "DDB": (_zero_cost, 1)}
 
 

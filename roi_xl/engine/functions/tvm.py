@@ -1,0 +1,141 @@
+"""The time-value-of-money functions PV, FV, PMT, NPER, IPMT, PPMT, CUMIPMT, CUMPRINC from Excel's
+own equation (formulas 1.3.4 went through numpy_financial and missed Excel's edge rules):
+
+    pv·(1+rate)^nper + pmt·(1+rate·type)·((1+rate)^nper − 1)/rate + fv = 0
+    (rate = 0: pv + pmt·nper + fv = 0)
+
+Excel's rules kept here: any non-zero type means payments at the start of each period; PMT is
+#NUM! for a rate of -1 or below and for nper 0, while PV and FV compute with such rates (a zero
+growth factor is #DIV/0!, a non-real power #NUM!); IPMT and PPMT take a fractional period from 1
+up to (not including) nper + 1; CUMIPMT and CUMPRINC need rate, nper and pv above zero, type 0 or
+1 exactly, and count the whole periods from start rounded up to end rounded down."""
+from __future__ import annotations
+
+import math
+
+from formulas.functions import XlError, wrap_func
+
+from ._args import DIV0, NUM, VALUE, Fail, elementwise, to_number
+
+
+def _errors(args) -> None:
+    for value in args:  # the first error argument is the result
+        if isinstance(value, XlError):
+            raise Fail(value)
+
+
+def _numbers(*args) -> list[float]:
+    _errors(args)
+    return [to_number(v) for v in args]
+
+
+def _growth(rate: float, nper: float) -> float:
+    """(1+rate)^nper: a zero base to a negative power is #DIV/0!, a negative base to a
+    fractional power #NUM!."""
+    base = 1.0 + rate
+    if base == 0 and nper < 0:
+        raise Fail(DIV0)
+    if base < 0 and nper != math.floor(nper):
+        raise Fail(NUM)
+    return base ** nper
+
+
+def _fv(rate, nper, pmt, pv, due):
+    if rate == 0:
+        return -(pv + pmt * nper)
+    g = _growth(rate, nper)
+    return -(pv * g + pmt * (1 + rate * due) * (g - 1) / rate)
+
+
+def _pmt(rate, nper, pv, fv, due):
+    if rate <= -1 or nper == 0:
+        raise Fail(NUM)
+    if rate == 0:
+        return -(pv + fv) / nper
+    g = _growth(rate, nper)
+    return -(pv * g + fv) * rate / ((1 + rate * due) * (g - 1))
+
+
+def _due(kind: float) -> int:
+    return 1 if kind else 0
+
+
+def fv(rate, nper, pmt, pv=0.0, kind=0.0):
+    rate, nper, pmt, pv, kind = _numbers(rate, nper, pmt, pv, kind)
+    return _fv(rate, nper, pmt, pv, _due(kind))
+
+
+def pv(rate, nper, pmt, fv=0.0, kind=0.0):
+    rate, nper, pmt, fv, kind = _numbers(rate, nper, pmt, fv, kind)
+    if rate == 0:
+        return -(fv + pmt * nper)
+    g = _growth(rate, nper)
+    if g == 0:
+        raise Fail(DIV0)
+    return -(fv + pmt * (1 + rate * _due(kind)) * (g - 1) / rate) / g
+
+
+def pmt(rate, nper, pv, fv=0.0, kind=0.0):
+    rate, nper, pv, fv, kind = _numbers(rate, nper, pv, fv, kind)
+    return _pmt(rate, nper, pv, fv, _due(kind))
+
+
+def nper(rate, pmt, pv, fv=0.0, kind=0.0):
+    rate, pmt, pv, fv, kind = _numbers(rate, pmt, pv, fv, kind)
+    if rate < -1:
+        raise Fail(NUM)
+    if rate == 0:
+        if pmt == 0:
+            raise Fail(NUM)
+        return -(pv + fv) / pmt
+    annuity = pmt * (1 + rate * _due(kind))
+    ratio = (annuity - fv * rate) / (annuity + pv * rate)
+    if ratio <= 0 or rate == -1:
+        raise Fail(NUM)
+    return math.log(ratio) / math.log(1 + rate)
+
+
+def _interest(rate, per, nper, pv, fv, due) -> tuple[float, float]:
+    """(interest, payment) of period `per`: the interest on the balance the period starts with."""
+    if per < 1 or per >= nper + 1:
+        raise Fail(NUM)
+    payment = _pmt(rate, nper, pv, fv, due)
+    if due and per == 1:
+        return 0.0, payment
+    interest = _fv(rate, per - 1, payment, pv, due) * rate
+    return (interest / (1 + rate) if due else interest), payment
+
+
+def ipmt(rate, per, nper, pv, fv=0.0, kind=0.0):
+    rate, per, nper, pv, fv, kind = _numbers(rate, per, nper, pv, fv, kind)
+    return _interest(rate, per, nper, pv, fv, _due(kind))[0]
+
+
+def ppmt(rate, per, nper, pv, fv=0.0, kind=0.0):
+    rate, per, nper, pv, fv, kind = _numbers(rate, per, nper, pv, fv, kind)
+    interest, payment = _interest(rate, per, nper, pv, fv, _due(kind))
+    return payment - interest
+
+
+def _cumulative(principal: bool):
+    def cumulative(rate, nper, pv, start_period, end_period, kind):
+        args = (rate, nper, pv, start_period, end_period, kind)
+        _errors(args)
+        if any(isinstance(v, bool) for v in args):
+            raise Fail(VALUE)
+        rate, nper, pv, start, end, kind = _numbers(*args)
+        if rate <= 0 or nper <= 0 or pv <= 0 or kind not in (0, 1):
+            raise Fail(NUM)
+        if start < 1 or end < 1 or start > end or end > nper:
+            raise Fail(NUM)
+        total = 0.0
+        for per in range(math.ceil(start), math.floor(end) + 1):
+            interest, payment = _interest(rate, per, nper, pv, 0.0, int(kind))
+            total += payment - interest if principal else interest
+        return total
+    return cumulative
+
+
+REPLACEMENTS = {name: wrap_func(elementwise(func)) for name, func in {
+    "FV": fv, "PV": pv, "PMT": pmt, "NPER": nper, "IPMT": ipmt, "PPMT": ppmt,
+    "CUMIPMT": _cumulative(False), "CUMPRINC": _cumulative(True)}.items()}
