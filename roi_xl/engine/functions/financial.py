@@ -1,7 +1,8 @@
 """Argument checks Excel makes before some financial functions compute, missing from `formulas`
-1.3.4 (which returned numbers): DB and DDB of a zero cost are 0; RRI to a zero future value is -1;
-DISC's basis must be 0..4. Everything else goes to formulas' own implementation unchanged (found
-by the conformance suite). The time-value-of-money functions are tvm.py's."""
+1.3.4: DB and DDB of a zero cost are 0 (given a life), DDB of a salvage above the cost too (formulas
+gave #NUM!); RRI to a zero future value is -1; DISC's basis must be 0..4. Everything else goes to
+formulas' own implementation unchanged (found by the conformance suite). The time-value-of-money
+functions are tvm.py's."""
 from __future__ import annotations
 
 import numpy as np
@@ -25,8 +26,15 @@ def _scalars(args):
     return out
 
 
-def _zero_cost(cost, *_):
-    return 0.0 if cost == 0 else None
+def _db_zero_cost(cost, salvage, life, period, month=12.0, *_):
+    valid = salvage >= 0 and life > 0 and period > 0 and 1 <= month <= 12
+    return 0.0 if cost == 0 and valid else None
+
+
+def _ddb_nothing_left(cost, salvage, life, period, factor=2.0, *_):
+    """A zero cost, or a salvage above the cost, leaves nothing to depreciate (formulas: #NUM!)."""
+    valid = cost >= 0 and salvage >= 0 and life > 0 and 1 <= period <= life and factor > 0
+    return 0.0 if valid and (cost == 0 or salvage > cost) else None
 
 
 def _rri(n, pv, fv, *_):
@@ -51,7 +59,7 @@ def _checked(original, check, n_checked):
 
 
 _CHECKS = {"_XLFN.RRI": (_rri, 3), "RRI": (_rri, 3), "DISC": (_basis_outside, 4),
-           "DB": (_zero_cost, 1), "DDB": (_zero_cost, 1)}
+           "DB": (_db_zero_cost, 4), "DDB": (_ddb_nothing_left, 4)}
 
 
 def replacements() -> dict:
