@@ -68,6 +68,13 @@ CASES = {
     "=CUMIPMT(0.01,36,8000,TRUE,10,0)": XlError.VALUE,
     "=CUMPRINC(0.1,2,8000,1,10,1)": XlError.NUM,       # beyond nper
     "=CUMPRINC(0,9,300,3,10,1)": XlError.NUM,          # rate 0
+    # RATE over two periods: 8000(1+r)² = 200(1+r)(2+r) with payments in advance, so
+    # 7800r = -7600; in arrears 8000r² + 15800r + 7600 = 0, whose root nearer the guess is taken.
+    "=RATE(2,-200,8000,0,1)": -7600 / 7800,
+    "=RATE(2,-200,8000)": (-15800 + (15800 ** 2 - 4 * 8000 * 7600) ** 0.5) / 16000,
+    "=RATE(1,-100,90)": 1 / 9,
+    "=RATE(10,-1200,2000,0,1)": XlError.NUM,          # Newton's method runs to -1
+    "=RATE(0,-100,90)": XlError.NUM,
 }
 CELLS = {"A1": 0.1, "A2": 3, "A3": 100, "A4": -3}
 

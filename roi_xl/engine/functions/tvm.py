@@ -1,5 +1,5 @@
-"""The time-value-of-money functions PV, FV, PMT, NPER, IPMT, PPMT, CUMIPMT, CUMPRINC from Excel's
-own equation (formulas 1.3.4 went through numpy_financial and missed Excel's edge rules):
+"""The time-value-of-money functions PV, FV, PMT, NPER, RATE, IPMT, PPMT, CUMIPMT, CUMPRINC from
+Excel's own equation (formulas 1.3.4 went through numpy_financial and missed Excel's edge rules):
 
     pv·(1+rate)^nper + pmt·(1+rate·type)·((1+rate)^nper − 1)/rate + fv = 0
     (rate = 0: pv + pmt·nper + fv = 0)
@@ -8,7 +8,9 @@ Excel's rules kept here: any non-zero type means payments at the start of each p
 #NUM! for a rate of -1 or below and for nper 0, while PV and FV compute with such rates (a zero
 growth factor is #DIV/0!, a non-real power #NUM!); IPMT and PPMT take a fractional period from 1
 up to (not including) nper + 1; CUMIPMT and CUMPRINC need rate, nper and pv above zero, type 0 or
-1 exactly, and count the whole periods from start rounded up to end rounded down."""
+1 exactly, and count the whole periods from start rounded up to end rounded down; RATE is Newton's
+method from the guess, #NUM! when it does not converge or reaches -1 (numpy_financial kept going
+to roots Excel never reports)."""
 from __future__ import annotations
 
 import math
@@ -95,6 +97,39 @@ def nper(rate, pmt, pv, fv=0.0, kind=0.0):
     return math.log(ratio) / math.log(1 + rate)
 
 
+def _balance_and_slope(rate, nper, pmt, pv, fv, due) -> tuple[float, float]:
+    """The equation's left side at `rate` and its derivative in rate."""
+    if rate == 0:
+        return pv + pmt * nper + fv, pv * nper + pmt * (nper * (nper - 1) / 2 + due * nper)
+    g = (1 + rate) ** nper
+    dg = nper * (1 + rate) ** (nper - 1)
+    annuity = (g - 1) / rate
+    d_annuity = (dg * rate - (g - 1)) / rate ** 2
+    value = pv * g + pmt * (1 + rate * due) * annuity + fv
+    slope = pv * dg + pmt * (due * annuity + (1 + rate * due) * d_annuity)
+    return value, slope
+
+
+def rate(nper, pmt, pv, fv=0.0, kind=0.0, guess=0.1):
+    """Newton's method from the guess, as Excel iterates it; no convergence within 50 steps, or a
+    rate of -1 or below, is #NUM!."""
+    nper, pmt, pv, fv, kind, r = _numbers(nper, pmt, pv, fv, kind, guess)
+    if nper <= 0:
+        raise Fail(NUM)
+    due = _due(kind)
+    for _ in range(50):
+        value, slope = _balance_and_slope(r, nper, pmt, pv, fv, due)
+        if slope == 0 or not math.isfinite(value) or not math.isfinite(slope):
+            raise Fail(NUM)
+        step = value / slope
+        r -= step
+        if r <= -1 or not math.isfinite(r):
+            raise Fail(NUM)
+        if abs(step) <= 1e-12 * max(1.0, abs(r)):
+            return r
+    raise Fail(NUM)
+
+
 def _interest(rate, per, nper, pv, fv, due) -> tuple[float, float]:
     """(interest, payment) of period `per`: the interest on the balance the period starts with."""
     if per < 1 or per >= nper + 1:
@@ -137,5 +172,5 @@ def _cumulative(principal: bool):
 
 
 REPLACEMENTS = {name: wrap_func(elementwise(func)) for name, func in {
-    "FV": fv, "PV": pv, "PMT": pmt, "NPER": nper, "IPMT": ipmt, "PPMT": ppmt,
+    "FV": fv, "PV": pv, "PMT": pmt, "NPER": nper, "RATE": rate, "IPMT": ipmt, "PPMT": ppmt,
     "CUMIPMT": _cumulative(False), "CUMPRINC": _cumulative(True)}.items()}
