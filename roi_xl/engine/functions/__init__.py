@@ -7,13 +7,13 @@ error arguments behave as in the rest of the table. `excel_functions.install()` 
 from __future__ import annotations
 
 from . import (accrint, cashflows, database, dynamic, financial, logical, lookup, math, offset,
-               rounding, statistical, text, tvm)
+               rounding, statistical, tbill, text, tvm)
 
 
 def replacements() -> dict:
     table: dict = {}
     for module in (accrint, cashflows, database, dynamic, logical, lookup, math, offset, rounding,
-                   statistical, text, tvm):
+                   statistical, tbill, text, tvm):
         table.update(module.REPLACEMENTS)
     table.update(financial.replacements())
     return table
