@@ -75,6 +75,10 @@ CASES = {
     "=RATE(1,-100,90)": 1 / 9,
     "=RATE(10,-1200,2000,0,1)": XlError.NUM,          # Newton's method runs to -1
     "=RATE(0,-100,90)": XlError.NUM,
+    # ODDFPRICE truncates the frequency: 2.3 prices as 2.
+    "=ODDFPRICE(DATE(2020,3,17),DATE(2030,3,1),DATE(2020,1,15),DATE(2021,3,1),0.075,0.067,120,2.3,2)"
+    "=ODDFPRICE(DATE(2020,3,17),DATE(2030,3,1),DATE(2020,1,15),DATE(2021,3,1),0.075,0.067,120,2,2)":
+        True,
 }
 CELLS = {"A1": 0.1, "A2": 3, "A3": 100, "A4": -3}
 

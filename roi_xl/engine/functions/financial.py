@@ -1,15 +1,17 @@
 """Argument checks Excel makes before some financial functions compute, missing from `formulas`
 1.3.4: DB and DDB of a zero cost are 0 (given a life), DDB of a salvage above the cost too (formulas
-gave #NUM!); RRI to a zero future value is -1; DISC's basis must be 0..4. Everything else goes to
-formulas' own implementation unchanged (found by the conformance suite). The time-value-of-money
-functions are tvm.py's."""
+gave #NUM!); RRI to a zero future value is -1; DISC's basis must be 0..4; ODDFPRICE and ODDFYIELD
+truncate the frequency. Everything else goes to formulas' own implementation unchanged (found by
+the conformance suite). The time-value-of-money functions are tvm.py's."""
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from formulas import get_functions
 from formulas.functions import parse_ranges
 
-from ._args import NUM, Fail, grid, to_number
+from ._args import NUM, Fail, grid, is_number, to_number
 
 
 def _scalars(args):
@@ -58,6 +60,22 @@ def _checked(original, check, n_checked):
     return call
 
 
+def _whole_frequency(original, index: int):
+    """Excel truncates a coupon frequency (2.3 is 2); formulas' ODDFPRICE/ODDFYIELD gave #NUM!."""
+    def call(*args):
+        values = list(parse_ranges(*args)[0])
+        if len(values) > index:
+            g = grid(values[index])
+            if g.size == 1 and is_number(g[0, 0]):
+                values[index] = np.asarray([[math.floor(g[0, 0])]], object)
+        return original(*values)
+    call.__name__ = getattr(original, "__name__", "whole_frequency")
+    call._roi_xl_checked = True
+    return call
+
+
+_FREQUENCY_ARGUMENT = {"ODDFPRICE": 7, "ODDFYIELD": 7}
+
 _CHECKS = {"_XLFN.RRI": (_rri, 3), "RRI": (_rri, 3), "DISC": (_basis_outside, 4),
            "DB": (_db_zero_cost, 4), "DDB": (_ddb_nothing_left, 4)}
 
@@ -65,5 +83,9 @@ _CHECKS = {"_XLFN.RRI": (_rri, 3), "RRI": (_rri, 3), "DISC": (_basis_outside, 4)
 def replacements() -> dict:
     """Built from formulas' table as it is when the engine installs its replacements."""
     table = get_functions()
-    return {name: _checked(table[name], check, n) for name, (check, n) in _CHECKS.items()
-            if name in table and not getattr(table[name], "_roi_xl_checked", False)}
+    out = {name: _checked(table[name], check, n) for name, (check, n) in _CHECKS.items()
+           if name in table and not getattr(table[name], "_roi_xl_checked", False)}
+    out.update({name: _whole_frequency(table[name], index)
+                for name, index in _FREQUENCY_ARGUMENT.items()
+                if name in table and not getattr(table[name], "_roi_xl_checked", False)})
+    return out
