@@ -98,3 +98,16 @@ def year_length(start: dt.date, end: dt.date, basis: int) -> float:
         days = actual(dt.date(start.year, 1, 1), dt.date(end.year + 1, 1, 1))
         return days / (end.year - start.year + 1)
     return 365.0 if basis == 3 else 360.0
+
+
+def coupon_period(settlement: dt.date, maturity: dt.date, frequency: int
+                  ) -> tuple[dt.date, dt.date, int]:
+    """(previous coupon date, next coupon date, coupons left) of a bond settling before maturity:
+    the schedule steps back from maturity by 12/frequency months, on month ends when maturity
+    is a month's last day."""
+    months, month_end = 12 // frequency, is_month_end(maturity)
+    following, previous, coupons = maturity, add_months(maturity, -months, month_end), 1
+    while previous > settlement:
+        following, previous = previous, add_months(previous, -months, month_end)
+        coupons += 1
+    return previous, following, coupons
