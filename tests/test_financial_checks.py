@@ -2,6 +2,8 @@
 DDB, RRI, DISC (financial.py); expected values from Excel's documentation and worked by hand."""
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from roi_xl import XlError
@@ -18,6 +20,15 @@ def _fv(rate, periods, pv, nper):
     """Minus the balance left after `periods` payments of _pmt (end-of-period)."""
     g = (1 + rate) ** periods
     return -(pv * g + _pmt(rate, pv, nper) * (g - 1) / rate)
+
+
+def _exact_principal(rate, nper, pv, first, last):
+    """CUMPRINC (end-of-period payments) as the fall of the balance over periods first..last, in
+    exact rational arithmetic."""
+    r, g = Fraction(rate), lambda k: (1 + Fraction(rate)) ** k
+    payment = -pv * r * g(nper) / (g(nper) - 1)
+    balance = lambda k: pv * g(k) + payment * (g(k) - 1) / r  # noqa: E731
+    return float(balance(last) - balance(first - 1))
 
 
 CASES = {
@@ -64,6 +75,8 @@ CASES = {
     "=CUMPRINC(0.0083,36,8000,2.5,10.7,0)": _fv(0.0083, 2, 8000, 36) - _fv(0.0083, 10, 8000, 36),
     "=CUMIPMT(0.0083,36,8000,3,10,0)":
         8 * _pmt(0.0083, 8000, 36) - (_fv(0.0083, 2, 8000, 36) - _fv(0.0083, 10, 8000, 36)),
+    # At 70% a period the principal is a tiny remainder of each payment: exact to the last digits.
+    "=CUMPRINC(0.7,36,8000,2,10,0)": _exact_principal(0.7, 36, 8000, 2, 10),
     "=CUMIPMT(0.01,36,8000,3,10,1.2)": XlError.NUM,     # type must be 0 or 1
     "=CUMIPMT(0.01,36,8000,TRUE,10,0)": XlError.VALUE,
     "=CUMPRINC(0.1,2,8000,1,10,1)": XlError.NUM,       # beyond nper
