@@ -29,7 +29,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..excel import XlError, date_to_serial
+from ..excel import XlError, date_to_serial, stored_number
 from .rewrite import mask_quoted
 from .subtotal import _SUBTOTAL
 from .whole_refs import _WHOLE
@@ -141,7 +141,7 @@ def _cell_formats(path: Path) -> list[str]:
 
 def _number(text: str):
     if "." in text or "E" in text or "e" in text:
-        return round(float(text), 15)
+        return stored_number(float(text))
     return int(text)
 
 

@@ -6,14 +6,15 @@ error arguments behave as in the rest of the table. `excel_functions.install()` 
 """
 from __future__ import annotations
 
-from . import (accrint, bonds, cashflows, database, dynamic, financial, logical, lookup, math,
-               oddlast, offset, rounding, statistical, tbill, text, tvm)
+from . import (accrint, bessel, bonds, cashflows, complex, database, dynamic, engineering,
+               financial, logical, lookup, math, oddlast, offset, rounding, statistical, tbill,
+               text, tvm)
 
 
 def replacements() -> dict:
     table: dict = {}
-    for module in (accrint, bonds, cashflows, database, dynamic, logical, lookup, math, oddlast,
-                   offset, rounding, statistical, tbill, text, tvm):
+    for module in (accrint, bessel, bonds, cashflows, complex, database, dynamic, engineering,
+                   logical, lookup, math, oddlast, offset, rounding, statistical, tbill, text, tvm):
         table.update(module.REPLACEMENTS)
     table.update(financial.replacements())
     return table
