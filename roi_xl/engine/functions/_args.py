@@ -38,6 +38,13 @@ def scalar(value):
     return v
 
 
+def raise_first_error(args) -> None:
+    """Excel's financial functions return the first error among their arguments, in order."""
+    for value in args:
+        if isinstance(value, XlError):
+            raise Fail(value)
+
+
 def is_number(v) -> bool:
     return isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_))
 

@@ -20,12 +20,11 @@ bases 0, 2 and 4, 365/frequency under basis 3, and its actual length under basis
 from __future__ import annotations
 
 import datetime as dt
-import math
 
-from formulas.functions import XlError, wrap_func
+from formulas.functions import wrap_func
 
 from . import daycount as dc
-from ._args import NUM, Fail, elementwise, to_number
+from ._args import NUM, Fail, elementwise, raise_first_error, to_number
 
 
 def _regular_length(start: dt.date, end: dt.date, frequency: int, basis: int) -> float:
@@ -75,23 +74,12 @@ def accrued_periods(issue: dt.date, first_interest: dt.date, settlement: dt.date
     return periods
 
 
-def _date(value) -> dt.date:
-    serial = math.floor(to_number(value))
-    if not 0 <= serial <= dc.MAX_SERIAL:
-        raise Fail(NUM)
-    return dc.to_date(serial)
-
-
 def accrint(issue, first_interest, settlement, rate, par, frequency, basis=0.0,
             calc_method=True):
-    args = (issue, first_interest, settlement, rate, par, frequency, basis, calc_method)
-    for value in args:  # Excel reports the first error argument
-        if isinstance(value, XlError):
-            raise Fail(value)
-    issue_d, first_d, settle_d = _date(issue), _date(first_interest), _date(settlement)
+    raise_first_error((issue, first_interest, settlement, rate, par, frequency, basis, calc_method))
+    issue_d, first_d, settle_d = dc.date_of(issue), dc.date_of(first_interest), dc.date_of(settlement)
     rate, par = to_number(rate), to_number(par)
-    frequency = math.floor(to_number(frequency))
-    basis = math.floor(to_number(basis))
+    frequency, basis = dc.truncated(frequency), dc.truncated(basis)
     from_issue = bool(to_number(calc_method))
     if rate <= 0 or par <= 0 or frequency not in (1, 2, 4) or not 0 <= basis <= 4:
         raise Fail(NUM)
@@ -103,11 +91,9 @@ def accrint(issue, first_interest, settlement, rate, par, frequency, basis=0.0,
 
 def accrintm(issue, settlement, rate, par=1000.0, basis=0.0):
     """Interest accrued to maturity: par × rate × the year fraction from issue to settlement."""
-    for value in (issue, settlement, rate, par, basis):
-        if isinstance(value, XlError):
-            raise Fail(value)
-    issue_d, settle_d = _date(issue), _date(settlement)
-    rate, par, basis = to_number(rate), to_number(par), math.floor(to_number(basis))
+    raise_first_error((issue, settlement, rate, par, basis))
+    issue_d, settle_d = dc.date_of(issue), dc.date_of(settlement)
+    rate, par, basis = to_number(rate), to_number(par), dc.truncated(basis)
     if rate <= 0 or par <= 0 or not 0 <= basis <= 4 or issue_d >= settle_d:
         raise Fail(NUM)
     return par * rate * dc.accrued_days(issue_d, settle_d, basis) / dc.year_length(

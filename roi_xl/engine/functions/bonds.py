@@ -14,28 +14,24 @@ from __future__ import annotations
 
 import math
 
-from formulas.functions import XlError, wrap_func
+from formulas.functions import wrap_func
 
 from . import daycount as dc
-from ._args import NUM, VALUE, Fail, elementwise, to_number
+from ._args import NUM, VALUE, Fail, elementwise, raise_first_error, to_number
 
 
 def _bond(settlement, maturity, rate, fourth, redemption, frequency, basis):
     """(A/E, DSC/E, N, rate, the price or yield, redemption, frequency) after Excel's checks."""
-    args = (settlement, maturity, rate, fourth, redemption, frequency, basis)
-    for value in args:
-        if isinstance(value, XlError):
-            raise Fail(value)
+    raise_first_error((settlement, maturity, rate, fourth, redemption, frequency, basis))
     if isinstance(settlement, bool) or isinstance(maturity, bool):
         raise Fail(VALUE)
-    start, end = math.floor(to_number(settlement)), math.floor(to_number(maturity))
+    settle, mature = dc.date_of(settlement), dc.date_of(maturity)
     rate, fourth, redemption = to_number(rate), to_number(fourth), to_number(redemption)
-    frequency, basis = math.floor(to_number(frequency)), math.floor(to_number(basis))
-    if not 0 <= start < end <= dc.MAX_SERIAL or frequency not in (1, 2, 4) \
-            or not 0 <= basis <= 4 or rate < 0 or redemption <= 0:
+    frequency, basis = dc.truncated(frequency), dc.truncated(basis)
+    if settle >= mature or frequency not in (1, 2, 4) or not 0 <= basis <= 4 or rate < 0 \
+            or redemption <= 0:
         raise Fail(NUM)
-    settle = dc.to_date(start)
-    previous, following, coupons = dc.coupon_period(settle, dc.to_date(end), frequency)
+    previous, following, coupons = dc.coupon_period(settle, mature, frequency)
     if basis == 1:
         period = dc.actual(previous, following)
     else:

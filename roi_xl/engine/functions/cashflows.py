@@ -11,10 +11,11 @@ import math
 
 import numpy as np
 import schedula as sh
-from formulas.functions import XlError, wrap_func
+from formulas.functions import wrap_func
 
 from . import daycount as dc
-from ._args import DIV0, NUM, VALUE, Fail, grid, is_number, scalar, to_number, whole
+from ._args import (DIV0, NUM, VALUE, Fail, grid, is_number, raise_first_error, scalar, to_number,
+                    whole)
 
 
 def _cells(values) -> list:
@@ -22,9 +23,7 @@ def _cells(values) -> list:
     array constant a negative number arrives as a 0-d array: the unary minus's result.)"""
     cells = [v.item() if isinstance(v, np.ndarray) and v.ndim == 0 else v
              for v in grid(values).ravel()]
-    for v in cells:
-        if isinstance(v, XlError):
-            raise Fail(v)
+    raise_first_error(cells)
     return cells
 
 
@@ -127,10 +126,7 @@ def _dated_flows(values, dates, *, strict: bool) -> tuple[np.ndarray, np.ndarray
     for d in days:
         if isinstance(d, bool) or d is sh.EMPTY:
             raise Fail(NUM if strict else VALUE)
-        serial = math.floor(to_number(d))
-        if not 0 <= serial <= dc.MAX_SERIAL:
-            raise Fail(NUM)
-        serials.append(serial)
+        serials.append(dc.serial(d))
     if any(s < serials[0] for s in serials):
         raise Fail(NUM)
     return np.asarray(flows), (np.asarray(serials, float) - serials[0]) / 365.0

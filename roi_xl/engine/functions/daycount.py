@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
+
+from ._args import NUM, Fail, to_number
 
 # Serial 1 is 1 Jan 1900; from 1 Mar 1900 on, serials count from 30 Dec 1899 because Excel keeps
 # the phantom 29 Feb 1900 (serial 60).
@@ -14,6 +17,23 @@ MAX_SERIAL = 2958465  # 31 Dec 9999
 
 def to_date(serial: int) -> dt.date:
     return _EPOCH + dt.timedelta(days=serial if serial > 60 else serial + 1)
+
+
+def truncated(value) -> int:
+    """A date, frequency or basis argument as Excel reads it: the number, truncated."""
+    return math.floor(to_number(value))
+
+
+def serial(value) -> int:
+    """A date argument's day serial; before 1900 or after 9999 is #NUM!."""
+    day = truncated(value)
+    if not 0 <= day <= MAX_SERIAL:
+        raise Fail(NUM)
+    return day
+
+
+def date_of(value) -> dt.date:
+    return to_date(serial(value))
 
 
 def last_day(year: int, month: int) -> int:

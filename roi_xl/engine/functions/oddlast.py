@@ -12,12 +12,11 @@ same equation for yld."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 
-from formulas.functions import XlError, wrap_func
+from formulas.functions import wrap_func
 
 from . import daycount as dc
-from ._args import NUM, Fail, elementwise, to_number
+from ._args import NUM, Fail, elementwise, raise_first_error, to_number
 
 
 def _sums(last: dt.date, settlement: dt.date, maturity: dt.date, frequency: int,
@@ -41,17 +40,13 @@ def _sums(last: dt.date, settlement: dt.date, maturity: dt.date, frequency: int,
 
 def _odd_last(settlement, maturity, last_interest, rate, third, redemption, frequency, basis):
     """Checked arguments: (dates..., rate, the price or yield, redemption, frequency, basis)."""
-    for value in (settlement, maturity, last_interest, rate, third, redemption, frequency, basis):
-        if isinstance(value, XlError):
-            raise Fail(value)
-    serials = [math.floor(to_number(d)) for d in (settlement, maturity, last_interest)]
+    raise_first_error((settlement, maturity, last_interest, rate, third, redemption, frequency,
+                       basis))
+    settle, mature, last = (dc.date_of(d) for d in (settlement, maturity, last_interest))
     rate, third, redemption = to_number(rate), to_number(third), to_number(redemption)
-    frequency, basis = math.floor(to_number(frequency)), math.floor(to_number(basis))
+    frequency, basis = dc.truncated(frequency), dc.truncated(basis)
     if frequency not in (1, 2, 4) or not 0 <= basis <= 4 or rate < 0 or redemption <= 0:
         raise Fail(NUM)
-    if any(not 0 <= s <= dc.MAX_SERIAL for s in serials):
-        raise Fail(NUM)
-    settle, mature, last = (dc.to_date(s) for s in serials)
     if not last < settle < mature:
         raise Fail(NUM)
     return settle, mature, last, rate, third, redemption, frequency, basis

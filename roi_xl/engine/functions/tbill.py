@@ -7,27 +7,22 @@ from __future__ import annotations
 
 import math
 
-from formulas.functions import XlError, wrap_func
+from formulas.functions import wrap_func
 
 from . import daycount as dc
-from ._args import NUM, VALUE, Fail, elementwise, to_number
+from ._args import NUM, VALUE, Fail, elementwise, raise_first_error, to_number
 
 
 def _bill(settlement, maturity, third) -> tuple[int, float]:
     """(DSM, the third argument as a number) after Excel's checks."""
-    for value in (settlement, maturity, third):
-        if isinstance(value, XlError):
-            raise Fail(value)
+    raise_first_error((settlement, maturity, third))
     if any(isinstance(v, bool) for v in (settlement, maturity, third)):
         raise Fail(VALUE)
-    start, end = math.floor(to_number(settlement)), math.floor(to_number(maturity))
+    start, end = dc.date_of(settlement), dc.date_of(maturity)
     number = to_number(third)
-    if not 0 <= start < end <= dc.MAX_SERIAL:
+    if not start < end <= dc.add_months(start, 12):
         raise Fail(NUM)
-    first = dc.to_date(start)
-    if dc.to_date(end) > dc.add_months(first, 12):
-        raise Fail(NUM)
-    return end - start, number
+    return dc.actual(start, end), number
 
 
 def tbillprice(settlement, maturity, discount):

@@ -15,19 +15,13 @@ from __future__ import annotations
 
 import math
 
-from formulas.functions import XlError, wrap_func
+from formulas.functions import wrap_func
 
-from ._args import DIV0, NUM, VALUE, Fail, elementwise, to_number
-
-
-def _errors(args) -> None:
-    for value in args:  # the first error argument is the result
-        if isinstance(value, XlError):
-            raise Fail(value)
+from ._args import DIV0, NUM, VALUE, Fail, elementwise, raise_first_error, to_number
 
 
 def _numbers(*args) -> list[float]:
-    _errors(args)
+    raise_first_error(args)
     return [to_number(v) for v in args]
 
 
@@ -166,7 +160,7 @@ def _principal(rate, per, nper, pv, due) -> float:
 def _cumulative(principal: bool):
     def cumulative(rate, nper, pv, start_period, end_period, kind):
         args = (rate, nper, pv, start_period, end_period, kind)
-        _errors(args)
+        raise_first_error(args)
         if any(isinstance(v, bool) for v in args):
             raise Fail(VALUE)
         rate, nper, pv, start, end, kind = _numbers(*args)
