@@ -42,6 +42,13 @@ def scalar(value):
     return v
 
 
+def raise_first_error(args) -> None:
+    """Excel's financial functions return the first error among their arguments, in order."""
+    for value in args:
+        if isinstance(value, XlError):
+            raise Fail(value)
+
+
 def is_number(v) -> bool:
     return isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_))
 
@@ -84,6 +91,15 @@ def elementwise(func):
         for idx, values in zip(np.ndindex(*b.shape), b):
             out[idx] = _one(func, values)
         return out.view(Array)
+    return call
+
+
+def whole(func):
+    """func(*arguments) -> one value, each argument passed whole (a range as its 2-D array); a
+    Fail becomes its error, a non-finite number #NUM!."""
+    @functools.wraps(func)
+    def call(*args):
+        return np.asarray([[_one(func, args)]], object).view(Array)
     return call
 
 
