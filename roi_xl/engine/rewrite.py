@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from .functions._args import OMITTED_MARKER
 from .functions.dynamic import OMITTED_DEFAULTS
 
-OMITTED_MARKER = "__ROI_XL_OMITTED__"
 _MASK = "\x00"
 
 # Quoted parts of a formula: "text" (with "" inside), 'sheet or path' (with ''), [bracketed].
