@@ -26,3 +26,50 @@ def test_if_broadcasts_as_excel(tmp_path):
     assert [[v[f"S!{c}{r}"] for c in "FG"] for r in (5, 6, 7)] == \
         [[10.0, "no"], ["no", 20.0], [XlError.NA, XlError.NA]]
     assert v["S!J1"] == 60.0
+
+
+# AND/OR/XOR: a typed or computed "TRUE"/"FALSE" is that logical value, other text is skipped (no
+# logical value left: #VALUE!), text in a referenced cell is skipped. Excel's behaviour as shown by
+# its own results: =OR("TRUE") TRUE, =AND("FALSE") FALSE, =OR("0") #VALUE!, =OR("",TRUE) TRUE.
+TEXT_CASES = {
+    '=OR("TRUE")': True,
+    '=AND("false")': False,
+    '=_xlfn.XOR("TRUE",TRUE)': False,
+    '=AND("TR"&"UE")': True,
+    '=OR("0")': XlError.VALUE,
+    '=AND("")': XlError.VALUE,
+    '=OR("",TRUE)': True,
+    '=AND("abc",FALSE)': False,
+    "=OR(A1)": XlError.VALUE,        # A1 holds the text TRUE: a reference's text is skipped
+    "=AND(A1,TRUE)": True,
+}
+
+
+def _text_book(path, a1="TRUE"):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = a1
+    for row, formula in enumerate(TEXT_CASES, start=1):
+        ws[f"C{row}"] = formula
+    wb.save(path)
+    return path
+
+
+def test_logical_functions_read_typed_true_and_false_text(tmp_path):
+    v = roi_xl.recalc(_text_book(tmp_path / "text.xlsx"))
+    for row, (formula, want) in enumerate(TEXT_CASES.items(), start=1):
+        got = v[f"Sheet!C{row}"]
+        assert got == want and type(got) is type(want), f"{formula}: {got!r}"
+
+
+def test_fast_plan_reads_typed_text_as_formulas_does(tmp_path):
+    from roi_xl.engine import ModelCache, fastpath
+
+    cache = ModelCache()
+    first = fastpath.compute(_text_book(tmp_path / "a.xlsx"), cache)
+    assert first.note == ""                       # the plan agreed with formulas on every cell
+    second = fastpath.compute(_text_book(tmp_path / "b.xlsx", a1="x"), cache)
+    assert second.fast
+    for row, (formula, want) in enumerate(TEXT_CASES.items(), start=1):
+        got = second.cells[("Sheet", f"C{row}")]
+        assert got == want and type(got) is type(want), f"{formula}: {got!r}"

@@ -1,15 +1,19 @@
-"""IF over arrays of different sizes, as Excel 365 computes it.
+"""IF over arrays of different sizes, as Excel 365 computes it; AND, OR and XOR's typed text.
 
 `formulas`' IF is element-wise through numpy broadcasting, which refuses shapes such as 1x2 against
 3x1 against 2x2 (BroadcastError: the whole workbook failed to load). Excel's rule: the result has the
 largest number of rows and of columns among the arguments; an argument with one row (or column) is
 repeated along it; elsewhere, a position beyond an argument's own size is #N/A.
+
+AND, OR, XOR skip text wherever it comes from, except that a typed or computed argument "TRUE" or
+"FALSE" is that logical value (Excel: =OR("TRUE") is TRUE, =OR("1") and =OR("") are #VALUE!, no
+logical value at all; =OR("",TRUE) is TRUE). Text in a referenced cell is skipped like any text.
 """
 from __future__ import annotations
 
 import numpy as np
-from formulas.functions import Error
-from formulas.functions.logic import FUNCTIONS as _LOGIC
+from formulas.functions import Array, Error, wrap_func
+from formulas.functions.logic import FUNCTIONS as _LOGIC, xand as _xand
 
 _IF = _LOGIC["IF"]["function"]
 NA = Error.errors["#N/A"]
@@ -49,4 +53,25 @@ def xif(*args):
     return _IF(*excel_broadcast(args))
 
 
-REPLACEMENTS = {"IF": {**_LOGIC["IF"], "function": xif}}
+def text_logical(value):
+    """"TRUE"/"FALSE" (any case) as the logical value; other values unchanged."""
+    if isinstance(value, str) and value.upper() in ("TRUE", "FALSE"):
+        return value.upper() == "TRUE"
+    return value
+
+
+def _typed(arg):
+    """A typed text (a Python str) or computed one (a one-value Array) read as a logical value."""
+    if isinstance(arg, Array) and arg.size == 1:
+        return np.asarray([[text_logical(arg.ravel()[0])]], object).view(Array)
+    return text_logical(arg)
+
+
+def _logical(reduce):
+    return wrap_func(lambda *args: _xand(*map(_typed, args), func=reduce))
+
+
+_XOR = _logical(np.logical_xor.reduce)
+REPLACEMENTS = {"IF": {**_LOGIC["IF"], "function": xif},
+                "AND": _logical(np.logical_and.reduce), "OR": _logical(np.logical_or.reduce),
+                "XOR": _XOR, "_XLFN.XOR": _XOR}

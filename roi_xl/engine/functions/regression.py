@@ -23,6 +23,7 @@ import numpy as np
 import schedula as sh
 from formulas.functions import XlError, wrap_func
 
+from ...excel import OMITTED
 from ._args import NA, NUM, OMITTED_MARKER, VALUE, Fail, array_result, grid, is_number, scalar, to_number
 
 _REF = XlError("#REF!")
@@ -32,7 +33,8 @@ def _omitted(arg) -> bool:
     if arg is None:
         return True
     g = grid(arg)
-    return g.size == 1 and (g[0, 0] is sh.EMPTY or g[0, 0] == OMITTED_MARKER)
+    # rewrite.py's marker for an empty argument; the fast plan (fastcalc) passes it on as OMITTED
+    return g.size == 1 and (g[0, 0] is sh.EMPTY or g[0, 0] is OMITTED or g[0, 0] == OMITTED_MARKER)
 
 
 def _numbers(arg) -> np.ndarray:
