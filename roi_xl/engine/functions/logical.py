@@ -1,4 +1,5 @@
-"""IF over arrays of different sizes, as Excel 365 computes it; AND, OR and XOR's typed text.
+"""IF, IFERROR and IFNA over arrays of different sizes, as Excel 365 computes them; AND, OR and
+XOR's typed text.
 
 `formulas`' IF is element-wise through numpy broadcasting, which refuses shapes such as 1x2 against
 3x1 against 2x2 (BroadcastError: the whole workbook failed to load). Excel's rule: the result has the
@@ -15,7 +16,6 @@ import numpy as np
 from formulas.functions import Array, Error, wrap_func
 from formulas.functions.logic import FUNCTIONS as _LOGIC, xand as _xand
 
-_IF = _LOGIC["IF"]["function"]
 NA = Error.errors["#N/A"]
 
 
@@ -49,8 +49,10 @@ def excel_broadcast(args: tuple) -> tuple:
     return tuple(out)
 
 
-def xif(*args):
-    return _IF(*excel_broadcast(args))
+def _broadcasting(name):
+    """formulas' `name` with its arguments first spread by Excel's rule."""
+    func = _LOGIC[name]["function"]
+    return {**_LOGIC[name], "function": lambda *args: func(*excel_broadcast(args))}
 
 
 def text_logical(value):
@@ -72,6 +74,7 @@ def _logical(reduce):
 
 
 _XOR = _logical(np.logical_xor.reduce)
-REPLACEMENTS = {"IF": {**_LOGIC["IF"], "function": xif},
+REPLACEMENTS = {"IF": _broadcasting("IF"), "IFERROR": _broadcasting("IFERROR"),
+                "IFNA": _broadcasting("IFNA"), "_XLFN.IFNA": _broadcasting("IFNA"),
                 "AND": _logical(np.logical_and.reduce), "OR": _logical(np.logical_or.reduce),
                 "XOR": _XOR, "_XLFN.XOR": _XOR}
