@@ -92,3 +92,21 @@ def test_iferror_broadcasts_as_excel(tmp_path):
     # 100/5 = 20; 250/0 fails: fallback row 2 = 20; 80/8 = 10; 60/0 fails: no fallback row 4
     assert [v[f"S!C{r}"] for r in range(1, 5)] == [20.0, 20.0, 10.0, XlError.NA]
     assert [v[f"S!D{r}"] for r in range(1, 3)] == [1, 2]
+
+
+def test_lambda_called_where_it_is_written(tmp_path):
+    """=LAMBDA(params, body)(args) applies the body to the arguments (Excel: LAMBDA(x,x+1)(5) = 6)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = 7
+    cases = {"B1": ("=_xlfn.LAMBDA(_xlpm.x, _xlpm.x+1)(5)", 6.0),
+             "B2": ("=_xlfn.LAMBDA(_xlpm.x,_xlpm.y, SQRT(_xlpm.x*_xlpm.x+_xlpm.y*_xlpm.y))(3,4)", 5.0),
+             "B3": ("=1+_xlfn.LAMBDA(_xlpm.x, _xlpm.x*2)(5)*3", 31.0),
+             "B4": ("=_xlfn.LAMBDA(_xlpm.x, _xlpm.x+A1)(5)", 12.0),      # a cell inside the body
+             "B5": ("=_xlfn.LAMBDA(_xlpm.x, _xlpm.x*2)(A1)", 14.0)}     # a cell as the argument
+    for cell, (formula, _) in cases.items():
+        ws[cell] = formula
+    wb.save(tmp_path / "lambda.xlsx")
+    v = roi_xl.recalc(tmp_path / "lambda.xlsx")
+    for cell, (formula, want) in cases.items():
+        assert v[f"Sheet!{cell}"] == want, formula
