@@ -6,14 +6,14 @@ error arguments behave as in the rest of the table. `excel_functions.install()` 
 """
 from __future__ import annotations
 
-from . import (database, distributions, dynamic, financial, logical, lookup, math, offset, regression,
-               rounding, statistical, text)
+from . import (dates, database, distributions, dynamic, financial, logical, lookup, math, offset,
+               regression, rounding, statistical, text)
 
 
 def replacements() -> dict:
     table: dict = {}
-    for module in (database, distributions, dynamic, logical, lookup, math, offset, regression, rounding,
-                   statistical, text):
+    for module in (dates, database, distributions, dynamic, logical, lookup, math, offset, regression,
+                   rounding, statistical, text):
         table.update(module.REPLACEMENTS)
     table.update(financial.replacements())
     return table
