@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import datetime
 
-import openpyxl
 import pytest
-from openpyxl.worksheet.formula import ArrayFormula
 
-import roi_xl
 from roi_xl import XlError
 
-from formula_cases import assert_excel_value, evaluate_cases
+from formula_cases import assert_excel_value, evaluate_array_formulas, evaluate_cases
 
 
 def serial(y, m, d) -> float:
@@ -57,14 +54,8 @@ def test_date_functions(results, formula):
 
 def test_date_spreads_arguments_of_different_sizes(tmp_path):
     """=DATE(5 years, 3 months, 2 days): rows past an argument's size are #N/A."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "S"
-    for r, (y, m, d) in enumerate([(2022, 1, 1), (2023, 10, 2), (2024, 9, 29), (2025, 7, 3),
-                                   (2026, 5, 10)], start=2):
-        ws[f"A{r}"], ws[f"B{r}"], ws[f"C{r}"] = y, m, d
-    ws["G1"] = ArrayFormula("G1:G5", "=DATE(A2:A6,B2:B4,C2:C3)")
-    wb.save(tmp_path / "date.xlsx")
-    v = roi_xl.recalc(tmp_path / "date.xlsx")
-    assert [v[f"S!G{r}"] for r in range(1, 6)] == \
+    rows = [(2022, 1, 1), (2023, 10, 2), (2024, 9, 29), (2025, 7, 3), (2026, 5, 10)]
+    cells = {f"{col}{r}": v for r, row in enumerate(rows, start=2) for col, v in zip("ABC", row)}
+    v = evaluate_array_formulas(tmp_path / "date.xlsx", cells, {"G1:G5": "=DATE(A2:A6,B2:B4,C2:C3)"})
+    assert [v[f"G{r}"] for r in range(1, 6)] == \
         [serial(2022, 1, 1), serial(2023, 10, 2), XlError.NA, XlError.NA, XlError.NA]

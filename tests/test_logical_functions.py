@@ -77,21 +77,15 @@ def test_fast_plan_reads_typed_text_as_formulas_does(tmp_path):
 
 def test_iferror_broadcasts_as_excel(tmp_path):
     """IFERROR(4x1, 2x1): the fallback's rows beyond its size are #N/A, as for IF."""
-    from openpyxl.worksheet.formula import ArrayFormula
+    from formula_cases import evaluate_array_formulas
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "S"
-    for r, (g, h) in enumerate([(100, 5), (250, 0), (80, 8), (60, 0)], start=4):
-        ws[f"G{r}"], ws[f"H{r}"] = g, h
-    ws["G12"], ws["G13"] = 10, 20
-    ws["C1"] = ArrayFormula("C1:C4", "=IFERROR(G4:G7/H4:H7,G12:G13)")
-    ws["D1"] = ArrayFormula("D1:D2", "=_xlfn.IFNA({1;2;3},{7;8})")
-    wb.save(tmp_path / "iferror.xlsx")
-    v = roi_xl.recalc(tmp_path / "iferror.xlsx")
+    cells = {**{f"G{r}": g for r, g in enumerate([100, 250, 80, 60], start=4)},
+             **{f"H{r}": h for r, h in enumerate([5, 0, 8, 0], start=4)}, "G12": 10, "G13": 20}
+    v = evaluate_array_formulas(tmp_path / "iferror.xlsx", cells, {
+        "C1:C4": "=IFERROR(G4:G7/H4:H7,G12:G13)", "D1:D2": "=_xlfn.IFNA({1;2;3},{7;8})"})
     # 100/5 = 20; 250/0 fails: fallback row 2 = 20; 80/8 = 10; 60/0 fails: no fallback row 4
-    assert [v[f"S!C{r}"] for r in range(1, 5)] == [20.0, 20.0, 10.0, XlError.NA]
-    assert [v[f"S!D{r}"] for r in range(1, 3)] == [1, 2]
+    assert [v[f"C{r}"] for r in range(1, 5)] == [20.0, 20.0, 10.0, XlError.NA]
+    assert [v[f"D{r}"] for r in range(1, 3)] == [1, 2]
 
 
 def test_lambda_called_where_it_is_written(tmp_path):

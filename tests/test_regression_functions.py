@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import math
 
-import openpyxl
 import pytest
-from openpyxl.worksheet.formula import ArrayFormula
 
-import roi_xl
 from roi_xl import XlError
 
-from formula_cases import assert_excel_value, evaluate_cases
+from formula_cases import assert_excel_value, evaluate_array_formulas, evaluate_cases
 
 CELLS = {**{f"A{i}": i for i in range(1, 6)}, **{f"B{i}": y for i, y in enumerate([2, 4, 5, 4, 5], 1)},
          # C1:C4 = 6 * 2^(x-1): LOGEST is exactly m = 2, b = 3
@@ -90,18 +87,10 @@ def test_regression_functions(results, formula):
 
 def test_linest_block_as_an_array_formula(tmp_path):
     """The full 5 x 2 block of =LINEST(y,x,,TRUE) entered over L1:M5 (Ctrl+Shift+Enter)."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "S"
-    for ref, value in CELLS.items():
-        ws[ref] = value
-    ws["L1"] = ArrayFormula("L1:M5", "=LINEST(B1:B5,A1:A5,,TRUE)")
-    ws["O1"] = ArrayFormula("O1:O3", "=TREND(B1:B5,A1:A5,{6;7;8})")
-    path = tmp_path / "block.xlsx"
-    wb.save(path)
-    values = roi_xl.recalc(path).cells
+    values = evaluate_array_formulas(tmp_path / "block.xlsx", CELLS, {
+        "L1:M5": "=LINEST(B1:B5,A1:A5,,TRUE)", "O1:O3": "=TREND(B1:B5,A1:A5,{6;7;8})"})
     expected = {"L1": 0.6, "M1": 2.2, "L2": math.sqrt(0.08), "M2": math.sqrt(0.88), "L3": 0.6,
                 "M3": math.sqrt(0.8), "L4": 4.5, "M4": 3.0, "L5": 3.6, "M5": 2.4,
                 "O1": 5.8, "O2": 6.4, "O3": 7.0}
     for cell, want in expected.items():
-        assert_excel_value(values[("S", cell)], want, cell, rel=1e-9)
+        assert_excel_value(values[cell], want, cell, rel=1e-9)
