@@ -31,7 +31,7 @@ def test_if_broadcasts_as_excel(tmp_path):
 # AND/OR/XOR: a typed or computed "TRUE"/"FALSE" is that logical value, other text is skipped (no
 # logical value left: #VALUE!), text in a referenced cell is skipped. Excel's behaviour as shown by
 # its own results: =OR("TRUE") TRUE, =AND("FALSE") FALSE, =OR("0") #VALUE!, =OR("",TRUE) TRUE.
-TEXT_CASES = {
+TEXT_CASES = {  # and SWITCH's comparisons (below)
     '=OR("TRUE")': True,
     '=AND("false")': False,
     '=_xlfn.XOR("TRUE",TRUE)': False,
@@ -42,6 +42,11 @@ TEXT_CASES = {
     '=AND("abc",FALSE)': False,
     "=OR(A1)": XlError.VALUE,        # A1 holds the text TRUE: a reference's text is skipped
     "=AND(A1,TRUE)": True,
+    # SWITCH matches as = does: text ignoring case, a number never its text, TRUE never 1
+    '=_xlfn.SWITCH("Wednesday","Monday",1,"WEDNESDAY",3)': 3.0,
+    '=_xlfn.SWITCH(1,"1","text",TRUE,"bool",1,"number")': "number",
+    '=_xlfn.SWITCH(TRUE,1,"number","x")': "x",
+    '=_xlfn.SWITCH("z","a",1)': XlError.NA,
 }
 
 

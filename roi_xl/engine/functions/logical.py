@@ -13,7 +13,7 @@ logical value at all; =OR("",TRUE) is TRUE). Text in a referenced cell is skippe
 from __future__ import annotations
 
 import numpy as np
-from formulas.functions import Array, Error, wrap_func
+from formulas.functions import Array, Error, XlError, get_error, wrap_func, wrap_ufunc
 from formulas.functions.logic import FUNCTIONS as _LOGIC, xand as _xand
 
 NA = Error.errors["#N/A"]
@@ -73,8 +73,28 @@ def _logical(reduce):
     return wrap_func(lambda *args: _xand(*map(_typed, args), func=reduce))
 
 
+def _same(a, b) -> bool:
+    if isinstance(a, (bool, np.bool_)) or isinstance(b, (bool, np.bool_)):
+        return isinstance(a, (bool, np.bool_)) and isinstance(b, (bool, np.bool_)) and a == b
+    if isinstance(a, str) or isinstance(b, str):
+        return isinstance(a, str) and isinstance(b, str) and a.casefold() == b.casefold()
+    return a == b
+
+
+def xswitch(value, *cases):
+    """SWITCH(value, case1, result1, ..., [default]): the first matching case's result."""
+    for case, result in zip(cases[::2], cases[1::2]):
+        if isinstance(case, XlError):
+            return case
+        if _same(value, case):
+            return result
+    return cases[-1] if len(cases) % 2 else NA
+
+
 _XOR = _logical(np.logical_xor.reduce)
+_SWITCH = {"function": wrap_ufunc(xswitch, input_parser=lambda *a: a,  # formulas' own options
+                                   check_error=lambda first, *a: get_error(first))}
 REPLACEMENTS = {"IF": _broadcasting("IF"), "IFERROR": _broadcasting("IFERROR"),
                 "IFNA": _broadcasting("IFNA"), "_XLFN.IFNA": _broadcasting("IFNA"),
                 "AND": _logical(np.logical_and.reduce), "OR": _logical(np.logical_or.reduce),
-                "XOR": _XOR, "_XLFN.XOR": _XOR}
+                "XOR": _XOR, "_XLFN.XOR": _XOR, "SWITCH": _SWITCH, "_XLFN.SWITCH": _SWITCH}
