@@ -94,7 +94,8 @@ def test_iferror_broadcasts_as_excel(tmp_path):
 
 
 def test_lambda_called_where_it_is_written(tmp_path):
-    """=LAMBDA(params, body)(args) applies the body to the arguments (Excel: LAMBDA(x,x+1)(5) = 6)."""
+    """=LAMBDA(params, body)(args) applies the body to the arguments (Excel: LAMBDA(x,x+1)(5) = 6),
+    and so does a LAMBDA that LET names, called by that name."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws["A1"] = 7
@@ -102,7 +103,14 @@ def test_lambda_called_where_it_is_written(tmp_path):
              "B2": ("=_xlfn.LAMBDA(_xlpm.x,_xlpm.y, SQRT(_xlpm.x*_xlpm.x+_xlpm.y*_xlpm.y))(3,4)", 5.0),
              "B3": ("=1+_xlfn.LAMBDA(_xlpm.x, _xlpm.x*2)(5)*3", 31.0),
              "B4": ("=_xlfn.LAMBDA(_xlpm.x, _xlpm.x+A1)(5)", 12.0),      # a cell inside the body
-             "B5": ("=_xlfn.LAMBDA(_xlpm.x, _xlpm.x*2)(A1)", 14.0)}     # a cell as the argument
+             "B5": ("=_xlfn.LAMBDA(_xlpm.x, _xlpm.x*2)(A1)", 14.0),     # a cell as the argument
+             # bound by LET and called by its name
+             "B6": ("=_xlfn.LET(_xlpm.area, _xlfn.LAMBDA(_xlpm.x,_xlpm.y,_xlpm.x*_xlpm.y), "
+                    "_xlpm.area(A1,6))", 42.0),
+             "B7": ("=_xlfn.LET(_xlpm.x, 3, _xlpm.f, _xlfn.LAMBDA(_xlpm.y, _xlpm.y*_xlpm.x), "
+                    "_xlpm.f(5)+_xlpm.x)", 18.0),                        # 5*3 + 3
+             "B8": ("=_xlfn.LET(_xlpm.x, 3, _xlpm.f, _xlfn.LAMBDA(_xlpm.x, _xlpm.x*2), "
+                    "_xlpm.f(5)+_xlpm.x)", 13.0)}                        # the parameter shadows x
     for cell, (formula, _) in cases.items():
         ws[cell] = formula
     wb.save(tmp_path / "lambda.xlsx")
