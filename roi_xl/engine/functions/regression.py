@@ -21,12 +21,12 @@ import math
 
 import numpy as np
 import schedula as sh
-from formulas.functions import XlError, wrap_func
+from formulas.functions import Error, XlError, wrap_func
 
 from ...excel import OMITTED
 from ._args import NA, NUM, OMITTED_MARKER, VALUE, Fail, array_result, grid, is_number, scalar, to_number
 
-_REF = XlError("#REF!")
+_REF = Error.errors["#REF!"]
 
 
 def _omitted(arg) -> bool:
