@@ -13,7 +13,6 @@ VALUE = Error.errors["#VALUE!"]
 NUM = Error.errors["#NUM!"]
 DIV0 = Error.errors["#DIV/0!"]
 NA = Error.errors["#N/A"]
-
 # The text rewrite.py puts in place of an argument left empty where an empty argument is not the
 # typed 0 `formulas` passes on (our catalogue functions, some built-ins via OMITTED_DEFAULTS).
 OMITTED_MARKER = "__ROI_XL_OMITTED__"
@@ -73,6 +72,20 @@ def as_result(out):
     if isinstance(out, float) and not np.isfinite(out):
         return NUM
     return out
+
+
+def array_result(func):
+    """Run func, turning a Fail into its error value; results as 2-D formulas arrays."""
+    @functools.wraps(func)
+    def call(*args):
+        try:
+            out = func(*args)
+        except Fail as fail:
+            out = fail.err
+        if isinstance(out, np.ndarray):
+            return grid(out).view(Array)
+        return np.asarray([[out]], object).view(Array)
+    return call
 
 
 def elementwise(func):
