@@ -27,7 +27,6 @@ import math
 import re
 
 import numpy as np
-import schedula as sh
 from formulas import functions as _functions
 from formulas import get_functions
 from formulas.functions import (

@@ -13,7 +13,7 @@ there).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 from openpyxl.utils import get_column_letter

@@ -24,7 +24,7 @@ import schedula as sh
 from formulas.functions import Array, XlError, wrap_func
 from formulas.functions.stat import FUNCTIONS as _STAT
 
-from ._args import DIV0, NUM, Fail, is_number, to_number
+from ._args import DIV0, NUM, Fail, is_number, to_number, whole
 
 
 def _is_collection(arg) -> bool:
@@ -217,26 +217,15 @@ _ALIASES = {"_XLFN.STDEV.S": "STDEV", "_XLFN.STDEV.P": "STDEVP", "_XLFN.VAR.S": 
 def aggregate(name: str, func=None, values=numbers):
     """The function `name`: func (default _AGGREGATES[name]) of the arguments' values."""
     func = func or _AGGREGATES[name]
-
-    def call(*args):
-        try:
-            out = func(values(args))
-        except Fail as fail:
-            out = fail.err
-        except (OverflowError, ValueError, ZeroDivisionError):
-            out = NUM
-        if isinstance(out, float) and not math.isfinite(out):
-            out = NUM
-        return np.asarray([[out]], object).view(Array)
-
+    call = whole(lambda *args: func(values(args)))
     call.__name__ = name.lower()
     return call
 
 
 REPLACEMENTS = {name: wrap_func(aggregate(name)) for name in _AGGREGATES}
 REPLACEMENTS.update({alias: REPLACEMENTS[name] for alias, name in _ALIASES.items()})
-REPLACEMENTS["COUNT"] = wrap_func(lambda *args: np.asarray([[count(*args)]], object).view(Array))
-REPLACEMENTS["COUNTA"] = wrap_func(lambda *args: np.asarray([[counta(*args)]], object).view(Array))
+REPLACEMENTS["COUNT"] = wrap_func(whole(count))
+REPLACEMENTS["COUNTA"] = wrap_func(whole(counta))
 REPLACEMENTS["AVERAGEA"] = wrap_func(aggregate("AVERAGEA", _mean, _numbers_a))
 REPLACEMENTS.update({name: wrap_func(lambda values, k, _f=_STAT[name]: _f(_typed_values(values), k))
                      for name in ("SMALL", "LARGE")})
