@@ -33,6 +33,8 @@ from ..excel import XlError, date_to_serial
 from .rewrite import mask_quoted
 from .subtotal import _SUBTOTAL
 from .whole_refs import _WHOLE
+
+_INDIRECT = re.compile(r"(?<![\w.])(?:_xlfn\.)?INDIRECT\s*\(", re.IGNORECASE)
 from .writeback import _Package, _parse
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -172,7 +174,7 @@ def read(path: str | Path) -> FastBook:
         for member in sorted(zf.namelist()):
             if member.startswith("xl/tables/") and member.endswith(".xml"):
                 digest.update(b"\x05" + member.encode() + b"\x00" + zf.read(member))
-        whole = subtotal = False
+        whole = subtotal = indirect = False
         filled_by_sheet: list[list[str]] = []
         for name, part in pkg.sheets.items():
             digest.update(b"\x01sheet\x00" + name.encode())
@@ -217,6 +219,7 @@ def read(path: str | Path) -> FastBook:
                                   f"{f.get('si', '')}\x00{f.text or ''}".encode())
                     masked = mask_quoted(f.text or "")
                     whole = whole or _WHOLE.search(masked) is not None
+                    indirect = indirect or _INDIRECT.search(masked) is not None
                     subtotal = subtotal or _SUBTOTAL.search(masked) is not None
                     continue
                 kind = c.get("t", "n")
@@ -252,5 +255,8 @@ def read(path: str | Path) -> FastBook:
                               + b"".join(etree.tostring(f, method="c14n") for f in _FILTERS(root)))
             if whole:
                 digest.update(b"\x08" + ",".join(filled).encode())
+    if indirect:  # load() reads an INDIRECT's text from the constants (roi_xl.engine.layout)
+        digest.update(b"\x09" + repr(sorted((name, sorted(v.items(), key=repr))
+                                             for name, v in book.values.items())).encode())
     book.key = digest.hexdigest()
     return book

@@ -12,9 +12,14 @@ LOOKUP_AND_REFERENCE/XLOOKUP.xlsx:
 """
 from __future__ import annotations
 
+import collections
+
 import numpy as np
 import schedula as sh
 from formulas.functions import Array, XlError, wrap_func
+from formulas.functions import look as _look
+from formulas.ranges import Ranges
+from formulas.cell import CELL
 
 from ..criteria import wildcard_regex
 from ._args import NA, VALUE, Fail, grid, is_number, scalar
@@ -139,3 +144,21 @@ def xlookup(lookup_value, lookup_array, return_array, if_not_found=NA, match_mod
 
 
 REPLACEMENTS = {"XLOOKUP": wrap_func(xlookup), "_XLFN.XLOOKUP": wrap_func(xlookup)}
+
+
+# --- ROW, COLUMN -----------------------------------------------------------------------------------
+# formulas' own, except that an argument that is no reference gives its error (ROW(#REF!) is #REF!,
+# as for INDIRECT of text that names nothing) or #VALUE! (formulas gave #VALUE! for both).
+
+def _place(func):
+    def place(cell=None, ref=None):
+        if ref is not None and not isinstance(ref, Ranges):
+            first = grid(ref)[0, 0]
+            return np.asarray([[first if isinstance(first, XlError) else VALUE]], object)
+        return func(cell, ref)
+    return place
+
+
+for _name, _func in (("ROW", _look.xrow), ("COLUMN", _look.xcolumn)):
+    REPLACEMENTS[_name] = {"extra_inputs": collections.OrderedDict([(CELL, None)]),
+                           "function": wrap_func(_place(_func), ranges=True)}
