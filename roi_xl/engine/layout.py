@@ -19,6 +19,7 @@ the functions whose answer is a reference or a fact about one. They are rewritte
 - `CELL(info_type, reference)`: "address" ("$A$2", the first cell), "col", "row", "contents"
   (the first cell's value) and "type" ("b" blank, "l" text, "v" anything else); an info_type
   that is no text or not one of Excel's is #VALUE!. The others (format, width, ...) stay.
+- `CHOOSE(index, ...)` whose index needs no cell: the value it picks (a reference stays one).
 - in a plain (not array) formula, `ROW(D5:E7)` and `COLUMN(D5:E7)` where one value is expected
   are the first row (column), as Excel shows them there (whole_refs does the same for `A:A`).
 """
@@ -208,6 +209,27 @@ class Layout:
             return "OFFSET(" + ",".join(done) + ")"
 
         return _rewrite_calls(formula, "OFFSET", offset)
+
+    def static_choices(self, formula: str, sheet: str, row: int, col: int) -> str:
+        """CHOOSE with an index that needs no cell becomes the value it picks, so a reference
+        stays one (`SUM(CHOOSE(2,A9:A10,A9:A11))` is `SUM(A9:A11)`, `A9:CHOOSE(2,A10,A11)` is
+        `A9:A11`) and the values not picked are no dependencies (`=CHOOSE(2,B40,"x")` in B40)."""
+        def choose(args):
+            if len(args) < 2 or _NUMBER.match(args[0]) is None and "(" not in args[0]:
+                return None
+            index = self.static_value(_here(args[0], row, col), sheet, cells=False)
+            if isinstance(index, (bool, np.bool_)) or not isinstance(index, (int, float, np.number)):
+                return None
+            i = int(index)
+            if not 1 <= i < len(args):
+                return "#VALUE!"
+            picked = args[i].strip()
+            if not picked:
+                return "0"
+            return picked if _PLAIN_REF.match(picked) or _NUMBER.match(picked) \
+                or _STRING.match(picked) else f"({picked})"
+
+        return _rewrite_calls(formula, "CHOOSE", choose)
 
     def anchor_arrays(self, formula: str, sheet: str) -> str:
         def anchor(args):

@@ -106,7 +106,8 @@ def load(path: str | Path) -> LoadedWorkbook:
                 array = isinstance(cell.value, ArrayFormula)
                 plain = layout.anchor_arrays(layout.resolve_indirect(plain, ws.title, row, col),
                                              ws.title)
-                plain = layout.static_offsets(plain, ws.title, row, col)
+                plain = layout.static_choices(layout.static_offsets(plain, ws.title, row, col),
+                                              ws.title, row, col)
                 plain = layout.reference_facts(rewrite_offsets(plain, ws.title), ws.title, array)
                 plain = rewrite_sheet_calls(rewrite_subtotals(plain, ws.title, rows), ws.title,
                                             numbers, name_targets)

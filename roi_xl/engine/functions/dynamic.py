@@ -13,6 +13,7 @@ gave #VALUE!). Each returns a 2-D array that the engine spills from the formula'
 - SORT(array, [sort_index], [sort_order], [by_col]) and SORTBY(array, by1, [order1], ...):
   stable; ascending puts numbers, then text (case-insensitive), then FALSE, TRUE, then errors,
   with blanks last in either order; sort_order 1 or -1, anything else #VALUE!.
+- TRIMRANGE(range, [trim_rows], [trim_cols]): the range without its outer blank rows and columns.
 Omitted optional arguments arrive as their Excel defaults (roi_xl/engine/rewrite.py fills them).
 """
 from __future__ import annotations
@@ -231,12 +232,44 @@ def xsortby(array, *by_and_orders):
     return _sorted(grid, keys)
 
 
+# --- TRIMRANGE -------------------------------------------------------------------------------------
+
+def _trim_bounds(blank_lines: list[bool], mode: int) -> tuple[int, int]:
+    """First and one-past-last line kept: mode 1 trims leading blank lines, 2 trailing, 3 both."""
+    start, end = 0, len(blank_lines)
+    if mode in (1, 3):
+        while start < end and blank_lines[start]:
+            start += 1
+    if mode in (2, 3):
+        while end > start and blank_lines[end - 1]:
+            end -= 1
+    return start, end
+
+
+@_array_result
+def xtrimrange(array, trim_rows=3, trim_cols=3):
+    """TRIMRANGE(range, [trim_rows], [trim_cols]): the range without its outer blank rows and
+    columns (0 none, 1 leading, 2 trailing, 3 both, the default); other modes #VALUE!; nothing
+    left #REF!."""
+    grid = _grid(array)
+    modes = [math.trunc(_number(m, 3.0)) for m in (trim_rows, trim_cols)]
+    if any(m not in (0, 1, 2, 3) for m in modes):
+        return VALUE
+    blank = np.vectorize(lambda v: v is sh.EMPTY, otypes=[bool])(grid)
+    top, bottom = _trim_bounds(list(blank.all(axis=1)), modes[0])
+    left, right = _trim_bounds(list(blank.all(axis=0)), modes[1])
+    if top >= bottom or left >= right:
+        return Error.errors["#REF!"]
+    return grid[top:bottom, left:right]
+
+
 REPLACEMENTS = {}
 for _names, _fn in ((("SEQUENCE", "_XLFN.SEQUENCE"), xsequence),
                     (("UNIQUE", "_XLFN.UNIQUE"), xunique),
                     (("FILTER", "_XLFN._XLWS.FILTER", "_XLFN.FILTER"), xfilter),
                     (("SORT", "_XLFN._XLWS.SORT", "_XLFN.SORT"), xsort),
-                    (("SORTBY", "_XLFN.SORTBY"), xsortby)):
+                    (("SORTBY", "_XLFN.SORTBY"), xsortby),
+                    (("TRIMRANGE", "_XLFN.TRIMRANGE"), xtrimrange)):
     for _name in _names:
         REPLACEMENTS[_name] = wrap_func(_fn)
 
@@ -245,5 +278,7 @@ for _names, _fn in ((("SEQUENCE", "_XLFN.SEQUENCE"), xsequence),
 OMITTED_DEFAULTS = {
     "SEQUENCE": {1: "1", 2: "1", 3: "1"},
     "SORT": {1: "1", 2: "1"},
+    "TRIMRANGE": {1: "3", 2: "3"},
     "XLOOKUP": {3: "NA()", 4: "0", 5: "1"},  # lookup.py
+    "XMATCH": {2: "0", 3: "1"},
 }
