@@ -136,3 +136,18 @@ def test_other_indirect_text_gets_its_own_model(tmp_path):
     assert compute(first, fast_cache).cells[("S", "A2")] == 7.0
     again = compute(second, fast_cache)
     assert again.cells[("S", "A2")] == 8.0
+
+
+def test_volatile_arguments_stay_for_evaluation():
+    """An argument holding NOW(), TODAY() or RAND() changes between recalculations: it is not
+    worked out while loading (the model is compiled once and reused)."""
+    import openpyxl as _openpyxl
+
+    from roi_xl.engine.layout import Layout
+
+    layout = Layout(_openpyxl.Workbook())
+    for formula in ("=CHOOSE(WEEKDAY(TODAY()),1,2,3,4,5,6,7)", "=OFFSET(A1,RAND()*3,0)",
+                    '=INDIRECT("A"&YEAR(NOW()))'):
+        assert layout.static_choices(layout.static_offsets(
+            layout.resolve_indirect(formula, "Sheet", 1, 1), "Sheet", 1, 1), "Sheet", 1, 1) == formula
+    assert layout.static_choices("=CHOOSE(1+1,A1,B1)", "Sheet", 1, 1) == "=B1"

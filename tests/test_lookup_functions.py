@@ -1,6 +1,7 @@
-"""Lookup and reference functions `formulas` gets wrong (roi_xl/engine/functions/lookup.py,
-dynamic.py): INDEX with a row or column number 0, HLOOKUP/VLOOKUP's errors, XMATCH (regular
-expressions, 2-D arrays), TRIMRANGE. Expected values worked by hand from Excel's documented rules:
+"""Lookup, reference and information functions `formulas` gets wrong (roi_xl/engine/functions/
+lookup.py, dynamic.py, information.py, layout.py): INDEX with a row or column number 0,
+HLOOKUP/VLOOKUP's errors, XMATCH (regular expressions, 2-D arrays), TRIMRANGE, DROP, SORT's order
+of errors, SHEETS, ADDRESS's sheet quoting, ISNUMBER of numeric text. Expected values worked by hand from Excel's documented rules:
 A1:A5 = 1..5, B1:B5 = 10..50, D1:D4 = country names, F3:G5 a block with blank edges."""
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from formula_cases import assert_excel_value, evaluate_cases
 
 CELLS = {**{f"A{i}": i for i in range(1, 6)}, **{f"B{i}": i * 10 for i in range(1, 6)},
          "D1": "Albania", "D2": "Germany", "D3": "Spain", "D4": "Italy",
-         "F3": 1, "G4": 2, "F5": "x"}
+         "F3": 1, "G4": 2, "F5": "x", "D6": "12",
+         "D7": "=NA()", "D8": "=1/0", "D9": "=NOSUCH()"}
 CASES = {
     "=SUM(INDEX(A1:B5,0,2))": 150.0,             # the whole column B1:B5
     "=SUM(INDEX(A1:B5,3,0))": 33.0,              # the whole row A3:B3
@@ -51,6 +53,22 @@ CASES = {
     "=SUM(CHOOSE(2,A1:A2,A1:A3,A1:A4))": 6.0,           # CHOOSE picks a reference
     "=SUM(A1:CHOOSE(2,A2,A3,A4))": 6.0,                 # and its end is a range's end
     "=CHOOSE(4,1,2,3)": XlError.VALUE,
+    "=_xlfn.DROP(A1:A5,5)": XlError.VALUE,               # every row dropped
+    "=_xlfn.DROP(A1:A5,-5)": XlError.VALUE,
+    "=_xlfn.DROP(A1:A5,1,1)": XlError.VALUE,             # its only column dropped
+    "=SUM(_xlfn.DROP(A1:B5,3.7,1))": 90.0,              # B4:B5 (counts truncated)
+    "=_xlfn.DROP(A1:B5,-4,-1)": 1.0,                    # A1
+    # errors sort in ERROR.TYPE's order: #DIV/0! (2) < #NAME? (5) < #N/A (7)
+    "=INDEX(_xlfn._xlws.SORT(D7:D9),1)": XlError.DIV0,
+    "=INDEX(_xlfn._xlws.SORT(D7:D9),2)": XlError.NAME,
+    "=INDEX(_xlfn._xlws.SORT(D7:D9),3)": XlError.NA,
+    "=_xlfn.SHEETS()": 1.0,
+    "=_xlfn.SHEET(1/0)": XlError.DIV0,
+    '=ADDRESS(2,3,1,1,"Sheet2")': "Sheet2!$C$2",       # quoted only when it must be
+    '=ADDRESS(1,1,1,1,"A Wird One$")': "'A Wird One$'!$A$1",
+    '=ADDRESS(1,1,4,TRUE,"A1")': "'A1'!A1",            # a name like a cell is quoted
+    "=ISNUMBER(D6)": False,                            # "12" typed as text
+    "=ISNUMBER(A1)": True,
 }
 
 

@@ -19,6 +19,7 @@ the functions whose answer is a reference or a fact about one. They are rewritte
 - `CELL(info_type, reference)`: "address" ("$A$2", the first cell), "col", "row", "contents"
   (the first cell's value) and "type" ("b" blank, "l" text, "v" anything else); an info_type
   that is no text or not one of Excel's is #VALUE!. The others (format, width, ...) stay.
+- `SHEETS()` is the number of sheets, `SHEETS(reference)` 1; `SHEET(1/0)` is #DIV/0!.
 - `CHOOSE(index, ...)` whose index needs no cell: the value it picks (a reference stays one).
 - in a plain (not array) formula, `ROW(D5:E7)` and `COLUMN(D5:E7)` where one value is expected
   are the first row (column), as Excel shows them there (whole_refs does the same for `A:A`).
@@ -49,6 +50,8 @@ _A1_ROWS = re.compile(r"^\$?(\d+):\$?(\d+)$")
 _R1C1 = re.compile(r"^(?:(R)(\[-?\d+\]|\d+)?)?(?:(C)(\[-?\d+\]|\d+)?)?$", re.IGNORECASE)
 _NUMBER = re.compile(r"^\s*[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?\s*$")
 _HERE = re.compile(r"(?<![\w.!\x00])(ROW|COLUMN)\(\s*\)", re.IGNORECASE)
+_VOLATILE = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:NOW|TODAY|RAND|RANDBETWEEN|RANDARRAY|INFO)\s*\(",
+                       re.IGNORECASE)
 _STRING = re.compile(r'^\s*"((?:[^"]|"")*)"\s*$')
 _PREFIXES = re.compile(r"_xlfn\.|_xlws\.|_xlpm\.|_xlop\.", re.IGNORECASE)
 _CELL_INFO = {"address", "col", "row", "contents", "type", "color", "filename", "format",
@@ -108,8 +111,8 @@ class Layout:
         m = _STRING.match(expr)
         if m:
             return m.group(1).replace('""', '"')
-        if depth > _DEPTH:
-            return _UNKNOWN
+        if depth > _DEPTH or _VOLATILE.search(mask_quoted(expr)):
+            return _UNKNOWN  # NOW() & co. change from one recalculation to the next
         import formulas
 
         try:
@@ -215,7 +218,7 @@ class Layout:
         stays one (`SUM(CHOOSE(2,A9:A10,A9:A11))` is `SUM(A9:A11)`, `A9:CHOOSE(2,A10,A11)` is
         `A9:A11`) and the values not picked are no dependencies (`=CHOOSE(2,B40,"x")` in B40)."""
         def choose(args):
-            if len(args) < 2 or _NUMBER.match(args[0]) is None and "(" not in args[0]:
+            if len(args) < 2 or _PLAIN_REF.match(args[0]):
                 return None
             index = self.static_value(_here(args[0], row, col), sheet, cells=False)
             if isinstance(index, (bool, np.bool_)) or not isinstance(index, (int, float, np.number)):
@@ -253,11 +256,33 @@ class Layout:
         formula = _rewrite_calls(formula, "ISFORMULA", lambda args: self._isformula(args, sheet))
         formula = _rewrite_calls(formula, "FORMULATEXT", lambda args: self._formulatext(args, sheet))
         formula = _rewrite_calls(formula, "CELL", lambda args: self._cell(args, sheet))
+        formula = _rewrite_calls(formula, "SHEETS", self._sheets_count)
+        formula = _rewrite_calls(formula, "SHEET", lambda args: self._sheet_argument(args, sheet))
         if not array:
             for name in ("ROW", "COLUMN"):
                 formula = _rewrite_calls(formula, name, lambda args, n=name: self._first(args, n),
                                          scalar_only=True)
         return formula
+
+    def _sheets_count(self, args):
+        if not args:
+            return str(len(self._sheets))
+        return "1" if len(args) == 1 and _PLAIN_REF.match(args[0]) else None
+
+    def _sheet_argument(self, args, sheet):
+        """SHEET(expression) whose value needs no cell: an error is the result, a text names
+        the sheet (sheet_info.py answers), anything else is #N/A."""
+        if len(args) != 1 or _PLAIN_REF.match(args[0]) or _STRING.match(args[0]) \
+                or args[0].strip().upper() in self.names:
+            return None
+        value = self.static_value(args[0], sheet, cells=False)
+        if value is _UNKNOWN:
+            return None
+        if _is_error(value):
+            return str(value)
+        if isinstance(value, str):
+            return 'SHEET("' + value.replace('"', '""') + '")'
+        return "#N/A"
 
     def _first_cell(self, args, sheet):
         """(title, top, left, reference match) of a call's sole plain-reference argument."""

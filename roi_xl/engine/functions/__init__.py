@@ -6,13 +6,14 @@ error arguments behave as in the rest of the table. `excel_functions.install()` 
 """
 from __future__ import annotations
 
-from . import (database, dynamic, financial, logical, lookup, math, matrix, offset, rounding, statistical,
-               text)
+from . import (database, dynamic, financial, information, logical, lookup, math, matrix, offset,
+               rounding, statistical, text)
 
 
 def replacements() -> dict:
     table: dict = {}
-    for module in (database, dynamic, logical, lookup, math, matrix, offset, rounding, statistical, text):
+    for module in (database, dynamic, information, logical, lookup, math, matrix, offset, rounding,
+                   statistical, text):
         table.update(module.REPLACEMENTS)
     table.update(financial.replacements())
     return table

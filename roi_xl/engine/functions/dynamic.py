@@ -11,9 +11,10 @@ gave #VALUE!). Each returns a 2-D array that the engine spills from the formula'
   (or width); a non-zero number or TRUE keeps the row, text is #VALUE!, an error is returned;
   nothing kept gives if_empty, or #CALC! without one.
 - SORT(array, [sort_index], [sort_order], [by_col]) and SORTBY(array, by1, [order1], ...):
-  stable; ascending puts numbers, then text (case-insensitive), then FALSE, TRUE, then errors,
-  with blanks last in either order; sort_order 1 or -1, anything else #VALUE!.
+  stable; ascending puts numbers, then text (case-insensitive), then FALSE, TRUE, then errors
+  (in ERROR.TYPE's order), with blanks last in either order; sort_order 1 or -1, else #VALUE!.
 - TRIMRANGE(range, [trim_rows], [trim_cols]): the range without its outer blank rows and columns.
+- DROP(array, rows, [columns]): dropping every row or column is #VALUE!.
 Omitted optional arguments arrive as their Excel defaults (roi_xl/engine/rewrite.py fills them).
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 import schedula as sh
 from formulas.functions import Array, Error, XlError, wrap_func
 
+from ...excel import ERROR_TYPE_NUMBERS
 from ._args import NUM, VALUE, Fail as _Fail, grid as _grid, scalar as _scalar
 
 CALC = Error.errors.get("#CALC!") or XlError("#CALC!")
@@ -83,7 +85,7 @@ def _identity(v):
     if v is sh.EMPTY:
         return (4, 0)
     if isinstance(v, XlError):
-        return (3, str(v))
+        return (3, ERROR_TYPE_NUMBERS.get(str(v), 99))
     if isinstance(v, (bool, np.bool_)):
         return (2, bool(v))
     if isinstance(v, str):
@@ -263,13 +265,30 @@ def xtrimrange(array, trim_rows=3, trim_cols=3):
     return grid[top:bottom, left:right]
 
 
+# --- DROP ------------------------------------------------------------------------------------------
+
+@_array_result
+def xdrop(array, rows, columns=0):
+    """DROP(array, rows, [columns]): without its first (negative: last) rows and columns, counts
+    truncated; dropping every row or every column leaves nothing: #VALUE! (as Excel gave for
+    DROP(A2:A8,7) and DROP(A2:A8,1,1); formulas gave 0)."""
+    grid = _grid(array)
+    r, c = math.trunc(_number(rows)), math.trunc(_number(columns, 0.0))
+    height, width = grid.shape
+    if abs(r) >= height and r or abs(c) >= width and c:
+        return VALUE
+    grid = grid[r:] if r >= 0 else grid[:r]
+    return grid[:, c:] if c >= 0 else grid[:, :c]
+
+
 REPLACEMENTS = {}
 for _names, _fn in ((("SEQUENCE", "_XLFN.SEQUENCE"), xsequence),
                     (("UNIQUE", "_XLFN.UNIQUE"), xunique),
                     (("FILTER", "_XLFN._XLWS.FILTER", "_XLFN.FILTER"), xfilter),
                     (("SORT", "_XLFN._XLWS.SORT", "_XLFN.SORT"), xsort),
                     (("SORTBY", "_XLFN.SORTBY"), xsortby),
-                    (("TRIMRANGE", "_XLFN.TRIMRANGE"), xtrimrange)):
+                    (("TRIMRANGE", "_XLFN.TRIMRANGE"), xtrimrange),
+                    (("DROP", "_XLFN.DROP"), xdrop)):
     for _name in _names:
         REPLACEMENTS[_name] = wrap_func(_fn)
 

@@ -298,3 +298,36 @@ def _checked_lookup(formulas_lookup):
 
 for _name in ("HLOOKUP", "VLOOKUP"):
     REPLACEMENTS[_name] = _checked_lookup(_look.FUNCTIONS[_name])
+
+
+# --- ADDRESS ---------------------------------------------------------------------------------------
+# formulas' own, except that Excel quotes the sheet name only when it must: ADDRESS(2,3,1,1,"Sheet2")
+# is Sheet2!$C$2, ADDRESS(1,1,1,1,"A Wird One$") 'A Wird One$'!$A$1 (formulas always quoted).
+
+_PLAIN_SHEET = re.compile(r"[^\W\d]\w*(?:\.\w+)*")
+_CELL_LIKE = re.compile(r"(?:[A-Za-z]{1,3}\d+|R\d*C?\d*|C\d*)", re.IGNORECASE)
+_QUOTED_ADDRESS = re.compile(r"^'((?:[^']|'')+)'!(.*)$", re.DOTALL)
+
+
+def _unquoted(address):
+    if not isinstance(address, str) or isinstance(address, XlError):
+        return address
+    m = _QUOTED_ADDRESS.match(address)
+    if m is None:
+        return address
+    name = m.group(1).replace("''", "'")
+    if _PLAIN_SHEET.fullmatch(name) and not _CELL_LIKE.fullmatch(name):
+        return f"{name}!{m.group(2)}"
+    return address
+
+
+def _address(formulas_address):
+    def address(*args):
+        result = formulas_address(*args)
+        if isinstance(result, np.ndarray):
+            return np.vectorize(_unquoted, otypes=[object])(result).view(Array)
+        return _unquoted(result)
+    return address
+
+
+REPLACEMENTS["ADDRESS"] = _address(_look.FUNCTIONS["ADDRESS"])
