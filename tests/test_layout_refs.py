@@ -20,7 +20,7 @@ from formula_cases import assert_excel_value, evaluate_cases
 
 CELLS = {**{f"A{i}": i for i in range(1, 6)}, **{f"B{i}": i * 10 for i in range(1, 6)},
          "C1": "B3", "C2": "A2:A4", "C3": "D:D", "C4": "hola", "C5": "R2C2", "C6": 5,
-         "C7": '="B"&4', "C8": "b02", "C9": 2, "D1": "=1+1", "D2": "text"}
+         "C7": '="B"&4', "C8": "b02", "C9": 2, "C10": "row", "D1": "=1+1", "D2": "text"}
 CASES = {
     "=INDIRECT(C1)": 30.0,                       # B3
     "=SUM(INDIRECT(C2))": 9.0,                   # A2:A4
@@ -52,6 +52,8 @@ CASES = {
     '=CELL("type",A1)': "v",
     '=CELL("hello",A1)': XlError.VALUE,
     "=CELL(2)": XlError.VALUE,
+    "=CELL(C10,B3)": 3.0,                        # the info type from a cell: "row"
+    "=CELL(C4,B3)": XlError.VALUE,               # "hola" is none
     "=ROW(B3:B5)": 3.0,                          # a plain cell shows the first
     "=COLUMN(B3:D3)": 2.0,
     "=SUM(OFFSET($A$1,ROW()-ROW()+1,0,2,1))": 5.0,   # offsets without cells: A2:A3

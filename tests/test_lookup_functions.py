@@ -1,7 +1,7 @@
 """Lookup, reference and information functions `formulas` gets wrong (roi_xl/engine/functions/
 lookup.py, dynamic.py, information.py, layout.py): INDEX with a row or column number 0,
 HLOOKUP/VLOOKUP's errors, XMATCH (regular expressions, 2-D arrays), TRIMRANGE, DROP, SORT's order
-of errors, SHEETS, ADDRESS's sheet quoting, ISNUMBER of numeric text. Expected values worked by hand from Excel's documented rules:
+of errors, the approximate match of MATCH/LOOKUP/VLOOKUP, LOOKUP's array form, SHEETS, ADDRESS's sheet quoting, ISNUMBER of numeric text. Expected values worked by hand from Excel's documented rules:
 A1:A5 = 1..5, B1:B5 = 10..50, D1:D4 = country names, F3:G5 a block with blank edges."""
 from __future__ import annotations
 
@@ -69,6 +69,16 @@ CASES = {
     '=ADDRESS(1,1,4,TRUE,"A1")': "'A1'!A1",            # a name like a cell is quoted
     "=ISNUMBER(D6)": False,                            # "12" typed as text
     "=ISNUMBER(A1)": True,
+    # approximate matches bisect: on sorted data the last of equal values
+    '=MATCH("delta",{"Alpha";"Beta";"Delta";"Delta";"Gamma"})': 4.0,
+    "=MATCH(3,{1,2,3,3,3,4})": 5.0,
+    "=MATCH(2.5,{1,2,3,3,3,4})": 2.0,
+    "=MATCH(0,{1,2,3})": XlError.NA,
+    '=VLOOKUP(2,{1,"a";2,"b";2,"c";3,"d"},2)': "c",
+    # LOOKUP's array form: first row and last row when wider than tall, else columns
+    '=LOOKUP("b",{"a","b","c";1,2,3})': 2.0,
+    '=LOOKUP(2,{1,"x";2,"y";3,"z"})': "y",
+    "=LOOKUP(35,B1:B5)": 30.0,
 }
 
 

@@ -32,9 +32,8 @@ from lxml import etree
 from ..excel import XlError, date_to_serial
 from .rewrite import mask_quoted
 from .subtotal import _SUBTOTAL
+from .layout import READS_CONSTANTS
 from .whole_refs import _WHOLE
-
-_INDIRECT = re.compile(r"(?<![\w.])(?:_xlfn\.)?INDIRECT\s*\(", re.IGNORECASE)
 from .writeback import _Package, _parse
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -219,7 +218,7 @@ def read(path: str | Path) -> FastBook:
                                   f"{f.get('si', '')}\x00{f.text or ''}".encode())
                     masked = mask_quoted(f.text or "")
                     whole = whole or _WHOLE.search(masked) is not None
-                    indirect = indirect or _INDIRECT.search(masked) is not None
+                    indirect = indirect or READS_CONSTANTS.search(masked) is not None
                     subtotal = subtotal or _SUBTOTAL.search(masked) is not None
                     continue
                 kind = c.get("t", "n")
@@ -255,7 +254,7 @@ def read(path: str | Path) -> FastBook:
                               + b"".join(etree.tostring(f, method="c14n") for f in _FILTERS(root)))
             if whole:
                 digest.update(b"\x08" + ",".join(filled).encode())
-    if indirect:  # load() reads an INDIRECT's text from the constants (roi_xl.engine.layout)
+    if indirect:  # load() reads INDIRECT's and CELL's texts from the constants (engine.layout)
         digest.update(b"\x09" + repr(sorted((name, sorted(v.items(), key=repr))
                                              for name, v in book.values.items())).encode())
     book.key = digest.hexdigest()

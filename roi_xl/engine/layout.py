@@ -18,7 +18,8 @@ the functions whose answer is a reference or a fact about one. They are rewritte
   circular reference: `=FORMULATEXT(A13)` in A13 is "=FORMULATEXT(A13)").
 - `CELL(info_type, reference)`: "address" ("$A$2", the first cell), "col", "row", "contents"
   (the first cell's value) and "type" ("b" blank, "l" text, "v" anything else); an info_type
-  that is no text or not one of Excel's is #VALUE!. The others (format, width, ...) stay.
+  that is no text or not one of Excel's is #VALUE!; it may come from a constant cell, read as
+  INDIRECT's text is. The others (format, width, ...) stay.
 - `SHEETS()` is the number of sheets, `SHEETS(reference)` 1; `SHEET(1/0)` is #DIV/0!.
 - `CHOOSE(index, ...)` whose index needs no cell: the value it picks (a reference stays one).
 - in a plain (not array) formula, `ROW(D5:E7)` and `COLUMN(D5:E7)` where one value is expected
@@ -50,6 +51,8 @@ _A1_ROWS = re.compile(r"^\$?(\d+):\$?(\d+)$")
 _R1C1 = re.compile(r"^(?:(R)(\[-?\d+\]|\d+)?)?(?:(C)(\[-?\d+\]|\d+)?)?$", re.IGNORECASE)
 _NUMBER = re.compile(r"^\s*[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?\s*$")
 _HERE = re.compile(r"(?<![\w.!\x00])(ROW|COLUMN)\(\s*\)", re.IGNORECASE)
+# Calls whose rewriting here may read constant cells (the fast reader keys on their values).
+READS_CONSTANTS = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:INDIRECT|CELL)\s*\(", re.IGNORECASE)
 _VOLATILE = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:NOW|TODAY|RAND|RANDBETWEEN|RANDARRAY|INFO)\s*\(",
                        re.IGNORECASE)
 _STRING = re.compile(r'^\s*"((?:[^"]|"")*)"\s*$')
@@ -316,17 +319,20 @@ class Layout:
     def _cell(self, args, sheet):
         if not args or len(args) > 2:
             return None
-        info = _STRING.match(args[0])
-        literal = re.fullmatch(r"\s*(TRUE|FALSE|[-+]?\d+(?:\.\d*)?)\s*", args[0], re.IGNORECASE)
-        if literal or (info and info.group(1).lower() not in _CELL_INFO):
+        kind = self.static_value(args[0], sheet)
+        if kind is _UNKNOWN:
+            return None
+        if _is_error(kind):
+            return str(kind)
+        if not isinstance(kind, str) or kind.lower() not in _CELL_INFO:
             return "#VALUE!"
-        if info is None or len(args) != 2:
+        if len(args) != 2:
             return None
         found = self._first_cell(args[1:], sheet)
         if found is None:
             return None
         title, top, left, ref = found
-        kind = info.group(1).lower()
+        kind = kind.lower()
         first = (ref.group("sheet") + "!" if ref.group("sheet") else "") \
             + f"{get_column_letter(left)}{top}"
         if kind == "address" and title.upper() == sheet.upper():

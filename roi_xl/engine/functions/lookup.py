@@ -15,11 +15,12 @@ LOOKUP_AND_REFERENCE/XLOOKUP.xlsx:
 from __future__ import annotations
 
 import collections
+import functools
 import re
 
 import numpy as np
 import schedula as sh
-from formulas.functions import Array, Error, XlError, wrap_func
+from formulas.functions import Array, Error, XlError, get_error, wrap_func, wrap_ufunc
 from formulas.functions import look as _look
 from formulas.ranges import Ranges
 from formulas.cell import CELL
@@ -296,8 +297,70 @@ def _checked_lookup(formulas_lookup):
     return lookup
 
 
-for _name in ("HLOOKUP", "VLOOKUP"):
-    REPLACEMENTS[_name] = _checked_lookup(_look.FUNCTIONS[_name])
+# --- MATCH, LOOKUP, HLOOKUP, VLOOKUP: the approximate match ----------------------------------------
+# formulas' own, except for the approximate match (match_type 1, range_lookup TRUE): Excel searches
+# the values of the lookup value's kind by bisection, which on sorted data with duplicates lands on
+# the last of the equal values (MATCH("delta",{"Alpha";"Beta";"Delta";"Delta";"Gamma"}) is 4;
+# formulas stopped at the first, 3).
+
+def _xmatch(value_type, value, value_raw, index, array_type, array, array_raw, match_type=1):
+    if match_type <= 0:
+        return _look.xmatch(value_type, value, value_raw, index, array_type, array, array_raw,
+                            match_type)
+    same = value_type == array_type
+    index, array = index[same], array[same]
+    lo, hi = 0, len(array) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if array[mid] <= value:
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return index[hi] if hi >= 0 else NA
+
+
+def _xlookup(value_type, value, value_raw, index, array_type, array, array_raw, match_type=1,
+             result_vec=None):
+    r = _xmatch(value_type, value, value_raw, index, array_type, array, array_raw, match_type)
+    if not isinstance(r, XlError):
+        r = np.asarray(result_vec[r - 1], object).ravel()[0]
+    return r
+
+
+def _first_error(*args):
+    return get_error(args[1])
+
+
+REPLACEMENTS["MATCH"] = wrap_ufunc(_xmatch, check_error=_first_error, excluded={3, 4, 5, 6, 7},
+                                   args_parser=_look.args_parser_match_array,
+                                   input_parser=lambda *a: a)
+
+
+def _array_form(vector_lookup):
+    """LOOKUP(value, array) with a 2-D array: Excel looks in its first row and answers from its
+    last row when it is wider than tall, else in its first column and from its last column."""
+    def lookup(lookup_value, lookup_vector, result_vector=None):
+        if result_vector is None:
+            table = grid(lookup_vector.value if isinstance(lookup_vector, Ranges) else lookup_vector)
+            if table.shape[0] > 1 and table.shape[1] > 1:
+                if table.shape[1] > table.shape[0]:
+                    lookup_vector, result_vector = table[:1, :], table[-1:, :]
+                else:
+                    lookup_vector, result_vector = table[:, :1], table[:, -1:]
+                return vector_lookup(lookup_value, lookup_vector.view(Array),
+                                     result_vector.view(Array))
+            return vector_lookup(lookup_value, lookup_vector)
+        return vector_lookup(lookup_value, lookup_vector, result_vector)
+    return lookup
+
+
+REPLACEMENTS["LOOKUP"] = _array_form(wrap_ufunc(
+    _xlookup, check_error=_first_error, excluded={3, 4, 5, 6, 7, 8},
+    args_parser=_look.args_parser_lookup_array, input_parser=lambda *a: a))
+for _name, _transpose in (("HLOOKUP", False), ("VLOOKUP", True)):
+    REPLACEMENTS[_name] = _checked_lookup(wrap_ufunc(
+        _xlookup, input_parser=lambda *a: a, check_error=_first_error, excluded={3, 4, 5, 6, 7, 8},
+        args_parser=functools.partial(_look.args_parser_hlookup, transpose=_transpose)))
 
 
 # --- ADDRESS ---------------------------------------------------------------------------------------
