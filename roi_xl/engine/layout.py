@@ -55,6 +55,7 @@ _HERE = re.compile(r"(?<![\w.!\x00])(ROW|COLUMN)\(\s*\)", re.IGNORECASE)
 READS_CONSTANTS = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:INDIRECT|CELL)\s*\(", re.IGNORECASE)
 _VOLATILE = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:NOW|TODAY|RAND|RANDBETWEEN|RANDARRAY|INFO)\s*\(",
                        re.IGNORECASE)
+_CELL_LIKE = re.compile(r"(?<![\w.])\$?[A-Za-z]{1,3}\$?\d+(?![\w.(!])")
 _STRING = re.compile(r'^\s*"((?:[^"]|"")*)"\s*$')
 _PREFIXES = re.compile(r"_xlfn\.|_xlws\.|_xlpm\.|_xlop\.", re.IGNORECASE)
 _CELL_INFO = {"address", "col", "row", "contents", "type", "color", "filename", "format",
@@ -114,8 +115,11 @@ class Layout:
         m = _STRING.match(expr)
         if m:
             return m.group(1).replace('""', '"')
-        if depth > _DEPTH or _VOLATILE.search(mask_quoted(expr)):
+        masked = mask_quoted(expr)
+        if depth > _DEPTH or _VOLATILE.search(masked):
             return _UNKNOWN  # NOW() & co. change from one recalculation to the next
+        if not cells and _CELL_LIKE.search(masked):
+            return _UNKNOWN  # not worth parsing
         import formulas
 
         try:
