@@ -22,8 +22,11 @@ the functions whose answer is a reference or a fact about one. They are rewritte
   INDIRECT's text is. The others (format, width, ...) stay.
 - `SHEETS()` is the number of sheets, `SHEETS(reference)` 1; `SHEET(1/0)` is #DIV/0!.
 - `CHOOSE(index, ...)` whose index needs no cell: the value it picks (a reference stays one).
+- `OFFSET`'s offsets and sizes that need no cell (`(ROW()-24)*5`) become numbers, so
+  functions/offset.py makes the call a plain range.
 - in a plain (not array) formula, `ROW(D5:E7)` and `COLUMN(D5:E7)` where one value is expected
   are the first row (column), as Excel shows them there (whole_refs does the same for `A:A`).
+Nothing holding NOW(), TODAY(), RAND() & co. is worked out here: the model is compiled once.
 """
 from __future__ import annotations
 
