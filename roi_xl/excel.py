@@ -42,6 +42,11 @@ class XlError(Enum):
 
 _BY_CODE = {e.value: e for e in XlError}
 
+# ERROR.TYPE's number of each error text (Excel's documentation); sorting orders errors by it too.
+ERROR_TYPE_NUMBERS = {"#NULL!": 1, "#DIV/0!": 2, "#VALUE!": 3, "#REF!": 4, "#NAME?": 5, "#NUM!": 6,
+                      "#N/A": 7, "#GETTING_DATA": 8, "#SPILL!": 9, "#CONNECT!": 10, "#BLOCKED!": 11,
+                      "#UNKNOWN!": 12, "#FIELD!": 13, "#CALC!": 14}
+
 
 class Omitted:
     """An argument left out of the call, as in `=KPI_ATTAINMENT(A1,B1,"higher",,1.1)`.

@@ -32,9 +32,6 @@ KNOWN_FORMULAS_GAPS = {
          '"0.3333333333333333"; Excel uses 15 significant digits ("0.3", "0.333333333333333").',
     "--": "double unary minus is dropped by the parser: --TRUE stays TRUE and --(range=x) stays booleans, so "
           'SUMPRODUCT(--(Channel="Facebook")) gives 0 and --"12.5" stays text.',
-    "numeric text in cells": 'a text cell holding "12.5" is read as the number 12.5: ISNUMBER gives TRUE '
-                             "(Excel FALSE). (SUM, COUNT, MIN, MAX over ranges now skip it: "
-                             "roi_xl/engine/functions/statistical.py.)",
     "AGGREGATE": "not implemented (#NAME?); AGGREGATE(9,6,range) is Excel's SUM ignoring errors.",
 }
 
@@ -45,7 +42,6 @@ GAP_CELLS = {
     ("campaigns.xlsx", "Summary!B49"): ("--", '=SUMPRODUCT(--(Channel="Facebook"))'),
     ("functions.xlsx", "Math!A34"): ("-", "=0.1+0.2-0.3"),
     ("functions.xlsx", "Math!A44"): ("--", "=--Inputs!B7"),
-    ("functions.xlsx", "Logic!A19"): ("numeric text in cells", "=ISNUMBER(Inputs!B7)"),
     ("functions.xlsx", "Text!A23"): ("&", '=""&(0.1+0.2)'),
     ("functions.xlsx", "Text!A24"): ("&", '=""&1/3'),
     ("functions.xlsx", "'Roll-up 2024'!A3"): ("--", "=SUMPRODUCT(--ISERROR(Errors!A2:A27))"),

@@ -32,6 +32,7 @@ from lxml import etree
 from ..excel import XlError, date_to_serial, stored_number
 from .rewrite import mask_quoted
 from .subtotal import _SUBTOTAL
+from .layout import READS_CONSTANTS
 from .whole_refs import _WHOLE
 from .writeback import _Package, _parse
 
@@ -172,7 +173,7 @@ def read(path: str | Path) -> FastBook:
         for member in sorted(zf.namelist()):
             if member.startswith("xl/tables/") and member.endswith(".xml"):
                 digest.update(b"\x05" + member.encode() + b"\x00" + zf.read(member))
-        whole = subtotal = False
+        whole = subtotal = indirect = False
         filled_by_sheet: list[list[str]] = []
         for name, part in pkg.sheets.items():
             digest.update(b"\x01sheet\x00" + name.encode())
@@ -217,6 +218,7 @@ def read(path: str | Path) -> FastBook:
                                   f"{f.get('si', '')}\x00{f.text or ''}".encode())
                     masked = mask_quoted(f.text or "")
                     whole = whole or _WHOLE.search(masked) is not None
+                    indirect = indirect or READS_CONSTANTS.search(masked) is not None
                     subtotal = subtotal or _SUBTOTAL.search(masked) is not None
                     continue
                 kind = c.get("t", "n")
@@ -252,5 +254,8 @@ def read(path: str | Path) -> FastBook:
                               + b"".join(etree.tostring(f, method="c14n") for f in _FILTERS(root)))
             if whole:
                 digest.update(b"\x08" + ",".join(filled).encode())
+    if indirect:  # load() reads INDIRECT's and CELL's texts from the constants (engine.layout)
+        digest.update(b"\x09" + repr(sorted((name, sorted(v.items(), key=repr))
+                                             for name, v in book.values.items())).encode())
     book.key = digest.hexdigest()
     return book

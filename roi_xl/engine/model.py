@@ -38,11 +38,26 @@ _FORMULAS_VALUE = _FormulasError.errors["#VALUE!"]
 
 
 def _split(node: str) -> tuple[str, str]:
-    """"'[ROI.XLSX]SHEET'!A1" -> ("SHEET", "A1")."""
+    """"'[ROI.XLSX]SHEET'!A1" -> ("SHEET", "A1"). formulas shortens a node's name when it
+    reaches the sheet's last row or column ("XFD12" is "12", "A1:XFD3" "A1:3"); the A1 text
+    then comes from the bounds formulas keeps for the node's cell."""
     sheet, _, ref = node.rpartition("!")
     if not sheet.startswith(_PREFIX):
         raise ValueError(node)
     return sheet[len(_PREFIX):-1].replace("''", "'"), ref
+
+
+def _located(model) -> dict[str, tuple[str, str]]:
+    """Every cell node of the model -> (SHEET, A1 reference), from the cell's own bounds."""
+    found = {}
+    for cell in model.cells.values():
+        if isinstance(cell, Ref) or cell.range is None:
+            continue
+        sheet, ref = _split(cell.output)
+        r = cell.range.ranges[0]
+        first, last = f"{r['c1']}{r['r1']}", f"{r['c2']}{r['r2']}"
+        found[cell.output] = sheet, first if first == last else f"{first}:{last}"
+    return found
 
 
 def _cells_of(ref: str):
@@ -66,7 +81,9 @@ class _OneBookModel(formulas.ExcelModel):
 
     def compile(self, inputs, outputs):
         """formulas' own compile (formulas/excel/__init__.py, 1.3.4), except that a value computed
-        while compiling may be a LAMBDA (no `.value`): formulas raised AttributeError there."""
+        while compiling may be a LAMBDA (no `.value`): formulas raised AttributeError there; and
+        the data nodes are listed once (`dsp.data_nodes` builds a new dict at every call: 63 s for
+        FLOOR_CEILING.xlsx's 3,201 formulas without inputs)."""
         dsp = self.dsp.shrink_dsp(inputs=inputs, outputs=outputs)
         inp = set(inputs)
         for i in inputs:
@@ -75,10 +92,27 @@ class _OneBookModel(formulas.ExcelModel):
         res = dsp()
         dsp = dsp.get_sub_dsp_from_workflow(outputs, graph=dsp.dmap, reverse=True, blockers=res,
                                             wildcard=False)
+        data_nodes = dsp.data_nodes
         for k, v in res.items():
-            if k in dsp.data_nodes and k not in dsp.default_values:
+            if k in data_nodes and k not in dsp.default_values:
                 dsp.set_default_value(k, getattr(v, "value", v))
         return self.compile_class(dsp=dsp, function_id=self.dsp.name, inputs=inputs, outputs=outputs)
+
+    def push(self, worksheet, context):
+        """formulas' own push (formulas/excel/__init__.py, 1.3.4) over the cells the sheet holds,
+        row by row as before: iter_rows() walked (and created) every cell of the sheet's
+        dimension, 393,000 blank ones for a formula in XFD12 (15 s to compile nothing)."""
+        worksheet, context = self.add_sheet(worksheet, context)
+        references = self.references
+        formula_references = self.formula_references(context)
+        formula_ranges = self.formula_ranges(context)
+        ctx = {"external_links": self.external_links(context)}
+        ctx.update(context)
+        cells = [self.compile_cell(c, ctx, references, formula_references)
+                 for _, c in sorted(worksheet._cells.items()) if c.value is not None]
+        for cell in cells:
+            self.add_cell(sh.await_result(cell), ctx, formula_ranges)
+        return self
 
     def add_sheet(self, worksheet, context):
         # a range's sheet arrives as written in a reference, quotes doubled (O''BRIEN)
@@ -105,13 +139,14 @@ class CompiledWorkbook:
         # formulas: they show #VALUE!, and the rest of the workbook is computed as usual.
         lazy = _raise_on_cycles(model, set(self.outputs))
         self.outputs = [n for n in self.outputs if n not in lazy]
-        self.uncomputed = [_split(n) for n in sorted(lazy)]
+        where = _located(model)
+        self.uncomputed = [where[n] for n in sorted(lazy)]
         self._spills: dict[str, np.ndarray] = {}
         for node in self.outputs:
             if ":" not in node:
                 _capture_spills(model.dsp.nodes[node], self._spills, node)
-        self.input_cells = [_split(n) for n in self.inputs]
-        self.output_refs = [_split(n) for n in self.outputs]
+        self.input_cells = [where[n] for n in self.inputs]
+        self.output_refs = [where[n] for n in self.outputs]
         if not self.outputs:
             self._function = lambda *args: []
             return
@@ -358,7 +393,7 @@ def _is_name_inverse(node: dict, names: set) -> bool:
 
 
 def _shown(model, node: str) -> str:
-    sheet, ref = _split(node)
+    sheet, ref = _located(model).get(node) or _split(node)
     names = {name.upper(): name for name in model.books[BOOK_NAME][BOOK].sheetnames}
     return address(names.get(sheet, sheet), ref)
 

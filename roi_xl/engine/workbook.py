@@ -15,6 +15,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from ..excel import address, date_to_serial, stored_number
 from .errors import WorkbookError
 from .functions.offset import rewrite_offsets
+from .layout import Layout
 from .rewrite import formula_text, rewrite
 from .bind import bind_catalogue, is_known, is_ours
 from .names import promote, scoped_names, use_scoped_names
@@ -76,6 +77,8 @@ def load(path: str | Path) -> LoadedWorkbook:
         if info.hidden:
             digest.update(f"\x06{sheet}\x00{info.fingerprint()}".encode())
     numbers, name_targets = sheet_numbers(book), name_sheets(book)
+    layout = Layout(book, names={entry.partition("@")[0].upper() for entry, _ in names
+                                 if entry.endswith("@None")})
     promote(book, scoped, lambda target, sheet: clip_name_target(
         rewrite_structured(target, "", 0, 0, tables), used))
     for ws in book.worksheets:
@@ -92,10 +95,14 @@ def load(path: str | Path) -> LoadedWorkbook:
                 digest.update(f"\x02{coord}\x00{ref}\x00{text}".encode())
                 plain = use_scoped_names(rewrite_structured(text, ws.title, row, col, tables),
                                          ws.title, scoped)
-                plain = rewrite_offsets(plain, ws.title)
+                array = isinstance(cell.value, ArrayFormula)
+                plain = layout.anchor_arrays(layout.resolve_indirect(plain, ws.title, row, col),
+                                             ws.title)
+                plain = layout.static_choices(layout.static_offsets(plain, ws.title, row, col),
+                                              ws.title, row, col)
+                plain = layout.reference_facts(rewrite_offsets(plain, ws.title), ws.title, array)
                 plain = rewrite_sheet_calls(rewrite_subtotals(plain, ws.title, rows), ws.title,
                                             numbers, name_targets)
-                array = isinstance(cell.value, ArrayFormula)
                 plain = clip_whole_refs(plain, ws.title, row, col, used, array=array)
                 if not array:
                     plain = intersect_ranges(plain, row, col)
@@ -114,6 +121,8 @@ def load(path: str | Path) -> LoadedWorkbook:
         digest.update(("\x03" + ",".join(constants)).encode())
     for name, value in names:
         digest.update(f"\x04{name}\x00{value}".encode())
+    # The constants an INDIRECT's text was read from (layout.py) shape the model too.
+    digest.update(("\x07" + "\x00".join(layout.read)).encode())
     loaded.fingerprint = digest.hexdigest()
     return loaded
 

@@ -11,8 +11,10 @@ gave #VALUE!). Each returns a 2-D array that the engine spills from the formula'
   (or width); a non-zero number or TRUE keeps the row, text is #VALUE!, an error is returned;
   nothing kept gives if_empty, or #CALC! without one.
 - SORT(array, [sort_index], [sort_order], [by_col]) and SORTBY(array, by1, [order1], ...):
-  stable; ascending puts numbers, then text (case-insensitive), then FALSE, TRUE, then errors,
-  with blanks last in either order; sort_order 1 or -1, anything else #VALUE!.
+  stable; ascending puts numbers, then text (case-insensitive), then FALSE, TRUE, then errors
+  (in ERROR.TYPE's order), with blanks last in either order; sort_order 1 or -1, else #VALUE!.
+- TRIMRANGE(range, [trim_rows], [trim_cols]): the range without its outer blank rows and columns.
+- DROP(array, rows, [columns]): dropping every row or column is #VALUE!.
 Omitted optional arguments arrive as their Excel defaults (roi_xl/engine/rewrite.py fills them).
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 import schedula as sh
 from formulas.functions import Error, XlError, wrap_func
 
+from ...excel import ERROR_TYPE_NUMBERS
 from ._args import NUM, OMITTED_MARKER, VALUE, array_result, Fail as _Fail, grid as _grid, scalar as _scalar
 
 CALC = Error.errors.get("#CALC!") or XlError("#CALC!")
@@ -67,7 +70,7 @@ def _identity(v):
     if v is sh.EMPTY:
         return (4, 0)
     if isinstance(v, XlError):
-        return (3, str(v))
+        return (3, ERROR_TYPE_NUMBERS.get(str(v), 99))
     if isinstance(v, (bool, np.bool_)):
         return (2, bool(v))
     if isinstance(v, str):
@@ -216,12 +219,61 @@ def xsortby(array, *by_and_orders):
     return _sorted(grid, keys)
 
 
+# --- TRIMRANGE -------------------------------------------------------------------------------------
+
+def _trim_bounds(blank_lines: list[bool], mode: int) -> tuple[int, int]:
+    """First and one-past-last line kept: mode 1 trims leading blank lines, 2 trailing, 3 both."""
+    start, end = 0, len(blank_lines)
+    if mode in (1, 3):
+        while start < end and blank_lines[start]:
+            start += 1
+    if mode in (2, 3):
+        while end > start and blank_lines[end - 1]:
+            end -= 1
+    return start, end
+
+
+@array_result
+def xtrimrange(array, trim_rows=3, trim_cols=3):
+    """TRIMRANGE(range, [trim_rows], [trim_cols]): the range without its outer blank rows and
+    columns (0 none, 1 leading, 2 trailing, 3 both, the default); other modes #VALUE!; nothing
+    left #REF!."""
+    grid = _grid(array)
+    modes = [math.trunc(_number(m, 3.0)) for m in (trim_rows, trim_cols)]
+    if any(m not in (0, 1, 2, 3) for m in modes):
+        return VALUE
+    blank = np.vectorize(lambda v: v is sh.EMPTY, otypes=[bool])(grid)
+    top, bottom = _trim_bounds(list(blank.all(axis=1)), modes[0])
+    left, right = _trim_bounds(list(blank.all(axis=0)), modes[1])
+    if top >= bottom or left >= right:
+        return Error.errors["#REF!"]
+    return grid[top:bottom, left:right]
+
+
+# --- DROP ------------------------------------------------------------------------------------------
+
+@array_result
+def xdrop(array, rows, columns=0):
+    """DROP(array, rows, [columns]): without its first (negative: last) rows and columns, counts
+    truncated; dropping every row or every column leaves nothing: #VALUE! (as Excel gave for
+    DROP(A2:A8,7) and DROP(A2:A8,1,1); formulas gave 0)."""
+    grid = _grid(array)
+    r, c = math.trunc(_number(rows)), math.trunc(_number(columns, 0.0))
+    height, width = grid.shape
+    if abs(r) >= height and r or abs(c) >= width and c:
+        return VALUE
+    grid = grid[r:] if r >= 0 else grid[:r]
+    return grid[:, c:] if c >= 0 else grid[:, :c]
+
+
 REPLACEMENTS = {}
 for _names, _fn in ((("SEQUENCE", "_XLFN.SEQUENCE"), xsequence),
                     (("UNIQUE", "_XLFN.UNIQUE"), xunique),
                     (("FILTER", "_XLFN._XLWS.FILTER", "_XLFN.FILTER"), xfilter),
                     (("SORT", "_XLFN._XLWS.SORT", "_XLFN.SORT"), xsort),
-                    (("SORTBY", "_XLFN.SORTBY"), xsortby)):
+                    (("SORTBY", "_XLFN.SORTBY"), xsortby),
+                    (("TRIMRANGE", "_XLFN.TRIMRANGE"), xtrimrange),
+                    (("DROP", "_XLFN.DROP"), xdrop)):
     for _name in _names:
         REPLACEMENTS[_name] = wrap_func(_fn)
 
@@ -230,6 +282,7 @@ for _names, _fn in ((("SEQUENCE", "_XLFN.SEQUENCE"), xsequence),
 OMITTED_DEFAULTS = {
     "SEQUENCE": {1: "1", 2: "1", 3: "1"},
     "SORT": {1: "1", 2: "1"},
+    "TRIMRANGE": {1: "3", 2: "3"},
     "XLOOKUP": {3: "NA()", 4: "0", 5: "1"},  # lookup.py
     # an empty text argument is "" (not "0"); TEXTSPLIT tells an omitted delimiter from "" (text_delimited.py)
     "CONCATENATE": dict.fromkeys(range(255), '""'),
@@ -239,4 +292,5 @@ OMITTED_DEFAULTS = {
     **{name: {1: f'"{OMITTED_MARKER}"', 2: "TRUE"} for name in ("LINEST", "LOGEST")},
     **{name: {1: f'"{OMITTED_MARKER}"', 2: f'"{OMITTED_MARKER}"', 3: "TRUE"}
        for name in ("TREND", "GROWTH")},
+    "XMATCH": {2: "0", 3: "1"},
 }

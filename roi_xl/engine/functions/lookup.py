@@ -3,8 +3,10 @@ binary modes linearly and took lookup and return arrays of different sizes).
 
 Rules, from Microsoft's XLOOKUP page and the values Excel cached in the ironcalc conformance workbook
 LOOKUP_AND_REFERENCE/XLOOKUP.xlsx:
+- XMATCH(lookup_value, lookup_array, [match_mode], [search_mode]) is the position XLOOKUP takes.
 - lookup_array is one row or one column; return_array has as many rows (columns) as it, else #VALUE!.
-- match_mode 0 exact, -1 exact or next smaller, 1 exact or next larger, 2 wildcards; search_mode 1 first
+- match_mode 0 exact, -1 exact or next smaller, 1 exact or next larger, 2 wildcards, 3 a regular
+  expression found in the text (case-sensitive, as Excel's REGEX functions); search_mode 1 first
   to last, -1 last to first, 2 binary ascending, -2 binary descending; other values #VALUE!.
 - Exact matches are within a kind (numbers, text case-insensitively, booleans); next smaller/larger
   order all values as numbers < text < booleans; a blank lookup value finds a blank cell; wildcards
@@ -12,12 +14,19 @@ LOOKUP_AND_REFERENCE/XLOOKUP.xlsx:
 """
 from __future__ import annotations
 
+import collections
+import functools
+import re
+
 import numpy as np
 import schedula as sh
-from formulas.functions import Array, XlError, wrap_func
+from formulas.functions import Array, Error, XlError, get_error, wrap_func, wrap_ufunc
+from formulas.functions import look as _look
+from formulas.ranges import Ranges
+from formulas.cell import CELL
 
 from ..criteria import wildcard_regex
-from ._args import NA, VALUE, Fail, grid, is_number, scalar
+from ._args import NA, VALUE, Fail, grid, is_number, scalar, to_number
 
 _KIND_ORDER = {"number": 0, "text": 1, "bool": 2}
 
@@ -56,6 +65,12 @@ def _matches(values: list, x, match_mode: int) -> list[bool]:
     if match_mode == 2 and isinstance(x, str):
         full = wildcard_regex(x).fullmatch
         return [isinstance(v, str) and not isinstance(v, XlError) and bool(full(v)) for v in values]
+    if match_mode == 3:
+        try:
+            found = re.compile(x if isinstance(x, str) else str(x)).search
+        except re.error:
+            raise Fail(VALUE) from None
+        return [isinstance(v, str) and not isinstance(v, XlError) and bool(found(v)) for v in values]
     kx = _key(x)
     return [_key(v) == kx for v in values]
 
@@ -113,15 +128,31 @@ def _cell(v):
     return 0 if _blank(v) else v
 
 
+def _lookup_arguments(match_mode, search_mode, lookup_array):
+    match_mode = _mode(match_mode, (0, -1, 1, 2, 3))
+    search_mode = _mode(search_mode, (1, -1, 2, -2))
+    if match_mode in (2, 3) and abs(search_mode) == 2:  # wildcards and regexes: a linear search
+        raise Fail(VALUE)
+    look = grid(lookup_array)
+    if look.shape[0] != 1 and look.shape[1] != 1:
+        raise Fail(VALUE)
+    return match_mode, search_mode, look
+
+
+def xmatch(lookup_value, lookup_array, match_mode=0, search_mode=1):
+    """XMATCH: the 1-based position XLOOKUP would take its result from, #N/A when none."""
+    try:
+        match_mode, search_mode, look = _lookup_arguments(match_mode, search_mode, lookup_array)
+        i = _find(list(look.ravel()), scalar(lookup_value), match_mode, search_mode)
+        return np.asarray([[NA if i is None else float(i + 1)]], object).view(Array)
+    except Fail as fail:
+        return np.asarray([[fail.err]], object).view(Array)
+
+
 def xlookup(lookup_value, lookup_array, return_array, if_not_found=NA, match_mode=0, search_mode=1):
     try:
-        match_mode = _mode(match_mode, (0, -1, 1, 2))
-        search_mode = _mode(search_mode, (1, -1, 2, -2))
-        if match_mode == 2 and abs(search_mode) == 2:  # wildcards need a linear search
-            raise Fail(VALUE)
-        look, ret = grid(lookup_array), grid(return_array)
-        if look.shape[0] != 1 and look.shape[1] != 1:
-            raise Fail(VALUE)
+        match_mode, search_mode, look = _lookup_arguments(match_mode, search_mode, lookup_array)
+        ret = grid(return_array)
         by_row = look.shape[1] == 1 and look.shape[0] > 1  # a column: return rows
         n = look.size
         if (ret.shape[0] if by_row else ret.shape[1]) != n:
@@ -138,4 +169,228 @@ def xlookup(lookup_value, lookup_array, return_array, if_not_found=NA, match_mod
         return np.asarray([[fail.err]], object).view(Array)
 
 
-REPLACEMENTS = {"XLOOKUP": wrap_func(xlookup), "_XLFN.XLOOKUP": wrap_func(xlookup)}
+REPLACEMENTS = {"XLOOKUP": wrap_func(xlookup), "_XLFN.XLOOKUP": wrap_func(xlookup),
+                "XMATCH": wrap_func(xmatch), "_XLFN.XMATCH": wrap_func(xmatch)}
+
+
+# --- ROW, COLUMN -----------------------------------------------------------------------------------
+# formulas' own, except that an argument that is no reference gives its error (ROW(#REF!) is #REF!,
+# as for INDIRECT of text that names nothing) or #VALUE! (formulas gave #VALUE! for both).
+
+def _place(func):
+    def place(cell=None, ref=None):
+        if ref is not None and not isinstance(ref, Ranges):
+            first = grid(ref)[0, 0]
+            return np.asarray([[first if isinstance(first, XlError) else VALUE]], object)
+        return func(cell, ref)
+    return place
+
+
+for _name, _func in (("ROW", _look.xrow), ("COLUMN", _look.xcolumn)):
+    REPLACEMENTS[_name] = {"extra_inputs": collections.OrderedDict([(CELL, None)]),
+                           "function": wrap_func(_place(_func), ranges=True)}
+
+
+# --- ROWS, COLUMNS ---------------------------------------------------------------------------------
+# formulas' own for references; an array counts too (ROWS({1,2;3,4}) is 2, COLUMNS(SEQUENCE(2,3))
+# 3, ROWS(A1:A3*2) 3) where formulas gave #VALUE!, and an error is the result.
+
+def _size_of(axis: int):
+    def size(ref):
+        if isinstance(ref, Ranges):
+            return _look.xcolumns(ref, axis=axis)
+        values = grid(ref)
+        if values.size == 1 and isinstance(values[0, 0], XlError):
+            return values[0, 0]
+        return values.shape[axis]
+    return size
+
+
+REPLACEMENTS["ROWS"] = wrap_func(_size_of(0), ranges=True)
+REPLACEMENTS["COLUMNS"] = wrap_func(_size_of(1), ranges=True)
+
+
+# --- INDEX -----------------------------------------------------------------------------------------
+# formulas' own, except for a row or column number 0 (or left out where Excel reads it as 0):
+# Excel gives the whole column (row) there, formulas gave the first cell. INDEX(A1:C3,0,2) is
+# B1:B3, INDEX({1,2;3,4},,1) is {1;3}, INDEX(range,0,0) the whole range; a reference stays one.
+
+def _whole_lines(array, row_num, col_num=None, area_num=1):
+    """The answer when row_num or col_num is 0, or None to leave it to formulas."""
+    numbers = [row_num, col_num, area_num]
+    for i, n in enumerate(numbers):
+        if isinstance(n, Ranges):
+            n = n.value
+        if isinstance(n, np.ndarray):
+            if n.size != 1:
+                return None  # arrays of positions: formulas' element-wise answer
+            n = n.ravel()[0]
+        if isinstance(n, XlError):
+            return n
+        numbers[i] = None if (n is None or (i == 1 and n is sh.EMPTY and col_num is None)) \
+            else int(to_number(n))
+    row, col, area = numbers
+    if row is None or (row != 0 and col != 0):
+        return None
+    if row < 0 or (col is not None and col < 0) or area < 1:
+        return VALUE
+    if isinstance(array, Ranges):
+        if area > len(array.ranges):
+            return Error.errors["#REF!"]
+        base = array.ranges[area - 1]
+        values = grid(Ranges((base,), array.values).value)
+    else:
+        if area != 1:
+            return Error.errors["#REF!"]
+        base, values = None, grid(array)
+    height, width = values.shape
+    if col is None and 1 in values.shape and row == 0:
+        col = 0
+    if row > height or (col or 0) > width:
+        return Error.errors["#REF!"]
+    rows = slice(0, height) if row == 0 else slice(row - 1, row)
+    cols = slice(0, width) if not col else slice(col - 1, col)
+    part = values[rows, cols]
+    if base is None:
+        return part.view(Array)
+    top, left = int(base["r1"]) + rows.start, base["n1"] + cols.start
+    from formulas.tokens.operand import _index2col
+    ref = (f"{_index2col(left)}{top}:{_index2col(left + part.shape[1] - 1)}"
+           f"{top + part.shape[0] - 1}")
+    name = f"{base['sheet_id']}!{ref}" if base.get("sheet_id") else ref
+    return Ranges().push(name, part)
+
+
+def _index(formulas_index):
+    def index(array, row_num, col_num=None, area_num=1):
+        try:
+            answer = _whole_lines(array, row_num, col_num, area_num)
+        except Fail as fail:
+            answer = fail.err
+        if answer is None:
+            return formulas_index(array, row_num, col_num, area_num)
+        if isinstance(answer, XlError):
+            return np.asarray([[answer]], object).view(Array)
+        return answer
+    return index
+
+
+_FORMULAS_INDEX = _look.FUNCTIONS["INDEX"]
+REPLACEMENTS["INDEX"] = {**_FORMULAS_INDEX,
+                         "function": _look.wrap_impure_func(wrap_func(_index(_look.xindex), ranges=True))}
+
+
+# --- HLOOKUP, VLOOKUP ------------------------------------------------------------------------------
+# formulas' own, except that an error in the row/column index or in range_lookup is the result
+# (formulas gave #VALUE! or ignored range_lookup's), and a table that is a typed text, not a range
+# or an array, is #VALUE! (formulas looked in it and gave #N/A).
+
+def _checked_lookup(formulas_lookup):
+    def lookup(lookup_value, table_array, index, range_lookup=True):
+        if isinstance(table_array, str):
+            return np.asarray([[VALUE]], object).view(Array)
+        for arg in (index, range_lookup):
+            first = grid(arg.value if isinstance(arg, Ranges) else arg)[0, 0]
+            if isinstance(first, XlError):
+                return np.asarray([[first]], object).view(Array)
+        return formulas_lookup(lookup_value, table_array, index, range_lookup)
+    return lookup
+
+
+# --- MATCH, LOOKUP, HLOOKUP, VLOOKUP: the approximate match ----------------------------------------
+# formulas' own, except for the approximate match (match_type 1, range_lookup TRUE): Excel searches
+# the values of the lookup value's kind by bisection, which on sorted data with duplicates lands on
+# the last of the equal values (MATCH("delta",{"Alpha";"Beta";"Delta";"Delta";"Gamma"}) is 4;
+# formulas stopped at the first, 3).
+
+def _xmatch(value_type, value, value_raw, index, array_type, array, array_raw, match_type=1):
+    if match_type <= 0:
+        return _look.xmatch(value_type, value, value_raw, index, array_type, array, array_raw,
+                            match_type)
+    same = value_type == array_type
+    index, array = index[same], array[same]
+    lo, hi = 0, len(array) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if array[mid] <= value:
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return index[hi] if hi >= 0 else NA
+
+
+def _xlookup(value_type, value, value_raw, index, array_type, array, array_raw, match_type=1,
+             result_vec=None):
+    r = _xmatch(value_type, value, value_raw, index, array_type, array, array_raw, match_type)
+    if not isinstance(r, XlError):
+        r = np.asarray(result_vec[r - 1], object).ravel()[0]
+    return r
+
+
+def _first_error(*args):
+    return get_error(args[1])
+
+
+REPLACEMENTS["MATCH"] = wrap_ufunc(_xmatch, check_error=_first_error, excluded={3, 4, 5, 6, 7},
+                                   args_parser=_look.args_parser_match_array,
+                                   input_parser=lambda *a: a)
+
+
+def _array_form(vector_lookup):
+    """LOOKUP(value, array) with a 2-D array: Excel looks in its first row and answers from its
+    last row when it is wider than tall, else in its first column and from its last column."""
+    def lookup(lookup_value, lookup_vector, result_vector=None):
+        if result_vector is None:
+            table = grid(lookup_vector.value if isinstance(lookup_vector, Ranges) else lookup_vector)
+            if table.shape[0] > 1 and table.shape[1] > 1:
+                if table.shape[1] > table.shape[0]:
+                    lookup_vector, result_vector = table[:1, :], table[-1:, :]
+                else:
+                    lookup_vector, result_vector = table[:, :1], table[:, -1:]
+                return vector_lookup(lookup_value, lookup_vector.view(Array),
+                                     result_vector.view(Array))
+            return vector_lookup(lookup_value, lookup_vector)
+        return vector_lookup(lookup_value, lookup_vector, result_vector)
+    return lookup
+
+
+REPLACEMENTS["LOOKUP"] = _array_form(wrap_ufunc(
+    _xlookup, check_error=_first_error, excluded={3, 4, 5, 6, 7, 8},
+    args_parser=_look.args_parser_lookup_array, input_parser=lambda *a: a))
+for _name, _transpose in (("HLOOKUP", False), ("VLOOKUP", True)):
+    REPLACEMENTS[_name] = _checked_lookup(wrap_ufunc(
+        _xlookup, input_parser=lambda *a: a, check_error=_first_error, excluded={3, 4, 5, 6, 7, 8},
+        args_parser=functools.partial(_look.args_parser_hlookup, transpose=_transpose)))
+
+
+# --- ADDRESS ---------------------------------------------------------------------------------------
+# formulas' own, except that Excel quotes the sheet name only when it must: ADDRESS(2,3,1,1,"Sheet2")
+# is Sheet2!$C$2, ADDRESS(1,1,1,1,"A Wird One$") 'A Wird One$'!$A$1 (formulas always quoted).
+
+_PLAIN_SHEET = re.compile(r"[^\W\d]\w*(?:\.\w+)*")
+_CELL_LIKE = re.compile(r"(?:[A-Za-z]{1,3}\d+|R\d*C?\d*|C\d*)", re.IGNORECASE)
+_QUOTED_ADDRESS = re.compile(r"^'((?:[^']|'')+)'!(.*)$", re.DOTALL)
+
+
+def _unquoted(address):
+    if not isinstance(address, str) or isinstance(address, XlError):
+        return address
+    m = _QUOTED_ADDRESS.match(address)
+    if m is None:
+        return address
+    name = m.group(1).replace("''", "'")
+    if _PLAIN_SHEET.fullmatch(name) and not _CELL_LIKE.fullmatch(name):
+        return f"{name}!{m.group(2)}"
+    return address
+
+
+def _address(formulas_address):
+    def address(*args):
+        result = formulas_address(*args)
+        if isinstance(result, np.ndarray):
+            return np.vectorize(_unquoted, otypes=[object])(result).view(Array)
+        return _unquoted(result)
+    return address
+
+
+REPLACEMENTS["ADDRESS"] = _address(_look.FUNCTIONS["ADDRESS"])

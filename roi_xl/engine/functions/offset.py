@@ -8,8 +8,10 @@ formula's references when it builds the graph. So, before loading:
   reference's position as numbers; at evaluation it reads the constant cells of the workbook being
   recalculated (set by the engine for each evaluation). A target cell holding a formula is not
   readable that way and gives #VALUE! (a documented limitation: OFFSET over computed cells).
-Excel's rules: rows/cols/height/width are truncated; height/width default to the reference's and
-must be at least 1 (else #REF!); a result off the sheet is #REF!.
+Excel's rules (and the values it cached in the conformance workbook ROW_COLUM.xlsx): rows/cols
+are truncated; height/width default to the reference's; a height or width below 0 is #VALUE!, 0
+#REF!, between 0 and 1 counts as 1, above 1 is truncated; a result off the sheet is #REF!.
+The result is a reference (formulas' Ranges), so ROW, COLUMN, ROWS and COLUMNS read its place.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import re
 import numpy as np
 import schedula as sh
 from formulas.functions import Array, Error, wrap_func
+from formulas.ranges import Ranges
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from ._args import VALUE, Fail, to_number
@@ -38,13 +41,25 @@ _REFERENCE = re.compile(
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?$")
 
 
+class _NegativeSize(Exception):
+    pass
+
+
+def _extent(size: float | None, default: int) -> int:
+    if size is None:
+        return default
+    if size < 0:
+        raise _NegativeSize
+    return 1 if 0 < size < 1 else math.trunc(size)
+
+
 def _target(top, left, height, width, rows, cols, h, w):
-    """The result's (top, left, bottom, right), or None when it is off the sheet."""
-    height = height if h is None else h
-    width = width if w is None else w
+    """The result's (top, left, bottom, right), None when it is off the sheet or empty;
+    _NegativeSize for a negative height or width."""
+    height, width = _extent(h, height), _extent(w, width)
     if height < 1 or width < 1:
         return None
-    t, le = top + rows, left + cols
+    t, le = top + math.trunc(rows), left + math.trunc(cols)
     b, r = t + height - 1, le + width - 1
     if t < 1 or le < 1 or b > MAX_ROW or r > MAX_COL:
         return None
@@ -72,9 +87,13 @@ def rewrite_offsets(formula: str, sheet: str) -> str:
         ref_sheet = ref.group("sheet") or _quoted(sheet)
         rest = args[1:] + [""] * (5 - len(args))
         if all(_NUMBER.match(a) or a == "" for a in rest):
-            nums = [math.trunc(float(a)) if a else None for a in rest]
-            box = _target(r1, c1, r2 - r1 + 1, c2 - c1 + 1, *nums)
-            text = "#REF!" if box is None else (
+            nums = [float(a) if a else None for a in rest]
+            try:
+                box = _target(r1, c1, r2 - r1 + 1, c2 - c1 + 1,
+                              nums[0] or 0, nums[1] or 0, nums[2], nums[3])
+            except _NegativeSize:
+                box = "#VALUE!"
+            text = box if isinstance(box, str) else "#REF!" if box is None else (
                 f"{ref_sheet}!{get_column_letter(box[1])}{box[0]}"
                 + (f":{get_column_letter(box[3])}{box[2]}" if box[:2] != box[2:] else ""))
         else:
@@ -137,7 +156,7 @@ def _size(value):
     v = np.asarray(value, object).ravel()[0] if isinstance(value, np.ndarray) else value
     if v is sh.EMPTY or v == "":
         return None
-    return math.trunc(to_number(v))
+    return to_number(v)
 
 
 def xoffset(sheet, top, left, height, width, rows, cols, h="", w=""):
@@ -154,7 +173,9 @@ def xoffset(sheet, top, left, height, width, rows, cols, h="", w=""):
         for i in range(t, b + 1):
             for j in range(le, r + 1):
                 out[i - t, j - le] = cells(str(sheet), i, j)
-        return out.view(Array)
+        return Ranges().push(f"{get_column_letter(le)}{t}:{get_column_letter(r)}{b}", out.view(Array))
+    except _NegativeSize:
+        return np.asarray([[VALUE]], object).view(Array)
     except Fail as fail:
         return np.asarray([[fail.err]], object).view(Array)
 
