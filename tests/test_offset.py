@@ -81,3 +81,34 @@ def test_subtotal_over_joined_ends_skips_hidden_rows(tmp_path):
     wb.save(tmp_path / "hidden.xlsx")
     values = roi_xl.recalc(tmp_path / "hidden.xlsx")
     assert (values["S!E1"], values["S!E2"], values["S!E3"]) == (70.0, 70.0, 140.0)
+
+
+def test_offsets_that_need_no_cell_are_not_shared_between_workbooks(tmp_path):
+    """One batch, two clients with the same formulas: an OFFSET whose offsets need no cell is
+    computed while the model compiles, from the first client's cells; the second client must not
+    get those values (it did: 3 and 6 instead of 30 and 60)."""
+    import subprocess
+    import sys
+
+    import openpyxl
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, values in (("a", (1, 2, 3, 4)), ("b", (10, 20, 30, 40))):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "S"
+        for row, value in enumerate(values, start=2):
+            ws.cell(row, 2, value)
+        ws["D1"] = "=SUM(OFFSET(B2,0,0,ROWS(A1:A3),1))"        # B2:B4 (A1:A3 are blank)
+        ws["D2"] = "=SUM(OFFSET(B2,0,0,INT(NOW()/NOW()*2),1))"  # B2:B3
+        wb.save(src / f"{name}.xlsx")
+    proc = subprocess.run([sys.executable, "-m", "roi_xl.cli", "recalc", str(src), "--out",
+                           str(tmp_path / "out"), "--jobs", "1"], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    got = {}
+    for name in ("a", "b"):
+        ws = openpyxl.load_workbook(tmp_path / "out" / f"{name}.xlsx", data_only=True)["S"]
+        got[name] = (ws["D1"].value, ws["D2"].value)
+    assert got == {"a": (6, 3), "b": (60, 30)}

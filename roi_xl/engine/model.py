@@ -90,6 +90,12 @@ class _OneBookModel(formulas.ExcelModel):
             inp.update(dsp.nodes.get(i, {}).get("inv-data", ()))
         dsp.default_values = {k: v for k, v in dsp.default_values.items() if k not in inp}
         res = dsp()
+        # A formula computed here, before any constants are given, that read this workbook's constant
+        # cells while it ran (an OFFSET with offsets that need no cell, =SUM(OFFSET(B2,0,0,ROWS(A1:A3)))
+        # holds this workbook's values: such a model is not shared with another workbook.
+        pred = self.dsp.dmap.pred
+        self.folded_constant_reads = any(isinstance(f, str) and offset.CALL_NAME + "(" in f
+                                         for k in res for f in pred.get(k, ()))
         dsp = dsp.get_sub_dsp_from_workflow(outputs, graph=dsp.dmap, reverse=True, blockers=res,
                                             wildcard=False)
         data_nodes = dsp.data_nodes
@@ -147,6 +153,7 @@ class CompiledWorkbook:
                 _capture_spills(model.dsp.nodes[node], self._spills, node)
         self.input_cells = [where[n] for n in self.inputs]
         self.output_refs = [where[n] for n in self.outputs]
+        self.shared = True
         if not self.outputs:
             self._function = lambda *args: []
             return
@@ -155,6 +162,7 @@ class CompiledWorkbook:
                 self._function = model.compile(self.inputs, self.outputs)
         except Exception as exc:
             raise WorkbookError(f"cannot compile the formulas: {_plain(exc)}") from exc
+        self.shared = not model.folded_constant_reads
         # Formulas without inputs (=SEQUENCE(3)) are computed once, while compiling: keep their arrays.
         self._constant_spills = dict(self._spills)
 
@@ -420,6 +428,8 @@ class ModelCache:
             return model
         self.misses += 1
         model = CompiledWorkbook(loaded)
+        if not model.shared:
+            return model
         self._models[loaded.fingerprint] = model
         while len(self._models) > self.size:
             self._models.popitem(last=False)

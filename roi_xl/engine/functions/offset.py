@@ -30,6 +30,8 @@ from ._args import VALUE, Fail, to_number
 REF = Error.errors["#REF!"]
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 
+# The engine function an OFFSET with computed offsets becomes; it reads constant cells as it runs.
+CALL_NAME = "_ROIXL_OFFSET"
 # (sheet, row, col) -> constant value of the workbook being evaluated; set by the engine.
 CELL_VALUES: contextvars.ContextVar = contextvars.ContextVar("roi_xl_offset_cells", default=None)
 
@@ -99,7 +101,7 @@ def rewrite_offsets(formula: str, sheet: str) -> str:
         else:
             name = ref_sheet[1:-1].replace("''", "'") if ref_sheet.startswith("'") else ref_sheet
             sizes = ",".join(a if a else '""' for a in rest)
-            text = (f'_ROIXL_OFFSET("{name.replace(chr(34), chr(34) * 2)}",{r1},{c1},'
+            text = (f'{CALL_NAME}("{name.replace(chr(34), chr(34) * 2)}",{r1},{c1},'
                     f"{r2 - r1 + 1},{c2 - c1 + 1},{sizes})")
         out.append(formula[pos:m.start()] + text)
         pos = close + 1
@@ -180,4 +182,4 @@ def xoffset(sheet, top, left, height, width, rows, cols, h="", w=""):
         return np.asarray([[fail.err]], object).view(Array)
 
 
-REPLACEMENTS = {"_ROIXL_OFFSET": wrap_func(xoffset)}
+REPLACEMENTS = {CALL_NAME: wrap_func(xoffset)}
