@@ -8,7 +8,8 @@ from roi_xl import XlError
 
 from formula_cases import assert_excel_value, evaluate_cases
 
-CELLS = {"A1": 10, "A2": 3, "A4": "12", "A5": 7.9, "A6": 4.9}   # A3 blank
+CELLS = {"A1": 10, "A2": 3, "A4": "12", "A5": 7.9, "A6": 4.9,   # A3 blank
+         "A7": True, "A8": " 2024-01-10 ", "A9": "2024-01-10"}
 CASES = {
     "=QUOTIENT(5,2)": 2.0,
     "=QUOTIENT(-5,2)": -2.0,               # truncated toward zero
@@ -45,6 +46,17 @@ CASES = {
     "=GCD(A3)": XlError.VALUE,             # nothing but a blank
     '=GCD("8",2)': 2.0,
     '=GCD("eight",2)': XlError.VALUE,
+    # Analysis ToolPak rules Excel follows (seen in Excel-saved workbooks, GCD_LCM.xlsx)
+    "=LCM(A2:A3)": 0.0,                    # a blank inside a range is 0 ...
+    "=GCD(A2:A3)": 3.0,                    # ... so GCD(3, 0)
+    "=GCD(A7,2)": XlError.VALUE,           # no TRUE/FALSE, from a cell ...
+    "=LCM({4,TRUE,12})": XlError.VALUE,    # ... or an array
+    "=LCM(,5)": XlError.NA,                # an argument left empty
+    "=GCD(5,)": XlError.NA,
+    "=LCM(2147483647,1073741823)": XlError.NUM,  # coprime: the product 2.3e18 passes 2^53
+    "=LCM(A9,7)": 317107.0,                # 2024-01-10 is serial 45301 = 7*6471 + 4
+    "=LCM(A8,7)": XlError.VALUE,           # a date with spaces around it is no number
+    '=GCD(" 10 ",4)': 2.0,                 # a number with spaces around it is
 }
 
 

@@ -4,6 +4,7 @@ a number is itself, TRUE/FALSE are 1/0, a blank is 0, text is read as a number (
 from __future__ import annotations
 
 import functools
+import re
 
 import numpy as np
 import schedula as sh
@@ -51,11 +52,22 @@ def to_number(v) -> float:
     if isinstance(v, (bool, np.bool_)):
         return float(v)
     if isinstance(v, str):
-        n = _text2num(v.strip()) if v.strip() else v
-        if isinstance(n, str):
-            raise Fail(VALUE)
-        return float(n)
+        return text_to_number(v)
     return float(v)
+
+
+_NUMBER_TEXT = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*")
+
+
+def text_to_number(text: str) -> float:
+    """Text where Excel expects a number (seen in Excel-saved workbooks): a number may have spaces
+    around it (" 10 "), a date or time may not (" 2024-01-10 " is #VALUE!), and "--8" is no date."""
+    if _NUMBER_TEXT.fullmatch(text):
+        return float(text)
+    n = _text2num(text) if text == text.strip() and not text.startswith("--") else text
+    if isinstance(n, str):
+        raise Fail(VALUE)
+    return float(n)
 
 
 def as_result(out):
@@ -90,9 +102,3 @@ def _one(func, values):
         return fail.err
     except (ValueError, OverflowError, ZeroDivisionError):
         return NUM
-
-
-def flat_values(args):
-    """Every value of every argument, ranges flattened row by row."""
-    for a in args:
-        yield from grid(a).ravel()

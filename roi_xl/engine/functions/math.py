@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import schedula as sh
 from formulas.functions import wrap_func
 
-from ._args import DIV0, NUM, VALUE, Fail, elementwise, flat_values, to_number
+from ._args import DIV0, NUM, VALUE, Fail, elementwise, grid, to_number
 
 
 def _int(v) -> int:
@@ -35,12 +36,13 @@ def combina(number, chosen):
     return float(math.comb(n + k - 1, k)) if k else 1.0
 
 
+_LIMIT = 2.0 ** 53  # the whole numbers BASE, DECIMAL, GCD and LCM take or give stay below it
 _DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def base(number, radix, min_length=0):
     n, r, width = _int(number), _int(radix), _int(min_length)
-    if n < 0 or n >= 2 ** 53 or not 2 <= r <= 36 or not 0 <= width <= 255:
+    if n < 0 or n >= _LIMIT or not 2 <= r <= 36 or not 0 <= width <= 255:
         raise Fail(NUM)
     out = ""
     while n:
@@ -61,21 +63,30 @@ def decimal(text, radix):
         value = int(text.strip(), r) if text.strip() else 0
     except ValueError:
         raise Fail(NUM) from None
-    if value >= 2 ** 53:
+    if value >= _LIMIT:
         raise Fail(NUM)
     return float(value)
 
 
 def _integers(args) -> list[int]:
-    """GCD/LCM arguments: blanks skipped, the rest truncated; negative numbers are #NUM!."""
+    """GCD/LCM arguments as Excel takes them (an Analysis ToolPak rule set, seen in Excel-saved
+    workbooks): TRUE/FALSE anywhere is #VALUE!; a blank cell given alone is skipped, a blank inside
+    a range is 0; the rest truncated; negative numbers or 2^53 and above are #NUM!; nothing at
+    all is #VALUE!. (An argument left empty, LCM(,5), is #N/A: rewrite.py fills in NA().)"""
     out = []
-    for v in flat_values(args):
-        if v is sh.EMPTY:
-            continue
-        x = to_number(v)
-        if x < 0 or x >= 2 ** 53:
-            raise Fail(NUM)
-        out.append(math.trunc(x))
+    for arg in args:
+        values = grid(arg)
+        for v in values.ravel():
+            if v is sh.EMPTY:
+                if values.size == 1:
+                    continue
+                v = 0
+            if isinstance(v, (bool, np.bool_)):
+                raise Fail(VALUE)
+            x = to_number(v)
+            if x < 0 or x >= _LIMIT:
+                raise Fail(NUM)
+            out.append(math.trunc(x))
     if not out:
         raise Fail(VALUE)
     return out
@@ -84,9 +95,10 @@ def _integers(args) -> list[int]:
 def _reduce(func):
     def call(*args):
         try:
-            return func(_integers(args))
+            result = func(_integers(args))
         except Fail as fail:
             return fail.err
+        return NUM if result >= _LIMIT else result
     return call
 
 
