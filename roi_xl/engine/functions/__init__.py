@@ -6,12 +6,15 @@ error arguments behave as in the rest of the table. `excel_functions.install()` 
 """
 from __future__ import annotations
 
-from . import database, dynamic, financial, logical, lookup, math, offset, rounding, statistical, text
+from . import (
+    database, dynamic, elementary, financial, logical, lookup, math, offset, rounding, statistical, text,
+)
 
 
 def replacements() -> dict:
     table: dict = {}
-    for module in (database, dynamic, logical, lookup, math, offset, rounding, statistical, text):
+    for module in (database, dynamic, elementary, logical, lookup, math, offset, rounding, statistical,
+                   text):
         table.update(module.REPLACEMENTS)
     table.update(financial.replacements())
     return table

@@ -56,18 +56,30 @@ def to_number(v) -> float:
     return float(v)
 
 
-_NUMBER_TEXT = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*")
+# A number as text: spaces around it, a sign, thousands separators, an exponent, a currency sign
+# before or after, a percent sign. The Excel that saved the conformance workbooks took "€100",
+# "100€" and "8%" (its currency is the euro; "$" is en-US Excel's).
+_NUMBER_TEXT = re.compile(r"""\s*(?P<sign>[+-]?)\s*(?P<pre>[$€]?)\s*
+    (?P<digits>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][+-]?\d+)?
+    \s*(?P<post>[$€]?)\s*(?P<pct>%?)\s*""", re.VERBOSE)
 
 
 def text_to_number(text: str) -> float:
-    """Text where Excel expects a number (seen in Excel-saved workbooks): a number may have spaces
-    around it (" 10 "), a date or time may not (" 2024-01-10 " is #VALUE!), and "--8" is no date."""
-    if _NUMBER_TEXT.fullmatch(text):
-        return float(text)
-    n = _text2num(text) if text == text.strip() and not text.startswith("--") else text
-    if isinstance(n, str):
-        raise Fail(VALUE)
-    return float(n)
+    """Text where Excel expects a number (rules seen in Excel-saved workbooks): a number may have
+    spaces around it (" 10 "), a date or time may not (" 2024-01-10 " is #VALUE!), and "--8" is no
+    date."""
+    m = _NUMBER_TEXT.fullmatch(text)
+    if m and not (m["pre"] and m["post"]) and not (m["exp"] and (m["pre"] or m["post"])):
+        exponent = int(m["exp"][1:]) if m["exp"] else 0
+        exponent -= 2 if m["pct"] else 0  # "23.123%" is 23.123e-2, exactly as typed
+        return float(f"{m['sign']}{m['digits'].replace(',', '')}e{exponent}")
+    try:
+        float(text)  # what Python reads but Excel does not: "inf", "nan", "1_000"
+    except ValueError:
+        n = _text2num(text) if text == text.strip() and not text.startswith("--") else text
+        if not isinstance(n, str):
+            return float(n)
+    raise Fail(VALUE)
 
 
 def as_result(out):
