@@ -88,6 +88,21 @@ def as_result(out):
     return out
 
 
+def array_result(func):
+    """func(*args) -> a value or a 2-D array, as formulas stores a result; a Fail becomes its
+    error, an overflow or a non-finite number #NUM!."""
+    @functools.wraps(func)
+    def call(*args):
+        try:
+            out = as_result(func(*args))
+        except Fail as fail:
+            out = fail.err
+        except OverflowError:
+            out = NUM
+        return grid(out).view(Array)
+    return call
+
+
 def elementwise(func):
     """func(*scalars) -> value, applied to scalars or broadcast over arrays; a Fail becomes its
     error in that element. Trailing arguments left out take func's own defaults."""

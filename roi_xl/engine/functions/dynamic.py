@@ -17,14 +17,13 @@ Omitted optional arguments arrive as their Excel defaults (roi_xl/engine/rewrite
 """
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
 import schedula as sh
-from formulas.functions import Array, Error, XlError, wrap_func
+from formulas.functions import Error, XlError, wrap_func
 
-from ._args import NUM, VALUE, Fail as _Fail, grid as _grid, scalar as _scalar
+from ._args import NUM, VALUE, Fail as _Fail, array_result, grid as _grid, scalar as _scalar
 
 CALC = Error.errors.get("#CALC!") or XlError("#CALC!")
 
@@ -45,23 +44,9 @@ def _number(value, default=None) -> float:
     return float(v)
 
 
-def _array_result(func):
-    """Run func, turning a _Fail into its error value; results as 2-D formulas arrays."""
-    @functools.wraps(func)
-    def call(*args):
-        try:
-            out = func(*args)
-        except _Fail as fail:
-            out = fail.err
-        if isinstance(out, np.ndarray):
-            return _grid(out).view(Array)
-        return np.asarray([[out]], object).view(Array)
-    return call
-
-
 # --- SEQUENCE --------------------------------------------------------------------------------------
 
-@_array_result
+@array_result
 def xsequence(rows, columns=1, start=1, step=1):
     n_rows, n_cols = math.trunc(_number(rows)), math.trunc(_number(columns, 1.0))
     first, inc = _number(start, 1.0), _number(step, 1.0)
@@ -94,7 +79,7 @@ def _flag(value) -> bool:
     return bool(_number(value, 0.0))
 
 
-@_array_result
+@array_result
 def xunique(array, by_col=False, exactly_once=False):
     grid = _grid(array)
     by_col, once = _flag(by_col), _flag(exactly_once)
@@ -129,7 +114,7 @@ def _include_flag(v) -> bool:
     return bool(v)
 
 
-@_array_result
+@array_result
 def xfilter(array, include, if_empty=None):
     grid, inc = _grid(array), _grid(include)
     if inc.shape[1] == 1 and inc.shape[0] == grid.shape[0]:
@@ -188,7 +173,7 @@ def _as_list(value) -> list:
     return list(_grid(value).ravel())
 
 
-@_array_result
+@array_result
 def xsort(array, sort_index=1, sort_order=1, by_col=False):
     grid = _grid(array)
     lines = grid.T if _flag(by_col) else grid
@@ -208,7 +193,7 @@ def xsort(array, sort_index=1, sort_order=1, by_col=False):
     return out.T if _flag(by_col) else out
 
 
-@_array_result
+@array_result
 def xsortby(array, *by_and_orders):
     grid = _grid(array)
     if not by_and_orders:
@@ -249,6 +234,7 @@ OMITTED_DEFAULTS = {
     "GCD": dict.fromkeys(range(255), "NA()"),
     "LCM": dict.fromkeys(range(255), "NA()"),
     "MROUND": {0: "NA()", 1: "NA()"},
+    "MMULT": {0: "#VALUE!", 1: "#VALUE!"},  # an omitted matrix is #VALUE! (seen in Excel)
     "SORT": {1: "1", 2: "1"},
     "XLOOKUP": {3: "NA()", 4: "0", 5: "1"},  # lookup.py
 }

@@ -1,22 +1,34 @@
 """Math functions `formulas` 1.3.4 lacks or gets wrong: QUOTIENT, COMBIN, COMBINA, BASE, DECIMAL,
-GCD, LCM (Excel's documented rules; arguments are truncated to integers where Excel does so)."""
+GCD, LCM, SERIESSUM, MMULT, SUMSQ (Excel's documented rules; arguments are truncated to integers
+where Excel does so). QUOTIENT, GCD, LCM and SERIESSUM come from the Analysis ToolPak and, as
+Excel-saved workbooks show, take no TRUE/FALSE (#VALUE!)."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 import schedula as sh
-from formulas.functions import wrap_func
+from formulas.functions import XlError, wrap_func
 
-from ._args import DIV0, NUM, VALUE, Fail, elementwise, grid, to_number
+from ._args import (
+    DIV0, NUM, VALUE, Fail, array_result, elementwise, grid, is_number, scalar, to_number,
+)
+from .statistical import numbers
 
 
 def _int(v) -> int:
     return math.trunc(to_number(v))
 
 
+def _toolpak_number(v) -> float:
+    """An Analysis ToolPak function's argument: TRUE/FALSE is #VALUE!, the rest as usual."""
+    if isinstance(v, (bool, np.bool_)):
+        raise Fail(VALUE)
+    return to_number(v)
+
+
 def quotient(numerator, denominator):
-    n, d = to_number(numerator), to_number(denominator)
+    n, d = _toolpak_number(numerator), _toolpak_number(denominator)
     if d == 0:
         raise Fail(DIV0)
     return float(math.trunc(n / d))
@@ -81,9 +93,7 @@ def _integers(args) -> list[int]:
                 if values.size == 1:
                     continue
                 v = 0
-            if isinstance(v, (bool, np.bool_)):
-                raise Fail(VALUE)
-            x = to_number(v)
+            x = _toolpak_number(v)
             if x < 0 or x >= _LIMIT:
                 raise Fail(NUM)
             out.append(math.trunc(x))
@@ -110,6 +120,38 @@ def lcm(numbers: list[int]) -> float:
     return 0.0 if 0 in numbers else float(math.lcm(*numbers))
 
 
+def seriessum(x, n, m, coefficients):
+    """sum of a_i * x^(n + i*m) over the coefficients in reading order; 0^0 (or 0 to a negative
+    power) is #NUM!."""
+    x, n, m = (_toolpak_number(scalar(v)) for v in (x, n, m))
+    total = 0.0
+    for i, a in enumerate(grid(coefficients).ravel()):
+        power = n + i * m
+        if x == 0 and power <= 0:
+            raise Fail(NUM)
+        total += _toolpak_number(a) * x ** power
+    return total
+
+
+def mmult(array1, array2):
+    """The matrix product; an error in either array is the result, anything but a number
+    (blank, text, TRUE/FALSE) is #VALUE!, as are shapes that do not chain."""
+    a, b = grid(array1), grid(array2)
+    for v in (*a.ravel(), *b.ravel()):
+        if isinstance(v, XlError):
+            raise Fail(v)
+    if not all(is_number(v) for v in (*a.ravel(), *b.ravel())) or a.shape[1] != b.shape[0]:
+        raise Fail(VALUE)
+    out = a.astype(float) @ b.astype(float)
+    if not np.isfinite(out).all():
+        raise Fail(NUM)
+    return out.astype(object)
+
+
+def sumsq(*args):
+    return math.fsum(x * x for x in numbers(args))
+
+
 REPLACEMENTS = {
     "QUOTIENT": wrap_func(elementwise(quotient)),
     "COMBIN": wrap_func(elementwise(combin)),
@@ -120,5 +162,8 @@ REPLACEMENTS = {
     "_XLFN.DECIMAL": wrap_func(elementwise(decimal)),
     "GCD": wrap_func(_reduce(gcd)),
     "LCM": wrap_func(_reduce(lcm)),
+    "SERIESSUM": wrap_func(array_result(seriessum)),
+    "MMULT": wrap_func(array_result(mmult)),
+    "SUMSQ": wrap_func(array_result(sumsq)),
 }
 REPLACEMENTS["COMBINA"] = REPLACEMENTS["_XLFN.COMBINA"]
