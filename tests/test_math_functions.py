@@ -85,6 +85,11 @@ CASES = {
     "=SUMSQ(D3)": 0.0,
     '=SUMSQ("8",TRUE,2)': 69.0,            # 64 + 1 + 4
     "=SUMSQ(D4,1)": XlError.DIV0,
+    # ROMAN: form TRUE is 0 (classic), FALSE is 4 (simplified)
+    "=ROMAN(499,TRUE)": "CDXCIX",
+    "=ROMAN(499,FALSE)": "ID",
+    "=ROMAN(499,4)": "ID",
+    "=ROMAN(99,FALSE)": "IC",
 }
 
 

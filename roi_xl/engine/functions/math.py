@@ -1,5 +1,5 @@
 """Math functions `formulas` 1.3.4 lacks or gets wrong: QUOTIENT, COMBIN, COMBINA, BASE, DECIMAL,
-GCD, LCM, SERIESSUM, MMULT, SUMSQ (Excel's documented rules; arguments are truncated to integers
+GCD, LCM, SERIESSUM, MMULT, SUMSQ, ROMAN (Excel's documented rules; arguments are truncated to integers
 where Excel does so). QUOTIENT, GCD, LCM and SERIESSUM come from the Analysis ToolPak and, as
 Excel-saved workbooks show, take no TRUE/FALSE (#VALUE!)."""
 from __future__ import annotations
@@ -8,7 +8,8 @@ import math
 
 import numpy as np
 import schedula as sh
-from formulas.functions import XlError, wrap_func
+from formulas.functions import XlError, wrap_func, wrap_ufunc
+from formulas.functions.math import xroman as _formulas_roman
 
 from ._args import (
     DIV0, NUM, VALUE, Fail, array_result, elementwise, grid, is_number, scalar, to_number,
@@ -18,6 +19,13 @@ from .statistical import numbers
 
 def _int(v) -> int:
     return math.trunc(to_number(v))
+
+
+def roman(number, form=0):
+    """formulas' ROMAN, but form FALSE is 4 (the simplest form) and TRUE 0, as Excel documents."""
+    if isinstance(form, (bool, np.bool_)):
+        form = 0 if form else 4
+    return _formulas_roman(number, form)
 
 
 def _toolpak_number(v) -> float:
@@ -165,5 +173,6 @@ REPLACEMENTS = {
     "SERIESSUM": wrap_func(array_result(seriessum)),
     "MMULT": wrap_func(array_result(mmult)),
     "SUMSQ": wrap_func(array_result(sumsq)),
+    "ROMAN": wrap_ufunc(roman, input_parser=lambda *a: a),  # formulas' own parsing
 }
 REPLACEMENTS["COMBINA"] = REPLACEMENTS["_XLFN.COMBINA"]
