@@ -4,6 +4,10 @@ Read from the `<v>` elements directly (not through openpyxl) so numbers keep eve
 dates stay serial numbers and errors stay errors. A formula cell is one with an `<f>` element,
 plus every cell of an array formula's `ref` range (a dynamic array's spilled cells and a legacy
 CSE array's cells carry a value but no formula of their own).
+
+Excel caches an error result as `t="e"`. A workbook written by another program (no docProps/app.xml
+naming Microsoft Excel; one file of the IronCalc suite) may cache `=NA()`'s result as the text
+"#N/A" (`t="str"`); in such a file an error literal cached as text is read as the error it is.
 """
 from __future__ import annotations
 
@@ -65,13 +69,27 @@ def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
     return out
 
 
-def _typed(cell, strings: list[str]) -> tuple[str, object]:
+_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+           "#SPILL!", "#CALC!"}
+
+
+def _saved_by_excel(zf: zipfile.ZipFile) -> bool:
+    try:
+        app = etree.fromstring(zf.read("docProps/app.xml"))
+    except KeyError:
+        return False
+    return any("Microsoft Excel" in (e.text or "") for e in app.iter() if e.tag.endswith("Application"))
+
+
+def _typed(cell, strings: list[str], errors_as_text: bool = False) -> tuple[str, object]:
     t = cell.get("t", "n")
     v = cell.find(_MAIN + "v")
     text = v.text if v is not None and v.text is not None else ""
     if t == "s":
         return "s", strings[int(text)]
     if t == "str":
+        if errors_as_text and text in _ERRORS:
+            return "e", text
         return "s", _unescape(text)
     if t == "inlineStr":
         return "s", "".join(cell.find(_MAIN + "is").itertext()) if cell.find(_MAIN + "is") is not None else ""
@@ -89,6 +107,7 @@ def cached_formula_cells(path) -> list[CachedCell]:
     out: list[CachedCell] = []
     with zipfile.ZipFile(path) as zf:
         strings = _shared_strings(zf)
+        errors_as_text = not _saved_by_excel(zf)
         for sheet, member in _sheet_parts(zf):
             root = etree.fromstring(zf.read(member))
             shared: dict[str, tuple[str, str]] = {}
@@ -109,7 +128,7 @@ def cached_formula_cells(path) -> list[CachedCell]:
                         text = Translator("=" + master, origin).translate_formula(ref)[1:]
                 if f.get("t") == "array" and f.get("ref"):
                     arrays.append((ref, text, range_boundaries(f.get("ref"))))
-                kind, value = _typed(c, strings)
+                kind, value = _typed(c, strings, errors_as_text)
                 out.append(CachedCell(sheet, ref, "=" + text, kind, value))
             for anchor, text, (c0, r0, c1, r1) in arrays:
                 for r in range(r0, r1 + 1):
@@ -117,6 +136,6 @@ def cached_formula_cells(path) -> list[CachedCell]:
                         ref = f"{get_column_letter(col)}{r}"
                         if ref == anchor or ref not in plain:
                             continue  # a cell Excel left without a value is not part of the result
-                        kind, value = _typed(plain[ref], strings)
+                        kind, value = _typed(plain[ref], strings, errors_as_text)
                         out.append(CachedCell(sheet, ref, f"(array of {anchor}) ={text}", kind, value))
     return out

@@ -16,9 +16,10 @@ import datetime as _dt
 import json
 import math
 import os
-import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+from .atomic import replacing
 
 # (defined name in the workbook, column in the summary), in column order.
 NAMED_FIELDS: tuple[tuple[str, str], ...] = (
@@ -211,8 +212,7 @@ def write(results: Iterable, path: str | os.PathLike) -> Path:
     fmt = summary_format(path)
     df = frame(results)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
+    with replacing(path) as tmp:
         if fmt == "csv":
             # RFC 4180's CRLF: the csv writer then quotes any field holding a CR or LF (with "\n"
             # alone, a lone CR in a client's name went out bare and split the row in readers)
@@ -225,11 +225,4 @@ def write(results: Iterable, path: str | os.PathLike) -> Path:
                            encoding="utf-8")
         else:
             _for_parquet(df).to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
     return path

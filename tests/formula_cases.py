@@ -35,3 +35,20 @@ def assert_excel_value(got, expected, formula: str, rel: float = 1e-12) -> None:
     else:
         assert isinstance(got, (int, float)) and not isinstance(got, bool), f"{formula}: {got!r}"
         assert math.isclose(got, expected, rel_tol=rel, abs_tol=1e-300), f"{formula}: {got!r}"
+
+
+def evaluate_array_formulas(path: Path, cells: dict[str, object], arrays: dict[str, str],
+                            sheet: str = "S") -> dict[str, object]:
+    """Write `cells` and one legacy array formula (Ctrl+Shift+Enter) per range of `arrays`
+    ("C1:C4" -> formula), recalc, and return every computed cell keyed by its address ("C2")."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for ref, value in cells.items():
+        ws[ref] = value
+    for ref, formula in arrays.items():
+        ws[ref.split(":")[0]] = ArrayFormula(ref, formula)
+    wb.save(path)
+    return {cell: value for (s, cell), value in roi_xl.recalc(path).cells.items() if s == sheet}

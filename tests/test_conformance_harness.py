@@ -91,3 +91,12 @@ def test_cached_strings_are_unescaped(tmp_path):
     _replace_in_sheets(path, b">xy<", b">_x0001_y<")
     (cell,) = cached_formula_cells(path)
     assert (cell.kind, cell.value) == ("s", "\x01y")
+
+
+def test_error_text_is_an_error_only_in_a_file_excel_did_not_save(tmp_path):
+    path = _saved(tmp_path / "t.xlsx", {"A1": '="#N/A"', "A2": '="#NUM"'})
+    # Written as by Excel (openpyxl's docProps/app.xml names Microsoft Excel): "#N/A" is real text.
+    assert [(c.kind, c.value) for c in cached_formula_cells(path)] == [("s", "#N/A"), ("s", "#NUM")]
+    # Without Excel's app.xml an error literal cached as text is the error; other text stays text.
+    rewrite_members(path, lambda name, data: None if name in (None, "docProps/app.xml") else data)
+    assert [(c.kind, c.value) for c in cached_formula_cells(path)] == [("e", "#N/A"), ("s", "#NUM")]

@@ -1,5 +1,6 @@
-"""A formula that `formulas` cannot evaluate (it raises: here an array formula broadcasting 4 rows
-against 2) gives an error in its own cells; the rest of the workbook is still recalculated."""
+"""A formula that `formulas` cannot evaluate (it raises: here IFS broadcasting 4 rows against 2, which
+formulas 1.3.4 refuses) gives an error in its own cells; the rest of the workbook is still
+recalculated."""
 from __future__ import annotations
 
 import openpyxl
@@ -18,7 +19,7 @@ def test_one_failing_formula_does_not_sink_the_workbook(tmp_path):
     for row in range(1, 5):
         ws[f"A{row}"], ws[f"B{row}"] = row * 10, row
     ws["D1"], ws["D2"] = 1, 2
-    ws["C1"] = ArrayFormula("C1:C4", "=IFERROR(A1:A4/B1:B4,D1:D2)")
+    ws["C1"] = ArrayFormula("C1:C4", "=_xlfn.IFS(A1:A4>0,D1:D2)")
     ws["F1"] = "=SUM(A1:A4)"
     path = tmp_path / "guard.xlsx"
     wb.save(path)

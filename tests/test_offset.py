@@ -26,6 +26,8 @@ CASES = {
     "=SUM(OFFSET(A1,1,1):OFFSET(A1,4,1))": 140.0,     # B2:B5, one range from two offsets
     "=SUM(OFFSET(A1,4,1):OFFSET(A1,1,0))": 154.0,     # A2:B5 (ends in any order)
     '=SUM(INDIRECT("B2"):INDIRECT("B4"))': 90.0,      # B2:B4
+    "=SUM(A1:OFFSET(A1,4,0))": 15.0,                  # A1:A5, a cell of this sheet as one end
+    "=SUM(A1:OFFSET(A1,4,1))": 165.0,                 # A1:B5
 }
 
 
@@ -51,6 +53,9 @@ def test_two_ends_make_one_range():
     assert rewrite_offsets('=SUBTOTAL(109,INDIRECT("B6"):INDIRECT("b2"))', "My S") == \
         "=SUBTOTAL(109,'My S'!B2:B6)"
     assert rewrite_offsets("=SUM('My S'!B6:'my s'!A2)", "S") == "=SUM('My S'!A2:B6)"
+    assert rewrite_offsets("=SUM(B1:OFFSET(B1,3,0))", "My S") == "=SUM('My S'!B1:B4)"
+    assert rewrite_offsets("=SUM(A1:X!B3)", "S") == "=SUM(A1:X!B3)"           # two sheets
+    assert rewrite_offsets("=SUM(X!A1:B3)", "S") == "=SUM(X!A1:B3)"           # a plain range
     # other sheets, strings and computed INDIRECTs are left to formulas
     assert rewrite_offsets('=SUM(INDIRECT("B2"):INDIRECT("X!B4"))', "S") == \
         '=SUM(INDIRECT("B2"):INDIRECT("X!B4"))'

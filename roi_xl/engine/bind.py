@@ -18,6 +18,7 @@ from formulas.tokens.operand import XlError as FormulasError
 from .. import registry
 from ..excel import OMITTED, XlError
 from .excel_functions import install as install_excel_functions
+from .lambdas import call_lambdas_in_place
 from .rewrite import OMITTED_MARKER
 
 
@@ -140,6 +141,7 @@ def bind_catalogue() -> frozenset[str]:
     quiet_formulas()
     quote_sheet_ids()
     undefined_names_as_name_errors()
+    call_lambdas_in_place()
     install_excel_functions()
     table = get_functions()
     for fn in registry.functions():

@@ -101,7 +101,7 @@ def xtextjoin(delimiter, ignore_empty, text, *args):
         it = flatten((text,) + args, _not_empty_text)
     else:
         it = (replace_empty(v, "") for v in flatten((text,) + args, None))
-    return _text._str(next(flatten(delimiter, None))).join(map(_text._str, it))
+    return _text._str(replace_empty(next(flatten(delimiter, None)), "")).join(map(_text._str, it))
 
 
 # --- N ---------------------------------------------------------------------------------------------

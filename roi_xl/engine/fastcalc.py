@@ -31,6 +31,7 @@ import numpy as np
 
 from .. import registry
 from ..excel import OMITTED, XlError
+from .functions.logical import text_logical
 from .rewrite import OMITTED_MARKER
 
 
@@ -705,6 +706,8 @@ class Plan:
             if not args:
                 raise Untranslatable(f"{name} without arguments")
             codes = [self._operand(a, own, deps, allow_range=True) for a in args]
+            codes = [c if a[0] in ("ref", "range", "name") else f"_text_logical({c})"  # typed "TRUE"
+                     for a, c in zip(args, codes)]
             return f"_{name.lower()}({', '.join(codes)})"
         if name == "NOT":
             if len(args) != 1:
@@ -820,7 +823,7 @@ def _bridge_op(op: str, x, y):
 _RUNTIME = {
     "_v": _v, "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_neg": _neg, "_pos": _pos,
     "_pct": _pct, "_concat": _concat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt,
-    "_ge": _ge, "_cond": _cond, "_and": _and, "_or": _or, "_not": _not, "_sum": _sum,
+    "_ge": _ge, "_cond": _cond, "_and": _and, "_or": _or, "_text_logical": text_logical, "_not": _not, "_sum": _sum,
     "_countif": _countif, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
     "_NOTHING": {},
 }

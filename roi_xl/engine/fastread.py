@@ -10,7 +10,8 @@ network, libxml2's size limits) and returns:
   names. Constants are left out on purpose: the fast evaluator reads a missing constant as a blank,
   so one compiled plan serves every workbook of a template, however many rows each client filled.
 * `values`: each sheet's constant cells, as the formulas path sees them (`workbook.input_value`):
-  numbers as float (int when written without '.' or exponent, as openpyxl reads them), shared and inline strings, booleans, errors as `XlError`, ISO dates
+  numbers as float (int when written without '.' or exponent, as openpyxl reads them, rounded as
+  formulas' loader rounds), shared and inline strings, booleans, errors as `XlError`, ISO dates
   as serial numbers. Dates stored as numbers stay numbers, as formulas' reader keeps them.
 
 Measured on generated client workbooks (10 sheets, ~500 constants, 460 formulas), all at one
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..excel import XlError, date_to_serial
+from ..excel import XlError, date_to_serial, stored_number
 from .rewrite import mask_quoted
 from .subtotal import _SUBTOTAL
 from .whole_refs import _WHOLE
@@ -140,7 +141,7 @@ def _cell_formats(path: Path) -> list[str]:
 
 def _number(text: str):
     if "." in text or "E" in text or "e" in text:
-        return float(text)
+        return stored_number(float(text))
     return int(text)
 
 

@@ -14,9 +14,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+from .functions._args import OMITTED_MARKER
 from .functions.dynamic import OMITTED_DEFAULTS
 
-OMITTED_MARKER = "__ROI_XL_OMITTED__"
 _MASK = "\x00"
 
 # Quoted parts of a formula: "text" (with "" inside), 'sheet or path' (with ''), [bracketed].
@@ -120,3 +122,12 @@ def call_arguments(masked: str, open_at: int) -> list[tuple[int, int]]:
             args.append((start, i))
             start = i + 1
     return []
+
+
+def formula_text(value) -> str | None:
+    """The formula text of an openpyxl cell value: a plain or array formula's text, else None."""
+    if isinstance(value, ArrayFormula):
+        return value.text
+    if isinstance(value, DataTableFormula):
+        return None
+    return value if isinstance(value, str) else None

@@ -12,7 +12,7 @@ import re
 
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from .rewrite import call_arguments, mask_quoted
+from .rewrite import call_arguments, formula_text, mask_quoted
 
 _AGGREGATES = {1: "AVERAGE", 2: "COUNT", 3: "COUNTA", 4: "MAX", 5: "MIN", 6: "PRODUCT",
                7: "STDEV", 8: "STDEVP", 9: "SUM", 10: "VAR", 11: "VARP"}
@@ -38,18 +38,13 @@ class SheetRows:
             _, top, _, bottom = range_boundaries(ref)
             self.filtered |= {r for r in self.hidden if top < r <= bottom}
         self.subtotal_cells = {(c.row, c.column) for c in ws._cells.values()
-                               if c.data_type == "f" and isinstance(_text(c.value), str)
-                               and "SUBTOTAL" in _text(c.value).upper()
-                               and _SUBTOTAL.search(mask_quoted(_text(c.value)))}
+                               if c.data_type == "f" and "SUBTOTAL" in (formula_text(c.value) or "").upper()
+                               and _SUBTOTAL.search(mask_quoted(formula_text(c.value)))}
 
 
     def fingerprint(self) -> str:
         """What SUBTOTAL's rewriting depends on beyond the formulas: hidden and filtered rows."""
         return ",".join(map(str, sorted(self.hidden))) + ";" + ",".join(map(str, sorted(self.filtered)))
-
-
-def _text(value):
-    return getattr(value, "text", value)
 
 
 def sheet_rows(book) -> dict[str, SheetRows]:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from formulas.excel.xlreader import load_workbook
 from lxml import etree
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+from openpyxl.worksheet.formula import ArrayFormula
 
-from ..excel import address, date_to_serial
+from ..excel import address, date_to_serial, stored_number
 from .errors import WorkbookError
 from .functions.offset import rewrite_offsets
-from .rewrite import rewrite
+from .rewrite import formula_text, rewrite
 from .bind import bind_catalogue, is_known, is_ours
 from .names import promote, scoped_names, use_scoped_names
 from .sheet_info import name_sheets, rewrite_sheet_calls, sheet_numbers
@@ -44,14 +44,6 @@ class LoadedWorkbook:
 
     def __post_init__(self):
         self._by_upper = {name.upper(): name for name in self.book.sheetnames}
-
-
-def formula_text(value) -> str | None:
-    if isinstance(value, ArrayFormula):
-        return value.text
-    if isinstance(value, DataTableFormula):
-        return None
-    return value if isinstance(value, str) else None
 
 
 def load(path: str | Path) -> LoadedWorkbook:
@@ -137,15 +129,14 @@ def _defined_names(book):
 
 
 def input_value(cell):
-    """A constant cell's value as `formulas` expects it, the same on every path.
-
-    Numbers are kept exactly as stored: Excel writes 17 significant digits and reads them back
-    unchanged, where formulas' own loader rounds to 15 decimals (1e-307 would become 0)."""
+    """A constant cell's value as `formulas` expects it, the same on every path."""
     from formulas.tokens.operand import Error
 
     value = cell.value
     if cell.data_type == "e":
         return Error.errors.get(str(value).upper(), value)
+    if isinstance(value, float):
+        return stored_number(value)
     if isinstance(value, (_dt.datetime, _dt.date)):
         return date_to_serial(value)
     if isinstance(value, _dt.time):

@@ -24,8 +24,6 @@ import numbers
 import os
 import posixpath
 import re
-import secrets
-import stat
 import struct
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -35,6 +33,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from roi_xl.atomic import replacing
 from roi_xl.excel import XlError
 
 __all__ = ["write_values", "sheet_parts", "format_number", "error_text", "MAX_ROW", "MAX_COL"]
@@ -738,17 +737,6 @@ def _same_file(src: Path, dst: Path) -> bool:
         return False
 
 
-def _temp_beside(dst: Path) -> tuple[Path, int]:
-    for _ in range(100):
-        tmp = dst.with_name(f".{dst.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            # 0o666 through the umask, like any new file (mkstemp would give 0o600)
-            return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary name beside {dst}")
-
-
 def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     out = zipfile.ZipInfo(info.filename, date_time=info.date_time)
     out.compress_type = info.compress_type
@@ -847,20 +835,5 @@ def write_values(src: str | os.PathLike, dst: str | os.PathLike,
             raise ValueError(f"part edited twice: {sorted(overlap)}")
         replaced.update(edits)
 
-        tmp, fd = _temp_beside(dst)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                _write_zip(zin, fh, replaced, drop)
-                fh.flush()
-                os.fsync(fh.fileno())
-            try:
-                os.chmod(tmp, stat.S_IMODE(os.stat(dst).st_mode))
-            except FileNotFoundError:
-                pass
-            os.replace(tmp, dst)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        with replacing(dst) as tmp, open(tmp, "wb") as fh:
+            _write_zip(zin, fh, replaced, drop)

@@ -6,15 +6,16 @@ error arguments behave as in the rest of the table. `excel_functions.install()` 
 """
 from __future__ import annotations
 
-from . import (
-    database, dynamic, elementary, financial, logical, lookup, math, offset, rounding, statistical, text,
-)
+from . import (accrint, bessel, bonds, cashflows, complex, database, dates, distributions, dollar_fraction,
+               dynamic, elementary, engineering, financial, logical, lookup, math, oddlast, offset, regression,
+               rounding, statistical, tbill, text, text_delimited, text_value, tvm)
 
 
 def replacements() -> dict:
     table: dict = {}
-    for module in (database, dynamic, elementary, logical, lookup, math, offset, rounding, statistical,
-                   text):
+    for module in (accrint, bessel, bonds, cashflows, complex, database, dates, distributions,
+                   dollar_fraction, dynamic, elementary, engineering, logical, lookup, math, oddlast, offset,
+                   regression, rounding, statistical, tbill, text, text_delimited, text_value, tvm):
         table.update(module.REPLACEMENTS)
     table.update(financial.replacements())
     return table

@@ -4,16 +4,20 @@ a number is itself, TRUE/FALSE are 1/0, a blank is 0, text is read as a number (
 from __future__ import annotations
 
 import functools
-import re
 
 import numpy as np
 import schedula as sh
 from formulas.functions import Array, Error, XlError, _text2num
 
+from .text_value import parse_number
+
 VALUE = Error.errors["#VALUE!"]
 NUM = Error.errors["#NUM!"]
 DIV0 = Error.errors["#DIV/0!"]
 NA = Error.errors["#N/A"]
+# The text rewrite.py puts in place of an argument left empty where an empty argument is not the
+# typed 0 `formulas` passes on (our catalogue functions, some built-ins via OMITTED_DEFAULTS).
+OMITTED_MARKER = "__ROI_XL_OMITTED__"
 
 
 class Fail(Exception):
@@ -39,6 +43,13 @@ def scalar(value):
     return v
 
 
+def raise_first_error(args) -> None:
+    """Excel's financial functions return the first error among their arguments, in order."""
+    for value in args:
+        if isinstance(value, XlError):
+            raise Fail(value)
+
+
 def is_number(v) -> bool:
     return isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_))
 
@@ -56,23 +67,13 @@ def to_number(v) -> float:
     return float(v)
 
 
-# A number as text: spaces around it, a sign, thousands separators, an exponent, a currency sign
-# before or after, a percent sign. The Excel that saved the conformance workbooks took "€100",
-# "100€" and "8%" (its currency is the euro; "$" is en-US Excel's).
-_NUMBER_TEXT = re.compile(r"""\s*(?P<sign>[+-]?)\s*(?P<pre>[$€]?)\s*
-    (?P<digits>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][+-]?\d+)?
-    \s*(?P<post>[$€]?)\s*(?P<pct>%?)\s*""", re.VERBOSE)
-
-
 def text_to_number(text: str) -> float:
-    """Text where Excel expects a number (rules seen in Excel-saved workbooks): a number may have
-    spaces around it (" 10 "), a date or time may not (" 2024-01-10 " is #VALUE!), and "--8" is no
-    date."""
-    m = _NUMBER_TEXT.fullmatch(text)
-    if m and not (m["pre"] and m["post"]) and not (m["exp"] and (m["pre"] or m["post"])):
-        exponent = int(m["exp"][1:]) if m["exp"] else 0
-        exponent -= 2 if m["pct"] else 0  # "23.123%" is 23.123e-2, exactly as typed
-        return float(f"{m['sign']}{m['digits'].replace(',', '')}e{exponent}")
+    """Text where Excel expects a number: a number as VALUE reads it (text_value.parse_number:
+    spaces, sign, currency, thousands, percent); else a date or time, but not with spaces around
+    it (" 2024-01-10 " is #VALUE!, as Excel-saved workbooks show), and "--8" is no date."""
+    number = parse_number(text)
+    if number is not None:
+        return number
     try:
         float(text)  # what Python reads but Excel does not: "inf", "nan", "1_000"
     except ValueError:
@@ -122,6 +123,15 @@ def elementwise(func):
     return call
 
 
+def whole(func):
+    """func(*arguments) -> one value, each argument passed whole (a range as its 2-D array); a
+    Fail becomes its error, a non-finite number #NUM!."""
+    @functools.wraps(func)
+    def call(*args):
+        return np.asarray([[_one(func, args)]], object).view(Array)
+    return call
+
+
 def _one(func, values):
     try:
         return as_result(func(*values))
@@ -129,3 +139,9 @@ def _one(func, values):
         return fail.err
     except (ValueError, OverflowError, ZeroDivisionError):
         return NUM
+
+
+def flat_values(args):
+    """Every value of every argument, ranges flattened row by row."""
+    for a in args:
+        yield from grid(a).ravel()

@@ -23,7 +23,7 @@ import numpy as np
 import schedula as sh
 from formulas.functions import Error, XlError, wrap_func
 
-from ._args import NUM, VALUE, Fail as _Fail, array_result, grid as _grid, scalar as _scalar
+from ._args import NUM, OMITTED_MARKER, VALUE, Fail as _Fail, array_result, grid as _grid, scalar as _scalar
 
 CALC = Error.errors.get("#CALC!") or XlError("#CALC!")
 
@@ -237,4 +237,12 @@ OMITTED_DEFAULTS = {
     "MMULT": {0: "#VALUE!", 1: "#VALUE!"},  # an omitted matrix is #VALUE! (seen in Excel)
     "SORT": {1: "1", 2: "1"},
     "XLOOKUP": {3: "NA()", 4: "0", 5: "1"},  # lookup.py
+    # an empty text argument is "" (not "0"); TEXTSPLIT tells an omitted delimiter from "" (text_delimited.py)
+    "CONCATENATE": dict.fromkeys(range(255), '""'),
+    "CONCAT": dict.fromkeys(range(254), '""'),
+    "TEXTSPLIT": {1: f'"{OMITTED_MARKER}"', 2: f'"{OMITTED_MARKER}"', 5: "NA()"},
+    # regression.py: an empty known_x's or new_x's is left out; const defaults to TRUE
+    **{name: {1: f'"{OMITTED_MARKER}"', 2: "TRUE"} for name in ("LINEST", "LOGEST")},
+    **{name: {1: f'"{OMITTED_MARKER}"', 2: f'"{OMITTED_MARKER}"', 3: "TRUE"}
+       for name in ("TREND", "GROWTH")},
 }

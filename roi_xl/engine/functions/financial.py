@@ -1,15 +1,17 @@
-"""Argument checks Excel makes before its time-value-of-money functions compute, missing from
-`formulas` 1.3.4 (which returned numbers): a rate below -1 is #NUM! for PMT, PV, FV, NPER, IPMT,
-PPMT; IPMT/PPMT's period must lie in 1..nper (#NUM!); DB and DDB of a zero cost are 0; NPER at a
-zero rate is -(pv+fv)/pmt; RRI to a zero future value is -1; DISC's basis must be 0..4. Everything
-else goes to formulas' own implementation unchanged (found by the conformance suite)."""
+"""Argument checks Excel makes before some financial functions compute, missing from `formulas`
+1.3.4: DB and DDB of a zero cost are 0 (given a life), DDB of a salvage above the cost too (formulas
+gave #NUM!); RRI to a zero future value is -1; DISC's basis must be 0..4; ODDFPRICE and ODDFYIELD
+truncate the frequency. Everything else goes to formulas' own implementation unchanged (found by
+the conformance suite). The time-value-of-money functions are tvm.py's."""
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from formulas import get_functions
 from formulas.functions import parse_ranges
 
-from ._args import NUM, Fail, grid, to_number
+from ._args import NUM, Fail, grid, is_number, to_number
 
 
 def _scalars(args):
@@ -26,24 +28,15 @@ def _scalars(args):
     return out
 
 
-def _rate_below_minus_one(rate, *_):
-    return NUM if rate < -1 else None
+def _db_zero_cost(cost, salvage, life, period, month=12.0, *_):
+    valid = salvage >= 0 and life > 0 and period > 0 and 1 <= month <= 12
+    return 0.0 if cost == 0 and valid else None
 
 
-def _period_outside(rate, per, nper, *_):
-    return NUM if rate < -1 or not 1 <= per <= nper else None
-
-
-def _zero_cost(cost, *_):
-    return 0.0 if cost == 0 else None
-
-
-def _nper(rate, pmt, pv, fv=0.0, when=0.0, *_):
-    if rate < -1:
-        return NUM
-    if rate == 0:  # no interest: the payments repay pv + fv
-        return NUM if pmt == 0 else -(pv + fv) / pmt
-    return None
+def _ddb_nothing_left(cost, salvage, life, period, factor=2.0, *_):
+    """A zero cost, or a salvage above the cost, leaves nothing to depreciate (formulas: #NUM!)."""
+    valid = cost >= 0 and salvage >= 0 and life > 0 and 1 <= period <= life and factor > 0
+    return 0.0 if valid and (cost == 0 or salvage > cost) else None
 
 
 def _rri(n, pv, fv, *_):
@@ -67,15 +60,32 @@ def _checked(original, check, n_checked):
     return call
 
 
-_CHECKS = {"PMT": (_rate_below_minus_one, 1), "PV": (_rate_below_minus_one, 1),
-           "FV": (_rate_below_minus_one, 1), "NPER": (_nper, 3),
-           "_XLFN.RRI": (_rri, 3), "RRI": (_rri, 3), "DISC": (_basis_outside, 4),
-           "IPMT": (_period_outside, 3), "PPMT": (_period_outside, 3),
-           "DB": (_zero_cost, 1), "DDB": (_zero_cost, 1)}
+def _whole_frequency(original, index: int):
+    """Excel truncates a coupon frequency (2.3 is 2); formulas' ODDFPRICE/ODDFYIELD gave #NUM!."""
+    def call(*args):
+        values = list(parse_ranges(*args)[0])
+        if len(values) > index:
+            g = grid(values[index])
+            if g.size == 1 and is_number(g[0, 0]):
+                values[index] = np.asarray([[math.floor(g[0, 0])]], object)
+        return original(*values)
+    call.__name__ = getattr(original, "__name__", "whole_frequency")
+    call._roi_xl_checked = True
+    return call
+
+
+_FREQUENCY_ARGUMENT = {"ODDFPRICE": 7, "ODDFYIELD": 7}
+
+_CHECKS = {"_XLFN.RRI": (_rri, 3), "RRI": (_rri, 3), "DISC": (_basis_outside, 4),
+           "DB": (_db_zero_cost, 4), "DDB": (_ddb_nothing_left, 4)}
 
 
 def replacements() -> dict:
     """Built from formulas' table as it is when the engine installs its replacements."""
     table = get_functions()
-    return {name: _checked(table[name], check, n) for name, (check, n) in _CHECKS.items()
-            if name in table and not getattr(table[name], "_roi_xl_checked", False)}
+    out = {name: _checked(table[name], check, n) for name, (check, n) in _CHECKS.items()
+           if name in table and not getattr(table[name], "_roi_xl_checked", False)}
+    out.update({name: _whole_frequency(table[name], index)
+                for name, index in _FREQUENCY_ARGUMENT.items()
+                if name in table and not getattr(table[name], "_roi_xl_checked", False)})
+    return out

@@ -1,17 +1,21 @@
-"""IF over arrays of different sizes, as Excel 365 computes it.
+"""IF, IFERROR and IFNA over arrays of different sizes, as Excel 365 computes them; AND, OR and
+XOR's typed text.
 
 `formulas`' IF is element-wise through numpy broadcasting, which refuses shapes such as 1x2 against
 3x1 against 2x2 (BroadcastError: the whole workbook failed to load). Excel's rule: the result has the
 largest number of rows and of columns among the arguments; an argument with one row (or column) is
 repeated along it; elsewhere, a position beyond an argument's own size is #N/A.
+
+AND, OR, XOR skip text wherever it comes from, except that a typed or computed argument "TRUE" or
+"FALSE" is that logical value (Excel: =OR("TRUE") is TRUE, =OR("1") and =OR("") are #VALUE!, no
+logical value at all; =OR("",TRUE) is TRUE). Text in a referenced cell is skipped like any text.
 """
 from __future__ import annotations
 
 import numpy as np
-from formulas.functions import Error
-from formulas.functions.logic import FUNCTIONS as _LOGIC
+from formulas.functions import Array, Error, XlError, get_error, wrap_func, wrap_ufunc
+from formulas.functions.logic import FUNCTIONS as _LOGIC, xand as _xand
 
-_IF = _LOGIC["IF"]["function"]
 NA = Error.errors["#N/A"]
 
 
@@ -45,8 +49,52 @@ def excel_broadcast(args: tuple) -> tuple:
     return tuple(out)
 
 
-def xif(*args):
-    return _IF(*excel_broadcast(args))
+def _broadcasting(name):
+    """formulas' `name` with its arguments first spread by Excel's rule."""
+    func = _LOGIC[name]["function"]
+    return {**_LOGIC[name], "function": lambda *args: func(*excel_broadcast(args))}
 
 
-REPLACEMENTS = {"IF": {**_LOGIC["IF"], "function": xif}}
+def text_logical(value):
+    """"TRUE"/"FALSE" (any case) as the logical value; other values unchanged."""
+    if isinstance(value, str) and value.upper() in ("TRUE", "FALSE"):
+        return value.upper() == "TRUE"
+    return value
+
+
+def _typed(arg):
+    """A typed text (a Python str) or computed one (a one-value Array) read as a logical value."""
+    if isinstance(arg, Array) and arg.size == 1:
+        return np.asarray([[text_logical(arg.ravel()[0])]], object).view(Array)
+    return text_logical(arg)
+
+
+def _logical(reduce):
+    return wrap_func(lambda *args: _xand(*map(_typed, args), func=reduce))
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (bool, np.bool_)) or isinstance(b, (bool, np.bool_)):
+        return isinstance(a, (bool, np.bool_)) and isinstance(b, (bool, np.bool_)) and a == b
+    if isinstance(a, str) or isinstance(b, str):
+        return isinstance(a, str) and isinstance(b, str) and a.casefold() == b.casefold()
+    return a == b
+
+
+def xswitch(value, *cases):
+    """SWITCH(value, case1, result1, ..., [default]): the first matching case's result."""
+    for case, result in zip(cases[::2], cases[1::2]):
+        if isinstance(case, XlError):
+            return case
+        if _same(value, case):
+            return result
+    return cases[-1] if len(cases) % 2 else NA
+
+
+_XOR = _logical(np.logical_xor.reduce)
+_SWITCH = {"function": wrap_ufunc(xswitch, input_parser=lambda *a: a,  # formulas' own options
+                                   check_error=lambda first, *a: get_error(first))}
+REPLACEMENTS = {"IF": _broadcasting("IF"), "IFERROR": _broadcasting("IFERROR"),
+                "IFNA": _broadcasting("IFNA"), "_XLFN.IFNA": _broadcasting("IFNA"),
+                "AND": _logical(np.logical_and.reduce), "OR": _logical(np.logical_or.reduce),
+                "XOR": _XOR, "_XLFN.XOR": _XOR, "SWITCH": _SWITCH, "_XLFN.SWITCH": _SWITCH}

@@ -89,12 +89,13 @@ def rewrite_offsets(formula: str, sheet: str) -> str:
 
 # One end of a range operator: a cell reference with its sheet (as the OFFSET rewrite writes it),
 # or INDIRECT of a typed A1 reference. `formulas` misreads "S!B2:S!B6" (it gave B2 and B6 alone)
-# and the SUBTOTAL rewrite needs the rows of INDIRECT("B2"):INDIRECT("B6") before loading.
-_END = (r"(?:(?P<{s}>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!\$?(?P<{c}>[A-Za-z]{{1,3}})\$?(?P<{r}>\d+)"
+# and the SUBTOTAL rewrite needs the rows of INDIRECT("B2"):INDIRECT("B6") before loading. The
+# left end may also be a cell of the formula's own sheet (A1:OFFSET(A1,4,0) became "A1:S!A5").
+_END = (r"(?:(?:(?P<{s}>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!){o}\$?(?P<{c}>[A-Za-z]{{1,3}})\$?(?P<{r}>\d+)"
         r"|INDIRECT\(\s*\"(?:(?P<{s}i>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?\$?(?P<{c}i>[A-Za-z]{{1,3}})"
         r"\$?(?P<{r}i>\d+)\"\s*\))")
-_JOINED = re.compile(r"(?<![\w.!$:])" + _END.format(s="s1", c="c1", r="r1") + r"\s*:\s*"
-                     + _END.format(s="s2", c="c2", r="r2") + r"(?![\w.(!:$])", re.IGNORECASE)
+_JOINED = re.compile(r"(?<![\w.!$:])" + _END.format(s="s1", c="c1", r="r1", o="?") + r"\s*:\s*"
+                     + _END.format(s="s2", c="c2", r="r2", o="") + r"(?![\w.(!:$])", re.IGNORECASE)
 
 
 def join_references(formula: str, sheet: str) -> str:
@@ -108,7 +109,7 @@ def join_references(formula: str, sheet: str) -> str:
 
     def end(m, i):
         if m.group(f"c{i}") is not None:
-            return m.group(f"s{i}"), m.group(f"c{i}"), int(m.group(f"r{i}"))
+            return m.group(f"s{i}") or here, m.group(f"c{i}"), int(m.group(f"r{i}"))
         return m.group(f"s{i}i") or here, m.group(f"c{i}i"), int(m.group(f"r{i}i"))
 
     out, pos = [], 0

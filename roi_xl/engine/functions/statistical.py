@@ -7,7 +7,9 @@ what counts as a number (formulas 1.3.4 counted numeric text in ranges, SUM of "
 - a value typed or computed as an argument (5, "3", TRUE, A1&B1): TRUE/FALSE are 1/0, text is read
   as a number or is #VALUE!, an error is the result.
 COUNT counts instead of converting: a direct argument counts when it is a number, TRUE/FALSE or
-numeric text, and errors are never counted nor returned.
+numeric text, and errors are never counted nor returned. COUNTA counts every value but a blank cell.
+AVERAGEA takes TRUE/FALSE in a range as 1/0 and its text as 0. SMALL and LARGE convert a direct
+first argument (=SMALL("3.4",1) is 3.4, =SMALL("a",1) #VALUE!).
 
 `formulas` hands a referenced range to a function as a plain numpy array and a computed value as
 its `Array` subclass (a literal as a Python scalar); that is how the two cases are told apart.
@@ -20,6 +22,7 @@ import statistics
 import numpy as np
 import schedula as sh
 from formulas.functions import Array, XlError, wrap_func
+from formulas.functions.stat import FUNCTIONS as _STAT
 
 from ._args import DIV0, NUM, Fail, is_number, to_number
 
@@ -67,6 +70,43 @@ def count(*args) -> float:
         except Fail:
             pass
     return float(n)
+
+
+def counta(*args) -> float:
+    n = 0
+    for arg in args:
+        if _is_collection(arg):
+            n += sum(v is not sh.EMPTY for v in np.asarray(arg, object).ravel())
+        else:
+            v = np.asarray(arg, object).ravel()[0] if isinstance(arg, np.ndarray) else arg
+            n += v is not sh.EMPTY
+    return float(n)
+
+
+def _numbers_a(args) -> list[float]:
+    """AVERAGEA's values: in a range TRUE/FALSE are 1/0 and text 0; direct arguments as numbers()."""
+    out: list[float] = []
+    for arg in args:
+        if not _is_collection(arg):
+            out.extend(numbers([arg]))
+            continue
+        for v in np.asarray(arg, object).ravel():
+            if isinstance(v, XlError):
+                raise Fail(v)
+            if v is not sh.EMPTY:
+                out.append(float(v) if is_number(v) or isinstance(v, (bool, np.bool_)) else 0.0)
+    return out
+
+
+def _typed_values(values):
+    """SMALL/LARGE's first argument: a direct value converted to a number, a range as it is."""
+    if _is_collection(values) or (isinstance(values, np.ndarray) and not isinstance(values, Array)):
+        return values
+    v = np.asarray(values, object).ravel()[0] if isinstance(values, np.ndarray) else values
+    try:
+        return np.asarray([[to_number(v)]], object)
+    except Fail as fail:
+        return fail.err
 
 
 def _mean(xs):
@@ -174,12 +214,13 @@ _ALIASES = {"_XLFN.STDEV.S": "STDEV", "_XLFN.STDEV.P": "STDEVP", "_XLFN.VAR.S": 
             "VAR.P": "VARP", "SKEW.P": "_XLFN.SKEW.P"}
 
 
-def aggregate(name: str):
-    func = _AGGREGATES[name]
+def aggregate(name: str, func=None, values=numbers):
+    """The function `name`: func (default _AGGREGATES[name]) of the arguments' values."""
+    func = func or _AGGREGATES[name]
 
     def call(*args):
         try:
-            out = func(numbers(args))
+            out = func(values(args))
         except Fail as fail:
             out = fail.err
         except (OverflowError, ValueError, ZeroDivisionError):
@@ -195,3 +236,7 @@ def aggregate(name: str):
 REPLACEMENTS = {name: wrap_func(aggregate(name)) for name in _AGGREGATES}
 REPLACEMENTS.update({alias: REPLACEMENTS[name] for alias, name in _ALIASES.items()})
 REPLACEMENTS["COUNT"] = wrap_func(lambda *args: np.asarray([[count(*args)]], object).view(Array))
+REPLACEMENTS["COUNTA"] = wrap_func(lambda *args: np.asarray([[counta(*args)]], object).view(Array))
+REPLACEMENTS["AVERAGEA"] = wrap_func(aggregate("AVERAGEA", _mean, _numbers_a))
+REPLACEMENTS.update({name: wrap_func(lambda values, k, _f=_STAT[name]: _f(_typed_values(values), k))
+                     for name in ("SMALL", "LARGE")})

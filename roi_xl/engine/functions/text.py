@@ -3,17 +3,30 @@
 - CHAR / CODE: Excel for Windows maps 128..255 through Windows-1252 (CHAR(128) is "€"), formulas
   through Mac Roman; bytes 1252 leaves undefined (129, 141, 143, 144, 157) are their own code point.
 - REPT: a result longer than Excel's 32,767 characters is #VALUE!, not a giant text.
-- SEARCH: `?` is any one character, `*` any run, `~` escapes them (a final lone `~` is ignored);
-  case-insensitive; start_num must lie in 1..len(within)+1.
+- TEXT: Excel's number formats (sections, conditions, placeholders, dates and times), see
+  `engine.numfmt`; formulas' own parser raises on most codes.
+- SEARCH: `?` is any one character, `*` any run, `~` escapes them (a `~` before anything else,
+  or last, is dropped: SEARCH("~d","My dear") is 4); case-insensitive; start_num must lie in
+  1..len(within)+1.
+- SUBSTITUTE: an empty old_text leaves the text as it is (formulas inserted new_text everywhere).
+- EXACT: a number is compared as Excel's text of it, 15 significant digits (=1/3 equals
+  0.333333333333333).
+- REGEXTEST finds the pattern anywhere (formulas anchored it at the start); REGEXREPLACE reads
+  `$1`/`${name}`/`$$` in the replacement and replaces every match (occurrence 0), only the nth
+  (occurrence n) or the nth from the end (occurrence -n), not the first n.
 """
 from __future__ import annotations
 
 import math
+import re
 
+import numpy as np
 from formulas.functions import Error, replace_empty, wrap_ufunc
 from formulas.functions import text as _text
 
+from .. import numfmt
 from ..criteria import wildcard_regex as _wildcard_regex
+from .text_value import value_of_text
 
 VALUE = Error.errors["#VALUE!"]
 
@@ -43,10 +56,81 @@ def xsearch(find_text, within_text, start_num=1):
     start = math.trunc(start_num)
     if not 1 <= start <= len(within) + 1:
         return VALUE
-    if find.endswith("~") and not find.endswith("~~"):
-        find = find[:-1]
+    find = _drop_lone_tildes(find)
     match = _wildcard_regex(find).search(within, start - 1)
     return VALUE if match is None else float(match.start() + 1)
+
+
+def _drop_lone_tildes(find: str) -> str:
+    out, i = [], 0
+    while i < len(find):
+        if find[i] == "~":
+            if find[i + 1:i + 2] in ("?", "*", "~"):
+                out.append(find[i:i + 2])
+                i += 2
+            else:
+                i += 1
+            continue
+        out.append(find[i])
+        i += 1
+    return "".join(out)
+
+
+def xsubstitute(text, old_text, new_text, instance_num=None):
+    if _text._str(old_text) == "":
+        if instance_num is not None and (isinstance(instance_num, (bool, str)) or instance_num < 1):
+            return VALUE
+        return _text._str(text)
+    return _text.xsubstitute(text, old_text, new_text, instance_num)
+
+
+def _as_text(value) -> str:
+    if isinstance(value, float):
+        return numfmt.number_text(value)
+    return _text._str(value)
+
+
+def xexact(text1, text2):
+    return _as_text(text1) == _as_text(text2)
+
+
+def _regex(text, pattern, case_sensitivity):
+    return _text._xregex(text, pattern, case_sensitivity)
+
+
+def xregextest(text, pattern, case_sensitivity=0):
+    rx, text = _regex(text, pattern, case_sensitivity)
+    return rx.search(text) is not None
+
+
+_GROUP = re.compile(r"\$(?:(\d+)|\{(\w+)\}|(\$))")
+
+
+def _expand(replacement: str, m: re.Match) -> str:
+    def group(ref: re.Match) -> str:
+        if ref.group(3):
+            return "$"
+        try:
+            return m.group(int(ref.group(1)) if ref.group(1) else ref.group(2)) or ""
+        except IndexError:  # no such group: the text stays
+            return ref.group(0)
+    return _GROUP.sub(group, replacement)
+
+
+def xregexreplace(text, pattern, replacement, occurrence=0, case_sensitivity=0):
+    rx, text = _regex(text, pattern, case_sensitivity)
+    replacement = _text._str(replacement)
+    n = math.trunc(float(replace_empty(occurrence)))
+    matches = list(rx.finditer(text))
+    if n == 0:
+        chosen = matches
+    else:
+        chosen = [matches[n - 1 if n > 0 else n]] if abs(n) <= len(matches) else []
+    out, last = [], 0
+    for m in chosen:
+        out += [text[last:m.start()], _expand(replacement, m)]
+        last = m.end()
+    return "".join(out) + text[last:]
 
 
 MAX_TEXT = 32_767  # Excel's longest text in a cell
@@ -59,10 +143,37 @@ def xrept(text, number_times):
     return text * n
 
 
+def xtext(value, format_text):
+    code = _text._str(replace_empty(format_text, ""))
+    value = replace_empty(value)
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value)).upper()
+    try:
+        if isinstance(value, str):
+            number = value_of_text(value)
+            if isinstance(number, str):
+                return numfmt.format_text(value, code)
+            value = number
+        return numfmt.format_number(float(value), code)
+    except numfmt.FormatError:
+        return VALUE
+
+
 REPLACEMENTS = {
+    "TEXT": wrap_ufunc(xtext, input_parser=lambda *a: a, args_parser=lambda *a: a),
     "REPT": wrap_ufunc(xrept, **_text._kw0),
     "CHAR": wrap_ufunc(xchar),
     "CODE": wrap_ufunc(xcode, **_text._kw0),
     "SEARCH": wrap_ufunc(xsearch, **_text._kw0),
     "SEARCHB": wrap_ufunc(xsearch, **_text._kw0),
+    "SUBSTITUTE": wrap_ufunc(xsubstitute, input_parser=lambda *a: a,
+                             args_parser=lambda *a: (replace_empty(v, "") for v in a)),
+    "EXACT": wrap_ufunc(xexact, input_parser=lambda *a: a,
+                        args_parser=lambda *a: (replace_empty(v, "") for v in a)),
+    "REGEXTEST": wrap_ufunc(xregextest, check_nan=False, **_text._kw0),
+    "_XLFN.REGEXTEST": None,
+    "REGEXREPLACE": wrap_ufunc(xregexreplace, check_nan=False, **_text._kw0),
+    "_XLFN.REGEXREPLACE": None,
 }
+REPLACEMENTS["_XLFN.REGEXTEST"] = REPLACEMENTS["REGEXTEST"]
+REPLACEMENTS["_XLFN.REGEXREPLACE"] = REPLACEMENTS["REGEXREPLACE"]

@@ -1,0 +1,98 @@
+"""DATE, EDATE, DAYS360 and YEARFRAC where `formulas` 1.3.4 departs from Excel.
+
+- DATE: arguments of different sizes spread by Excel's rule (logical.excel_broadcast: #N/A beyond
+  an argument's size); a year past 9999 once the months are carried into it is #NUM!, before the
+  days are applied (=DATE(9999,13,-1) is #NUM!, formulas gave 30 Dec 9999).
+- EDATE: a result before 1 Jan 1900 is #NUM! (formulas read year 1899 as 1899 + 1900 = 3799).
+- DAYS360: a method given as the text "TRUE"/"FALSE" is that logical value; a date with a time
+  within half a second of midnight is that midnight's day (=DAYS360(45992.000001, 46000.999999)
+  is 9 in Excel, where DAYS floors and gives 8).
+- YEARFRAC basis 1 (actual/actual), as Excel computes it: for dates at most a year apart the year
+  is 366 days if both fall in one leap year or the span holds a 29 February, else 365; for longer
+  spans it is the average length of the calendar years the span touches.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime
+import math
+
+import schedula as sh
+from dateutil.relativedelta import relativedelta
+from formulas.functions import flatten, is_number, raise_errors, wrap_func, wrap_ufunc
+from formulas.functions import date as _date
+
+from ._args import NUM, VALUE
+from .logical import excel_broadcast, text_logical
+
+_HALF_SECOND = 0.5 / 86400
+
+
+def xdate(year, month, day):
+    carried = (year + 1900 if year < 1900 else year) + math.floor((month - 1) / 12)
+    if carried > 9999:
+        return NUM
+    return _date.xdate(year, month, day)
+
+
+_DATE = wrap_ufunc(xdate, input_parser=lambda *a: map(lambda v: math.floor(float(v)), a))
+
+
+def xedate(start_date, months):
+    date, months = _date._xedate(start_date, months)
+    shift = 0
+    if date == (1900, 1, 0):  # serial 0, "0 Jan 1900": counted from 1 Jan, one day less (formulas)
+        date, shift = (1900, 1, 1), 1
+    moved = datetime.datetime(*date) + relativedelta(months=months)
+    if moved.year < 1900:
+        return NUM
+    return _date.xdate(moved.year, moved.month, moved.day) - shift
+
+
+def xdays360(start_date, end_date, method=False):
+    raise_errors(start_date, end_date, method)
+    start, end = (_date.xday(_nearest_second(d), slice(0, 3)) for d in (start_date, end_date))
+    european = _date._convert2float(text_logical(method))
+    return _date.day_count(start, end, 4 if european else 0)
+
+
+def _nearest_second(serial):
+    try:
+        return float(serial) + _HALF_SECOND
+    except (TypeError, ValueError):
+        return serial  # a date as text: formulas' own parser reads it
+
+
+def xyearfrac(start_date, end_date, basis=0):
+    raise_errors(basis, start_date, end_date)
+    b = tuple(flatten(basis, None))
+    if len(b) != 1 or isinstance(b[0], bool):
+        return VALUE
+    b = 0 if b[0] is sh.EMPTY else b[0]
+    if not is_number(b) or int(b) != 1:
+        return _date.xyearfrac(start_date, end_date, basis)
+    dates = [tuple(flatten(d, None)) for d in (start_date, end_date)]
+    if any(isinstance(d[0], bool) for d in dates):
+        return VALUE
+    first, last = sorted(_date.xday(*d, slice(0, 3)) for d in dates)
+    return _date.day_count(first, last, 1) / _actual_year(first, last)
+
+
+def _actual_year(first, last) -> float:
+    (y1, m1, d1), (y2, m2, d2) = first, last
+    if y1 == y2 or (y2 == y1 + 1 and (m1, d1) >= (m2, d2)):  # at most a year apart
+        if y1 == y2 and calendar.isleap(y1):
+            return 366.0
+        holds_feb29 = any(calendar.isleap(y) and first <= (y, 2, 29) <= last for y in range(y1, y2 + 1))
+        return 366.0 if holds_feb29 else 365.0
+    years = range(y1, y2 + 1)
+    return sum(366 if calendar.isleap(y) else 365 for y in years) / len(years)
+
+
+REPLACEMENTS = {
+    "DATE": lambda *args: _DATE(*excel_broadcast(args)),
+    "EDATE": wrap_func(xedate),
+    "DAYS360": wrap_ufunc(xdays360, input_parser=lambda *a: a, check_error=lambda *a: None),
+    "YEARFRAC": wrap_func(xyearfrac),
+}
+REPLACEMENTS["_XLFN.DAYS360"] = REPLACEMENTS["DAYS360"]
