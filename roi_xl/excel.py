@@ -76,13 +76,6 @@ OMITTED = Omitted()
 _EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
 
 
-def stored_number(value: float) -> float:
-    """A number constant as the engine reads it from a file: rounded to 15 decimal places as
-    formulas' own loader does (dropping binary noise such as 0.30000000000000004), but never to
-    fewer than 15 significant digits, so 1E-16 or 1.2E-45 stays itself instead of becoming 0."""
-    return round(value, 15) if abs(value) >= 0.1 else float(f"{value:.15g}")
-
-
 def date_to_serial(value: _dt.date) -> float:
     if not isinstance(value, _dt.datetime):
         value = _dt.datetime(value.year, value.month, value.day)

@@ -30,6 +30,7 @@ CASES = {  # anchor cell: (formula, the values it spills, row by row)
     "U1": ("=_xlfn._xlws.SORT({3,1,2},1,1,TRUE)", [[1.0, 2.0, 3.0]]),
     "U3": ('=_xlfn._xlws.FILTER({1,2,3},{TRUE,FALSE,TRUE})', [[1.0, 3.0]]),
     "U5": ('=_xlfn._xlws.FILTER(B1:B2,{"x";1})', [[XlError.VALUE]]),
+    "D20": ("=_xlfn.SEQUENCE(,3,,2)", [[1.0, 3.0, 5.0]]),    # rows left empty: one (as Excel saved)
 }
 
 

@@ -280,12 +280,14 @@ def test_reader_gives_the_constants_formulas_sees(tmp_path):
     ws["A5"] = "#N/A"
     ws["A6"] = dt.datetime(2024, 3, 1)
     ws["A7"] = "=A1"
+    ws["A8"], ws["A9"] = 1e-307, 1.2345678901234e-5   # kept exactly, as Excel keeps them
     path = tmp_path / "r.xlsx"
     wb.save(path)
     book = fastread.read(path)
     got = book.values["My Sheet"]
     assert got == {"A1": 1, "A2": 2.5, "A3": "text & <more>", "A4": True, "A5": XlError.NA,
-                   "A6": 45352}                    # 2024-03-01 as Excel's serial number
+                   "A6": 45352,                    # 2024-03-01 as Excel's serial number
+                   "A8": 1e-307, "A9": 1.2345678901234e-5}
     assert book.number_format("My Sheet", "A6") == "yyyy-mm-dd h:mm:ss"
     other = tmp_path / "other.xlsx"
     ws["A1"] = 99
@@ -294,6 +296,22 @@ def test_reader_gives_the_constants_formulas_sees(tmp_path):
     ws["A7"] = "=A1+1"
     wb.save(other)
     assert fastread.read(other).key != book.key     # formulas do
+
+
+def test_tiny_constants_are_not_rounded_away_on_either_path(tmp_path):
+    # formulas' own loader rounds constants to 15 decimals; Excel keeps 1e-307 (a plan built on the
+    # first workbook computes the second).
+    cache = ModelCache()
+    formulas = {"C1": "=A1*1E+300", "C2": "=A2*1E+5", "C3": "=A1>0"}
+    inputs = {"A1": 1e-307, "A2": 1.2345678901234e-5}
+    fastpath.compute(_book(tmp_path / "a.xlsx", formulas, inputs), cache)
+    path = _book(tmp_path / "b.xlsx", formulas, {"A1": 3e-308, "A2": -1.2345678901234e-5})
+    fast = fastpath.compute(path, cache)
+    assert fast.fast, fast.note
+    assert_same(fast.cells, formulas_values(path))
+    assert fast.cells[("Sheet", "C1")] == pytest.approx(3e-8, rel=1e-15)
+    assert fast.cells[("Sheet", "C2")] == pytest.approx(-1.2345678901234, rel=1e-15)
+    assert fast.cells[("Sheet", "C3")] is True
 
 
 def test_reader_refuses_a_dtd(tmp_path):

@@ -12,7 +12,8 @@ from roi_xl import XlError
 from formula_cases import assert_excel_value, evaluate_cases
 
 CELLS = {"A1": 7.1, "A2": 0.1, "A3": -7.1, "A4": -0.1, "A5": "eight", "A6": "2024-01-10",
-         "A7": " 2024-01-10 ", "A8": "--8", "A9": "7.0e0", "A10": True}
+         "A7": " 2024-01-10 ", "A8": "--8", "A9": "7.0e0", "A10": True,
+         "A11": 1e-307, "A12": -1e-307}
 CASES = {
     # doc examples
     "=FLOOR(3.7,2)": 2.0,
@@ -78,7 +79,9 @@ CASES = {
     "=MROUND(1.23456789,0.0001)": 1.2346000000000001,  # MROUND!C16
     "=MROUND(-7.5,5)": XlError.NUM,            # MROUND!C7
     "=MROUND(-7.5,-5)": -10.0,                 # MROUND!C8
-    "=MROUND(5,0)": 0.0,                       # MROUND!C12
+    "=MROUND(5,0)": 0.0,
+    "=MROUND(,5)": XlError.NA,                 # MROUND!C34: an argument left empty
+    "=MROUND(5, )": XlError.NA,                # MROUND!C36                       # MROUND!C12
     "=MROUND(A10,2)": XlError.VALUE,           # MROUND!C51: no TRUE/FALSE
     "=MROUND(A7,7)": XlError.VALUE,            # MROUND!C32
     "=TRUNC(1.75,1)": 1.7,                     # TRUNC!C60
@@ -88,6 +91,12 @@ CASES = {
     "=TRUNC(A10,2)": 1.0,                      # TRUNC!C51
     "=INT(-8.00001)": -9.0,                    # INT!B10
     "=INT(A7)": XlError.VALUE,                 # INT!B28
+    # tiny constants in cells stay as stored (formulas' loader rounded them to 0)
+    "=_xlfn.CEILING.MATH(A11)": 1.0,           # CEILING!B107-like: the next whole number up
+    "=_xlfn.FLOOR.MATH(A12)": -1.0,            # the next whole number down
+    "=CEILING(A11,1)": 1.0,
+    "=_xlfn.CEILING.MATH(10,A11)": 10.0,       # CEILING!N97: 10/1e-307 = 1e308 is whole
+    "=A11*1E+300": 1e-7,
 }
 DOC_ROUNDED = {"=MROUND(1.3,0.2)"}  # the doc shows 1.4; the double is 7*0.2
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..excel import XlError, date_to_serial, stored_number
+from ..excel import XlError, date_to_serial
 from .rewrite import mask_quoted
 from .subtotal import _SUBTOTAL
 from .layout import READS_CONSTANTS
@@ -142,7 +142,7 @@ def _cell_formats(path: Path) -> list[str]:
 
 def _number(text: str):
     if "." in text or "E" in text or "e" in text:
-        return stored_number(float(text))
+        return float(text)  # as stored, as workbook.input_value keeps it
     return int(text)
 
 

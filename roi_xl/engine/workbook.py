@@ -12,7 +12,7 @@ from formulas.excel.xlreader import load_workbook
 from lxml import etree
 from openpyxl.worksheet.formula import ArrayFormula
 
-from ..excel import address, date_to_serial, stored_number
+from ..excel import address, date_to_serial
 from .errors import WorkbookError
 from .functions.offset import rewrite_offsets
 from .layout import Layout
@@ -138,14 +138,15 @@ def _defined_names(book):
 
 
 def input_value(cell):
-    """A constant cell's value as `formulas` expects it, the same on every path."""
+    """A constant cell's value as `formulas` expects it, the same on every path.
+
+    Numbers are kept exactly as stored: Excel writes 17 significant digits and reads them back
+    unchanged, where formulas' own loader rounds to 15 decimals (1e-307 would become 0)."""
     from formulas.tokens.operand import Error
 
     value = cell.value
     if cell.data_type == "e":
         return Error.errors.get(str(value).upper(), value)
-    if isinstance(value, float):
-        return stored_number(value)
     if isinstance(value, (_dt.datetime, _dt.date)):
         return date_to_serial(value)
     if isinstance(value, _dt.time):

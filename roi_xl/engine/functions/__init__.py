@@ -7,15 +7,16 @@ error arguments behave as in the rest of the table. `excel_functions.install()` 
 from __future__ import annotations
 
 from . import (accrint, bessel, bonds, cashflows, complex, database, dates, distributions, dollar_fraction,
-               dynamic, engineering, financial, information, logical, lookup, math, matrix, oddlast, offset,
-               regression, rounding, statistical, tbill, text, text_delimited, text_value, tvm)
+               dynamic, elementary, engineering, financial, information, logical, lookup, math, matrix,
+               oddlast, offset, regression, rounding, statistical, tbill, text, text_delimited, text_value, tvm)
 
 
 def replacements() -> dict:
     table: dict = {}
     for module in (accrint, bessel, bonds, cashflows, complex, database, dates, distributions,
-                   dollar_fraction, dynamic, engineering, information, logical, lookup, math, matrix, oddlast,
-                   offset, regression, rounding, statistical, tbill, text, text_delimited, text_value, tvm):
+                   dollar_fraction, dynamic, elementary, engineering, information, logical, lookup, math,
+                   matrix, oddlast, offset, regression, rounding, statistical, tbill, text, text_delimited,
+                   text_value, tvm):
         table.update(module.REPLACEMENTS)
     table.update(financial.replacements())
     return table

@@ -9,6 +9,8 @@ import numpy as np
 import schedula as sh
 from formulas.functions import Array, Error, XlError, _text2num
 
+from .text_value import parse_number
+
 VALUE = Error.errors["#VALUE!"]
 NUM = Error.errors["#NUM!"]
 DIV0 = Error.errors["#DIV/0!"]
@@ -61,11 +63,24 @@ def to_number(v) -> float:
     if isinstance(v, (bool, np.bool_)):
         return float(v)
     if isinstance(v, str):
-        n = _text2num(v.strip()) if v.strip() else v
-        if isinstance(n, str):
-            raise Fail(VALUE)
-        return float(n)
+        return text_to_number(v)
     return float(v)
+
+
+def text_to_number(text: str) -> float:
+    """Text where Excel expects a number: a number as VALUE reads it (text_value.parse_number:
+    spaces, sign, currency, thousands, percent); else a date or time, but not with spaces around
+    it (" 2024-01-10 " is #VALUE!, as Excel-saved workbooks show), and "--8" is no date."""
+    number = parse_number(text)
+    if number is not None:
+        return number
+    try:
+        float(text)  # what Python reads but Excel does not: "inf", "nan", "1_000"
+    except ValueError:
+        n = _text2num(text) if text == text.strip() and not text.startswith("--") else text
+        if not isinstance(n, str):
+            return float(n)
+    raise Fail(VALUE)
 
 
 def as_result(out):
@@ -75,16 +90,17 @@ def as_result(out):
 
 
 def array_result(func):
-    """Run func, turning a Fail into its error value; results as 2-D formulas arrays."""
+    """func(*args) -> a value or a 2-D array, as formulas stores a result; a Fail becomes its
+    error, an overflow or a non-finite number #NUM!."""
     @functools.wraps(func)
     def call(*args):
         try:
-            out = func(*args)
+            out = as_result(func(*args))
         except Fail as fail:
             out = fail.err
-        if isinstance(out, np.ndarray):
-            return grid(out).view(Array)
-        return np.asarray([[out]], object).view(Array)
+        except OverflowError:
+            out = NUM
+        return grid(out).view(Array)
     return call
 
 

@@ -277,10 +277,16 @@ for _names, _fn in ((("SEQUENCE", "_XLFN.SEQUENCE"), xsequence),
     for _name in _names:
         REPLACEMENTS[_name] = wrap_func(_fn)
 
-# Excel's defaults for optional arguments left empty, e.g. SEQUENCE(3,,5): `formulas` passes an
-# empty argument as 0, which for these is a different value (rewrite.py fills the default in).
+# Excel's values for arguments left empty, e.g. SEQUENCE(3,,5): `formulas` passes an empty
+# argument as 0, which for these is a different value (rewrite.py fills the value in).
+# Analysis ToolPak functions give #N/A for an argument left empty (MROUND(,5), LCM(,5,3): seen
+# in Excel-saved workbooks).
 OMITTED_DEFAULTS = {
-    "SEQUENCE": {1: "1", 2: "1", 3: "1"},
+    "SEQUENCE": {0: "1", 1: "1", 2: "1", 3: "1"},  # SEQUENCE(,12) is one row: seen in Excel
+    "GCD": dict.fromkeys(range(255), "NA()"),
+    "LCM": dict.fromkeys(range(255), "NA()"),
+    "MROUND": {0: "NA()", 1: "NA()"},
+    "MMULT": {0: "#VALUE!", 1: "#VALUE!"},  # an omitted matrix is #VALUE! (seen in Excel)
     "SORT": {1: "1", 2: "1"},
     "TRIMRANGE": {1: "3", 2: "3"},
     "XLOOKUP": {3: "NA()", 4: "0", 5: "1"},  # lookup.py

@@ -1,21 +1,42 @@
 """Math functions `formulas` 1.3.4 lacks or gets wrong: QUOTIENT, COMBIN, COMBINA, BASE, DECIMAL,
-GCD, LCM (Excel's documented rules; arguments are truncated to integers where Excel does so)."""
+GCD, LCM, SERIESSUM, MMULT, SUMSQ, ROMAN (Excel's documented rules; arguments are truncated to integers
+where Excel does so). QUOTIENT, GCD, LCM and SERIESSUM come from the Analysis ToolPak and, as
+Excel-saved workbooks show, take no TRUE/FALSE (#VALUE!)."""
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import schedula as sh
-from formulas.functions import wrap_func
+from formulas.functions import XlError, wrap_func, wrap_ufunc
+from formulas.functions.math import xroman as _formulas_roman
 
-from ._args import DIV0, NUM, VALUE, Fail, elementwise, flat_values, to_number
+from ._args import (
+    DIV0, NUM, VALUE, Fail, array_result, elementwise, grid, is_number, scalar, to_number,
+)
+from .statistical import numbers
 
 
 def _int(v) -> int:
     return math.trunc(to_number(v))
 
 
+def roman(number, form=0):
+    """formulas' ROMAN, but form FALSE is 4 (the simplest form) and TRUE 0, as Excel documents."""
+    if isinstance(form, (bool, np.bool_)):
+        form = 0 if form else 4
+    return _formulas_roman(number, form)
+
+
+def _toolpak_number(v) -> float:
+    """An Analysis ToolPak function's argument: TRUE/FALSE is #VALUE!, the rest as usual."""
+    if isinstance(v, (bool, np.bool_)):
+        raise Fail(VALUE)
+    return to_number(v)
+
+
 def quotient(numerator, denominator):
-    n, d = to_number(numerator), to_number(denominator)
+    n, d = _toolpak_number(numerator), _toolpak_number(denominator)
     if d == 0:
         raise Fail(DIV0)
     return float(math.trunc(n / d))
@@ -35,12 +56,13 @@ def combina(number, chosen):
     return float(math.comb(n + k - 1, k)) if k else 1.0
 
 
+_LIMIT = 2.0 ** 53  # the whole numbers BASE, DECIMAL, GCD and LCM take or give stay below it
 _DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def base(number, radix, min_length=0):
     n, r, width = _int(number), _int(radix), _int(min_length)
-    if n < 0 or n >= 2 ** 53 or not 2 <= r <= 36 or not 0 <= width <= 255:
+    if n < 0 or n >= _LIMIT or not 2 <= r <= 36 or not 0 <= width <= 255:
         raise Fail(NUM)
     out = ""
     while n:
@@ -61,21 +83,28 @@ def decimal(text, radix):
         value = int(text.strip(), r) if text.strip() else 0
     except ValueError:
         raise Fail(NUM) from None
-    if value >= 2 ** 53:
+    if value >= _LIMIT:
         raise Fail(NUM)
     return float(value)
 
 
 def _integers(args) -> list[int]:
-    """GCD/LCM arguments: blanks skipped, the rest truncated; negative numbers are #NUM!."""
+    """GCD/LCM arguments as Excel takes them (an Analysis ToolPak rule set, seen in Excel-saved
+    workbooks): TRUE/FALSE anywhere is #VALUE!; a blank cell given alone is skipped, a blank inside
+    a range is 0; the rest truncated; negative numbers or 2^53 and above are #NUM!; nothing at
+    all is #VALUE!. (An argument left empty, LCM(,5), is #N/A: rewrite.py fills in NA().)"""
     out = []
-    for v in flat_values(args):
-        if v is sh.EMPTY:
-            continue
-        x = to_number(v)
-        if x < 0 or x >= 2 ** 53:
-            raise Fail(NUM)
-        out.append(math.trunc(x))
+    for arg in args:
+        values = grid(arg)
+        for v in values.ravel():
+            if v is sh.EMPTY:
+                if values.size == 1:
+                    continue
+                v = 0
+            x = _toolpak_number(v)
+            if x < 0 or x >= _LIMIT:
+                raise Fail(NUM)
+            out.append(math.trunc(x))
     if not out:
         raise Fail(VALUE)
     return out
@@ -84,9 +113,10 @@ def _integers(args) -> list[int]:
 def _reduce(func):
     def call(*args):
         try:
-            return func(_integers(args))
+            result = func(_integers(args))
         except Fail as fail:
             return fail.err
+        return NUM if result >= _LIMIT else result
     return call
 
 
@@ -96,6 +126,38 @@ def gcd(numbers: list[int]) -> float:
 
 def lcm(numbers: list[int]) -> float:
     return 0.0 if 0 in numbers else float(math.lcm(*numbers))
+
+
+def seriessum(x, n, m, coefficients):
+    """sum of a_i * x^(n + i*m) over the coefficients in reading order; 0^0 (or 0 to a negative
+    power) is #NUM!."""
+    x, n, m = (_toolpak_number(scalar(v)) for v in (x, n, m))
+    total = 0.0
+    for i, a in enumerate(grid(coefficients).ravel()):
+        power = n + i * m
+        if x == 0 and power <= 0:
+            raise Fail(NUM)
+        total += _toolpak_number(a) * x ** power
+    return total
+
+
+def mmult(array1, array2):
+    """The matrix product; an error in either array is the result, anything but a number
+    (blank, text, TRUE/FALSE) is #VALUE!, as are shapes that do not chain."""
+    a, b = grid(array1), grid(array2)
+    for v in (*a.ravel(), *b.ravel()):
+        if isinstance(v, XlError):
+            raise Fail(v)
+    if not all(is_number(v) for v in (*a.ravel(), *b.ravel())) or a.shape[1] != b.shape[0]:
+        raise Fail(VALUE)
+    out = a.astype(float) @ b.astype(float)
+    if not np.isfinite(out).all():
+        raise Fail(NUM)
+    return out.astype(object)
+
+
+def sumsq(*args):
+    return math.fsum(x * x for x in numbers(args))
 
 
 REPLACEMENTS = {
@@ -108,5 +170,9 @@ REPLACEMENTS = {
     "_XLFN.DECIMAL": wrap_func(elementwise(decimal)),
     "GCD": wrap_func(_reduce(gcd)),
     "LCM": wrap_func(_reduce(lcm)),
+    "SERIESSUM": wrap_func(array_result(seriessum)),
+    "MMULT": wrap_func(array_result(mmult)),
+    "SUMSQ": wrap_func(array_result(sumsq)),
+    "ROMAN": wrap_ufunc(roman, input_parser=lambda *a: a),  # formulas' own parsing
 }
 REPLACEMENTS["COMBINA"] = REPLACEMENTS["_XLFN.COMBINA"]

@@ -5,25 +5,9 @@ from __future__ import annotations
 import math
 from decimal import ROUND_DOWN, Decimal
 
-import schedula as sh
-from formulas.functions import XlError, wrap_func
+from formulas.functions import wrap_func
 
-from ._args import DIV0, NUM, VALUE, Fail, elementwise
-from ._args import to_number as _to_number
-
-
-def to_number(v) -> float:
-    """As _args.to_number, but text Excel refuses here stays #VALUE! (seen in Excel-saved
-    workbooks): a date with spaces around it (" 2024-01-10 ") and "--8", which the shared
-    text reading takes for dates."""
-    if isinstance(v, str) and not isinstance(v, (XlError, sh.Token)):  # errors, blanks are str
-        text = v.strip()
-        try:
-            return float(text)
-        except ValueError:
-            if text != v or text.startswith("--"):
-                raise Fail(VALUE) from None
-    return _to_number(v)
+from ._args import DIV0, NUM, VALUE, Fail, elementwise, to_number
 
 
 def _quotient(number: float, significance: float) -> float:
