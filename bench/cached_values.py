@@ -8,6 +8,8 @@ CSE array's cells carry a value but no formula of their own).
 Excel caches an error result as `t="e"`. A workbook written by another program (no docProps/app.xml
 naming Microsoft Excel; one file of the IronCalc suite) may cache `=NA()`'s result as the text
 "#N/A" (`t="str"`); in such a file an error literal cached as text is read as the error it is.
+Excel's newer errors (#CALC!, #SPILL!...) are rich values: the cell caches `#VALUE!` and points (`vm`)
+through xl/metadata.xml to a rich value in xl/richData/ whose errorType names the error; that is read.
 """
 from __future__ import annotations
 
@@ -81,10 +83,50 @@ def _saved_by_excel(zf: zipfile.ZipFile) -> bool:
     return any("Microsoft Excel" in (e.text or "") for e in app.iter() if e.tag.endswith("Application"))
 
 
-def _typed(cell, strings: list[str], errors_as_text: bool = False) -> tuple[str, object]:
+_RICH = "{http://schemas.microsoft.com/office/spreadsheetml/2017/richdata}"
+# errorType of a rich `_error` value (the numbering Excel's rich-data parts use, not ERROR.TYPE's).
+_RICH_ERRORS = {8: "#SPILL!", 9: "#CONNECT!", 10: "#BLOCKED!", 11: "#UNKNOWN!", 12: "#FIELD!",
+                13: "#CALC!", 14: "#BUSY!"}
+
+
+def _rich_errors(zf: zipfile.ZipFile) -> dict[str, str]:
+    """A cell's `vm` attribute -> the error its rich value holds, for the error values among them."""
+    try:
+        metadata = etree.fromstring(zf.read("xl/metadata.xml"))
+        values = etree.fromstring(zf.read("xl/richData/rdrichvalue.xml"))
+        structures = etree.fromstring(zf.read("xl/richData/rdrichvaluestructure.xml"))
+    except KeyError:
+        return {}
+    keys = [[k.get("n") for k in st.findall(_RICH + "k")] if st.get("t") == "_error" else None
+            for st in structures.findall(_RICH + "s")]
+    errors = []  # by rich value index
+    for rv in values.findall(_RICH + "rv"):
+        names = keys[int(rv.get("s", "0"))] if int(rv.get("s", "0")) < len(keys) else None
+        fields = dict(zip(names or (), (v.text for v in rv.findall(_RICH + "v"))))
+        errors.append(_RICH_ERRORS.get(int(fields.get("errorType") or -1)))
+    types = [t.get("name") for t in metadata.iter(_MAIN + "metadataType")]
+    future = {f.get("name"): [b.find(f".//{_RICH}rvb") for b in f.findall(_MAIN + "bk")]
+              for f in metadata.iter(_MAIN + "futureMetadata")}
+    out = {}
+    block = metadata.find(_MAIN + "valueMetadata")
+    for vm, bk in enumerate(block.findall(_MAIN + "bk") if block is not None else (), start=1):
+        rc = bk.find(_MAIN + "rc")
+        if rc is None or types[int(rc.get("t")) - 1] != "XLRICHVALUE":
+            continue
+        rvb = future.get("XLRICHVALUE", [])[int(rc.get("v"))]
+        i = int(rvb.get("i")) if rvb is not None else -1
+        if 0 <= i < len(errors) and errors[i]:
+            out[str(vm)] = errors[i]
+    return out
+
+
+def _typed(cell, strings: list[str], errors_as_text: bool = False,
+           rich: dict[str, str] | None = None) -> tuple[str, object]:
     t = cell.get("t", "n")
     v = cell.find(_MAIN + "v")
     text = v.text if v is not None and v.text is not None else ""
+    if t == "e" and rich and cell.get("vm") in rich:
+        return "e", rich[cell.get("vm")]
     if t == "s":
         return "s", strings[int(text)]
     if t == "str":
@@ -108,6 +150,7 @@ def cached_formula_cells(path) -> list[CachedCell]:
     with zipfile.ZipFile(path) as zf:
         strings = _shared_strings(zf)
         errors_as_text = not _saved_by_excel(zf)
+        rich = _rich_errors(zf)
         for sheet, member in _sheet_parts(zf):
             root = etree.fromstring(zf.read(member))
             shared: dict[str, tuple[str, str]] = {}
@@ -128,7 +171,7 @@ def cached_formula_cells(path) -> list[CachedCell]:
                         text = Translator("=" + master, origin).translate_formula(ref)[1:]
                 if f.get("t") == "array" and f.get("ref"):
                     arrays.append((ref, text, range_boundaries(f.get("ref"))))
-                kind, value = _typed(c, strings, errors_as_text)
+                kind, value = _typed(c, strings, errors_as_text, rich)
                 out.append(CachedCell(sheet, ref, "=" + text, kind, value))
             for anchor, text, (c0, r0, c1, r1) in arrays:
                 for r in range(r0, r1 + 1):
@@ -136,6 +179,6 @@ def cached_formula_cells(path) -> list[CachedCell]:
                         ref = f"{get_column_letter(col)}{r}"
                         if ref == anchor or ref not in plain:
                             continue  # a cell Excel left without a value is not part of the result
-                        kind, value = _typed(plain[ref], strings, errors_as_text)
+                        kind, value = _typed(plain[ref], strings, errors_as_text, rich)
                         out.append(CachedCell(sheet, ref, f"(array of {anchor}) ={text}", kind, value))
     return out

@@ -100,3 +100,32 @@ def test_error_text_is_an_error_only_in_a_file_excel_did_not_save(tmp_path):
     # Without Excel's app.xml an error literal cached as text is the error; other text stays text.
     rewrite_members(path, lambda name, data: None if name in (None, "docProps/app.xml") else data)
     assert [(c.kind, c.value) for c in cached_formula_cells(path)] == [("e", "#N/A"), ("s", "#NUM")]
+
+
+_METADATA = (b'<metadata xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+             b'xmlns:xlrd="http://schemas.microsoft.com/office/spreadsheetml/2017/richdata">'
+             b'<metadataTypes count="2"><metadataType name="XLDAPR"/><metadataType name="XLRICHVALUE"/>'
+             b'</metadataTypes><futureMetadata name="XLRICHVALUE" count="2"><bk><extLst><ext><xlrd:rvb i="0"/>'
+             b'</ext></extLst></bk><bk><extLst><ext><xlrd:rvb i="1"/></ext></extLst></bk></futureMetadata>'
+             b'<valueMetadata count="2"><bk><rc t="2" v="0"/></bk><bk><rc t="2" v="1"/></bk></valueMetadata>'
+             b'</metadata>')
+_RICH = b'xmlns="http://schemas.microsoft.com/office/spreadsheetml/2017/richdata"'
+_VALUES = (b'<rvData ' + _RICH + b' count="2"><rv s="0"><v>13</v><v>3</v></rv>'
+           b'<rv s="0"><v>8</v><v>1</v></rv></rvData>')
+_STRUCTURES = (b'<rvStructures ' + _RICH + b' count="1"><s t="_error"><k n="errorType" t="i"/>'
+               b'<k n="subType" t="i"/></s></rvStructures>')
+
+
+def test_rich_errors_are_read_from_their_rich_value(tmp_path):
+    """Excel stores #CALC! and #SPILL! as <v>#VALUE!</v> plus vm= pointing to a rich value whose
+    errorType is 13 (#CALC!) or 8 (#SPILL!), as in SEQUENCE.xlsx and DROP_TAKE.xlsx."""
+    path = _saved(tmp_path / "r.xlsx", {"A1": "=1/0", "A2": "=1/0", "A3": "=1/0"})
+    _replace_in_sheets(path, b'<c r="A1" t="e">', b'<c r="A1" t="e" vm="1">')
+    _replace_in_sheets(path, b'<c r="A2" t="e">', b'<c r="A2" t="e" vm="2">')
+    _replace_in_sheets(path, b"#DIV/0!", b"#VALUE!")
+    assert [c.value for c in cached_formula_cells(path)] == ["#VALUE!"] * 3  # no rich parts yet
+    rewrite_members(path, lambda name, data: data if name is not None else [
+        ("xl/metadata.xml", _METADATA), ("xl/richData/rdrichvalue.xml", _VALUES),
+        ("xl/richData/rdrichvaluestructure.xml", _STRUCTURES)])
+    assert [(c.kind, c.value) for c in cached_formula_cells(path)] == [
+        ("e", "#CALC!"), ("e", "#SPILL!"), ("e", "#VALUE!")]

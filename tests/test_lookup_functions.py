@@ -53,9 +53,14 @@ CASES = {
     "=SUM(CHOOSE(2,A1:A2,A1:A3,A1:A4))": 6.0,           # CHOOSE picks a reference
     "=SUM(A1:CHOOSE(2,A2,A3,A4))": 6.0,                 # and its end is a range's end
     "=CHOOSE(4,1,2,3)": XlError.VALUE,
-    "=_xlfn.DROP(A1:A5,5)": XlError.VALUE,               # every row dropped
-    "=_xlfn.DROP(A1:A5,-5)": XlError.VALUE,
-    "=_xlfn.DROP(A1:A5,1,1)": XlError.VALUE,             # its only column dropped
+    "=_xlfn.DROP(A1:A5,5)": XlError.CALC,                # every row dropped (an empty array)
+    "=_xlfn.DROP(A1:A5,-5)": XlError.CALC,
+    "=_xlfn.DROP(A1:A5,1,1)": XlError.CALC,              # its only column dropped
+    "=_xlfn.TAKE(A1:A5,0)": XlError.CALC,                # nothing taken
+    "=SUM(_xlfn.TAKE(A1:B5,2.9))": 33.0,                 # A1:B2 (counts truncated)
+    "=SUM(_xlfn.TAKE(A1:B5,-1,-1))": 50.0,               # B5
+    "=SUM(_xlfn.TAKE(A1:B5,,1))": 15.0,                  # A1:A5: an empty rows argument keeps all
+    "=SUM(_xlfn.TAKE(A1:B5,99))": 165.0,                 # more rows than there are: all
     "=SUM(_xlfn.DROP(A1:B5,3.7,1))": 90.0,              # B4:B5 (counts truncated)
     "=_xlfn.DROP(A1:B5,-4,-1)": 1.0,                    # A1
     # errors sort in ERROR.TYPE's order: #DIV/0! (2) < #NAME? (5) < #N/A (7)

@@ -255,15 +255,30 @@ def xtrimrange(array, trim_rows=3, trim_cols=3):
 @array_result
 def xdrop(array, rows, columns=0):
     """DROP(array, rows, [columns]): without its first (negative: last) rows and columns, counts
-    truncated; dropping every row or every column leaves nothing: #VALUE! (as Excel gave for
-    DROP(A2:A8,7) and DROP(A2:A8,1,1); formulas gave 0)."""
+    truncated; dropping every row or every column leaves nothing: #CALC! (as Excel gave for
+    DROP(A2:A8,7) and DROP(A2:A8,1,1), a rich error files store as #VALUE!; formulas gave 0)."""
     grid = _grid(array)
     r, c = math.trunc(_number(rows)), math.trunc(_number(columns, 0.0))
     height, width = grid.shape
     if abs(r) >= height and r or abs(c) >= width and c:
-        return VALUE
+        return CALC
     grid = grid[r:] if r >= 0 else grid[:r]
     return grid[:, c:] if c >= 0 else grid[:, :c]
+
+
+@array_result
+def xtake(array, rows, columns=None):
+    """TAKE(array, [rows], [columns]): its first (negative: last) rows and columns, counts truncated,
+    more than there are the whole; taking 0 rows or columns leaves nothing: #CALC! (formulas:
+    #VALUE!). An empty rows argument (TAKE(A1:C3,,2)) keeps every row."""
+    grid = _grid(array)
+    r = None if _scalar(rows) == OMITTED_MARKER else math.trunc(_number(rows))
+    c = None if columns is None else math.trunc(_number(columns))
+    if r == 0 or c == 0:
+        return CALC
+    if r is not None:
+        grid = grid[:r] if r > 0 else grid[r:]
+    return grid if c is None else grid[:, :c] if c > 0 else grid[:, c:]
 
 
 REPLACEMENTS = {}
@@ -273,7 +288,8 @@ for _names, _fn in ((("SEQUENCE", "_XLFN.SEQUENCE"), xsequence),
                     (("SORT", "_XLFN._XLWS.SORT", "_XLFN.SORT"), xsort),
                     (("SORTBY", "_XLFN.SORTBY"), xsortby),
                     (("TRIMRANGE", "_XLFN.TRIMRANGE"), xtrimrange),
-                    (("DROP", "_XLFN.DROP"), xdrop)):
+                    (("DROP", "_XLFN.DROP"), xdrop),
+                    (("TAKE", "_XLFN.TAKE"), xtake)):
     for _name in _names:
         REPLACEMENTS[_name] = wrap_func(_fn)
 
@@ -289,6 +305,7 @@ OMITTED_DEFAULTS = {
     "MMULT": {0: "#VALUE!", 1: "#VALUE!"},  # an omitted matrix is #VALUE! (seen in Excel)
     "SORT": {1: "1", 2: "1"},
     "TRIMRANGE": {1: "3", 2: "3"},
+    "TAKE": {1: f'"{OMITTED_MARKER}"'},
     "XLOOKUP": {3: "NA()", 4: "0", 5: "1"},  # lookup.py
     # an empty text argument is "" (not "0"); TEXTSPLIT tells an omitted delimiter from "" (text_delimited.py)
     "CONCATENATE": dict.fromkeys(range(255), '""'),
