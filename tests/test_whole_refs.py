@@ -50,6 +50,11 @@ FORMULAS = {
     "C8": ("=SUM(ROUND(Data!B1:B6/7,0))", 1 + 3 + 4 + 6 + 7 + 9),
     "B20": ("=Data!A1:D1*3", 30),                             # column B of row 1
     "D2": ("=ROUND(Data!$B$1:$B$6/7,1)", 2.9),                # row 2: 20 / 7
+    # Text functions of single values intersect too (CONCATENATE.xlsx: =CONCATENATE(A1:A3,"!")).
+    "C2": ('=CONCATENATE(Data!A1:A6,"!")', "y!"),              # row 2: A2
+    "D3": ('=SUBSTITUTE(Data!A1:A6,"x","w")', "w"),            # row 3: A3 is x
+    "D4": ('=FIND("z",Data!$A$1:$A$6)', 1),                   # row 4: A4 is z
+    "D5": ('=TEXT(Data!B1:B6,"0.0")', "50.0"),                # row 5: B5
 }
 
 
