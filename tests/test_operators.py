@@ -15,7 +15,7 @@ from roi_xl import XlError
 from roi_xl.engine import ModelCache, fastpath
 from roi_xl.engine.operators import cancels
 
-from formula_cases import assert_excel_value, evaluate_cases
+from formula_cases import assert_excel_value, evaluate_array_formulas, evaluate_cases
 from test_fastpath import _book
 
 CELLS = {"A1": True, "A2": "12.5", "A3": "abc", "A5": 3, "A6": 0.1, "A7": 0.2, "A8": 0.3,
@@ -50,6 +50,9 @@ DOUBLE_NEGATION = {
     '=SUMPRODUCT(--(B1:B3="Facebook"))': 2.0,
     "=SUMPRODUCT(--ISERROR(D1:D3))": 2.0,
     "=SUMPRODUCT(--(C1:C3>15),--(C1:C3<35))": 2.0,
+    '=SUMPRODUCT(--(B1:B3="Facebook"),--(C1:C3>15))': 1.0,
+    '=SUMPRODUCT(--{TRUE,"2",FALSE})': 3.0,
+    '=SUMPRODUCT(---(B1:B3="Google"))': -1.0,
     "=+A1": True,                      # unary plus alone keeps the value
 }
 
@@ -93,6 +96,16 @@ def test_final_addition_snaps_to_zero(results, formula, expected):
         assert got == 0
 
 
+def test_array_operands_elementwise(tmp_path):
+    cells = {"A1": True, "A2": "12.5", "A3": "abc", "F1": 0.1, "F2": 0.5, "F3": 1, "G1": 0.2, "G2": -0.4,
+             "G3": 2, "H1": 0.3, "H2": 0.1, "H3": 3}
+    got = evaluate_array_formulas(tmp_path / "arrays.xlsx", cells, {
+        "D1:D3": "=--A1:A3", "E1:E3": "=F1:F3+G1:G3-H1:H3", "I1:I3": "=(F1:F3+G1:G3-H1:H3)"})
+    assert [got["D1"], got["D2"], got["D3"]] == [1, 12.5, XlError.VALUE] and got["D1"] is not True
+    assert [got["E1"], got["E2"], got["E3"]] == [0, 0, 0]
+    assert [got["I1"], got["I2"], got["I3"]] == [2.0 ** -54, -(2.0 ** -55), 0]
+
+
 def test_cancellation_rule():
     assert cancels(0.30000000000000004, -0.3)
     assert not cancels(0.3, 0.3)                 # same sign: no cancellation
@@ -101,6 +114,7 @@ def test_cancellation_rule():
     assert cancels(1.0, -(1.0 + 7 * 2.0 ** -52))
     assert not cancels(1.0, -(1.0 + 8 * 2.0 ** -52))
     assert cancels(1.0, -(1.0 - 2.0 ** -53))    # across a power of two
+    assert not cancels(float("inf"), float("-inf"))
 
 
 def test_fast_path_agrees(tmp_path):

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import struct
 
 _NEAR_ULPS = 7  # the widest cancellation Excel still replaces by 0
@@ -28,7 +29,7 @@ def _bits(x: float) -> int:
 def cancels(a: float, b: float) -> bool:
     """Whether Excel gives exactly 0 for a + b as a formula's final operation: both operands non-zero,
     of opposite signs, and within 7 units in the last place of each other."""
-    if not a or not b or (a > 0) == (b > 0) or a + b == 0:
+    if not a or not b or (a > 0) == (b > 0) or a + b == 0 or not math.isfinite(a + b):
         return False
     return abs(_bits(abs(a)) - _bits(abs(b))) <= _NEAR_ULPS
 
