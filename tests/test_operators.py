@@ -1,4 +1,4 @@
-"""Double negation and Excel's snap to zero (roi_xl/engine/operators.py), through the real engine and
+"""Double negation, text operands and Excel's snap to zero (roi_xl/engine/operators.py), through the real engine and
 through the fast batch path.
 
 Expected values are worked by hand from Excel's rules: `--x` negates twice (numbers, TRUE -> 1,
@@ -56,6 +56,25 @@ DOUBLE_NEGATION = {
     "=+A1": True,                      # unary plus alone keeps the value
 }
 
+# Text operands read as Excel reads text where it expects a number; ^ as Excel's POWER.
+OPERANDS = {
+    '="1,000"+1': 1001.0,
+    '=-"50%"': -0.5,
+    '=--"$5"': 5.0,
+    '=--"(5)"': -5.0,                  # accounting negative
+    '="2024-01-10"+1': 45302.0,        # date text is its serial
+    '="12.5"%': 0.125,
+    '="3"^2': 9.0,
+    '="inf"*1': XlError.VALUE,         # Python reads these, Excel does not
+    '="1_000"/1': XlError.VALUE,
+    '=""+1': XlError.VALUE,
+    "=(-8)^(1/3)": XlError.NUM,
+    "=0^0": XlError.NUM,
+    "=0^-1": XlError.DIV0,
+    "=(-8)^3": -512.0,
+    "=1E+300^2": XlError.NUM,
+}
+
 SNAP = {
     "=0.1+0.2-0.3": 0.0,
     "=0.5-0.4-0.1": 0.0,
@@ -79,12 +98,17 @@ SNAP = {
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    cases = {**DOUBLE_NEGATION, **SNAP}
+    cases = {**DOUBLE_NEGATION, **OPERANDS, **SNAP}
     return evaluate_cases(tmp_path_factory.mktemp("operators") / "operators.xlsx", CELLS, cases)
 
 
 @pytest.mark.parametrize("formula,expected", list(DOUBLE_NEGATION.items()))
 def test_double_negation(results, formula, expected):
+    assert_excel_value(results[formula], expected, formula)
+
+
+@pytest.mark.parametrize("formula,expected", list(OPERANDS.items()))
+def test_text_operands_and_power(results, formula, expected):
     assert_excel_value(results[formula], expected, formula)
 
 
@@ -121,8 +145,8 @@ def test_fast_path_agrees(tmp_path):
     """The translated plan snaps and negates as formulas does (the plan checks itself on the first
     workbook, so a disagreement would leave the second one off the fast path)."""
     formulas = {"C1": "=A1+A2-A3", "C2": "=(A1+A2-A3)", "C3": "=1*(A1+A2-A3)", "C4": "=--B1",
-                "C5": "=-(-B1)", "C6": "=2^--B2", "C7": "=A1-A3+A2", "C8": "=--B3"}
-    first = {"A1": 0.1, "A2": 0.2, "A3": 0.3, "B1": True, "B2": "3", "B3": "x"}
+                "C5": "=-(-B1)", "C6": "=2^--B2", "C7": "=A1-A3+A2", "C8": "=--B3", "C9": "=B4*2"}
+    first = {"A1": 0.1, "A2": 0.2, "A3": 0.3, "B1": True, "B2": "3", "B3": "x", "B4": "1,000"}
     cache = ModelCache()
     fastpath.compute(_book(tmp_path / "a.xlsx", formulas, first), cache)
     second = _book(tmp_path / "b.xlsx", formulas, {**first, "A1": 0.5, "A2": -0.4, "A3": 0.1})
@@ -134,5 +158,6 @@ def test_fast_path_agrees(tmp_path):
     assert cells["C4"] == cells["C5"] == 1 and cells["C4"] is not True
     assert cells["C6"] == 8
     assert cells["C8"] == XlError.VALUE
+    assert cells["C9"] == 2000
     reference = fastpath.compute(second, ModelCache(), fast=False).cells
     assert all(fastpath.same_value(fast.cells[k], v) for k, v in reference.items())

@@ -32,7 +32,7 @@ import numpy as np
 from .. import registry
 from ..excel import OMITTED, XlError
 from .functions.logical import text_logical
-from .operators import cancels
+from .operators import cancels, operand_number
 from .rewrite import OMITTED_MARKER
 
 
@@ -210,12 +210,12 @@ def _v(x):
 
 
 def _num(x) -> float:
-    """An operand as formulas' numeric operators read it (float(); text that float() cannot read
-    is #VALUE!). Errors are checked before this is called."""
+    """An operand as the engine's numeric operators read it (operators.operand_number: text by
+    Excel's rule, else #VALUE!). Errors are checked before this is called."""
     if x is None:
         return 0.0
     try:
-        return float(x)
+        return float(x) if x.__class__ is not str else operand_number(x)
     except (TypeError, ValueError):
         raise _ValueErr from None
 

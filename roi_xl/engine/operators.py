@@ -5,6 +5,10 @@
   front of one: `--x` became unary plus, which passes TRUE, "12.5" and booleans of `--(range=x)`
   through unchanged. Excel negates twice: a number. A prefix run with an even, non-zero number of
   minus signs becomes the operator `u--` (numeric coercion, the precedence of negation).
+* Text operands. formulas reads an operand with float(), so "1,000", "50%", "$5" and date text were
+  #VALUE! and Python's "inf" and "1_000" were numbers; the arithmetic operators read text as Excel
+  does where it expects a number (_args.text_to_number), as the fast plan does (fastcalc._num);
+  ^ is Excel's POWER (0^0 #NUM!, 0^-1 #DIV/0!, (-8)^(1/3) #NUM!).
 * Snap to zero. When the last operation of a cell's formula is an addition or subtraction whose two
   operands nearly cancel, Excel returns exactly 0 (=0.1+0.2-0.3 is 0, not 5.55e-17). Only the final
   operation, and not when the whole formula is in parentheses: =(0.1+0.2-0.3) and =1*(0.5-0.4-0.1)
@@ -16,10 +20,26 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import struct
 
+import numpy as np
+
+from .functions._args import Fail, text_to_number
+
 _NEAR_ULPS = 7  # the widest cancellation Excel still replaces by 0
+
+
+def operand_number(value) -> float:
+    """An arithmetic operand (not an error; a blank is already 0) as Excel reads it: text by Excel's
+    rule, #VALUE! (ValueError) when it is not a number."""
+    if isinstance(value, str):
+        try:
+            return text_to_number(value)
+        except Fail:
+            raise ValueError(value) from None
+    return float(value)
 
 
 def _bits(x: float) -> int:
@@ -46,14 +66,26 @@ def final_sub(a: float, b: float) -> float:
 def install_operators() -> None:
     """Patch formulas' operator token and cell parser (once per process)."""
     from formulas.functions import wrap_ufunc
+    from formulas.functions.math import xpower
     from formulas.functions.operators import OPERATORS
     from formulas.tokens.operator import Operator, OperatorToken
 
+    def arithmetic(func):
+        return wrap_ufunc(func, input_parser=lambda *args: map(operand_number, args))
+
+    for name in ("+", "-", "U-", "*", "/", "%"):  # formulas' own functions, Excel's operands
+        OPERATORS[name] = arithmetic(inspect.unwrap(OPERATORS[name]))
+    # formulas' ^ is Python's **: (-8)^(1/3) was a complex number, 0^-1 #VALUE!; its POWER is Excel's
+    def power(x, y):
+        with np.errstate(over="ignore"):  # an overflow is #NUM! (wrap_ufunc), not a warning
+            return xpower(x, y)
+
+    OPERATORS["^"] = arithmetic(power)
     Operator._precedences["u--"] = Operator._precedences["u-"]
     Operator._n_args["u--"] = 1
-    OPERATORS["U--"] = wrap_ufunc(lambda x: x)  # its input parser reads the operand as a number
-    _FINAL["+"] = wrap_ufunc(final_add)
-    _FINAL["-"] = wrap_ufunc(final_sub)
+    OPERATORS["U--"] = arithmetic(lambda x: x)  # the operand as a number
+    _FINAL["+"] = arithmetic(final_add)
+    _FINAL["-"] = arithmetic(final_sub)
 
     process, update_name, set_expr = OperatorToken.process, Operator.update_name, Operator.set_expr
 
