@@ -1,4 +1,4 @@
-"""Two operator behaviours of Excel that `formulas` gets wrong, installed into its parser.
+"""Operator behaviours of Excel that `formulas` gets wrong, installed into its parser and operator table.
 
 * Double negation. formulas' tokenizer reads a run of signs (`--`, `-+-`) as one operator named by
   the parity of its minus signs, which is right between two operands (`a--b` is `a+b`) but not in
