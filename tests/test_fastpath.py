@@ -236,7 +236,7 @@ def test_a_plan_that_differs_from_formulas_is_not_used(tmp_path, monkeypatch):
     # A deliberately wrong translation of "+" must be caught on the first workbook.
     monkeypatch.setitem(fastcalc._RUNTIME, "_add", lambda x, y: 42.0)
     cache = ModelCache()
-    formulas = {"C1": "=A1+B1"}
+    formulas = {"C1": "=(A1+B1)"}  # in parentheses: plain "+", not the snapping final one
     first = fastpath.compute(_book(tmp_path / "a.xlsx", formulas, {"A1": 1, "B1": 2}), cache)
     assert "Sheet!C1 is 42.0, formulas gives 3.0" in first.note
     second = fastpath.compute(_book(tmp_path / "b.xlsx", formulas, {"A1": 5, "B1": 2}), cache)

@@ -19,6 +19,7 @@ from .. import registry
 from ..excel import OMITTED, XlError
 from .excel_functions import install as install_excel_functions
 from .lambdas import call_lambdas_in_place
+from .operators import install_operators
 from .rewrite import OMITTED_MARKER
 
 
@@ -142,6 +143,7 @@ def bind_catalogue() -> frozenset[str]:
     quote_sheet_ids()
     undefined_names_as_name_errors()
     call_lambdas_in_place()
+    install_operators()
     install_excel_functions()
     table = get_functions()
     for fn in registry.functions():

@@ -32,6 +32,7 @@ import numpy as np
 from .. import registry
 from ..excel import OMITTED, XlError
 from .functions.logical import text_logical
+from .operators import cancels, operand_number
 from .rewrite import OMITTED_MARKER
 
 
@@ -95,6 +96,20 @@ class _Parser:
     def is_op(self, *ops) -> bool:
         kind, m = self.peek()
         return kind == "op" and m.group(0) in ops
+
+    def wrapped(self) -> bool:
+        """Whether the whole formula is one parenthesised expression."""
+        if not self.toks or not self.toks[0][1].group(0) == "(":
+            return False
+        depth = 0
+        for i, (kind, m) in enumerate(self.toks):
+            if kind == "func" or (kind == "op" and m.group(0) == "("):
+                depth += 1
+            elif kind == "op" and m.group(0) == ")":
+                depth -= 1
+                if depth == 0:
+                    return i == len(self.toks) - 1
+        return False
 
     def parse(self):
         node = self.expr(0)
@@ -174,10 +189,15 @@ class _Parser:
 
 
 def parse(formula: str):
-    """The syntax tree of one formula (with its leading '=')."""
+    """The syntax tree of one formula (with its leading '='). A final + or - outside parentheses is
+    marked ("final", node): Excel snaps its cancellation residue to 0 (operators.py)."""
     if not formula.startswith("="):
         raise Untranslatable("not a formula")
-    return _Parser(formula[1:]).parse()
+    parser = _Parser(formula[1:])
+    node = parser.parse()
+    if node[0] == "op" and node[1] in "+-" and not parser.wrapped():
+        return ("final", node)
+    return node
 
 
 # --------------------------------------------------------------------------- runtime
@@ -190,12 +210,12 @@ def _v(x):
 
 
 def _num(x) -> float:
-    """An operand as formulas' numeric operators read it (float(); text that float() cannot read
-    is #VALUE!). Errors are checked before this is called."""
+    """An operand as the engine's numeric operators read it (operators.operand_number: text by
+    Excel's rule, else #VALUE!). Errors are checked before this is called."""
     if x is None:
         return 0.0
     try:
-        return float(x)
+        return float(x) if x.__class__ is not str else operand_number(x)
     except (TypeError, ValueError):
         raise _ValueErr from None
 
@@ -233,6 +253,16 @@ def _sub(x, y):
         return _finite(_num(x) - _num(y))
     except _ValueErr:
         return XlError.VALUE
+
+
+def _add_final(x, y):
+    r = _add(x, y)
+    return 0.0 if r.__class__ is float and r and cancels(_num(x), _num(y)) else r
+
+
+def _sub_final(x, y):
+    r = _sub(x, y)
+    return 0.0 if r.__class__ is float and r and cancels(_num(x), -_num(y)) else r
 
 
 def _mul(x, y):
@@ -672,6 +702,10 @@ class Plan:
             if op == "^":
                 return f"_bridge_op('^', {l_code}, {r_code})"
             return f"{_OPS[op]}({l_code}, {r_code})"
+        if kind == "final":  # Excel's last + or -
+            op, left, right = node[1][1:]
+            final = {"+": "_add_final", "-": "_sub_final"}[op]
+            return f"{final}({self._operand(left, own, deps)}, {self._operand(right, own, deps)})"
         if kind in ("neg", "pos", "pct"):
             return f"_{kind}({self._operand(node[1], own, deps)})"
         if kind == "call":
@@ -821,6 +855,7 @@ def _bridge_op(op: str, x, y):
 
 
 _RUNTIME = {
+    "_add_final": _add_final, "_sub_final": _sub_final,
     "_v": _v, "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_neg": _neg, "_pos": _pos,
     "_pct": _pct, "_concat": _concat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt,
     "_ge": _ge, "_cond": _cond, "_and": _and, "_or": _or, "_text_logical": text_logical, "_not": _not, "_sum": _sum,
