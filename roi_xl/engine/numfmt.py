@@ -201,10 +201,22 @@ def general(v: float) -> str:
 
 
 def number_text(v: float) -> str:
-    """A number as Excel turns it into text for text functions: 15 significant digits."""
-    text = format(v, ".15g").upper()
-    mantissa, e, exp = text.partition("E")
-    return mantissa + (f"E{exp[0]}{int(exp[1:]):02d}" if e else "")
+    """A number as Excel turns it into text (`&`, CONCATENATE, LEN, EXACT...): 15 significant digits,
+    trailing zeros dropped, in plain decimals for decimal exponents -9 .. 14 and scientific outside
+    ("1E+15", "1.5E-12": upper-case E, signed exponent of at least two digits).
+
+    The switch points are uncertain: Excel documents none. Known: VALUETOTEXT(7.123456E-09) is
+    "0.000000007123456" (exponent -9 in plain decimals), COMPLEX(1E-20,0) is "1E-20", and integers
+    below 1E+15 (15 digits) are written in full. The lower switch (-9 plain, -10 scientific) is our
+    choice for the gap between those data points."""
+    if v == 0:
+        return "0"
+    mantissa, exp = format(v, ".14e").split("e")  # rounded to 15 significant digits
+    e = int(exp)
+    if -9 <= e <= 14:
+        return _plain(D(f"{mantissa}e{e}"))
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}E{'-' if e < 0 else '+'}{abs(e):02d}"
 
 
 def _plain(x: D) -> str:
