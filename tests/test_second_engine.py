@@ -30,12 +30,10 @@ KNOWN_FORMULAS_GAPS = {
          "addition/subtraction cancels to within the 15th digit.",
     "--": "double unary minus is dropped by the parser: --TRUE stays TRUE and --(range=x) stays booleans, so "
           'SUMPRODUCT(--(Channel="Facebook")) gives 0 and --"12.5" stays text.',
-    "AGGREGATE": "not implemented (#NAME?); AGGREGATE(9,6,range) is Excel's SUM ignoring errors.",
 }
 
 # (workbook, cell) -> (gap, the cell's formula, so a shifted layout cannot silently mark the wrong cell)
 GAP_CELLS = {
-    ("campaigns.xlsx", "Summary!B18"): ("AGGREGATE", "=_xlfn.AGGREGATE(9,6,ROI)"),
     ("campaigns.xlsx", "Summary!B48"): ("--", '=SUMPRODUCT(--(Channel="Facebook"),Spend)/B2'),
     ("campaigns.xlsx", "Summary!B49"): ("--", '=SUMPRODUCT(--(Channel="Facebook"))'),
     ("functions.xlsx", "Math!A34"): ("-", "=0.1+0.2-0.3"),
