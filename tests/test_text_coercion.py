@@ -1,7 +1,8 @@
 """A number made text (`&`, CONCATENATE, CONCAT, TEXTJOIN, LEN, EXACT) as Excel writes it: 15
-significant digits, trailing zeros dropped, plain decimals from 1E-9 up to 15 integer digits,
-scientific ("1E+15", "1.5E-12") outside. Expected values worked by hand from that rule; the
-known Excel data point is VALUETOTEXT(7.123456E-09) = "0.000000007123456"."""
+significant digits, trailing zeros dropped, plain decimals unless a number below 1 would need more
+than 20 characters or the number reaches 1E+20 (Apache POI's reverse-engineered rule, see
+numfmt.number_text). Expected values worked by hand from that rule; Excel data points it matches:
+VALUETOTEXT(7.123456E-09) = "0.000000007123456", COMPLEX(1E-16,0) = "0.0000000000000001"."""
 from __future__ import annotations
 
 import openpyxl
@@ -21,11 +22,15 @@ CASES = {
     '=""&0.00001': "0.00001",
     '=""&7.123456E-09': "0.000000007123456",
     '=""&999999999999999': "999999999999999",     # 15 digits in full
-    '=""&10^15': "1E+15",
-    '=""&1234567890123456': "1.23456789012346E+15",
+    '=""&10^15': "1000000000000000",
+    '=""&1234567890123456': "1234567890123460",    # 15 digits kept, the 16th a zero
+    '=""&99999999999999900000': "99999999999999900000",
     '=""&1E+20': "1E+20",
-    '=""&1.5E-12': "1.5E-12",
-    '=""&-1.5E-12': "-1.5E-12",
+    '=""&1.5E-12': "0.0000000000015",             # 15 characters
+    '=""&-1.5E-12': "-0.0000000000015",
+    '=""&1E-18': "0.000000000000000001",          # 20 characters
+    '=""&1E-19': "1E-19",                         # 21 would be too many
+    '=""&1.23456789012345E-10': "1.23456789012345E-10",
     '=""&2^0.5*1E+100': "1.4142135623731E+100",   # 1.41421356237310 with the zero dropped
     '=""&(0.1+0.7)': "0.8",                       # the double is 0.7999999999999999
     '=CONCATENATE("r=",1/3)': "r=0.333333333333333",
