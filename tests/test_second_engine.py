@@ -25,18 +25,11 @@ pytestmark = pytest.mark.libreoffice
 
 # Excel behaviour that `formulas` 1.3.4 lacks or gets wrong, found by this comparison (LibreOffice and
 # Excel agree on every one of these). The engine should fix them; the cells below flip to XPASS when it does.
-KNOWN_FORMULAS_GAPS = {
-    "&": 'numbers become text with Python repr: =""&(0.1+0.2) gives "0.30000000000000004" and ""&1/3 '
-         '"0.3333333333333333"; Excel uses 15 significant digits ("0.3", "0.333333333333333").',
-    "AGGREGATE": "not implemented (#NAME?); AGGREGATE(9,6,range) is Excel's SUM ignoring errors.",
-}
+# None left: the last ones (&, AGGREGATE, --, snap to zero) are fixed in the engine.
+KNOWN_FORMULAS_GAPS: dict[str, str] = {}
 
 # (workbook, cell) -> (gap, the cell's formula, so a shifted layout cannot silently mark the wrong cell)
-GAP_CELLS = {
-    ("campaigns.xlsx", "Summary!B18"): ("AGGREGATE", "=_xlfn.AGGREGATE(9,6,ROI)"),
-    ("functions.xlsx", "Text!A23"): ("&", '=""&(0.1+0.2)'),
-    ("functions.xlsx", "Text!A24"): ("&", '=""&1/3'),
-}
+GAP_CELLS: dict[tuple[str, str], tuple[str, str]] = {}
 
 # Formulas tried and left out because LibreOffice 7.4 itself differs from Excel, so it cannot be the oracle
 # (in addition to standard_workbooks.LEFT_OUT).

@@ -231,7 +231,8 @@ def test_subtotal_skips_hidden_rows_for_1xx_codes_and_other_subtotals(tmp_path):
     assert results["Sheet!A12"] == XlError.VALUE
 
 
-def test_hidden_rows_are_part_of_the_fingerprint(tmp_path):
+@pytest.mark.parametrize("formula", ["=SUBTOTAL(109,A1:A3)", "=_xlfn.AGGREGATE(9,5,A1:A3)"])
+def test_hidden_rows_are_part_of_the_fingerprint(tmp_path, formula):
     from roi_xl.engine.model import ModelCache
 
     paths = []
@@ -242,7 +243,7 @@ def test_hidden_rows_are_part_of_the_fingerprint(tmp_path):
             ws.cell(row, 1, value)
         if hidden:
             ws.row_dimensions[hidden].hidden = True
-        ws["B1"] = "=SUBTOTAL(109,A1:A3)"
+        ws["B1"] = formula
         paths.append(tmp_path / f"hidden{hidden}.xlsx")
         wb.save(paths[-1])
     assert load(paths[0]).fingerprint != load(paths[1]).fingerprint

@@ -202,8 +202,10 @@ _REPLACEMENTS["_XLFN.MINIFS"] = _REPLACEMENTS["MINIFS"]
 
 def install() -> None:
     """Register the replacements in formulas' shared function table (idempotent)."""
+    from . import text_coercion
     from .functions import replacements
 
+    text_coercion.install()
     table = get_functions()
     table.update(_REPLACEMENTS)
     table.update(replacements())

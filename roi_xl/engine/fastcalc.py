@@ -34,6 +34,7 @@ from ..excel import OMITTED, XlError
 from .functions.logical import text_logical
 from .operators import cancels, operand_number
 from .rewrite import OMITTED_MARKER
+from .text_coercion import value_text as _text  # `&` as formulas makes it (installed there)
 
 
 class Untranslatable(Exception):
@@ -308,15 +309,6 @@ def _pct(x):
         return _finite(_num(x) / 100.0)
     except _ValueErr:
         return XlError.VALUE
-
-
-def _text(x) -> str:
-    """formulas' _str: TRUE/FALSE, whole floats without '.0'."""
-    if x.__class__ is bool:
-        return "TRUE" if x else "FALSE"
-    if x.__class__ is float and x.is_integer():
-        return "%d" % x
-    return str(x)
 
 
 def _concat(x, y):

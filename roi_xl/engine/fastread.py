@@ -31,7 +31,7 @@ from lxml import etree
 
 from ..excel import XlError, date_to_serial
 from .rewrite import mask_quoted
-from .subtotal import _SUBTOTAL
+from .subtotal import SHEET_AWARE_CALL
 from .layout import READS_CONSTANTS
 from .whole_refs import _WHOLE
 from .writeback import _Package, _parse
@@ -169,7 +169,7 @@ def read(path: str | Path) -> FastBook:
         strings = None
         # What load() rewrites formulas by besides their text (roi_xl.engine.workbook): the
         # tables' definitions always; each sheet's filled extent when a formula holds a whole
-        # column or row (they are clipped to it); hidden rows and filters when one calls SUBTOTAL.
+        # column or row (they are clipped to it); hidden rows and filters when one calls SUBTOTAL or AGGREGATE.
         for member in sorted(zf.namelist()):
             if member.startswith("xl/tables/") and member.endswith(".xml"):
                 digest.update(b"\x05" + member.encode() + b"\x00" + zf.read(member))
@@ -219,7 +219,7 @@ def read(path: str | Path) -> FastBook:
                     masked = mask_quoted(f.text or "")
                     whole = whole or _WHOLE.search(masked) is not None
                     indirect = indirect or READS_CONSTANTS.search(masked) is not None
-                    subtotal = subtotal or _SUBTOTAL.search(masked) is not None
+                    subtotal = subtotal or SHEET_AWARE_CALL.search(masked) is not None
                     continue
                 kind = c.get("t", "n")
                 if kind == "inlineStr":

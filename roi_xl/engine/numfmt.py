@@ -201,10 +201,26 @@ def general(v: float) -> str:
 
 
 def number_text(v: float) -> str:
-    """A number as Excel turns it into text for text functions: 15 significant digits."""
-    text = format(v, ".15g").upper()
-    mantissa, e, exp = text.partition("E")
-    return mantissa + (f"E{exp[0]}{int(exp[1:]):02d}" if e else "")
+    """A number as Excel turns it into text (`&`, CONCATENATE, LEN, EXACT...): 15 significant digits,
+    trailing zeros dropped, plain decimals unless scientific is needed: below 1 when the plain form
+    would pass 20 characters ("0." and leading zeros included, the sign not), from 1E+20 up.
+    Scientific is "1E+20", "1.23456789012345E-10": upper-case E, signed exponent of at least two
+    digits. An integer of 16-20 digits keeps only 15: 1234567890123456 is "1234567890123460".
+
+    Excel documents none of this. The rule is Apache POI's NumberToTextConverter, reverse-engineered
+    from Excel's output; it agrees with every Excel value we hold: VALUETOTEXT(7.123456E-09) is
+    "0.000000007123456", COMPLEX(1E-16,0) "0.0000000000000001" and COMPLEX(1E-20,0) "1E-20" (if
+    COMPLEX writes its parts by the same rule). POI also rounds the 15th digit differently beyond
+    exponents +-98, which is not reproduced here."""
+    if v == 0:
+        return "0"
+    mantissa, exp = format(abs(v), ".14e").split("e")  # rounded to 15 significant digits
+    e, digits = int(exp), mantissa.replace(".", "").rstrip("0")
+    sign = "-" if v < 0 else ""
+    if e > 19 or (e < 0 and 2 + (-e - 1) + len(digits) > 20):
+        short = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{short}E{'-' if e < 0 else '+'}{abs(e):02d}"
+    return sign + _plain(D(f"{mantissa}e{e}"))
 
 
 def _plain(x: D) -> str:

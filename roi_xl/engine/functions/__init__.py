@@ -6,14 +6,14 @@ error arguments behave as in the rest of the table. `excel_functions.install()` 
 """
 from __future__ import annotations
 
-from . import (accrint, bessel, bonds, cashflows, complex, database, dates, distributions, dollar_fraction,
-               dynamic, elementary, engineering, financial, information, logical, lookup, math, matrix,
+from . import (accrint, aggregate, bessel, bonds, cashflows, complex, database, dates, distributions,
+               dollar_fraction, dynamic, elementary, engineering, financial, information, logical, lookup, math, matrix,
                oddlast, offset, regression, rounding, statistical, tbill, text, text_delimited, text_value, tvm)
 
 
 def replacements() -> dict:
     table: dict = {}
-    for module in (accrint, bessel, bonds, cashflows, complex, database, dates, distributions,
+    for module in (accrint, aggregate, bessel, bonds, cashflows, complex, database, dates, distributions,
                    dollar_fraction, dynamic, elementary, engineering, information, logical, lookup, math,
                    matrix, oddlast, offset, regression, rounding, statistical, tbill, text, text_delimited,
                    text_value, tvm):

@@ -84,14 +84,8 @@ def xsubstitute(text, old_text, new_text, instance_num=None):
     return _text.xsubstitute(text, old_text, new_text, instance_num)
 
 
-def _as_text(value) -> str:
-    if isinstance(value, float):
-        return numfmt.number_text(value)
-    return _text._str(value)
-
-
 def xexact(text1, text2):
-    return _as_text(text1) == _as_text(text2)
+    return _text._str(text1) == _text._str(text2)
 
 
 def _regex(text, pattern, case_sensitivity):
