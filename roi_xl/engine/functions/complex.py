@@ -6,8 +6,8 @@ Excel's rules, from its documentation and the values Excel saved in conformance 
   `a-bi`, with `i` or `j` (lower case) and `1` left out of a unit imaginary part (`i`, `-j`,
   `3+i`); any other text is #NUM!, TRUE/FALSE is #VALUE!;
 - a result keeps its arguments' suffix (i when none has one); `i` and `j` mixed are #VALUE!;
-- parts are written to 15 significant digits, as plain decimals (1E-16 as 0.0000000000000001)
-  except tiny ones (1E-20), a zero part left out;
+- parts are written as any number made text (numfmt.number_text): 15 significant digits, plain
+  decimals (1E-16 as 0.0000000000000001) except tiny or huge ones (1E-20), a zero part left out;
 - IMSQRT and IMPOWER work in polar form, so IMSQRT("-1") has a real part of 6.1E-17 as in Excel.
 """
 from __future__ import annotations
@@ -15,12 +15,12 @@ from __future__ import annotations
 import cmath
 import math
 import re
-from decimal import Decimal
 
 import numpy as np
 import schedula as sh
 from formulas.functions import XlError, wrap_func
 
+from ..numfmt import number_text
 from ._args import DIV0, NUM, VALUE, Fail, elementwise, flat_values, to_number
 
 _NUMBER = r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
@@ -29,7 +29,6 @@ _FORMS = (  # (real, imaginary, suffix) groups for each written form
     re.compile(rf"(?P<im>[+-]?{_NUMBER}|[+-]?)(?P<sfx>[ij])"),
     re.compile(rf"(?P<re>[+-]?{_NUMBER})"),
 )
-_TINY = 1e-19  # below this Excel writes a part in scientific notation
 
 
 def parse(value) -> tuple[complex, str | None]:
@@ -63,16 +62,9 @@ def _suffix(suffixes) -> str:
 
 
 def _part(x: float) -> str:
-    """A part as Excel writes it: 15 significant digits, plain decimal unless tiny."""
-    x = float(f"{x:.15g}")
-    if x == 0:
-        return "0"
-    if abs(x) < _TINY:
-        mantissa, exponent = f"{x:.14E}".split("E")
-        mantissa = mantissa.rstrip("0").rstrip(".")
-        return f"{mantissa}E{int(exponent)}"
-    text = format(Decimal(repr(x)), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """A part as Excel writes a number made text (numfmt.number_text: 15 significant digits, plain
+    decimals unless tiny or huge)."""
+    return number_text(x + 0.0)
 
 
 def format_complex(z: complex, suffix: str = "i") -> str:
