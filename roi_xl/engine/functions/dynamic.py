@@ -26,25 +26,18 @@ import schedula as sh
 from formulas.functions import Error, XlError, wrap_func
 
 from ...excel import ERROR_TYPE_NUMBERS
-from ._args import NUM, OMITTED_MARKER, VALUE, array_result, Fail as _Fail, grid as _grid, scalar as _scalar
+from ._args import (NUM, OMITTED_MARKER, VALUE, array_result, Fail as _Fail, grid as _grid, scalar as _scalar,
+                    to_number)
 
 CALC = Error.errors.get("#CALC!") or XlError("#CALC!")
 
 
 def _number(value, default=None) -> float:
+    """A one-cell argument as a number by Excel's rule (_args.to_number); a blank is `default` if given."""
     v = _scalar(value)
-    if v is sh.EMPTY:
-        if default is None:
-            return 0.0
+    if v is sh.EMPTY and default is not None:
         return default
-    if isinstance(v, (bool, np.bool_)):
-        return float(v)
-    if isinstance(v, str):
-        try:
-            return float(v)
-        except ValueError:
-            raise _Fail(VALUE) from None
-    return float(v)
+    return to_number(v)
 
 
 # --- SEQUENCE --------------------------------------------------------------------------------------
