@@ -162,3 +162,30 @@ def test_kpi_status_and_tactic_counts_after_recalc(tmp_path, name):
         assert status == ("GREEN" if att >= 1 else "AMBER" if att >= 0.9 else "RED"), row
         assert tactics >= 2, row
     wb.close()
+
+
+def _metric_usage(book) -> tuple[dict, dict]:
+    """(Metrics' "Used by KPIs" per metric ID, the count worked out here from the KPI table)."""
+    def table(sheet):
+        rows = list(book[sheet].iter_rows(min_row=4, values_only=True))
+        header = list(rows[0])
+        return header, [r for r in rows[1:] if r[0] is not None]
+    k_header, kpis = table("KPIs")
+    m_header, metrics = table("Metrics")
+    used = m_header.index("Used by KPIs")
+    shown = {row[0]: row[used] for row in metrics}
+    column = k_header.index("Metric")
+    counted = {mid: sum(1 for k in kpis if str(k[column]).casefold() == mid.casefold()) for mid in shown}
+    return shown, counted
+
+
+@pytest.mark.parametrize("name", sorted(HAND))
+def test_used_by_kpis_counts_each_metric_id_exactly(tmp_path, name):
+    """Metric IDs are codes ("M1", "M2"): COUNTIF must not read them as dates of the current year
+    (which made every metric "used by" all KPIs). Checked after a recalculation and in the file."""
+    out = tmp_path / f"{name}.xlsx"
+    roi_xl.recalc(EXAMPLES / f"{name}.xlsx", out)
+    for path in (out, EXAMPLES / f"{name}.xlsx"):
+        shown, counted = _metric_usage(openpyxl.load_workbook(path, data_only=True))
+        assert shown == counted
+        assert sum(counted.values()) >= 5 and max(counted.values()) < sum(counted.values())

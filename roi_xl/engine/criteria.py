@@ -7,7 +7,8 @@ the ironcalc conformance workbooks (STATISTICAL/COUNTIF.xlsx, COUNTIFS.xlsx) and
 
 - A criterion is an optional operator (=, <>, <, <=, >, >=) and a value; a criterion that is not text
   (a number, TRUE/FALSE, an error) is "=" that value; a blank criterion cell is the number 0.
-- The value is a number when the text reads as one, TRUE/FALSE a boolean, "#N/A" etc. an error, else text.
+- The value is a number when the text reads as one (text_number: "1,000", "5%", a date; not the code "M1"),
+  TRUE/FALSE a boolean, "#N/A" etc. an error, else text.
 - Comparisons only meet values of the criterion's kind: "<=23" counts numbers, never text, booleans or
   blanks; "<b" compares texts case-insensitively. Equality with a number also counts numeric text ("23"
   matches the text '23'), but "<>23" only leaves out the numbers 23.
@@ -23,8 +24,10 @@ import re
 
 import numpy as np
 import schedula as sh
-from formulas.functions import XlError, _text2num
+from formulas.functions import XlError
 from formulas.tokens.operand import Error
+
+from .text_number import text_to_number
 
 _OPERATORS = ("<=", ">=", "<>", "<", ">", "=")
 _COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -64,15 +67,9 @@ def _kind(value) -> str:
     return "text"
 
 
-@functools.lru_cache(maxsize=65536)
-def _text_number(text: str):
-    n = _text2num(text)
-    return None if isinstance(n, str) or isinstance(n, bool) else float(n)
-
-
 def _operand(text: str):
     """The criterion text after its operator, as Excel reads it: (kind, value)."""
-    number = _text_number(text.strip()) if text.strip() else None
+    number = text_to_number(text)
     if number is not None:
         return "number", number
     if text.upper() in ("TRUE", "FALSE"):
@@ -89,7 +86,7 @@ def _equals(kind: str, value):
             k = _kind(v)
             if k == "number":
                 return float(v) == value
-            return k == "text" and v.strip() != "" and _text_number(v.strip()) == value
+            return k == "text" and text_to_number(v) == value
         return test
     if kind == "bool":
         return lambda v: _kind(v) == "bool" and bool(v) == value

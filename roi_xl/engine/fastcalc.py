@@ -23,7 +23,6 @@ and that workbook goes through formulas instead.
 """
 from __future__ import annotations
 
-import functools
 import math
 import re
 
@@ -34,6 +33,7 @@ from ..excel import OMITTED, XlError
 from .functions.logical import text_logical
 from .operators import cancels, operand_number
 from .rewrite import OMITTED_MARKER
+from .text_number import text_to_number
 from .text_coercion import value_text as _text  # `&` as formulas makes it (installed there)
 
 
@@ -437,21 +437,13 @@ def _sum(is_reference, args):
         if cls is bool:
             total += float(a)
         elif cls is str:
-            text = a.strip()
-            n = _text_as_number(text) if text else a
-            if n.__class__ is str:
+            n = text_to_number(a)
+            if n is None:
                 return XlError.VALUE
-            total += float(n)
+            total += n
         else:
             total += float(a)
     return _finite(total)
-
-
-@functools.lru_cache(maxsize=65536)
-def _text_as_number(text: str):
-    from formulas.functions import _text2num
-
-    return _text2num(text)
 
 
 def _countif(rng, criterion):

@@ -7,9 +7,9 @@ import functools
 
 import numpy as np
 import schedula as sh
-from formulas.functions import Array, Error, XlError, _text2num
+from formulas.functions import Array, Error, XlError
 
-from .text_value import parse_number
+from .. import text_number
 
 VALUE = Error.errors["#VALUE!"]
 NUM = Error.errors["#NUM!"]
@@ -68,19 +68,12 @@ def to_number(v) -> float:
 
 
 def text_to_number(text: str) -> float:
-    """Text where Excel expects a number: a number as VALUE reads it (text_value.parse_number:
-    spaces, sign, currency, thousands, percent); else a date or time, but not with spaces around
-    it (" 2024-01-10 " is #VALUE!, as Excel-saved workbooks show), and "--8" is no date."""
-    number = parse_number(text)
-    if number is not None:
-        return number
-    try:
-        float(text)  # what Python reads but Excel does not: "inf", "nan", "1_000"
-    except ValueError:
-        n = _text2num(text) if text == text.strip() and not text.startswith("--") else text
-        if not isinstance(n, str):
-            return float(n)
-    raise Fail(VALUE)
+    """Text where Excel expects a number, read by the engine's one rule (text_number.text_to_number:
+    numbers, times, dates; codes such as "M1" are not), else #VALUE!."""
+    number = text_number.text_to_number(text)
+    if number is None:
+        raise Fail(VALUE)
+    return number
 
 
 def as_result(out):

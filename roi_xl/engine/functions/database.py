@@ -20,8 +20,9 @@ from __future__ import annotations
 import math
 import numpy as np
 import schedula as sh
-from formulas.functions import XlError, _text2num, wrap_func
+from formulas.functions import XlError, wrap_func
 
+from ..text_number import text_to_number
 from ..criteria import wildcard_regex as _wildcard_regex
 from ._args import DIV0, NUM, VALUE, Fail as _Fail, grid as _grid, is_number as _is_number
 
@@ -78,9 +79,8 @@ def _condition(crit):
     text = str(crit)
     op = next((o for o in _OPERATORS if text.startswith(o)), "")
     operand = text[len(op):]
-    number = _text2num(operand) if operand.strip() else operand
-    if isinstance(number, (int, float)) and not isinstance(number, bool):
-        n = float(number)
+    n = text_to_number(operand)
+    if n is not None:
         test = {"": lambda v: v == n, "=": lambda v: v == n, "<>": lambda v: v != n,
                 ">": lambda v: v > n, ">=": lambda v: v >= n, "<": lambda v: v < n,
                 "<=": lambda v: v <= n}[op]

@@ -1,0 +1,258 @@
+"""Text read as a number the way Excel (en-US) reads it, and only that way: the one rule behind VALUE,
+DATEVALUE, TIMEVALUE, the arithmetic operators, number arguments of functions, the criteria of
+COUNTIF/SUMIF/... and the D-functions, and the compiled plan.
+
+`text_to_number(text)` gives a float or None (the text is no number: #VALUE! where a number is needed,
+plain text in a criterion). It accepts:
+
+- numbers: digits with thousands separators in groups of three ("1,000"), a decimal point, an
+  exponent ("1e-5"), a leading sign or parentheses for a negative ("(12)"), a currency sign before or
+  after ("$5", "23€"), a trailing percent ("40%" is 0.4), a whole number and a fraction ("1 1/2"),
+  spaces around; ASCII digits only ("١٢" is text);
+- times: "h:mm", "h:mm:ss", "h:mm:ss.000", "mm:ss.0", with AM/PM ("6:45 PM", "6 PM"); hours past 24
+  without AM/PM ("25:00" is 1 day 1 hour); spaces around (Excel: TIMEVALUE(" 1:30 ") is 0.0625);
+- dates: ISO "2024-01-30", US "1/30/2024", "1-30-24", "2024/1/30", month names ("30-Jan-2024",
+  "30 January 2024", "Jan 30, 2024", "January 2024"), each optionally followed by a time; two-digit
+  years 00-29 are 2000-2029 and 30-99 1930-1999; years 1900 to 9999, with Excel's phantom 29 Feb 1900
+  (serial 60). A date takes no spaces around it: Excel-saved workbooks give #VALUE! for
+  FLOOR(x, " 2024-01-10 "), INT(" 2024-01-10 ") and MROUND(" 2024-01-10 ", 7).
+
+Nothing else is a number: codes such as "M1", "Q1", "W3" or "K10" stay text (formulas' reader took
+them for date-times of the current year), and so do "inf", "nan", "1_000" that Python's float reads.
+
+Excel itself depends on today's date for a date written without a year: "1/30", "30-Jan" and
+"Jan 30" fall in the current year, and "Jan 08" is 8 January of this year while "Jan 45" (no such
+day) is 1 January 1945; "2/29" is 29 February only in a leap year, else 1 February 2029. `_today`
+is the clock (tests replace it).
+
+Only the standard library: the function face (roi_xl's own functions) may run where numpy cannot.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import functools
+import re
+
+_CURRENCY = "$€£¥"
+_NUMBER = re.compile(
+    r"(?P<open>\()?\s*(?P<sign>[+-])?\s*(?:[" + _CURRENCY + r"]\s*)?(?P<sign2>[+-])?"
+    r"(?P<digits>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)(?P<exp>[eE][+-]?[0-9]+)?"
+    r"\s*(?:[" + _CURRENCY + r"]\s*)?(?P<pct>%)?\s*(?P<close>\))?")
+_FRACTION = re.compile(r"(?P<sign>[+-])?(?P<whole>[0-9]+) +(?P<num>[0-9]+)/(?P<den>[0-9]+)")
+
+_TIME = re.compile(
+    r"(?P<h>[0-9]{1,4}):(?P<m>[0-9]{1,2})(?::(?P<s>[0-9]{1,2}(?:\.[0-9]*)?))?\s*(?P<ampm>[AaPp][Mm]?)?"
+    r"|(?P<h2>[0-9]{1,2})\s*(?P<ampm2>[AaPp][Mm]?)"
+    r"|(?P<mm>[0-9]{1,2}):(?P<ss>[0-9]{1,2}\.[0-9]*)")
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MON = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
+_SEP = r"(?:\s*[-/]\s*|\s+)"
+_DATES = [  # (pattern, reading); each reading gives (year, month, day) or None
+    ("numeric3", re.compile(r"(?P<a>[0-9]{1,4})(?P<s>[-/])(?P<b>[0-9]{1,2})(?P=s)(?P<c>[0-9]{1,4})")),
+    ("numeric2", re.compile(r"(?P<a>[0-9]{1,4})[-/](?P<b>[0-9]{1,4})")),
+    ("day_mon_year", re.compile(r"(?P<d>[0-9]{1,2})" + _SEP + _MON + _SEP + r"(?P<y>[0-9]{1,4})", re.I)),
+    ("day_mon", re.compile(r"(?P<d>[0-9]{1,2})" + _SEP + _MON, re.I)),
+    ("mon_day_year", re.compile(_MON + _SEP + r"(?P<d>[0-9]{1,2})(?:\s*,\s*|" + _SEP + r")(?P<y>[0-9]{1,4})",
+                                re.I)),
+    ("mon_n", re.compile(_MON + _SEP + r"(?P<n>[0-9]{1,4})", re.I)),
+]
+_DATE_TIME_SEP = re.compile(r"\s+")
+_LONGEST = 255  # longer than any number, time or date Excel reads (and the regexes need not look)
+
+
+def _today() -> _dt.date:
+    """The clock Excel's year-less dates read (replaced in tests)."""
+    return _dt.date.today()
+
+
+def read_number(text: str) -> float | None:
+    """A number as Excel reads one typed as text (no dates, no times), or None."""
+    text = text.strip()
+    m = _NUMBER.fullmatch(text)
+    if m:
+        if bool(m.group("open")) != bool(m.group("close")) or (m.group("sign") and m.group("sign2")):
+            return None
+        exponent = int((m.group("exp") or "e0")[1:]) - (2 if m.group("pct") else 0)
+        value = float(f"{m.group('digits').replace(',', '')}e{exponent}")  # "23.123%" is 0.23123 exactly
+        negative = (m.group("sign") or m.group("sign2")) == "-"
+        if m.group("open"):
+            if m.group("sign") or m.group("sign2"):
+                return None
+            negative = True
+        return -value if negative else value
+    m = _FRACTION.fullmatch(text)
+    if m and int(m.group("den")):
+        value = int(m.group("whole")) + int(m.group("num")) / int(m.group("den"))
+        return -value if m.group("sign") == "-" else value
+    return None
+
+
+def read_time(text: str) -> float | None:
+    """A time of day as a fraction of a day (past 1 for "25:00"), or None."""
+    seconds = _seconds(text)
+    return None if seconds is None else seconds / 86400
+
+
+def _seconds(text: str) -> float | None:
+    """A time text's seconds since midnight (past 86,400 for "25:00"), or None."""
+    m = _TIME.fullmatch(text.strip())
+    if not m:
+        return None
+    if m.group("mm") is not None:  # minutes and seconds with a decimal: "1:30.5"
+        hour, minute, second, ampm = 0, int(m.group("mm")), float(m.group("ss")), None
+    elif m.group("h2") is not None:
+        hour, minute, second, ampm = int(m.group("h2")), 0, 0.0, m.group("ampm2")
+    else:
+        hour, minute, second, ampm = int(m.group("h")), int(m.group("m")), float(m.group("s") or 0), m.group("ampm")
+    if ampm:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm[0] in "Pp" else 0)
+    if minute > 59 or second >= 60 or hour > 9999:
+        return None
+    return hour * 3600 + minute * 60 + second
+
+
+def _year(digits: str) -> int | None:
+    year = int(digits)
+    if len(digits) <= 2:
+        return year + (2000 if year < 30 else 1900)
+    return year if len(digits) == 4 else None
+
+
+def _days_in(year: int, month: int) -> int:
+    return 29 if (year, month) == (1900, 2) else calendar.monthrange(year, month)[1]
+
+
+def _month_and_number(month: int, n: str) -> tuple[int, int, int] | None:
+    """A month and one number: its day in the current year when it can be one, else its year."""
+    this_year = _today().year
+    if len(n) <= 2 and 1 <= int(n) <= _days_in(this_year, month):
+        return this_year, month, int(n)
+    year = _year(n)
+    return None if year is None else (year, month, 1)
+
+
+def _ymd(kind: str, m: re.Match) -> tuple[int, int, int] | None:
+    g = m.groupdict()
+    if kind == "numeric3":
+        a, b, c = g["a"], g["b"], g["c"]
+        if len(a) == 4:
+            return int(a), int(b), int(c)
+        if len(a) > 2:
+            return None
+        year = _year(c)
+        return None if year is None else (year, int(a), int(b))
+    if kind == "numeric2":
+        a, b = g["a"], g["b"]
+        if len(a) == 4:
+            return (int(a), int(b), 1) if len(b) <= 2 else None
+        if len(a) > 2 or not 1 <= int(a) <= 12:
+            return None
+        return _month_and_number(int(a), b)
+    month = _MONTHS[g["mon"].lower()]
+    if kind == "mon_n":
+        return _month_and_number(month, g["n"])
+    if kind == "day_mon":
+        return _today().year, month, int(g["d"])
+    year = _year(g["y"])
+    return None if year is None else (year, month, int(g["d"]))
+
+
+def date_serial(year: int, month: int, day: int) -> int | None:
+    """Excel's serial number of a calendar date (1900 date system), or None outside 1900-9999."""
+    if (year, month, day) == (1900, 2, 29):
+        return 60  # Excel's phantom leap day
+    if not 1900 <= year <= 9999:
+        return None
+    try:
+        days = (_dt.date(year, month, day) - _dt.date(1899, 12, 31)).days
+    except ValueError:
+        return None
+    return days + (days >= 60)
+
+
+def _date_parts(text: str) -> tuple[tuple[int, int, int], float] | None:
+    """A date, optionally followed by a time: ((year, month, day), seconds of its time), or None."""
+    for kind, pattern in _DATES:
+        m = pattern.match(text)
+        if m is None:
+            continue
+        rest = text[m.end():]
+        time = 0.0
+        if rest:
+            sep = _DATE_TIME_SEP.match(rest)
+            time = _seconds(rest[sep.end():]) if sep and sep.end() < len(rest) else None
+            if time is None:
+                continue
+        ymd = _ymd(kind, m)
+        if ymd is None or date_serial(*ymd) is None:
+            return None
+        return ymd, time
+    return None
+
+
+def read_date(text: str) -> tuple[int, float] | None:
+    """A date, optionally followed by a time: (serial day, fraction of a day), or None."""
+    parts = _date_parts(text)
+    return None if parts is None else (date_serial(*parts[0]), parts[1] / 86400)
+
+
+def _date_or_time(text: str) -> tuple[tuple[int, int, int] | None, float] | None:
+    """A date text (with or without a time) or a time text, stripped: (its date or None, seconds)."""
+    text = text.strip()
+    if len(text) > _LONGEST:
+        return None
+    parts = _date_parts(text)
+    if parts is None:
+        seconds = _seconds(text)
+        parts = None if seconds is None else (None, seconds)
+    return parts
+
+
+def datetime_parts(text: str) -> tuple[int, int, int, int, int, float] | None:
+    """(year, month, day, hour, minute, second) of a date or time text (stripped), as YEAR("...") or
+    HOUR("...") read it; a time alone is on day 0, 0 January 1900. None for other text."""
+    parts = _date_or_time(text)
+    if parts is None:
+        return None
+    (year, month, day), seconds = parts[0] or (1900, 1, 0), parts[1]
+    hour, rest = divmod(seconds % 86400, 3600)
+    minute, second = divmod(rest, 60)
+    return year, month, day, int(hour), int(minute), second
+
+
+@functools.lru_cache(maxsize=65536)
+def _cached(text: str, year: int) -> float | None:
+    number = read_number(text)
+    if number is not None:
+        return number
+    time = read_time(text)
+    if time is not None:
+        return time
+    if text != text.strip():
+        return None  # no spaces around a date (see the module docstring)
+    date = read_date(text)
+    return None if date is None else date[0] + date[1]
+
+
+def text_to_number(text: str) -> float | None:
+    """Text where Excel wants a number: a number, a time or a date (see the module docstring), else None."""
+    if len(text) > _LONGEST:
+        return None
+    return _cached(text, _today().year)
+
+
+def date_value(text: str) -> float | None:
+    """DATEVALUE's reading: the day of a date text (its time ignored), else None."""
+    parts = _date_or_time(text)
+    return None if parts is None or parts[0] is None else float(date_serial(*parts[0]))
+
+
+def time_value(text: str) -> float | None:
+    """TIMEVALUE's reading: the time of day of a time or date-time text (a date alone is 0), else None."""
+    parts = _date_or_time(text)
+    return None if parts is None else parts[1] % 86400 / 86400
