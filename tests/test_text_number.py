@@ -40,16 +40,19 @@ def clock(monkeypatch):
 NUMBERS = {
     "0": 0.0, "42": 42.0, " 42 ": 42.0, "-42": -42.0, "+42": 42.0, "3.25": 3.25, ".5": 0.5, "5.": 5.0,
     "1,000": 1000.0, "1,234,567.5": 1234567.5, "123,456.67": 123456.67, "(12)": -12.0, "($1,200)": -1200.0,
-    "$5": 5.0, "-$5": -5.0, "$-5": -5.0, "23€": 23.0, "£7.50": 7.5, "¥100": 100.0, "40%": 0.4,
+    "$5": 5.0, "-$5": -5.0, "$-5": -5.0, "23€": 23.0, "€7.50": 7.5, "5-": -5.0, "5+": 5.0, "40%": 0.4,
     "23.123%": 0.23123, "-5%": -0.05, "1e-5": 1e-05, "1E+3": 1000.0, "2.5e2": 250.0,
     "1 1/2": 1.5, "0 3/4": 0.75, "-2 1/4": -2.25,
+    "1e-320": 0.0,                                # below Excel's smallest number, 2.2251E-308
 }
 NOT_NUMBERS = [
     "M1", "M2", "Q1", "Q4", "W3", "K10", "P1", "A1", "Z9", "FY24", "H1", "T1", "m1", "q1",  # codes
     "inf", "-inf", "nan", "Infinity", "1_000", "0x10", "1e", "e5", "--8", "+-5", "(-5)", "(5",
-    "12,34", "1,00", "1,0000", "1.2.3", "١٢٣", "１２", "12 34", "5 -", "TRUE", "FALSE", "", " ", "abc",
+    "12,34", "1,00", "1,0000", "1.2.3", "١٢٣", "１２", "12 34", "TRUE", "FALSE", "", " ", "abc",
+    "\t42", "42\t", "12\u00a0345", "(5%)", "$5%", "-5-", "£7.50", "¥100", "1e309", "-1e309",
     "40-2-2023", "30/2/2010", "13/13/2020", "2/30/2024", "12/31/1899", "1/1/10000", "1/2/345",
-    "2024-01-10T10:00", "1:60", "1:30:60", "13:00 PM", "0:30 AM", "x" * 300,
+    "1:60", "1:30:60", "1/2024", "2/30", "13/8/31", "13:00 PM", "6 P", "6:45 p", "1/0", "2024-01", "2024/1", "30 January 2024",
+    "30 Jan", "x" * 300,
 ]
 
 
@@ -72,16 +75,17 @@ def test_codes_do_not_depend_on_the_clock(clock):
 DATES_2026 = {  # the clock in 2026 (not a leap year)
     "2024-01-30": JAN_1_2024 + 29, "2024/1/30": JAN_1_2024 + 29, "1/30/2024": JAN_1_2024 + 29,
     "01-30-2024": JAN_1_2024 + 29, "1/30/24": JAN_1_2024 + 29, "30-Jan-2024": JAN_1_2024 + 29,
-    "30 January 2024": JAN_1_2024 + 29, "30-jan-24": JAN_1_2024 + 29, "Jan 30, 2024": JAN_1_2024 + 29,
+    "30-January-2024": JAN_1_2024 + 29, "30-jan-24": JAN_1_2024 + 29, "Sept 30, 2024": JAN_1_2024 + 273, "Jan 30, 2024": JAN_1_2024 + 29,
     "January 30 2024": JAN_1_2024 + 29, "2-Feb-2026": JAN_1_2026 + 31 + 1, "January 2024": JAN_1_2024,
-    "Jan-2024": JAN_1_2024, "2024-01": JAN_1_2024,
+    "Jan-2024": JAN_1_2024, "21-09-01": JAN_1_2024 - 3 * 365 + 243,  # no 21st month: 1 Sep 2021
     "1/30": JAN_1_2026 + 29, "30-Jan": JAN_1_2026 + 29, "Jan 30": JAN_1_2026 + 29, "jan-08": JAN_1_2026 + 7,
     "Jan-45": 18264 - 5 * 365 - 1,                # no 45 January: January 1945 (1948 a leap year)
-    "2/30": 10959 + 31,                           # no 30 February: February 1930
-    "2/29": 47119 + 31,                           # not this year's day: February 2029
+    "Feb-30": 10959 + 31,                         # no 30 February: February 1930
+    "Feb 29": 47119 + 31,                         # not this year's day: February 2029
     "29-Feb-1900": 60, "1-Mar-1900": 61, "1/1/1900": 1, "2/28/1900": 59, "12/31/9999": 2958465,
     "1/1/29": 47119, "1/1/30": 10959,             # two-digit years pivot at 30
     "2024-02-29 06:00": JAN_1_2024 + 59.25, "3/4/2024 10:00 PM": JAN_1_2024 + 63 + 22 / 24,
+    "2024-01-30T10:00": JAN_1_2024 + 29 + 10 / 24,
 }
 
 
@@ -93,7 +97,10 @@ def test_dates(clock, text, expected):
 def test_year_less_dates_follow_the_clock(clock):
     clock(2024)
     assert text_to_number("2/29") == JAN_1_2024 + 59   # a leap year: that day
+    assert text_to_number("Feb 29") == JAN_1_2024 + 59
     assert text_to_number("1/30") == JAN_1_2024 + 29
+    clock(2026)
+    assert text_to_number("2/29") is None              # no such day this year (LibreOffice alike)
 
 
 def test_no_spaces_around_a_date():
@@ -106,7 +113,7 @@ TIMES = {
     "6:45 PM": 18.75 / 24, "6:45 pm": 18.75 / 24, "6 PM": 0.75, "6PM": 0.75, "12:00 PM": 0.5,
     "12:00 AM": 0.0, "0:30": 0.5 / 24, " 1:30 ": 1.5 / 24, "13:05:30": (13 * 3600 + 5 * 60 + 30) / 86400,
     "1:05:30 PM": (13 * 3600 + 5 * 60 + 30) / 86400, "1:30.5": 90.5 / 86400, "24:00": 1.0,
-    "25:00": 25 / 24, "12:00:00.5": (12 * 3600 + 0.5) / 86400,
+    "25:00": 25 / 24, "12:00:00.5": (12 * 3600 + 0.5) / 86400, "0:30 AM": 0.5 / 24, "1:": 1 / 24,
 }
 
 
@@ -165,6 +172,16 @@ WORKBOOK_CASES = {
     '=DAY("30-Jan-2024")': 30.0,
     '=YEAR("M1")': XlError.VALUE,
     '=ISNUMBER(VALUE("W3"))': False,
+    # NUMBERVALUE: Microsoft's examples and documented rules
+    '=_xlfn.NUMBERVALUE("2.500,27",",",".")': 2500.27,
+    '=_xlfn.NUMBERVALUE("3.5%")': 0.035,
+    '=_xlfn.NUMBERVALUE("9%%")': 0.0009,          # "the same result as the formula =9%%"
+    '=_xlfn.NUMBERVALUE(" 3 000 ")': 3000.0,      # spaces ignored, even in the middle
+    '=_xlfn.NUMBERVALUE("")': 0.0,
+    '=_xlfn.NUMBERVALUE("1,5.0",",",".")': XlError.VALUE,   # group separator after the decimal one
+    '=_xlfn.NUMBERVALUE("1.2.3")': XlError.VALUE,           # two decimal separators
+    '=_xlfn.NUMBERVALUE("1,5",",",",")': XlError.VALUE,     # the same character for both
+    '=_xlfn.NUMBERVALUE("M1")': XlError.VALUE,
 }
 
 

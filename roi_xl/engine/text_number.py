@@ -6,23 +6,30 @@ COUNTIF/SUMIF/... and the D-functions, and the compiled plan.
 plain text in a criterion). It accepts:
 
 - numbers: digits with thousands separators in groups of three ("1,000"), a decimal point, an
-  exponent ("1e-5"), a leading sign or parentheses for a negative ("(12)"), a currency sign before or
-  after ("$5", "23€"), a trailing percent ("40%" is 0.4), a whole number and a fraction ("1 1/2"),
-  spaces around; ASCII digits only ("١٢" is text);
-- times: "h:mm", "h:mm:ss", "h:mm:ss.000", "mm:ss.0", with AM/PM ("6:45 PM", "6 PM"); hours past 24
-  without AM/PM ("25:00" is 1 day 1 hour); spaces around (Excel: TIMEVALUE(" 1:30 ") is 0.0625);
-- dates: ISO "2024-01-30", US "1/30/2024", "1-30-24", "2024/1/30", month names ("30-Jan-2024",
-  "30 January 2024", "Jan 30, 2024", "January 2024"), each optionally followed by a time; two-digit
+  exponent ("1e-5"), a sign before or after ("-5", "5-") or parentheses for a negative ("(12)"), a
+  dollar or euro sign before or after ("$5", "23€"), a trailing percent ("40%" is 0.4, not with
+  parentheses or a currency), a whole number and a fraction ("1 1/2"), spaces (not tabs) around;
+  ASCII digits only ("١٢" is text); past Excel's largest number ("1e309") no number, below its smallest
+  ("1e-320") 0;
+- times: "h:mm", "h:mm:ss", "h:mm:ss.000", "mm:ss.0", "h:", with AM/PM ("6:45 PM", "6 PM", not "6 P");
+  the first field runs past its unit ("25:00" is 1 day 1 hour); spaces around (Excel: TIMEVALUE(" 1:30 ")
+  is 0.0625);
+- dates: ISO "2024-01-30" (also "2024-01-30T10:00"), US "1/30/2024", "1-30-24", "1/30", "2024/1/30",
+  "24-1-30" (a first number that cannot be a month is a year), month names ("30-Jan-2024", "30-Jan",
+  "Jan 30, 2024", "Sept 5", "January 2024", "Jan-08"), each optionally followed by a time; two-digit
   years 00-29 are 2000-2029 and 30-99 1930-1999; years 1900 to 9999, with Excel's phantom 29 Feb 1900
   (serial 60). A date takes no spaces around it: Excel-saved workbooks give #VALUE! for
   FLOOR(x, " 2024-01-10 "), INT(" 2024-01-10 ") and MROUND(" 2024-01-10 ", 7).
+
+Where no Excel evidence decides a form, the rule follows LibreOffice (en-US); the differential test
+(tests/test_text_corpus_libreoffice.py) lists every remaining difference with Excel's evidence.
 
 Nothing else is a number: codes such as "M1", "Q1", "W3" or "K10" stay text (formulas' reader took
 them for date-times of the current year), and so do "inf", "nan", "1_000" that Python's float reads.
 
 Excel itself depends on today's date for a date written without a year: "1/30", "30-Jan" and
 "Jan 30" fall in the current year, and "Jan 08" is 8 January of this year while "Jan 45" (no such
-day) is 1 January 1945; "2/29" is 29 February only in a leap year, else 1 February 2029. `_today`
+day) is 1 January 1945; "Feb 29" is 29 February in a leap year, else 1 February 2029. `_today`
 is the clock (tests replace it).
 
 Only the standard library: the function face (roi_xl's own functions) may run where numpy cannot.
@@ -34,33 +41,39 @@ import datetime as _dt
 import functools
 import re
 
-_CURRENCY = "$€£¥"
+_CURRENCY = "$€"  # "$" en-US's own; "€" read by Excel in any locale (VALUE("23€") is 23 in an en-GB book)
 _NUMBER = re.compile(
-    r"(?P<open>\()?\s*(?P<sign>[+-])?\s*(?:[" + _CURRENCY + r"]\s*)?(?P<sign2>[+-])?"
+    r"(?P<open>\()? *(?P<sign>[+-])? *(?P<cur>[" + _CURRENCY + r"] *)?(?P<sign2>[+-])?"
     r"(?P<digits>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)(?P<exp>[eE][+-]?[0-9]+)?"
-    r"\s*(?:[" + _CURRENCY + r"]\s*)?(?P<pct>%)?\s*(?P<close>\))?")
+    r" *(?P<cur2>[" + _CURRENCY + r"] *)?(?P<pct>%)? *(?P<trail>[+-])? *(?P<close>\))?")
 _FRACTION = re.compile(r"(?P<sign>[+-])?(?P<whole>[0-9]+) +(?P<num>[0-9]+)/(?P<den>[0-9]+)")
+_SMALLEST = 2.2250738585072014e-308  # below it Excel stores 0 (its smallest positive number, 2.2251E-308)
 
+_AMPM = r" *(?P<ampm>[AaPp][Mm])"
 _TIME = re.compile(
-    r"(?P<h>[0-9]{1,4}):(?P<m>[0-9]{1,2})(?::(?P<s>[0-9]{1,2}(?:\.[0-9]*)?))?\s*(?P<ampm>[AaPp][Mm]?)?"
-    r"|(?P<h2>[0-9]{1,2})\s*(?P<ampm2>[AaPp][Mm]?)"
-    r"|(?P<mm>[0-9]{1,2}):(?P<ss>[0-9]{1,2}\.[0-9]*)")
+    r"(?P<h>[0-9]{1,4}):(?P<m>[0-9]{1,2})(?::(?P<s>[0-9]{1,2}(?:\.[0-9]*)?))?(?:" + _AMPM + r")?"
+    r"|(?P<h2>[0-9]{1,2})" + _AMPM.replace("ampm", "ampm2") +
+    r"|(?P<mm>[0-9]{1,4}):(?P<ss>[0-9]{1,2}\.[0-9]*)"
+    r"|(?P<h3>[0-9]{1,2}):")
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
 _MON = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
-_SEP = r"(?:\s*[-/]\s*|\s+)"
-_DATES = [  # (pattern, reading); each reading gives (year, month, day) or None
+_SEP = r"(?: *[-/] *| +)"
+_DASH = r" *[-/] *"  # between a day and the month after it: "30-Jan-2024" (not "30 Jan 2024")
+_DATES = [  # (kind, pattern); _ymd turns a match into (year, month, day)
     ("numeric3", re.compile(r"(?P<a>[0-9]{1,4})(?P<s>[-/])(?P<b>[0-9]{1,2})(?P=s)(?P<c>[0-9]{1,4})")),
-    ("numeric2", re.compile(r"(?P<a>[0-9]{1,4})[-/](?P<b>[0-9]{1,4})")),
-    ("day_mon_year", re.compile(r"(?P<d>[0-9]{1,2})" + _SEP + _MON + _SEP + r"(?P<y>[0-9]{1,4})", re.I)),
-    ("day_mon", re.compile(r"(?P<d>[0-9]{1,2})" + _SEP + _MON, re.I)),
-    ("mon_day_year", re.compile(_MON + _SEP + r"(?P<d>[0-9]{1,2})(?:\s*,\s*|" + _SEP + r")(?P<y>[0-9]{1,4})",
+    ("numeric2", re.compile(r"(?P<a>[0-9]{1,2})[-/](?P<b>[0-9]{1,2})")),
+    ("day_mon_year", re.compile(r"(?P<d>[0-9]{1,2})" + _DASH + _MON + _DASH + r"(?P<y>[0-9]{1,4})", re.I)),
+    ("day_mon", re.compile(r"(?P<d>[0-9]{1,2})" + _DASH + _MON, re.I)),
+    ("mon_day_year", re.compile(_MON + _SEP + r"(?P<d>[0-9]{1,2})(?: *, *|" + _SEP + r")(?P<y>[0-9]{1,4})",
                                 re.I)),
     ("mon_n", re.compile(_MON + _SEP + r"(?P<n>[0-9]{1,4})", re.I)),
 ]
-_DATE_TIME_SEP = re.compile(r"\s+")
-_LONGEST = 255  # longer than any number, time or date Excel reads (and the regexes need not look)
+_DATE_TIME_SEP = re.compile(r" +")
+_ISO_TIME_SEP = re.compile(r"[Tt]")  # "2024-01-30T10:00", after a year-first date only
+_LONGEST = 1024  # longer than any number, time or date (and the regexes need not look)
 
 
 def _today() -> _dt.date:
@@ -70,19 +83,25 @@ def _today() -> _dt.date:
 
 def read_number(text: str) -> float | None:
     """A number as Excel reads one typed as text (no dates, no times), or None."""
-    text = text.strip()
+    text = text.strip(" ")
     m = _NUMBER.fullmatch(text)
     if m:
-        if bool(m.group("open")) != bool(m.group("close")) or (m.group("sign") and m.group("sign2")):
+        signs = [g for g in (m.group("sign"), m.group("sign2"), m.group("trail")) if g]
+        if (bool(m.group("open")) != bool(m.group("close")) or len(signs) > 1
+                or (m.group("cur") and m.group("cur2"))
+                or (m.group("pct") and (m.group("open") or m.group("cur") or m.group("cur2")))):
             return None
         exponent = int((m.group("exp") or "e0")[1:]) - (2 if m.group("pct") else 0)
         value = float(f"{m.group('digits').replace(',', '')}e{exponent}")  # "23.123%" is 0.23123 exactly
-        negative = (m.group("sign") or m.group("sign2")) == "-"
+        if value == float("inf"):
+            return None  # past Excel's largest number (9.99999999999999E+307)
+        if value < _SMALLEST:
+            value = 0.0
         if m.group("open"):
-            if m.group("sign") or m.group("sign2"):
+            if signs:
                 return None
-            negative = True
-        return -value if negative else value
+            return -value
+        return -value if signs == ["-"] else value
     m = _FRACTION.fullmatch(text)
     if m and int(m.group("den")):
         value = int(m.group("whole")) + int(m.group("num")) / int(m.group("den"))
@@ -98,20 +117,25 @@ def read_time(text: str) -> float | None:
 
 def _seconds(text: str) -> float | None:
     """A time text's seconds since midnight (past 86,400 for "25:00"), or None."""
-    m = _TIME.fullmatch(text.strip())
+    m = _TIME.fullmatch(text.strip(" "))
     if not m:
         return None
-    if m.group("mm") is not None:  # minutes and seconds with a decimal: "1:30.5"
+    if m.group("h3") is not None:  # "1:" is one o'clock
+        hour, minute, second, ampm = int(m.group("h3")), 0, 0.0, None
+    elif m.group("mm") is not None:  # minutes and seconds with a decimal: "1:30.5"
         hour, minute, second, ampm = 0, int(m.group("mm")), float(m.group("ss")), None
     elif m.group("h2") is not None:
         hour, minute, second, ampm = int(m.group("h2")), 0, 0.0, m.group("ampm2")
     else:
         hour, minute, second, ampm = int(m.group("h")), int(m.group("m")), float(m.group("s") or 0), m.group("ampm")
     if ampm:
-        if not 1 <= hour <= 12:
+        if hour > 12:
             return None
         hour = hour % 12 + (12 if ampm[0] in "Pp" else 0)
-    if minute > 59 or second >= 60 or hour > 9999:
+    # the first field runs past its unit ("25:00", "61:27.5" minutes); minutes past 59 only after a
+    # zero hour ("0:61" is 61 minutes), as LibreOffice reads them
+    minutes_first = m.group("mm") is not None or (m.group("h") is not None and hour == 0)
+    if (minute > 59 and not minutes_first) or second >= 60 or hour > 9999:
         return None
     return hour * 3600 + minute * 60 + second
 
@@ -128,11 +152,12 @@ def _days_in(year: int, month: int) -> int:
 
 
 def _month_and_number(month: int, n: str) -> tuple[int, int, int] | None:
-    """A month and one number: its day in the current year when it can be one, else its year."""
+    """A month and one number: its day in the current year when it can be one, else its year
+    ("1/0" is no date: year 2000 is written "1/00")."""
     this_year = _today().year
     if len(n) <= 2 and 1 <= int(n) <= _days_in(this_year, month):
         return this_year, month, int(n)
-    year = _year(n)
+    year = _year(n) if n != "0" else None
     return None if year is None else (year, month, 1)
 
 
@@ -140,19 +165,15 @@ def _ymd(kind: str, m: re.Match) -> tuple[int, int, int] | None:
     g = m.groupdict()
     if kind == "numeric3":
         a, b, c = g["a"], g["b"], g["c"]
-        if len(a) == 4:
-            return int(a), int(b), int(c)
+        if len(a) == 4 or (len(a) == 2 and int(a) > 12 and len(c) <= 2 and g["s"] == "-"):  # "21-09-01"
+            year = _year(a)
+            return None if year is None else (year, int(b), int(c))
         if len(a) > 2:
             return None
         year = _year(c)
         return None if year is None else (year, int(a), int(b))
-    if kind == "numeric2":
-        a, b = g["a"], g["b"]
-        if len(a) == 4:
-            return (int(a), int(b), 1) if len(b) <= 2 else None
-        if len(a) > 2 or not 1 <= int(a) <= 12:
-            return None
-        return _month_and_number(int(a), b)
+    if kind == "numeric2":  # month/day of this year ("1/2024" is no date)
+        return _today().year, int(g["a"]), int(g["b"])
     month = _MONTHS[g["mon"].lower()]
     if kind == "mon_n":
         return _month_and_number(month, g["n"])
@@ -185,6 +206,8 @@ def _date_parts(text: str) -> tuple[tuple[int, int, int], float] | None:
         time = 0.0
         if rest:
             sep = _DATE_TIME_SEP.match(rest)
+            if sep is None and kind == "numeric3" and len(m.group("a")) == 4:
+                sep = _ISO_TIME_SEP.match(rest)
             time = _seconds(rest[sep.end():]) if sep and sep.end() < len(rest) else None
             if time is None:
                 continue
@@ -203,7 +226,7 @@ def read_date(text: str) -> tuple[int, float] | None:
 
 def _date_or_time(text: str) -> tuple[tuple[int, int, int] | None, float] | None:
     """A date text (with or without a time) or a time text, stripped: (its date or None, seconds)."""
-    text = text.strip()
+    text = text.strip(" ")
     if len(text) > _LONGEST:
         return None
     parts = _date_parts(text)
@@ -233,7 +256,7 @@ def _cached(text: str, year: int) -> float | None:
     time = read_time(text)
     if time is not None:
         return time
-    if text != text.strip():
+    if text != text.strip(" "):
         return None  # no spaces around a date (see the module docstring)
     date = read_date(text)
     return None if date is None else date[0] + date[1]
