@@ -20,6 +20,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -37,18 +38,24 @@ _RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 _CPU = re.compile(r"(?:User|System) time \(seconds\): ([\d.]+)")
 
 
-def timed(cmd: list[str], timeout: float = 7200) -> dict:
+def timed(cmd: list[str], timeout: float = 7200, env: dict | None = None) -> dict:
     """Run a command under /usr/bin/time -v: wall seconds, CPU seconds (user + system of the whole
     process tree: what counts on a machine shared with other work) and peak RSS (MB) of its largest
-    process."""
+    process. The command runs in its own process group, ended whole if it runs over `timeout`."""
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT)
+    proc = subprocess.Popen(["/usr/bin/time", "-v", *cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, text=True, cwd=ROOT, env=env, start_new_session=True)
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise RuntimeError(f"{' '.join(cmd[:4])}... ran over {timeout:.0f} s and was stopped") from None
     wall = time.perf_counter() - start
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[:4])}... failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-    m = _RSS.search(proc.stderr)
-    cpu = sum(float(t) for t in _CPU.findall(proc.stderr))  # user + system, children included
+        raise RuntimeError(f"{' '.join(cmd[:4])}... failed ({proc.returncode}):\n{stderr[-2000:]}")
+    m = _RSS.search(stderr)
+    cpu = sum(float(t) for t in _CPU.findall(stderr))  # user + system, children included
     return {"seconds": round(wall, 3), "cpu_seconds": round(cpu, 2),
             "peak_mb": round(int(m.group(1)) / 1024, 1) if m else None}
 
@@ -73,12 +80,12 @@ def workbooks(data: Path, n: int) -> tuple[Path, list[Path]]:
     return folder, paths
 
 
-def libreoffice(files: list[Path], out: Path, profile: Path) -> dict:
+def libreoffice(files: list[Path], out: Path, profile: Path, timeout: float = 7200) -> dict:
     soffice = find_soffice()
     if soffice is None:
         return {"skipped": "LibreOffice (soffice) is not installed"}
     return timed([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                  "--convert-to", "xlsx", "--outdir", str(out), *map(str, files)])
+                  "--convert-to", "xlsx", "--outdir", str(out), *map(str, files)], timeout=timeout)
 
 
 def run_size(n: int, data: Path, work: Path, jobs: int, naive_max: int, lo_max: int) -> dict:
