@@ -20,7 +20,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # tests/libreoffice.py: the recalculating profile
 
-from libreoffice import find_soffice, write_profile  # noqa: E402
+from libreoffice import find_soffice, run_in_group, write_profile  # noqa: E402
 
 from generate import generate  # noqa: E402  (bench/generate.py)
 
@@ -43,17 +42,13 @@ def timed(cmd: list[str], timeout: float = 7200, env: dict | None = None) -> dic
     process tree: what counts on a machine shared with other work) and peak RSS (MB) of its largest
     process. The command runs in its own process group, ended whole if it runs over `timeout`."""
     start = time.perf_counter()
-    proc = subprocess.Popen(["/usr/bin/time", "-v", *cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, text=True, cwd=ROOT, env=env, start_new_session=True)
     try:
-        _, stderr = proc.communicate(timeout=timeout)
+        returncode, stderr = run_in_group(["/usr/bin/time", "-v", *cmd], timeout, cwd=ROOT, env=env)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise RuntimeError(f"{' '.join(cmd[:4])}... ran over {timeout:.0f} s and was stopped") from None
+        raise RuntimeError(f"{' '.join(cmd[:4])}... ran over {timeout:g} s and was stopped") from None
     wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[:4])}... failed ({proc.returncode}):\n{stderr[-2000:]}")
+    if returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])}... failed ({returncode}):\n{stderr[-2000:]}")
     m = _RSS.search(stderr)
     cpu = sum(float(t) for t in _CPU.findall(stderr))  # user + system, children included
     return {"seconds": round(wall, 3), "cpu_seconds": round(cpu, 2),
