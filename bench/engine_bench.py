@@ -309,6 +309,40 @@ def growth(rows: list[dict]) -> list[dict]:
     return out
 
 
+def targets(rows: list[dict], grow: list[dict]) -> list[dict]:
+    """Issue 12's targets against this run: wall time (CPU beside it, steadier on a shared machine)."""
+    out = []
+
+    def add(what, row, other, limit, kind="wall"):
+        q = row.get("ratios", {}).get(other, {})
+        if q.get(kind) is None:
+            return
+        out.append({"target": what, "workload": row["label"], "roi_over_other": q[kind],
+                    "cpu_roi_over_other": q.get("cpu") if kind == "wall" else None, "limit": limit,
+                    "holds": q[kind] <= limit})
+
+    for row in rows:
+        if row["section"] == "examples":
+            add("≤ 0.5× LibreOffice's time", row, "lo", 0.5)
+        elif row["section"] in ("plain", "arabic"):
+            add("faster than LibreOffice", row, "lo", 1.0)
+            add("peak memory ≤ LibreOffice's", row, "lo", 1.0, "peak")
+        elif row["label"].endswith("template clients"):
+            add("≥ 10× LibreOffice (time ≤ 0.1×)", row, "lo", 0.1)
+        else:
+            add("≥ 2× LibreOffice (time ≤ 0.5×)", row, "lo", 0.5)
+        if row["section"] != "examples" and "template" not in row["label"]:
+            add("stretch: within 3× IronCalc", row, "ic", 3.0)
+    for g in grow:
+        if "roi" in g:
+            out.append({"target": "time about linear (growth ≤ 1.25× the cells')",
+                        "workload": f"plain {g['from']:,} → {g['to']:,}",
+                        "roi_over_other": round(g["roi"]["wall"] / g["cells_ratio"], 2),
+                        "cpu_roi_over_other": round(g["roi"]["cpu"] / g["cells_ratio"], 2),
+                        "limit": 1.25, "holds": g["roi"]["wall"] / g["cells_ratio"] <= 1.25})
+    return out
+
+
 def _cell(r: dict) -> str:
     if "seconds" not in r:
         return "skipped" if "skipped" in r else "failed"
@@ -333,6 +367,14 @@ def table(rows: list[dict], grow: list[dict]) -> str:
         for g in grow:
             parts = [f"{g[k]['wall']} ({g[k]['cpu']})" if k in g else "" for k in ("roi", "lo", "ic")]
             lines.append(f"| {g['from']:,} → {g['to']:,} | {g['cells_ratio']} | " + " | ".join(parts) + " |")
+    goals = targets(rows, grow)
+    if goals:
+        lines += ["", "| target (issue 12) | workload | measured: roi-xl ÷ other, wall (CPU); memory: peak | limit | holds |",
+                  "|---|---|---:|---:|---|"]
+        for t in goals:
+            cpu = f" ({t['cpu_roi_over_other']})" if t["cpu_roi_over_other"] is not None else ""
+            lines.append(f"| {t['target']} | {t['workload']} | {t['roi_over_other']}{cpu} "
+                         f"| {t['limit']} | {'yes' if t['holds'] else 'no'} |")
     checks = [(row["label"], k, v) for row in rows for k, v in row.get("values", {}).items()]
     if checks:
         lines += ["", "| values | compared | cells | differ | not compared (function the other lacks) "
@@ -344,6 +386,14 @@ def table(rows: list[dict], grow: list[dict]) -> str:
             lines.append(f"| {label} | {k.replace('_', ' ')} | {v.get('cells')} | {v.get('differ')} "
                          f"| {v.get('lacking_function', '')} | {ex} |")
     return "\n".join(lines)
+
+
+def header(meta: dict) -> str:
+    roi = meta["roi_xl"]
+    return (f"roi-xl {roi.get('commit')} ({roi.get('branch')}) from {roi.get('package')}, "
+            f"{meta['started']} – {meta['finished']}, load average {meta['load_average_at_start']} at start, "
+            f"{meta['load_average_at_end']} at end; {meta['machine']}; "
+            + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v))
 
 
 def main(argv=None) -> int:
@@ -362,8 +412,15 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true",
                     help="a few minutes: sizes 1000, 10-file batches, no ARABIC_ROMAN (explicit options win)")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds one measured command may take")
-    ap.add_argument("--json", default=str(BENCH / "engine_results.json"))
+    ap.add_argument("--json", help="results file (default bench/engine_results.json; with --quick "
+                    "engine_results_quick.json under --data, so a quick run does not replace the recorded one)")
+    ap.add_argument("--report", metavar="JSON", help="print the tables of an earlier run's results, run nothing")
     args = ap.parse_args(argv)
+    if args.report:
+        saved = json.loads(Path(args.report).read_text())
+        print(header(saved["meta"]))
+        print(table(saved["rows"], saved["growth"]))
+        return 0
     given = set(a.split("=")[0] for a in (argv if argv is not None else sys.argv[1:]))
     if args.quick:
         if "--sizes" not in given:
@@ -374,6 +431,8 @@ def main(argv=None) -> int:
             args.distinct = 10
         if "--sections" not in given:
             args.sections = "examples,plain,batch"
+    args.json = args.json or str(Path(args.data) / "engine_results_quick.json" if args.quick
+                                 else BENCH / "engine_results.json")
     args.sizes = [int(s) for s in str(args.sizes).split(",") if s]
     sections = [s for s in args.sections.split(",") if s]
     unknown = set(sections) - set(SECTIONS)
@@ -407,11 +466,10 @@ def main(argv=None) -> int:
     grow = growth(rows)
     meta["finished"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     meta["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    Path(args.json).write_text(json.dumps({"meta": meta, "rows": rows, "growth": grow}, indent=1,
+    Path(args.json).write_text(json.dumps({"meta": meta, "rows": rows, "growth": grow,
+                                           "targets": targets(rows, grow)}, indent=1,
                                           default=str) + "\n")
-    print(f"roi-xl {meta['roi_xl'].get('commit')} ({meta['roi_xl'].get('branch')}), "
-          f"{meta['started']} – {meta['finished']}, load average {meta['load_average_at_start']} at start, "
-          f"{meta['load_average_at_end']} at end")
+    print(header(meta))
     print(table(rows, grow))
     return 0
 
