@@ -1,9 +1,11 @@
-"""The one-evaluator benchmark of issue 12: roi-xl against LibreOffice headless, IronCalc and plain
-`formulas`, side by side in one run.
+"""The one-evaluator benchmark of issue 12: roi-xl against LibreOffice, IronCalc and plain formulas.
+
+Side by side in one run:
 
     python bench/engine_bench.py                       # everything (about half an hour on 2 cores)
     python bench/engine_bench.py --quick               # 1,000-cell plain workbook, 10-file batches, no ARABIC_ROMAN
     python bench/engine_bench.py --sizes 1000,10000 --skip-lo --sections examples,plain
+    python bench/engine_bench.py --report bench/engine_results.json   # reprint a run's tables
 
 Sections (`--sections`, all by default):
   examples  one-file cold `roi-xl recalc FILE --out DIR --jobs 1` of each bundled example
@@ -25,7 +27,9 @@ profile that recalculates on load). IronCalc and `formulas` run through bench/ba
 The roi-xl measured is the one installed for the Python running this script (its `roi-xl` console
 script): the commit of the checkout it is imported from is printed and stored. Each roi-xl run gets a
 fresh empty XDG_CACHE_HOME, and `--no-cache` when `roi-xl recalc` has it, so every run is cold.
-Results go to bench/engine_results.json; a Markdown table is printed.
+Results go to bench/engine_results.json; Markdown tables are printed: the measurements, the time growth
+between plain sizes, issue 12's targets (roi-xl ÷ the other against each target's limit) and the value
+comparisons with a few disagreeing cells.
 """
 from __future__ import annotations
 
