@@ -3,12 +3,18 @@ subprocess, so its time includes start-up and imports, as `roi-xl recalc`'s does
 
     python bench/baselines.py naive OUT FILE...   # formulas loads and calculates each workbook afresh
     python bench/baselines.py floor OUT FILE...   # read every input, write every output, no calculation
+    python bench/baselines.py formulas OUT FILE...  # plain formulas, no catalogue (bench/engine_bench.py)
+    python bench/baselines.py ironcalc OUT FILE...  # IronCalc (pip install ironcalc): load, evaluate, save
 
 naive: `formulas.ExcelModel().loads(path).finish().calculate()` per workbook, with our catalogue
 registered once (without it our functions are #NAME?). It writes nothing, which only flatters it.
 floor: the fastest reading we have (roi_xl.engine.fastread: every constant and formula text) and the
 same writer as roi-xl (roi_xl.engine.writeback.write_values) filling every formula cell with a
 number, so that the files written are the same size of job as the real run's.
+formulas: `formulas.ExcelModel().loads(path).finish().calculate()` as formulas comes, for workbooks that
+use no catalogue function; it writes nothing either.
+ironcalc: `ironcalc.load_from_xlsx(path)`, `evaluate()`, `save_to_xlsx(OUT/name)`: the Rust engine
+through its Python binding, writing the recalculated copy (its values are compared with ours).
 """
 from __future__ import annotations
 
@@ -28,6 +34,22 @@ def naive(out: Path, files: list[Path]) -> None:
         model.calculate()
 
 
+def plain_formulas(out: Path, files: list[Path]) -> None:
+    import formulas
+
+    for path in files:
+        formulas.ExcelModel().loads(str(path)).finish().calculate()
+
+
+def ironcalc(out: Path, files: list[Path]) -> None:
+    import ironcalc as ic
+
+    for path in files:
+        model = ic.load_from_xlsx(str(path))
+        model.evaluate()
+        model.save_to_xlsx(str(out / path.name))
+
+
 def floor(out: Path, files: list[Path]) -> None:
     from roi_xl.engine import fastread
     from roi_xl.engine.writeback import write_values
@@ -41,7 +63,7 @@ def main(argv: list[str]) -> int:
     kind, out, files = argv[0], Path(argv[1]), [Path(p) for p in argv[2:]]
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    {"naive": naive, "floor": floor}[kind](out, files)
+    {"naive": naive, "floor": floor, "formulas": plain_formulas, "ironcalc": ironcalc}[kind](out, files)
     print(f"{kind}: {len(files)} workbooks in {time.perf_counter() - start:.2f}s", file=sys.stderr)
     return 0
 

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # tests/libreoffice.py: the recalculating profile
 
-from libreoffice import find_soffice, write_profile  # noqa: E402
+from libreoffice import find_soffice, run_in_group, write_profile  # noqa: E402
 
 from generate import generate  # noqa: E402  (bench/generate.py)
 
@@ -37,18 +37,20 @@ _RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 _CPU = re.compile(r"(?:User|System) time \(seconds\): ([\d.]+)")
 
 
-def timed(cmd: list[str], timeout: float = 7200) -> dict:
+def timed(cmd: list[str], timeout: float = 7200, env: dict | None = None) -> dict:
     """Run a command under /usr/bin/time -v: wall seconds, CPU seconds (user + system of the whole
     process tree: what counts on a machine shared with other work) and peak RSS (MB) of its largest
-    process."""
+    process. The command runs in its own process group, ended whole if it runs over `timeout`."""
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT)
+    try:
+        returncode, stderr = run_in_group(["/usr/bin/time", "-v", *cmd], timeout, cwd=ROOT, env=env)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"{' '.join(cmd[:4])}... ran over {timeout:g} s and was stopped") from None
     wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[:4])}... failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-    m = _RSS.search(proc.stderr)
-    cpu = sum(float(t) for t in _CPU.findall(proc.stderr))  # user + system, children included
+    if returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])}... failed ({returncode}):\n{stderr[-2000:]}")
+    m = _RSS.search(stderr)
+    cpu = sum(float(t) for t in _CPU.findall(stderr))  # user + system, children included
     return {"seconds": round(wall, 3), "cpu_seconds": round(cpu, 2),
             "peak_mb": round(int(m.group(1)) / 1024, 1) if m else None}
 
@@ -73,12 +75,12 @@ def workbooks(data: Path, n: int) -> tuple[Path, list[Path]]:
     return folder, paths
 
 
-def libreoffice(files: list[Path], out: Path, profile: Path) -> dict:
+def libreoffice(files: list[Path], out: Path, profile: Path, timeout: float = 7200) -> dict:
     soffice = find_soffice()
     if soffice is None:
         return {"skipped": "LibreOffice (soffice) is not installed"}
     return timed([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                  "--convert-to", "xlsx", "--outdir", str(out), *map(str, files)])
+                  "--convert-to", "xlsx", "--outdir", str(out), *map(str, files)], timeout=timeout)
 
 
 def run_size(n: int, data: Path, work: Path, jobs: int, naive_max: int, lo_max: int) -> dict:

@@ -105,6 +105,20 @@ def read_values(original: Path, recalculated: Path) -> dict[str, object]:
         wb.close()
 
 
+def run_in_group(cmd: list[str], timeout: float, **popen) -> tuple[int, str]:
+    """Run `cmd` in its own process group; its exit code and stderr. Past `timeout` the whole tree
+    (for soffice: oosplash and soffice.bin, not just the launcher) is ended and TimeoutExpired raised."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            text=True, start_new_session=True, **popen)
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    return proc.returncode, stderr
+
+
 def recalc_with_libreoffice(paths: list[Path], outdir: Path, *, soffice: str | None = None,
                             timeout: float = 300) -> dict[Path, dict[str, object]]:
     """Recalculate `paths` with LibreOffice in one batch; each input's formula-cell values by address.
@@ -137,15 +151,9 @@ def recalc_with_libreoffice(paths: list[Path], outdir: Path, *, soffice: str | N
                "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(converted),
                *[str(p) for p in staged.values()]]
         env = dict(os.environ, SAL_USE_VCLPLUGIN="svp", HOME=profile)
-        # Own process group: on a timeout the whole tree (oosplash and soffice.bin) is ended, not just
-        # the launcher.
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                text=True, env=env, start_new_session=True)
         try:
-            _, stderr = proc.communicate(timeout=timeout)
+            returncode, stderr = run_in_group(cmd, timeout, env=env)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
             raise RuntimeError(f"LibreOffice took more than {timeout} s for {len(paths)} file(s)") from None
     results: dict[Path, dict[str, object]] = {}
     missing = []
@@ -157,5 +165,5 @@ def recalc_with_libreoffice(paths: list[Path], outdir: Path, *, soffice: str | N
         results[path] = read_values(path, out)
     if missing:
         raise RuntimeError(f"LibreOffice did not convert {[str(m) for m in missing]} "
-                           f"(exit {proc.returncode}): {stderr.strip()[-2000:]}")
+                           f"(exit {returncode}): {stderr.strip()[-2000:]}")
     return results
