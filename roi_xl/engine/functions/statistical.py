@@ -22,7 +22,6 @@ import statistics
 import numpy as np
 import schedula as sh
 from formulas.functions import Array, XlError, wrap_func
-from formulas.functions.stat import FUNCTIONS as _STAT
 
 from ._args import DIV0, NUM, Fail, is_number, to_number, whole
 
@@ -227,5 +226,16 @@ REPLACEMENTS.update({alias: REPLACEMENTS[name] for alias, name in _ALIASES.items
 REPLACEMENTS["COUNT"] = wrap_func(whole(count))
 REPLACEMENTS["COUNTA"] = wrap_func(whole(counta))
 REPLACEMENTS["AVERAGEA"] = wrap_func(aggregate("AVERAGEA", _mean, _numbers_a))
-REPLACEMENTS.update({name: wrap_func(lambda values, k, _f=_STAT[name]: _f(_typed_values(values), k))
-                     for name in ("SMALL", "LARGE")})
+
+
+def _formulas_stat(name: str):
+    """formulas' own `name`, looked up when called: its stat module imports scipy, which SUM,
+    COUNT and the rest of this module's functions (on every workbook's hot path) do not need."""
+    def call(values, k):
+        from formulas.functions.stat import FUNCTIONS
+
+        return FUNCTIONS[name](_typed_values(values), k)
+    return call
+
+
+REPLACEMENTS.update({name: wrap_func(_formulas_stat(name)) for name in ("SMALL", "LARGE")})
