@@ -130,3 +130,21 @@ def test_statistical_functions_load_when_a_workbook_uses_them(tmp_path):
     phi, median, total = (float(v) for v in run.stdout.split())
     assert abs(phi - 0.841344746068543) < 1e-12
     assert (median, total) == (3.0, 15.0)
+
+
+_FORMULAS_FIRST = """
+import formulas
+real = formulas.get_functions()                      # formulas' own table, every family loaded
+from roi_xl.engine.function_table import get_functions
+from roi_xl.engine.functions import statistical
+table = get_functions()
+assert table is real and formulas.get_functions() is real, "one table per process"
+assert table["SUM"] is statistical.REPLACEMENTS["SUM"], "our entries filled in eagerly"
+"""
+
+
+def test_a_table_formulas_built_first_is_the_one_used():
+    """A script that used formulas before roi_xl keeps one table, ours filled into it."""
+    run = subprocess.run([sys.executable, "-c", _FORMULAS_FIRST], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr

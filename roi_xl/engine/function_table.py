@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import collections
 import importlib
+import threading
 
 FORMULAS = "formulas.functions"
 OURS = "roi_xl.engine.excel_functions"
 FAMILY_PREFIX = "roi_xl.engine.functions."
+_LOCK = threading.RLock()  # reentrant: importing a module may look other names up
 
 
 def entries(module: str) -> dict:
@@ -82,13 +84,16 @@ class LazyFunctions(collections.defaultdict):
 
     def _load(self, name) -> bool:
         """Import the module supplying `name`, if one still is to be; whether one was."""
-        module = self._source.get(name)
-        if module is None:
+        if name not in self._source:
             return False
-        supplied = entries(module)
-        for n in self._pending.pop(module):
-            if self._source.pop(n, None) is not None:
-                dict.__setitem__(self, n, supplied[n])
+        with _LOCK:  # Dask runs workbooks in threads: a family is filled in whole before it is read
+            module = self._source.get(name)
+            if module is None:  # another thread filled it meanwhile
+                return dict.__contains__(self, name)
+            supplied = entries(module)
+            for n in self._pending.pop(module):
+                if self._source.pop(n, None) is not None:
+                    dict.__setitem__(self, n, supplied[n])
         return True
 
     def load_all(self) -> None:
@@ -127,6 +132,26 @@ class LazyFunctions(collections.defaultdict):
         self._load(name)
         return dict.pop(self, name, *default)
 
+    def copy(self):
+        """A plain defaultdict of every entry, as formulas' own table copies."""
+        self.load_all()
+        return collections.defaultdict(_not_implemented, dict.items(self))
+
+    __copy__ = copy
+
+    def __or__(self, other):
+        return self.copy() | other
+
+    def __ror__(self, other):
+        return other | self.copy()
+
+    def __reduce__(self):
+        return (_plain, (self.copy(),))
+
+
+def _plain(entries):
+    return entries
+
 
 def _everything_first(method):
     """Whatever sees the whole table (iteration, length, copies) sees it fully loaded."""
@@ -137,8 +162,8 @@ def _everything_first(method):
     return call
 
 
-for _name in ("__iter__", "__len__", "keys", "values", "items", "copy", "__copy__", "__repr__",
-              "__eq__", "__ne__", "__reduce__", "popitem", "__or__", "__ror__"):
+for _name in ("__iter__", "__len__", "keys", "values", "items", "__repr__", "__eq__", "__ne__",
+              "popitem"):
     setattr(LazyFunctions, _name, _everything_first(getattr(collections.defaultdict, _name)))
 LazyFunctions.__hash__ = None
 
@@ -148,15 +173,19 @@ _table = None
 def get_functions():
     """The one function table of this process, installed as formulas' own (see the module doc)."""
     global _table
-    if _table is None:
+    if _table is not None:
+        return _table
+    with _LOCK:
+        if _table is not None:
+            return _table
         import formulas
         import formulas.functions as ff
 
         from .function_sources import SOURCES
 
         real = ff.get_functions
-        if isinstance(real, _Installed):
-            _table = real()
+        if getattr(real, "roi_xl_table", None) is not None:  # installed by an earlier copy of this module
+            _table = real.roi_xl_table
         elif getattr(real, "cache_info", None) is not None and real.cache_info().currsize:
             _table = real()  # formulas built its table already: keep that one, filled eagerly
             for module, names in SOURCES.items():
@@ -175,10 +204,10 @@ class _Installed:
     """What formulas.get_functions becomes: returns the one table (cache_clear for its callers)."""
 
     def __init__(self, table):
-        self.table = table
+        self.roi_xl_table = table
 
     def __call__(self):
-        return self.table
+        return self.roi_xl_table
 
     def cache_clear(self) -> None:
         return None
