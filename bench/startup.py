@@ -126,8 +126,8 @@ def main(argv=None) -> int:
                                            str(f), "--out", str(fresh(work / "out")), "--jobs", "1"]))
             if lo is not None:
                 walls["LibreOffice"].append(timed([*lo, str(fresh(work / "lo")), str(f)]))
-        median = {k: (statistics.median(r["seconds"] for r in v), statistics.median(r["cpu_seconds"] for r in v))
-                  for k, v in walls.items() if v}
+        median = {k: (statistics.median(r["seconds"] for r in v),
+                      statistics.median(r["cpu_seconds"] for r in v)) for k, v in walls.items() if v}
         for label, (wall, cpu) in median.items():
             ratio = f"{wall / median['LibreOffice'][0]:.2f}" if "LibreOffice" in median else "-"
             print(f"| {f.name} | {label} | {wall:.2f} | {cpu:.2f} | {ratio} |")

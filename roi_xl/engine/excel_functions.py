@@ -36,7 +36,7 @@ from formulas.functions import math as _math
 from formulas.functions import text as _text
 
 from .criteria import criterion_test
-from .function_table import get_functions
+from .function_table import deferred, get_functions
 
 # --- ROUND, ROUNDUP, ROUNDDOWN ---------------------------------------------------------------------
 
@@ -174,14 +174,9 @@ def xfilters(accumulator, operating_range, test_range, condition, *args):
 
 # --- the table -------------------------------------------------------------------------------------
 
-def _stat(name: str):
-    """formulas.functions.stat's `name`, imported when first called: that module imports scipy,
-    which COUNTIF and SUMIF (in this table too) do not need."""
-    def call(*args, **kwargs):
-        from formulas.functions import stat
-
-        return getattr(stat, name)(*args, **kwargs)
-    return call
+# formulas.functions.stat's accumulators, imported when first called: that module imports scipy,
+# which COUNTIF and SUMIF (in this table too, on most workbooks' path) do not need.
+_stat = functools.partial(deferred, "formulas.functions.stat")
 
 
 _REPLACEMENTS = {

@@ -62,6 +62,17 @@ def compute_sources() -> dict[str, tuple[str, ...]]:
     return {module: tuple(sorted(names)) for module, names in out.items() if names}
 
 
+def deferred(module: str, *path: str):
+    """A function calling `module`'s attribute (or dict item) at `path`, imported on the first call:
+    for an entry that needs a heavy module (formulas' stat imports scipy) only when it is used."""
+    def call(*args, **kwargs):
+        target = importlib.import_module(module)
+        for step in path:
+            target = target[step] if isinstance(target, dict) else getattr(target, step)
+        return target(*args, **kwargs)
+    return call
+
+
 def _not_implemented():
     from formulas.functions import not_implemented
 

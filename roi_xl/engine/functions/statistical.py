@@ -23,6 +23,7 @@ import numpy as np
 import schedula as sh
 from formulas.functions import Array, XlError, wrap_func
 
+from ..function_table import deferred
 from ._args import DIV0, NUM, Fail, is_number, to_number, whole
 
 
@@ -227,15 +228,8 @@ REPLACEMENTS["COUNT"] = wrap_func(whole(count))
 REPLACEMENTS["COUNTA"] = wrap_func(whole(counta))
 REPLACEMENTS["AVERAGEA"] = wrap_func(aggregate("AVERAGEA", _mean, _numbers_a))
 
-
-def _formulas_stat(name: str):
-    """formulas' own `name`, looked up when called: its stat module imports scipy, which SUM,
-    COUNT and the rest of this module's functions (on every workbook's hot path) do not need."""
-    def call(values, k):
-        from formulas.functions.stat import FUNCTIONS
-
-        return FUNCTIONS[name](_typed_values(values), k)
-    return call
-
-
-REPLACEMENTS.update({name: wrap_func(_formulas_stat(name)) for name in ("SMALL", "LARGE")})
+# formulas' own SMALL and LARGE, looked up when called: its stat module imports scipy, which SUM,
+# COUNT and the rest of this module (on most workbooks' path) do not need.
+_SMALL_LARGE = {name: deferred("formulas.functions.stat", "FUNCTIONS", name) for name in ("SMALL", "LARGE")}
+REPLACEMENTS.update({name: wrap_func(lambda values, k, _f=f: _f(_typed_values(values), k))
+                     for name, f in _SMALL_LARGE.items()})
