@@ -126,8 +126,10 @@ class Options:
 
 
 def warm_up() -> None:
-    """Do the one-off start-up work (registering our functions with `formulas`, which imports all
-    of its function modules: about a second) so that forked workers inherit it done."""
+    """Do the one-off start-up work (formulas' patches, our catalogue in its function table) so
+    that forked workers inherit it done. The function families themselves load in each worker when
+    a workbook first uses one (engine/function_table.py): preloading them all here would import
+    scipy, about a second, for batches that mostly never call a statistical function."""
     from .engine.bind import bind_catalogue
     from .engine import writeback  # noqa: F401
 

@@ -14,4 +14,8 @@ if [ ! -f "$STAMP" ] || ! cmp -s "$ROOT/pyproject.toml" "$STAMP"; then
   "$ROOT/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test,dask]"
   cp "$ROOT/pyproject.toml" "$STAMP"
 fi
+# The editable install runs roi_xl from its sources: byte-compile them (what pip does for an installed
+# wheel), or every run recompiles all of roi_xl, about 0.2 s of start-up, where PYTHONDONTWRITEBYTECODE
+# is set. Up-to-date files are skipped; a file edited later is recompiled in memory until the next run.
+"$ROOT/.venv/bin/python" -m compileall -q "$ROOT/roi_xl" >/dev/null
 export PATH="$ROOT/.venv/bin:$PATH"

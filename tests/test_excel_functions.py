@@ -163,7 +163,7 @@ def test_trim_only_touches_ascii_spaces():
 
 
 def test_install_is_idempotent_and_registered():
-    from formulas import get_functions
+    from roi_xl.engine.function_table import get_functions
 
     excel_functions.install()
     table = get_functions()

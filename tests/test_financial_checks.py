@@ -107,7 +107,7 @@ def test_financial_check(results, formula, expected):
 
 
 def test_checks_are_installed_once():
-    from formulas import get_functions
+    from roi_xl.engine.function_table import get_functions
 
     excel_functions.install()
     before = get_functions()["PMT"]

@@ -32,3 +32,119 @@ def test_every_module_imports_first():
     run = subprocess.run([sys.executable, "-c", _SCRIPT, *names], cwd=ROOT, capture_output=True,
                          text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+# --- start-up: nothing heavy imported before a workbook needs it (roi_xl/engine/function_table.py)
+
+def test_function_sources_match_the_modules():
+    """function_sources.py, which says which module supplies each table entry, is what the eager
+    order gives (regenerate with `python -m roi_xl.engine.function_table` when this fails)."""
+    from roi_xl.engine.function_sources import SOURCES
+    from roi_xl.engine.function_table import compute_sources
+
+    assert SOURCES == compute_sources(), "run: python -m roi_xl.engine.function_table"
+
+
+def test_lazy_table_holds_what_the_eager_install_held():
+    """A fresh lazy table, fully loaded, has the very entries the eager order would leave."""
+    from formulas.functions import FUNCTIONS as base
+
+    from roi_xl.engine.function_sources import SOURCES
+    from roi_xl.engine.function_table import LazyFunctions, eager_order, entries
+
+    order = eager_order()
+    theirs = [m for m in order if m.startswith("formulas.")]
+    eager = {}
+    for module in theirs:
+        eager.update(entries(module))
+    eager.update(base)  # formulas.get_functions applies its own base entries after its families
+    for module in order[len(theirs):]:
+        eager.update(entries(module))
+    lazy = LazyFunctions(SOURCES)
+    assert "SUM" in lazy and lazy.get("NO.SUCH.FUNCTION") is None
+    assert set(lazy) == set(eager)
+    assert [n for n in eager if lazy[n] is not eager[n]] == []
+
+
+def test_lazy_table_keeps_what_is_set_explicitly():
+    """An entry set before its family loads wins, as one set after the eager install did."""
+    from roi_xl.engine.function_sources import SOURCES
+    from roi_xl.engine.function_table import LazyFunctions
+
+    lazy = LazyFunctions(SOURCES)
+    mine = object()
+    lazy["NORM.DIST"] = mine
+    assert lazy["_XLFN.NORM.DIST"] is not mine and lazy["NORM.DIST"] is mine
+    assert lazy["UNKNOWN.FN"].__name__ == "not_implemented"  # formulas' default for a missing name
+
+
+_RECALC = """
+import sys
+from pathlib import Path
+from roi_xl.cli import main
+rc = main(["recalc", sys.argv[1], "--out", sys.argv[2], "--jobs", "1"])
+heavy = sorted(m for m in ("scipy", "pandas", "formulas.functions.stat", "formulas.functions.comp",
+                           "roi_xl.engine.functions.distributions", "dask") if m in sys.modules)
+print("heavy:", ",".join(heavy))
+sys.exit(rc)
+"""
+
+
+def test_recalc_of_an_example_imports_no_scipy_nor_pandas(tmp_path):
+    """A bundled example uses no statistical function: recalculating it (a fresh process, as
+    `roi-xl recalc` runs) must not import scipy (seconds of start-up) nor pandas."""
+    example = ROOT / "workbook_templates" / "examples" / "retail_ecommerce.xlsx"
+    run = subprocess.run([sys.executable, "-c", _RECALC, str(example), str(tmp_path)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "heavy: \n" in run.stdout, run.stdout
+    assert (tmp_path / example.name).is_file()
+
+
+_NORM_DIST = """
+import sys
+from roi_xl.engine import recalc
+values = recalc(sys.argv[1])
+print(repr(values["Sheet!A1"]), repr(values["Sheet!A2"]), repr(values["Sheet!A3"]))
+"""
+
+
+def test_statistical_functions_load_when_a_workbook_uses_them(tmp_path):
+    """The families load on demand: NORM.DIST (roi_xl's, scipy) and PERCENTILE (formulas'
+    compatibility family) compute in a fresh process where nothing imported them first."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet"
+    sheet["A1"] = "=_xlfn.NORM.DIST(1,0,1,TRUE)"  # Phi(1)
+    sheet["A2"] = "=PERCENTILE(B1:B5,0.5)"          # the median of 1..5
+    sheet["A3"] = "=SUM(B1:B5)"
+    for row in range(1, 6):
+        sheet[f"B{row}"] = row
+    path = tmp_path / "stat.xlsx"
+    book.save(path)
+    run = subprocess.run([sys.executable, "-c", _NORM_DIST, str(path)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    phi, median, total = (float(v) for v in run.stdout.split())
+    assert abs(phi - 0.841344746068543) < 1e-12
+    assert (median, total) == (3.0, 15.0)
+
+
+_FORMULAS_FIRST = """
+import formulas
+real = formulas.get_functions()                      # formulas' own table, every family loaded
+from roi_xl.engine.function_table import get_functions
+from roi_xl.engine.functions import statistical
+table = get_functions()
+assert table is real and formulas.get_functions() is real, "one table per process"
+assert table["SUM"] is statistical.REPLACEMENTS["SUM"], "our entries filled in eagerly"
+"""
+
+
+def test_a_table_formulas_built_first_is_the_one_used():
+    """A script that used formulas before roi_xl keeps one table, ours filled into it."""
+    run = subprocess.run([sys.executable, "-c", _FORMULAS_FIRST], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -217,11 +217,10 @@ def test_xlwings_configuration_sheet(template):
 
 
 def test_formulas_use_existing_table_columns_and_known_functions(template):
-    import formulas
-
     import roi_xl
+    from roi_xl.engine.function_table import get_functions
     from roi_xl.engine.tables import rewrite_structured, tables_of
-    known = set(formulas.get_functions()) | set(roi_xl.CATALOGUE)
+    known = set(get_functions()) | set(roi_xl.CATALOGUE)
     tables = tables_of(template)
     structured = 0
     for ws in template.worksheets:

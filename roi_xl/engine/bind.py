@@ -10,7 +10,7 @@ import functools
 
 import numpy as np
 import schedula as sh
-from formulas import get_functions
+from .function_table import get_functions
 from formulas.functions import Array, wrap_func
 from formulas.tokens.operand import Error
 from formulas.tokens.operand import XlError as FormulasError

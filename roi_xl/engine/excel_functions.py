@@ -16,8 +16,8 @@ from Excel changes. Found by the LibreOffice comparison (tests/test_second_engin
   averaged or min/max range keeps numbers and errors only (formulas summed numeric text, failed on TRUE).
 
 Whole families found by the conformance suite (bench/conformance.py) live in roi_xl/engine/functions/
-(database, dynamic arrays, OFFSET, math, statistical aggregates, text, financial checks); install()
-registers them too.
+(database, dynamic arrays, OFFSET, math, statistical aggregates, text, financial checks). The engine's
+function table (function_table.py) loads this module's entries and theirs when a name is first used.
 """
 from __future__ import annotations
 
@@ -28,16 +28,15 @@ import re
 
 import numpy as np
 from formulas import functions as _functions
-from formulas import get_functions
 from formulas.functions import (
     Array, Error, flatten, is_not_empty, raise_errors, replace_empty, text2num, wrap_func, wrap_ufunc,
 )
 from formulas.functions import date as _date
 from formulas.functions import math as _math
-from formulas.functions import stat as _stat
 from formulas.functions import text as _text
 
 from .criteria import criterion_test
+from .function_table import deferred, get_functions
 
 # --- ROUND, ROUNDUP, ROUNDDOWN ---------------------------------------------------------------------
 
@@ -175,6 +174,11 @@ def xfilters(accumulator, operating_range, test_range, condition, *args):
 
 # --- the table -------------------------------------------------------------------------------------
 
+# formulas.functions.stat's accumulators, imported when first called: that module imports scipy,
+# which COUNTIF and SUMIF (in this table too, on most workbooks' path) do not need.
+_stat = functools.partial(deferred, "formulas.functions.stat")
+
+
 _REPLACEMENTS = {
     "ROUND": wrap_ufunc(xround),
     "ROUNDUP": wrap_ufunc(xroundup),
@@ -191,24 +195,22 @@ _REPLACEMENTS.update({  # the accumulators formulas uses (math.py, stat.py), onl
     "COUNTIFS": wrap_func(functools.partial(xfilters, len, None)),
     "SUMIF": wrap_func(functools.partial(xfilter, _math.xsum)),
     "SUMIFS": wrap_func(functools.partial(xfilters, _math.xsum)),
-    "AVERAGEIF": wrap_func(functools.partial(xfilter, _stat.xaverage)),
-    "AVERAGEIFS": wrap_func(functools.partial(xfilters, _stat.xaverage)),
-    "MAXIFS": wrap_func(functools.partial(xfilters, _stat.xfunc)),
-    "MINIFS": wrap_func(functools.partial(xfilters, functools.partial(_stat.xfunc, func=min))),
+    "AVERAGEIF": wrap_func(functools.partial(xfilter, _stat("xaverage"))),
+    "AVERAGEIFS": wrap_func(functools.partial(xfilters, _stat("xaverage"))),
+    "MAXIFS": wrap_func(functools.partial(xfilters, _stat("xfunc"))),
+    "MINIFS": wrap_func(functools.partial(xfilters, functools.partial(_stat("xfunc"), func=min))),
 })
 _REPLACEMENTS["_XLFN.MAXIFS"] = _REPLACEMENTS["MAXIFS"]
 _REPLACEMENTS["_XLFN.MINIFS"] = _REPLACEMENTS["MINIFS"]
 
 
 def install() -> None:
-    """Register the replacements in formulas' shared function table (idempotent)."""
+    """Put the engine's table in formulas' place (idempotent). Its entries, these replacements and
+    functions/*'s, load per family when first looked up (function_table.py)."""
     from . import text_coercion
-    from .functions import replacements
 
     text_coercion.install()
-    table = get_functions()
-    table.update(_REPLACEMENTS)
-    table.update(replacements())
+    get_functions()
 
 
 __all__ = ["install", "xround", "xroundup", "xrounddown", "xtrim", "xtextjoin", "xn", "xdatedif"]

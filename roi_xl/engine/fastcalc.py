@@ -468,7 +468,7 @@ def _to_formulas(value):
 def _bridge(name: str, *flagged):
     """Call formulas' own implementation of `name`. `flagged` alternates (is_literal, value):
     formulas passes literals as plain values and everything else as 2-D arrays."""
-    from formulas import get_functions
+    from .function_table import get_functions
     from .bind import from_formulas
 
     fn = get_functions()[name]
@@ -525,7 +525,7 @@ _OPS = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "&": "_concat",
 def _check_mirrored(name: str) -> None:
     """The translation of SUM and COUNTIF mirrors one implementation; if the engine's table holds
     another (a later fix), the template stays on formulas until the translation follows."""
-    from formulas import get_functions
+    from .function_table import get_functions
 
     from .excel_functions import _REPLACEMENTS
     from .functions.statistical import REPLACEMENTS
@@ -536,7 +536,7 @@ def _check_mirrored(name: str) -> None:
 
 
 def _known_to_formulas(name: str) -> bool:
-    from formulas import get_functions
+    from .function_table import get_functions
 
     table = get_functions()
     return name in table

@@ -2,21 +2,15 @@
 
 Each module exposes `REPLACEMENTS`: function-table entries (upper-case names, also the `_XLFN.`
 forms Excel writes for newer functions) built with formulas' own wrappers, so blanks, text and
-error arguments behave as in the rest of the table. `excel_functions.install()` registers them.
+error arguments behave as in the rest of the table. The table (function_table.py) imports a
+module the first time one of its names is looked up: this package imports none of them itself,
+so that a workbook pays only for the families it uses (distributions.py imports scipy.stats).
 """
 from __future__ import annotations
 
-from . import (accrint, aggregate, bessel, bonds, cashflows, complex, database, dates, distributions,
-               dollar_fraction, dynamic, elementary, engineering, financial, information, logical, lookup, math, matrix,
-               oddlast, offset, regression, rounding, statistical, tbill, text, text_delimited, text_value, tvm)
+# The order the entries apply in: a later module's entry replaces an earlier one's.
+FAMILIES = ("accrint", "aggregate", "bessel", "bonds", "cashflows", "complex", "database", "dates",
+            "distributions", "dollar_fraction", "dynamic", "elementary", "engineering", "information",
+            "logical", "lookup", "math", "matrix", "oddlast", "offset", "regression", "rounding",
+            "statistical", "tbill", "text", "text_delimited", "text_value", "tvm", "financial")
 
-
-def replacements() -> dict:
-    table: dict = {}
-    for module in (accrint, aggregate, bessel, bonds, cashflows, complex, database, dates, distributions,
-                   dollar_fraction, dynamic, elementary, engineering, information, logical, lookup, math,
-                   matrix, oddlast, offset, regression, rounding, statistical, tbill, text, text_delimited,
-                   text_value, tvm):
-        table.update(module.REPLACEMENTS)
-    table.update(financial.replacements())
-    return table

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import schedula as sh
-from formulas import get_functions
+from ..function_table import get_functions
 from formulas.functions import XlError, wrap_func
 
 from ._args import VALUE, Fail, scalar, to_number

@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from formulas import get_functions
 from formulas.functions import parse_ranges
+from formulas.functions.financial import FUNCTIONS as _FORMULAS
 
 from ._args import NUM, Fail, grid, is_number, to_number
 
@@ -56,7 +56,6 @@ def _checked(original, check, n_checked):
                 return np.asarray([[early]], object)
         return original(*args)
     call.__name__ = getattr(original, "__name__", "checked")
-    call._roi_xl_checked = True  # install() may run twice: never wrap a wrapper
     return call
 
 
@@ -70,7 +69,6 @@ def _whole_frequency(original, index: int):
                 values[index] = np.asarray([[math.floor(g[0, 0])]], object)
         return original(*values)
     call.__name__ = getattr(original, "__name__", "whole_frequency")
-    call._roi_xl_checked = True
     return call
 
 
@@ -80,12 +78,9 @@ _CHECKS = {"_XLFN.RRI": (_rri, 3), "RRI": (_rri, 3), "DISC": (_basis_outside, 4)
            "DB": (_db_zero_cost, 4), "DDB": (_ddb_nothing_left, 4)}
 
 
-def replacements() -> dict:
-    """Built from formulas' table as it is when the engine installs its replacements."""
-    table = get_functions()
-    out = {name: _checked(table[name], check, n) for name, (check, n) in _CHECKS.items()
-           if name in table and not getattr(table[name], "_roi_xl_checked", False)}
-    out.update({name: _whole_frequency(table[name], index)
-                for name, index in _FREQUENCY_ARGUMENT.items()
-                if name in table and not getattr(table[name], "_roi_xl_checked", False)})
-    return out
+# formulas' own implementations, wrapped (its financial family: the eager install read them from
+# the table before any of ours was in it, so these are the entries it wrapped)
+REPLACEMENTS = {name: _checked(_FORMULAS[name], check, n) for name, (check, n) in _CHECKS.items()
+                if name in _FORMULAS}
+REPLACEMENTS.update({name: _whole_frequency(_FORMULAS[name], index)
+                     for name, index in _FREQUENCY_ARGUMENT.items() if name in _FORMULAS})

@@ -22,8 +22,8 @@ import statistics
 import numpy as np
 import schedula as sh
 from formulas.functions import Array, XlError, wrap_func
-from formulas.functions.stat import FUNCTIONS as _STAT
 
+from ..function_table import deferred
 from ._args import DIV0, NUM, Fail, is_number, to_number, whole
 
 
@@ -227,5 +227,9 @@ REPLACEMENTS.update({alias: REPLACEMENTS[name] for alias, name in _ALIASES.items
 REPLACEMENTS["COUNT"] = wrap_func(whole(count))
 REPLACEMENTS["COUNTA"] = wrap_func(whole(counta))
 REPLACEMENTS["AVERAGEA"] = wrap_func(aggregate("AVERAGEA", _mean, _numbers_a))
-REPLACEMENTS.update({name: wrap_func(lambda values, k, _f=_STAT[name]: _f(_typed_values(values), k))
-                     for name in ("SMALL", "LARGE")})
+
+# formulas' own SMALL and LARGE, looked up when called: its stat module imports scipy, which SUM,
+# COUNT and the rest of this module (on most workbooks' path) do not need.
+_SMALL_LARGE = {name: deferred("formulas.functions.stat", "FUNCTIONS", name) for name in ("SMALL", "LARGE")}
+REPLACEMENTS.update({name: wrap_func(lambda values, k, _f=f: _f(_typed_values(values), k))
+                     for name, f in _SMALL_LARGE.items()})
