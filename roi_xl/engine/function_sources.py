@@ -47,10 +47,10 @@ SOURCES = {
     ),
     'formulas.functions.text': (
         'ARRAYTOTEXT', 'ASC', 'BAHTTEXT', 'CLEAN', 'CONCAT', 'CONCATENATE', 'FIND', 'FINDB', 'FIXED', 'LEFT',
-        'LEFTB', 'LEN', 'LENB', 'LOWER', 'MID', 'MIDB', 'NUMBERVALUE', 'PROPER', 'REGEXEXTRACT', 'REPLACE',
-        'REPLACEB', 'RIGHT', 'RIGHTB', 'T', 'UNICHAR', 'UNICODE', 'UPPER', 'VALUETOTEXT', '_XLFN.ARRAYTOTEXT',
-        '_XLFN.CONCAT', '_XLFN.CONCATENATE', '_XLFN.NUMBERVALUE', '_XLFN.REGEXEXTRACT', '_XLFN.UNICHAR',
-        '_XLFN.UNICODE', '_XLFN.VALUETOTEXT',
+        'LEFTB', 'LEN', 'LENB', 'LOWER', 'MID', 'MIDB', 'PROPER', 'REGEXEXTRACT', 'REPLACE', 'REPLACEB',
+        'RIGHT', 'RIGHTB', 'T', 'UNICHAR', 'UNICODE', 'UPPER', 'VALUETOTEXT', '_XLFN.ARRAYTOTEXT',
+        '_XLFN.CONCAT', '_XLFN.CONCATENATE', '_XLFN.REGEXEXTRACT', '_XLFN.UNICHAR', '_XLFN.UNICODE',
+        '_XLFN.VALUETOTEXT',
     ),
     'formulas.functions.look': (
         'AREAS', 'CHOOSE', 'CHOOSECOLS', 'CHOOSEROWS', 'EXPAND', 'GROUPBY', 'HSTACK', 'PIVOTBY', 'SINGLE',
@@ -63,9 +63,9 @@ SOURCES = {
         '_XLFN.ERF.PRECISE', '_XLFN.ERFC', '_XLFN.ERFC.PRECISE',
     ),
     'formulas.functions.date': (
-        'DATEVALUE', 'DAY', 'DAYS', 'EOMONTH', 'HOUR', 'ISOWEEKNUM', 'MINUTE', 'MONTH', 'NETWORKDAYS',
-        'NETWORKDAYS.INTL', 'NOW', 'SECOND', 'TIME', 'TIMEVALUE', 'TODAY', 'WEEKDAY', 'WEEKNUM', 'WORKDAY',
-        'WORKDAY.INTL', 'YEAR', '_XLFN.DAYS', '_XLFN.ISOWEEKNUM',
+        'DAY', 'DAYS', 'EOMONTH', 'HOUR', 'ISOWEEKNUM', 'MINUTE', 'MONTH', 'NETWORKDAYS', 'NETWORKDAYS.INTL',
+        'NOW', 'SECOND', 'TIME', 'TODAY', 'WEEKDAY', 'WEEKNUM', 'WORKDAY', 'WORKDAY.INTL', 'YEAR',
+        '_XLFN.DAYS', '_XLFN.ISOWEEKNUM',
     ),
     'formulas.functions.comp': (
         'BETADIST', 'BETAINV', 'CHIDIST', 'CHIINV', 'CHITEST', 'CONFIDENCE', 'COVAR', 'FDIST', 'FINV',
@@ -188,7 +188,7 @@ SOURCES = {
         'TEXTAFTER', 'TEXTBEFORE', 'TEXTSPLIT', '_XLFN.TEXTAFTER', '_XLFN.TEXTBEFORE', '_XLFN.TEXTSPLIT',
     ),
     'roi_xl.engine.functions.text_value': (
-        'VALUE',
+        'DATEVALUE', 'NUMBERVALUE', 'TIMEVALUE', 'VALUE', '_XLFN.NUMBERVALUE',
     ),
     'roi_xl.engine.functions.tvm': (
         'CUMIPMT', 'CUMPRINC', 'FV', 'IPMT', 'NPER', 'PMT', 'PPMT', 'PV', 'RATE',
