@@ -10,7 +10,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 import roi_xl
 from roi_xl import XlError
-from roi_xl.engine import CircularReferenceError, ModelCache, WorkbookError
+from roi_xl.engine import CircularReferenceError, ModelCache, WorkbookError, fastpath
 from roi_xl.engine.workbook import load
 
 REVENUE, COST = 48_500.0, 12_300.0   # a month of social-attributed sales and its full cost
@@ -171,6 +171,26 @@ def test_a_new_filled_cell_changes_the_fingerprint(tmp_path):
     assert load(first).fingerprint != load(second).fingerprint
     assert cache.misses == 1 and len(cache.fast_plans) == 1
     assert roi_xl.recalc(second, cache=ModelCache())["Sheet!B1"] == 11  # formulas, fresh
+
+
+def test_typed_errors_are_part_of_the_fingerprint(tmp_path):
+    # formulas compiles a typed error (#N/A in a cell) as a formula node: two workbooks with the same
+    # cells filled but errors in different ones must not share a compiled model.
+    def book(name, a1, a2):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws["A1"], ws["A2"] = a1, a2
+        ws["B1"], ws["B2"] = "=IFERROR(A1,0)+A2", "=ISERROR(A2)"
+        return _save(wb, tmp_path / name)
+
+    first, second = book("one.xlsx", "#N/A", 5), book("two.xlsx", 3, "#DIV/0!")
+    third = book("three.xlsx", 3, "#N/A")                   # another error in the same cell
+    assert len({load(p).fingerprint for p in (first, second, third)}) == 3
+    cache = ModelCache()
+    one, two, three = (fastpath.compute(p, cache, fast=False).cells for p in (first, second, third))
+    assert (one[("Sheet", "B1")], one[("Sheet", "B2")]) == (5.0, False)
+    assert two[("Sheet", "B1")] is XlError.DIV0 and two[("Sheet", "B2")] is True
+    assert three[("Sheet", "B1")] is XlError.NA and three[("Sheet", "A2")] is XlError.NA
 
 
 def test_results_turn_into_a_dataframe(plan):
