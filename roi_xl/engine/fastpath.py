@@ -1,19 +1,24 @@
-"""One workbook's computed values: through its template's fast plan when it has one, else formulas.
+"""One workbook's computed values: by its template's translated plan, else by the formulas model.
 
-The first workbook of each formula key (fastread.read) goes the full way: openpyxl load, formulas
-model, evaluation. Its formulas are then translated (fastcalc.Plan) and the plan is evaluated on the
-constants the fast reader found; only if every formula cell comes out identical (same type, same
-value) is the plan kept for the next workbooks of that key. Otherwise the key stays on formulas,
-and `note` says why (the batch shows it under --debug). A workbook whose plan meets something it
-does not model at run time (an array result) goes through formulas too.
+The plan (fastcalc.Plan) is the engine of record from the first workbook of each formula key
+(fastread.read) on: that workbook is loaded (workbook.load: openpyxl and the rewrite steps) for its
+rewritten formula texts, which are translated into a plan, kept per key, and evaluated on the
+constants the fast reader found. No formulas model is built for a workbook the plan expresses.
+
+The formulas model computes a workbook only when the plan cannot: the template does not translate
+(Untranslatable: an array formula, an unknown function...), this workbook's values need what the
+plan does not model (NeedFormulas: an array result that spills), the plan fails on them, or the fast
+reader refuses the file. `Computed.note` says which (the batch shows it under --debug; `reason_of`
+gives it without the cell, for counting). Nothing compares the two at run time:
+tests/test_plan_vs_formulas.py and tests/test_fastpath.py do.
 """
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..excel import address
 from ..guard import Limits, check
 from . import fastcalc, fastread
 from .model import ModelCache
@@ -66,33 +71,35 @@ def _compute(path: Path, cache: ModelCache, fast: bool) -> Computed:
             book = fastread.read(path)
         except Exception as exc:  # noqa: BLE001 - the full load reports a bad file properly
             note = f"fast reader: {type(exc).__name__}: {exc}"
+    loaded = None
     if book is not None:
         entry = plans.get(book.key)
-        if entry is not None:
+        if entry is None:
+            loaded = load(path)
+            entry = _plan_entry(loaded)
+            plans[book.key] = entry
+            while len(plans) > _PLANS_KEPT:
+                plans.popitem(last=False)
+        else:
             plans.move_to_end(book.key)
-            if entry.plan is not None:
-                try:
-                    cells = entry.plan.evaluate(book.values)
-                    return Computed(cells, list(entry.warnings), True, book=book)
-                except fastcalc.NeedFormulas as exc:
-                    note = f"fast plan: {exc}"
-                except Exception as exc:  # noqa: BLE001 - a surprise on these values: formulas decides
-                    note = f"fast plan: {type(exc).__name__}: {exc}"
-            else:
-                note = entry.reason
-    loaded = load(path)
+        if entry.plan is None:
+            note = entry.reason
+        else:
+            try:
+                cells = entry.plan.evaluate(book.values)
+                return Computed(cells, list(entry.warnings), True, loaded=loaded, book=book)
+            except fastcalc.NeedFormulas as exc:
+                note = f"fast plan: {exc}"
+            except Exception as exc:  # noqa: BLE001 - a surprise on these values: formulas decides
+                note = f"fast plan: {type(exc).__name__}: {exc}"
+    if loaded is None:
+        loaded = load(path)
     cells = cache.get(loaded).evaluate(loaded)
-    if book is not None and book.key not in plans:
-        entry = _checked_plan(loaded, cells, book)
-        plans[book.key] = entry
-        while len(plans) > _PLANS_KEPT:
-            plans.popitem(last=False)
-        note = entry.reason
     return Computed(cells, list(loaded.warnings), False, note, loaded=loaded, book=book)
 
 
-def _checked_plan(loaded: LoadedWorkbook, cells: dict, book: fastread.FastBook) -> _Entry:
-    """The template's plan, kept only if it reproduces formulas' values on this workbook."""
+def _plan_entry(loaded: LoadedWorkbook) -> _Entry:
+    """The template's plan, translated from the formula texts load() rewrote; or why there is none."""
     from openpyxl.worksheet.formula import ArrayFormula
 
     for ws in loaded.book.worksheets:
@@ -103,22 +110,19 @@ def _checked_plan(loaded: LoadedWorkbook, cells: dict, book: fastread.FastBook) 
     formulas = {key: formula_text(loaded.book[key[0]][key[1]].value) for key in loaded.formulas}
     try:
         plan = fastcalc.Plan(formulas, loaded.book.sheetnames, _names(loaded))
-        fast = plan.evaluate(book.values)
     except fastcalc.Untranslatable as exc:
         return _Entry(None, f"fast plan off: {exc}")
-    except fastcalc.NeedFormulas as exc:
-        return _Entry(None, f"fast plan off: {exc}")
-    except Exception as exc:  # noqa: BLE001 - e.g. a bridged function raising (fuzzing found one)
-        return _Entry(None, f"fast plan off: {type(exc).__name__}: {exc}")
-    if set(fast) != set(cells):
-        extra = sorted(set(cells) ^ set(fast))[:3]
-        return _Entry(None, "fast plan off: array (spilled) results at "
-                      + ", ".join(address(*key) for key in extra))
-    for key, value in cells.items():
-        other = fast.get(key)
-        if not same_value(value, other):
-            return _Entry(None, f"fast plan off: {address(*key)} is {other!r}, formulas gives {value!r}")
     return _Entry(plan, "", list(loaded.warnings))
+
+
+_WHERE = re.compile(r"(?:'(?:[^']|'')+'|[^\s!:']+)!\$?[A-Z]{1,3}\$?[0-9]+: | on sheet .*$")
+_QUOTED = re.compile(r"'(?:[^']|'')*'?")
+
+
+def reason_of(note: str) -> str:
+    """A fallback's note without where it happened (cell, sheet, formula text): what to count by.
+    "fast plan off: Plan!B7: unknown function FOO" -> "fast plan off: unknown function FOO"."""
+    return _QUOTED.sub("'…'", _WHERE.sub("", note))
 
 
 def same_value(a, b) -> bool:
