@@ -605,9 +605,9 @@ class Plan:
     def __init__(self, formulas: dict[tuple[str, str], str], sheets: list[str],
                  names: dict[str, tuple[str, str]]):
         self.sheets = list(sheets)
+        self.formulas, self.names = dict(formulas), dict(names)   # what it was made from
         self._by_upper = {s.upper(): s for s in sheets}
         self._names = {k.upper(): v for k, v in names.items()}
-        self._formulas = formulas
         self._vars: dict[tuple[str, str], str] = {}     # cell -> local variable
         self._ranges: dict[tuple[str, str, str], str] = {}
         self._range_deps: dict[str, list[tuple[str, str]]] = {}

@@ -22,6 +22,7 @@ from pathlib import Path
 from ..guard import Limits, check
 from . import fastcalc, fastread
 from .model import ModelCache
+from .plan_store import PlanStore
 from .workbook import LoadedWorkbook, formula_text, load
 
 _PLANS_KEPT = 32
@@ -53,17 +54,18 @@ class Computed:
 
 
 def compute(path: str | Path, cache: ModelCache, *, limits: Limits | None = None,
-            fast: bool = True) -> Computed:
+            fast: bool = True, store: PlanStore | None = None) -> Computed:
     """Every formula cell's value; raises WorkbookError as workbook.load does, or when the guard
-    (roi_xl.guard, run before any reader opens the file) refuses it under `limits`."""
+    (roi_xl.guard, run before any reader opens the file) refuses it under `limits`. `store` keeps
+    plans on disk between runs (plan_store.py): a template known there skips the full load."""
     path = Path(path)
     notes = check(path, limits or Limits())
-    computed = _compute(path, cache, fast)
+    computed = _compute(path, cache, fast, store)
     computed.warnings[:0] = notes
     return computed
 
 
-def _compute(path: Path, cache: ModelCache, fast: bool) -> Computed:
+def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None) -> Computed:
     book, note = None, ""
     plans = cache.fast_plans
     if fast:
@@ -74,9 +76,13 @@ def _compute(path: Path, cache: ModelCache, fast: bool) -> Computed:
     loaded = None
     if book is not None:
         entry = plans.get(book.key)
+        new = entry is None
+        if new:
+            entry = _stored_entry(store, book.key)
         if entry is None:
             loaded = load(path)
             entry = _plan_entry(loaded)
+        if new:
             plans[book.key] = entry
             while len(plans) > _PLANS_KEPT:
                 plans.popitem(last=False)
@@ -87,6 +93,9 @@ def _compute(path: Path, cache: ModelCache, fast: bool) -> Computed:
         else:
             try:
                 cells = entry.plan.evaluate(book.values)
+                if loaded is not None and store is not None:  # new, and it computed a workbook
+                    store.write(book.key, entry.plan.sheets, entry.plan.formulas,
+                                entry.plan.names, entry.warnings)
                 return Computed(cells, list(entry.warnings), True, loaded=loaded, book=book)
             except fastcalc.NeedFormulas as exc:
                 note = f"fast plan: {exc}"
@@ -96,6 +105,18 @@ def _compute(path: Path, cache: ModelCache, fast: bool) -> Computed:
         loaded = load(path)
     cells = cache.get(loaded).evaluate(loaded)
     return Computed(cells, list(loaded.warnings), False, note, loaded=loaded, book=book)
+
+
+def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
+    """The plan kept on disk for `key`, translated again from its stored formula texts."""
+    stored = store.read(key) if store is not None else None
+    if stored is None:
+        return None
+    try:
+        plan = fastcalc.Plan(stored["formulas"], stored["sheets"], stored["names"])
+    except fastcalc.Untranslatable:  # written by another build of the translation: ignored
+        return None
+    return _Entry(plan, "", stored["warnings"])
 
 
 def _plan_entry(loaded: LoadedWorkbook) -> _Entry:
