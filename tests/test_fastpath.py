@@ -317,6 +317,29 @@ def test_functions_that_read_references_stay_on_formulas(tmp_path, formula, want
     assert computed.cells[("Sheet", "C1")] == want
 
 
+def test_a_one_cell_array_formula_without_ranges_is_translated(tmp_path):
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["B1"] = 4
+    ws["A1"] = ArrayFormula("A1", "=-B1*2")         # {=-B1*2}: the same as =-B1*2
+    ws["A2"] = "=NOSUCHNAME+1"                     # neither defined nor a reference: #NAME?
+    ws["A3"] = "=IFERROR(NOSUCHNAME,A1)"
+    wb.save(tmp_path / "a.xlsx")
+    computed = fastpath.compute(tmp_path / "a.xlsx", ModelCache())
+    assert computed.fast, computed.note
+    assert computed.cells == {("Sheet", "A1"): -8.0, ("Sheet", "A2"): XlError.NAME,
+                              ("Sheet", "A3"): -8.0}
+    ws["A1"] = ArrayFormula("A1", "=SUM(B1:B2)")    # over a range (element-wise?): formulas computes it
+    ws["B2"] = 1
+    wb.save(tmp_path / "b.xlsx")
+    computed = fastpath.compute(tmp_path / "b.xlsx", ModelCache())
+    assert not computed.fast and computed.note == \
+        "fast plan off: Sheet!A1: an array formula over a range"
+    assert computed.cells[("Sheet", "A1")] == 5.0 and computed.cells[("Sheet", "A3")] == 5.0
+
+
 def test_debug_says_why_a_template_is_not_fast(tmp_path):
     src = tmp_path / "in"
     src.mkdir()

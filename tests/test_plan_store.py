@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from roi_xl.engine import ModelCache, fastpath, fastread, plan_store
+from roi_xl.engine import ModelCache, fastcalc, fastpath, fastread, plan_store
 from roi_xl.engine.plan_store import PlanStore
 
 from test_batch import recalc
@@ -44,6 +44,10 @@ def store(tmp_path):
     return PlanStore(tmp_path / "cache" / "roi-xl")
 
 
+def _plan():
+    return fastcalc.Plan({("Sheet", "A1"): "=1"}, ["Sheet"], {})
+
+
 def _entries(store: PlanStore) -> list[Path]:
     return sorted(store.folder.glob("plan-*.json"))
 
@@ -63,8 +67,8 @@ def test_an_entry_holds_formula_texts_not_code(tmp_path, store):
     path = _book(tmp_path / "a.xlsx", 2, 3)
     fastpath.compute(path, ModelCache(), store=store)
     data = json.loads(_entries(store)[0].read_text())
-    assert sorted(data) == ["format", "formulas", "key", "names", "python", "roi_xl", "sheets",
-                            "warnings"]
+    assert sorted(data) == ["arrays", "defined", "format", "formulas", "key", "names", "python",
+                            "roi_xl", "sheets", "warnings"]
     assert sorted(data["formulas"]) == sorted(["Sheet", c, f] for c, f in FORMULAS.items())
     assert data["key"] == fastread.read(path).key
 
@@ -105,7 +109,7 @@ def test_a_folder_others_may_open_is_neither_read_nor_written(tmp_path, store):
     key = fastread.read(tmp_path / "a.xlsx").key
     os.chmod(store.folder, 0o755)
     assert store.read(key) is None
-    assert not store.write("other", ["Sheet"], {("Sheet", "A1"): "=1"}, {}, [])
+    assert not store.write("other", _plan(), [])
     assert len(_entries(store)) == 1
 
 
@@ -114,7 +118,7 @@ def test_a_symlinked_folder_is_not_used(tmp_path):
     real.mkdir(mode=0o700)
     (tmp_path / "link").symlink_to(real)
     store = PlanStore(tmp_path / "link")
-    assert not store.write("k", ["Sheet"], {("Sheet", "A1"): "=1"}, {}, [])
+    assert not store.write("k", _plan(), [])
     assert list(real.iterdir()) == []
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -599,15 +600,23 @@ def _coord(row: int, col: int) -> str:
 class Plan:
     """The translated template: `evaluate(values)` gives every formula cell's value.
 
-    `values` is fastread's sheet -> {"B7": constant}; a cell missing from it is blank.
+    `values` is fastread's sheet -> {"B7": constant}; a cell missing from it is blank. `names` are
+    the names that point at one cell or range; `defined` every defined name (any other name is
+    #NAME?, as formulas has it with bind.undefined_names_as_name_errors); `arrays` the cells holding
+    a one-cell array formula, translated as plain formulas when they read no range (evaluated
+    element-wise or not, such a formula gives the same).
     """
 
     def __init__(self, formulas: dict[tuple[str, str], str], sheets: list[str],
-                 names: dict[str, tuple[str, str]]):
+                 names: dict[str, tuple[str, str]], defined: Iterable[str] = (),
+                 arrays: Iterable[tuple[str, str]] = ()):
         self.sheets = list(sheets)
-        self.formulas, self.names = dict(formulas), dict(names)   # what it was made from
+        # what it was made from (plan_store.py keeps it)
+        self.formulas, self.names = dict(formulas), dict(names)
+        self.defined, self.arrays = sorted(defined), sorted(arrays)
         self._by_upper = {s.upper(): s for s in sheets}
         self._names = {k.upper(): v for k, v in names.items()}
+        self._defined = {n.upper() for n in self.defined}
         self._vars: dict[tuple[str, str], str] = {}     # cell -> local variable
         self._ranges: dict[tuple[str, str, str], str] = {}
         self._range_deps: dict[str, list[tuple[str, str]]] = {}
@@ -616,11 +625,14 @@ class Plan:
         self._cell_code: dict[tuple[str, str], tuple[str, set, bool]] = {}
         self._tmp = 0
         self._consts: dict[str, object] = {}
+        arrays = set(self.arrays)
         for key, text in formulas.items():
             deps: set = set()
-            self._calls = False
+            self._calls = self._ranged = False
             try:
                 code = self._expr(parse(text), key[0], deps)
+                if key in arrays and self._ranged:
+                    raise Untranslatable("an array formula over a range")
             except Untranslatable as exc:
                 raise Untranslatable(f"{key[0]}!{key[1]}: {exc}") from None
             self._cell_code[key] = (code, deps, self._calls)
@@ -648,6 +660,7 @@ class Plan:
         return var
 
     def _range(self, sheet: str, a: str, b: str) -> str:
+        self._ranged = True
         (r1, c1), (r2, c2) = _split_coord(a), _split_coord(b)
         r1, r2 = min(r1, r2), max(r1, r2)
         c1, c2 = min(c1, c2), max(c1, c2)
@@ -708,7 +721,10 @@ class Plan:
         if kind == "name":
             target = self._names.get(node[1].upper())
             if target is None:
-                raise Untranslatable(f"unknown name {node[1]}")
+                name = node[1].upper()
+                if name in self._defined or name.startswith("_XLPM."):  # LAMBDA's, LET's names
+                    raise Untranslatable(f"unknown name {node[1]}")
+                return self._const(XlError.NAME)
             sheet, ref = target
             if ":" in ref:
                 a, b = ref.split(":")

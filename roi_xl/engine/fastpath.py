@@ -94,8 +94,7 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
             try:
                 cells = entry.plan.evaluate(book.values)
                 if loaded is not None and store is not None:  # new, and it computed a workbook
-                    store.write(book.key, entry.plan.sheets, entry.plan.formulas,
-                                entry.plan.names, entry.warnings)
+                    store.write(book.key, entry.plan, entry.warnings)
                 return Computed(cells, list(entry.warnings), True, loaded=loaded, book=book)
             except fastcalc.NeedFormulas as exc:
                 note = f"fast plan: {exc}"
@@ -113,7 +112,8 @@ def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
     if stored is None:
         return None
     try:
-        plan = fastcalc.Plan(stored["formulas"], stored["sheets"], stored["names"])
+        plan = fastcalc.Plan(stored["formulas"], stored["sheets"], stored["names"],
+                             stored["defined"], stored["arrays"])
     except fastcalc.Untranslatable:  # written by another build of the translation: ignored
         return None
     return _Entry(plan, "", stored["warnings"])
@@ -123,14 +123,19 @@ def _plan_entry(loaded: LoadedWorkbook) -> _Entry:
     """The template's plan, translated from the formula texts load() rewrote; or why there is none."""
     from openpyxl.worksheet.formula import ArrayFormula
 
+    arrays = []
     for ws in loaded.book.worksheets:
-        if any(isinstance(c.value, ArrayFormula) for c in ws._cells.values()):
-            return _Entry(None, f"fast plan off: array formula on sheet {ws.title}")
+        for c in ws._cells.values():
+            if isinstance(c.value, ArrayFormula):
+                if c.value.ref.replace("$", "") != c.coordinate:
+                    return _Entry(None, f"fast plan off: array formula on sheet {ws.title}")
+                arrays.append((ws.title, c.coordinate))
 
     # The text load() handed to formulas: tables, whole columns, names... already rewritten.
     formulas = {key: formula_text(loaded.book[key[0]][key[1]].value) for key in loaded.formulas}
     try:
-        plan = fastcalc.Plan(formulas, loaded.book.sheetnames, _names(loaded))
+        plan = fastcalc.Plan(formulas, loaded.book.sheetnames, _names(loaded),
+                             _defined(loaded), arrays)
     except fastcalc.Untranslatable as exc:
         return _Entry(None, f"fast plan off: {exc}")
     return _Entry(plan, "", list(loaded.warnings))
@@ -153,6 +158,12 @@ def same_value(a, b) -> bool:
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return a == b
+
+
+def _defined(loaded: LoadedWorkbook) -> list[str]:
+    """Every workbook-level name (sheet-scoped ones were promoted to such by load())."""
+    names = loaded.book.defined_names
+    return list(names.keys() if hasattr(names, "keys") else (n.name for n in names.definedName))
 
 
 def _names(loaded: LoadedWorkbook) -> dict[str, tuple[str, str]]:

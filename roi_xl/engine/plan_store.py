@@ -1,7 +1,7 @@
 """Translated plans kept on disk between runs, so a template's first workbook skips the full load.
 
 What is stored is the plan's input, not code: the formula texts load() rewrote, the sheet names, the
-names the formulas use and load()'s warnings, as JSON. Reading an entry translates those texts again
+defined names, the one-cell array formulas' cells and load()'s warnings, as JSON. Reading an entry translates those texts again
 (fastcalc.Plan, milliseconds); no stored Python is ever executed, and a tampered entry can say no
 more than a workbook can. An entry is keyed by the formula key (fastread), roi-xl's version and
 Python's version, and carries all three; any mismatch, damage or surprise makes it ignored.
@@ -41,7 +41,7 @@ class PlanStore:
         self.folder = Path(folder) if folder is not None else default_folder()
 
     def read(self, key: str) -> dict | None:
-        """The stored plan input for `key` ({"sheets", "formulas", "names", "warnings"}), or None."""
+        """The stored plan input for `key` (sheets, formulas, names, defined, arrays, warnings)."""
         if not self._private(create=False):
             return None
         try:
@@ -61,14 +61,16 @@ class PlanStore:
             os.close(fd)
         return _checked(data, key)
 
-    def write(self, key: str, sheets: list[str], formulas: dict[tuple[str, str], str],
-              names: dict[str, tuple[str, str]], warnings: list[str]) -> bool:
-        """Store a plan's input for `key`; False when the folder is not usable (nothing written)."""
+    def write(self, key: str, plan, warnings: list[str]) -> bool:
+        """Store what `plan` (a fastcalc.Plan) was made from under `key`; False when the folder is
+        not usable (nothing written)."""
         if not self._private(create=True):
             return False
         entry = {"format": FORMAT, "roi_xl": __version__, "python": _PYTHON, "key": key,
-                 "sheets": list(sheets), "formulas": [[s, c, t] for (s, c), t in formulas.items()],
-                 "names": {n: list(target) for n, target in names.items()},
+                 "sheets": list(plan.sheets),
+                 "formulas": [[s, c, t] for (s, c), t in plan.formulas.items()],
+                 "names": {n: list(target) for n, target in plan.names.items()},
+                 "defined": list(plan.defined), "arrays": [list(a) for a in plan.arrays],
                  "warnings": list(warnings)}
         try:
             with replacing(self._path(key)) as tmp:
@@ -102,14 +104,20 @@ def _checked(data, key: str) -> dict | None:
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key \
             or data.get("roi_xl") != __version__ or data.get("python") != _PYTHON:
         return None
-    sheets, formulas, names, warnings = (data.get(k) for k in ("sheets", "formulas", "names", "warnings"))
-    if not (_strings(sheets) and _strings(warnings) and isinstance(formulas, list)
-            and all(isinstance(f, list) and len(f) == 3 and _strings(f) for f in formulas)
-            and isinstance(names, dict)
-            and all(isinstance(t, list) and len(t) == 2 and _strings(t) for t in names.values())):
+    sheets, formulas, names, defined, arrays, warnings = (
+        data.get(k) for k in ("sheets", "formulas", "names", "defined", "arrays", "warnings"))
+    if not (_strings(sheets) and _strings(warnings) and _strings(defined)
+            and _rows(formulas, 3) and _rows(arrays, 2) and isinstance(names, dict)
+            and _rows(list(names.values()), 2)):
         return None
     return {"sheets": sheets, "formulas": {(s, c): t for s, c, t in formulas},
-            "names": {n: (s, r) for n, (s, r) in names.items()}, "warnings": warnings}
+            "names": {n: (s, r) for n, (s, r) in names.items()}, "defined": defined,
+            "arrays": [(s, c) for s, c in arrays], "warnings": warnings}
+
+
+def _rows(items, width: int) -> bool:
+    return isinstance(items, list) and all(isinstance(i, list) and len(i) == width and _strings(i)
+                                           for i in items)
 
 
 def _strings(items) -> bool:
