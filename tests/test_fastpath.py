@@ -480,3 +480,11 @@ def test_table_definitions_are_part_of_the_key(tmp_path):
 ])
 def test_a_fallback_reason_leaves_out_where_it_happened(note, reason):
     assert fastpath.reason_of(note) == reason
+
+
+def test_a_formula_too_deep_to_translate_falls_back(tmp_path):
+    # 2,000 nested negations: deeper than the translation's recursion; formulas computes it.
+    path = _book(tmp_path / "a.xlsx", {"B1": "=" + "-" * 2000 + "A1"}, {"A1": 3})
+    computed = fastpath.compute(path, ModelCache())
+    assert not computed.fast and computed.note.startswith("fast plan off: RecursionError")
+    assert computed.cells[("Sheet", "B1")] == 3.0                 # an even number of minus signs

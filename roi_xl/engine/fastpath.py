@@ -114,7 +114,7 @@ def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
     try:
         plan = fastcalc.Plan(stored["formulas"], stored["sheets"], stored["names"],
                              stored["defined"], stored["arrays"])
-    except fastcalc.Untranslatable:  # written by another build of the translation: ignored
+    except Exception:  # noqa: BLE001 - written by another build of the translation: ignored
         return None
     return _Entry(plan, "", stored["warnings"])
 
@@ -138,6 +138,8 @@ def _plan_entry(loaded: LoadedWorkbook) -> _Entry:
                              _defined(loaded), arrays)
     except fastcalc.Untranslatable as exc:
         return _Entry(None, f"fast plan off: {exc}")
+    except Exception as exc:  # noqa: BLE001 - e.g. a formula nested deeper than Python compiles
+        return _Entry(None, f"fast plan off: {type(exc).__name__}: {exc}")
     return _Entry(plan, "", list(loaded.warnings))
 
 
