@@ -304,14 +304,15 @@ def test_bridged_functions_get_their_arguments_as_formulas_hands_them(tmp_path):
                               ("Sheet", "C3"): XlError.VALUE, ("Sheet", "C4"): False}
 
 
-@pytest.mark.parametrize("formula, want", [("=ROW(B5)", 5.0), ("=COLUMNS(A2:D2)", 4.0),
-                                           ("=ROWS(A1:A3)", 3.0), ("=INDEX(A1:A3,2)", 7.0)])
-def test_functions_that_read_references_stay_on_formulas(tmp_path, formula, want):
-    # formulas hands these the reference itself (or the formula's own cell), which the plan's
-    # values are not: the template falls back, with the reason.
-    path = _book(tmp_path / "a.xlsx", {"C1": formula}, {"A1": 1, "A2": 7, "B5": "#N/A"})
+@pytest.mark.parametrize("formula, name, want", [
+    ("=ROW(B5)", "ROW", 5.0), ("=COLUMNS(A2:D2)", "COLUMNS", 4.0), ("=ROWS(A1:A3)", "ROWS", 3.0),
+    ("=INDEX(A1:A3,2)", "INDEX", 7.0),
+    ("=SUM(OFFSET(A1,A1,0,2))", "_ROIXL_OFFSET", 7.0 + 2.0)])   # A2:A3, read from the workbook
+def test_functions_that_read_references_stay_on_formulas(tmp_path, formula, name, want):
+    # formulas hands these the reference itself (or the formula's own cell, or the workbook's
+    # cells), which the plan's values are not: the template falls back, with the reason.
+    path = _book(tmp_path / "a.xlsx", {"C1": formula}, {"A1": 1, "A2": 7, "A3": 2, "B5": "#N/A"})
     computed = fastpath.compute(path, ModelCache())
-    name = formula[1:formula.index("(")]
     assert not computed.fast and computed.note == \
         f"fast plan off: Sheet!C1: {name} reads references, not values"
     assert computed.cells[("Sheet", "C1")] == want

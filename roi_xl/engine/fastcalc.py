@@ -562,7 +562,8 @@ def _known_to_formulas(name: str) -> bool:
     return name in table
 
 
-# Functions formulas hands a reference (its Ranges: where the cells are, not only their values).
+# Functions formulas hands a reference (its Ranges: where the cells are, not only their values),
+# and the engine's OFFSET, which reads the constant cells the formulas model sets for it.
 _REFERENCE_READERS = frozenset({"ROWS", "COLUMNS", "AREAS", "ISREF", "ISFORMULA", "FORMULATEXT",
                                 "CELL", "OFFSET", "INDIRECT", "SHEET", "SHEETS"})
 
@@ -572,8 +573,11 @@ def _reads_references(name: str) -> bool:
     (`extra_inputs`: ROW, COLUMN, implicit intersection's SINGLE, NOW...), which _bridge cannot."""
     from formulas import get_functions
 
+    from .functions.offset import CALL_NAME
+
     entry = get_functions()[name]
-    return name in _REFERENCE_READERS or (isinstance(entry, dict) and "extra_inputs" in entry)
+    return name in _REFERENCE_READERS or name == CALL_NAME \
+        or (isinstance(entry, dict) and "extra_inputs" in entry)
 
 
 def _range_item(var: str) -> tuple:
