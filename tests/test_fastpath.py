@@ -489,3 +489,21 @@ def test_a_formula_too_deep_to_translate_falls_back(tmp_path):
     computed = fastpath.compute(path, ModelCache())
     assert not computed.fast and computed.note.startswith("fast plan off: RecursionError")
     assert computed.cells[("Sheet", "B1")] == 3.0                 # an even number of minus signs
+
+
+def test_an_array_constant_falls_back_and_says_so(tmp_path):
+    path = _book(tmp_path / "a.xlsx", {"C1": "=SUM({1,2,3})*A1"}, {"A1": 2})
+    computed = fastpath.compute(path, ModelCache())
+    assert not computed.fast and computed.note == "fast plan off: Sheet!C1: an array constant"
+    assert computed.cells[("Sheet", "C1")] == 12.0
+
+
+def test_a_fallback_note_names_a_sheet_as_a_formula_would(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "My Sheet"
+    ws["A1"], ws["C1"] = 2, "=SUM({1,2,3})*A1"
+    wb.save(tmp_path / "a.xlsx")
+    computed = fastpath.compute(tmp_path / "a.xlsx", ModelCache())
+    assert computed.note == "fast plan off: 'My Sheet'!C1: an array constant"
+    assert fastpath.reason_of(computed.note) == "fast plan off: an array constant"

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from .. import registry
-from ..excel import OMITTED, XlError
+from ..excel import OMITTED, XlError, address
 from .functions.logical import text_logical
 from .operators import cancels, operand_number
 from .rewrite import OMITTED_MARKER
@@ -78,6 +78,8 @@ def _tokens(text: str) -> list[tuple[str, re.Match]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
+            if text[pos] == "{":
+                raise Untranslatable("an array constant")
             raise Untranslatable(f"cannot read {text[pos:pos + 12]!r}")
         if m.lastgroup != "ws":
             kind = m.lastgroup
@@ -638,7 +640,7 @@ class Plan:
                 if key in arrays and self._ranged:
                     raise Untranslatable("an array formula over a range")
             except Untranslatable as exc:
-                raise Untranslatable(f"{key[0]}!{key[1]}: {exc}") from None
+                raise Untranslatable(f"{address(*key)}: {exc}") from None
             self._cell_code[key] = (code, deps, self._calls)
         self.outputs = list(formulas)
         self.source = self._generate()
