@@ -4,10 +4,10 @@
            [--timeout-per-cell 0.01] [--report conformance-report.json] [--show 20]
            [--min-score 0.95 | --check-recorded] [--record]
 
-Every workbook under DIR is recalculated the way users' workbooks are (`roi_xl.engine`: load,
-ModelCache compile, evaluate), each in its own forked process with a time limit, and every formula
-cell (plus every cell of an array formula's range, e.g. a spilled result) is compared with the
-value Excel saved in it:
+Every workbook under DIR is recalculated the way users' workbooks are (`roi_xl.engine.fastpath.compute`,
+what `roi_xl.recalc` and the batch call: the translated plan, the formulas model where it falls back),
+each in its own forked process with a time limit, and every formula cell (plus every cell of an
+array formula's range, e.g. a spilled result) is compared with the value Excel saved in it:
 
 - numbers: equal within a relative 1e-9 (|a-b| <= 1e-9 * max(|a|,|b|)); a result Excel shows as 0
   matches any |ours| < 1e-15, since Excel snaps the cancellation residue of + and - to zero
@@ -21,6 +21,8 @@ A workbook that fails to load or exceeds the time limit counts all its cells as 
 named. Families are the folder under `calc_tests/` (MATH_AND_TRIGONOMETRY, ...); workbooks
 directly in a folder are "general"; `calc_test_no_export/tables.xlsx` is "tables". The score is
 the match rate over every family but ENGINEERING (functions roi-xl's users do not rely on).
+The report also counts the workbooks and cells the plan computed and those that fell back to the
+formulas model, by reason (fastpath.reason_of).
 """
 from __future__ import annotations
 
@@ -90,15 +92,15 @@ def matches(excel: tuple[str, object], ours: tuple[str, object]) -> bool:
 
 def check_workbook(path: Path) -> dict:
     """Recalculate one workbook and compare every formula cell with Excel's cached value."""
-    from roi_xl.engine import ModelCache
-    from roi_xl.engine.workbook import load
+    from roi_xl.engine import ModelCache, fastpath
 
     expected = cached_formula_cells(path)
-    error = None
+    error, engine = None, None
     computed: dict = {}
     try:
-        loaded = load(path)
-        computed = ModelCache(size=1).get(loaded).evaluate(loaded)
+        result = fastpath.compute(path, ModelCache(size=1))
+        computed = result.cells
+        engine = {"plan": result.fast, "reason": "" if result.fast else fastpath.reason_of(result.note)}
     except Exception as exc:  # a workbook the engine cannot recalculate: every cell misses
         error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
     rows = []
@@ -108,7 +110,7 @@ def check_workbook(path: Path) -> dict:
         ours = ("missing", None) if got is _MISSING else ours_typed(got)
         rows.append({"sheet": cell.sheet, "cell": cell.cell, "formula": cell.formula,
                      "excel": _short(excel), "ours": _short(ours), "ok": matches(excel, ours)})
-    return {"error": error, "cells": rows}
+    return {"error": error, "cells": rows, "engine": engine}
 
 
 _MISSING = object()
@@ -156,7 +158,7 @@ def run_all(paths: list[Path], jobs: int, timeout: float, per_cell: float = 0.0,
     """Each workbook in a forked child (imports done once in the parent), at most `jobs` at a
     time; a child over its limit (`timeout` seconds plus `per_cell` seconds per formula cell,
     so a 40,000-cell workbook gets longer than a 40-cell one) is killed and counted as all-miss."""
-    import roi_xl.engine.workbook  # noqa: F401  (imported once, inherited by every fork)
+    import roi_xl.engine.fastpath  # noqa: F401  (imported once, inherited by every fork)
     from roi_xl.engine.bind import bind_catalogue
 
     bind_catalogue()
@@ -233,6 +235,7 @@ def summarise(root: Path, results: dict[Path, dict]) -> dict:
         f["matches"] += ok
         workbooks.append({"workbook": str(rel), "family": fam, "cells": len(cells), "matches": ok,
                           "error": res["error"], "seconds": res.get("seconds"),
+                          "engine": res.get("engine"),
                           "mismatches": [c for c in cells if not c["ok"]]})
     for f in families.values():
         f["rate"] = f["matches"] / f["cells"] if f["cells"] else 1.0
@@ -245,7 +248,26 @@ def summarise(root: Path, results: dict[Path, dict]) -> dict:
     scored = [n for n in families if n not in EXCLUDED_FROM_SCORE]
     return {"families": dict(sorted(families.items())), "all": total(list(families)),
             "score": total(scored), "score_excludes": sorted(EXCLUDED_FROM_SCORE),
-            "workbooks": workbooks}
+            "engines": engines(workbooks), "workbooks": workbooks}
+
+
+def engines(workbooks: list[dict]) -> dict:
+    """Workbooks and cells the plan computed, and those that fell back to formulas by reason
+    (a workbook that failed to load or timed out has no engine: counted apart)."""
+    out = {"plan": {"workbooks": 0, "cells": 0}, "formulas": {"workbooks": 0, "cells": 0},
+           "unknown": {"workbooks": 0, "cells": 0}, "reasons": {}}
+    for wb in workbooks:
+        engine = wb.get("engine")
+        side = "unknown" if not engine else "plan" if engine["plan"] else "formulas"
+        out[side]["workbooks"] += 1
+        out[side]["cells"] += wb["cells"]
+        if side == "formulas":
+            reason = out["reasons"].setdefault(engine["reason"] or "(no reason)",
+                                               {"workbooks": 0, "cells": 0})
+            reason["workbooks"] += 1
+            reason["cells"] += wb["cells"]
+    out["reasons"] = dict(sorted(out["reasons"].items(), key=lambda kv: -kv[1]["cells"]))
+    return out
 
 
 def read_baseline(path: Path) -> dict[str, float]:
@@ -290,11 +312,25 @@ def print_report(report: dict, show: int, out=sys.stdout) -> None:
       f"| **all** | | | {a['cells']} | {a['matches']} | {a['rate']:.2%} | |")
     p(f"| **all but {excl}** | | | {s['cells']} | {s['matches']} | {s['rate']:.2%} "
       f"| {base.get('all but ' + excl, float('nan')):.1%} |")
+    print_engines(report.get("engines"), p)
     failed = [wb for wb in report["workbooks"] if wb["error"]]
     if failed:
         p("\nFailed or timed out:")
         for wb in failed:
             p(f"- {wb['workbook']}: {wb['error']}")
+
+
+def print_engines(engines: dict | None, p) -> None:
+    if not engines:
+        return
+    total = sum(engines[k]["cells"] for k in ("plan", "formulas", "unknown")) or 1
+    p("\n## Engines")
+    for side, label in (("plan", "translated plan"), ("formulas", "formulas model (fallback)"),
+                        ("unknown", "failed or timed out")):
+        e = engines[side]
+        p(f"{label}: {e['workbooks']} workbooks, {e['cells']} cells ({e['cells'] / total:.1%})")
+    for reason, e in engines["reasons"].items():
+        p(f"  {e['workbooks']:4d} workbooks {e['cells']:7d} cells  {reason}")
 
 
 def _printer(out):
@@ -346,8 +382,11 @@ def main(argv=None) -> int:
                    "timeout": args.timeout, "rel_tol": REL_TOL, "zero_snap": ZERO_SNAP,
                    "baseline": read_baseline(args.baseline) if args.baseline else None})
     print_report(report, args.show)
+    plan, fallback = report["engines"]["plan"], report["engines"]["formulas"]
     print(f"\n{len(paths)} workbooks in {wall:.1f} s wall time with {args.jobs} jobs; "
-          f"score {report['score']['rate']:.4%} ({report['score']['matches']}/{report['score']['cells']})")
+          f"score {report['score']['rate']:.4%} ({report['score']['matches']}/{report['score']['cells']}); "
+          f"plan {plan['workbooks']} workbooks / {plan['cells']} cells, formulas fallback "
+          f"{fallback['workbooks']} / {fallback['cells']}")
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(json.dumps(report, indent=1, default=str))
     print(f"report: {args.report}")

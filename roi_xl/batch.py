@@ -123,6 +123,7 @@ class Options:
     debug: bool = False         # full tracebacks for unexpected failures
     keep_values: bool = False   # return every computed value (in-process use)
     limits: Limits | None = None  # what one workbook may cost (roi_xl.guard; None: the defaults)
+    plan_cache: bool = False    # keep translated plans on disk between runs (engine/plan_store.py)
 
 
 def warm_up() -> None:
@@ -140,13 +141,15 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
     """Recalculate one workbook into `output` (None: compute only); never raises for a bad file."""
     from .engine import WorkbookError
     from .engine.fastpath import compute
+    from .engine.plan_store import PlanStore
     from .engine.writeback import write_values
     from .excel import address
 
     start = time.perf_counter()
     path = Path(path)
     try:
-        computed = compute(path, cache, limits=options.limits)
+        computed = compute(path, cache, limits=options.limits,
+                           store=PlanStore() if options.plan_cache else None)
         cells = computed.cells
         if output is not None:
             write_values(path, output, cells, values_only=options.values_only,
@@ -364,13 +367,15 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
         executor: str = "local", scheduler: str | None = None, values_only: bool = False,
         summary: str | os.PathLike | None = None, debug: bool = False,
         timeout: float | None = DEFAULT_TIMEOUT, limits: Limits | None = None,
-        replace_inputs: bool = False, stdout=None, stderr=None, bar: bool | None = None) -> int:
+        replace_inputs: bool = False, plan_cache: bool = True, stdout=None, stderr=None,
+        bar: bool | None = None) -> int:
     """The `roi-xl recalc` command: returns its exit code (0 all ok, 1 some failed, 2 usage,
     130 interrupted by Ctrl-C, 128 + n for another signal).
 
     `timeout`: seconds one workbook may take (None or 0: no limit); `limits`: what the guard lets
     through (roi_xl.guard). An output that would land on its own input is refused unless
-    `replace_inputs`; the originals are then kept in `<out>/roi-xl-originals-<time>/`."""
+    `replace_inputs`; the originals are then kept in `<out>/roi-xl-originals-<time>/`.
+    `plan_cache`: keep translated plans in the user's private cache folder between runs."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     out_dir = Path(out_dir)
     summary_path = Path(summary) if summary is not None else None
@@ -388,7 +393,7 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
         return 2
     jobs = jobs or default_jobs()
     options = Options(values_only=values_only, summary=summary_path is not None, debug=debug,
-                      limits=limits)
+                      limits=limits, plan_cache=plan_cache)
     over_inputs = {p for p in paths if _same_file(p, out_dir / p.name)}
     if over_inputs and not replace_inputs:
         shown = ", ".join(str(p) for p in sorted(over_inputs)[:3])

@@ -62,7 +62,7 @@ def _cmd_recalc(args: argparse.Namespace) -> int:
     return run(args.inputs, Path(args.out), jobs=args.jobs, executor=args.executor,
                scheduler=args.scheduler, values_only=args.values_only, summary=args.summary,
                debug=args.debug, timeout=args.timeout or None, limits=limits,
-               replace_inputs=args.replace_inputs)
+               replace_inputs=args.replace_inputs, plan_cache=not args.no_cache)
 
 
 def _add_template_commands(sub) -> None:
@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="allow --out to be the inputs' own folder: each replaced original is kept "
                         "in a roi-xl-originals-<time> folder there")
     p.add_argument("--debug", action="store_true", help="show tracebacks for unexpected failures")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not keep translated formulas between runs (in $XDG_CACHE_HOME/roi-xl, "
+                        "else ~/.cache/roi-xl)")
     _add_limit_options(p)
     p.set_defaults(run=_cmd_recalc)
     _add_template_commands(sub)

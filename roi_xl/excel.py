@@ -154,10 +154,11 @@ def _plain_grid(rows: list) -> Grid | None:
         if row.__class__ is not list or len(row) != width:
             return None
         for cell in row:
-            if cell.__class__ in _PLAIN:
+            cls = cell.__class__
+            if cls in _PLAIN and (cls is not float or math.isfinite(cell)):
                 cells.append(cell)
-            elif cell.__class__ is int:
-                cells.append(clean(cell))
+            elif cls is int or cls is float:
+                cells.append(clean(cell))   # a non-finite number is #NUM!, as on the general path
             else:
                 return None
     return Grid(len(rows), width, tuple(cells))

@@ -28,3 +28,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     """Tests marked `libreoffice` skip (or fail in CI) when soffice is missing."""
     if item.get_closest_marker("libreoffice") is not None and find_soffice() is None:
         _soffice_missing()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_plan_cache(tmp_path_factory):
+    """The batch keeps translated plans in $XDG_CACHE_HOME/roi-xl: the tests' own, not the user's."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))

@@ -76,6 +76,23 @@ def test_a_disagreeing_cached_value_is_listed_and_fails_the_gate(suite):
         [("A1", ["n", 9.0], ["n", 8.0])]
 
 
+def test_the_report_counts_plan_and_fallback_by_reason(suite):
+    # m.xlsx (5 cells) and top.xlsx (1) translate; a third workbook's unknown function sends it
+    # to the formulas model.
+    _saved(suite / "calc_tests" / "MATH" / "u.xlsx", {"A1": "=NOSUCHFUNCTION(B1)", "A2": "=B1"})
+    code, report = _run(suite)
+    assert code == 0
+    assert report["engines"] == {
+        "plan": {"workbooks": 2, "cells": 6}, "formulas": {"workbooks": 1, "cells": 2},
+        "unknown": {"workbooks": 0, "cells": 0},
+        "reasons": {"fast plan off: unknown function NOSUCHFUNCTION": {"workbooks": 1, "cells": 2}}}
+    printed = subprocess.run([sys.executable, str(ROOT / "bench" / "conformance.py"), str(suite),
+                              "--from-report", str(suite / "report.json"), "--show", "0"],
+                             capture_output=True, text=True, cwd=ROOT, timeout=300).stdout
+    assert "translated plan: 2 workbooks, 6 cells (75.0%)" in printed
+    assert "     1 workbooks       2 cells  fast plan off: unknown function NOSUCHFUNCTION" in printed
+
+
 def test_number_tolerance_and_types():
     assert conformance.matches(("n", 1.0), ("n", 1.0 + 5e-10))
     assert not conformance.matches(("n", 1.0), ("n", 1.0 + 5e-9))

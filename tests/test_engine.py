@@ -10,7 +10,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 import roi_xl
 from roi_xl import XlError
-from roi_xl.engine import CircularReferenceError, ModelCache, WorkbookError
+from roi_xl.engine import CircularReferenceError, ModelCache, WorkbookError, fastpath
 from roi_xl.engine.workbook import load
 
 REVENUE, COST = 48_500.0, 12_300.0   # a month of social-attributed sales and its full cost
@@ -149,9 +149,9 @@ def test_cached_model_gives_the_same_values_as_a_fresh_compile(tmp_path):
     a, b = client("a.xlsx", 1_000, 400), client("b.xlsx", 9_000, 3_000)
     cache = ModelCache()
     ra, rb = roi_xl.recalc(a, cache=cache), roi_xl.recalc(b, cache=cache)
-    # compiled once; the second workbook runs the template's translated plan (roi_xl.engine.fastpath)
-    assert cache.misses == 1 and len(cache.fast_plans) == 1
-    assert rb == roi_xl.recalc(b, cache=ModelCache())       # identical to a fresh compile
+    # translated once (roi_xl.engine.fastpath): the plan computes both, no formulas model is built
+    assert cache.misses == 0 and len(cache.fast_plans) == 1
+    assert rb.cells == fastpath.compute(b, ModelCache(), fast=False).cells   # = a formulas compile
     assert ra["Sheet!B2"] == pytest.approx((1_000 - 400) * 100 / 400)
     assert rb["Sheet!B2"] == pytest.approx((9_000 - 3_000) * 100 / 3_000)
 
@@ -169,8 +169,28 @@ def test_a_new_filled_cell_changes_the_fingerprint(tmp_path):
     # The formula model is shaped by which cells hold constants; the fast plan (keyed by formulas
     # only) reads a missing constant as a blank and serves both.
     assert load(first).fingerprint != load(second).fingerprint
-    assert cache.misses == 1 and len(cache.fast_plans) == 1
-    assert roi_xl.recalc(second, cache=ModelCache())["Sheet!B1"] == 11  # formulas, fresh
+    assert cache.misses == 0 and len(cache.fast_plans) == 1
+    assert fastpath.compute(second, ModelCache(), fast=False).cells[("Sheet", "B1")] == 11  # formulas
+
+
+def test_typed_errors_are_part_of_the_fingerprint(tmp_path):
+    # formulas compiles a typed error (#N/A in a cell) as a formula node: two workbooks with the same
+    # cells filled but errors in different ones must not share a compiled model.
+    def book(name, a1, a2):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws["A1"], ws["A2"] = a1, a2
+        ws["B1"], ws["B2"] = "=IFERROR(A1,0)+A2", "=ISERROR(A2)"
+        return _save(wb, tmp_path / name)
+
+    first, second = book("one.xlsx", "#N/A", 5), book("two.xlsx", 3, "#DIV/0!")
+    third = book("three.xlsx", 3, "#N/A")                   # another error in the same cell
+    assert len({load(p).fingerprint for p in (first, second, third)}) == 3
+    cache = ModelCache()
+    one, two, three = (fastpath.compute(p, cache, fast=False).cells for p in (first, second, third))
+    assert (one[("Sheet", "B1")], one[("Sheet", "B2")]) == (5.0, False)
+    assert two[("Sheet", "B1")] is XlError.DIV0 and two[("Sheet", "B2")] is True
+    assert three[("Sheet", "B1")] is XlError.NA and three[("Sheet", "A2")] is XlError.NA
 
 
 def test_results_turn_into_a_dataframe(plan):

@@ -1,7 +1,9 @@
-"""The fast path (roi_xl.engine.fastread, fastcalc, fastpath) against formulas, the engine of record.
+"""The fast path (roi_xl.engine.fastread, fastcalc, fastpath): the translated plan is the engine of
+record from a template's first workbook, formulas the fallback for what the plan does not express.
 
-Every comparison is cell by cell, same type and same value, between the translated plan and a fresh
-formulas evaluation of the same file; figures that matter are also checked against hand-worked values.
+Every comparison with formulas is cell by cell, same type and same value, between the plan and a
+formulas-only evaluation of the same file (two_paths.py); figures that matter are also checked against
+hand-worked values. tests/test_plan_vs_formulas.py runs the same comparison on whole workbook suites.
 """
 from __future__ import annotations
 
@@ -17,34 +19,25 @@ from hypothesis import strategies as st
 from roi_xl import XlError
 from roi_xl.engine import ModelCache
 from roi_xl.engine import fastcalc, fastpath, fastread
-from roi_xl.engine.fastpath import same_value
 
 from test_batch import _read_summary, client_book, recalc
+from test_plan_vs_formulas import differences
+from two_paths import assert_plan_equals_formulas, assert_same, formulas_values
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "workbook_templates" / "examples").glob("*.xlsx"))
 TEMPLATE = ROOT / "workbook_templates" / "measurement_plan.xlsx"
 
 
-def formulas_values(path: Path) -> dict:
-    """The formulas path alone, in a fresh cache: the reference."""
-    return fastpath.compute(path, ModelCache(), fast=False).cells
-
-
-def assert_same(fast: dict, reference: dict) -> None:
-    assert set(fast) == set(reference)
-    differing = {k: (fast[k], v) for k, v in reference.items() if not same_value(fast[k], v)}
-    assert not differing, list(differing.items())[:10]
-
-
 # --------------------------------------------------------------------------- the bundled workbooks
 
 @pytest.fixture(scope="module")
 def example_plan_cache():
-    """One cache whose plan was built (and checked) on the retail example."""
+    """One cache whose plan was built on the retail example, and computed it: no formulas model."""
     cache = ModelCache()
     first = fastpath.compute(EXAMPLES[-1], cache)
-    assert not first.fast and first.note == "", first.note
+    assert first.fast and first.note == "", first.note
+    assert cache.misses == 0 and cache.hits == 0
     return cache
 
 
@@ -53,9 +46,8 @@ def test_template_workbooks_share_one_plan_that_equals_formulas(path, example_pl
     # All examples and the empty template have the same formulas (one key) but different constants
     # (rows filled, blanks): the retail plan serves them all.
     computed = fastpath.compute(path, example_plan_cache)
-    assert computed.fast, computed.note
     assert len(example_plan_cache.fast_plans) == 1
-    assert_same(computed.cells, formulas_values(path))
+    assert_plan_equals_formulas(computed, path)
 
 
 def test_fast_outputs_are_byte_identical_to_formulas_outputs(tmp_path, example_plan_cache):
@@ -92,12 +84,10 @@ def test_generated_clients_equal_formulas(tmp_path):
     from roi_xl.template.build import build_workbook, write_workbook
 
     cache = ModelCache()
-    fastpath.compute(EXAMPLES[0], cache)
     for index in (7, 11):  # blanks, zeros, dropped rows: other constant patterns than the examples
         path = write_workbook(build_workbook(client_plan(index, seed=5)), tmp_path / f"c{index}.xlsx")
-        computed = fastpath.compute(path, cache)
-        assert computed.fast, computed.note
-        assert_same(computed.cells, formulas_values(path))
+        assert_plan_equals_formulas(fastpath.compute(path, cache), path)   # the first, then the plan's
+    assert len(cache.fast_plans) == 1 and cache.misses == 0
 
 
 # --------------------------------------------------------------------------- varied inputs
@@ -155,19 +145,18 @@ def _varied_book(path: Path, inputs: dict) -> Path:
     return path
 
 
-_VARIED_CACHE = ModelCache()
-
-
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck),
           phases=[Phase.explicit, Phase.generate])  # shrinking recompiles each time: minutes
-@given(st.fixed_dictionaries({ref: values for ref in CELLS}))
-def test_varied_inputs_give_formulas_values(tmp_path_factory, inputs):
-    path = _varied_book(tmp_path_factory.mktemp("varied") / "v.xlsx", inputs)
-    first = fastpath.compute(path, _VARIED_CACHE)
-    assert first.note == "", first.note             # the plan is never found to differ
-    again = fastpath.compute(path, _VARIED_CACHE)
-    assert again.fast, again.note
-    assert_same(again.cells, formulas_values(path))
+@given(st.lists(st.fixed_dictionaries({ref: values for ref in CELLS}), min_size=2, max_size=3))
+def test_varied_inputs_give_formulas_values(tmp_path_factory, batch):
+    # A batch of one template: the plan is made on the first workbook and computes every workbook,
+    # the first included; each must equal the formulas model's values on that workbook.
+    cache = ModelCache()
+    folder = tmp_path_factory.mktemp("varied")
+    for i, inputs in enumerate(batch):
+        path = _varied_book(folder / f"v{i}.xlsx", inputs)
+        assert_plan_equals_formulas(fastpath.compute(path, cache), path)
+    assert len(cache.fast_plans) == 1 and cache.misses == 0
 
 
 def test_varied_inputs_by_hand(tmp_path):
@@ -175,9 +164,8 @@ def test_varied_inputs_by_hand(tmp_path):
     inputs = {"A1": 4, "B1": 0, "C1": "x", "A2": True, "B2": None, "C2": 2.5,
               "A3": "x", "B3": "#N/A", "C3": " 3 "}
     path = _varied_book(tmp_path / "a.xlsx", inputs)
-    fastpath.compute(path, cache)
     cells = fastpath.compute(path, cache)
-    assert cells.fast
+    assert cells.fast, cells.note
     v = {coord: value for (_s, coord), value in cells.cells.items()}
     assert v["D1"] == 8.0
     assert v["D2"] is XlError.VALUE                   # "x" in arithmetic
@@ -232,15 +220,15 @@ def test_an_array_result_sends_that_workbook_to_formulas(tmp_path):
     assert spilled.cells[("Sheet", "D2")] == "Ads" and spilled.cells[("Sheet", "E2")] == 5.0
 
 
-def test_a_plan_that_differs_from_formulas_is_not_used(tmp_path, monkeypatch):
-    # A deliberately wrong translation of "+" must be caught on the first workbook.
+def test_a_wrong_translation_is_what_the_differential_test_reports(tmp_path, monkeypatch):
+    # Nothing checks the plan at run time: a deliberately wrong translation of "+" is the answer
+    # from the first workbook on, and tests/test_plan_vs_formulas.py's comparison must name the cell.
     monkeypatch.setitem(fastcalc._RUNTIME, "_add", lambda x, y: 42.0)
-    cache = ModelCache()
-    formulas = {"C1": "=(A1+B1)"}  # in parentheses: plain "+", not the snapping final one
-    first = fastpath.compute(_book(tmp_path / "a.xlsx", formulas, {"A1": 1, "B1": 2}), cache)
-    assert "Sheet!C1 is 42.0, formulas gives 3.0" in first.note
-    second = fastpath.compute(_book(tmp_path / "b.xlsx", formulas, {"A1": 5, "B1": 2}), cache)
-    assert not second.fast and second.cells[("Sheet", "C1")] == 7.0
+    formulas = {"C1": "=(A1+B1)", "C2": "=A1*B1"}  # in parentheses: plain "+", not the final one
+    path = _book(tmp_path / "a.xlsx", formulas, {"A1": 1, "B1": 2})
+    first = fastpath.compute(path, ModelCache())
+    assert first.fast and first.cells[("Sheet", "C1")] == 42.0
+    assert differences(path)["differ"] == ["Sheet!C1: plan 42.0, formulas 3.0"]
 
 
 def test_a_fault_in_the_plan_falls_back_to_formulas(tmp_path):
@@ -256,6 +244,101 @@ def test_a_fault_in_the_plan_falls_back_to_formulas(tmp_path):
     second = fastpath.compute(_book(tmp_path / "b.xlsx", formulas, {"A1": 4, "B1": 5}), cache)
     assert not second.fast and "a bug in the translation" in second.note
     assert second.cells[("Sheet", "C1")] == 20.0
+
+
+def test_a_fault_on_the_first_workbook_falls_back_to_formulas(tmp_path, monkeypatch):
+    def broken(self, values):
+        raise RuntimeError("a bug in the translation")
+
+    monkeypatch.setattr(fastcalc.Plan, "evaluate", broken)
+    cache = ModelCache()
+    first = fastpath.compute(_book(tmp_path / "a.xlsx", {"C1": "=A1*B1"}, {"A1": 2, "B1": 3}), cache)
+    assert not first.fast and first.note == "fast plan: RuntimeError: a bug in the translation"
+    assert first.cells[("Sheet", "C1")] == 6.0 and cache.misses == 1
+
+
+def test_the_first_workbook_builds_no_formulas_model(tmp_path, monkeypatch):
+    from roi_xl.engine import model
+
+    def refused(self, loaded):
+        raise AssertionError("a formulas model was built")
+
+    monkeypatch.setattr(model.CompiledWorkbook, "__init__", refused)
+    path = _book(tmp_path / "a.xlsx", {"C1": "=A1*B1+1", "C2": '=IF(C1>6,"big","small")'},
+                 {"A1": 2, "B1": 3})
+    computed = fastpath.compute(path, ModelCache())
+    assert computed.fast and computed.note == ""
+    assert computed.cells == {("Sheet", "C1"): 7.0, ("Sheet", "C2"): "big"}
+
+
+def test_an_array_result_on_the_first_workbook_falls_back_and_keeps_the_plan(tmp_path):
+    cache = ModelCache()
+    formulas = {"D1": "=COST_ROLLUP(A1:A3,B1:B3,C1)"}
+    inputs = {"A1": "Staff", "A2": "Ads", "A3": "staff", "B1": 10, "B2": 5, "B3": 1}
+    spilled = fastpath.compute(_book(tmp_path / "a.xlsx", formulas, inputs), cache)  # C1 blank
+    assert not spilled.fast and spilled.note == "fast plan: COST_ROLLUP returned an array"
+    assert spilled.cells[("Sheet", "D2")] == "Ads" and spilled.cells[("Sheet", "E2")] == 5.0
+    keyed = fastpath.compute(_book(tmp_path / "b.xlsx", formulas, {**inputs, "C1": "ads"}), cache)
+    assert keyed.fast and keyed.cells == {("Sheet", "D1"): 5.0}
+
+
+def test_a_workbook_the_fast_reader_refuses_goes_through_formulas(tmp_path, monkeypatch):
+    def refused(path):
+        raise fastread.FastReadError("cells without references")
+
+    monkeypatch.setattr(fastread, "read", refused)
+    computed = fastpath.compute(_book(tmp_path / "a.xlsx", {"C1": "=A1*2"}, {"A1": 4}), ModelCache())
+    assert not computed.fast and computed.cells == {("Sheet", "C1"): 8.0}
+    assert computed.note == "fast reader: FastReadError: cells without references"
+
+
+def test_bridged_functions_get_their_arguments_as_formulas_hands_them(tmp_path):
+    # A computed value is not a reference: AVERAGE reads the text "42" that A1&B1 makes as a number
+    # (Excel: 42) but skips the same text in a cell (Excel: no numbers, #DIV/0!). A function that
+    # raises on a value makes its cell #VALUE! (ISODD("Hey") in Excel).
+    formulas = {"C1": "=AVERAGE(A1&B1)", "C2": "=AVERAGE(A3)", "C3": "=ISODD(A4)", "C4": "=ISODD(A1)"}
+    path = _book(tmp_path / "a.xlsx", formulas, {"A1": 4, "B1": 2, "A3": "42", "A4": "Hey"})
+    computed = fastpath.compute(path, ModelCache())
+    assert computed.fast, computed.note
+    assert computed.cells == {("Sheet", "C1"): 42.0, ("Sheet", "C2"): XlError.DIV0,
+                              ("Sheet", "C3"): XlError.VALUE, ("Sheet", "C4"): False}
+
+
+@pytest.mark.parametrize("formula, name, want", [
+    ("=ROW(B5)", "ROW", 5.0), ("=COLUMNS(A2:D2)", "COLUMNS", 4.0), ("=ROWS(A1:A3)", "ROWS", 3.0),
+    ("=INDEX(A1:A3,2)", "INDEX", 7.0),
+    ("=SUM(OFFSET(A1,A1,0,2))", "_ROIXL_OFFSET", 7.0 + 2.0)])   # A2:A3, read from the workbook
+def test_functions_that_read_references_stay_on_formulas(tmp_path, formula, name, want):
+    # formulas hands these the reference itself (or the formula's own cell, or the workbook's
+    # cells), which the plan's values are not: the template falls back, with the reason.
+    path = _book(tmp_path / "a.xlsx", {"C1": formula}, {"A1": 1, "A2": 7, "A3": 2, "B5": "#N/A"})
+    computed = fastpath.compute(path, ModelCache())
+    assert not computed.fast and computed.note == \
+        f"fast plan off: Sheet!C1: {name} reads references, not values"
+    assert computed.cells[("Sheet", "C1")] == want
+
+
+def test_a_one_cell_array_formula_without_ranges_is_translated(tmp_path):
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["B1"] = 4
+    ws["A1"] = ArrayFormula("A1", "=-B1*2")         # {=-B1*2}: the same as =-B1*2
+    ws["A2"] = "=NOSUCHNAME+1"                     # neither defined nor a reference: #NAME?
+    ws["A3"] = "=IFERROR(NOSUCHNAME,A1)"
+    wb.save(tmp_path / "a.xlsx")
+    computed = fastpath.compute(tmp_path / "a.xlsx", ModelCache())
+    assert computed.fast, computed.note
+    assert computed.cells == {("Sheet", "A1"): -8.0, ("Sheet", "A2"): XlError.NAME,
+                              ("Sheet", "A3"): -8.0}
+    ws["A1"] = ArrayFormula("A1", "=SUM(B1:B2)")    # over a range (element-wise?): formulas computes it
+    ws["B2"] = 1
+    wb.save(tmp_path / "b.xlsx")
+    computed = fastpath.compute(tmp_path / "b.xlsx", ModelCache())
+    assert not computed.fast and computed.note == \
+        "fast plan off: Sheet!A1: an array formula over a range"
+    assert computed.cells[("Sheet", "A1")] == 5.0 and computed.cells[("Sheet", "A3")] == 5.0
 
 
 def test_debug_says_why_a_template_is_not_fast(tmp_path):
@@ -307,8 +390,7 @@ def test_tiny_constants_are_not_rounded_away_on_either_path(tmp_path):
     fastpath.compute(_book(tmp_path / "a.xlsx", formulas, inputs), cache)
     path = _book(tmp_path / "b.xlsx", formulas, {"A1": 3e-308, "A2": -1.2345678901234e-5})
     fast = fastpath.compute(path, cache)
-    assert fast.fast, fast.note
-    assert_same(fast.cells, formulas_values(path))
+    assert_plan_equals_formulas(fast, path)
     assert fast.cells[("Sheet", "C1")] == pytest.approx(3e-8, rel=1e-15)
     assert fast.cells[("Sheet", "C2")] == pytest.approx(-1.2345678901234, rel=1e-15)
     assert fast.cells[("Sheet", "C3")] is True
@@ -389,3 +471,39 @@ def test_table_definitions_are_part_of_the_key(tmp_path):
     assert fastpath.compute(_table_book(tmp_path / "four.xlsx", 4), cache).cells[("Costs", "D1")] == 1000.0
     three = fastpath.compute(_table_book(tmp_path / "two-again.xlsx", 2), cache)
     assert three.fast and three.cells[("Costs", "D1")] == 300.0
+
+
+@pytest.mark.parametrize("note, reason", [
+    ("fast plan off: Plan!B7: unknown function FOO", "fast plan off: unknown function FOO"),
+    ("fast plan off: 'My ''Sheet'!$B$7: cannot read '{1,2,3})'", "fast plan off: cannot read '…'"),
+    ("fast plan off: array formula on sheet Sheet 1", "fast plan off: array formula"),
+    ("fast plan: COST_ROLLUP returned an array", "fast plan: COST_ROLLUP returned an array"),
+])
+def test_a_fallback_reason_leaves_out_where_it_happened(note, reason):
+    assert fastpath.reason_of(note) == reason
+
+
+def test_a_formula_too_deep_to_translate_falls_back(tmp_path):
+    # 2,000 nested negations: deeper than the translation's recursion; formulas computes it.
+    path = _book(tmp_path / "a.xlsx", {"B1": "=" + "-" * 2000 + "A1"}, {"A1": 3})
+    computed = fastpath.compute(path, ModelCache())
+    assert not computed.fast and computed.note.startswith("fast plan off: RecursionError")
+    assert computed.cells[("Sheet", "B1")] == 3.0                 # an even number of minus signs
+
+
+def test_an_array_constant_falls_back_and_says_so(tmp_path):
+    path = _book(tmp_path / "a.xlsx", {"C1": "=SUM({1,2,3})*A1"}, {"A1": 2})
+    computed = fastpath.compute(path, ModelCache())
+    assert not computed.fast and computed.note == "fast plan off: Sheet!C1: an array constant"
+    assert computed.cells[("Sheet", "C1")] == 12.0
+
+
+def test_a_fallback_note_names_a_sheet_as_a_formula_would(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "My Sheet"
+    ws["A1"], ws["C1"] = 2, "=SUM({1,2,3})*A1"
+    wb.save(tmp_path / "a.xlsx")
+    computed = fastpath.compute(tmp_path / "a.xlsx", ModelCache())
+    assert computed.note == "fast plan off: 'My Sheet'!C1: an array constant"
+    assert fastpath.reason_of(computed.note) == "fast plan off: an array constant"

@@ -69,10 +69,11 @@ def test_logical_functions_read_typed_true_and_false_text(tmp_path):
 
 def test_fast_plan_reads_typed_text_as_formulas_does(tmp_path):
     from roi_xl.engine import ModelCache, fastpath
+    from two_paths import assert_plan_equals_formulas
 
     cache = ModelCache()
-    first = fastpath.compute(_text_book(tmp_path / "a.xlsx"), cache)
-    assert first.note == ""                       # the plan agreed with formulas on every cell
+    first = fastpath.compute(first_path := _text_book(tmp_path / "a.xlsx"), cache)
+    assert_plan_equals_formulas(first, first_path)   # the plan computes the first workbook too
     second = fastpath.compute(_text_book(tmp_path / "b.xlsx", a1="x"), cache)
     assert second.fast
     for row, (formula, want) in enumerate(TEXT_CASES.items(), start=1):

@@ -67,10 +67,11 @@ def _concat_book(path, a1):
 
 def test_fast_plan_writes_numbers_as_formulas_does(tmp_path):
     from roi_xl.engine import ModelCache, fastpath
+    from two_paths import assert_plan_equals_formulas
 
     cache = ModelCache()
-    first = fastpath.compute(_concat_book(tmp_path / "a.xlsx", 1), cache)
-    assert first.note == ""                       # the plan agreed with formulas
+    first = fastpath.compute(first_path := _concat_book(tmp_path / "a.xlsx", 1), cache)
+    assert_plan_equals_formulas(first, first_path)   # the plan computes the first workbook too
     second = fastpath.compute(_concat_book(tmp_path / "b.xlsx", 2), cache)
     assert second.fast
     assert second.cells[("Sheet", "C1")] == "ROI 0.666666666666667"

@@ -5,18 +5,20 @@ dispatch: about 0.5 ms a cell, 230 ms for the 460 formulas of our template. Tran
 over floats, strings, bools, `XlError` and None (blank), with each distinct range built once, the
 same graph costs a few milliseconds, most of it in our catalogue functions.
 
-The translation mirrors what `formulas` does, not what we think Excel does: `formulas` (with the
-fixes in excel_functions.py) stays the engine of record, and the batch checks the first workbook of
-each template against it (roi_xl.engine.fastpath). So:
+The translation mirrors what `formulas` does (with our fixes installed there), not what we think
+Excel does: the plan is the engine of record from a template's first workbook on
+(roi_xl.engine.fastpath), and tests/test_plan_vs_formulas.py holds it to the formulas model's values on
+every bundled and conformance workbook. So:
 
 * operators, IF, IFERROR, AND, OR, NOT and SUM are written here with formulas' own rules (its
   coercions, its comparison order, its sum); COUNTIF calls the engine's criteria test (criteria.py);
 * catalogue functions are called directly (they already speak roi_xl.excel's value model);
 * every other function known to formulas is called through formulas' own implementation
-  (`_bridge`), with arguments shaped as formulas passes them;
+  (`_bridge`), with arguments shaped as formulas passes them (a literal, a reference, a computed
+  value); a cell whose function raises is #VALUE!, as formulas' cell makes it (model._GuardedCell);
 * anything else (array formulas, array constants, whole-column references, operators applied to
-  ranges, names that are not a plain reference, unknown functions) raises Untranslatable, and the
-  template stays on the formulas path.
+  ranges, names that are not a plain reference, unknown functions, functions formulas hands a
+  reference rather than values) raises Untranslatable, and the template uses the formulas model.
 
 At run time a result the translation does not model (an array that would spill) raises NeedFormulas
 and that workbook goes through formulas instead.
@@ -25,11 +27,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 
 import numpy as np
 
 from .. import registry
-from ..excel import OMITTED, XlError
+from ..excel import OMITTED, XlError, address
 from .functions.logical import text_logical
 from .operators import cancels, operand_number
 from .rewrite import OMITTED_MARKER
@@ -43,6 +46,10 @@ class Untranslatable(Exception):
 
 class NeedFormulas(Exception):
     """A workbook whose values the translation cannot produce (it uses the formulas path)."""
+
+
+# How formulas hands an argument to a function (_bridge).
+LITERAL, REFERENCE, COMPUTED = 0, 1, 2
 
 
 # --------------------------------------------------------------------------- parsing
@@ -71,6 +78,8 @@ def _tokens(text: str) -> list[tuple[str, re.Match]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
+            if text[pos] == "{":
+                raise Untranslatable("an array constant")
             raise Untranslatable(f"cannot read {text[pos:pos + 12]!r}")
         if m.lastgroup != "ws":
             kind = m.lastgroup
@@ -466,22 +475,27 @@ def _to_formulas(value):
 
 
 def _bridge(name: str, *flagged):
-    """Call formulas' own implementation of `name`. `flagged` alternates (is_literal, value):
-    formulas passes literals as plain values and everything else as 2-D arrays."""
+    """Call formulas' own implementation of `name`. `flagged` alternates (kind, value), kind being
+    how formulas hands that argument on: a literal as a plain value (LITERAL), a reference as a
+    plain 2-D array (REFERENCE), a computed value as formulas' `Array` (COMPUTED). Functions tell
+    the last two apart (=AVERAGE(A1&B1) reads its text "42" as a number, =AVERAGE(A1) skips it)."""
     from .function_table import get_functions
+    from formulas.functions import Array
     from .bind import from_formulas
 
     fn = get_functions()[name]
     if isinstance(fn, dict):
         fn = fn["function"]
     args = []
-    for literal, value in zip(flagged[::2], flagged[1::2]):
-        if literal:
+    for kind, value in zip(flagged[::2], flagged[1::2]):
+        if kind == LITERAL:
             args.append(_to_formulas(value))
-        elif value.__class__ is list:
-            args.append(np.asarray([[_to_formulas(v) for v in row] for row in value], object))
+            continue
+        if value.__class__ is list:
+            arg = np.asarray([[_to_formulas(v) for v in row] for row in value], object)
         else:
-            args.append(np.asarray([[_to_formulas(value)]], object))
+            arg = np.asarray([[_to_formulas(value)]], object)
+        args.append(arg.view(Array) if kind == COMPUTED else arg)
     result = fn(*args)
     if isinstance(result, np.ndarray) and result.size != 1:
         raise NeedFormulas(f"{name} returned an array")
@@ -542,6 +556,24 @@ def _known_to_formulas(name: str) -> bool:
     return name in table
 
 
+# Functions formulas hands a reference (its Ranges: where the cells are, not only their values),
+# and the engine's OFFSET, which reads the constant cells the formulas model sets for it.
+_REFERENCE_READERS = frozenset({"ROWS", "COLUMNS", "AREAS", "ISREF", "ISFORMULA", "FORMULATEXT",
+                                "CELL", "OFFSET", "INDIRECT", "SHEET", "SHEETS"})
+
+
+def _reads_references(name: str) -> bool:
+    """Whether formulas gives `name` its arguments' references, or the formula's own cell
+    (`extra_inputs`: ROW, COLUMN, implicit intersection's SINGLE, NOW...), which _bridge cannot."""
+    from .function_table import get_functions
+
+    from .functions.offset import CALL_NAME
+
+    entry = get_functions()[name]
+    return name in _REFERENCE_READERS or name == CALL_NAME \
+        or (isinstance(entry, dict) and "extra_inputs" in entry)
+
+
 def _range_item(var: str) -> tuple:
     """A range in the dependency graph: three items, where a cell is (sheet, coord)."""
     return ("#range", var, 0)
@@ -566,29 +598,42 @@ def _coord(row: int, col: int) -> str:
 class Plan:
     """The translated template: `evaluate(values)` gives every formula cell's value.
 
-    `values` is fastread's sheet -> {"B7": constant}; a cell missing from it is blank.
+    `values` is fastread's sheet -> {"B7": constant}; a cell missing from it is blank. `names` are
+    the names that point at one cell or range; `defined` every defined name (any other name is
+    #NAME?, as formulas has it with bind.undefined_names_as_name_errors); `arrays` the cells holding
+    a one-cell array formula, translated as plain formulas when they read no range (evaluated
+    element-wise or not, such a formula gives the same).
     """
 
     def __init__(self, formulas: dict[tuple[str, str], str], sheets: list[str],
-                 names: dict[str, tuple[str, str]]):
+                 names: dict[str, tuple[str, str]], defined: Iterable[str] = (),
+                 arrays: Iterable[tuple[str, str]] = ()):
         self.sheets = list(sheets)
+        # what it was made from (plan_store.py keeps it)
+        self.formulas, self.names = dict(formulas), dict(names)
+        self.defined, self.arrays = sorted(defined), sorted(arrays)
         self._by_upper = {s.upper(): s for s in sheets}
         self._names = {k.upper(): v for k, v in names.items()}
-        self._formulas = formulas
+        self._defined = {n.upper() for n in self.defined}
         self._vars: dict[tuple[str, str], str] = {}     # cell -> local variable
         self._ranges: dict[tuple[str, str, str], str] = {}
         self._range_deps: dict[str, list[tuple[str, str]]] = {}
         self._range_shape: dict[str, tuple[int, int]] = {}
-        self._cell_code: dict[tuple[str, str], tuple[str, set]] = {}
+        # cell -> (expression, what it reads, whether it calls a function: see _generate)
+        self._cell_code: dict[tuple[str, str], tuple[str, set, bool]] = {}
         self._tmp = 0
         self._consts: dict[str, object] = {}
+        arrays = set(self.arrays)
         for key, text in formulas.items():
             deps: set = set()
+            self._calls = self._ranged = False
             try:
                 code = self._expr(parse(text), key[0], deps)
+                if key in arrays and self._ranged:
+                    raise Untranslatable("an array formula over a range")
             except Untranslatable as exc:
-                raise Untranslatable(f"{key[0]}!{key[1]}: {exc}") from None
-            self._cell_code[key] = (code, deps)
+                raise Untranslatable(f"{address(*key)}: {exc}") from None
+            self._cell_code[key] = (code, deps, self._calls)
         self.outputs = list(formulas)
         self.source = self._generate()
         namespace = dict(_RUNTIME)
@@ -613,6 +658,7 @@ class Plan:
         return var
 
     def _range(self, sheet: str, a: str, b: str) -> str:
+        self._ranged = True
         (r1, c1), (r2, c2) = _split_coord(a), _split_coord(b)
         r1, r2 = min(r1, r2), max(r1, r2)
         c1, c2 = min(c1, c2), max(c1, c2)
@@ -673,7 +719,10 @@ class Plan:
         if kind == "name":
             target = self._names.get(node[1].upper())
             if target is None:
-                raise Untranslatable(f"unknown name {node[1]}")
+                name = node[1].upper()
+                if name in self._defined or name.startswith("_XLPM."):  # LAMBDA's, LET's names
+                    raise Untranslatable(f"unknown name {node[1]}")
+                return self._const(XlError.NAME)
             sheet, ref = target
             if ":" in ref:
                 a, b = ref.split(":")
@@ -697,6 +746,7 @@ class Plan:
         raise Untranslatable(f"unsupported {kind}")
 
     def _call(self, name: str, args: list, own: str, deps: set) -> str:
+        self._calls = True
         for prefix in ("_XLFN.", "_XLWS."):
             if name.startswith(prefix):
                 name = name[len(prefix):]
@@ -740,6 +790,8 @@ class Plan:
             return f"_sum({tuple(flags)!r}, ({', '.join(codes)},))"
         if not _known_to_formulas(name):
             raise Untranslatable(f"unknown function {name}")
+        if _reads_references(name):
+            raise Untranslatable(f"{name} reads references, not values")
         if name == "COUNTIF" and len(args) == 2 and args[0][0] in ("range", "ref"):
             _check_mirrored("COUNTIF")
             rng = self._operand(args[0], own, deps, allow_range=True)
@@ -749,7 +801,9 @@ class Plan:
         parts = []
         for a in args:
             code = self._operand(a, own, deps, allow_range=True)
-            parts.append(f"{a[0] in ('lit', 'missing')}, {code}")
+            kind = LITERAL if a[0] in ("lit", "missing") else \
+                REFERENCE if a[0] in ("ref", "range", "name") else COMPUTED
+            parts.append(f"{kind}, {code}")
         return f"_bridge({name!r}, {', '.join(parts)})"
 
     # -- the function
@@ -776,8 +830,14 @@ class Plan:
                                  for r in range(rows))
                 lines.append(f"    {var} = [{body}]")
             else:
-                code, _deps = self._cell_code[item]
-                lines.append(f"    {self._vars.setdefault(item, f'c{len(self._vars)}')} = {code}")
+                code, _deps, calls = self._cell_code[item]
+                var = self._vars.setdefault(item, f'c{len(self._vars)}')
+                if calls:
+                    # formulas' cell (model._GuardedCell): a function raising makes the cell #VALUE!
+                    lines += ["    try:", f"        {var} = {code}", "    except _NeedFormulas:",
+                              "        raise", "    except Exception:", f"        {var} = _VALUE"]
+                else:
+                    lines.append(f"    {var} = {code}")
         outs = ", ".join(self._var(*key) for key in self.outputs)
         lines.append(f"    return ({outs}{',' if self.outputs else ''})")
         return "\n".join(lines) + "\n"
@@ -844,5 +904,5 @@ _RUNTIME = {
     "_pct": _pct, "_concat": _concat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt,
     "_ge": _ge, "_cond": _cond, "_and": _and, "_or": _or, "_text_logical": text_logical, "_not": _not, "_sum": _sum,
     "_countif": _countif, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
-    "_NOTHING": {},
+    "_NOTHING": {}, "_NeedFormulas": NeedFormulas, "_VALUE": XlError.VALUE,
 }

@@ -1,22 +1,28 @@
-"""One workbook's computed values: through its template's fast plan when it has one, else formulas.
+"""One workbook's computed values: by its template's translated plan, else by the formulas model.
 
-The first workbook of each formula key (fastread.read) goes the full way: openpyxl load, formulas
-model, evaluation. Its formulas are then translated (fastcalc.Plan) and the plan is evaluated on the
-constants the fast reader found; only if every formula cell comes out identical (same type, same
-value) is the plan kept for the next workbooks of that key. Otherwise the key stays on formulas,
-and `note` says why (the batch shows it under --debug). A workbook whose plan meets something it
-does not model at run time (an array result) goes through formulas too.
+The plan (fastcalc.Plan) is the engine of record from the first workbook of each formula key
+(fastread.read) on: that workbook is loaded (workbook.load: openpyxl and the rewrite steps) for its
+rewritten formula texts, which are translated into a plan, kept per key, and evaluated on the
+constants the fast reader found. No formulas model is built for a workbook the plan expresses.
+
+The formulas model computes a workbook only when the plan cannot: the template does not translate
+(Untranslatable: an array formula, an unknown function...), this workbook's values need what the
+plan does not model (NeedFormulas: an array result that spills), the plan fails on them, or the fast
+reader refuses the file. `Computed.note` says which (the batch shows it under --debug; `reason_of`
+gives it without the cell, for counting). Nothing compares the two at run time:
+tests/test_plan_vs_formulas.py and tests/test_fastpath.py do.
 """
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..excel import address
 from ..guard import Limits, check
 from . import fastcalc, fastread
 from .model import ModelCache
+from .plan_store import PlanStore
 from .workbook import LoadedWorkbook, formula_text, load
 
 _PLANS_KEPT = 32
@@ -48,17 +54,18 @@ class Computed:
 
 
 def compute(path: str | Path, cache: ModelCache, *, limits: Limits | None = None,
-            fast: bool = True) -> Computed:
+            fast: bool = True, store: PlanStore | None = None) -> Computed:
     """Every formula cell's value; raises WorkbookError as workbook.load does, or when the guard
-    (roi_xl.guard, run before any reader opens the file) refuses it under `limits`."""
+    (roi_xl.guard, run before any reader opens the file) refuses it under `limits`. `store` keeps
+    plans on disk between runs (plan_store.py): a template known there skips the full load."""
     path = Path(path)
     notes = check(path, limits or Limits())
-    computed = _compute(path, cache, fast)
+    computed = _compute(path, cache, fast, store)
     computed.warnings[:0] = notes
     return computed
 
 
-def _compute(path: Path, cache: ModelCache, fast: bool) -> Computed:
+def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None) -> Computed:
     book, note = None, ""
     plans = cache.fast_plans
     if fast:
@@ -66,59 +73,84 @@ def _compute(path: Path, cache: ModelCache, fast: bool) -> Computed:
             book = fastread.read(path)
         except Exception as exc:  # noqa: BLE001 - the full load reports a bad file properly
             note = f"fast reader: {type(exc).__name__}: {exc}"
+    loaded = None
     if book is not None:
         entry = plans.get(book.key)
-        if entry is not None:
+        new = entry is None
+        if new:
+            entry = _stored_entry(store, book.key)
+        if entry is None:
+            loaded = load(path)
+            entry = _plan_entry(loaded)
+        if new:
+            plans[book.key] = entry
+            while len(plans) > _PLANS_KEPT:
+                plans.popitem(last=False)
+        else:
             plans.move_to_end(book.key)
-            if entry.plan is not None:
-                try:
-                    cells = entry.plan.evaluate(book.values)
-                    return Computed(cells, list(entry.warnings), True, book=book)
-                except fastcalc.NeedFormulas as exc:
-                    note = f"fast plan: {exc}"
-                except Exception as exc:  # noqa: BLE001 - a surprise on these values: formulas decides
-                    note = f"fast plan: {type(exc).__name__}: {exc}"
-            else:
-                note = entry.reason
-    loaded = load(path)
+        if entry.plan is None:
+            note = entry.reason
+        else:
+            try:
+                cells = entry.plan.evaluate(book.values)
+                if loaded is not None and store is not None:  # new, and it computed a workbook
+                    store.write(book.key, entry.plan, entry.warnings)
+                return Computed(cells, list(entry.warnings), True, loaded=loaded, book=book)
+            except fastcalc.NeedFormulas as exc:
+                note = f"fast plan: {exc}"
+            except Exception as exc:  # noqa: BLE001 - a surprise on these values: formulas decides
+                note = f"fast plan: {type(exc).__name__}: {exc}"
+    if loaded is None:
+        loaded = load(path)
     cells = cache.get(loaded).evaluate(loaded)
-    if book is not None and book.key not in plans:
-        entry = _checked_plan(loaded, cells, book)
-        plans[book.key] = entry
-        while len(plans) > _PLANS_KEPT:
-            plans.popitem(last=False)
-        note = entry.reason
     return Computed(cells, list(loaded.warnings), False, note, loaded=loaded, book=book)
 
 
-def _checked_plan(loaded: LoadedWorkbook, cells: dict, book: fastread.FastBook) -> _Entry:
-    """The template's plan, kept only if it reproduces formulas' values on this workbook."""
+def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
+    """The plan kept on disk for `key`, translated again from its stored formula texts."""
+    stored = store.read(key) if store is not None else None
+    if stored is None:
+        return None
+    try:
+        plan = fastcalc.Plan(stored["formulas"], stored["sheets"], stored["names"],
+                             stored["defined"], stored["arrays"])
+    except Exception:  # noqa: BLE001 - written by another build of the translation: ignored
+        return None
+    return _Entry(plan, "", stored["warnings"])
+
+
+def _plan_entry(loaded: LoadedWorkbook) -> _Entry:
+    """The template's plan, translated from the formula texts load() rewrote; or why there is none."""
     from openpyxl.worksheet.formula import ArrayFormula
 
+    arrays = []
     for ws in loaded.book.worksheets:
-        if any(isinstance(c.value, ArrayFormula) for c in ws._cells.values()):
-            return _Entry(None, f"fast plan off: array formula on sheet {ws.title}")
+        for c in ws._cells.values():
+            if isinstance(c.value, ArrayFormula):
+                if c.value.ref.replace("$", "") != c.coordinate:
+                    return _Entry(None, f"fast plan off: array formula on sheet {ws.title}")
+                arrays.append((ws.title, c.coordinate))
 
     # The text load() handed to formulas: tables, whole columns, names... already rewritten.
     formulas = {key: formula_text(loaded.book[key[0]][key[1]].value) for key in loaded.formulas}
     try:
-        plan = fastcalc.Plan(formulas, loaded.book.sheetnames, _names(loaded))
-        fast = plan.evaluate(book.values)
+        plan = fastcalc.Plan(formulas, loaded.book.sheetnames, _names(loaded),
+                             _defined(loaded), arrays)
     except fastcalc.Untranslatable as exc:
         return _Entry(None, f"fast plan off: {exc}")
-    except fastcalc.NeedFormulas as exc:
-        return _Entry(None, f"fast plan off: {exc}")
-    except Exception as exc:  # noqa: BLE001 - e.g. a bridged function raising (fuzzing found one)
+    except Exception as exc:  # noqa: BLE001 - e.g. a formula nested deeper than Python compiles
         return _Entry(None, f"fast plan off: {type(exc).__name__}: {exc}")
-    if set(fast) != set(cells):
-        extra = sorted(set(cells) ^ set(fast))[:3]
-        return _Entry(None, "fast plan off: array (spilled) results at "
-                      + ", ".join(address(*key) for key in extra))
-    for key, value in cells.items():
-        other = fast.get(key)
-        if not same_value(value, other):
-            return _Entry(None, f"fast plan off: {address(*key)} is {other!r}, formulas gives {value!r}")
     return _Entry(plan, "", list(loaded.warnings))
+
+
+_WHERE = re.compile(r"(?:'(?:[^']|'')+'|[^\s!:']+)!\$?[A-Z]{1,3}\$?[0-9]+: | on sheet .*$")
+_QUOTED = re.compile(r"'(?:[^']|'')*'?")
+
+
+def reason_of(note: str) -> str:
+    """A fallback's note without where it happened (cell, sheet, formula text): what to count by.
+    "fast plan off: Plan!B7: unknown function FOO" -> "fast plan off: unknown function FOO"."""
+    return _QUOTED.sub("'…'", _WHERE.sub("", note))
 
 
 def same_value(a, b) -> bool:
@@ -128,6 +160,12 @@ def same_value(a, b) -> bool:
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return a == b
+
+
+def _defined(loaded: LoadedWorkbook) -> list[str]:
+    """Every workbook-level name (sheet-scoped ones were promoted to such by load())."""
+    names = loaded.book.defined_names
+    return list(names.keys() if hasattr(names, "keys") else (n.name for n in names.definedName))
 
 
 def _names(loaded: LoadedWorkbook) -> dict[str, tuple[str, str]]:

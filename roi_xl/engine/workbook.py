@@ -116,8 +116,10 @@ def load(path: str | Path) -> LoadedWorkbook:
                     else:
                         cell.value = result.formula
             elif cell.value is not None:
-                constants.append(cell.coordinate)
-        # Which cells hold constants shapes the model (each is an input node); their values do not.
+                # formulas compiles a typed error (#N/A) into the model, as a formula of its own
+                constants.append(cell.coordinate + (f"={cell.value}" if cell.data_type == "e" else ""))
+        # Which cells hold constants shapes the model (each is an input node); their values do not,
+        # but for errors.
         digest.update(("\x03" + ",".join(constants)).encode())
     for name, value in names:
         digest.update(f"\x04{name}\x00{value}".encode())
