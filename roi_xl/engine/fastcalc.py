@@ -11,7 +11,10 @@ Excel does: the plan is the engine of record from a template's first workbook on
 every bundled and conformance workbook. So:
 
 * operators, IF, IFERROR, AND, OR, NOT and SUM are written here with formulas' own rules (its
-  coercions, its comparison order, its sum); COUNTIF calls the engine's criteria test (criteria.py);
+  coercions, its comparison order, its sum); COUNTIF(S), SUMIF(S) & co. over typed ranges pick cells
+  with the engine's criteria test (criteria.py), each test of a range worked out once per evaluation,
+  and sum them with the engine's accumulators (excel_functions.ACCUMULATORS); INDEX picking one cell
+  of a typed range, ROW/COLUMN/ROWS/COLUMNS of a typed reference are translated;
 * catalogue functions are called directly (they already speak roi_xl.excel's value model);
 * every other function known to formulas is called through formulas' own implementation
   (`_bridge`), with arguments shaped as formulas passes them (a literal, a reference, a computed
@@ -455,12 +458,53 @@ def _sum(is_reference, args):
     return _finite(total)
 
 
-def _countif(rng, criterion):
-    """COUNTIF with the engine's own criteria test (criteria.py), on the values as formulas holds them."""
+# Which cells of a range meet a criterion, worked out once per evaluation: a thousand SUMIFS over the
+# same column and category test it once. (id of the range's rows, criterion) -> (rows, mask).
+_MASKS: dict[tuple, tuple[list, list[bool]]] = {}
+
+
+def _mask(rows: list, condition) -> list[bool]:
+    key = (id(rows), condition.__class__, condition)
+    hit = _MASKS.get(key)
+    if hit is not None and hit[0] is rows:
+        return hit[1]
     from .criteria import criterion_test
 
-    test = criterion_test(_to_formulas(criterion))
-    return sum(1 for row in rng for v in row if test(_to_formulas(v)))
+    test = criterion_test(_to_formulas(condition))
+    mask = [bool(test(_to_formulas(v))) for row in rows for v in row]
+    _MASKS[key] = (rows, mask)
+    return mask
+
+
+def _ifs(name: str, operating, *pairs):
+    """COUNTIF(S), SUMIF(S), AVERAGEIF(S), MAXIFS, MINIFS as the engine computes them
+    (excel_functions: its criteria test, its accumulators), the picked cells found by _mask.
+    `operating` is the range summed (None: the first range). A criterion given as a range (an
+    array result) or ranges of different sizes go to formulas."""
+    from .bind import from_formulas
+    from .excel_functions import ACCUMULATORS, accumulate
+
+    shape = (len(pairs[0]), len(pairs[0][0]))
+    picked = None
+    for rows, condition in zip(pairs[::2], pairs[1::2]):
+        if condition.__class__ is list:
+            raise NeedFormulas(f"{name} with criteria given as a range")
+        if (len(rows), len(rows[0])) != shape:
+            raise NeedFormulas(f"{name} over ranges of different sizes")
+        mask = _mask(rows, condition)
+        picked = mask if picked is None else [a and b for a, b in zip(picked, mask)]
+    if operating is None:
+        operating = pairs[0]
+    elif (len(operating), len(operating[0])) != shape:
+        raise NeedFormulas(f"{name} over ranges of different sizes")
+    flat = [v for row in operating for v in row]
+    cells = np.asarray([_to_formulas(v) for v, keep in zip(flat, picked) if keep], object)
+    from formulas.functions import FoundError
+
+    try:
+        return from_formulas(accumulate(ACCUMULATORS[name], cells))
+    except FoundError as ex:
+        return from_formulas(ex.err)
 
 
 def _to_formulas(value):
@@ -492,7 +536,7 @@ def _bridge(name: str, *flagged):
             args.append(_to_formulas(value))
             continue
         if value.__class__ is list:
-            arg = np.asarray([[_to_formulas(v) for v in row] for row in value], object)
+            arg = _as_formulas_array(value)
         else:
             arg = np.asarray([[_to_formulas(value)]], object)
         args.append(arg.view(Array) if kind == COMPUTED else arg)
@@ -503,6 +547,57 @@ def _bridge(name: str, *flagged):
     if isinstance(value, list):
         raise NeedFormulas(f"{name} returned an array")
     return value
+
+
+_NO_COLUMN = object()
+
+
+def _position(n) -> int | None:
+    """A row or column number INDEX reads as the plan models it: a number truncated to 1 or more."""
+    if n.__class__ is float or n.__class__ is int:
+        i = int(n)
+        if i >= 1:
+            return i
+    return None
+
+
+def _index(rows, r, c=_NO_COLUMN):
+    """INDEX(range, row[, column]) picking one cell, as the engine's INDEX (functions/lookup.py over
+    formulas' xindex) does: an error in a position is the result; a one-row or one-column range takes
+    one position along itself; a two-dimensional range without a column is #REF!, as is a position
+    beyond it. A position of 0 (a whole row or column), negative, text or TRUE goes to formulas."""
+    e = _first_error(r, c)
+    if e is not None:
+        return e
+    height, width = len(rows), len(rows[0])
+    if c is _NO_COLUMN:
+        if height == 1:
+            r, c = 1, r
+        elif width == 1:
+            c = 1
+        else:
+            return XlError.REF
+    i, j = _position(r), _position(c)
+    if i is None or j is None:
+        raise NeedFormulas("INDEX of a whole row or column, or at a position that is not a number")
+    if i > height or j > width:
+        return XlError.REF
+    return rows[i - 1][j - 1]
+
+
+# A range's values as formulas holds them, converted once per evaluation however many functions
+# read it (a SUMIFS column read by a thousand cells). Keyed by the list's id; the list is kept with
+# it so the id cannot be reused while the entry lives. Plan.evaluate empties it.
+_CONVERTED: dict[int, tuple[list, np.ndarray]] = {}
+
+
+def _as_formulas_array(rows: list) -> np.ndarray:
+    entry = _CONVERTED.get(id(rows))
+    if entry is not None and entry[0] is rows:
+        return entry[1].copy()  # formulas' functions may write into their arguments
+    arg = np.asarray([[_to_formulas(v) for v in row] for row in rows], object)
+    _CONVERTED[id(rows)] = (rows, arg)
+    return arg.copy()
 
 
 def _ours(fn):
@@ -544,9 +639,14 @@ def _check_mirrored(name: str) -> None:
     from .excel_functions import _REPLACEMENTS
     from .functions.statistical import REPLACEMENTS
 
-    mirrored = {"SUM": REPLACEMENTS["SUM"], "COUNTIF": _REPLACEMENTS["COUNTIF"]}[name]
+    mirrored = REPLACEMENTS["SUM"] if name == "SUM" else _REPLACEMENTS[name]
     if get_functions().get(name) is not mirrored:
         raise Untranslatable(f"{name} is not the implementation the translation mirrors")
+
+
+# Computed by _ifs, with the engine's criteria test and accumulators (excel_functions.ACCUMULATORS).
+_CRITERIA_FUNCTIONS = frozenset({"COUNTIF", "COUNTIFS", "SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS",
+                                 "MAXIFS", "MINIFS"})
 
 
 def _known_to_formulas(name: str) -> bool:
@@ -572,6 +672,12 @@ def _reads_references(name: str) -> bool:
     entry = get_functions()[name]
     return name in _REFERENCE_READERS or name == CALL_NAME \
         or (isinstance(entry, dict) and "extra_inputs" in entry)
+
+
+def _is_reference(node) -> bool:
+    """Whether an argument is a reference (a typed cell, range or name, or INDEX picking a cell), which
+    functions read differently from a computed value (SUM skips a text in a reference, not a "5")."""
+    return node[0] in ("ref", "range", "name") or (node[0] == "call" and node[1] == "INDEX")
 
 
 def _range_item(var: str) -> tuple:
@@ -627,6 +733,7 @@ class Plan:
         for key, text in formulas.items():
             deps: set = set()
             self._calls = self._ranged = False
+            self._own_cell = key
             try:
                 code = self._expr(parse(text), key[0], deps)
                 if key in arrays and self._ranged:
@@ -747,6 +854,9 @@ class Plan:
 
     def _call(self, name: str, args: list, own: str, deps: set) -> str:
         self._calls = True
+        translated = self._reference_call(name, args, own, deps)
+        if translated is not None:
+            return translated
         for prefix in ("_XLFN.", "_XLWS."):
             if name.startswith(prefix):
                 name = name[len(prefix):]
@@ -774,7 +884,7 @@ class Plan:
             if not args:
                 raise Untranslatable(f"{name} without arguments")
             codes = [self._operand(a, own, deps, allow_range=True) for a in args]
-            codes = [c if a[0] in ("ref", "range", "name") else f"_text_logical({c})"  # typed "TRUE"
+            codes = [c if _is_reference(a) else f"_text_logical({c})"  # typed "TRUE"
                      for a, c in zip(args, codes)]
             return f"_{name.lower()}({', '.join(codes)})"
         if name == "NOT":
@@ -785,26 +895,82 @@ class Plan:
             _check_mirrored("SUM")
             flags, codes = [], []
             for a in args:
-                flags.append(a[0] in ("ref", "range", "name"))
+                flags.append(_is_reference(a))
                 codes.append("None" if a[0] == "missing" else self._operand(a, own, deps, allow_range=True))
             return f"_sum({tuple(flags)!r}, ({', '.join(codes)},))"
         if not _known_to_formulas(name):
             raise Untranslatable(f"unknown function {name}")
         if _reads_references(name):
             raise Untranslatable(f"{name} reads references, not values")
-        if name == "COUNTIF" and len(args) == 2 and args[0][0] in ("range", "ref"):
-            _check_mirrored("COUNTIF")
-            rng = self._operand(args[0], own, deps, allow_range=True)
-            if args[0][0] == "ref":
-                rng = f"[[{rng}]]"
-            return f"_countif({rng}, {self._operand(args[1], own, deps)})"
+        if name in _CRITERIA_FUNCTIONS:
+            translated = self._criteria_call(name, args, own, deps)
+            if translated is not None:
+                return translated
         parts = []
         for a in args:
             code = self._operand(a, own, deps, allow_range=True)
             kind = LITERAL if a[0] in ("lit", "missing") else \
-                REFERENCE if a[0] in ("ref", "range", "name") else COMPUTED
+                REFERENCE if _is_reference(a) else COMPUTED
             parts.append(f"{kind}, {code}")
         return f"_bridge({name!r}, {', '.join(parts)})"
+
+    def _reference_call(self, name: str, args: list, own: str, deps: set) -> str | None:
+        """Functions formulas hands a reference, where the plan knows the answer from the formula's
+        text (ROW, COLUMN, ROWS, COLUMNS of a typed reference; the formula's own cell) or reads one
+        cell of a typed range (INDEX); None for everything else."""
+        if name in ("ROW", "COLUMN") and len(args) <= 1:
+            if not args:
+                row, col = _split_coord(self._own_cell[1])
+            elif args[0][0] == "ref":
+                self._sheet(args[0][1], own)
+                row, col = _split_coord(args[0][2])
+            else:
+                raise Untranslatable(f"{name} of a range or an expression")
+            return repr(float(row if name == "ROW" else col))
+        if name in ("ROWS", "COLUMNS") and len(args) == 1 and args[0][0] in ("ref", "range"):
+            self._sheet(args[0][1], own)
+            first = _split_coord(args[0][2])
+            last = _split_coord(args[0][3] if args[0][0] == "range" else args[0][2])
+            axis = 0 if name == "ROWS" else 1
+            return repr(float(abs(last[axis] - first[axis]) + 1))
+        if name == "INDEX" and 2 <= len(args) <= 3 and _is_reference(args[0]) \
+                and all(a[0] != "missing" for a in args):
+            rng = self._operand(args[0], own, deps, allow_range=True)
+            if args[0][0] == "ref" or (args[0][0] == "name" and not self._name_is_range(args[0][1])):
+                rng = f"[[{rng}]]"
+            positions = [self._operand(a, own, deps) for a in args[1:]]
+            return f"_index({rng}, {', '.join(positions)})"
+        return None
+
+    def _criteria_call(self, name: str, args: list, own: str, deps: set) -> str | None:
+        """COUNTIF & co. over typed ranges, by _ifs; None (formulas' own through _bridge) otherwise."""
+        single = name in ("COUNTIF", "SUMIF", "AVERAGEIF")
+        if single:
+            if len(args) not in ((2,) if name == "COUNTIF" else (2, 3)):
+                return None
+            pairs, operating = args[:2], args[2:]
+        else:
+            first = 0 if name == "COUNTIFS" else 1
+            if len(args) < first + 2 or (len(args) - first) % 2:
+                return None
+            pairs, operating = args[first:], args[:first]
+        ranges = pairs[::2] + operating
+        if any(not _is_reference(a) or a[0] == "call" for a in ranges) \
+                or any(a[0] == "missing" for a in pairs[1::2]):
+            return None
+        _check_mirrored(name)
+
+        def rows(node):
+            code = self._operand(node, own, deps, allow_range=True)
+            if node[0] == "ref" or (node[0] == "name" and not self._name_is_range(node[1])):
+                return f"[[{code}]]"
+            return code
+
+        codes = []
+        for i, a in enumerate(pairs):
+            codes.append(rows(a) if i % 2 == 0 else self._operand(a, own, deps, allow_range=True))
+        summed = rows(operating[0]) if operating else "None"
+        return f"_ifs({name!r}, {summed}, {', '.join(codes)})"
 
     # -- the function
     def _generate(self) -> str:
@@ -879,7 +1045,13 @@ class Plan:
         return order
 
     def evaluate(self, values: dict[str, dict[str, object]]) -> dict[tuple[str, str], object]:
-        raw = self._function(values)
+        _CONVERTED.clear()
+        _MASKS.clear()
+        try:
+            raw = self._function(values)
+        finally:
+            _CONVERTED.clear()
+            _MASKS.clear()
         out = {key: _output(v) for key, v in zip(self.outputs, raw)}
         # formulas reads a constant error (#N/A typed in a cell) as a formula of its own, so the
         # formulas path lists those cells among its results; so does this one.
@@ -903,6 +1075,6 @@ _RUNTIME = {
     "_v": _v, "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_neg": _neg, "_pos": _pos,
     "_pct": _pct, "_concat": _concat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt,
     "_ge": _ge, "_cond": _cond, "_and": _and, "_or": _or, "_text_logical": text_logical, "_not": _not, "_sum": _sum,
-    "_countif": _countif, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
+    "_ifs": _ifs, "_index": _index, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
     "_NOTHING": {}, "_NeedFormulas": NeedFormulas, "_VALUE": XlError.VALUE,
 }
