@@ -537,19 +537,33 @@ def test_a_formula_too_deep_to_translate_falls_back(tmp_path):
     assert computed.cells[("Sheet", "B1")] == 3.0                 # an even number of minus signs
 
 
-def test_an_array_constant_falls_back_and_says_so(tmp_path):
-    path = _book(tmp_path / "a.xlsx", {"C1": "=SUM({1,2,3})*A1"}, {"A1": 2})
-    computed = fastpath.compute(path, ModelCache())
-    assert not computed.fast and computed.note == "fast plan off: Sheet!C1: an array constant"
-    assert computed.cells[("Sheet", "C1")] == 12.0
-
-
 def test_a_fallback_note_names_a_sheet_as_a_formula_would(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "My Sheet"
-    ws["A1"], ws["C1"] = 2, "=SUM({1,2,3})*A1"
+    ws["A1"], ws["C1"] = 2, "=SUM({1,2,3}*A1)"
     wb.save(tmp_path / "a.xlsx")
     computed = fastpath.compute(tmp_path / "a.xlsx", ModelCache())
-    assert computed.note == "fast plan off: 'My Sheet'!C1: an array constant"
-    assert fastpath.reason_of(computed.note) == "fast plan off: an array constant"
+    assert computed.note == "fast plan off: 'My Sheet'!C1: an operator or function applied to a range"
+    assert fastpath.reason_of(computed.note) == "fast plan off: an operator or function applied to a range"
+
+
+@pytest.mark.parametrize("formula, want", [
+    # Excel: an array constant in SUM, AND, COUNT... is read as a range is, numbers only; a
+    # one-element constant is that value; lookups search it.
+    ('=SUM({1,2;3,"4"})', 6.0), ("=SUM({5})+1", 6.0), ('=COUNT({1,"a",TRUE,2})', 2.0),
+    ("=AND({TRUE,1})", True), ("=OR({FALSE,0})", False),
+    ('=MATCH("b",{"a","b","c"},0)', 2.0), ("=VLOOKUP(2,{1,\"x\";2,\"y\"},2,FALSE)", "y"),
+    ("=MAX({-1.5,-2E+1,#N/A})", XlError.NA), ("=SUM({1,2,3})*A1", 6.0 * 4)])
+def test_array_constants_on_the_plan(tmp_path, formula, want):
+    path = _book(tmp_path / "a.xlsx", {"C1": formula}, {"A1": 4})
+    computed = fastpath.compute(path, ModelCache())
+    assert fastpath.same_value(computed.cells[("Sheet", "C1")], want)
+    assert_plan_equals_formulas(computed, path)
+
+
+def test_an_operator_on_an_array_constant_stays_on_formulas(tmp_path):
+    path = _book(tmp_path / "a.xlsx", {"C1": "=SUM({1,2}*2)"}, {})
+    computed = fastpath.compute(path, ModelCache())
+    assert not computed.fast and "applied to a range" in computed.note
+    assert computed.cells[("Sheet", "C1")] == 6.0

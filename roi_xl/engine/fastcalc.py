@@ -82,7 +82,10 @@ def _tokens(text: str) -> list[tuple[str, re.Match]]:
         m = _TOKEN.match(text, pos)
         if m is None:
             if text[pos] == "{":
-                raise Untranslatable("an array constant")
+                token = _array_constant(text, pos)
+                out.append(("array", token))
+                pos = token.end
+                continue
             raise Untranslatable(f"cannot read {text[pos:pos + 12]!r}")
         if m.lastgroup != "ws":
             kind = m.lastgroup
@@ -91,6 +94,54 @@ def _tokens(text: str) -> list[tuple[str, re.Match]]:
             out.append((kind, m))
         pos = m.end()
     return out
+
+
+_ELEMENT = re.compile(rf"""\s*(?:
+    (?P<str>"(?:[^"]|"")*")
+  | (?P<err>{_ERRORS})
+  | (?P<num>[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[Ee][-+]?[0-9]+)?)
+  | (?P<bool>TRUE|FALSE)
+)\s*(?P<sep>[,;}}])""", re.VERBOSE | re.IGNORECASE)
+
+
+class _ArrayToken:
+    """An array constant {1,2;"a",TRUE}: its rows of values, as a token the parser can show."""
+
+    def __init__(self, text: str, start: int, end: int, rows: list[list]):
+        self.text, self.end, self.rows = text[start:end], end, rows
+
+    def group(self, _=0) -> str:
+        return self.text
+
+
+def _array_constant(text: str, start: int) -> _ArrayToken:
+    """Excel's array constant at text[start] ("{"): numbers, texts, booleans and errors, "," between
+    columns and ";" between rows, every row as long as the first."""
+    rows, row, pos = [], [], start + 1
+    while True:
+        m = _ELEMENT.match(text, pos)
+        if m is None:
+            raise Untranslatable("an array constant the plan does not read")
+        kind = m.lastgroup if m.lastgroup != "sep" else next(k for k in ("str", "err", "num", "bool")
+                                                               if m.group(k) is not None)
+        raw = m.group(kind)
+        if kind == "str":
+            value = raw[1:-1].replace('""', '"')
+        elif kind == "err":
+            value = XlError.from_code(raw.upper())
+        elif kind == "num":
+            value = float(raw) if any(c in raw for c in ".eE") else int(raw)
+        else:
+            value = raw.upper() == "TRUE"
+        row.append(value)
+        pos, sep = m.end(), m.group("sep")
+        if sep != ",":
+            rows.append(row)
+            if len(row) != len(rows[0]):
+                raise Untranslatable("an array constant with rows of different lengths")
+            row = []
+            if sep == "}":
+                return _ArrayToken(text, start, pos, rows)
 
 
 class _Parser:
@@ -162,6 +213,9 @@ class _Parser:
                 self.take()
                 return node
             raise Untranslatable(f"unexpected {op!r}")
+        if kind == "array":
+            rows = m.rows
+            return ("lit", rows[0][0]) if len(rows) == 1 and len(rows[0]) == 1 else ("array", rows)
         if kind == "str":
             return ("lit", m.group(0)[1:-1].replace('""', '"'))
         if kind == "num":
@@ -609,6 +663,12 @@ def _ours(fn):
     return call
 
 
+def _block(cells: dict, keys: tuple) -> list:
+    """A range of constant cells as lists of rows, read from a sheet's constants (blank: None)."""
+    get = cells.get
+    return [[get(k) for k in row] for row in keys]
+
+
 def _output(value):
     """A computed cell as the formulas path hands it on (model._cell_value)."""
     cls = value.__class__
@@ -777,8 +837,6 @@ class Plan:
             var = self._ranges[key] = f"r{len(self._ranges)}"
             self._range_deps[var] = [(sheet, _coord(r, c)) for r in range(r1, r2 + 1)
                                      for c in range(c1, c2 + 1)]
-            for cell in self._range_deps[var]:
-                self._var(*cell)
             self._range_shape[var] = (r2 - r1 + 1, c2 - c1 + 1)
         return var
 
@@ -796,7 +854,7 @@ class Plan:
     # -- expressions
     def _operand(self, node, own: str, deps: set, allow_range: bool = False) -> str:
         kind = node[0]
-        if kind == "range" or (kind == "name" and self._name_is_range(node[1])):
+        if kind in ("range", "array") or (kind == "name" and self._name_is_range(node[1])):
             if not allow_range:
                 raise Untranslatable("an operator or function applied to a range")
         return self._expr(node, own, deps)
@@ -814,6 +872,8 @@ class Plan:
             return self._const(value)
         if kind == "missing":
             return "0"  # formulas compiles an empty argument to 0
+        if kind == "array":  # a list of rows, as a range's values are
+            return self._const(node[1])
         if kind == "ref":
             sheet = self._sheet(node[1], own)
             deps.add((sheet, node[2]))
@@ -884,7 +944,7 @@ class Plan:
             if not args:
                 raise Untranslatable(f"{name} without arguments")
             codes = [self._operand(a, own, deps, allow_range=True) for a in args]
-            codes = [c if _is_reference(a) else f"_text_logical({c})"  # typed "TRUE"
+            codes = [c if _is_reference(a) or a[0] == "array" else f"_text_logical({c})"  # typed "TRUE"
                      for a, c in zip(args, codes)]
             return f"_{name.lower()}({', '.join(codes)})"
         if name == "NOT":
@@ -895,7 +955,7 @@ class Plan:
             _check_mirrored("SUM")
             flags, codes = [], []
             for a in args:
-                flags.append(_is_reference(a))
+                flags.append(_is_reference(a) or a[0] == "array")
                 codes.append("None" if a[0] == "missing" else self._operand(a, own, deps, allow_range=True))
             return f"_sum({tuple(flags)!r}, ({', '.join(codes)},))"
         if not _known_to_formulas(name):
@@ -975,21 +1035,37 @@ class Plan:
     # -- the function
     def _generate(self) -> str:
         order = self._order()
+        # A range without formula cells is read from the constants as a block (one line of code,
+        # not one variable a cell); a range holding formula cells is built from their variables.
+        constant = {var for var, cells in self._range_deps.items()
+                    if not any(c in self._cell_code for c in cells)}
+        for var, cells in self._range_deps.items():
+            if var not in constant:
+                for cell in cells:
+                    self._var(*cell)
         lines = ["def _evaluate(V):"]
         by_sheet: dict[str, list[tuple[str, str]]] = {}
         for (sheet, coord), var in self._vars.items():
             if (sheet, coord) not in self._cell_code:
                 by_sheet.setdefault(sheet, []).append((coord, var))
-        for i, sheet in enumerate(self.sheets):
+        for sheet in self.sheets:
             cells = by_sheet.get(sheet)
             if not cells:
                 continue
             lines.append(f"    g = V.get({sheet!r}, _NOTHING).get")
             for coord, var in cells:
                 lines.append(f"    {var} = g({coord!r})")
+        for var in sorted(constant, key=lambda v: int(v[1:])):
+            sheet = self._range_deps[var][0][0]
+            rows, cols = self._range_shape[var]
+            coords = [c for _, c in self._range_deps[var]]
+            keys = self._const(tuple(tuple(coords[r * cols:(r + 1) * cols]) for r in range(rows)))
+            lines.append(f"    {var} = _block(V.get({sheet!r}, _NOTHING), {keys})")
         for item in order:
             if len(item) == 3:
                 var = item[1]
+                if var in constant:
+                    continue
                 rows, cols = self._range_shape[var]
                 cells = [self._vars[c] for c in self._range_deps[var]]
                 body = ", ".join("[" + ", ".join(cells[r * cols:(r + 1) * cols]) + "]"
@@ -1075,6 +1151,6 @@ _RUNTIME = {
     "_v": _v, "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_neg": _neg, "_pos": _pos,
     "_pct": _pct, "_concat": _concat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt,
     "_ge": _ge, "_cond": _cond, "_and": _and, "_or": _or, "_text_logical": text_logical, "_not": _not, "_sum": _sum,
-    "_ifs": _ifs, "_index": _index, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
+    "_ifs": _ifs, "_index": _index, "_block": _block, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
     "_NOTHING": {}, "_NeedFormulas": NeedFormulas, "_VALUE": XlError.VALUE,
 }
