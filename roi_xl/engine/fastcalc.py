@@ -486,6 +486,10 @@ def _sum(is_reference, args):
     number or #VALUE!, an empty argument skipped); added left to right."""
     total = 0.0
     for reference, a in zip(is_reference, args):
+        if reference == 2:  # computed, maybe an array: numbers only in an array, but for one value
+            if a.__class__ is list and len(a) == 1 and len(a[0]) == 1:
+                a = a[0][0]
+            reference = a.__class__ is list
         if reference:
             for row in (a if a.__class__ is list else ((a,),)):
                 for v in row:
@@ -567,6 +571,8 @@ def _to_formulas(value):
 
     if value is None:
         return sh.EMPTY
+    if value is OMITTED:  # an argument left out of a call, as the rewrite marks it for formulas
+        return OMITTED_MARKER
     if value.__class__ is XlError:
         return Error.errors.get(value.value, Error.errors["#VALUE!"])
     return value
@@ -595,12 +601,9 @@ def _bridge(name: str, *flagged):
             arg = np.asarray([[_to_formulas(value)]], object)
         args.append(arg.view(Array) if kind == COMPUTED else arg)
     result = fn(*args)
-    if isinstance(result, np.ndarray) and result.size != 1:
-        raise NeedFormulas(f"{name} returned an array")
-    value = from_formulas(result)
-    if isinstance(value, list):
-        raise NeedFormulas(f"{name} returned an array")
-    return value
+    if isinstance(result, list) or (isinstance(result, np.ndarray) and result.ndim == 1 and result.size > 1):
+        raise NeedFormulas(f"{name} returned a one-dimensional array")  # a row or a column?
+    return from_formulas(result)  # a value, or an array as lists of rows (see _one)
 
 
 _NO_COLUMN = object()
@@ -657,10 +660,80 @@ def _as_formulas_array(rows: list) -> np.ndarray:
 def _ours(fn):
     def call(*args):
         result = fn(*args)
-        if result.__class__ is list:
-            raise NeedFormulas(f"{fn.name} returned an array")
+        if result.__class__ is list and result and result[0].__class__ is not list:
+            return [result]
         return result
     return call
+
+
+def _one(value):
+    """A value where Excel expects one (IF's condition, an INDEX position...): a function that gave
+    an array there sends the workbook to formulas, which models what Excel does with it."""
+    if value.__class__ is list:
+        if len(value) == 1 and len(value[0]) == 1:
+            return value[0][0]
+        raise NeedFormulas("an array where one value is expected")
+    return value
+
+
+def _logical_argument(value):
+    """AND/OR's argument computed by a function: an array is read as a range, a text "TRUE" typed."""
+    return value if value.__class__ is list else text_logical(value)
+
+
+def _pow(x, y):
+    return _bridge_op("^", x, y)
+
+
+_PAST = object()  # past the end of an array
+
+
+def _at(rows: list, i: int, j: int):
+    """The element an array gives at row i, column j when Excel broadcasts it: a single row or
+    column repeats, past its end there is none (_PAST)."""
+    if len(rows) == 1:
+        row = rows[0]
+    elif i < len(rows):
+        row = rows[i]
+    else:
+        return _PAST
+    if len(row) == 1:
+        return row[0]
+    return row[j] if j < len(row) else _PAST
+
+
+def _ew2(f, x, y):
+    """A binary operator over arrays (lists of rows) element by element, as Excel: a single value,
+    row or column repeats along the other operand; where one array ends and the other goes on, #N/A."""
+    if x.__class__ is not list:
+        if y.__class__ is not list:
+            return f(x, y)
+        return [[f(x, b) for b in row] for row in y]
+    if y.__class__ is not list:
+        return [[f(a, y) for a in row] for row in x]
+    height, width = max(len(x), len(y)), max(len(x[0]), len(y[0]))
+    out = []
+    for i in range(height):
+        row = []
+        for j in range(width):
+            a, b = _at(x, i, j), _at(y, i, j)
+            row.append(XlError.NA if a is _PAST or b is _PAST else f(a, b))
+        out.append(row)
+    return out
+
+
+def _ew1(f, x):
+    if x.__class__ is not list:
+        return f(x)
+    return [[f(a) for a in row] for row in x]
+
+
+def _element(value, i: int, j: int):
+    """The value an array formula puts in the cell i rows and j columns from its first (Excel)."""
+    if value.__class__ is not list:
+        return value
+    v = _at(value, i, j)
+    return XlError.NA if v is _PAST else v
 
 
 def _block(cells: dict, keys: tuple) -> list:
@@ -679,7 +752,9 @@ def _output(value):
     if cls is int:
         return float(value)
     if cls is list:
-        raise NeedFormulas("an array result")
+        if len(value) == 1 and len(value[0]) == 1:
+            return _output(value[0][0])
+        raise NeedFormulas("an array in one cell (Excel spills it)")
     if isinstance(value, (np.generic,)):
         return _output(value.item())
     return value
@@ -702,6 +777,33 @@ def _check_mirrored(name: str) -> None:
     mirrored = REPLACEMENTS["SUM"] if name == "SUM" else _REPLACEMENTS[name]
     if get_functions().get(name) is not mirrored:
         raise Untranslatable(f"{name} is not the implementation the translation mirrors")
+
+
+def _strip_prefix(name: str) -> str:
+    for prefix in ("_XLFN.", "_XLWS."):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+# Functions whose result may be an array whatever their arguments (Excel's dynamic-array functions,
+# matrix and regression functions); any other function may give one when handed an array where
+# it expects a value (Plan._maybe_array). The plan's own translations of these give one value.
+_ARRAY_FUNCTIONS = frozenset({
+    "CHOOSE", "CHOOSECOLS", "CHOOSEROWS", "DROP", "EXPAND", "FILTER", "FREQUENCY", "GROWTH", "HSTACK",
+    "LINEST", "LOGEST", "MINVERSE", "MMULT", "MODE.MULT", "MUNIT", "RANDARRAY", "REGEXEXTRACT",
+    "SEQUENCE", "SORT", "SORTBY", "TAKE", "TEXTSPLIT", "TOCOL", "TOROW", "TRANSPOSE", "TREND",
+    "TRIMRANGE", "UNIQUE", "VSTACK", "WRAPCOLS", "WRAPROWS", "XLOOKUP"})
+_SCALAR_CALLS = frozenset({"IF", "IFERROR", "AND", "OR", "NOT", "SUM", "INDEX", "ROW", "COLUMN",
+                           "ROWS", "COLUMNS",
+                           # aggregates: one value from any ranges and arrays
+                           "AVERAGE", "AVERAGEA", "MAX", "MAXA", "MIN", "MINA", "COUNT", "COUNTA",
+                           "COUNTBLANK", "PRODUCT", "SUMPRODUCT", "SUMSQ", "MEDIAN", "STDEV",
+                           "STDEV.S", "STDEV.P", "VAR", "VAR.S", "VAR.P", "CONCAT", "TEXTJOIN"})
+# Functions that take ranges (references) and give one value, unless handed an array where they
+# expect one value (a lookup value, a criterion).
+_BY_VALUE = frozenset({"VLOOKUP", "HLOOKUP", "MATCH", "XMATCH", "LOOKUP", "COUNTIF", "COUNTIFS",
+                       "SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS", "MAXIFS", "MINIFS"})
 
 
 # Computed by _ifs, with the engine's criteria test and accumulators (excel_functions.ACCUMULATORS).
@@ -766,14 +868,14 @@ class Plan:
 
     `values` is fastread's sheet -> {"B7": constant}; a cell missing from it is blank. `names` are
     the names that point at one cell or range; `defined` every defined name (any other name is
-    #NAME?, as formulas has it with bind.undefined_names_as_name_errors); `arrays` the cells holding
-    a one-cell array formula, translated as plain formulas when they read no range (evaluated
-    element-wise or not, such a formula gives the same).
+    #NAME?, as formulas has it with bind.undefined_names_as_name_errors); `arrays` the array
+    formulas (Ctrl+Shift+Enter) as (sheet, cell, range): operators work element by element in
+    every formula, and one over a range spreads its array over the range's cells.
     """
 
     def __init__(self, formulas: dict[tuple[str, str], str], sheets: list[str],
                  names: dict[str, tuple[str, str]], defined: Iterable[str] = (),
-                 arrays: Iterable[tuple[str, str]] = ()):
+                 arrays: Iterable[tuple[str, str, str]] = ()):
         self.sheets = list(sheets)
         # what it was made from (plan_store.py keeps it)
         self.formulas, self.names = dict(formulas), dict(names)
@@ -789,24 +891,39 @@ class Plan:
         self._cell_code: dict[tuple[str, str], tuple[str, set, bool]] = {}
         self._tmp = 0
         self._consts: dict[str, object] = {}
-        arrays = set(self.arrays)
+        spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
+        self.outputs = list(formulas)
         for key, text in formulas.items():
             deps: set = set()
-            self._calls = self._ranged = False
+            self._calls = False
             self._own_cell = key
             try:
                 code = self._expr(parse(text), key[0], deps)
-                if key in arrays and self._ranged:
-                    raise Untranslatable("an array formula over a range")
             except Untranslatable as exc:
                 raise Untranslatable(f"{address(*key)}: {exc}") from None
-            self._cell_code[key] = (code, deps, self._calls)
-        self.outputs = list(formulas)
+            if ":" in spans.get(key, ""):
+                self._spread(key, spans[key], code, deps)
+            else:
+                self._cell_code[key] = (code, deps, self._calls)
         self.source = self._generate()
         namespace = dict(_RUNTIME)
         namespace.update(self._consts)
         exec(compile(self.source, "<roi-xl fast plan>", "exec"), namespace)  # noqa: S102 - our own code
         self._function = namespace["_evaluate"]
+
+    def _spread(self, key: tuple[str, str], ref: str, code: str, deps: set) -> None:
+        """An array formula over a range (Ctrl+Shift+Enter): its value, kept apart, gives each cell
+        of the range its element (_element); the cells after the first become outputs too."""
+        whole = (key[0], "#array " + key[1])
+        self._cell_code[whole] = (code, deps, self._calls)
+        first, last = (_split_coord(c) for c in ref.split(":"))
+        for row in range(first[0], last[0] + 1):
+            for col in range(first[1], last[1] + 1):
+                cell = (key[0], _coord(row, col))
+                i, j = row - first[0], col - first[1]
+                self._cell_code[cell] = (f"_element({self._var(*whole)}, {i}, {j})", {whole}, False)
+                if cell != key:
+                    self.outputs.append(cell)
 
     # -- names of things in the generated code
     def _sheet(self, sheet: str | None, own: str) -> str:
@@ -825,7 +942,6 @@ class Plan:
         return var
 
     def _range(self, sheet: str, a: str, b: str) -> str:
-        self._ranged = True
         (r1, c1), (r2, c2) = _split_coord(a), _split_coord(b)
         r1, r2 = min(r1, r2), max(r1, r2)
         c1, c2 = min(c1, c2), max(c1, c2)
@@ -853,11 +969,44 @@ class Plan:
 
     # -- expressions
     def _operand(self, node, own: str, deps: set, allow_range: bool = False) -> str:
+        if not allow_range and self._is_array(node):
+            raise Untranslatable("a range or an array where one value is expected")
+        code = self._expr(node, own, deps)
+        if not allow_range and self._maybe_array(node):
+            return f"_one({code})"
+        return code
+
+    def _maybe_array(self, node) -> bool:
+        """Whether an expression may give an array at run time: a range or an array, a function that
+        returns arrays (or is handed one where it expects a value: DATE(A1:A3,1,1)), an operator
+        over such. The plan then works element by element, or checks (_one) where one value is due."""
         kind = node[0]
-        if kind in ("range", "array") or (kind == "name" and self._name_is_range(node[1])):
-            if not allow_range:
-                raise Untranslatable("an operator or function applied to a range")
-        return self._expr(node, own, deps)
+        if kind == "call":
+            name = _strip_prefix(node[1])
+            if name in _SCALAR_CALLS:
+                return False
+            if name in _BY_VALUE:  # an array where they expect one value: an array of results
+                return any(self._maybe_array(a) for a in node[2] if not _is_reference(a))
+            return name in registry.CATALOGUE or name in _ARRAY_FUNCTIONS \
+                or any(self._maybe_array(a) for a in node[2])
+        if kind == "op":
+            return self._maybe_array(node[2]) or self._maybe_array(node[3])
+        if kind in ("final", "neg", "pos", "pct"):
+            return self._maybe_array(node[1])
+        return self._is_array(node)
+
+    def _is_array(self, node) -> bool:
+        """Whether an expression's value is a range or an array (lists of rows) in the plan."""
+        kind = node[0]
+        if kind in ("range", "array"):
+            return True
+        if kind == "name":
+            return self._name_is_range(node[1])
+        if kind == "op":
+            return self._is_array(node[2]) or self._is_array(node[3])
+        if kind in ("final", "neg", "pos", "pct"):
+            return self._is_array(node[1])
+        return False
 
     def _name_is_range(self, name: str) -> bool:
         target = self._names.get(name.upper())
@@ -895,19 +1044,18 @@ class Plan:
                 a, b = ref.split(":")
                 return self._expr(("range", sheet, a, b), own, deps)
             return self._expr(("ref", sheet, ref), own, deps)
-        if kind == "op":
-            op, left, right = node[1], node[2], node[3]
-            l_code = self._operand(left, own, deps)
-            r_code = self._operand(right, own, deps)
-            if op == "^":
-                return f"_bridge_op('^', {l_code}, {r_code})"
-            return f"{_OPS[op]}({l_code}, {r_code})"
-        if kind == "final":  # Excel's last + or -
-            op, left, right = node[1][1:]
-            final = {"+": "_add_final", "-": "_sub_final"}[op]
-            return f"{final}({self._operand(left, own, deps)}, {self._operand(right, own, deps)})"
+        if kind in ("op", "final"):
+            op, left, right = node[1:] if kind == "op" else node[1][1:]
+            l_code = self._operand(left, own, deps, allow_range=True)
+            r_code = self._operand(right, own, deps, allow_range=True)
+            fn = {"+": "_add_final", "-": "_sub_final"}[op] if kind == "final" else \
+                "_pow" if op == "^" else _OPS[op]
+            if self._maybe_array(left) or self._maybe_array(right):  # element by element
+                return f"_ew2({fn}, {l_code}, {r_code})"
+            return f"{fn}({l_code}, {r_code})"
         if kind in ("neg", "pos", "pct"):
-            return f"_{kind}({self._operand(node[1], own, deps)})"
+            code = self._operand(node[1], own, deps, allow_range=True)
+            return f"_ew1(_{kind}, {code})" if self._maybe_array(node[1]) else f"_{kind}({code})"
         if kind == "call":
             return self._call(node[1], node[2], own, deps)
         raise Untranslatable(f"unsupported {kind}")
@@ -944,7 +1092,8 @@ class Plan:
             if not args:
                 raise Untranslatable(f"{name} without arguments")
             codes = [self._operand(a, own, deps, allow_range=True) for a in args]
-            codes = [c if _is_reference(a) or a[0] == "array" else f"_text_logical({c})"  # typed "TRUE"
+            codes = [c if _is_reference(a) or self._is_array(a) else
+                     f"_logical_argument({c})" if self._maybe_array(a) else f"_text_logical({c})"  # typed "TRUE"
                      for a, c in zip(args, codes)]
             return f"_{name.lower()}({', '.join(codes)})"
         if name == "NOT":
@@ -955,7 +1104,7 @@ class Plan:
             _check_mirrored("SUM")
             flags, codes = [], []
             for a in args:
-                flags.append(_is_reference(a) or a[0] == "array")
+                flags.append(1 if _is_reference(a) or a[0] == "array" else 2 if self._maybe_array(a) else 0)
                 codes.append("None" if a[0] == "missing" else self._operand(a, own, deps, allow_range=True))
             return f"_sum({tuple(flags)!r}, ({', '.join(codes)},))"
         if not _known_to_formulas(name):
@@ -1151,6 +1300,8 @@ _RUNTIME = {
     "_v": _v, "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_neg": _neg, "_pos": _pos,
     "_pct": _pct, "_concat": _concat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt,
     "_ge": _ge, "_cond": _cond, "_and": _and, "_or": _or, "_text_logical": text_logical, "_not": _not, "_sum": _sum,
-    "_ifs": _ifs, "_index": _index, "_block": _block, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
+    "_ifs": _ifs, "_index": _index, "_block": _block,
+    "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,
+    "_logical_argument": _logical_argument, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
     "_NOTHING": {}, "_NeedFormulas": NeedFormulas, "_VALUE": XlError.VALUE,
 }
