@@ -20,7 +20,12 @@ compare a call through xlwings with the catalogue called directly.
 """
 from __future__ import annotations
 
+import json
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import roi_xl
@@ -102,6 +107,48 @@ def error_texts_in(result: Any) -> list[str]:
     return [result] if isinstance(result, str) and result in ERROR_TYPES else []
 
 
+# ---------------------------------------------------------------- xlwings Server's side of a call
+
+# xlwings Server imports the functions from its custom_functions package, which the user's
+# custom_functions/__init__.py fills with `from roi_xl.xlwings_udfs import *`.
+_SERVER = r"""
+import asyncio, json, sys, types
+import xlwings
+assert xlwings.func.__module__ == "xlwings.pro.udfs_officejs", xlwings.func.__module__
+import xlwings.server
+custom_functions = types.ModuleType("custom_functions")
+exec("from roi_xl.xlwings_udfs import *", custom_functions.__dict__)
+job = json.load(sys.stdin)
+
+async def run(data):
+    try:
+        return {"value": await xlwings.server.custom_functions_call(data, custom_functions)}
+    except Exception as exc:
+        return {"exception": repr(exc)}
+
+import roi_xl
+json.dump({"meta": xlwings.server.custom_functions_meta(custom_functions),
+           "results": [asyncio.run(run(data)) for data in job["calls"]],
+           "roi_xl": roi_xl.__file__}, sys.stdout)
+"""
+
+
+def serve(calls: list[dict], python: str = sys.executable, pythonpath: list = (),
+          cwd: Path | None = None) -> dict:
+    """Run `calls` through xlwings' Office.js code in a child Python set up as xlwings Server
+    sets itself up: XLWINGS_ON_SERVER=true before xlwings is imported (so `xw.func` is the
+    Office.js decorator), and a licence key for xlwings' PRO code (free for non-commercial use
+    with the key "noncommercial"; these tests are that)."""
+    env = {**os.environ, "XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial"}
+    env.pop("PYTHONPATH", None)
+    if pythonpath:
+        env["PYTHONPATH"] = os.pathsep.join(str(p) for p in pythonpath)
+    run = subprocess.run([python, "-c", _SERVER], input=json.dumps({"calls": calls}),
+                         capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout)
+
+
 # ---------------------------------------------------------------- payloads for every function
 
 # Per argument kind: a usable value, then the variants every function must take as Excel does.
@@ -147,3 +194,68 @@ def cases() -> list[tuple[str, list]]:
 def expected(name: str, args: list) -> list:
     """The catalogue called directly on what Excel means by `args`, as Excel must get it back."""
     return office_result(roi_xl.CATALOGUE[name](*[excel_value(a) for a in args]))
+
+
+# ---------------------------------------------------------------- documented examples
+
+def _split(text: str, separators: str) -> list[str]:
+    """Split at top-level separators, outside quotes and braces."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in "{(":
+            depth += 1
+        elif not quoted and ch in "})":
+            depth -= 1
+        elif not quoted and depth == 0 and ch in separators:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts]
+
+
+def _constant(text: str) -> Any:
+    if text.startswith('"') and text.endswith('"'):
+        return text[1:-1].replace('""', '"')
+    if text.upper() in ("TRUE", "FALSE"):
+        return text.upper() == "TRUE"
+    if text in ERROR_TYPES:
+        return XlError.from_code(text)
+    return float(text)
+
+
+def _array(text: str) -> list[list]:
+    """An array constant, {1,2;3,4}: commas between columns, semicolons between rows."""
+    return [[_constant(c) for c in _split(row, ",")] for row in _split(text[1:-1], ";")]
+
+
+def parse_example(formula: str) -> tuple[str, list]:
+    """`=NAME(arg, ...)` as the Office.js call Excel makes for it: an array constant as a
+    2-D array, a constant as a 1x1 one, an empty argument as null."""
+    def cell(value):
+        return error_cell(value.value) if isinstance(value, XlError) else value
+
+    name, _, rest = formula.lstrip("=").partition("(")
+    args = []
+    for text in _split(rest[:-1], ","):
+        if text == "":
+            args.append(None)
+        else:
+            rows = _array(text) if text.startswith("{") else [[_constant(text)]]
+            args.append([[cell(v) for v in row] for row in rows])
+    return name.strip().upper(), args
+
+
+def parse_result(text: str) -> list:
+    """A documented result (a number, a "text", an error, an array) as Excel gets it back."""
+    return office_result(_array(text) if text.startswith("{") else _constant(text))
+
+
+def documented_examples(markdown: str) -> list[tuple[str, str, list, str]]:
+    """The rows `| `=FORMULA` | `RESULT` |` of docs/excel.md's examples table, each as
+    (formula, function name, Office.js arguments, documented result)."""
+    import re
+
+    return [(m.group(1), *parse_example(m.group(1)), m.group(2))
+            for m in re.finditer(r"^\| `(=[A-Z_]+\(.*\))` \| `(.+)` \|", markdown, flags=re.M)]

@@ -12,48 +12,20 @@ for every catalogue function; each result is compared with the catalogue called 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+import office_js
 import roi_xl
 from office_js import (call_data, cases, error_cell, error_result, error_texts_in, expected,
                        same)
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# xlwings Server imports the functions from its custom_functions package, which the user's
-# custom_functions/__init__.py fills with `from roi_xl.xlwings_udfs import *`.
-_SERVER = r"""
-import asyncio, json, sys, types
-import xlwings
-assert xlwings.func.__module__ == "xlwings.pro.udfs_officejs", xlwings.func.__module__
-import xlwings.server
-custom_functions = types.ModuleType("custom_functions")
-exec("from roi_xl.xlwings_udfs import *", custom_functions.__dict__)
-job = json.load(sys.stdin)
-
-async def run(data):
-    try:
-        return {"value": await xlwings.server.custom_functions_call(data, custom_functions)}
-    except Exception as exc:
-        return {"exception": repr(exc)}
-
-json.dump({"meta": xlwings.server.custom_functions_meta(custom_functions),
-           "results": [asyncio.run(run(data)) for data in job["calls"]]}, sys.stdout)
-"""
-
 
 def serve(calls: list[dict]) -> dict:
-    env = {**os.environ, "XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial",
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    run = subprocess.run([sys.executable, "-c", _SERVER], input=json.dumps({"calls": calls}),
-                         capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
-    assert run.returncode == 0, run.stderr[-3000:]
-    return json.loads(run.stdout)
+    return office_js.serve(calls, pythonpath=[ROOT])
 
 
 HAND_WORKED = [
