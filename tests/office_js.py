@@ -169,6 +169,10 @@ _VARIANTS = {
            [["lower", "higher"]]],
     KEY: [[["Ads"]], [["ADS"]], [[0.5]], [[None]], [[True]], [[error_cell("#NAME?")]]],
 }
+# A TRUE/FALSE switch (LOGICAL arguments); keyed by the kind's name, as registry.py spells it.
+_BASE["logical"] = lambda i: [[False]]
+_VARIANTS["logical"] = [[[True]], [[1]], [[0]], [[None]], [["TRUE"]], [["yes"]],
+                        [[error_cell("#N/A")]], [[True, False]]]
 _FALLBACK_BASE = lambda i: [[1.0]]  # noqa: E731 - a kind added later still gets calls
 _FALLBACK_VARIANTS = [[[2]], [[None]], [["abc"]], [[error_cell("#VALUE!")]]]
 
