@@ -161,7 +161,7 @@ _BASE = {
 _VARIANTS = {
     NUMBER: [[[150]], [[0]], [[-2.5]], [[100, None], ["text", 50]], [[None]], [[""]], [["abc"]],
              [[True]], [[False]], [[error_cell("#DIV/0!")]], [[1], [error_cell("#N/A")]],
-             [[error_cell("#SPILL!")]], [[45292]]],
+             [[45292]]] + [[[error_cell(text)]] for text in ERROR_TYPES],  # every error back
     CELLS: [[[1], [2], [3], [4], [5]], [[1, 2, 3, 4, 5]], [[1], [2]], [[None]], [[3]],
             [["Ads"], ["ads"], [None], [7], [True]], [[1], [error_cell("#REF!")], [3], [4], [5]],
             [[0.5], [0.5], [0.5], [0.5], [0.5]]],
