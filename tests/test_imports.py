@@ -101,7 +101,7 @@ def test_recalc_of_an_example_imports_no_scipy_nor_pandas(tmp_path):
     assert (tmp_path / example.name).is_file()
 
 
-_NORM_DIST = """
+_THREE_CELLS = """
 import sys
 from roi_xl.engine import recalc
 values = recalc(sys.argv[1])
@@ -109,25 +109,31 @@ print(repr(values["Sheet!A1"]), repr(values["Sheet!A2"]), repr(values["Sheet!A3"
 """
 
 
-def test_statistical_functions_load_when_a_workbook_uses_them(tmp_path):
-    """The families load on demand: NORM.DIST (roi_xl's, scipy) and PERCENTILE (formulas'
-    compatibility family) compute in a fresh process where nothing imported them first."""
+def _three_in_a_fresh_process(tmp_path, formulas: list[str], constants: dict | None = None):
+    """Sheet!A1:A3's values, recalculated by roi_xl.engine.recalc in a new Python process."""
     import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Sheet"
-    sheet["A1"] = "=_xlfn.NORM.DIST(1,0,1,TRUE)"  # Phi(1)
-    sheet["A2"] = "=PERCENTILE(B1:B5,0.5)"          # the median of 1..5
-    sheet["A3"] = "=SUM(B1:B5)"
-    for row in range(1, 6):
-        sheet[f"B{row}"] = row
-    path = tmp_path / "stat.xlsx"
+    for ref, value in {**(constants or {}), "A1": formulas[0], "A2": formulas[1], "A3": formulas[2]}.items():
+        sheet[ref] = value
+    path = tmp_path / "three.xlsx"
     book.save(path)
-    run = subprocess.run([sys.executable, "-c", _NORM_DIST, str(path)], cwd=ROOT,
+    run = subprocess.run([sys.executable, "-c", _THREE_CELLS, str(path)], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
-    phi, median, total = (float(v) for v in run.stdout.split())
+    return [float(v) for v in run.stdout.split()]
+
+
+def test_statistical_functions_load_when_a_workbook_uses_them(tmp_path):
+    """The families load on demand: NORM.DIST (roi_xl's, scipy) and PERCENTILE (formulas'
+    compatibility family) compute in a fresh process where nothing imported them first."""
+    constants = {f"B{row}": row for row in range(1, 6)}
+    phi, median, total = _three_in_a_fresh_process(tmp_path, [
+        "=_xlfn.NORM.DIST(1,0,1,TRUE)",    # Phi(1)
+        "=PERCENTILE(B1:B5,0.5)",          # the median of 1..5
+        "=SUM(B1:B5)"], constants)
     assert abs(phi - 0.841344746068543) < 1e-12
     assert (median, total) == (3.0, 15.0)
 
@@ -136,20 +142,8 @@ def test_convert_knows_excels_extra_units_in_a_fresh_process(tmp_path):
     """CONVERT is formulas' own, with units Excel has and its table lacks added by our engineering
     family: that family must load with CONVERT even when nothing else of it is used. Excel (the
     ironcalc suite's CONVERT.xlsx): 1 gross registered ton is 2.8316846592 m3, 1 pond 0.00980665 N."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Sheet"
-    sheet["A1"] = '=CONVERT(1,"GRT","m3")'
-    sheet["A2"] = '=CONVERT(1,"pond","N")'
-    sheet["A3"] = '=CONVERT(2,"kpond","N")'
-    path = tmp_path / "convert.xlsx"
-    book.save(path)
-    run = subprocess.run([sys.executable, "-c", _NORM_DIST, str(path)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stdout + run.stderr
-    grt, pond, kpond = (float(v) for v in run.stdout.split())
+    grt, pond, kpond = _three_in_a_fresh_process(
+        tmp_path, ['=CONVERT(1,"GRT","m3")', '=CONVERT(1,"pond","N")', '=CONVERT(2,"kpond","N")'])
     assert abs(grt - 2.8316846592) < 1e-12 and abs(pond - 0.00980665) < 1e-15
     assert abs(kpond - 19.6133) < 1e-9
 
