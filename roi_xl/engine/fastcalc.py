@@ -736,6 +736,13 @@ def _element(value, i: int, j: int):
     return XlError.NA if v is _PAST else v
 
 
+def _raised(exc: Exception):
+    """A cell whose function raised: #VALUE!, as formulas' cell makes it; NeedFormulas goes on."""
+    if isinstance(exc, NeedFormulas):
+        raise exc
+    return XlError.VALUE
+
+
 def _block(cells: dict, keys: tuple) -> list:
     """A range of constant cells as lists of rows, read from a sheet's constants (blank: None)."""
     get = cells.get
@@ -1225,8 +1232,7 @@ class Plan:
                 var = self._vars.setdefault(item, f'c{len(self._vars)}')
                 if calls:
                     # formulas' cell (model._GuardedCell): a function raising makes the cell #VALUE!
-                    lines += ["    try:", f"        {var} = {code}", "    except _NeedFormulas:",
-                              "        raise", "    except Exception:", f"        {var} = _VALUE"]
+                    lines += [f"    try: {var} = {code}", f"    except Exception as e: {var} = _raised(e)"]
                 else:
                     lines.append(f"    {var} = {code}")
         outs = ", ".join(self._var(*key) for key in self.outputs)
@@ -1301,7 +1307,7 @@ _RUNTIME = {
     "_pct": _pct, "_concat": _concat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt,
     "_ge": _ge, "_cond": _cond, "_and": _and, "_or": _or, "_text_logical": text_logical, "_not": _not, "_sum": _sum,
     "_ifs": _ifs, "_index": _index, "_block": _block,
-    "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,
+    "_raised": _raised, "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,
     "_logical_argument": _logical_argument, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
     "_NOTHING": {}, "_NeedFormulas": NeedFormulas, "_VALUE": XlError.VALUE,
 }
