@@ -85,6 +85,20 @@ def test_bundled_examples_plan_equals_formulas(path):
     assert result["differ"] == []
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_plain_benchmark_workbooks_plan_equals_formulas(tmp_path, seed):
+    # The benchmark's mix (bench/plain_workbooks.py): lookups, INDEX/MATCH, SUMIFS/COUNTIFS over a
+    # 500-row block, text; the plan computes them itself (criteria masks, INDEX, ROW...).
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from plain_workbooks import write_plain
+
+    result = differences(write_plain(tmp_path / "plain.xlsx", 600, seed=seed))
+    assert "fallback" not in result, result["fallback"]
+    assert result["cells"] == 600 and result["differ"] == []
+
+
 def test_conformance_workbooks_plan_equals_formulas(suite_results):
     differ = {str(p.relative_to(SUITE)): r["differ"] for p, r in suite_results.items()
               if r.get("differ")}

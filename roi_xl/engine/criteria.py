@@ -143,3 +143,19 @@ def _text_criterion(condition: str):
         equal = _equals(kind, value)
         return lambda v: not equal(v)
     return _compares(op, kind, value)
+
+
+def plain_text_equality(condition) -> str | None:
+    """The case-folded text a criterion tests cells for equality with, when it is plain text ("alpha",
+    "=alpha": no wildcard, not read as a number, boolean or error); else None. Such a test is
+    `_kind(v) == "text" and v.casefold() == it`, which the fast plan answers from an index of the range."""
+    if not isinstance(condition, str) or _kind(condition) != "text":
+        return None
+    op = next((o for o in _OPERATORS if condition.startswith(o)), "")
+    text = condition[len(op):]
+    if op not in ("", "=") or text == "":
+        return None
+    kind, value = _operand(text)
+    if kind != "text" or _WILDCARD.search(value):
+        return None
+    return value.casefold()

@@ -526,12 +526,32 @@ def _mask(rows: list, condition) -> list[bool]:
     hit = _MASKS.get(key)
     if hit is not None and hit[0] is rows:
         return hit[1]
-    from .criteria import criterion_test
+    from .criteria import criterion_test, plain_text_equality
 
-    test = criterion_test(_to_formulas(condition))
-    mask = [bool(test(_to_formulas(v))) for row in rows for v in row]
+    wanted = plain_text_equality(condition) if condition.__class__ is str else None
+    if wanted is not None:  # "alpha": the positions of the texts equal to it, from the range's index
+        mask = [False] * (len(rows) * len(rows[0]))
+        for i in _texts(rows).get(wanted, ()):
+            mask[i] = True
+    else:
+        test = criterion_test(_to_formulas(condition))
+        mask = [bool(test(_to_formulas(v))) for row in rows for v in row]
     _MASKS[key] = (rows, mask)
     return mask
+
+
+def _texts(rows: list) -> dict[str, list[int]]:
+    """Where each text of a range is (case-folded), once per evaluation."""
+    key = (id(rows), "texts")
+    hit = _MASKS.get(key)
+    if hit is not None and hit[0] is rows:
+        return hit[1]
+    index: dict[str, list[int]] = {}
+    for i, v in enumerate(v for row in rows for v in row):
+        if v.__class__ is str:
+            index.setdefault(v.casefold(), []).append(i)
+    _MASKS[key] = (rows, index)
+    return index
 
 
 def _ifs(name: str, operating, *pairs):
