@@ -450,7 +450,8 @@ class TestCostRollupTable:
 
     def test_spills(self):
         assert fn("COST_ROLLUP").array is True
-        assert not any(f.array for f in roi_xl.functions() if f.name != "COST_ROLLUP")
+        assert {f.name for f in roi_xl.functions() if f.array} == {
+            "COST_ROLLUP", "LAG_SPREAD", "ATTRIBUTION_WEIGHTS"}
 
 
 # ---------------------------------------------------------------- PAYBACK
