@@ -83,7 +83,7 @@ def _counts(grid: Grid | None) -> list[float]:
 def social_roi(returns, costs):
     """Return on social-media investment as a ratio: (returns - costs) / costs; 0.5 shows as 50%.
 
-    Seed formula: ((revenue - cost) x 100) / cost, here without the x100 so that a % format
+    As a percentage: ((revenue - cost) x 100) / cost, here without the x100 so that a % format
     shows it. Errors: #DIV/0! when costs sum to 0; #NUM! when costs are negative; #VALUE! for a
     text in a single-cell argument; an error in an argument is returned as is.
     """
@@ -311,7 +311,7 @@ def traffic_value(visits, conversion_rate, value_per_conversion):
 def segment_uplift(engaged_value, other_value, engaged_count):
     """Extra value of engaged customers: (engaged_value - other_value) x engaged_count.
 
-    Compare followers with non-followers on retention, deal size or time to close (seed 001).
+    Compare followers with non-followers on retention, deal size or time to close.
     Errors: only those of its arguments (#VALUE! for a text).
     """
     return _value.segment_uplift(engaged_value, other_value, engaged_count)
