@@ -332,9 +332,9 @@ def lag_spread(values, profile, full):
     """Returns that arrive later: what lands in each period when profile[k] of each period's value arrives k periods later.
 
     result[t] = sum over k of values[t-k] x profile[k], periods before the first counting as 0.
-    As long as values; with full TRUE, len(profile) - 1 periods longer. For B2B, finance and
-    health, where a lead bought today pays months later. Blank or text periods count as 0 in
-    place. The result spills in the orientation of values (a column in, a column out).
+    As long as values; with full TRUE, longer by the profile's length less one (the tail). For
+    B2B, finance and health, where a lead bought today pays months later. Blank or text periods
+    count as 0 in place. The result spills in the orientation of values (a column in, a column out).
     Errors: #NUM! for a profile share outside 0..1 or a profile summing above 1; #VALUE! for a
     block of several rows and columns.
     """

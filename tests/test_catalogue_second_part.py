@@ -254,6 +254,11 @@ class TestAttributionWeights:
         assert fn("ATTRIBUTION_WEIGHTS")([3, XlError.REF]) is XlError.REF
         assert fn("ATTRIBUTION_WEIGHTS")(PATH, XlError.NA) is XlError.NA
 
+    def test_half_life_only_matters_to_time_decay(self):
+        # The contract ties half_life <= 0 to time_decay; other models do not read it.
+        assert fn("ATTRIBUTION_WEIGHTS")([9, 3], "linear", 0) == [[0.5, 0.5]]
+        assert fn("ATTRIBUTION_WEIGHTS")([9, 3], "first", -1) == [[1.0, 0.0]]
+
     @settings(max_examples=200, deadline=None, database=None)
     @given(days=st.lists(st.integers(0, 400), min_size=1, max_size=10),
            model=st.sampled_from(["first", "last", "linear", "position", "time_decay"]),
