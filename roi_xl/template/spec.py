@@ -665,7 +665,8 @@ SUMMARY_FIELDS = (
           formula=(f'=IFERROR(NET_SENTIMENT({REPUTATION.col("positive")},'
                    f'{REPUTATION.col("negative")},{REPUTATION.col("neutral")}),"")'),
           note="(positive - negative) / all mentions rated, -100% to 100%"),
-    Field(MODEL_ROW, "Attribution model", kind=COMPUTED, formula="=AttributionModel",
+    Field(MODEL_ROW, "Attribution model", kind=COMPUTED,
+          formula='=IF(AttributionModel="","linear",AttributionModel)',   # the functions' default
           note="Start sheet; Value table 10 compares the models"),
 )
 
