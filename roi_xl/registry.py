@@ -1,6 +1,6 @@
 """The one catalogue of Excel functions: each declared once with its name, arguments, help.
 
-Everything that exposes a function reads `CATALOGUE`: the xlwings face (udfs/), the headless
+Everything that exposes a function reads `CATALOGUE`: the xlwings face (xlwings_udfs), the headless
 engine, `roi-xl functions` and the docs. Declarations live in `roi_xl.catalogue`.
 """
 from __future__ import annotations

@@ -132,6 +132,28 @@ def test_statistical_functions_load_when_a_workbook_uses_them(tmp_path):
     assert (median, total) == (3.0, 15.0)
 
 
+def test_convert_knows_excels_extra_units_in_a_fresh_process(tmp_path):
+    """CONVERT is formulas' own, with units Excel has and its table lacks added by our engineering
+    family: that family must load with CONVERT even when nothing else of it is used. Excel (the
+    ironcalc suite's CONVERT.xlsx): 1 gross registered ton is 2.8316846592 m3, 1 pond 0.00980665 N."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet"
+    sheet["A1"] = '=CONVERT(1,"GRT","m3")'
+    sheet["A2"] = '=CONVERT(1,"pond","N")'
+    sheet["A3"] = '=CONVERT(2,"kpond","N")'
+    path = tmp_path / "convert.xlsx"
+    book.save(path)
+    run = subprocess.run([sys.executable, "-c", _NORM_DIST, str(path)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    grt, pond, kpond = (float(v) for v in run.stdout.split())
+    assert abs(grt - 2.8316846592) < 1e-12 and abs(pond - 0.00980665) < 1e-15
+    assert abs(kpond - 19.6133) < 1e-9
+
+
 _FORMULAS_FIRST = """
 import formulas
 real = formulas.get_functions()                      # formulas' own table, every family loaded

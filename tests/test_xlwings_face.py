@@ -1,10 +1,11 @@
-"""The xlwings face (udfs/roi_xl_udfs.py), proven without Excel.
+"""The xlwings face for the classic add-in (roi_xl/xlwings_udfs.py), proven without Excel.
 
 On Linux `xw.func`/`xw.arg` attach nothing and `xlwings.udfs` needs pywin32. So the Windows-only
 modules it imports (pythoncom, pywintypes, win32api, win32com...) are stubbed in sys.modules,
 xlwings' own Windows code is imported for real (`xlwings.udfs`, `xlwings._xlwindows`,
 `xlwings.com_server`), `xw.func`/`xw.arg` are pointed at `xlwings.udfs.xlfunc`/`xlarg` as they
-are on Windows, and the face module is imported afresh. Then:
+are on Windows, and the face module is imported afresh under the name users give xlwings
+(`roi_xl.xlwings_udfs`; the older name `roi_xl_udfs`, udfs/roi_xl_udfs.py, is checked too). Then:
 
 * `xlwings.udfs.import_udfs` ("Import Functions") writes the VBA module Excel would import and
   registers each function's help through `Application.MacroOptions` on a recording workbook;
@@ -33,10 +34,12 @@ from unittest import mock
 import pytest
 
 import xlwings
+from office_js import cases, excel_value, same
 from roi_xl import CATALOGUE, XlError
 
 UDFS_DIR = Path(__file__).resolve().parents[1] / "udfs"
-MODULE = "roi_xl_udfs"
+MODULE = "roi_xl.xlwings_udfs"
+OLD_MODULE = "roi_xl_udfs"  # udfs/roi_xl_udfs.py, what the template's xlwings.conf names
 
 # As pywin32 hands Excel values to Python: an error cell is its SCODE (int), an argument left
 # out of the formula is DISP_E_PARAMNOTFOUND.
@@ -168,25 +171,18 @@ class RecordingWorkbook:
 
 @pytest.fixture(scope="module")
 def face():
-    """The face as users get it on Linux/macOS: imported by name from the udfs folder."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.syspath_prepend(str(UDFS_DIR))
-        previous = sys.modules.pop(MODULE, None)
-        try:
-            yield importlib.import_module(MODULE)
-        finally:
-            sys.modules.pop(MODULE, None)
-            if previous is not None:
-                sys.modules[MODULE] = previous
+    """The face as users get it on Linux/macOS: plain functions."""
+    return importlib.import_module(MODULE)
 
 
 @pytest.fixture(scope="module")
 def windows(face):
     """xlwings' Windows code on stubbed pywin32, and the face imported as on Windows."""
-    added = ("xlwings._xlwindows", "xlwings.udfs", "xlwings.com_server", MODULE)
+    added = ("xlwings._xlwindows", "xlwings.udfs", "xlwings.com_server", MODULE, OLD_MODULE)
     saved = {name: sys.modules.pop(name, None) for name in added}
     had_attrs = {name: hasattr(xlwings, name) for name in ("_xlwindows", "udfs", "com_server")}
     with pytest.MonkeyPatch.context() as mp:
+        mp.syspath_prepend(str(UDFS_DIR))  # as the editable install and the wheel put it on the path
         for name, module in windows_stubs().items():
             mp.setitem(sys.modules, name, module)
         mp.setattr(ctypes, "windll", mock.MagicMock(name="windll"), raising=False)
@@ -209,8 +205,9 @@ def windows(face):
             assert win_face is not face
             # What the COM server does on the first call: import the module by its name.
             assert udfs.get_udf_module(MODULE, None) is win_face
-            yield types.SimpleNamespace(face=win_face, udfs=udfs, xlwindows=xlwindows,
-                                        server=com_server.XLPython())
+            old_face = udfs.get_udf_module(OLD_MODULE, None)
+            yield types.SimpleNamespace(face=win_face, old_face=old_face, udfs=udfs,
+                                        xlwindows=xlwindows, server=com_server.XLPython())
         finally:
             atexit.unregister(xlwindows.cleanup)
             udfs.com_executor.shutdown(wait=False)
@@ -332,9 +329,9 @@ def test_names_are_usable_in_vba_and_excel():
 # ---------------------------------------------------------------- calls as Excel makes them
 
 
-def call(windows, name, *args):
+def call(windows, name, *args, module=MODULE):
     """VBA's XLPy.CallUDF(module, name, Array(args...)) as the COM server runs it."""
-    return windows.server.CallUDF(MODULE, name, args, None, None)
+    return windows.server.CallUDF(module, name, args, None, None)
 
 
 def test_call_udf_numbers_ranges_and_optional_arguments(windows):
@@ -411,6 +408,69 @@ def test_error_values_with_pywin32_are_vt_error_variants(windows):
     assert make(XlError.DIV0) == error_variant(DIV0)
     assert windows.face.to_excel([["Ads", XlError.NA]], make) == [["Ads", error_variant(NA)]]
     assert windows.face.to_excel(0.5, make) == 0.5
+
+
+def com_argument(payload, scodes):
+    """An argument shaped as Office.js sends it (tests/office_js.py) as pywin32 hands the same
+    cells to xlwings: left out is DISP_E_PARAMNOTFOUND, a cell a range whose Value is the value
+    (a tuple of rows for several cells), a number a float, an error cell its SCODE."""
+    if payload is None:
+        return MISSING
+
+    def cell(v):
+        if isinstance(v, dict):
+            return scodes[XlError.from_code(v["basicValue"])]
+        if v == "":
+            return None
+        return float(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+    rows = tuple(tuple(cell(v) for v in row) for row in payload)
+    return ComRange(rows[0][0] if len(rows) == len(rows[0]) == 1 else rows)
+
+
+def as_rows(value):
+    """A result as rows: xlwings hands VBA a one-row table as one row, a cell as a value."""
+    if not isinstance(value, list):
+        return [[value]]
+    return value if all(isinstance(row, list) for row in value) else [value]
+
+
+def test_call_udf_gives_what_the_catalogue_gives_for_every_function(windows):
+    """Every catalogue function, on the Office.js cases of tests/office_js.py sent the classic way.
+
+    Error cells beyond the seven pywin32 codes xlwings reads (#SPILL!, #CALC!...) are left out:
+    xlwings would read their SCODE as a number."""
+    readable = set(windows.xlwindows.cell_errors.values())
+    scodes = windows.face.SCODES
+    checked, wrong = 0, []
+    for name, args in cases():
+        if any(isinstance(v, dict) and v["basicValue"] not in readable
+               for a in args if a for row in a for v in row):
+            continue
+        want = CATALOGUE[name](*[excel_value(a) for a in args])
+        want = [[error_variant(scodes[v]) if isinstance(v, XlError) else
+                 "" if v is None else v for v in row] for row in as_rows(want)]
+        got = as_rows(call(windows, name, *[com_argument(a, scodes) for a in args]))
+        checked += 1
+        if not (len(got) == len(want) and all(
+                len(g) == len(w) and all(gv == wv if isinstance(wv, VARIANT) else same(gv, wv)
+                                         for gv, wv in zip(g, w)) for g, w in zip(got, want))):
+            wrong.append(f"{name}{args}: {got} != {want}")
+    assert checked > 10 * len(CATALOGUE) and not wrong, "\n".join(wrong[:20])
+
+
+def test_the_older_module_name_serves_the_same_functions(windows):
+    """Workbooks whose xlwings.conf names `roi_xl_udfs` (udfs/roi_xl_udfs.py) keep working: the
+    same decorated functions, one definition each, imported and called by that name."""
+    assert windows.old_face.__all__ == sorted(CATALOGUE)
+    for name in CATALOGUE:
+        assert getattr(windows.old_face, name) is getattr(windows.face, name)
+    book = RecordingWorkbook()
+    windows.udfs.import_udfs(OLD_MODULE, book)
+    assert 'SOCIAL_ROI = XLPy.CallUDF("roi_xl_udfs", "SOCIAL_ROI", Array(returns, costs), ' \
+        in book.imported_vba
+    assert call(windows, "SOCIAL_ROI", 150.0, 100.0, module=OLD_MODULE) == 0.5
+    assert call(windows, "SOCIAL_ROI", 1.0, 0.0, module=OLD_MODULE) == error_variant(DIV0)
 
 
 # ---------------------------------------------------------------- direct Python calls

@@ -136,12 +136,16 @@ def _filter_all(accumulator, operating_range, test_ranges, *conditions):
         for test_range, condition in zip(test_ranges, conditions):
             mask = _criterion(test_range, condition)
             b = mask if b is None else b & mask
-        picked = operating_range[b]
-        if accumulator is not len:  # SUM/AVERAGE/MIN/MAX of the picked cells: numbers (and errors) only
-            picked = np.asarray([v for v in picked.ravel() if _is_number_or_error(v)], object)
-        return accumulator(picked)
+        return accumulate(accumulator, operating_range[b])
     except _functions.FoundError as ex:
         return ex.err
+
+
+def accumulate(accumulator, picked: np.ndarray):
+    """SUMIF & co.'s result from the cells their criteria picked (the fast plan picks its own)."""
+    if accumulator is not len:  # SUM/AVERAGE/MIN/MAX of the picked cells: numbers (and errors) only
+        picked = np.asarray([v for v in picked.ravel() if _is_number_or_error(v)], object)
+    return accumulator(picked)
 
 
 def _is_number_or_error(v) -> bool:
@@ -190,16 +194,25 @@ _REPLACEMENTS = {
     "DATEDIF": wrap_ufunc(xdatedif, input_parser=lambda *a: text2num(a)),
 }
 _REPLACEMENTS["_XLFN.TEXTJOIN"] = _REPLACEMENTS["TEXTJOIN"]
-_REPLACEMENTS.update({  # the accumulators formulas uses (math.py, stat.py), only the criteria test changes
-    "COUNTIF": wrap_func(functools.partial(xfilter, len, operating_range=None)),
-    "COUNTIFS": wrap_func(functools.partial(xfilters, len, None)),
-    "SUMIF": wrap_func(functools.partial(xfilter, _math.xsum)),
-    "SUMIFS": wrap_func(functools.partial(xfilters, _math.xsum)),
-    "AVERAGEIF": wrap_func(functools.partial(xfilter, _stat("xaverage"))),
-    "AVERAGEIFS": wrap_func(functools.partial(xfilters, _stat("xaverage"))),
-    "MAXIFS": wrap_func(functools.partial(xfilters, _stat("xfunc"))),
-    "MINIFS": wrap_func(functools.partial(xfilters, functools.partial(_stat("xfunc"), func=min))),
-})
+# The criteria functions: the accumulators formulas uses (math.py, stat.py), only the criteria test
+# changes. COUNTIF, SUMIF and AVERAGEIF take (range, criterion[, operating range]) (xfilter), the others
+# (operating range, then range/criterion pairs) (xfilters); COUNTIFS has no operating range.
+ACCUMULATORS = {
+    "COUNTIF": len, "COUNTIFS": len,
+    "SUMIF": _math.xsum, "SUMIFS": _math.xsum,
+    "AVERAGEIF": _stat("xaverage"), "AVERAGEIFS": _stat("xaverage"),
+    "MAXIFS": _stat("xfunc"), "MINIFS": functools.partial(_stat("xfunc"), func=min),
+}
+for _name, _accumulator in ACCUMULATORS.items():
+    if _name == "COUNTIF":
+        _function = functools.partial(xfilter, len, operating_range=None)
+    elif _name in ("SUMIF", "AVERAGEIF"):
+        _function = functools.partial(xfilter, _accumulator)
+    elif _name == "COUNTIFS":
+        _function = functools.partial(xfilters, len, None)
+    else:
+        _function = functools.partial(xfilters, _accumulator)
+    _REPLACEMENTS[_name] = wrap_func(_function)
 _REPLACEMENTS["_XLFN.MAXIFS"] = _REPLACEMENTS["MAXIFS"]
 _REPLACEMENTS["_XLFN.MINIFS"] = _REPLACEMENTS["MINIFS"]
 

@@ -11,7 +11,10 @@ Excel does: the plan is the engine of record from a template's first workbook on
 every bundled and conformance workbook. So:
 
 * operators, IF, IFERROR, AND, OR, NOT and SUM are written here with formulas' own rules (its
-  coercions, its comparison order, its sum); COUNTIF calls the engine's criteria test (criteria.py);
+  coercions, its comparison order, its sum); COUNTIF(S), SUMIF(S) & co. over typed ranges pick cells
+  with the engine's criteria test (criteria.py), each test of a range worked out once per evaluation,
+  and sum them with the engine's accumulators (excel_functions.ACCUMULATORS); INDEX picking one cell
+  of a typed range, ROW/COLUMN/ROWS/COLUMNS of a typed reference are translated;
 * catalogue functions are called directly (they already speak roi_xl.excel's value model);
 * every other function known to formulas is called through formulas' own implementation
   (`_bridge`), with arguments shaped as formulas passes them (a literal, a reference, a computed
@@ -79,7 +82,10 @@ def _tokens(text: str) -> list[tuple[str, re.Match]]:
         m = _TOKEN.match(text, pos)
         if m is None:
             if text[pos] == "{":
-                raise Untranslatable("an array constant")
+                token = _array_constant(text, pos)
+                out.append(("array", token))
+                pos = token.end
+                continue
             raise Untranslatable(f"cannot read {text[pos:pos + 12]!r}")
         if m.lastgroup != "ws":
             kind = m.lastgroup
@@ -88,6 +94,54 @@ def _tokens(text: str) -> list[tuple[str, re.Match]]:
             out.append((kind, m))
         pos = m.end()
     return out
+
+
+_ELEMENT = re.compile(rf"""\s*(?:
+    (?P<str>"(?:[^"]|"")*")
+  | (?P<err>{_ERRORS})
+  | (?P<num>[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[Ee][-+]?[0-9]+)?)
+  | (?P<bool>TRUE|FALSE)
+)\s*(?P<sep>[,;}}])""", re.VERBOSE | re.IGNORECASE)
+
+
+class _ArrayToken:
+    """An array constant {1,2;"a",TRUE}: its rows of values, as a token the parser can show."""
+
+    def __init__(self, text: str, start: int, end: int, rows: list[list]):
+        self.text, self.end, self.rows = text[start:end], end, rows
+
+    def group(self, _=0) -> str:
+        return self.text
+
+
+def _array_constant(text: str, start: int) -> _ArrayToken:
+    """Excel's array constant at text[start] ("{"): numbers, texts, booleans and errors, "," between
+    columns and ";" between rows, every row as long as the first."""
+    rows, row, pos = [], [], start + 1
+    while True:
+        m = _ELEMENT.match(text, pos)
+        if m is None:
+            raise Untranslatable("an array constant the plan does not read")
+        kind = m.lastgroup if m.lastgroup != "sep" else next(k for k in ("str", "err", "num", "bool")
+                                                               if m.group(k) is not None)
+        raw = m.group(kind)
+        if kind == "str":
+            value = raw[1:-1].replace('""', '"')
+        elif kind == "err":
+            value = XlError.from_code(raw.upper())
+        elif kind == "num":
+            value = float(raw) if any(c in raw for c in ".eE") else int(raw)
+        else:
+            value = raw.upper() == "TRUE"
+        row.append(value)
+        pos, sep = m.end(), m.group("sep")
+        if sep != ",":
+            rows.append(row)
+            if len(row) != len(rows[0]):
+                raise Untranslatable("an array constant with rows of different lengths")
+            row = []
+            if sep == "}":
+                return _ArrayToken(text, start, pos, rows)
 
 
 class _Parser:
@@ -159,6 +213,9 @@ class _Parser:
                 self.take()
                 return node
             raise Untranslatable(f"unexpected {op!r}")
+        if kind == "array":
+            rows = m.rows
+            return ("lit", rows[0][0]) if len(rows) == 1 and len(rows[0]) == 1 else ("array", rows)
         if kind == "str":
             return ("lit", m.group(0)[1:-1].replace('""', '"'))
         if kind == "num":
@@ -429,6 +486,10 @@ def _sum(is_reference, args):
     number or #VALUE!, an empty argument skipped); added left to right."""
     total = 0.0
     for reference, a in zip(is_reference, args):
+        if reference == 2:  # computed, maybe an array: numbers only in an array, but for one value
+            if a.__class__ is list and len(a) == 1 and len(a[0]) == 1:
+                a = a[0][0]
+            reference = a.__class__ is list
         if reference:
             for row in (a if a.__class__ is list else ((a,),)):
                 for v in row:
@@ -455,12 +516,53 @@ def _sum(is_reference, args):
     return _finite(total)
 
 
-def _countif(rng, criterion):
-    """COUNTIF with the engine's own criteria test (criteria.py), on the values as formulas holds them."""
+# Which cells of a range meet a criterion, worked out once per evaluation: a thousand SUMIFS over the
+# same column and category test it once. (id of the range's rows, criterion) -> (rows, mask).
+_MASKS: dict[tuple, tuple[list, list[bool]]] = {}
+
+
+def _mask(rows: list, condition) -> list[bool]:
+    key = (id(rows), condition.__class__, condition)
+    hit = _MASKS.get(key)
+    if hit is not None and hit[0] is rows:
+        return hit[1]
     from .criteria import criterion_test
 
-    test = criterion_test(_to_formulas(criterion))
-    return sum(1 for row in rng for v in row if test(_to_formulas(v)))
+    test = criterion_test(_to_formulas(condition))
+    mask = [bool(test(_to_formulas(v))) for row in rows for v in row]
+    _MASKS[key] = (rows, mask)
+    return mask
+
+
+def _ifs(name: str, operating, *pairs):
+    """COUNTIF(S), SUMIF(S), AVERAGEIF(S), MAXIFS, MINIFS as the engine computes them
+    (excel_functions: its criteria test, its accumulators), the picked cells found by _mask.
+    `operating` is the range summed (None: the first range). A criterion given as a range (an
+    array result) or ranges of different sizes go to formulas."""
+    from .bind import from_formulas
+    from .excel_functions import ACCUMULATORS, accumulate
+
+    shape = (len(pairs[0]), len(pairs[0][0]))
+    picked = None
+    for rows, condition in zip(pairs[::2], pairs[1::2]):
+        if condition.__class__ is list:
+            raise NeedFormulas(f"{name} with criteria given as a range")
+        if (len(rows), len(rows[0])) != shape:
+            raise NeedFormulas(f"{name} over ranges of different sizes")
+        mask = _mask(rows, condition)
+        picked = mask if picked is None else [a and b for a, b in zip(picked, mask)]
+    if operating is None:
+        operating = pairs[0]
+    elif (len(operating), len(operating[0])) != shape:
+        raise NeedFormulas(f"{name} over ranges of different sizes")
+    flat = [v for row in operating for v in row]
+    cells = np.asarray([_to_formulas(v) for v, keep in zip(flat, picked) if keep], object)
+    from formulas.functions import FoundError
+
+    try:
+        return from_formulas(accumulate(ACCUMULATORS[name], cells))
+    except FoundError as ex:
+        return from_formulas(ex.err)
 
 
 def _to_formulas(value):
@@ -469,6 +571,8 @@ def _to_formulas(value):
 
     if value is None:
         return sh.EMPTY
+    if value is OMITTED:  # an argument left out of a call, as the rewrite marks it for formulas
+        return OMITTED_MARKER
     if value.__class__ is XlError:
         return Error.errors.get(value.value, Error.errors["#VALUE!"])
     return value
@@ -492,26 +596,150 @@ def _bridge(name: str, *flagged):
             args.append(_to_formulas(value))
             continue
         if value.__class__ is list:
-            arg = np.asarray([[_to_formulas(v) for v in row] for row in value], object)
+            arg = _as_formulas_array(value)
         else:
             arg = np.asarray([[_to_formulas(value)]], object)
         args.append(arg.view(Array) if kind == COMPUTED else arg)
     result = fn(*args)
-    if isinstance(result, np.ndarray) and result.size != 1:
-        raise NeedFormulas(f"{name} returned an array")
-    value = from_formulas(result)
-    if isinstance(value, list):
-        raise NeedFormulas(f"{name} returned an array")
-    return value
+    if isinstance(result, list) or (isinstance(result, np.ndarray) and result.ndim == 1 and result.size > 1):
+        raise NeedFormulas(f"{name} returned a one-dimensional array")  # a row or a column?
+    return from_formulas(result)  # a value, or an array as lists of rows (see _one)
+
+
+_NO_COLUMN = object()
+
+
+def _position(n) -> int | None:
+    """A row or column number INDEX reads as the plan models it: a number truncated to 1 or more."""
+    if n.__class__ is float or n.__class__ is int:
+        i = int(n)
+        if i >= 1:
+            return i
+    return None
+
+
+def _index(rows, r, c=_NO_COLUMN):
+    """INDEX(range, row[, column]) picking one cell, as the engine's INDEX (functions/lookup.py over
+    formulas' xindex) does: an error in a position is the result; a one-row or one-column range takes
+    one position along itself; a two-dimensional range without a column is #REF!, as is a position
+    beyond it. A position of 0 (a whole row or column), negative, text or TRUE goes to formulas."""
+    e = _first_error(r, c)
+    if e is not None:
+        return e
+    height, width = len(rows), len(rows[0])
+    if c is _NO_COLUMN:
+        if height == 1:
+            r, c = 1, r
+        elif width == 1:
+            c = 1
+        else:
+            return XlError.REF
+    i, j = _position(r), _position(c)
+    if i is None or j is None:
+        raise NeedFormulas("INDEX of a whole row or column, or at a position that is not a number")
+    if i > height or j > width:
+        return XlError.REF
+    return rows[i - 1][j - 1]
+
+
+# A range's values as formulas holds them, converted once per evaluation however many functions
+# read it (a SUMIFS column read by a thousand cells). Keyed by the list's id; the list is kept with
+# it so the id cannot be reused while the entry lives. Plan.evaluate empties it.
+_CONVERTED: dict[int, tuple[list, np.ndarray]] = {}
+
+
+def _as_formulas_array(rows: list) -> np.ndarray:
+    entry = _CONVERTED.get(id(rows))
+    if entry is not None and entry[0] is rows:
+        return entry[1].copy()  # formulas' functions may write into their arguments
+    arg = np.asarray([[_to_formulas(v) for v in row] for row in rows], object)
+    _CONVERTED[id(rows)] = (rows, arg)
+    return arg.copy()
 
 
 def _ours(fn):
     def call(*args):
         result = fn(*args)
-        if result.__class__ is list:
-            raise NeedFormulas(f"{fn.name} returned an array")
+        if result.__class__ is list and result and result[0].__class__ is not list:
+            return [result]
         return result
     return call
+
+
+def _one(value):
+    """A value where Excel expects one (IF's condition, an INDEX position...): a function that gave
+    an array there sends the workbook to formulas, which models what Excel does with it."""
+    if value.__class__ is list:
+        if len(value) == 1 and len(value[0]) == 1:
+            return value[0][0]
+        raise NeedFormulas("an array where one value is expected")
+    return value
+
+
+def _logical_argument(value):
+    """AND/OR's argument computed by a function: an array is read as a range, a text "TRUE" typed."""
+    return value if value.__class__ is list else text_logical(value)
+
+
+def _pow(x, y):
+    return _bridge_op("^", x, y)
+
+
+_PAST = object()  # past the end of an array
+
+
+def _at(rows: list, i: int, j: int):
+    """The element an array gives at row i, column j when Excel broadcasts it: a single row or
+    column repeats, past its end there is none (_PAST)."""
+    if len(rows) == 1:
+        row = rows[0]
+    elif i < len(rows):
+        row = rows[i]
+    else:
+        return _PAST
+    if len(row) == 1:
+        return row[0]
+    return row[j] if j < len(row) else _PAST
+
+
+def _ew2(f, x, y):
+    """A binary operator over arrays (lists of rows) element by element, as Excel: a single value,
+    row or column repeats along the other operand; where one array ends and the other goes on, #N/A."""
+    if x.__class__ is not list:
+        if y.__class__ is not list:
+            return f(x, y)
+        return [[f(x, b) for b in row] for row in y]
+    if y.__class__ is not list:
+        return [[f(a, y) for a in row] for row in x]
+    height, width = max(len(x), len(y)), max(len(x[0]), len(y[0]))
+    out = []
+    for i in range(height):
+        row = []
+        for j in range(width):
+            a, b = _at(x, i, j), _at(y, i, j)
+            row.append(XlError.NA if a is _PAST or b is _PAST else f(a, b))
+        out.append(row)
+    return out
+
+
+def _ew1(f, x):
+    if x.__class__ is not list:
+        return f(x)
+    return [[f(a) for a in row] for row in x]
+
+
+def _element(value, i: int, j: int):
+    """The value an array formula puts in the cell i rows and j columns from its first (Excel)."""
+    if value.__class__ is not list:
+        return value
+    v = _at(value, i, j)
+    return XlError.NA if v is _PAST else v
+
+
+def _block(cells: dict, keys: tuple) -> list:
+    """A range of constant cells as lists of rows, read from a sheet's constants (blank: None)."""
+    get = cells.get
+    return [[get(k) for k in row] for row in keys]
 
 
 def _output(value):
@@ -524,7 +752,9 @@ def _output(value):
     if cls is int:
         return float(value)
     if cls is list:
-        raise NeedFormulas("an array result")
+        if len(value) == 1 and len(value[0]) == 1:
+            return _output(value[0][0])
+        raise NeedFormulas("an array in one cell (Excel spills it)")
     if isinstance(value, (np.generic,)):
         return _output(value.item())
     return value
@@ -544,9 +774,41 @@ def _check_mirrored(name: str) -> None:
     from .excel_functions import _REPLACEMENTS
     from .functions.statistical import REPLACEMENTS
 
-    mirrored = {"SUM": REPLACEMENTS["SUM"], "COUNTIF": _REPLACEMENTS["COUNTIF"]}[name]
+    mirrored = REPLACEMENTS["SUM"] if name == "SUM" else _REPLACEMENTS[name]
     if get_functions().get(name) is not mirrored:
         raise Untranslatable(f"{name} is not the implementation the translation mirrors")
+
+
+def _strip_prefix(name: str) -> str:
+    for prefix in ("_XLFN.", "_XLWS."):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+# Functions whose result may be an array whatever their arguments (Excel's dynamic-array functions,
+# matrix and regression functions); any other function may give one when handed an array where
+# it expects a value (Plan._maybe_array). The plan's own translations of these give one value.
+_ARRAY_FUNCTIONS = frozenset({
+    "CHOOSE", "CHOOSECOLS", "CHOOSEROWS", "DROP", "EXPAND", "FILTER", "FREQUENCY", "GROWTH", "HSTACK",
+    "LINEST", "LOGEST", "MINVERSE", "MMULT", "MODE.MULT", "MUNIT", "RANDARRAY", "REGEXEXTRACT",
+    "SEQUENCE", "SORT", "SORTBY", "TAKE", "TEXTSPLIT", "TOCOL", "TOROW", "TRANSPOSE", "TREND",
+    "TRIMRANGE", "UNIQUE", "VSTACK", "WRAPCOLS", "WRAPROWS", "XLOOKUP"})
+_SCALAR_CALLS = frozenset({"IF", "IFERROR", "AND", "OR", "NOT", "SUM", "INDEX", "ROW", "COLUMN",
+                           "ROWS", "COLUMNS",
+                           # aggregates: one value from any ranges and arrays
+                           "AVERAGE", "AVERAGEA", "MAX", "MAXA", "MIN", "MINA", "COUNT", "COUNTA",
+                           "COUNTBLANK", "PRODUCT", "SUMPRODUCT", "SUMSQ", "MEDIAN", "STDEV",
+                           "STDEV.S", "STDEV.P", "VAR", "VAR.S", "VAR.P", "CONCAT", "TEXTJOIN"})
+# Functions that take ranges (references) and give one value, unless handed an array where they
+# expect one value (a lookup value, a criterion).
+_BY_VALUE = frozenset({"VLOOKUP", "HLOOKUP", "MATCH", "XMATCH", "LOOKUP", "COUNTIF", "COUNTIFS",
+                       "SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS", "MAXIFS", "MINIFS"})
+
+
+# Computed by _ifs, with the engine's criteria test and accumulators (excel_functions.ACCUMULATORS).
+_CRITERIA_FUNCTIONS = frozenset({"COUNTIF", "COUNTIFS", "SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS",
+                                 "MAXIFS", "MINIFS"})
 
 
 def _known_to_formulas(name: str) -> bool:
@@ -572,6 +834,12 @@ def _reads_references(name: str) -> bool:
     entry = get_functions()[name]
     return name in _REFERENCE_READERS or name == CALL_NAME \
         or (isinstance(entry, dict) and "extra_inputs" in entry)
+
+
+def _is_reference(node) -> bool:
+    """Whether an argument is a reference (a typed cell, range or name, or INDEX picking a cell), which
+    functions read differently from a computed value (SUM skips a text in a reference, not a "5")."""
+    return node[0] in ("ref", "range", "name") or (node[0] == "call" and node[1] == "INDEX")
 
 
 def _range_item(var: str) -> tuple:
@@ -600,14 +868,14 @@ class Plan:
 
     `values` is fastread's sheet -> {"B7": constant}; a cell missing from it is blank. `names` are
     the names that point at one cell or range; `defined` every defined name (any other name is
-    #NAME?, as formulas has it with bind.undefined_names_as_name_errors); `arrays` the cells holding
-    a one-cell array formula, translated as plain formulas when they read no range (evaluated
-    element-wise or not, such a formula gives the same).
+    #NAME?, as formulas has it with bind.undefined_names_as_name_errors); `arrays` the array
+    formulas (Ctrl+Shift+Enter) as (sheet, cell, range): operators work element by element in
+    every formula, and one over a range spreads its array over the range's cells.
     """
 
     def __init__(self, formulas: dict[tuple[str, str], str], sheets: list[str],
                  names: dict[str, tuple[str, str]], defined: Iterable[str] = (),
-                 arrays: Iterable[tuple[str, str]] = ()):
+                 arrays: Iterable[tuple[str, str, str]] = ()):
         self.sheets = list(sheets)
         # what it was made from (plan_store.py keeps it)
         self.formulas, self.names = dict(formulas), dict(names)
@@ -623,23 +891,39 @@ class Plan:
         self._cell_code: dict[tuple[str, str], tuple[str, set, bool]] = {}
         self._tmp = 0
         self._consts: dict[str, object] = {}
-        arrays = set(self.arrays)
+        spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
+        self.outputs = list(formulas)
         for key, text in formulas.items():
             deps: set = set()
-            self._calls = self._ranged = False
+            self._calls = False
+            self._own_cell = key
             try:
                 code = self._expr(parse(text), key[0], deps)
-                if key in arrays and self._ranged:
-                    raise Untranslatable("an array formula over a range")
             except Untranslatable as exc:
                 raise Untranslatable(f"{address(*key)}: {exc}") from None
-            self._cell_code[key] = (code, deps, self._calls)
-        self.outputs = list(formulas)
+            if ":" in spans.get(key, ""):
+                self._spread(key, spans[key], code, deps)
+            else:
+                self._cell_code[key] = (code, deps, self._calls)
         self.source = self._generate()
         namespace = dict(_RUNTIME)
         namespace.update(self._consts)
         exec(compile(self.source, "<roi-xl fast plan>", "exec"), namespace)  # noqa: S102 - our own code
         self._function = namespace["_evaluate"]
+
+    def _spread(self, key: tuple[str, str], ref: str, code: str, deps: set) -> None:
+        """An array formula over a range (Ctrl+Shift+Enter): its value, kept apart, gives each cell
+        of the range its element (_element); the cells after the first become outputs too."""
+        whole = (key[0], "#array " + key[1])
+        self._cell_code[whole] = (code, deps, self._calls)
+        first, last = (_split_coord(c) for c in ref.split(":"))
+        for row in range(first[0], last[0] + 1):
+            for col in range(first[1], last[1] + 1):
+                cell = (key[0], _coord(row, col))
+                i, j = row - first[0], col - first[1]
+                self._cell_code[cell] = (f"_element({self._var(*whole)}, {i}, {j})", {whole}, False)
+                if cell != key:
+                    self.outputs.append(cell)
 
     # -- names of things in the generated code
     def _sheet(self, sheet: str | None, own: str) -> str:
@@ -658,7 +942,6 @@ class Plan:
         return var
 
     def _range(self, sheet: str, a: str, b: str) -> str:
-        self._ranged = True
         (r1, c1), (r2, c2) = _split_coord(a), _split_coord(b)
         r1, r2 = min(r1, r2), max(r1, r2)
         c1, c2 = min(c1, c2), max(c1, c2)
@@ -670,8 +953,6 @@ class Plan:
             var = self._ranges[key] = f"r{len(self._ranges)}"
             self._range_deps[var] = [(sheet, _coord(r, c)) for r in range(r1, r2 + 1)
                                      for c in range(c1, c2 + 1)]
-            for cell in self._range_deps[var]:
-                self._var(*cell)
             self._range_shape[var] = (r2 - r1 + 1, c2 - c1 + 1)
         return var
 
@@ -688,11 +969,44 @@ class Plan:
 
     # -- expressions
     def _operand(self, node, own: str, deps: set, allow_range: bool = False) -> str:
+        if not allow_range and self._is_array(node):
+            raise Untranslatable("a range or an array where one value is expected")
+        code = self._expr(node, own, deps)
+        if not allow_range and self._maybe_array(node):
+            return f"_one({code})"
+        return code
+
+    def _maybe_array(self, node) -> bool:
+        """Whether an expression may give an array at run time: a range or an array, a function that
+        returns arrays (or is handed one where it expects a value: DATE(A1:A3,1,1)), an operator
+        over such. The plan then works element by element, or checks (_one) where one value is due."""
         kind = node[0]
-        if kind == "range" or (kind == "name" and self._name_is_range(node[1])):
-            if not allow_range:
-                raise Untranslatable("an operator or function applied to a range")
-        return self._expr(node, own, deps)
+        if kind == "call":
+            name = _strip_prefix(node[1])
+            if name in _SCALAR_CALLS:
+                return False
+            if name in _BY_VALUE:  # an array where they expect one value: an array of results
+                return any(self._maybe_array(a) for a in node[2] if not _is_reference(a))
+            return name in registry.CATALOGUE or name in _ARRAY_FUNCTIONS \
+                or any(self._maybe_array(a) for a in node[2])
+        if kind == "op":
+            return self._maybe_array(node[2]) or self._maybe_array(node[3])
+        if kind in ("final", "neg", "pos", "pct"):
+            return self._maybe_array(node[1])
+        return self._is_array(node)
+
+    def _is_array(self, node) -> bool:
+        """Whether an expression's value is a range or an array (lists of rows) in the plan."""
+        kind = node[0]
+        if kind in ("range", "array"):
+            return True
+        if kind == "name":
+            return self._name_is_range(node[1])
+        if kind == "op":
+            return self._is_array(node[2]) or self._is_array(node[3])
+        if kind in ("final", "neg", "pos", "pct"):
+            return self._is_array(node[1])
+        return False
 
     def _name_is_range(self, name: str) -> bool:
         target = self._names.get(name.upper())
@@ -707,6 +1021,8 @@ class Plan:
             return self._const(value)
         if kind == "missing":
             return "0"  # formulas compiles an empty argument to 0
+        if kind == "array":  # a list of rows, as a range's values are
+            return self._const(node[1])
         if kind == "ref":
             sheet = self._sheet(node[1], own)
             deps.add((sheet, node[2]))
@@ -728,25 +1044,27 @@ class Plan:
                 a, b = ref.split(":")
                 return self._expr(("range", sheet, a, b), own, deps)
             return self._expr(("ref", sheet, ref), own, deps)
-        if kind == "op":
-            op, left, right = node[1], node[2], node[3]
-            l_code = self._operand(left, own, deps)
-            r_code = self._operand(right, own, deps)
-            if op == "^":
-                return f"_bridge_op('^', {l_code}, {r_code})"
-            return f"{_OPS[op]}({l_code}, {r_code})"
-        if kind == "final":  # Excel's last + or -
-            op, left, right = node[1][1:]
-            final = {"+": "_add_final", "-": "_sub_final"}[op]
-            return f"{final}({self._operand(left, own, deps)}, {self._operand(right, own, deps)})"
+        if kind in ("op", "final"):
+            op, left, right = node[1:] if kind == "op" else node[1][1:]
+            l_code = self._operand(left, own, deps, allow_range=True)
+            r_code = self._operand(right, own, deps, allow_range=True)
+            fn = {"+": "_add_final", "-": "_sub_final"}[op] if kind == "final" else \
+                "_pow" if op == "^" else _OPS[op]
+            if self._maybe_array(left) or self._maybe_array(right):  # element by element
+                return f"_ew2({fn}, {l_code}, {r_code})"
+            return f"{fn}({l_code}, {r_code})"
         if kind in ("neg", "pos", "pct"):
-            return f"_{kind}({self._operand(node[1], own, deps)})"
+            code = self._operand(node[1], own, deps, allow_range=True)
+            return f"_ew1(_{kind}, {code})" if self._maybe_array(node[1]) else f"_{kind}({code})"
         if kind == "call":
             return self._call(node[1], node[2], own, deps)
         raise Untranslatable(f"unsupported {kind}")
 
     def _call(self, name: str, args: list, own: str, deps: set) -> str:
         self._calls = True
+        translated = self._reference_call(name, args, own, deps)
+        if translated is not None:
+            return translated
         for prefix in ("_XLFN.", "_XLWS."):
             if name.startswith(prefix):
                 name = name[len(prefix):]
@@ -774,7 +1092,8 @@ class Plan:
             if not args:
                 raise Untranslatable(f"{name} without arguments")
             codes = [self._operand(a, own, deps, allow_range=True) for a in args]
-            codes = [c if a[0] in ("ref", "range", "name") else f"_text_logical({c})"  # typed "TRUE"
+            codes = [c if _is_reference(a) or self._is_array(a) else
+                     f"_logical_argument({c})" if self._maybe_array(a) else f"_text_logical({c})"  # typed "TRUE"
                      for a, c in zip(args, codes)]
             return f"_{name.lower()}({', '.join(codes)})"
         if name == "NOT":
@@ -785,45 +1104,117 @@ class Plan:
             _check_mirrored("SUM")
             flags, codes = [], []
             for a in args:
-                flags.append(a[0] in ("ref", "range", "name"))
+                flags.append(1 if _is_reference(a) or a[0] == "array" else 2 if self._maybe_array(a) else 0)
                 codes.append("None" if a[0] == "missing" else self._operand(a, own, deps, allow_range=True))
             return f"_sum({tuple(flags)!r}, ({', '.join(codes)},))"
         if not _known_to_formulas(name):
             raise Untranslatable(f"unknown function {name}")
         if _reads_references(name):
             raise Untranslatable(f"{name} reads references, not values")
-        if name == "COUNTIF" and len(args) == 2 and args[0][0] in ("range", "ref"):
-            _check_mirrored("COUNTIF")
-            rng = self._operand(args[0], own, deps, allow_range=True)
-            if args[0][0] == "ref":
-                rng = f"[[{rng}]]"
-            return f"_countif({rng}, {self._operand(args[1], own, deps)})"
+        if name in _CRITERIA_FUNCTIONS:
+            translated = self._criteria_call(name, args, own, deps)
+            if translated is not None:
+                return translated
         parts = []
         for a in args:
             code = self._operand(a, own, deps, allow_range=True)
             kind = LITERAL if a[0] in ("lit", "missing") else \
-                REFERENCE if a[0] in ("ref", "range", "name") else COMPUTED
+                REFERENCE if _is_reference(a) else COMPUTED
             parts.append(f"{kind}, {code}")
         return f"_bridge({name!r}, {', '.join(parts)})"
+
+    def _reference_call(self, name: str, args: list, own: str, deps: set) -> str | None:
+        """Functions formulas hands a reference, where the plan knows the answer from the formula's
+        text (ROW, COLUMN, ROWS, COLUMNS of a typed reference; the formula's own cell) or reads one
+        cell of a typed range (INDEX); None for everything else."""
+        if name in ("ROW", "COLUMN") and len(args) <= 1:
+            if not args:
+                row, col = _split_coord(self._own_cell[1])
+            elif args[0][0] == "ref":
+                self._sheet(args[0][1], own)
+                row, col = _split_coord(args[0][2])
+            else:
+                raise Untranslatable(f"{name} of a range or an expression")
+            return repr(float(row if name == "ROW" else col))
+        if name in ("ROWS", "COLUMNS") and len(args) == 1 and args[0][0] in ("ref", "range"):
+            self._sheet(args[0][1], own)
+            first = _split_coord(args[0][2])
+            last = _split_coord(args[0][3] if args[0][0] == "range" else args[0][2])
+            axis = 0 if name == "ROWS" else 1
+            return repr(float(abs(last[axis] - first[axis]) + 1))
+        if name == "INDEX" and 2 <= len(args) <= 3 and _is_reference(args[0]) \
+                and all(a[0] != "missing" for a in args):
+            rng = self._operand(args[0], own, deps, allow_range=True)
+            if args[0][0] == "ref" or (args[0][0] == "name" and not self._name_is_range(args[0][1])):
+                rng = f"[[{rng}]]"
+            positions = [self._operand(a, own, deps) for a in args[1:]]
+            return f"_index({rng}, {', '.join(positions)})"
+        return None
+
+    def _criteria_call(self, name: str, args: list, own: str, deps: set) -> str | None:
+        """COUNTIF & co. over typed ranges, by _ifs; None (formulas' own through _bridge) otherwise."""
+        single = name in ("COUNTIF", "SUMIF", "AVERAGEIF")
+        if single:
+            if len(args) not in ((2,) if name == "COUNTIF" else (2, 3)):
+                return None
+            pairs, operating = args[:2], args[2:]
+        else:
+            first = 0 if name == "COUNTIFS" else 1
+            if len(args) < first + 2 or (len(args) - first) % 2:
+                return None
+            pairs, operating = args[first:], args[:first]
+        ranges = pairs[::2] + operating
+        if any(not _is_reference(a) or a[0] == "call" for a in ranges) \
+                or any(a[0] == "missing" for a in pairs[1::2]):
+            return None
+        _check_mirrored(name)
+
+        def rows(node):
+            code = self._operand(node, own, deps, allow_range=True)
+            if node[0] == "ref" or (node[0] == "name" and not self._name_is_range(node[1])):
+                return f"[[{code}]]"
+            return code
+
+        codes = []
+        for i, a in enumerate(pairs):
+            codes.append(rows(a) if i % 2 == 0 else self._operand(a, own, deps, allow_range=True))
+        summed = rows(operating[0]) if operating else "None"
+        return f"_ifs({name!r}, {summed}, {', '.join(codes)})"
 
     # -- the function
     def _generate(self) -> str:
         order = self._order()
+        # A range without formula cells is read from the constants as a block (one line of code,
+        # not one variable a cell); a range holding formula cells is built from their variables.
+        constant = {var for var, cells in self._range_deps.items()
+                    if not any(c in self._cell_code for c in cells)}
+        for var, cells in self._range_deps.items():
+            if var not in constant:
+                for cell in cells:
+                    self._var(*cell)
         lines = ["def _evaluate(V):"]
         by_sheet: dict[str, list[tuple[str, str]]] = {}
         for (sheet, coord), var in self._vars.items():
             if (sheet, coord) not in self._cell_code:
                 by_sheet.setdefault(sheet, []).append((coord, var))
-        for i, sheet in enumerate(self.sheets):
+        for sheet in self.sheets:
             cells = by_sheet.get(sheet)
             if not cells:
                 continue
             lines.append(f"    g = V.get({sheet!r}, _NOTHING).get")
             for coord, var in cells:
                 lines.append(f"    {var} = g({coord!r})")
+        for var in sorted(constant, key=lambda v: int(v[1:])):
+            sheet = self._range_deps[var][0][0]
+            rows, cols = self._range_shape[var]
+            coords = [c for _, c in self._range_deps[var]]
+            keys = self._const(tuple(tuple(coords[r * cols:(r + 1) * cols]) for r in range(rows)))
+            lines.append(f"    {var} = _block(V.get({sheet!r}, _NOTHING), {keys})")
         for item in order:
             if len(item) == 3:
                 var = item[1]
+                if var in constant:
+                    continue
                 rows, cols = self._range_shape[var]
                 cells = [self._vars[c] for c in self._range_deps[var]]
                 body = ", ".join("[" + ", ".join(cells[r * cols:(r + 1) * cols]) + "]"
@@ -879,7 +1270,13 @@ class Plan:
         return order
 
     def evaluate(self, values: dict[str, dict[str, object]]) -> dict[tuple[str, str], object]:
-        raw = self._function(values)
+        _CONVERTED.clear()
+        _MASKS.clear()
+        try:
+            raw = self._function(values)
+        finally:
+            _CONVERTED.clear()
+            _MASKS.clear()
         out = {key: _output(v) for key, v in zip(self.outputs, raw)}
         # formulas reads a constant error (#N/A typed in a cell) as a formula of its own, so the
         # formulas path lists those cells among its results; so does this one.
@@ -903,6 +1300,8 @@ _RUNTIME = {
     "_v": _v, "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_neg": _neg, "_pos": _pos,
     "_pct": _pct, "_concat": _concat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt,
     "_ge": _ge, "_cond": _cond, "_and": _and, "_or": _or, "_text_logical": text_logical, "_not": _not, "_sum": _sum,
-    "_countif": _countif, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
+    "_ifs": _ifs, "_index": _index, "_block": _block,
+    "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,
+    "_logical_argument": _logical_argument, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
     "_NOTHING": {}, "_NeedFormulas": NeedFormulas, "_VALUE": XlError.VALUE,
 }

@@ -127,9 +127,7 @@ def _plan_entry(loaded: LoadedWorkbook) -> _Entry:
     for ws in loaded.book.worksheets:
         for c in ws._cells.values():
             if isinstance(c.value, ArrayFormula):
-                if c.value.ref.replace("$", "") != c.coordinate:
-                    return _Entry(None, f"fast plan off: array formula on sheet {ws.title}")
-                arrays.append((ws.title, c.coordinate))
+                arrays.append((ws.title, c.coordinate, c.value.ref.replace("$", "") or c.coordinate))
 
     # The text load() handed to formulas: tables, whole columns, names... already rewritten.
     formulas = {key: formula_text(loaded.book[key[0]][key[1]].value) for key in loaded.formulas}

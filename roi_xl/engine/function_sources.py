@@ -59,8 +59,8 @@ SOURCES = {
         '_XLFN.TOCOL', '_XLFN.TOROW', '_XLFN.VSTACK', '_XLFN.WRAPCOLS', '_XLFN.WRAPROWS',
     ),
     'formulas.functions.eng': (
-        'CONVERT', 'ERF', 'ERF.PRECISE', 'ERFC', 'ERFC.PRECISE', '_XLFN.CONVERT', '_XLFN.ERF',
-        '_XLFN.ERF.PRECISE', '_XLFN.ERFC', '_XLFN.ERFC.PRECISE',
+        'ERF', 'ERF.PRECISE', 'ERFC', 'ERFC.PRECISE', '_XLFN.ERF', '_XLFN.ERF.PRECISE', '_XLFN.ERFC',
+        '_XLFN.ERFC.PRECISE',
     ),
     'formulas.functions.date': (
         'DAY', 'DAYS', 'EOMONTH', 'HOUR', 'ISOWEEKNUM', 'MINUTE', 'MONTH', 'NETWORKDAYS', 'NETWORKDAYS.INTL',
@@ -136,9 +136,10 @@ SOURCES = {
         '_XLFN.COTH', '_XLFN.CSC', '_XLFN.CSCH', '_XLFN.SEC', '_XLFN.SECH',
     ),
     'roi_xl.engine.functions.engineering': (
-        'BIN2DEC', 'BIN2HEX', 'BIN2OCT', 'BITAND', 'BITLSHIFT', 'BITOR', 'BITRSHIFT', 'BITXOR', 'DEC2BIN',
-        'DEC2HEX', 'DEC2OCT', 'DELTA', 'GESTEP', 'HEX2BIN', 'HEX2DEC', 'HEX2OCT', 'OCT2BIN', 'OCT2DEC',
-        'OCT2HEX', '_XLFN.BITAND', '_XLFN.BITLSHIFT', '_XLFN.BITOR', '_XLFN.BITRSHIFT', '_XLFN.BITXOR',
+        'BIN2DEC', 'BIN2HEX', 'BIN2OCT', 'BITAND', 'BITLSHIFT', 'BITOR', 'BITRSHIFT', 'BITXOR', 'CONVERT',
+        'DEC2BIN', 'DEC2HEX', 'DEC2OCT', 'DELTA', 'GESTEP', 'HEX2BIN', 'HEX2DEC', 'HEX2OCT', 'OCT2BIN',
+        'OCT2DEC', 'OCT2HEX', '_XLFN.BITAND', '_XLFN.BITLSHIFT', '_XLFN.BITOR', '_XLFN.BITRSHIFT',
+        '_XLFN.BITXOR', '_XLFN.CONVERT',
     ),
     'roi_xl.engine.functions.information': (
         'ISNUMBER',

@@ -23,7 +23,7 @@ from pathlib import Path
 from .. import __version__
 from ..atomic import replacing
 
-FORMAT = 1
+FORMAT = 2  # 2: an array formula is (sheet, cell, range)
 MAX_BYTES = 64 * 1024 * 1024
 _PYTHON = sys.version
 
@@ -107,12 +107,12 @@ def _checked(data, key: str) -> dict | None:
     sheets, formulas, names, defined, arrays, warnings = (
         data.get(k) for k in ("sheets", "formulas", "names", "defined", "arrays", "warnings"))
     if not (_strings(sheets) and _strings(warnings) and _strings(defined)
-            and _rows(formulas, 3) and _rows(arrays, 2) and isinstance(names, dict)
+            and _rows(formulas, 3) and _rows(arrays, 3) and isinstance(names, dict)
             and _rows(list(names.values()), 2)):
         return None
     return {"sheets": sheets, "formulas": {(s, c): t for s, c, t in formulas},
             "names": {n: (s, r) for n, (s, r) in names.items()}, "defined": defined,
-            "arrays": [(s, c) for s, c in arrays], "warnings": warnings}
+            "arrays": [(s, c, r) for s, c, r in arrays], "warnings": warnings}
 
 
 def _rows(items, width: int) -> bool:

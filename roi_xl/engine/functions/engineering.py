@@ -154,3 +154,6 @@ REPLACEMENTS.update({
 })
 REPLACEMENTS.update({"_XLFN." + name: REPLACEMENTS[name]
                      for name in ("BITAND", "BITOR", "BITXOR", "BITLSHIFT", "BITRSHIFT")})
+# formulas' own CONVERT, supplied from here so that the function table (which loads a family when one
+# of its names is first used) imports this module, and with it the units added above, with it.
+REPLACEMENTS.update({name: _formulas_eng.FUNCTIONS[name] for name in ("CONVERT", "_XLFN.CONVERT")})
