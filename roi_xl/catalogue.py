@@ -7,11 +7,14 @@ docstring is the function's Excel help: first paragraph the one-line summary, th
 from __future__ import annotations
 
 from .excel import ArgumentError, Grid, XlError, numeric_or_none
+from .measures import attribution as _attribution
 from .measures import costs as _costs
+from .measures import cycles as _cycles
 from .measures import kpi as _kpi
+from .measures import reputation as _reputation
 from .measures import returns as _returns
 from .measures import value as _value
-from .registry import CELLS, KEY, NUMBER, TEXT, Arg, excel_function
+from .registry import CELLS, KEY, LOGICAL, NUMBER, TEXT, Arg, excel_function
 
 
 def _same_shape(*grids: Grid | None) -> None:
@@ -43,6 +46,33 @@ def _optional_numbers(grid: Grid | None, size: int, blank: float) -> list[float]
     return [blank] * size if grid is None else _numbers(grid, blank)
 
 
+def _series(grid: Grid) -> list[float]:
+    """A row or a column of values by position (periods, touches): a blank, text or bool inside
+    it counts as 0 in place, as it is not summed. A block of several rows and columns is #VALUE!."""
+    if grid.rows > 1 and grid.cols > 1:
+        raise ArgumentError(XlError.VALUE)
+    return _numbers(grid)
+
+
+def _oriented(values: list, *series: Grid):
+    """An array result in the orientation of the first series argument that is a range (a
+    column in, a column out), so that it spills the same way; one value comes back as itself,
+    none (an empty series, which only Python can pass) as #N/A, as COST_ROLLUP's empty table."""
+    if not values:
+        return XlError.NA
+    if len(values) == 1:
+        return values[0]
+    like = next((g for g in series if not g.is_single), None)
+    if like is not None and like.cols == 1:
+        return [[v] for v in values]
+    return [list(values)]
+
+
+def _counts(grid: Grid | None) -> list[float]:
+    """The numbers of a range of counts, summed later as SUM does (blanks and text skipped)."""
+    return [] if grid is None else [n for n in _cell_numbers(grid) if n is not None]
+
+
 # ---------------------------------------------------------------- returns
 
 @excel_function(
@@ -53,7 +83,7 @@ def _optional_numbers(grid: Grid | None, size: int, blank: float) -> list[float]
 def social_roi(returns, costs):
     """Return on social-media investment as a ratio: (returns - costs) / costs; 0.5 shows as 50%.
 
-    Seed formula: ((revenue - cost) x 100) / cost, here without the x100 so that a % format
+    As a percentage: ((revenue - cost) x 100) / cost, here without the x100 so that a % format
     shows it. Errors: #DIV/0! when costs sum to 0; #NUM! when costs are negative; #VALUE! for a
     text in a single-cell argument; an error in an argument is returned as is.
     """
@@ -281,7 +311,183 @@ def traffic_value(visits, conversion_rate, value_per_conversion):
 def segment_uplift(engaged_value, other_value, engaged_count):
     """Extra value of engaged customers: (engaged_value - other_value) x engaged_count.
 
-    Compare followers with non-followers on retention, deal size or time to close (seed 001).
+    Compare followers with non-followers on retention, deal size or time to close.
     Errors: only those of its arguments (#VALUE! for a text).
     """
     return _value.segment_uplift(engaged_value, other_value, engaged_count)
+
+
+# ---------------------------------------------------------------- long buying cycles
+
+@excel_function(
+    "LAG_SPREAD",
+    Arg("values", CELLS, "Value generated in each period, in order (a row or a column)."),
+    Arg("profile", CELLS, "Share of a period's value arriving 0, 1, 2... periods later, "
+                          "each 0 to 1, summing to at most 1."),
+    Arg("full", LOGICAL, "TRUE to add the periods after the last one (the tail); default FALSE.",
+        False),
+    array=True,
+)
+def lag_spread(values, profile, full):
+    """Returns that arrive later: what lands in each period when profile[k] of each period's value arrives k periods later.
+
+    result[t] = sum over k of values[t-k] x profile[k], periods before the first counting as 0.
+    As long as values; with full TRUE, longer by the profile's length less one (the tail). For
+    B2B, finance and health, where a lead bought today pays months later. Blank or text periods
+    count as 0 in place. The result spills in the orientation of values (a column in, a column out).
+    Errors: #NUM! for a profile share outside 0..1 or a profile summing above 1; #VALUE! for a
+    block of several rows and columns.
+    """
+    landed = _cycles.lag_spread(_series(values), _series(profile), full)
+    return _oriented(landed, values, profile)
+
+
+@excel_function(
+    "PIPELINE_VALUE",
+    Arg("stage_counts", CELLS, "Open deals (or leads) at each stage of the pipeline."),
+    Arg("stage_probabilities", CELLS, "Chance, 0 to 1, that a deal at each stage is won; "
+                                      "same shape as stage_counts."),
+    Arg("deal_value", CELLS, "Value of a won deal: one cell, or one per stage."),
+)
+def pipeline_value(stage_counts, stage_probabilities, deal_value):
+    """Expected value of a sales pipeline: sum of count x win probability x deal value over its stages.
+
+    Blank or text cells inside a range count as 0. deal_value is one value for every stage or a
+    range of the same shape as the stages. Errors: #VALUE! when the ranges differ in shape; #NUM!
+    for a probability outside 0..1.
+    """
+    _same_shape(stage_counts, stage_probabilities)
+    size = len(stage_counts.cells)
+    if deal_value.is_single:
+        deal_values = _numbers(deal_value) * size
+    else:
+        _same_shape(stage_counts, deal_value)
+        deal_values = _numbers(deal_value)
+    return _cycles.pipeline_value(zip(_numbers(stage_counts), _numbers(stage_probabilities),
+                                      deal_values))
+
+
+# ---------------------------------------------------------------- attribution
+
+_MODEL_HELP = ('"linear" (default), "first", "last", "position" (40% first, 40% last, 20% between) '
+               'or "time_decay".')
+
+
+@excel_function(
+    "ATTRIBUTION_WEIGHTS",
+    Arg("touch_days", CELLS, "Days before the conversion of each touch, oldest touch first."),
+    Arg("model", TEXT, _MODEL_HELP, "linear"),
+    Arg("half_life", NUMBER, "time_decay: days after which a touch counts half; default 7.", 7.0),
+    array=True,
+)
+def attribution_weights(touch_days, model, half_life):
+    """Share of one conversion credited to each touch of its path, oldest first; the shares sum to 1.
+
+    first: all to the first touch; last: all to the last; linear: 1/n each; position: one touch
+    1, two 0.5 each, else 0.4 to the first and to the last and 0.2 shared by the others;
+    time_decay: in proportion to 2^(-days/half_life). Blank or text touches inside the range count
+    as 0 days. The result spills in the orientation of touch_days. Errors: #VALUE! for another
+    model; #N/A when there is no touch (all blank); #NUM! for negative days or, with time_decay,
+    a half_life of 0 or less.
+    """
+    shares = _attribution.weights(_touches(touch_days), _model(model), half_life)
+    return _oriented(shares, touch_days)
+
+
+@excel_function(
+    "ATTRIBUTED_VALUE",
+    Arg("channels", CELLS, "The channel of each touch of the path, oldest first."),
+    Arg("touch_days", CELLS, "Days before the conversion of each touch, same shape as channels."),
+    Arg("conversion_value", NUMBER, "Value of the conversion (summed)."),
+    Arg("channel", KEY, "The channel to credit (letter case ignored)."),
+    Arg("model", TEXT, _MODEL_HELP, "linear"),
+    Arg("half_life", NUMBER, "time_decay: days after which a touch counts half; default 7.", 7.0),
+)
+def attributed_value(channels, touch_days, conversion_value, channel, model, half_life):
+    """Value credited to one channel: conversion_value x the summed shares of its touches.
+
+    The shares are ATTRIBUTION_WEIGHTS(touch_days, model, half_life); channels match ignoring
+    letter case; 0 when no touch is on the channel. Errors: #VALUE! when channels and touch_days
+    differ in shape or for another model; #N/A when there is no touch; #NUM! as
+    ATTRIBUTION_WEIGHTS.
+    """
+    _same_shape(channels, touch_days)
+    keys = [_costs.key_of(c) for c in channels.cells]
+    return _attribution.attributed_value(keys, _touches(touch_days), conversion_value,
+                                         _costs.key_of(channel), _model(model), half_life)
+
+
+def _touches(touch_days: Grid) -> list[float]:
+    """A path's touches; none when every cell is blank."""
+    if all(c is None for c in touch_days.cells):
+        return []
+    return _series(touch_days)
+
+
+def _model(model: str | None) -> str:
+    return "linear" if model is None else model
+
+
+# ---------------------------------------------------------------- reputation and relationships
+
+@excel_function(
+    "SHARE_OF_VOICE",
+    Arg("own_mentions", CELLS, "Mentions of your brand (summed)."),
+    Arg("all_mentions", CELLS, "Mentions of every brand compared, yours included (summed)."),
+)
+def share_of_voice(own_mentions, all_mentions):
+    """Share of voice: your brand's mentions as a share of all brands' mentions, yours included.
+
+    Errors: #DIV/0! when all mentions sum to 0; #NUM! for a negative count or own mentions above
+    all mentions.
+    """
+    return _reputation.share_of_voice(_counts(own_mentions), _counts(all_mentions))
+
+
+@excel_function(
+    "NET_SENTIMENT",
+    Arg("positive", CELLS, "Positive mentions (summed)."),
+    Arg("negative", CELLS, "Negative mentions (summed)."),
+    Arg("neutral", CELLS, "Neutral mentions (summed); default 0.", None),
+)
+def net_sentiment(positive, negative, neutral):
+    """Net sentiment, -1 to 1: (positive - negative) / (positive + negative + neutral).
+
+    Errors: #DIV/0! when there are no mentions at all; #NUM! for a negative count.
+    """
+    return _reputation.net_sentiment(_counts(positive), _counts(negative), _counts(neutral))
+
+
+@excel_function(
+    "REFERRAL_VALUE",
+    Arg("advocates", NUMBER, "Customers who recommend you (advocates)."),
+    Arg("referrals_per_advocate", NUMBER, "People each advocate refers, on average."),
+    Arg("conversion_rate", NUMBER, "Share of referred people who become customers, 0 to 1."),
+    Arg("value_per_customer", NUMBER, "Value of one new customer."),
+)
+def referral_value(advocates, referrals_per_advocate, conversion_rate, value_per_customer):
+    """Word of mouth in money: advocates x referrals_per_advocate x conversion_rate x value_per_customer.
+
+    Errors: #NUM! for a conversion_rate outside 0..1 or a negative count of advocates or referrals.
+    """
+    return _reputation.referral_value(advocates, referrals_per_advocate, conversion_rate,
+                                      value_per_customer)
+
+
+@excel_function(
+    "RETENTION_VALUE",
+    Arg("customers", NUMBER, "Customers in the relationship programme."),
+    Arg("retention_uplift", NUMBER, "Extra share of them kept thanks to it, -1 to 1 (e.g. 0.05)."),
+    Arg("value_per_period", NUMBER, "What one kept customer brings per period."),
+    Arg("periods", NUMBER, "Periods counted (truncated to a whole number)."),
+    Arg("discount_rate", NUMBER, "Discount rate per period; default 0.", 0.0),
+)
+def retention_value(customers, retention_uplift, value_per_period, periods, discount_rate):
+    """What keeping relationships warm is worth: customers kept thanks to it times their discounted value.
+
+    customers x retention_uplift x sum over t = 1..periods of value_per_period / (1 +
+    discount_rate)^t, periods truncated to a whole number (0 gives 0). Errors: #NUM! for negative
+    periods, a retention_uplift outside -1..1 or a discount_rate of -1 or less.
+    """
+    return _reputation.retention_value(customers, retention_uplift, value_per_period, periods,
+                                       discount_rate)

@@ -18,7 +18,10 @@ def functions_markdown() -> str:
              "bools inside a range are skipped), a text in a single-cell number argument is "
              "`#VALUE!`, a blank single cell counts as 0, an error in any argument is returned "
              "as is, and an optional argument left out or blank takes its default. Results are "
-             "plain numbers (ratios, not x100).", ""]
+             "plain numbers (ratios, not x100). A series argument (values by period, the touches "
+             "of a path) keeps positions instead: a blank or text cell inside it counts as 0 in "
+             "place, and an array result has the series' orientation (a column in, a column "
+             "out) and spills.", ""]
     for f in functions():
         lines += [f"## {f.name}", "", f"`={f.signature}`", "", f.help, "",
                   "| argument | | help |", "|---|---|---|"]

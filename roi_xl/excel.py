@@ -249,6 +249,19 @@ def text(value: Any) -> str | None:
     return cell
 
 
+def logical(value: Any) -> bool:
+    """A single TRUE/FALSE argument as Excel reads one: a number is TRUE unless 0, the texts
+    "TRUE" and "FALSE" (any letter case) are themselves, any other text or a range is #VALUE!."""
+    cell = scalar(value)
+    if cell is None or isinstance(cell, bool):
+        return bool(cell)
+    if isinstance(cell, float):
+        return cell != 0
+    if isinstance(cell, str) and cell.upper() in ("TRUE", "FALSE"):
+        return cell.upper() == "TRUE"
+    raise ArgumentError(XlError.VALUE)
+
+
 def scalar(value: Any) -> Any:
     """A single cell of any type (a lookup key): None when blank."""
     grid = to_grid(value)

@@ -22,9 +22,11 @@ NUMBER = "number"   # one number, SUM-style over a range (excel.number)
 CELLS = "cells"     # a range kept cell by cell with its shape (excel.cells -> Grid)
 TEXT = "text"       # a word such as a direction (excel.text)
 KEY = "key"         # one cell of any type (excel.scalar)
+LOGICAL = "logical" # one TRUE/FALSE switch (excel.logical)
 
 _COERCE: dict[str, Callable[[Any], Any]] = {
     NUMBER: excel.number, CELLS: excel.cells, TEXT: excel.text, KEY: excel.scalar,
+    LOGICAL: excel.logical,
 }
 
 REQUIRED = inspect.Parameter.empty

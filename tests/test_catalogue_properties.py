@@ -72,11 +72,15 @@ def is_valid_result(result) -> bool:
         return math.isfinite(result)
     if isinstance(result, str):
         return result in ("GREEN", "AMBER", "RED")
-    if isinstance(result, list):  # COST_ROLLUP's table
-        return bool(result) and all(
-            isinstance(row, list) and len(row) == 2
-            and (isinstance(row[1], XlError) or (type(row[1]) is float and math.isfinite(row[1])))
-            for row in result)
+    if isinstance(result, list) and result and all(isinstance(row, list) and row for row in result):
+        # COST_ROLLUP's table: a key and its total on each row
+        table = all(len(row) == 2 and (isinstance(row[1], XlError)
+                                       or (type(row[1]) is float and math.isfinite(row[1])))
+                    for row in result)
+        # a series (LAG_SPREAD, ATTRIBUTION_WEIGHTS): one row, or one column, of finite numbers
+        series = (len(result) == 1 or all(len(row) == 1 for row in result)) and all(
+            type(v) is float and math.isfinite(v) for row in result for v in row)
+        return table or series
     return False
 
 

@@ -37,17 +37,27 @@ BASE = {
     "DEFLECTION_SAVINGS": (1_150, 6.50, 1.80),
     "TRAFFIC_VALUE": (18_400, 0.021, 64),
     "SEGMENT_UPLIFT": (412, 356, 2_300),
+    "LAG_SPREAD": (12_000, 0.4, False),
+    "PIPELINE_VALUE": (28, 0.25, 24_000),
+    "ATTRIBUTION_WEIGHTS": (14, "time_decay", 7),
+    "ATTRIBUTED_VALUE": ("LinkedIn", 14, 50_000, "linkedin", "position", 7),
+    "SHARE_OF_VOICE": (340, 1_360),
+    "NET_SENTIMENT": (180, 45, 275),
+    "REFERRAL_VALUE": (250, 1.6, 0.12, 480),
+    "RETENTION_VALUE": (2_000, 0.04, 90, 12, 0.01),
 }
+# Arguments that are not numbers: keys, channels (besides TEXT and KEY kinds).
+NOT_NUMERIC = {("COST_ROLLUP", 0), ("ATTRIBUTED_VALUE", 0)}
 NAMES = sorted(BASE)
 
 ERRORS = [e for e in XlError]
 
 
 def numeric_positions(name):
-    """Positions of arguments that read numbers (NUMBER, and CELLS other than COST_ROLLUP keys)."""
+    """Positions of arguments that read numbers (NUMBER, and CELLS other than keys and channels)."""
     f = fn(name)
     return [i for i, a in enumerate(f.args)
-            if a.kind == NUMBER or (a.kind == CELLS and not (name == "COST_ROLLUP" and i == 0))]
+            if a.kind == NUMBER or (a.kind == CELLS and (name, i) not in NOT_NUMERIC)]
 
 
 def with_arg(name, i, value):
@@ -450,7 +460,8 @@ class TestCostRollupTable:
 
     def test_spills(self):
         assert fn("COST_ROLLUP").array is True
-        assert not any(f.array for f in roi_xl.functions() if f.name != "COST_ROLLUP")
+        assert {f.name for f in roi_xl.functions() if f.array} == {
+            "COST_ROLLUP", "LAG_SPREAD", "ATTRIBUTION_WEIGHTS"}
 
 
 # ---------------------------------------------------------------- PAYBACK
@@ -577,6 +588,28 @@ ERROR_RULES = [
     ("TRAFFIC_VALUE", (18_400, 2.1, 64), XlError.NUM),        # 2.1 meant as 2.1%
     ("TRAFFIC_VALUE", (18_400, -0.021, 64), XlError.NUM),
     ("SEGMENT_UPLIFT", (412, "356", 2_300), XlError.VALUE),
+    ("LAG_SPREAD", ([12_000, 9_000], [0.6, 0.5]), XlError.NUM),
+    ("LAG_SPREAD", ([12_000, 9_000], [1.2]), XlError.NUM),
+    ("LAG_SPREAD", ([[1, 2], [3, 4]], [0.5]), XlError.VALUE),
+    ("PIPELINE_VALUE", ([28, 7], [0.25], 24_000), XlError.VALUE),
+    ("PIPELINE_VALUE", ([28, 7], [0.25, 40], 24_000), XlError.NUM),  # 40 meant as 40%
+    ("ATTRIBUTION_WEIGHTS", ([14, 2], "u_shaped"), XlError.VALUE),
+    ("ATTRIBUTION_WEIGHTS", ([None, None],), XlError.NA),
+    ("ATTRIBUTION_WEIGHTS", ([14, -2],), XlError.NUM),
+    ("ATTRIBUTION_WEIGHTS", ([14, 2], "time_decay", 0), XlError.NUM),
+    ("ATTRIBUTED_VALUE", (["Ads"], [14, 2], 900, "Ads"), XlError.VALUE),
+    ("ATTRIBUTED_VALUE", ([None], [None], 900, "Ads"), XlError.NA),
+    ("ATTRIBUTED_VALUE", (["Ads"], [-1], 900, "Ads"), XlError.NUM),
+    ("SHARE_OF_VOICE", (0, 0), XlError.DIV0),
+    ("SHARE_OF_VOICE", (400, 300), XlError.NUM),
+    ("SHARE_OF_VOICE", (-4, 300), XlError.NUM),
+    ("NET_SENTIMENT", (0, 0, 0), XlError.DIV0),
+    ("NET_SENTIMENT", (10, -1), XlError.NUM),
+    ("REFERRAL_VALUE", (250, 1.6, 12, 480), XlError.NUM),        # 12 meant as 12%
+    ("REFERRAL_VALUE", (-250, 1.6, 0.12, 480), XlError.NUM),
+    ("RETENTION_VALUE", (2_000, 4, 90, 12), XlError.NUM),        # 4 meant as 4%
+    ("RETENTION_VALUE", (2_000, 0.04, 90, -12), XlError.NUM),
+    ("RETENTION_VALUE", (2_000, 0.04, 90, 12, -1), XlError.NUM),
 ]
 
 

@@ -76,7 +76,7 @@ def test_retail_example_figures_by_hand(example_plan_cache):
         total += ((amount or 0) + (hours or 0) * (rate or 0)) * (1 if alloc is None else alloc)
     assert cells[("Summary", "B20")] == pytest.approx(total, rel=1e-12)
     hard = cells[("Summary", "B24")]
-    assert cells[("Summary", "B33")] == pytest.approx((hard - total) / total, rel=1e-12)
+    assert cells[("Summary", "B36")] == pytest.approx((hard - total) / total, rel=1e-12)  # ROI
 
 
 def test_generated_clients_equal_formulas(tmp_path):

@@ -8,7 +8,9 @@ def test_catalogue_has_the_contract_functions():
     assert sorted(roi_xl.CATALOGUE) == sorted([
         "SOCIAL_ROI", "SOCIAL_ROAS", "SOCIAL_RONI", "COST_TOTAL", "COST_ROLLUP", "KPI_ATTAINMENT",
         "KPI_STATUS", "KPI_SCORE", "ACTION_VALUE", "DEFLECTION_SAVINGS", "TRAFFIC_VALUE",
-        "SEGMENT_UPLIFT", "PAYBACK_PERIODS", "COST_PER"])
+        "SEGMENT_UPLIFT", "PAYBACK_PERIODS", "COST_PER",
+        "LAG_SPREAD", "PIPELINE_VALUE", "ATTRIBUTION_WEIGHTS", "ATTRIBUTED_VALUE", "SHARE_OF_VOICE",
+        "NET_SENTIMENT", "REFERRAL_VALUE", "RETENTION_VALUE"])
 
 
 def test_functions_command_lists_every_function():

@@ -83,7 +83,8 @@ def test_every_list_is_an_excel_table_with_its_headers(template):
         "Objectives": {"tblObjectives"}, "KPIs": {"tblKPIs"}, "Tactics": {"tblTactics"},
         "Metrics": {"tblMetrics"}, "Costs": {"tblCosts"}, "Reporting": {"tblReports"},
         "Value": {"tblRevenue", "tblActions", "tblDeflection", "tblTraffic", "tblUplift",
-                  "tblPeriods"},
+                  "tblPeriods", "tblLag", "tblPipeline", "tblTouches", "tblAttribution",
+                  "tblReputation", "tblRelationships"},
     }
     for sheet, names in expected.items():
         ws = template[sheet]
@@ -186,7 +187,7 @@ def test_three_native_charts_on_summary():
         drawing = z.read("xl/drawings/drawing1.xml").decode()
         rels = z.read("xl/worksheets/_rels/sheet8.xml.rels").decode()
     assert "'Summary'!$B$9:$B$18" in xml          # cost by category
-    assert "'Summary'!$B$24:$B$28" in xml         # value by source
+    assert "'Summary'!$B$24:$B$31" in xml         # value by source: hard, pipeline, six soft
     assert "'KPIs'!$L$5:" in xml                  # KPI attainment
     assert xml.count("<barChart>") == 2 and xml.count("<pieChart>") == 1
     assert drawing.count("<c:chart ") == 3 and "drawing1.xml" in rels  # all on Summary
@@ -198,8 +199,9 @@ def test_inputs_yellow_computed_grey(template):
     assert fill("Start", "B4") == spec.INPUT_FILL
     assert fill("KPIs", "I5") == spec.INPUT_FILL and fill("KPIs", "L5") == spec.COMPUTED_FILL
     assert fill("Costs", "F104") == spec.INPUT_FILL and fill("Costs", "H104") == spec.COMPUTED_FILL
-    assert fill("Summary", "B20") == spec.COMPUTED_FILL and fill("Summary", "B40") == spec.INPUT_FILL
-    assert template["Summary"]["B33"].number_format == "0.0%"
+    assert fill("Summary", "B20") == spec.COMPUTED_FILL and fill("Summary", "B43") == spec.INPUT_FILL
+    assert template["Summary"]["B36"].number_format == "0.0%"      # ROI
+    assert fill("Value", "B119") == spec.INPUT_FILL and fill("Value", "C119") == spec.COMPUTED_FILL
     assert "€" in template["Costs"]["F5"].number_format
 
 

@@ -361,6 +361,32 @@ def test_call_udf_array_result_is_a_2d_list_for_excel_to_spill(windows):
     assert call(windows, "COST_ROLLUP", keys, amounts, "ads") == 50.0
 
 
+def test_call_udf_series_results_spill_in_the_series_orientation(windows):
+    # 100, blank, 300 by period, half landing at once and half a period later (by hand).
+    periods = ComRange(((100.0,), (None,), (300.0,)))
+    profile = ComRange(((0.5, 0.5),))
+    assert call(windows, "LAG_SPREAD", periods, profile, MISSING) == [[50.0], [50.0], [150.0]]
+    assert call(windows, "LAG_SPREAD", periods, profile, True) == [[50.0], [50.0], [150.0],
+                                                                   [150.0]]
+    touches = ComRange(((30.0, 12.0, 5.0, 0.0),))
+    # A one-row result reaches VBA as a one-dimensional array, which Excel spills as a row.
+    assert call(windows, "ATTRIBUTION_WEIGHTS", touches, "Position", MISSING) == pytest.approx(
+        [0.4, 0.1, 0.1, 0.4])
+    assert call(windows, "ATTRIBUTION_WEIGHTS", touches, MISSING, MISSING) == [0.25] * 4
+    assert call(windows, "ATTRIBUTION_WEIGHTS", ComRange(((7.0,), (0.0,))), "time_decay",
+                MISSING) == [[pytest.approx(1 / 3)], [pytest.approx(2 / 3)]]
+    channels = ComRange((("LinkedIn", "Webinar", "Email", "linkedin"),))
+    assert call(windows, "ATTRIBUTED_VALUE", channels, touches, 50_000.0, "LINKEDIN", "position",
+                MISSING) == pytest.approx(40_000)
+    assert call(windows, "RETENTION_VALUE", 2_000.0, 0.04, 90.0, 12.0, MISSING) \
+        == pytest.approx(86_400)
+    assert call(windows, "NET_SENTIMENT", 180.0, 45.0, MISSING) == pytest.approx(0.6)
+    assert call(windows, "LAG_SPREAD", periods, ComRange(((0.5, 0.6),)), MISSING) \
+        == error_variant(windows.face.SCODES[XlError.NUM])
+    assert call(windows, "ATTRIBUTION_WEIGHTS", touches, "u_shape", MISSING) == error_variant(VALUE)
+    assert call(windows, "SHARE_OF_VOICE", 0.0, 0.0) == error_variant(DIV0)
+
+
 def test_call_udf_errors_come_back_as_true_error_values(windows):
     assert call(windows, "SOCIAL_ROI", 1.0, 0.0) == error_variant(DIV0)
     assert call(windows, "SOCIAL_ROI", ComRange(((1.0,), (DIV0,))), 1.0) == error_variant(DIV0)

@@ -181,7 +181,9 @@ def _write_table(ws, table: spec.Table, rows: Sequence[Mapping[str, Any]], curre
             cell = ws.cell(row=r, column=c)
             _style(cell, col.kind, col.fmt, currency)
             if col.kind == spec.COMPUTED:
-                cell.value = col.formula.format(r=r)
+                i = r - table.first_row
+                cell.value = (col.formula(r, i) if callable(col.formula)
+                              else col.formula.format(r=r, i=i))
         if col.kind == spec.INPUT:
             validations.add(ws, col.validation, f"{letter}{table.first_row}:{letter}{table.last_row}",
                             col.help)
@@ -222,10 +224,8 @@ def _write_fields(ws, fields: Sequence[spec.Field], values: Mapping[str, Any], c
 
 def _start(ws, sheet: spec.Sheet, plan: Plan, currency: str, validations, wb) -> None:
     _title(ws, sheet)
-    ws["A3"] = "Plan"
-    ws["A3"].font = _SECTION_FONT
-    ws["A10"] = "KPI thresholds"
-    ws["A10"].font = _SECTION_FONT
+    for row, heading in spec.START_SECTIONS:
+        ws.cell(row=row, column=1, value=heading).font = _SECTION_FONT
     values = dict(plan.fields)
     values.setdefault("currency", currency)
     _write_fields(ws, sheet.fields, values, currency, validations, wb)
@@ -250,13 +250,14 @@ def _summary(ws, sheet: spec.Sheet, plan: Plan, currency: str, validations, wb,
             _header(ws.cell(row=row, column=col), text)
     _write_fields(ws, sheet.fields, plan.fields, currency, validations, wb, note_col=4)
     total_cost = f"$B${spec.TOTAL_COST_ROW}"
-    total_value = f"$B${spec.VALUE_FIRST + 6}"
+    total_value = f"$B${spec.TOTAL_VALUE_ROW}"
     shares = [(r, total_cost) for r in range(spec.CATEGORY_FIRST, spec.CATEGORY_LAST + 2)]
-    shares += [(r, total_value) for r in range(spec.VALUE_FIRST, spec.VALUE_FIRST + 5)]
+    shares += [(r, total_value) for r in range(spec.VALUE_FIRST, spec.VALUE_SOURCES_LAST + 1)]
     for r, total in shares:
         cell = ws.cell(row=r, column=3, value=f'=IFERROR(B{r}/{total},"")')
         _style(cell, spec.COMPUTED, "percent", currency)
-    for r in (spec.TOTAL_COST_ROW, spec.VALUE_FIRST + 5, spec.VALUE_FIRST + 6, 33, 34, 44):
+    for r in (spec.TOTAL_COST_ROW, spec.SOFT_ROW, spec.TOTAL_VALUE_ROW, spec.ROI_ROW,
+              spec.ROI_TOTAL_ROW, spec.RONI_ROW):
         ws.cell(row=r, column=1).font = Font(bold=True)
         ws.cell(row=r, column=2).font = Font(bold=True)
     ws.column_dimensions["A"].width = 30
@@ -286,9 +287,9 @@ def _charts(ws, wb, kpi_rows: int) -> None:
     value = PieChart()
     value.title = "Value by source"
     value.add_data(Reference(ws, min_col=2, min_row=spec.VALUE_FIRST - 1,
-                             max_row=spec.VALUE_FIRST + 4), titles_from_data=True)
+                             max_row=spec.VALUE_SOURCES_LAST), titles_from_data=True)
     value.set_categories(Reference(ws, min_col=1, min_row=spec.VALUE_FIRST,
-                                   max_row=spec.VALUE_FIRST + 4))
+                                   max_row=spec.VALUE_SOURCES_LAST))
     value.dataLabels = DataLabelList()
     for flag in ("showVal", "showCatName", "showSerName", "showLegendKey"):
         setattr(value.dataLabels, flag, False)
@@ -311,7 +312,7 @@ def _charts(ws, wb, kpi_rows: int) -> None:
     attainment.y_axis.numFmt = "0%"
     attainment.y_axis.majorGridlines = None
     attainment.height, attainment.width = 9, 16
-    ws.add_chart(attainment, "F37")
+    ws.add_chart(attainment, f"F{spec.RETURN_HEAD + 2}")
 
 
 def _conditional_formats(wb) -> None:
@@ -341,8 +342,9 @@ def _conditional_formats(wb) -> None:
         FormulaRule(formula=[f'AND($A{m.first_row}<>"",${col}{m.first_row}<1)'],
                     fill=_fill(spec.AMBER_FILL)))
     s = wb["Summary"]
-    s.conditional_formatting.add("B33:B34", FormulaRule(
-        formula=['AND(ISNUMBER(B33),B33<0)'], font=Font(bold=True, color="C00000")))
+    roi = f"B{spec.ROI_ROW}"
+    s.conditional_formatting.add(f"{roi}:B{spec.ROI_TOTAL_ROW}", FormulaRule(
+        formula=[f'AND(ISNUMBER({roi}),{roi}<0)'], font=Font(bold=True, color="C00000")))
 
 
 def _xlwings(ws) -> None:

@@ -193,5 +193,106 @@ def _check(wb) -> list[Finding]:
                 add(spec.COSTS, r, "cost-number", f"cost {name!r}: {key} {value!r} is not a number")
         if _is_number(row["hours"]) and row["hours"] and _blank(row["rate"]):
             add(spec.COSTS, r, "cost-number", f"cost {name!r} has hours but no rate")
+    findings += _check_second_part(wb)
     order = {s.name: i for i, s in enumerate(spec.SHEETS)}
     return sorted(findings, key=lambda f: (order.get(f.sheet, -1), f.row or 0))
+
+
+# Shares typed as percentages may add up to 100% plus a rounding error.
+_TOLERANCE = 1e-9
+
+
+def _outside(value: Any, low: float, high: float) -> bool:
+    return _is_number(value) and not low <= value <= high
+
+
+def _check_second_part(wb) -> list[Finding]:
+    """Long buying cycles, attribution, reputation and relationships (Value tables 6 to 12)."""
+    findings: list[Finding] = []
+
+    def add(table: spec.Table, row: int | None, rule: str, message: str) -> None:
+        findings.append(Finding(table.sheet, row, rule, message))
+
+    lag = _rows(wb, spec.LAG, findings)
+    for r, row in lag:
+        if _outside(row["share"], 0, 1) or not (_is_number(row["share"]) or _blank(row["share"])):
+            add(spec.LAG, r, "lag-share", f"lag share {row['share']!r} is not between 0% and 100%")
+    total = sum(row["share"] for _, row in lag if _is_number(row["share"]))
+    if total > 1 + _TOLERANCE:
+        add(spec.LAG, lag[0][0], "lag-profile",
+            f"the lag profile sums to {total:.1%}: more than 100% of the pipeline would land")
+
+    pipeline = _rows(wb, spec.PIPELINE, findings)
+    for r, row in pipeline:
+        name = row["stage"] if not _blank(row["stage"]) else f"row {r}"
+        for key in ("deals", "probability", "deal_value"):
+            if _blank(row[key]):
+                add(spec.PIPELINE, r, "pipeline-stage", f"stage {name!r} has no {key.replace('_', ' ')}")
+        if _outside(row["probability"], 0, 1):
+            add(spec.PIPELINE, r, "pipeline-probability",
+                f"stage {name!r}: win probability {row['probability']!r} is not between 0% and 100%")
+    expected = sum(row["deals"] * row["probability"] * row["deal_value"] for _, row in pipeline
+                   if all(_is_number(row[k]) for k in ("deals", "probability", "deal_value")))
+    periods = _rows(wb, spec.PERIODS, findings)
+    opened = sum(row["opened"] for _, row in periods if _is_number(row["opened"]))
+    if pipeline and opened and abs(opened - expected) > 0.01 * expected:
+        add(spec.PERIODS, periods[0][0], "pipeline-periods",
+            f"pipeline opened by period sums to {opened:,.2f}, the pipeline table's expected "
+            f"value is {expected:,.2f}")
+    if opened and not lag:
+        add(spec.LAG, None, "lag-profile", "pipeline is opened by period but no lag profile says "
+                                           "when it lands")
+
+    touches = _rows(wb, spec.TOUCHES, findings)
+    previous = None
+    for n, (r, row) in enumerate(touches):
+        name = row["touch"] if not _blank(row["touch"]) else f"row {r}"
+        if r != spec.TOUCHES.first_row + n:
+            add(spec.TOUCHES, r, "touch-gap", f"touch {name!r} follows a blank row: touches are "
+                                              "read from the top, without gaps")
+        if _blank(row["channel"]):
+            add(spec.TOUCHES, r, "touch-channel", f"touch {name!r} has no channel")
+        days = row["days"]
+        if _is_number(days) and days < 0:
+            add(spec.TOUCHES, r, "touch-days", f"touch {name!r} is after the conversion ({days} days)")
+        elif _is_number(days) and previous is not None and days > previous:
+            add(spec.TOUCHES, r, "touch-order", f"touch {name!r} is older than the one above it: "
+                                                "list touches oldest first")
+        previous = days if _is_number(days) else previous
+    if "Start" in wb.sheetnames:
+        model = wb["Start"][_field_ref("AttributionModel")].value
+        if not _blank(model) and _key(model) not in spec.ATTRIBUTION_MODELS:
+            findings.append(Finding("Start", _field_row("AttributionModel"), "attribution-model",
+                                    f"attribution model {model!r} is not one of "
+                                    f"{', '.join(spec.ATTRIBUTION_MODELS)}"))
+
+    for r, row in _rows(wb, spec.REPUTATION, findings):
+        name = row["source"] if not _blank(row["source"]) else f"row {r}"
+        counts = [row[k] for k in ("own", "all", "positive", "negative", "neutral")]
+        if any(_is_number(c) and c < 0 for c in counts):
+            add(spec.REPUTATION, r, "reputation-count", f"{name!r} has a negative count")
+        if _is_number(row["own"]) and _is_number(row["all"]) and row["own"] > row["all"]:
+            add(spec.REPUTATION, r, "reputation-mentions",
+                f"{name!r}: own mentions ({row['own']}) above all brands' mentions ({row['all']})")
+
+    for r, row in _rows(wb, spec.RELATIONSHIPS, findings):
+        name = row["programme"] if not _blank(row["programme"]) else f"row {r}"
+        if _outside(row["referral_conversion"], 0, 1):
+            add(spec.RELATIONSHIPS, r, "referral-conversion",
+                f"{name!r}: referral conversion {row['referral_conversion']!r} is not between "
+                "0% and 100%")
+        if _outside(row["uplift"], -1, 1):
+            add(spec.RELATIONSHIPS, r, "retention-uplift",
+                f"{name!r}: retention uplift {row['uplift']!r} is not between -100% and 100%")
+        if not _blank(row["customers"]) and (_blank(row["uplift"]) or _blank(row["periods"])):
+            add(spec.RELATIONSHIPS, r, "retention-inputs",
+                f"{name!r} has customers but no retention uplift or periods")
+    return findings
+
+
+def _field_row(name: str) -> int:
+    return next(f.row for f in spec.START_FIELDS if f.name == name)
+
+
+def _field_ref(name: str) -> str:
+    return f"B{_field_row(name)}"

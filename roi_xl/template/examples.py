@@ -148,6 +148,10 @@ RETAIL = Plan(
             "segment channel engaged_value other_value engaged_count",
             ("Six-month spend: followers vs other customers", "Instagram", 148, 112, 860),
         ),
+        "tblRelationships": _rows(
+            "programme channel advocates referrals referral_conversion customer_value",
+            ("Refer-a-friend code shared by followers", "Instagram", 640, 1.5, 0.18, 74),
+        ),
         "tblPeriods": _rows(
             "period hard soft",
             ("January 2025", 31000, 15000),
@@ -175,6 +179,7 @@ B2B = Plan(
     fields={"client": "Ledgerline Software (B2B finance SaaS)", "currency": "USD",
             "start": D(2024, 7, 1), "end": D(2025, 6, 30), "cadence": "Quarterly",
             "prepared_by": "Dana Whitfield, demand generation",
+            "model": "position", "half_life": 30,
             "revenue_at_risk": 600000, "loss_probability": 0.3, "forgone_returns": 0},
     tables={
         "tblObjectives": _rows(
@@ -278,12 +283,30 @@ B2B = Plan(
             ("Average deal size: LinkedIn-engaged vs other accounts", "LinkedIn", 41500, 36000, 9),
         ),
         "tblPeriods": _rows(
-            "period hard soft",
-            ("Q3 2024", 24000, 48000),
-            ("Q4 2024", 68000, 54000),
-            ("Q1 2025", 141000, 60000),
-            ("Q2 2025", 195000, 64600),
+            "period opened hard soft",
+            ("Q3 2024", 120000, 24000, 48000),
+            ("Q4 2024", 150000, 68000, 54000),
+            ("Q1 2025", 160000, 141000, 60000),
+            ("Q2 2025", 170000, 195000, 64600),
         ),
+        # A nine-month cycle: a quarter's new pipeline closes over that quarter and the next three.
+        "tblLag": [{"share": s} for s in (0.10, 0.35, 0.40, 0.15)],
+        "tblPipeline": _rows(
+            "stage deals probability deal_value",
+            ("Marketing-qualified leads from LinkedIn", 400, 0.02, 24000),
+            ("Sales-accepted leads", 90, 0.08, 24000),
+            ("Opportunities", 28, 0.25, 24000),
+            ("Proposals", 7, 0.40, 24000),
+        ),
+        "tblTouches": _rows(
+            "touch channel days",
+            ("Sponsored post on month-end close", "LinkedIn", 120),
+            ("Close-checklist download", "Blog", 75),
+            ("Webinar invitation", "Email", 40),
+            ("Webinar with a customer CFO (LinkedIn Live)", "LinkedIn", 38),
+            ("Demo booked after a LinkedIn message", "LinkedIn", 6),
+        ),
+        "tblAttribution": [{"channel": c} for c in ("LinkedIn", "Blog", "Email")],
         "tblReports": _rows(
             "report audience cadence template metrics owner last_sent",
             ("Quarterly social ROI review", "CMO, VP Sales, CFO", "Quarterly",
@@ -409,6 +432,17 @@ CLINIC = Plan(
         "tblUplift": _rows(
             "segment channel engaged_value other_value engaged_count",
             ("Quarterly spend: followers vs other private patients", "Facebook", 310, 265, 180),
+        ),
+        "tblReputation": _rows(
+            "source channel own all positive negative neutral",
+            ("January 2025: mentions of local clinics", "All channels", 310, 1240, 96, 41, 173),
+            ("February 2025", "All channels", 355, 1290, 121, 33, 201),
+            ("March 2025", "All channels", 402, 1335, 150, 27, 225),
+        ),
+        "tblRelationships": _rows(
+            "programme channel customers uplift period_value periods discount",
+            ("Messenger follow-up after treatment: patients kept", "Facebook", 2400, 0.03, 46, 12,
+             0.005),
         ),
         "tblPeriods": _rows(
             "period hard soft",

@@ -13,6 +13,7 @@ there).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -37,10 +38,13 @@ TOOLS = ("Google Analytics", "Meta Business Suite", "Meta Ads Manager", "LinkedI
          "E-commerce platform", "Call-centre system", "Help-desk software", "Social listening tool",
          "Survey tool")
 
+# ATTRIBUTION_WEIGHTS' models (roi_xl.measures.attribution.MODELS), in the order a reader meets them.
+ATTRIBUTION_MODELS = ("first", "last", "linear", "position", "time_decay")
+
 LISTS: dict[str, tuple[str, ...]] = {
     "channel": CHANNELS, "objective_type": OBJECTIVE_TYPES, "direction": DIRECTIONS,
     "cost_category": COST_CATEGORIES, "frequency": FREQUENCIES, "cadence": CADENCES,
-    "currency": CURRENCIES, "tool": TOOLS,
+    "currency": CURRENCIES, "tool": TOOLS, "model": ATTRIBUTION_MODELS,
 }
 # Lists whose drop-down only suggests: other values are accepted (a tool not in the list).
 SUGGESTION_LISTS = frozenset({"tool"})
@@ -110,7 +114,9 @@ class Column:
     fmt: str = "text"         # a FORMATS key or "money"
     width: float = 14
     validation: str | None = None   # a LISTS key, "ref:<range>", "date", "fraction", "nonneg", "int"
-    formula: str | None = None      # for COMPUTED columns (the same in every row)
+    # for COMPUTED columns: the same in every row, with {r} the row's Excel number and {i} its
+    # index in the table (0 for the first row); or a function of (r, i) giving each row's text
+    formula: str | Callable[[int, int], str] | None = None
     required: bool = False    # check: a filled row must have it
     help: str = ""            # the validation input message
 
@@ -371,16 +377,142 @@ UPLIFT = Table("tblUplift", "Value", 77, 10, (
                     f'{_U("Engaged customers")}))')),
 ), title="5. Followers compared with non-followers (segment uplift)")
 
-PERIODS = Table("tblPeriods", "Value", 90, 24, (
+# ------------------------------------------------------------------ long buying cycles
+
+LAG_ROWS = 12          # periods after the one a deal is opened in: 0..11
+PERIOD_ROWS = 24
+_PERIODS_HEADER = 90
+_LAG_HEADER = _PERIODS_HEADER + PERIOD_ROWS + 4                 # 118
+_LAG_FIRST = _LAG_HEADER + 1
+
+
+def _landing(r: int, i: int) -> str:
+    """Pipeline value landing in period i: sum over k of opened[i - k] x share[k], the column
+    LAG_SPREAD(tblPeriods[Pipeline opened], tblLag[Share arriving]) would spill, written out
+    period by period so that every Excel, and the engine's plan, compute it cell by cell."""
+    opened, share = PERIODS.letter("opened"), LAG.letter("share")
+    terms = "+".join(f"{opened}{r - k}*${share}${_LAG_FIRST + k}" for k in range(min(i + 1, LAG_ROWS)))
+    return f'=IF({PERIODS.letter("period")}{r}="","",{terms})'
+
+
+PERIODS = Table("tblPeriods", "Value", _PERIODS_HEADER, PERIOD_ROWS, (
     Column("period", "Period", width=40, required=True),
+    Column("opened", "Pipeline opened", fmt="money", width=14, validation="nonneg",
+           help="Expected value (PIPELINE_VALUE) of the pipeline social opened in this period."),
     Column("hard", "Hard value", fmt="money", width=14, validation="number"),
     Column("soft", "Soft value", fmt="money", width=12, validation="number"),
+    Column("landing", "Pipeline landing", kind=COMPUTED, fmt="money", width=14,
+           formula=lambda r, i: _landing(r, i)),
     Column("total", "Total", kind=COMPUTED, fmt="money", width=14,
-           formula=(f'=IF(AND({_P("Hard value")}="",{_P("Soft value")}=""),"",'
-                    f'SUM({here("tblPeriods", "Hard value", "Soft value")}))')),
-), title="6. Value by period, in order (for payback)")
+           formula=(f'=IF(AND({_P("Hard value")}="",{_P("Soft value")}="",'
+                    f'{_P("Pipeline landing")}=""),"",'
+                    f'SUM({here("tblPeriods", "Hard value", "Pipeline landing")}))')),
+), title="6. Value by period, in order (for payback); pipeline lands by the lag profile (7)")
 
-VALUE_TABLES = (REVENUE, ACTIONS, DEFLECTION, TRAFFIC, UPLIFT, PERIODS)
+LAG = Table("tblLag", "Value", _LAG_HEADER, LAG_ROWS, (
+    Column("after", "Periods later", kind=COMPUTED, fmt="int", width=40, formula="={i}"),
+    Column("share", "Share arriving", fmt="percent", width=14, validation="fraction",
+           help="Share of a period's pipeline value that closes this many periods later."),
+    Column("cumulative", "Cumulative", kind=COMPUTED, fmt="percent", width=12,
+           formula=f"=SUM($B${_LAG_FIRST}:B{{r}})"),
+), title="7. Lag profile: when pipeline value lands (long buying cycles; at most 100% in all)")
+
+PIPELINE = Table("tblPipeline", "Value", _LAG_HEADER + LAG_ROWS + 4, 8, (
+    Column("stage", "Stage", width=40, required=True),
+    Column("deals", "Deals", fmt="int", width=14, validation="nonneg", required=True),
+    Column("probability", "Win probability", fmt="percent", width=12, validation="fraction",
+           required=True),
+    Column("deal_value", "Deal value", fmt="money", width=14, validation="number", required=True),
+    Column("expected", "Expected value", kind=COMPUTED, fmt="money", width=14,
+           formula=(f'=IF({here("tblPipeline", "Deals")}="","",PIPELINE_VALUE('
+                    f'{here("tblPipeline", "Deals")},{here("tblPipeline", "Win probability")},'
+                    f'{here("tblPipeline", "Deal value")}))')),
+), title="8. Pipeline opened by social in the period, by stage (expected value)")
+
+# ------------------------------------------------------------------ attribution
+
+TOUCH_ROWS = 6
+
+
+def _path(model: str) -> str:
+    """ATTRIBUTED_VALUE of the formula row's channel over the touches typed in tblTouches (their
+    count is PathTouches), crediting the attributed revenue (HardValue) under `model`."""
+    ch, days = TOUCHES.letter("channel"), TOUCHES.letter("days")
+    first = TOUCHES.first_row
+    channel = here("tblAttribution", "Channel")
+    chain = '""'
+    for n in range(TOUCH_ROWS, 0, -1):
+        last = first + n - 1
+        call = (f"ATTRIBUTED_VALUE(${ch}${first}:${ch}${last},${days}${first}:${days}${last},"
+                f"HardValue,{channel},{model},HalfLife)")
+        chain = f"IF(PathTouches={n},{call},{chain})"
+    return f'=IF({channel}="","",{chain})'
+
+
+TOUCHES = Table("tblTouches", "Value", PIPELINE.last_row + 4, TOUCH_ROWS, (
+    Column("touch", "Touch", width=40, required=True),
+    Column("channel", "Channel", width=14, validation="channel", required=True),
+    Column("days", "Days before conversion", fmt="int", width=12, validation="nonneg",
+           help="How many days before the conversion this touch happened."),
+), title="9. Touch path of a typical conversion, oldest touch first (attribution)")
+
+ATTRIBUTION = Table("tblAttribution", "Value", TOUCHES.last_row + 4, 8, (
+    Column("channel", "Channel", width=40, validation="channel", required=True),
+    Column("chosen", "Chosen model", kind=COMPUTED, fmt="money", width=14,
+           formula=_path("AttributionModel")),
+    *(Column(m, title, kind=COMPUTED, fmt="money", width=14, formula=_path(f'"{m}"'))
+      for m, title in (("first", "First touch"), ("last", "Last touch"), ("linear", "Linear"),
+                       ("position", "Position"), ("time_decay", "Time decay"))),
+), title="10. Attributed revenue by channel: the path above under each model (Start: model)")
+
+# ------------------------------------------------------------------ reputation and relationships
+
+_R = partial(here, "tblReputation")
+_L = partial(here, "tblRelationships")
+
+REPUTATION = Table("tblReputation", "Value", ATTRIBUTION.last_row + 4, 10, (
+    Column("source", "Source or period", width=40, required=True),
+    Column("channel", "Channel", width=14, validation="channel"),
+    Column("own", "Own mentions", fmt="int", width=12, validation="nonneg", required=True),
+    Column("all", "All mentions", fmt="int", width=14, validation="nonneg",
+           required=True, help="Mentions of every brand compared, yours included."),
+    Column("positive", "Positive", fmt="int", width=14, validation="nonneg"),
+    Column("negative", "Negative", fmt="int", width=14, validation="nonneg"),
+    Column("neutral", "Neutral", fmt="int", width=14, validation="nonneg"),
+    Column("share_of_voice", "Share of voice", kind=COMPUTED, fmt="percent", width=12,
+           formula=(f'=IF({_R("All mentions")}="","",SHARE_OF_VOICE('
+                    f'{_R("Own mentions")},{_R("All mentions")}))')),
+    Column("net_sentiment", "Net sentiment", kind=COMPUTED, fmt="percent", width=12,
+           formula=(f'=IF(AND({_R("Positive")}="",{_R("Negative")}=""),"",NET_SENTIMENT('
+                    f'{_R("Positive")},{_R("Negative")},{_R("Neutral")}))')),
+), title="11. Reputation: share of voice and sentiment of mentions")
+
+RELATIONSHIPS = Table("tblRelationships", "Value", REPUTATION.last_row + 4, 10, (
+    Column("programme", "Programme", width=40, required=True),
+    Column("channel", "Channel", width=14, validation="channel"),
+    Column("advocates", "Advocates", fmt="int", width=12, validation="nonneg"),
+    Column("referrals", "Referrals per advocate", fmt="number", width=14, validation="nonneg"),
+    Column("referral_conversion", "Referral conversion", fmt="percent", width=14,
+           validation="fraction"),
+    Column("customer_value", "Value per new customer", fmt="money", width=14, validation="number"),
+    Column("referral_value", "Referral value", kind=COMPUTED, fmt="money", width=14,
+           formula=(f'=IF({_L("Advocates")}="","",REFERRAL_VALUE({_L("Advocates")},'
+                    f'{_L("Referrals per advocate")},{_L("Referral conversion")},'
+                    f'{_L("Value per new customer")}))')),
+    Column("customers", "Customers", fmt="int", width=12, validation="nonneg"),
+    Column("uplift", "Retention uplift", fmt="percent", width=12, validation="number",
+           help="Extra share of customers kept thanks to the relationship, -100% to 100%."),
+    Column("period_value", "Value per period", fmt="money", width=14, validation="number"),
+    Column("periods", "Periods", fmt="int", width=10, validation="nonneg"),
+    Column("discount", "Discount rate", fmt="percent", width=12, validation="number"),
+    Column("retention_value", "Retention value", kind=COMPUTED, fmt="money", width=14,
+           formula=(f'=IF({_L("Customers")}="","",RETENTION_VALUE({_L("Customers")},'
+                    f'{_L("Retention uplift")},{_L("Value per period")},{_L("Periods")},'
+                    f'{_L("Discount rate")}))')),
+), title="12. Relationships: word of mouth (referrals) and customers kept (retention)")
+
+VALUE_TABLES = (REVENUE, ACTIONS, DEFLECTION, TRAFFIC, UPLIFT, PERIODS, LAG, PIPELINE, TOUCHES,
+                ATTRIBUTION, REPUTATION, RELATIONSHIPS)
 
 # ------------------------------------------------------------------ Start
 
@@ -400,7 +532,18 @@ START_FIELDS = (
     Field(13, "Attainment cap in the score", "cap", fmt="percent", validation="fraction2",
           name="AttainmentCap", default=1.5,
           note="A KPI counts at most this much in the weighted score."),
+    Field(16, "Attribution model", "model", validation="model", name="AttributionModel",
+          default="position",
+          note="How the touch path (Value, table 9) credits revenue: first, last, linear, "
+               "position or time_decay."),
+    Field(17, "Time-decay half-life (days)", "half_life", fmt="number", validation="nonneg",
+          name="HalfLife", default=7,
+          note="time_decay: a touch this many days older counts half."),
+    Field(18, "Touches in the path", kind=COMPUTED, fmt="int", name="PathTouches",
+          formula=f"=COUNTA({TOUCHES.col('channel')})",
+          note="Touches typed in table 9 of the Value sheet, from the top."),
 )
+START_SECTIONS = ((3, "Plan"), (10, "KPI thresholds"), (15, "Attribution"))
 
 INSTRUCTIONS = (
     "Yellow cells are yours to fill in; grey cells are calculated: do not type over them.",
@@ -414,14 +557,17 @@ INSTRUCTIONS = (
     "6. Costs: the full cost: staff hours x rate, platforms, ads, refunds and discounts given "
     "through customer care, research, training, conferences.",
     "7. Value: revenue attributed to social (hard value) and the value of actions, service "
-    "deflection, web traffic and follower uplift (soft value), then value by period.",
-    "8. Summary: cost by category, ROI on hard and on total value, RONI, KPI score, payback.",
+    "deflection, web traffic and follower uplift (soft value), then value by period; the "
+    "pipeline social opened and when it lands (lag profile); the touch path that credits "
+    "revenue to channels; mentions, sentiment, referrals and customers kept.",
+    "8. Summary: cost by category, ROI on hard and on total value, RONI, KPI score, payback, "
+    "pipeline, share of voice and sentiment.",
     "9. Reporting: each report, its audience and cadence.",
     "Formulas use the roi-xl functions (SOCIAL_ROI, KPI_ATTAINMENT...): in Excel through the "
     "xlwings add-in (sheet xlwings.conf), headless with `roi-xl recalc`; `roi-xl check` applies "
     "the plan's rules.",
 )
-INSTRUCTIONS_ROW = 16
+INSTRUCTIONS_ROW = 21
 
 # ------------------------------------------------------------------ Summary
 
@@ -440,6 +586,17 @@ def _category_field(i: int, category: str) -> Field:
 
 _TC = f"$B${TOTAL_COST_ROW}"
 VALUE_FIRST = 24
+# Value by source: one row each, in this order, then the soft and total values.
+(HARD_ROW, PIPELINE_ROW, ACTION_ROW, DEFLECTION_ROW, TRAFFIC_ROW, UPLIFT_ROW, REFERRAL_ROW,
+ RETENTION_ROW) = range(VALUE_FIRST, VALUE_FIRST + 8)
+VALUE_SOURCES_LAST = RETENTION_ROW            # the pie chart and the shares cover 24..31
+SOFT_ROW, TOTAL_VALUE_ROW = RETENTION_ROW + 1, RETENTION_ROW + 2          # 32, 33
+RETURN_HEAD = TOTAL_VALUE_ROW + 2                                          # 35
+ROI_ROW, ROI_TOTAL_ROW, NET_ROW, SCORE_ROW, PAYBACK_ROW = range(RETURN_HEAD + 1, RETURN_HEAD + 6)
+RONI_HEAD = PAYBACK_ROW + 2                                                # 42
+AT_RISK_ROW, PROBABILITY_ROW, FORGONE_ROW, SAVED_ROW, RONI_ROW = range(RONI_HEAD + 1, RONI_HEAD + 6)
+REPUTATION_HEAD = RONI_ROW + 2                                             # 49
+OPENED_ROW, SOV_ROW, SENTIMENT_ROW, MODEL_ROW = range(REPUTATION_HEAD + 1, REPUTATION_HEAD + 5)
 
 SUMMARY_FIELDS = (
     Field(3, "Client", kind=COMPUTED, formula='=IF(Start!$B$4="","",Start!$B$4)'),
@@ -452,50 +609,73 @@ SUMMARY_FIELDS = (
     Field(TOTAL_COST_ROW, "Total cost", kind=COMPUTED, fmt="money", name="TotalCost",
           formula=(f"=COST_TOTAL({COSTS.col('amount')},{COSTS.col('hours')},"
                    f"{COSTS.col('rate')},{COSTS.col('allocation')})")),
-    Field(VALUE_FIRST, "Attributed revenue (hard)", kind=COMPUTED, fmt="money", name="HardValue",
+    Field(HARD_ROW, "Attributed revenue (hard)", kind=COMPUTED, fmt="money", name="HardValue",
           formula=f"=SUM({REVENUE.col('revenue')})"),
-    Field(VALUE_FIRST + 1, "Action value", kind=COMPUTED, fmt="money", name="ActionValue",
+    Field(PIPELINE_ROW, "Pipeline landing in the period", kind=COMPUTED, fmt="money",
+          name="PipelineLanding", formula=f"=SUM({PERIODS.col('landing')})",
+          note="Expected value of pipeline opened, landing by the lag profile"),
+    Field(ACTION_ROW, "Action value", kind=COMPUTED, fmt="money", name="ActionValue",
           formula=f"=ACTION_VALUE({ACTIONS.col('count')},{ACTIONS.col('unit_value')})"),
-    Field(VALUE_FIRST + 2, "Service deflection savings", kind=COMPUTED, fmt="money",
+    Field(DEFLECTION_ROW, "Service deflection savings", kind=COMPUTED, fmt="money",
           name="DeflectionSavings", formula=f"=SUM({DEFLECTION.col('savings')})"),
-    Field(VALUE_FIRST + 3, "Web traffic value", kind=COMPUTED, fmt="money", name="TrafficValue",
+    Field(TRAFFIC_ROW, "Web traffic value", kind=COMPUTED, fmt="money", name="TrafficValue",
           formula=f"=SUM({TRAFFIC.col('value')})"),
-    Field(VALUE_FIRST + 4, "Follower uplift", kind=COMPUTED, fmt="money", name="SegmentUplift",
+    Field(UPLIFT_ROW, "Follower uplift", kind=COMPUTED, fmt="money", name="SegmentUplift",
           formula=f"=SUM({UPLIFT.col('uplift')})"),
-    Field(VALUE_FIRST + 5, "Soft value", kind=COMPUTED, fmt="money", name="SoftValue",
-          formula=f"=SUM(B{VALUE_FIRST + 1}:B{VALUE_FIRST + 4})"),
-    Field(VALUE_FIRST + 6, "Total value", kind=COMPUTED, fmt="money", name="TotalValue",
-          formula=f"=B{VALUE_FIRST}+B{VALUE_FIRST + 5}"),
-    Field(33, "ROI on hard value", kind=COMPUTED, fmt="percent", name="ROI",
-          formula=f"=SOCIAL_ROI(B{VALUE_FIRST},{_TC})",
+    Field(REFERRAL_ROW, "Referrals (word of mouth)", kind=COMPUTED, fmt="money",
+          name="ReferralValue", formula=f"=SUM({RELATIONSHIPS.col('referral_value')})"),
+    Field(RETENTION_ROW, "Customers kept (retention)", kind=COMPUTED, fmt="money",
+          name="RetentionValue", formula=f"=SUM({RELATIONSHIPS.col('retention_value')})"),
+    Field(SOFT_ROW, "Soft value", kind=COMPUTED, fmt="money", name="SoftValue",
+          formula=f"=SUM(B{ACTION_ROW}:B{RETENTION_ROW})"),
+    Field(TOTAL_VALUE_ROW, "Total value", kind=COMPUTED, fmt="money", name="TotalValue",
+          formula=f"=B{HARD_ROW}+B{PIPELINE_ROW}+B{SOFT_ROW}"),
+    Field(ROI_ROW, "ROI on hard value", kind=COMPUTED, fmt="percent", name="ROI",
+          formula=f"=SOCIAL_ROI(B{HARD_ROW},{_TC})",
           note="(attributed revenue - total cost) / total cost"),
-    Field(34, "ROI on total value", kind=COMPUTED, fmt="percent", name="ROITotal",
-          formula=f"=SOCIAL_ROI(B{VALUE_FIRST + 6},{_TC})",
-          note="(hard + soft value - total cost) / total cost"),
-    Field(35, "Net value", kind=COMPUTED, fmt="money", name="NetValue",
-          formula=f"=B{VALUE_FIRST + 6}-{_TC}"),
-    Field(36, "Weighted KPI score", kind=COMPUTED, fmt="percent", name="KPIScore",
+    Field(ROI_TOTAL_ROW, "ROI on total value", kind=COMPUTED, fmt="percent", name="ROITotal",
+          formula=f"=SOCIAL_ROI(B{TOTAL_VALUE_ROW},{_TC})",
+          note="(hard + pipeline + soft value - total cost) / total cost"),
+    Field(NET_ROW, "Net value", kind=COMPUTED, fmt="money", name="NetValue",
+          formula=f"=B{TOTAL_VALUE_ROW}-{_TC}"),
+    Field(SCORE_ROW, "Weighted KPI score", kind=COMPUTED, fmt="percent", name="KPIScore",
           formula=f"=KPI_SCORE({KPIS.col('attainment')},{KPIS.col('weight')},Start!$B$13)"),
-    Field(37, "Payback (periods)", kind=COMPUTED, fmt="periods", name="Payback",
+    Field(PAYBACK_ROW, "Payback (periods)", kind=COMPUTED, fmt="periods", name="Payback",
           formula=f"=PAYBACK_PERIODS({_TC},{PERIODS.col('total')})",
           note="Periods (Value sheet, table 6) until value covers cost"),
-    Field(40, "Revenue at risk", "revenue_at_risk", fmt="money", validation="number",
+    Field(AT_RISK_ROW, "Revenue at risk", "revenue_at_risk", fmt="money", validation="number",
           name="RevenueAtRisk", note="Revenue that could be lost by staying off social"),
-    Field(41, "Loss probability", "loss_probability", fmt="percent", validation="fraction",
-          name="LossProbability", note="Chance, 0% to 100%, that it is lost"),
-    Field(42, "Forgone returns", "forgone_returns", fmt="money", validation="number",
+    Field(PROBABILITY_ROW, "Loss probability", "loss_probability", fmt="percent",
+          validation="fraction", name="LossProbability", note="Chance, 0% to 100%, that it is lost"),
+    Field(FORGONE_ROW, "Forgone returns", "forgone_returns", fmt="money", validation="number",
           name="ForgoneReturns", note="Other returns given up by not investing"),
-    Field(43, "Cost saved (total cost)", kind=COMPUTED, fmt="money", formula=f"={_TC}"),
-    Field(44, "RONI", kind=COMPUTED, fmt="percent", name="RONI",
-          formula="=SOCIAL_RONI(B40,B41,B43,B42)",
+    Field(SAVED_ROW, "Cost saved (total cost)", kind=COMPUTED, fmt="money", formula=f"={_TC}"),
+    Field(RONI_ROW, "RONI", kind=COMPUTED, fmt="percent", name="RONI",
+          formula=f"=SOCIAL_RONI(B{AT_RISK_ROW},B{PROBABILITY_ROW},B{SAVED_ROW},B{FORGONE_ROW})",
           note="(at risk x probability + forgone - saved) / saved"),
+    Field(OPENED_ROW, "Pipeline opened (expected value)", kind=COMPUTED, fmt="money",
+          name="PipelineOpened",
+          formula=(f"=PIPELINE_VALUE({PIPELINE.col('deals')},{PIPELINE.col('probability')},"
+                   f"{PIPELINE.col('deal_value')})"),
+          note="Value table 8; what has not landed yet is still to come"),
+    Field(SOV_ROW, "Share of voice", kind=COMPUTED, fmt="percent", name="ShareOfVoice",
+          formula=(f'=IFERROR(SHARE_OF_VOICE({REPUTATION.col("own")},{REPUTATION.col("all")}),"")'),
+          note="Own mentions / all brands' mentions (Value table 11)"),
+    Field(SENTIMENT_ROW, "Net sentiment", kind=COMPUTED, fmt="percent", name="NetSentiment",
+          formula=(f'=IFERROR(NET_SENTIMENT({REPUTATION.col("positive")},'
+                   f'{REPUTATION.col("negative")},{REPUTATION.col("neutral")}),"")'),
+          note="(positive - negative) / all mentions rated, -100% to 100%"),
+    Field(MODEL_ROW, "Attribution model", kind=COMPUTED,
+          formula='=IF(AttributionModel="","linear",AttributionModel)',   # the functions' default
+          note="Start sheet; Value table 10 compares the models"),
 )
 
 SUMMARY_SECTIONS = (  # (row, heading, column headers for B and C)
     (8, "Cost by category", ("Cost", "Share")),
-    (23, "Value by source", ("Value", "Share")),
-    (32, "Return", ("", "")),
-    (39, "Risk of not investing (RONI)", ("", "")),
+    (VALUE_FIRST - 1, "Value by source", ("Value", "Share")),
+    (RETURN_HEAD, "Return", ("", "")),
+    (RONI_HEAD, "Risk of not investing (RONI)", ("", "")),
+    (REPUTATION_HEAD, "Long cycles, attribution and reputation", ("", "")),
 )
 
 # The names the batch summary and the tests read.
