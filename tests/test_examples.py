@@ -90,8 +90,8 @@ RETAIL = expected(
     kpis=[(45150, 42000, "higher", None, 3), (52800, 60000, "higher", None, 3),
           (96400, 90000, "higher", 70000, 1), (111000, 120000, "higher", None, 1),
           (0.31, 0.35, "lower", None, 1), (88, 95, "higher", None, 1)],
-    periods=[(31000, 15000), (34000, 16500), (52000, 21000), (41000, 17500), (44000, 18500),
-             (45000, 19271)],
+    periods=[(31000, 17131.2), (34000, 18631.2), (52000, 23131.2), (41000, 19631.2),
+             (44000, 20631.2), (45000, 21402.2)],
     # 640 followers sharing a refer-a-friend code, 1.5 referrals each, 18% buy, 74 each.
     referrals=[(640, 1.5, 0.18, 74)],
     at_risk=180000, probability=0.25, forgone=20000)
@@ -127,7 +127,7 @@ CLINIC = expected(
     kpis=[(980, 900, "higher", None, 2), (352, 400, "higher", None, 2), (24, 30, "lower", None, 1),
           (590, 650, "higher", None, 2), (0.71, 0.75, "higher", 0.62, 1),
           (12900, 12500, "lower", 14200, 1)],
-    periods=[(8200, 11500), (8900, 12300), (9880, 13261.5)],
+    periods=[(8200, 24327.3), (8900, 25127.3), (9880, 26088.8)],
     # 2,400 patients, 3% more kept, 46 a month for a year, discounted at 0.5% a month.
     kept=[(2400, 0.03, 46, 12, 0.005)],
     at_risk=48000, probability=0.15, forgone=18687.5,
@@ -225,3 +225,16 @@ def test_used_by_kpis_counts_each_metric_id_exactly(tmp_path, name):
         shown, counted = _metric_usage(openpyxl.load_workbook(path, data_only=True))
         assert shown == counted
         assert sum(counted.values()) >= 5 and max(counted.values()) < sum(counted.values())
+
+
+@pytest.mark.parametrize("name", sorted(HAND))
+def test_value_by_period_adds_up_to_the_summary(name):
+    # A manager adds the periods up: hard and soft value by period must make the Summary's totals
+    # (worked out by hand above), new value sources (referrals, patients kept) included.
+    book = openpyxl.load_workbook(ROOT / "workbook_templates" / "examples" / f"{name}.xlsx", data_only=True)
+    sheet = book["Value"]
+    rows = list(sheet[sheet.tables["tblPeriods"].ref])
+    header = [c.value for c in rows[0]]
+    hard, soft = header.index("Hard value"), header.index("Soft value")
+    assert sum(r[hard].value or 0 for r in rows[1:]) == pytest.approx(HAND[name]["HardValue"], abs=0.01)
+    assert sum(r[soft].value or 0 for r in rows[1:]) == pytest.approx(HAND[name]["SoftValue"], abs=0.01)

@@ -154,12 +154,12 @@ RETAIL = Plan(
         ),
         "tblPeriods": _rows(
             "period hard soft",
-            ("January 2025", 31000, 15000),
-            ("February 2025", 34000, 16500),
-            ("March 2025", 52000, 21000),
-            ("April 2025", 41000, 17500),
-            ("May 2025", 44000, 18500),
-            ("June 2025", 45000, 19271),
+            ("January 2025", 31000, 17131.2),    # soft: as before, plus a sixth of the referrals'
+            ("February 2025", 34000, 18631.2),   # 12,787.2 (table 12), so that the periods add up
+            ("March 2025", 52000, 23131.2),      # to the Summary's soft value
+            ("April 2025", 41000, 19631.2),
+            ("May 2025", 44000, 20631.2),
+            ("June 2025", 45000, 21402.2),
         ),
         "tblReports": _rows(
             "report audience cadence template metrics owner last_sent",
@@ -446,9 +446,9 @@ CLINIC = Plan(
         ),
         "tblPeriods": _rows(
             "period hard soft",
-            ("January 2025", 8200, 11500),
-            ("February 2025", 8900, 12300),
-            ("March 2025", 9880, 13261.5),
+            ("January 2025", 8200, 24327.3),     # soft: as before, plus a third of the patients
+            ("February 2025", 8900, 25127.3),    # kept (38,481.90, table 12), so that the periods
+            ("March 2025", 9880, 26088.8),       # add up to the Summary's soft value
         ),
         "tblReports": _rows(
             "report audience cadence template metrics owner last_sent",

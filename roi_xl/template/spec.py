@@ -675,7 +675,7 @@ SUMMARY_SECTIONS = (  # (row, heading, column headers for B and C)
     (VALUE_FIRST - 1, "Value by source", ("Value", "Share")),
     (RETURN_HEAD, "Return", ("", "")),
     (RONI_HEAD, "Risk of not investing (RONI)", ("", "")),
-    (REPUTATION_HEAD, "Long cycles, attribution and reputation", ("", "")),
+    (REPUTATION_HEAD, "Pipeline and reputation", ("", "")),  # fits column A unwrapped
 )
 
 # The names the batch summary and the tests read.
