@@ -624,3 +624,23 @@ def test_an_operator_on_an_array_constant_is_computed_by_the_plan(tmp_path):
     path = _book(tmp_path / "a.xlsx", {"C1": "=SUM({1,2}*2)"}, {})
     computed = fastpath.compute(path, ModelCache())
     assert computed.fast and computed.cells[("Sheet", "C1")] == 6.0
+
+
+@pytest.mark.parametrize("formula, want", [
+    # Data: A1:A4 = "a", "B", 7, "b"; B1:B4 = 10, 20, blank, 40; C1:E1 = "x", "y", "z".
+    # Excel's exact matches: text ignores case, the first equal value wins, a blank found is 0.
+    ('=VLOOKUP("b",A1:B4,2,FALSE)', 20.0), ('=VLOOKUP(7,A1:B4,2,0)', 0.0),
+    ('=VLOOKUP("zz",A1:B4,2,FALSE)', XlError.NA), ('=VLOOKUP("a",A1:B4,3,FALSE)', XlError.REF),
+    ('=VLOOKUP("a*",A1:B4,2,FALSE)', 10.0), ('=VLOOKUP(F9,A1:B4,2,FALSE)', XlError.NA),
+    ('=HLOOKUP("y",C1:E2,1,FALSE)', "y"), ('=MATCH("B",A1:A4,0)', 2.0), ('=MATCH(7,A1:A4,0)', 3.0),
+    ('=MATCH("q",A1:A4,0)', XlError.NA), ('=MATCH("z",C1:E1,0)', 3.0),
+    ('=XLOOKUP("b",A1:A4,B1:B4)', 20.0), ('=XLOOKUP(7,A1:A4,B1:B4)', 0.0),
+    ('=XLOOKUP("q",A1:A4,B1:B4)', XlError.NA), ('=XLOOKUP("q",A1:A4,B1:B4,"none")', "none"),
+    ('=XLOOKUP("b",A1:A4,B1:B4,,0,-1)', 40.0), ('=XLOOKUP("y",C1:E1,C1:E1)', "y")])
+def test_exact_lookups_on_the_plan(tmp_path, formula, want):
+    inputs = {"A1": "a", "A2": "B", "A3": 7, "A4": "b", "B1": 10, "B2": 20, "B4": 40,
+              "C1": "x", "D1": "y", "E1": "z"}
+    path = _book(tmp_path / "a.xlsx", {"G1": formula}, inputs)
+    computed = fastpath.compute(path, ModelCache())
+    assert fastpath.same_value(computed.cells[("Sheet", "G1")], want), computed.cells[("Sheet", "G1")]
+    assert_plan_equals_formulas(computed, path)

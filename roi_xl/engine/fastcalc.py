@@ -677,6 +677,103 @@ def _as_formulas_array(rows: list) -> np.ndarray:
     return arg.copy()
 
 
+# --- exact-match lookups over typed ranges, from an index of the range built once per evaluation.
+# The common case only: anything else (an approximate match, wildcards, a blank or an error to look
+# for, a column number out of range...) answers _UNSURE and the call goes to formulas' own (_bridge).
+
+_UNSURE = object()
+_WILDCARDS = frozenset("*?~")
+
+
+def _formulas_key(v):
+    """The key formulas' exact match compares by (look.py: args_parser_match_array and xmatch): the
+    same type (text, number) and value, texts lower-cased; None for what a text or number never meets."""
+    cls = v.__class__
+    if cls is str:
+        return (1, v.lower())
+    if cls is float or cls is int:
+        return (0, v)
+    return None
+
+
+def _positions(values_of, rows: list, tag: str, key) -> dict:
+    """{key: first position} of a range's values (values_of(rows)), once per evaluation."""
+    cache_key = (id(rows), tag)
+    hit = _MASKS.get(cache_key)
+    if hit is not None and hit[0] is rows:
+        return hit[1]
+    index: dict = {}
+    for i, v in enumerate(values_of(rows)):
+        k = key(v)
+        if k is not None:
+            index.setdefault(k, i)
+    _MASKS[cache_key] = (rows, index)
+    return index
+
+
+def _wanted(value):
+    """The lookup value's formulas key, or None when the fast path does not answer for it."""
+    if value is None:
+        return (0, 0)  # formulas' replace_empty: a blank lookup value is 0
+    cls = value.__class__
+    if cls is str:
+        return None if _WILDCARDS.intersection(value) else (1, value.lower())
+    if cls is float or cls is int:
+        return (0, value)
+    return None
+
+
+def _exact(flag) -> bool:
+    return flag is False or ((flag.__class__ is float or flag.__class__ is int) and flag == 0)
+
+
+def _vlookup(value, rows, col, flag, vertical: bool):
+    """VLOOKUP (vertical) or HLOOKUP with FALSE: the first row (column) whose key equals the value's."""
+    wanted = _wanted(value)
+    if wanted is None or not _exact(flag) or not (col.__class__ is float or col.__class__ is int):
+        return _UNSURE
+    c = int(col)
+    if not 1 <= c <= (len(rows[0]) if vertical else len(rows)):
+        return _UNSURE
+    if vertical:
+        index = _positions(lambda rs: [r[0] for r in rs], rows, "first column", _formulas_key)
+    else:
+        index = _positions(lambda rs: rs[0], rows, "first row", _formulas_key)
+    i = index.get(wanted)
+    if i is None:
+        return XlError.NA
+    return rows[i][c - 1] if vertical else rows[c - 1][i]
+
+
+def _match(value, rows, match_type):
+    """MATCH with match_type 0 over one row or column: the 1-based position of the first equal key."""
+    wanted = _wanted(value)
+    if wanted is None or not _exact(match_type) or (len(rows) != 1 and len(rows[0]) != 1):
+        return _UNSURE
+    i = _positions(lambda rs: [v for r in rs for v in r], rows, "flat", _formulas_key).get(wanted)
+    return XlError.NA if i is None else i + 1
+
+
+def _xlookup(value, look, ret, if_not_found=XlError.NA, match_mode=0, search_mode=1):
+    """XLOOKUP's exact match searching first to last (lookup.py's xlookup), giving one value."""
+    from .functions.lookup import exact_key
+
+    cls = value.__class__
+    if not (cls is str or cls is float or cls is int) or match_mode != 0 or search_mode != 1 \
+            or match_mode.__class__ is bool or search_mode.__class__ is bool \
+            or (len(look) != 1 and len(look[0]) != 1) or if_not_found.__class__ is list:
+        return _UNSURE
+    by_row = len(look[0]) == 1 and len(look) > 1
+    n = len(look) if by_row else len(look[0])
+    if (len(ret) if by_row else len(ret[0])) != n or (len(ret[0]) if by_row else len(ret)) != 1:
+        return _UNSURE  # sizes that differ (#VALUE!) or a row or column to return: formulas' own
+    i = _positions(lambda rs: [v for r in rs for v in r], look, "xlookup", exact_key).get(exact_key(value))
+    if i is None:
+        return 0 if if_not_found is None else if_not_found
+    found = ret[i][0] if by_row else ret[0][i]
+    return 0 if found is None else found
+
+
 def _ours(fn):
     def call(*args):
         result = fn(*args)
@@ -1148,7 +1245,39 @@ class Plan:
             kind = LITERAL if a[0] in ("lit", "missing") else \
                 REFERENCE if _is_reference(a) else COMPUTED
             parts.append(f"{kind}, {code}")
-        return f"_bridge({name!r}, {', '.join(parts)})"
+        bridged = f"_bridge({name!r}, {', '.join(parts)})"
+        fast = self._lookup_call(name, args, own, deps)
+        if fast is None:
+            return bridged
+        t = self._temp()
+        return f"({t} if ({t} := {fast}) is not _UNSURE else {bridged})"
+
+    def _rows(self, node, own: str, deps: set) -> str:
+        """A typed reference as lists of rows (one cell too)."""
+        code = self._operand(node, own, deps, allow_range=True)
+        if node[0] == "ref" or (node[0] == "name" and not self._name_is_range(node[1])):
+            return f"[[{code}]]"
+        return code
+
+    def _lookup_call(self, name: str, args: list, own: str, deps: set) -> str | None:
+        """An exact-match lookup over typed ranges, answered from an index where it can be (_vlookup,
+        _match, _xlookup); None when the call is not of that form."""
+        tables = {"VLOOKUP": (1,), "HLOOKUP": (1,), "MATCH": (1,), "XLOOKUP": (1, 2)}.get(name, ())
+        if not tables or len(args) <= max(tables) \
+                or not all(_is_reference(args[i]) and args[i][0] != "call" for i in tables) \
+                or any(a[0] == "missing" or self._maybe_array(a)
+                       for i, a in enumerate(args) if i not in tables):
+            return None
+        scalars = [None if i in tables else self._operand(a, own, deps) for i, a in enumerate(args)]
+        if name in ("VLOOKUP", "HLOOKUP") and len(args) == 4:
+            return (f"_vlookup({scalars[0]}, {self._rows(args[1], own, deps)}, {scalars[2]}, {scalars[3]}, "
+                    f"{name == 'VLOOKUP'})")
+        if name == "MATCH" and len(args) == 3:
+            return f"_match({scalars[0]}, {self._rows(args[1], own, deps)}, {scalars[2]})"
+        if name == "XLOOKUP" and len(args) <= 6:
+            rest = "".join(f", {c}" for c in scalars[3:])
+            return f"_xlookup({scalars[0]}, {self._rows(args[1], own, deps)}, {self._rows(args[2], own, deps)}{rest})"
+        return None
 
     def _reference_call(self, name: str, args: list, own: str, deps: set) -> str | None:
         """Functions formulas hands a reference, where the plan knows the answer from the formula's
@@ -1171,9 +1300,7 @@ class Plan:
             return repr(float(abs(last[axis] - first[axis]) + 1))
         if name == "INDEX" and 2 <= len(args) <= 3 and _is_reference(args[0]) \
                 and all(a[0] != "missing" for a in args):
-            rng = self._operand(args[0], own, deps, allow_range=True)
-            if args[0][0] == "ref" or (args[0][0] == "name" and not self._name_is_range(args[0][1])):
-                rng = f"[[{rng}]]"
+            rng = self._rows(args[0], own, deps)
             positions = [self._operand(a, own, deps) for a in args[1:]]
             return f"_index({rng}, {', '.join(positions)})"
         return None
@@ -1196,16 +1323,11 @@ class Plan:
             return None
         _check_mirrored(name)
 
-        def rows(node):
-            code = self._operand(node, own, deps, allow_range=True)
-            if node[0] == "ref" or (node[0] == "name" and not self._name_is_range(node[1])):
-                return f"[[{code}]]"
-            return code
-
         codes = []
         for i, a in enumerate(pairs):
-            codes.append(rows(a) if i % 2 == 0 else self._operand(a, own, deps, allow_range=True))
-        summed = rows(operating[0]) if operating else "None"
+            codes.append(self._rows(a, own, deps) if i % 2 == 0
+                         else self._operand(a, own, deps, allow_range=True))
+        summed = self._rows(operating[0], own, deps) if operating else "None"
         return f"_ifs({name!r}, {summed}, {', '.join(codes)})"
 
     # -- the function
@@ -1327,7 +1449,8 @@ _RUNTIME = {
     "_pct": _pct, "_concat": _concat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt,
     "_ge": _ge, "_cond": _cond, "_and": _and, "_or": _or, "_text_logical": text_logical, "_not": _not, "_sum": _sum,
     "_ifs": _ifs, "_index": _index, "_block": _block,
-    "_raised": _raised, "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,
+    "_raised": _raised, "_UNSURE": _UNSURE, "_vlookup": _vlookup, "_match": _match,
+    "_xlookup": _xlookup, "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,
     "_logical_argument": _logical_argument, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
     "_NOTHING": {}, "_NeedFormulas": NeedFormulas, "_VALUE": XlError.VALUE,
 }

@@ -394,3 +394,7 @@ def _address(formulas_address):
 
 
 REPLACEMENTS["ADDRESS"] = _address(_look.FUNCTIONS["ADDRESS"])
+
+
+# The exact-match key of XLOOKUP/XMATCH (kind, then value; text case-folded), for the fast plan.
+exact_key = _key
