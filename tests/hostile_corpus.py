@@ -170,6 +170,48 @@ def _libreoffice(sources: list[Path], fmt: str, outdir: Path) -> dict[Path, Path
     return {s: p for s, p in made.items() if p.exists()}
 
 
+def _long_formula_sheet() -> bytes:
+    """A sheet whose A1 is a formula of 8,599 characters, over Excel's 8,192."""
+    return _sheet_xml('<row r="1"><c r="A1"><f>' + "+".join(["1"] * 4_300) + "</f></c></row>")
+
+
+def _decoy_book(path: Path, good: Path, target: str, hostile: str, decoy: str | None) -> Path:
+    """A workbook whose sheet relationship says `target`; the zip holds the over-limit sheet under
+    the name openpyxl reads for it (`hostile`) and, under `decoy`, the small sheet a reader that
+    normalises names (case, %-escapes, dot segments) would find there instead."""
+    members = _members(good)
+    small = members.pop("xl/worksheets/sheet1.xml")
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b'Target="/xl/worksheets/sheet1.xml"', f'Target="{target}"'.encode())
+    if decoy is not None:
+        members[decoy] = small
+    members[hostile] = _long_formula_sheet()
+    return _rezip(path, members)
+
+
+def _content_type_decoy(path: Path, good: Path) -> Path:
+    """openpyxl finds the workbook part through [Content_Types].xml, the package relationships
+    (_rels/.rels) may name another: each names a workbook whose sheet is a different part."""
+    members = _members(good)
+    main = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    types = members["[Content_Types].xml"].replace(b'PartName="/xl/workbook.xml" ContentType="'
+                                                   + main, b'PartName="/xl/workbook.xml" '
+                                                   b'ContentType="application/xml')
+    members["[Content_Types].xml"] = types.replace(b"</Types>", b'<Override PartName="/xl/book2.xml" '
+                                                   b'ContentType="' + main + b'"/></Types>')
+    members["xl/book2.xml"] = members["xl/workbook.xml"]
+    members["xl/_rels/book2.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"/xl/worksheets/sheet1.xml", b"/xl/worksheets/other.xml")
+    members["xl/worksheets/other.xml"] = _long_formula_sheet()
+    return _rezip(path, members)
+
+
+def _array_over_the_sheet(path: Path, good: Path, ref: str) -> Path:
+    """One array formula whose range covers `ref`: every cell in it is a cell to compute."""
+    return _with_part(good, path, "xl/worksheets/sheet1.xml", _sheet_xml(
+        f'<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="array" ref="{ref}">A1*2</f></c></row>'))
+
+
 # --------------------------------------------------------------------------- the corpus
 
 def work_dir(folder: Path) -> Path:
@@ -279,6 +321,23 @@ def build(folder: Path) -> list[Case]:
     too_long = "=" + "+".join(["1"] * 4_300)                # 8,599 characters (openpyxl keeps the =)
     _book(fails("formula-8600-chars.xlsx", "formula too long in Sheet!A1: 8,599 characters"),
           {"A1": too_long})
+
+    # ---- the guard reads what the readers read (issue 19, item 1): openpyxl opens the exact
+    # member a relationship names, the workbook part named by [Content_Types].xml
+    same = "two parts with the same name"
+    _decoy_book(fails("decoy-letter-case.xlsx", same), good, "/XL/WORKSHEETS/SHEET1.XML",
+                "XL/WORKSHEETS/SHEET1.XML", "xl/worksheets/sheet1.xml")
+    _decoy_book(fails("decoy-percent-escape.xlsx", same), good, "/xl/worksheets/sheet%31.xml",
+                "xl/worksheets/sheet%31.xml", "xl/worksheets/sheet1.xml")
+    _decoy_book(fails("decoy-dot-segments.xlsx", same), good, "/xl/x/../worksheets/sheet1.xml",
+                "xl/x/../worksheets/sheet1.xml", "xl/worksheets/sheet1.xml")
+    _decoy_book(fails("escaped-target.xlsx", "formula too long in Sheet!A1: 8,599 characters"), good,
+                "/xl/worksheets/sheet%31.xml", "xl/worksheets/sheet%31.xml", None)
+    _content_type_decoy(fails("decoy-content-types.xlsx",
+                              "formula too long in xl/worksheets/other.xml, cell A1: 8,599 characters"), good)
+    _array_over_the_sheet(fails("array-over-the-sheet.xlsx", "too many cells: more than 1,000,000"),
+                          good, "B1:XFD1048576")
+    _array_over_the_sheet(recalcs("array-formula.xlsx", {"Sheet!B1": 2.0}), good, "B1")
 
     # ---- outside references, macros
     _external_link_book(recalcs("external-link-file.xlsx", {"Sheet!B1": "#REF!", "Sheet!B2": 15.0},

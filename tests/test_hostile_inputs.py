@@ -91,7 +91,8 @@ def test_the_corpus_covers_the_issue(corpus):
                  "declared-4gb.xlsx", "million-cells.xlsx", "external-link-url.xlsx", "macros.xlsm",
                  "circular.xlsx", "unknown-function.xlsx", "formula-8000-chars.xlsx",
                  "wrong-types.xlsx", "sheet-names.xlsx", "no-permission.xlsx", "a-folder.xlsx",
-                 "missing.xlsx"):
+                 "missing.xlsx", "decoy-letter-case.xlsx", "decoy-percent-escape.xlsx",
+                 "decoy-dot-segments.xlsx", "decoy-content-types.xlsx", "array-over-the-sheet.xlsx"):
         assert must in names
     if hostile_corpus.find_soffice() is not None:
         assert {"real.xls", "real.ods", "real-xls-renamed.xlsx"} <= names

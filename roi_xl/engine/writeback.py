@@ -36,7 +36,7 @@ from lxml import etree
 from roi_xl.atomic import replacing
 from roi_xl.excel import XlError
 
-__all__ = ["write_values", "sheet_parts", "format_number", "error_text", "MAX_ROW", "MAX_COL"]
+__all__ = ["write_values", "sheet_parts", "part_key", "format_number", "error_text", "MAX_ROW", "MAX_COL"]
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -136,22 +136,30 @@ def _serialize(tree: etree._ElementTree, original: bytes) -> bytes:
 
 # --------------------------------------------------------------------------- package structure
 
+def part_key(name: str) -> str:
+    """The one name a part is known by, whichever way it is written: OPC compares part names
+    ignoring letter case, after %-escapes are decoded and without "." or ".." segments. The
+    readers here look members up by it, and the guard refuses a package where two members share
+    one (a small decoy beside the part another reader, openpyxl, opens by its exact name)."""
+    return posixpath.normpath("/" + unquote(name.replace("\\", "/"))).lstrip("/").lower()
+
+
 class _Names:
-    """Zip member names, looked up the way OPC names parts: case-insensitively."""
+    """Zip member names, looked up by their part_key."""
 
     def __init__(self, zf: zipfile.ZipFile):
         self.members = zf.namelist()
-        self._lower = {}
+        self._by_key = {}
         for name in self.members:
-            self._lower.setdefault(name.lower(), name)
+            self._by_key.setdefault(part_key(name), name)
 
     def get(self, part: str) -> str | None:
-        return self._lower.get(part.lstrip("/").lower())
+        return self._by_key.get(part_key(part))
 
 
 def _resolve(source_part: str, target: str) -> str:
-    """A relationship target as a zip member name (no leading slash)."""
-    target = unquote(target.replace("\\", "/"))
+    """A relationship target as a part name (no leading slash; look it up with _Names.get)."""
+    target = target.replace("\\", "/")
     if target.startswith("/"):
         return posixpath.normpath(target).lstrip("/")
     base = posixpath.dirname(source_part)
