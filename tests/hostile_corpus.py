@@ -339,6 +339,24 @@ def build(folder: Path) -> list[Case]:
                           good, "B1:XFD1048576")
     _array_over_the_sheet(recalcs("array-formula.xlsx", {"Sheet!B1": 2.0}), good, "B1")
 
+    # ---- wildcards (issue 19, item 4): 25 "*a" then "*b" never matches "a"*40+"!", and a
+    # backtracking regex tries every way of splitting the a's first
+    hostile = "*a" * 25 + "*b"
+    _book(recalcs("wildcard-backtracking.xlsx", {
+        "Sheet!C1": 0.0, "Sheet!C2": "#VALUE!", "Sheet!C3": "#N/A", "Sheet!C4": "#N/A",
+        "Sheet!C5": "none", "Sheet!C6": 0.0, "Sheet!C7": 1.0, "Sheet!C8": 1.0, "Sheet!C9": 2.0,
+        "Sheet!C10": 2.0, "Sheet!C11": 1.0, "Sheet!C12": 2.0}),
+        {"A1": "a" * 40 + "!", "A2": "*x", "A3": "ax", "B1": hostile,
+         "C1": "=COUNTIF(A1,B1)", "C2": "=SEARCH(B1,A1)", "C3": "=MATCH(B1,A1:A3,0)",
+         "C4": "=VLOOKUP(B1,A1:A3,1,FALSE)", "C5": '=_xlfn.XLOOKUP(B1,A1:A3,A1:A3,"none",2)',
+         "C6": "=SUMIF(A1:A3,B1,A1:A3)",
+         "C7": '=COUNTIF(A1,"*a*a*!")',          # the same shape, matching
+         "C8": '=SEARCH("a*!",A1)',             # the first a
+         "C9": '=MATCH("?x",A1:A3,0)',           # "*x" (A2) is two characters too
+         "C10": '=COUNTIF(A1:A3,"?x")',          # "*x" and "ax"
+         "C11": '=COUNTIF(A1:A3,"~*x")',         # only the text "*x"
+         "C12": '=MATCH("~*?",A1:A3,0)'})        # "*x" again
+
     # ---- outside references, macros
     _external_link_book(recalcs("external-link-file.xlsx", {"Sheet!B1": "#REF!", "Sheet!B2": 15.0},
                                 warning="external link to file:///C:/secret/budget.xlsx is not followed"),

@@ -179,6 +179,17 @@ def test_openpyxl_parses_through_defusedxml():
     assert xml_functions.iterparse.__module__.startswith("defusedxml")
 
 
+
+def test_wildcards_take_linear_time(corpus, tmp_path):
+    """COUNTIF, SUMIF, SEARCH, MATCH, VLOOKUP and XLOOKUP with 25 "*a" then "*b" against 40 a's:
+    a backtracking regex never finished; the time-out is the failure signal, not a measurement."""
+    case = next(c for c in corpus if c.name == "wildcard-backtracking.xlsx")
+    out = tmp_path / "out"
+    run = recalc_cli(case.path, "--out", out, "--timeout", "0", cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stderr
+    cached = _cached(out / case.name)
+    assert {ref: cached.get(ref) for ref in case.values} == case.values
+
 # --------------------------------------------------------------------------- limits
 
 

@@ -25,7 +25,7 @@ from formulas.functions import Error, replace_empty, wrap_ufunc
 from formulas.functions import text as _text
 
 from .. import numfmt
-from ..criteria import wildcard_regex as _wildcard_regex
+from ..criteria import Wildcard
 from .text_value import value_of_text
 
 VALUE = Error.errors["#VALUE!"]
@@ -57,8 +57,8 @@ def xsearch(find_text, within_text, start_num=1):
     if not 1 <= start <= len(within) + 1:
         return VALUE
     find = _drop_lone_tildes(find)
-    match = _wildcard_regex(find).search(within, start - 1)
-    return VALUE if match is None else float(match.start() + 1)
+    at = Wildcard(find).search(within, start - 1)
+    return VALUE if at is None else float(at + 1)
 
 
 def _drop_lone_tildes(find: str) -> str:
