@@ -357,6 +357,25 @@ def build(folder: Path) -> list[Case]:
          "C11": '=COUNTIF(A1:A3,"~*x")',         # only the text "*x"
          "C12": '=MATCH("~*?",A1:A3,0)'})        # "*x" again
 
+    # ---- Excel's longest text, 32,767 characters (issue 19, item 2): A1 "ab", each cell below
+    # it the one above twice (A_i has 2**i characters: A14 16,384, A15 would be 32,768), so 38
+    # doublings end in #VALUE! instead of a 550-billion-character text
+    doubling = {"A1": "ab", **{f"A{i}": f"=A{i - 1}&A{i - 1}" for i in range(2, 40)}}
+    doubling.update({
+        "B1": "=LEN(A14)", "B2": '=REPT("a",32767)&"b"', "B3": '=LEN(REPT("a",32767))',
+        "B4": "=CONCAT(A14,A14)", "B5": "=LEN(CONCAT(A14,A13))", "B6": "=CONCATENATE(A14,A14)",
+        "B7": '=_xlfn.TEXTJOIN(",",TRUE,A13,A13,A13,A13)',  # 4 x 8,192 + 3 commas
+        "B8": '=LEN(_xlfn.TEXTJOIN(",",TRUE,A13,A13,A13))',
+        "B9": '=SUBSTITUTE(A14,"a",A3)',                      # 8,192 a's become 8 characters each
+        "B10": '=LEN(SUBSTITUTE(A10,"a","xy"))',             # 1,024 + 512
+        "B11": "=REPLACE(A14,1,0,A14)", "B12": "=LEN(A14&A13)"})
+    _book(recalcs("string-doubling.xlsx", {
+        "Sheet!A14": "ab" * 8192, "Sheet!A15": "#VALUE!", "Sheet!A39": "#VALUE!",
+        "Sheet!B1": 16384.0, "Sheet!B2": "#VALUE!", "Sheet!B3": 32767.0, "Sheet!B4": "#VALUE!",
+        "Sheet!B5": 24576.0, "Sheet!B6": "#VALUE!", "Sheet!B7": "#VALUE!", "Sheet!B8": 24578.0,
+        "Sheet!B9": "#VALUE!", "Sheet!B10": 1536.0, "Sheet!B11": "#VALUE!", "Sheet!B12": 24576.0}),
+        doubling)
+
     # ---- outside references, macros
     _external_link_book(recalcs("external-link-file.xlsx", {"Sheet!B1": "#REF!", "Sheet!B2": 15.0},
                                 warning="external link to file:///C:/secret/budget.xlsx is not followed"),

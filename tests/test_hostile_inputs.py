@@ -92,7 +92,8 @@ def test_the_corpus_covers_the_issue(corpus):
                  "circular.xlsx", "unknown-function.xlsx", "formula-8000-chars.xlsx",
                  "wrong-types.xlsx", "sheet-names.xlsx", "no-permission.xlsx", "a-folder.xlsx",
                  "missing.xlsx", "decoy-letter-case.xlsx", "decoy-percent-escape.xlsx",
-                 "decoy-dot-segments.xlsx", "decoy-content-types.xlsx", "array-over-the-sheet.xlsx"):
+                 "decoy-dot-segments.xlsx", "decoy-content-types.xlsx", "array-over-the-sheet.xlsx",
+                 "wildcard-backtracking.xlsx", "string-doubling.xlsx"):
         assert must in names
     if hostile_corpus.find_soffice() is not None:
         assert {"real.xls", "real.ods", "real-xls-renamed.xlsx"} <= names
@@ -189,6 +190,22 @@ def test_wildcards_take_linear_time(corpus, tmp_path):
     assert run.returncode == 0, run.stderr
     cached = _cached(out / case.name)
     assert {ref: cached.get(ref) for ref in case.values} == case.values
+
+
+def test_text_longer_than_a_cell_is_value_error_on_both_engine_paths(corpus):
+    """The translated plan (fastcalc's own `&`) and the formulas model (its `&`, CONCAT, REPT...)
+    both stop a text at Excel's 32,767 characters."""
+    from roi_xl.engine import fastpath
+    from two_paths import formulas_values
+
+    case = next(c for c in corpus if c.name == "string-doubling.xlsx")
+    plan = fastpath.compute(case.path, ModelCache())
+    assert plan.fast, plan.note
+    reference = formulas_values(case.path)
+    for ref, expected in case.values.items():
+        sheet, cell = ref.split("!")
+        assert _shown(plan.cells[(sheet, cell)]) == expected, ref
+        assert _shown(reference[(sheet, cell)]) == expected, ref
 
 # --------------------------------------------------------------------------- limits
 
