@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
-from .errors import WorkbookError
+from .errors import WorkbookError, first_line
 from .excel import address
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: .xls, encrypted OOXML
@@ -231,7 +231,7 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                 head += fh.read(_HEAD - 4096)
     except _READ_ERRORS as exc:
         raise UnsafeWorkbook(f"not an Excel workbook: {info.filename} cannot be read "
-                             f"({_first_line(exc)})") from None
+                             f"({first_line(exc)})") from None
     _check_head(head, info.filename)
 
 
@@ -343,7 +343,7 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, li
                     return
     except _READ_ERRORS as exc:
         raise UnsafeWorkbook(f"not an Excel workbook: {part} cannot be read "
-                             f"({_first_line(exc)})") from None
+                             f"({first_line(exc)})") from None
 
 
 _F_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f\s([^<>]*)>")
@@ -400,6 +400,3 @@ def _size(n: int) -> str:
         n /= 1024
     return f"{n} bytes"
 
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc) or type(exc).__name__).splitlines()[0]

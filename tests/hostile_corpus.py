@@ -376,6 +376,37 @@ def build(folder: Path) -> list[Case]:
         "Sheet!B9": "#VALUE!", "Sheet!B10": 1536.0, "Sheet!B11": "#VALUE!", "Sheet!B12": 24576.0}),
         doubling)
 
+    # ---- damaged parts openpyxl trips over (issue 19, item 6): one plain line, a WorkbookError
+    damaged = "a cell refers to a shared text or a format that is not in the file"
+    _with_part(good, fails("shared-string-missing.xlsx", damaged), "xl/worksheets/sheet1.xml",
+               _sheet_xml('<row r="1"><c r="A1" t="s"><v>5</v></c><c r="B1"><f>A1&amp;"x"</f></c></row>'))
+    # (a formula of its own: a workbook of a template already seen never goes through openpyxl)
+    members = _members(_book(work / "own-formula.xlsx", {"A1": 40, "A2": 2, "B1": "=A1*A2+0"}))
+    members["xl/worksheets/sheet1.xml"] = members["xl/worksheets/sheet1.xml"].replace(
+        b"<pageMargins", b'<conditionalFormatting sqref="A1"><cfRule type="cellIs" dxfId="99" '
+        b'priority="1" operator="greaterThan"><formula>0</formula></cfRule></conditionalFormatting>'
+        b"<pageMargins")
+    _rezip(fails("format-missing.xlsx", damaged), members)
+    _with_part(good, fails("text-in-a-number-cell.xlsx", "damaged workbook"), "xl/worksheets/sheet1.xml",
+               _sheet_xml('<row r="1"><c r="A1"><v>abc</v></c><c r="B1"><f>A1+1</f></c></row>'))
+    shutil.copyfile(good, recalcs("add-in.xlam", {"Sheet!B1": 42.0}))  # openpyxl refused the name
+
+    # ---- one formula the engine cannot read costs its cell, not the workbook (item 7); values
+    # Excel gives where the engine was wrong (item 8)
+    _book(recalcs("unreadable-formula.xlsx", {
+        "Sheet!B1": "#VALUE!", "Sheet!B2": 2.0, "Sheet!B3": 1e10, "Sheet!B4": "#N/A",
+        "Sheet!B5": "#NUM!", "Sheet!B6": 120.0, "Sheet!B7": "site", "Sheet!B8": "http://example.invalid",
+        "Sheet!B9": 5.0, "Sheet!B10": "#NUM!"},
+        warning="Sheet!B1: the engine cannot read this formula (the cell gets #VALUE!)"),
+        {"B1": "=#VALUE! #VALUE!",         # the intersection of two errors: formulas cannot parse it
+         "B2": "=1+1", "B3": "=1E10",       # Excel reads 1E10 as 1E+10
+         "B4": "=UNICHAR(55357)",           # half a surrogate pair: #N/A (Microsoft's UNICHAR page)
+         "B5": "=FACT(200)",                # beyond 170! a double overflows: #NUM!
+         "B6": "=FACT(5.9)",                # truncated: 5! = 120
+         "B7": '=HYPERLINK("http://example.invalid","site")', "B8": '=HYPERLINK("http://example.invalid")',
+         "B9": "=RANDBETWEEN(4.5,5.5)",     # the only whole number from 4.5 to 5.5
+         "B10": "=RANDBETWEEN(3,2)"})
+
     # ---- outside references, macros
     _external_link_book(recalcs("external-link-file.xlsx", {"Sheet!B1": "#REF!", "Sheet!B2": 15.0},
                                 warning="external link to file:///C:/secret/budget.xlsx is not followed"),

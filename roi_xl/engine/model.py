@@ -26,6 +26,7 @@ from formulas.tokens.operand import Error as _FormulasError
 
 from .bind import from_formulas
 from .functions import offset
+from ..errors import first_line
 from .errors import CircularReferenceError, WorkbookError
 from .workbook import BOOK_NAME, LoadedWorkbook, input_value
 
@@ -74,6 +75,10 @@ class _OneBookModel(formulas.ExcelModel):
     `[1]Sheet1!A1`) from the current folder or any path. Refused here, such a reference gets
     #REF! (formulas' own answer for a book it cannot load)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unreadable: list[str] = []  # warnings: formulas given #VALUE! as they cannot be read
+
     def add_book(self, book=None, context=None, data_only=False):
         if isinstance(book, str) and book.upper() != BOOK_NAME:
             raise WorkbookError(f"external workbook {book} is not opened")
@@ -114,11 +119,24 @@ class _OneBookModel(formulas.ExcelModel):
         formula_ranges = self.formula_ranges(context)
         ctx = {"external_links": self.external_links(context)}
         ctx.update(context)
-        cells = [self.compile_cell(c, ctx, references, formula_references)
+        cells = [self._compile_or_error(c, ctx, references, formula_references, worksheet.title)
                  for _, c in sorted(worksheet._cells.items()) if c.value is not None]
         for cell in cells:
             self.add_cell(sh.await_result(cell), ctx, formula_ranges)
         return self
+
+    def _compile_or_error(self, cell, ctx, references, formula_references, sheet: str):
+        """A formula formulas cannot parse (=#VALUE! #VALUE!, a syntax it lacks) costs its own
+        cell #VALUE! and a warning, not the workbook."""
+        try:
+            return sh.await_result(self.compile_cell(cell, ctx, references, formula_references))
+        except Exception:  # noqa: BLE001 - formulas' parser raises several kinds
+            if cell.data_type != "f":
+                raise
+            crd = formula_references.get(cell.coordinate, cell.coordinate)
+            self.unreadable.append(f"{address(sheet, cell.coordinate)}: the engine cannot read "
+                                   "this formula (the cell gets #VALUE!)")
+            return self._compile_cell(crd, "=#VALUE!", ctx, True, references)
 
     def add_sheet(self, worksheet, context):
         # a range's sheet arrives as written in a reference, quotes doubled (O''BRIEN)
@@ -137,6 +155,7 @@ class CompiledWorkbook:
         except Exception as exc:  # formulas' own parse/build failures
             raise WorkbookError(f"cannot build the formula model: {_plain(exc)}") from exc
         _guard_formulas(model)
+        self.warnings = list(model.unreadable)
         cells = model.cells.values()
         self.inputs = [c.output for c in cells
                        if not isinstance(c, Ref) and c.func is None and c.value is not sh.EMPTY]
@@ -407,8 +426,12 @@ def _shown(model, node: str) -> str:
 
 
 def _plain(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    """formulas' and schedula's own messages ('is_reference', "Unreachable output-targets: ...")
+    say nothing to a user: those are named as what they are."""
+    if isinstance(exc, (KeyError, IndexError, AttributeError, TypeError)) \
+            or "Unreachable output-targets" in str(exc):
+        return "a formula the engine does not handle (run with --debug for the details)"
+    return first_line(exc)
 
 
 class ModelCache:

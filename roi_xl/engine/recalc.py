@@ -44,10 +44,6 @@ def recalc(path: str | Path, out_path: str | Path | None = None, *,
     """
     path = Path(path)
     computed = compute(path, cache or _DEFAULT_CACHE, limits=limits)
-    cells = computed.cells
     if out_path is not None:
-        from .writeback import write_values
-
-        write_values(path, Path(out_path), cells,
-                     parsed=computed.book.parts if computed.book is not None else None)
-    return Results(cells, computed.warnings, path)
+        computed.write(path, Path(out_path))
+    return Results(computed.cells, computed.warnings, path)

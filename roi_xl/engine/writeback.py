@@ -55,8 +55,8 @@ _FILE_ERRORS = {
     XlError.GETTING_DATA: "#GETTING_DATA", XlError.SPILL: "#VALUE!", XlError.CALC: "#VALUE!",
 }
 
-# Characters XML 1.0 cannot carry; Excel writes them (and a literal "_xHHHH_") escaped as _xHHHH_.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot carry (a lone surrogate half among them); Excel writes them (and a literal "_xHHHH_") escaped as _xHHHH_.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _X_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 

@@ -1,5 +1,6 @@
 """Text functions `formulas` 1.3.4 gets wrong, replaced inside formulas' own wrappers:
 
+- UNICHAR: a surrogate half is #N/A; HYPERLINK gives its friendly name (or link), never follows it.
 - CHAR / CODE: Excel for Windows maps 128..255 through Windows-1252 (CHAR(128) is "€"), formulas
   through Mac Roman; bytes 1252 leaves undefined (129, 141, 143, 144, 157) are their own code point.
 - REPT, CONCAT, CONCATENATE, TEXTJOIN (excel_functions), SUBSTITUTE, REPLACE, REGEXREPLACE: a result longer than
@@ -42,6 +43,20 @@ def xchar(number):
         return bytes([n]).decode("cp1252")
     except UnicodeDecodeError:
         return chr(n)
+
+
+def xunichar(number):
+    """UNICHAR: #VALUE! outside 1..0x10FFFF, #N/A for a lone surrogate half (Microsoft's page);
+    formulas returned the half itself, which no file can hold."""
+    n = math.trunc(number)
+    if not 1 <= n <= 0x10FFFF:
+        return VALUE
+    return Error.errors["#N/A"] if 0xD800 <= n <= 0xDFFF else chr(n)
+
+
+def xhyperlink(link_location, friendly_name=None):
+    """HYPERLINK's value: the friendly name when given, else the link (the link is not followed)."""
+    return link_location if friendly_name is None else friendly_name
 
 
 def xcode(character):
@@ -178,6 +193,10 @@ REPLACEMENTS = {
     "REPT": wrap_ufunc(xrept, **_text._kw0),
     "CHAR": wrap_ufunc(xchar),
     "CODE": wrap_ufunc(xcode, **_text._kw0),
+    "UNICHAR": wrap_ufunc(xunichar),
+    "_XLFN.UNICHAR": wrap_ufunc(xunichar),
+    "HYPERLINK": wrap_ufunc(xhyperlink, input_parser=lambda *a: a,
+                            args_parser=lambda *a: (replace_empty(v) for v in a)),
     "SEARCH": wrap_ufunc(xsearch, **_text._kw0),
     "SEARCHB": wrap_ufunc(xsearch, **_text._kw0),
     "SUBSTITUTE": wrap_ufunc(xsubstitute, input_parser=lambda *a: a,
