@@ -146,6 +146,7 @@ class Options:
     keep_values: bool = False   # return every computed value (in-process use)
     limits: Limits | None = None  # what one workbook may cost (roi_xl.guard; None: the defaults)
     plan_cache: bool = False    # keep translated plans on disk between runs (engine/plan_store.py)
+    max_memory: int | None = None  # bytes each worker process may use (roi_xl.memory; None: no cap)
 
 
 def warm_up() -> None:
@@ -164,8 +165,9 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
     from .engine import WorkbookError
     from .engine.fastpath import compute
     from .engine.plan_store import PlanStore
-    from .errors import first_line
+    from .errors import OutOfMemory, first_line
     from .excel import address
+    from .memory import size_text
 
     start = time.perf_counter()
     path = Path(path)
@@ -176,6 +178,11 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
         if output is not None:
             computed.write(path, output, options.values_only)
         named = computed.named() if options.summary else {}
+    except (OutOfMemory, MemoryError):
+        budget = f" (the limit is {size_text(options.max_memory)} per workbook; raise it with " \
+                 "--max-memory)" if options.max_memory else ""
+        return FileResult(path, None, False, f"ran out of memory while recalculating it{budget}",
+                          time.perf_counter() - start)
     except WorkbookError as exc:
         cause = exc.__cause__
         return FileResult(path, None, False, str(exc), time.perf_counter() - start,
@@ -430,15 +437,17 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
         executor: str = "local", scheduler: str | None = None, values_only: bool = False,
         summary: str | os.PathLike | None = None, debug: bool = False,
         timeout: float | None = DEFAULT_TIMEOUT, limits: Limits | None = None,
-        replace_inputs: bool = False, plan_cache: bool = True, stdout=None, stderr=None,
-        bar: bool | None = None) -> int:
+        replace_inputs: bool = False, plan_cache: bool = True, max_memory: int | None = None,
+        stdout=None, stderr=None, bar: bool | None = None) -> int:
     """The `roi-xl recalc` command: returns its exit code (0 all ok, 1 some failed, 2 usage,
     130 interrupted by Ctrl-C, 128 + n for another signal).
 
     `timeout`: seconds one workbook may take (None or 0: no limit); `limits`: what the guard lets
     through (roi_xl.guard). An output that would land on its own input is refused unless
     `replace_inputs`; the originals are then kept in `<out>/roi-xl-originals-<time>/`.
-    `plan_cache`: keep translated plans in the user's private cache folder between runs."""
+    `plan_cache`: keep translated plans in the user's private cache folder between runs.
+    `max_memory`: bytes each worker process may use (None: memory.default_budget for `jobs`; 0:
+    no cap); a workbook needing more fails with one line, the others go on."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     out_dir = Path(out_dir)
     summary_path = Path(summary) if summary is not None else None
@@ -456,8 +465,12 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
         print(printable(f"roi-xl recalc: {exc}"), file=stderr)
         return 2
     jobs = jobs or default_jobs()
+    if max_memory is None:
+        from .memory import default_budget
+
+        max_memory = default_budget(jobs)
     options = Options(values_only=values_only, summary=summary_path is not None, debug=debug,
-                      limits=limits, plan_cache=plan_cache)
+                      limits=limits, plan_cache=plan_cache, max_memory=max_memory or None)
     over_inputs = {p for p in paths if _same_file(p, out_dir / p.name)}
     if over_inputs and not replace_inputs:
         shown = ", ".join(str(p) for p in sorted(over_inputs)[:3])

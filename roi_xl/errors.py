@@ -9,6 +9,10 @@ class WorkbookError(Exception):
     """A workbook that cannot be recalculated; the message says why in plain words."""
 
 
+class OutOfMemory(WorkbookError):
+    """Recalculating the workbook needed more memory than the process may use (roi_xl.memory)."""
+
+
 def first_line(exc: BaseException) -> str:
     """An exception's message as one plain line (its type's name when it has none)."""
     text = str(exc).strip().splitlines()

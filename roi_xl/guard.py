@@ -36,6 +36,7 @@ from pathlib import Path
 
 from .errors import WorkbookError, first_line
 from .excel import address
+from .memory import size_text as _size
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: .xls, encrypted OOXML
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")         # a zip (or an empty zip)
@@ -393,10 +394,4 @@ def _too_long(sheet: str | None, part: str, cell: str, length: int | None,
                           f"{limits.max_formula_length:,}; raise it with --max-formula-length)")
 
 
-def _size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if n < 1024 or unit == "TB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n /= 1024
-    return f"{n} bytes"
 

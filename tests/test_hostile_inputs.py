@@ -569,3 +569,46 @@ def test_a_cell_outside_the_sheet_is_a_workbook_error(tmp_path):
         with pytest.raises(WorkbookError) as raised:
             roi_xl.recalc(path, tmp_path / f"out-{name}")
         assert "outside the sheet" in str(raised.value), raised.value
+
+
+# --------------------------------------------------------------------------- time and memory
+
+
+def test_the_api_has_a_time_limit(tmp_path, monkeypatch):
+    """roi_xl.recalc(..., timeout=) stops work over the limit (here a computation that sleeps,
+    standing for a pathological workbook) with a WorkbookError, and leaves no output."""
+    import importlib
+
+    import roi_xl
+
+    recalc_module = importlib.import_module("roi_xl.engine.recalc")
+    book = hostile_corpus._small(tmp_path / "book.xlsx")
+    assert roi_xl.recalc(book, tmp_path / "quick.xlsx", timeout=120)["Sheet!B1"] == 42
+    assert openpyxl.load_workbook(tmp_path / "quick.xlsx", data_only=True).active["B1"].value == 42
+    compute = recalc_module.compute
+
+    def slow(*args, **kwargs):
+        time.sleep(120)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(recalc_module, "compute", slow)   # the forked child runs this one
+    started = time.monotonic()
+    with pytest.raises(WorkbookError) as raised:
+        roi_xl.recalc(book, tmp_path / "slow.xlsx", timeout=2)
+    assert time.monotonic() - started < 60
+    assert str(raised.value) == "took longer than the time limit of 2 s (stopped)"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "quick.xlsx"]
+
+
+def test_a_workbook_over_the_memory_budget_fails_alone(tmp_path):
+    """One array formula over the whole sheet (let past the cell limit on purpose) needs far more
+    than a 1.5 GB budget: that workbook fails with one line naming the limit, the next one is
+    recalculated by the same batch."""
+    good = hostile_corpus._small(tmp_path / "good.xlsx")
+    huge = hostile_corpus._array_over_the_sheet(tmp_path / "huge.xlsx", good, "B1:XFD1048576")
+    run = recalc_cli(huge, good, "--out", tmp_path / "out", "--max-cells", "100000000000",
+                     "--max-memory", "1.5GB", "--jobs", "1", cwd=tmp_path, timeout=600)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert f"{huge}: ran out of memory while recalculating it (the limit is 1.5 GB per workbook; " \
+        "raise it with --max-memory)" in run.stderr.splitlines()
+    assert openpyxl.load_workbook(tmp_path / "out" / "good.xlsx", data_only=True).active["B1"].value == 42

@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import WorkbookError, first_line
+from ..errors import OutOfMemory, WorkbookError, first_line
 from ..guard import Limits, check
 from . import fastcalc, fastread
 from .model import ModelCache
@@ -79,6 +79,8 @@ def compute(path: str | Path, cache: ModelCache, *, limits: Limits | None = None
         computed = _compute(path, cache, fast, store)
     except WorkbookError:
         raise
+    except MemoryError:  # past the budget (roi_xl.memory): what it held is freed as this unwinds
+        raise OutOfMemory("ran out of memory while recalculating it") from None
     except RecursionError as exc:
         raise WorkbookError("formulas nested too deeply for the engine") from exc
     except Exception as exc:  # noqa: BLE001 - whatever a reader or the engine raises: one plain line

@@ -153,6 +153,7 @@ class CompiledWorkbook:
             model.load(BOOK_NAME)
             model.finish()
         except Exception as exc:  # formulas' own parse/build failures
+            _raise_interrupt(exc)
             raise WorkbookError(f"cannot build the formula model: {_plain(exc)}") from exc
         _guard_formulas(model)
         self.warnings = list(model.unreadable)
@@ -180,6 +181,7 @@ class CompiledWorkbook:
             with _cell_values(loaded):
                 self._function = model.compile(self.inputs, self.outputs)
         except Exception as exc:
+            _raise_interrupt(exc)
             raise WorkbookError(f"cannot compile the formulas: {_plain(exc)}") from exc
         self.shared = not model.folded_constant_reads
         # Formulas without inputs (=SEQUENCE(3)) are computed once, while compiling: keep their arrays.
@@ -247,11 +249,18 @@ class _GuardedCell(CellWrapper):
             return np.asarray([[_FORMULAS_VALUE]], object)
 
 
+def _raise_interrupt(exc: BaseException) -> None:
+    interrupt = _interrupt_in(exc)
+    if interrupt is not None:
+        raise interrupt from None
+
+
 def _interrupt_in(exc: BaseException, depth: int = 0):
-    """A KeyboardInterrupt/SystemExit anywhere in an exception's chain (.ex, cause, context)."""
+    """A KeyboardInterrupt/SystemExit, or a MemoryError (the worker's budget: the workbook's
+    failure, not a cell's), anywhere in an exception's chain (.ex, cause, context)."""
     if exc is None or depth > 20:
         return None
-    if not isinstance(exc, Exception):
+    if not isinstance(exc, Exception) or isinstance(exc, MemoryError):
         return exc
     for inner in (getattr(exc, "ex", None), exc.__cause__, exc.__context__):
         if isinstance(inner, BaseException):
