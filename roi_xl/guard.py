@@ -180,16 +180,20 @@ def _check_package(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
                     f"looks like a zip bomb: {info.filename} expands {ratio:,.0f} times "
                     f"(to {_size(info.file_size)}; the limit is {limits.max_ratio:g} times, "
                     "raise it with --max-ratio)")
-    from .engine.writeback import part_key, sheet_parts  # its parser refuses DTDs, resolves no entities
+    from .engine.writeback import package, part_key  # its parser refuses DTDs, resolves no entities
 
     _same_names(infos, part_key)
     try:
-        sheets = sheet_parts(zf)
+        pkg = package(zf)
+        sheets = pkg.sheets
     except (ValueError, KeyError, zipfile.BadZipFile) as exc:
         for info in infos:  # a DTD there is the cause to report
             if _is_xml(info.filename):
                 _check_prolog(zf, info)
         raise UnsafeWorkbook(f"not an Excel workbook: {exc}") from None
+    if pkg.strict:  # openpyxl reads no Strict part: it would "succeed" with no cell at all
+        raise UnsafeWorkbook("a Strict Open XML workbook, which roi-xl cannot read: save it in "
+                             "Excel as an ordinary Excel Workbook (.xlsx)")
     warnings = _external_links(zf, infos)
     # Every XML part is scanned, not only the sheets our reader finds: openpyxl finds the workbook
     # through [Content_Types].xml and opens parts by their exact names, so the limits hold

@@ -212,6 +212,38 @@ def _array_over_the_sheet(path: Path, good: Path, ref: str) -> Path:
         f'<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="array" ref="{ref}">A1*2</f></c></row>'))
 
 
+def _xlm_macro_book(path: Path, good: Path) -> Path:
+    """`good` plus an Excel 4.0 macro sheet whose formulas would run a program (EXEC)."""
+    members = _members(good)
+    members["xl/macrosheets/sheet1.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xm:macrosheet xmlns="{MAIN_NS}" '
+        f'xmlns:r="{REL_NS}" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData>'
+        '<row r="1"><c r="A1"><f>EXEC("calc.exe")</f></c></row><row r="2"><c r="A2"><f>HALT()</f>'
+        "</c></row></sheetData></xm:macrosheet>").encode()
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdM" Type="http://schemas.microsoft.com/office/2006/'
+        b'relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>')
+    members["xl/workbook.xml"] = members["xl/workbook.xml"].replace(
+        b"</sheets>", f'<sheet xmlns:r="{REL_NS}" name="Macro1" sheetId="2" r:id="rIdM"/></sheets>'.encode())
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/macrosheets/sheet1.xml" '
+        b'ContentType="application/vnd.ms-excel.macrosheet+xml"/></Types>')
+    return _rezip(path, members)
+
+
+def _strict_book(path: Path, good: Path) -> Path:
+    """`good` in Strict Open XML's namespaces (Excel's "Strict Open XML Spreadsheet")."""
+    swaps = ((MAIN_NS.encode(), b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+             (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+              b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+    members = _members(good)
+    for name, data in members.items():
+        for old, new in swaps:
+            data = data.replace(old, new)
+        members[name] = data
+    return _rezip(path, members)
+
+
 # --------------------------------------------------------------------------- the corpus
 
 def work_dir(folder: Path) -> Path:
@@ -406,6 +438,12 @@ def build(folder: Path) -> list[Case]:
          "B7": '=HYPERLINK("http://example.invalid","site")', "B8": '=HYPERLINK("http://example.invalid")',
          "B9": "=RANDBETWEEN(4.5,5.5)",     # the only whole number from 4.5 to 5.5
          "B10": "=RANDBETWEEN(3,2)"})
+
+    # ---- sheets that are not worksheets (item 13), formats we cannot read (item 8)
+    _xlm_macro_book(recalcs("xlm-macro-sheet.xlsm", {"Sheet!B1": 42.0},
+                            warning="sheet 'Macro1' is an Excel 4.0 macro sheet: it is not recalculated"),
+                    good)
+    _strict_book(fails("strict-open-xml.xlsx", "a Strict Open XML workbook"), good)
 
     # ---- outside references, macros
     _external_link_book(recalcs("external-link-file.xlsx", {"Sheet!B1": "#REF!", "Sheet!B2": 15.0},

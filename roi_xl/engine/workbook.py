@@ -79,6 +79,12 @@ def load(path: str | Path) -> LoadedWorkbook:
                                 f"{address(ws.title, get_column_letter(col) + str(row))} (the last "
                                 "cell of a sheet is XFD1048576)")
     loaded = LoadedWorkbook(path=path, book=book)
+    for name in _macro_sheets(path):  # openpyxl reads one as a worksheet
+        if name in book.sheetnames:
+            book.remove(book[name])
+            loaded.warnings.append(f"sheet {name!r} is an Excel 4.0 macro sheet: it is not "
+                                   "recalculated (macros never run; its cells keep their values)")
+    loaded.__post_init__()  # sheet names by upper case, without those
     digest = hashlib.sha256()
     names = list(_defined_names(book))  # as in the file, before sheet-scoped ones are promoted
     # A defined name may hold a LAMBDA and be called like a function (=Double(A1)): not unknown.
@@ -173,3 +179,10 @@ def input_value(cell):
     if isinstance(value, _dt.time):
         return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
     return value
+
+
+def _macro_sheets(path: Path) -> set[str]:
+    from .writeback import package
+
+    with zipfile.ZipFile(path) as zf:
+        return package(zf).macro_sheets

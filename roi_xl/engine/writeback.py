@@ -42,6 +42,7 @@ MAX_ROW = 1_048_576
 MAX_COL = 16_384
 
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"  # Strict Open XML's namespace
 
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 _RANGE_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?$")
@@ -215,8 +216,11 @@ class _Package:
         self.workbook = _workbook_part(zf, self.names)
         self.rels_file, self.rels = _relationships(zf, self.names, self.workbook)
         by_id = {rel.get("Id"): target for rel, _type, target in self.rels}
+        kinds = {rel.get("Id"): rel_type for rel, rel_type, _target in self.rels}
         root = _parse(zf.read(self.workbook), self.workbook).getroot()
+        self.strict = etree.QName(root).namespace == STRICT_MAIN
         self.sheets: dict[str, str] = {}
+        self.macro_sheets: set[str] = set()  # Excel 4.0 macro sheets: never computed
         for sheets in root:
             if not isinstance(sheets.tag, str) or etree.QName(sheets).localname != "sheets":
                 continue
@@ -227,6 +231,14 @@ class _Package:
                 member = self.names.get(target) if target else None
                 if member is not None:
                     self.sheets[sheet.get("name")] = member
+                    if kinds.get(_r_id(sheet), "").lower().endswith(("/xlmacrosheet",
+                                                                      "/xlintlmacrosheet")):
+                        self.macro_sheets.add(sheet.get("name"))
+
+
+def package(zf: zipfile.ZipFile) -> _Package:
+    """The package's workbook part, sheets (and which are macro sheets) and relationships."""
+    return _Package(zf)
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
