@@ -445,6 +445,12 @@ def build(folder: Path) -> list[Case]:
                             warning="sheet 'Macro1' is an Excel 4.0 macro sheet: it is not recalculated"),
                     good)
     _strict_book(fails("strict-open-xml.xlsx", "a Strict Open XML workbook"), good)
+    _with_part(good, recalcs("shared-formula-without-master.xlsx", {"Sheet!B1": "#VALUE!", "Sheet!C1": "#VALUE!",
+                                                                   "Sheet!D1": 2.0},
+                             warning="Sheet!B1: a shared formula without its first cell"),
+               "xl/worksheets/sheet1.xml", _sheet_xml(
+                   '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="shared" si="0"/><v>7</v></c>'
+                   '<c r="C1"><f>B1+A1</f><v>8</v></c><c r="D1"><f>A1*2</f></c></row>'))
 
     # ---- outside references, macros
     _external_link_book(recalcs("external-link-file.xlsx", {"Sheet!B1": "#REF!", "Sheet!B2": 15.0},

@@ -115,6 +115,10 @@ def load(path: str | Path) -> LoadedWorkbook:
                 if text is None:
                     continue
                 coord = cell.coordinate
+                if text == "=":  # openpyxl's reading of a shared formula whose master cell is missing
+                    loaded.warnings.append(f"{address(ws.title, coord)}: a shared formula without its "
+                                           "first cell, which holds its text (the cell gets #VALUE!)")
+                    cell.value = text = "=#VALUE!"
                 loaded.formulas[(ws.title, coord)] = text
                 ref = cell.value.ref if isinstance(cell.value, ArrayFormula) else ""
                 digest.update(f"\x02{coord}\x00{ref}\x00{text}".encode())
