@@ -93,7 +93,11 @@ def _pool_work(path: Path, staged: Path, options: Options) -> FileResult:
     global _worker_cache
     if _worker_cache is None:
         _worker_cache = ModelCache()
-    return process(path, staged, _worker_cache, options)
+    try:
+        return process(path, staged, _worker_cache, options)
+    except MemoryError:  # past the budget even while reporting it: the compiled models go too
+        _worker_cache = None
+        return FileResult(path, None, False, "ran out of memory while recalculating it")
 
 
 def _worker_main(conn) -> None:

@@ -611,7 +611,7 @@ def test_a_workbook_over_the_memory_budget_fails_alone(tmp_path):
     huge = hostile_corpus._array_over_the_sheet(tmp_path / "huge.xlsx", good, "B1:XFD1048576")
     run = recalc_cli(huge, good, "--out", tmp_path / "out", "--max-cells", "100000000000",
                      "--max-memory", "1.5GB", "--jobs", "1", cwd=tmp_path, timeout=600)
-    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
     assert f"{huge}: ran out of memory while recalculating it (the limit is 1.5 GB per workbook; " \
-        "raise it with --max-memory)" in run.stderr.splitlines()
+        "raise it with --max-memory)" in run.stderr.splitlines(), run.stderr
     assert openpyxl.load_workbook(tmp_path / "out" / "good.xlsx", data_only=True).active["B1"].value == 42

@@ -96,6 +96,8 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
     if fast:
         try:
             book = fastread.read(path)
+        except MemoryError:  # the worker's budget: trying the other path would only fail again
+            raise
         except Exception as exc:  # noqa: BLE001 - the full load reports a bad file properly
             note = f"fast reader: {type(exc).__name__}: {exc}"
     loaded = None
@@ -123,6 +125,8 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
                 return Computed(cells, list(entry.warnings), True, loaded=loaded, book=book)
             except fastcalc.NeedFormulas as exc:
                 note = f"fast plan: {exc}"
+            except MemoryError:
+                raise
             except Exception as exc:  # noqa: BLE001 - a surprise on these values: formulas decides
                 note = f"fast plan: {type(exc).__name__}: {exc}"
     if loaded is None:
@@ -164,6 +168,8 @@ def _plan_entry(loaded: LoadedWorkbook) -> _Entry:
                              _defined(loaded), arrays)
     except fastcalc.Untranslatable as exc:
         return _Entry(None, f"fast plan off: {exc}")
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001 - e.g. a formula nested deeper than Python compiles
         return _Entry(None, f"fast plan off: {type(exc).__name__}: {exc}")
     return _Entry(plan, "", list(loaded.warnings))
