@@ -428,7 +428,8 @@ def build(folder: Path) -> list[Case]:
     _book(recalcs("unreadable-formula.xlsx", {
         "Sheet!B1": "#VALUE!", "Sheet!B2": 2.0, "Sheet!B3": 1e10, "Sheet!B4": "#N/A",
         "Sheet!B5": "#NUM!", "Sheet!B6": 120.0, "Sheet!B7": "site", "Sheet!B8": "http://example.invalid",
-        "Sheet!B9": 5.0, "Sheet!B10": "#NUM!", "Sheet!B11": 6.0},
+        "Sheet!B9": 5.0, "Sheet!B10": "#NUM!", "Sheet!B11": 6.0, "Sheet!B12": "#NUM!",
+        "Sheet!B13": 45299.0},
         warning="Sheet!B1: the engine cannot read this formula (the cell gets #VALUE!)"),
         {"B1": "=#VALUE! #VALUE!",         # the intersection of two errors: formulas cannot parse it
          "B2": "=1+1", "B3": "=1E10",       # Excel reads 1E10 as 1E+10
@@ -438,7 +439,9 @@ def build(folder: Path) -> list[Case]:
          "B7": '=HYPERLINK("http://example.invalid","site")', "B8": '=HYPERLINK("http://example.invalid")',
          "B9": "=RANDBETWEEN(4.5,5.5)",     # the only whole number from 4.5 to 5.5
          "B10": "=RANDBETWEEN(3,2)",
-         "B11": "=_xlfn.LET(_xlpm.x,B2,_xlpm.y,_xlpm.x*2,_xlpm.x+_xlpm.y)"})   # 2 + 4, no warning
+         "B11": "=_xlfn.LET(_xlpm.x,B2,_xlpm.y,_xlpm.x*2,_xlpm.x+_xlpm.y)",   # 2 + 4, no warning
+         "B12": "=WORKDAY(1,-10)",          # before 1 Jan 1900: #NUM! (Microsoft's WORKDAY page)
+         "B13": "=WORKDAY(45292,5)"})       # Monday 1 Jan 2024, five working days on: Monday 8 Jan
 
     # ---- sheets that are not worksheets (item 13), formats we cannot read (item 8)
     _xlm_macro_book(recalcs("xlm-macro-sheet.xlsm", {"Sheet!B1": 42.0},

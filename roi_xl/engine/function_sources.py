@@ -62,8 +62,7 @@ SOURCES = {
     ),
     'formulas.functions.date': (
         'DAY', 'DAYS', 'EOMONTH', 'HOUR', 'ISOWEEKNUM', 'MINUTE', 'MONTH', 'NETWORKDAYS', 'NETWORKDAYS.INTL',
-        'NOW', 'SECOND', 'TIME', 'TODAY', 'WEEKDAY', 'WEEKNUM', 'WORKDAY', 'WORKDAY.INTL', 'YEAR',
-        '_XLFN.DAYS', '_XLFN.ISOWEEKNUM',
+        'NOW', 'SECOND', 'TIME', 'TODAY', 'WEEKDAY', 'WEEKNUM', 'YEAR', '_XLFN.DAYS', '_XLFN.ISOWEEKNUM',
     ),
     'formulas.functions.comp': (
         'BETADIST', 'BETAINV', 'CHIDIST', 'CHIINV', 'CHITEST', 'CONFIDENCE', 'COVAR', 'FDIST', 'FINV',
@@ -108,7 +107,7 @@ SOURCES = {
         'DVAR', 'DVARP',
     ),
     'roi_xl.engine.functions.dates': (
-        'DATE', 'DAYS360', 'EDATE', 'YEARFRAC', '_XLFN.DAYS360',
+        'DATE', 'DAYS360', 'EDATE', 'WORKDAY', 'WORKDAY.INTL', 'YEARFRAC', '_XLFN.DAYS360',
     ),
     'roi_xl.engine.functions.distributions': (
         'BINOM.DIST', 'BINOM.DIST.RANGE', 'BINOM.INV', 'BINOMDIST', 'CRITBINOM', 'EXPON.DIST', 'EXPONDIST',
