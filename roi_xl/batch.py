@@ -9,7 +9,10 @@ writes the summary table (roi_xl.summary).
 Nothing partial is ever left in the output folder: workers write into a private staging folder
 inside it (`.roi-xl-staging-<pid>-<random>`), and only whole outputs are moved out of it, with an
 atomic rename. The staging folder goes at the end, interrupted or not; one left by a run that was
-killed outright is removed by the next run once its process is gone.
+killed outright is removed by the next run once its process is gone (known by the mark file inside
+it: a folder of the user's that merely has such a name stays).
+
+Every line printed goes through `printable`: a file, sheet or link name cannot print a line of its own.
 """
 from __future__ import annotations
 
