@@ -170,7 +170,6 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
     from .engine.plan_store import PlanStore
     from .errors import OutOfMemory, first_line
     from .excel import address
-    from .memory import size_text
 
     start = time.perf_counter()
     path = Path(path)
@@ -182,10 +181,7 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
             computed.write(path, output, options.values_only)
         named = computed.named() if options.summary else {}
     except (OutOfMemory, MemoryError):
-        budget = f" (the limit is {size_text(options.max_memory)} per workbook; raise it with " \
-                 "--max-memory)" if options.max_memory else ""
-        return FileResult(path, None, False, f"ran out of memory while recalculating it{budget}",
-                          time.perf_counter() - start)
+        return out_of_memory(path, options, time.perf_counter() - start)
     except WorkbookError as exc:
         cause = exc.__cause__
         return FileResult(path, None, False, str(exc), time.perf_counter() - start,
@@ -202,6 +198,15 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
         warnings.append(computed.note)
     return FileResult(path, output, True, "", time.perf_counter() - start, warnings,
                       values, len(cells), named)
+
+
+def out_of_memory(path: Path, options: Options, seconds: float = 0.0) -> FileResult:
+    """The failure of a workbook that needed more memory than the worker's budget."""
+    from .memory import size_text
+
+    budget = f" (the limit is {size_text(options.max_memory)} per workbook; raise it with " \
+             "--max-memory)" if options.max_memory else ""
+    return FileResult(path, None, False, f"ran out of memory while recalculating it{budget}", seconds)
 
 
 def _traceback(exc: BaseException) -> str:

@@ -21,7 +21,7 @@ from collections import deque
 from multiprocessing import connection
 from pathlib import Path
 
-from .batch import ExecutorError, FileResult, Options, Task, process, warm_up
+from .batch import ExecutorError, FileResult, Options, Task, out_of_memory, process, warm_up
 from .engine import ModelCache
 from .memory import limit_this_process
 
@@ -95,9 +95,11 @@ def _pool_work(path: Path, staged: Path, options: Options) -> FileResult:
         _worker_cache = ModelCache()
     try:
         return process(path, staged, _worker_cache, options)
-    except MemoryError:  # past the budget even while reporting it: the compiled models go too
+    except (MemoryError, SystemError):
+        # Past the budget even while reporting it (CPython then fails in odd places: "error return
+        # without exception set"). Once this unwinds the memory is back; the compiled models go too.
         _worker_cache = None
-        return FileResult(path, None, False, "ran out of memory while recalculating it")
+        return out_of_memory(path, options)
 
 
 def _worker_main(conn) -> None:

@@ -75,17 +75,20 @@ def compute(path: str | Path, cache: ModelCache, *, limits: Limits | None = None
     plans on disk between runs (plan_store.py): a template known there skips the full load."""
     path = Path(path)
     notes = check(path, limits or Limits())
+    out_of_memory = False
     try:
         computed = _compute(path, cache, fast, store)
     except WorkbookError:
         raise
-    except MemoryError:  # past the budget (roi_xl.memory): what it held is freed as this unwinds
-        raise OutOfMemory("ran out of memory while recalculating it") from None
+    except MemoryError:  # past the budget (roi_xl.memory)
+        out_of_memory = True
     except RecursionError as exc:
         raise WorkbookError("formulas nested too deeply for the engine") from exc
     except Exception as exc:  # noqa: BLE001 - whatever a reader or the engine raises: one plain line
         raise WorkbookError("the engine cannot recalculate it (an internal error; run with --debug "
                             "for the details)") from exc
+    if out_of_memory:  # raised here, once the MemoryError and the frames holding the memory are gone
+        raise OutOfMemory("ran out of memory while recalculating it")
     computed.warnings[:0] = notes
     return computed
 
