@@ -6,7 +6,7 @@ from .registry import CATALOGUE, ExcelFunction, functions, get
 
 def recalc(path, out_path=None, **kwargs):
     """Recalculate a workbook headlessly; see `roi_xl.engine.recalc`."""
-    from .engine import recalc as _recalc
+    from .engine.recalc import recalc as _recalc  # the function, whatever the package binds
 
     return _recalc(path, out_path, **kwargs)
 

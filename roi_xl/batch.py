@@ -9,7 +9,10 @@ writes the summary table (roi_xl.summary).
 Nothing partial is ever left in the output folder: workers write into a private staging folder
 inside it (`.roi-xl-staging-<pid>-<random>`), and only whole outputs are moved out of it, with an
 atomic rename. The staging folder goes at the end, interrupted or not; one left by a run that was
-killed outright is removed by the next run once its process is gone.
+killed outright is removed by the next run once its process is gone (known by the mark file inside
+it: a folder of the user's that merely has such a name stays).
+
+Every line printed goes through `printable`: a file, sheet or link name cannot print a line of its own.
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .atomic import pid_alive
 
 if TYPE_CHECKING:  # the engine (formulas, numpy, scipy) loads in seconds: not for usage errors
     from .engine import ModelCache
@@ -87,6 +92,25 @@ def find_workbooks(inputs: list[str], exclude: Path | None = None) -> list[Path]
     return list(unique)
 
 
+def empty_folders(inputs: list[str], exclude: Path | None = None) -> list[Path]:
+    """Folders given as inputs, and folders inside them (hidden ones aside), holding no workbook at
+    any depth: each gets a line, rather than nothing at all."""
+    empty: list[Path] = []
+    for item in inputs:
+        folder = Path(item)
+        if not folder.is_dir() or glob.has_magic(item):
+            continue
+        holding = {d for p in _search(folder) for d in p.parents}
+        for sub in sorted((folder, *(d for d in folder.rglob("*") if d.is_dir()))):
+            parts = sub.relative_to(folder).parts
+            if sub in holding or _inside(sub, exclude) or (exclude is not None and _same_file(sub, exclude)) \
+                    or any(part.startswith(".") or part.startswith(BACKUP_PREFIX) for part in parts) \
+                    or sub in empty or any(e in sub.parents for e in empty):
+                continue
+            empty.append(sub)
+    return empty
+
+
 def _search(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and _is_workbook(p)
                   and not any(part.startswith((STAGING_PREFIX, BACKUP_PREFIX))
@@ -110,6 +134,7 @@ class FileResult:
     values: dict | None = None  # sheet-qualified address -> value, when asked for
     formulas: int = 0           # formula cells (and spilled cells) computed
     named: dict = field(default_factory=dict)  # summary column -> value (roi_xl.summary)
+    traceback: str = ""         # with --debug: where the failure came from, printed as it is
 
     def error_line(self) -> str:
         return f"{self.path}: {self.error}"
@@ -124,6 +149,7 @@ class Options:
     keep_values: bool = False   # return every computed value (in-process use)
     limits: Limits | None = None  # what one workbook may cost (roi_xl.guard; None: the defaults)
     plan_cache: bool = False    # keep translated plans on disk between runs (engine/plan_store.py)
+    max_memory: int | None = None  # bytes each worker process may use (roi_xl.memory; None: no cap)
 
 
 def warm_up() -> None:
@@ -142,7 +168,7 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
     from .engine import WorkbookError
     from .engine.fastpath import compute
     from .engine.plan_store import PlanStore
-    from .engine.writeback import write_values
+    from .errors import OutOfMemory, first_line
     from .excel import address
 
     start = time.perf_counter()
@@ -152,24 +178,39 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
                            store=PlanStore() if options.plan_cache else None)
         cells = computed.cells
         if output is not None:
-            write_values(path, output, cells, values_only=options.values_only,
-                         parsed=computed.book.parts if computed.book is not None else None)
+            computed.write(path, output, options.values_only)
         named = computed.named() if options.summary else {}
+    except (OutOfMemory, MemoryError):
+        return out_of_memory(path, options, time.perf_counter() - start)
     except WorkbookError as exc:
-        return FileResult(path, None, False, str(exc), time.perf_counter() - start)
+        cause = exc.__cause__
+        return FileResult(path, None, False, str(exc), time.perf_counter() - start,
+                          traceback=_traceback(cause) if options.debug and cause is not None else "")
     except PermissionError as exc:
         return FileResult(path, None, False, f"permission denied ({exc.strerror or exc})",
                           time.perf_counter() - start)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
-        detail = traceback.format_exc() if options.debug else f"{type(exc).__name__}: {exc}".splitlines()[0]
-        return FileResult(path, None, False, f"unexpected failure: {detail}",
-                          time.perf_counter() - start)
+        return FileResult(path, None, False, f"unexpected failure: {type(exc).__name__}: {first_line(exc)}",
+                          time.perf_counter() - start, traceback=_traceback(exc) if options.debug else "")
     values = {address(s, c): v for (s, c), v in cells.items()} if options.keep_values else None
     warnings = list(computed.warnings)
     if options.debug and computed.note:
         warnings.append(computed.note)
     return FileResult(path, output, True, "", time.perf_counter() - start, warnings,
                       values, len(cells), named)
+
+
+def out_of_memory(path: Path, options: Options, seconds: float = 0.0) -> FileResult:
+    """The failure of a workbook that needed more memory than the worker's budget."""
+    from .memory import size_text
+
+    budget = f" (the limit is {size_text(options.max_memory)} per workbook; raise it with " \
+             "--max-memory)" if options.max_memory else ""
+    return FileResult(path, None, False, f"ran out of memory while recalculating it{budget}", seconds)
+
+
+def _traceback(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(exc)).rstrip()
 
 
 def recalc_file(path: Path, out_dir: Path, cache: ModelCache | None = None,
@@ -182,6 +223,23 @@ def recalc_file(path: Path, out_dir: Path, cache: ModelCache | None = None,
 
 
 # --------------------------------------------------------------------------- the report
+
+# Characters that would let a file name, sheet name or link target forge lines of the report:
+# C0/C1 controls (newlines, ANSI escapes), line and paragraph separators, bidirectional overrides,
+# and the bytes of a file name that are not UTF-8 (os.fsdecode keeps them as lone surrogates).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: object) -> str:
+    """`text` as one safe line: every character above escaped (\\n, \\x1b, \\xff for a byte)."""
+    def escape(m: re.Match) -> str:
+        code = ord(m.group(0))
+        if 0xDC80 <= code <= 0xDCFF:  # a byte of the name that is not UTF-8
+            return f"\\x{code - 0xDC00:02x}"
+        return _NAMED.get(m.group(0)) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return _UNPRINTABLE.sub(escape, str(text))
+
 
 class Reporter:
     """Progress and per-file lines, in input order whatever order files finish in.
@@ -230,12 +288,15 @@ class Reporter:
             self._err(f"{result.path}: warning: {warning}")
         if result.ok:
             if self._ok_lines:
-                print(f"{result.path} -> {result.output} ({result.formulas} formulas, "
-                      f"{result.seconds:.2f}s)", file=self.stdout, flush=True)
+                print(printable(f"{result.path} -> {result.output} ({result.formulas} formulas, "
+                                f"{result.seconds:.2f}s)"), file=self.stdout, flush=True)
         else:
             self._err(result.error_line())
+            if result.traceback:  # asked for with --debug: as Python wrote it
+                self._err(result.traceback, escape=False)
 
-    def _err(self, line: str) -> None:
+    def _err(self, line: str, escape: bool = True) -> None:
+        line = printable(line) if escape else line
         if self._bar is not None:
             self._bar.write(line, file=self.stderr)
         else:
@@ -311,29 +372,46 @@ def _raise_pending() -> None:
         raise KeyboardInterrupt() if signum == signal.SIGINT else Interrupted(signum)
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 _STAGING_NAME = re.compile(re.escape(STAGING_PREFIX) + r"(\d+)-[0-9a-f]+$")
 
 
+_STAGING_MARK = ".roi-xl-staging"   # a file inside each staging folder: ours, not the user's
+
+
+def _make_staging(out_dir: Path) -> Path:
+    staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    staging.mkdir()
+    try:
+        (staging / _STAGING_MARK).write_text(f"roi-xl recalc staging folder of process {os.getpid()}\n")
+    except OSError:
+        staging.rmdir()
+        raise
+    return staging
+
+
 def _remove_stale_staging(out_dir: Path) -> None:
-    """Staging folders of runs that were killed outright (their process is gone)."""
+    """Staging folders of runs that were killed outright (their process is gone). Only a folder
+    holding our mark and nothing but files is one: a user's folder of the same name stays."""
     try:
         entries = list(out_dir.iterdir())
     except OSError:
         return
     for entry in entries:
         m = _STAGING_NAME.match(entry.name)
-        if m and entry.is_dir() and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
-            shutil.rmtree(entry, ignore_errors=True)
+        if not m or entry.is_symlink() or not entry.is_dir() or int(m.group(1)) == os.getpid() \
+                or pid_alive(int(m.group(1))):
+            continue
+        try:
+            inside = list(entry.iterdir())
+        except OSError:
+            continue
+        if entry / _STAGING_MARK in inside and all(p.is_file() and not p.is_symlink() for p in inside):
+            for p in inside:
+                p.unlink(missing_ok=True)
+            try:
+                entry.rmdir()
+            except OSError:
+                pass
 
 
 def default_jobs() -> int:
@@ -367,15 +445,17 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
         executor: str = "local", scheduler: str | None = None, values_only: bool = False,
         summary: str | os.PathLike | None = None, debug: bool = False,
         timeout: float | None = DEFAULT_TIMEOUT, limits: Limits | None = None,
-        replace_inputs: bool = False, plan_cache: bool = True, stdout=None, stderr=None,
-        bar: bool | None = None) -> int:
+        replace_inputs: bool = False, plan_cache: bool = True, max_memory: int | None = None,
+        stdout=None, stderr=None, bar: bool | None = None) -> int:
     """The `roi-xl recalc` command: returns its exit code (0 all ok, 1 some failed, 2 usage,
     130 interrupted by Ctrl-C, 128 + n for another signal).
 
     `timeout`: seconds one workbook may take (None or 0: no limit); `limits`: what the guard lets
     through (roi_xl.guard). An output that would land on its own input is refused unless
     `replace_inputs`; the originals are then kept in `<out>/roi-xl-originals-<time>/`.
-    `plan_cache`: keep translated plans in the user's private cache folder between runs."""
+    `plan_cache`: keep translated plans in the user's private cache folder between runs.
+    `max_memory`: bytes each worker process may use (None: memory.default_budget for `jobs`; 0:
+    no cap); a workbook needing more fails with one line, the others go on."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     out_dir = Path(out_dir)
     summary_path = Path(summary) if summary is not None else None
@@ -383,24 +463,29 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
         check_options(summary=summary_path, executor=executor, scheduler=scheduler)
         paths = find_workbooks(inputs, exclude=out_dir)
         if not paths:
-            raise InputError("no .xlsx or .xlsm workbook in " + ", ".join(inputs))
+            raise InputError("no .xlsx or .xlsm workbook in " + ", ".join(map(printable, inputs)))
+        empty = empty_folders(inputs, exclude=out_dir)
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UsageError(f"{out_dir}: cannot make the output folder ({exc.strerror or exc})") from None
     except InputError as exc:
-        print(f"roi-xl recalc: {exc}", file=stderr)
+        print(printable(f"roi-xl recalc: {exc}"), file=stderr)
         return 2
     jobs = jobs or default_jobs()
+    if max_memory is None:
+        from .memory import default_budget
+
+        max_memory = default_budget(jobs)
     options = Options(values_only=values_only, summary=summary_path is not None, debug=debug,
-                      limits=limits, plan_cache=plan_cache)
+                      limits=limits, plan_cache=plan_cache, max_memory=max_memory or None)
     over_inputs = {p for p in paths if _same_file(p, out_dir / p.name)}
     if over_inputs and not replace_inputs:
         shown = ", ".join(str(p) for p in sorted(over_inputs)[:3])
         more = f" and {len(over_inputs) - 3} more" if len(over_inputs) > 3 else ""
-        print(f"roi-xl recalc: the output would replace the input {shown}{more}: choose another "
-              "--out, or pass --replace-inputs to replace inputs (each original is kept in a "
-              f"{BACKUP_PREFIX}<time> folder inside --out)", file=stderr)
+        print(printable(f"roi-xl recalc: the output would replace the input {shown}{more}: choose "
+                        "another --out, or pass --replace-inputs to replace inputs (each original is "
+                        f"kept in a {BACKUP_PREFIX}<time> folder inside --out)"), file=stderr)
         return 2
     backups = out_dir / f"{BACKUP_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}"
     kept = 0
@@ -416,15 +501,16 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
     _PENDING_SIGNALS.clear()
     try:
         _remove_stale_staging(out_dir)
-        staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
         try:
-            staging.mkdir()
+            staging = _make_staging(out_dir)
         except OSError as exc:
-            print(f"roi-xl recalc: {out_dir}: cannot write in the output folder "
-                  f"({exc.strerror or exc})", file=stderr)
+            print(printable(f"roi-xl recalc: {out_dir}: cannot write in the output folder "
+                            f"({exc.strerror or exc})"), file=stderr)
             return 2
         tasks, seen = [], {}
-        early: list[tuple[int, FileResult]] = []
+        early: list[tuple[int, FileResult]] = [
+            (len(paths) + i, FileResult(folder, None, False, "no .xlsx or .xlsm workbook in this folder"))
+            for i, folder in enumerate(empty)]
         for index, path in enumerate(paths):
             clash = seen.get(path.name)
             if clash is not None:
@@ -437,7 +523,7 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
 
         from . import executors
 
-        reporter = Reporter(len(paths), stdout, stderr, bar)
+        reporter = Reporter(len(paths) + len(empty), stdout, stderr, bar)
         for index, result in early:
             results[index] = result
             reporter.add(index, result)
@@ -467,14 +553,14 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
             reporter.close()
         _cleanup(staging)
         code = 128 + exc.signum if isinstance(exc, Interrupted) else 130
-        print(f"roi-xl recalc: interrupted; {len(results)} of {len(paths)} workbooks done, "
+        print(f"roi-xl recalc: interrupted; {len(results)} of {len(paths) + len(empty)} inputs done, "
               "no partial output left", file=stderr)
         return code
     except ExecutorError as exc:
         if reporter is not None:
             reporter.close()
         _cleanup(staging)
-        print(f"roi-xl recalc: {exc}", file=stderr)
+        print(printable(f"roi-xl recalc: {exc}"), file=stderr)
         return 2
     finally:
         for sig, handler in previous.items():
@@ -484,18 +570,25 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
 
     ordered = [results[i] for i in sorted(results)]
     failures = sum(1 for r in ordered if not r.ok)
+    summary_failed = False
     if summary_path is not None:
         from . import summary as summary_table
 
-        summary_table.write(ordered, summary_path)
+        try:
+            summary_table.write(ordered, summary_path)
+        except (OSError, ValueError) as exc:  # a folder, under a file, read-only, a full disk...
+            print(printable(f"roi-xl recalc: cannot write the summary {summary_path} "
+                            f"({getattr(exc, 'strerror', None) or exc})"), file=stderr)
+            summary_failed = True
     elapsed = time.perf_counter() - started
     rate = len(ordered) / elapsed if elapsed > 0 else 0.0
     tail = f", {failures} failed" if failures else ""
     if kept:
-        print(f"the {kept} replaced input workbook(s) are kept, unchanged, in {backups}", file=stderr)
-    print(f"{len(ordered) - failures} of {len(ordered)} workbooks recalculated into {out_dir}{tail} "
-          f"({elapsed:.1f}s, {rate:.1f} files/s)", file=stderr)
-    return 0 if failures == 0 else 1
+        print(printable(f"the {kept} replaced input workbook(s) are kept, unchanged, in {backups}"),
+              file=stderr)
+    print(printable(f"{len(ordered) - failures} of {len(ordered)} workbooks recalculated into "
+                    f"{out_dir}{tail} ({elapsed:.1f}s, {rate:.1f} files/s)"), file=stderr)
+    return 0 if failures == 0 and not summary_failed else 1
 
 
 def _same_file(a: Path, b: Path) -> bool:

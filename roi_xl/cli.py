@@ -65,7 +65,8 @@ def _cmd_recalc(args: argparse.Namespace) -> int:
     return run(args.inputs, Path(args.out), jobs=args.jobs, executor=args.executor,
                scheduler=args.scheduler, values_only=args.values_only, summary=args.summary,
                debug=args.debug, timeout=args.timeout or None, limits=limits,
-               replace_inputs=args.replace_inputs, plan_cache=not args.no_cache)
+               replace_inputs=args.replace_inputs, plan_cache=not args.no_cache,
+               max_memory=args.max_memory)
 
 
 def _add_template_commands(sub) -> None:
@@ -115,6 +116,11 @@ def _byte_size(text: str) -> int:
     return value
 
 
+def _memory_size(text: str) -> int:
+    """--max-memory: a size, or 0 for no cap."""
+    return 0 if text.strip() == "0" else _byte_size(text)
+
+
 def _add_limit_options(p) -> None:
     """What one workbook may cost (roi_xl.guard); the defaults protect a shared machine."""
     from .batch import DEFAULT_TIMEOUT
@@ -124,6 +130,9 @@ def _add_limit_options(p) -> None:
     g = p.add_argument_group("limits (a workbook over one fails with a message naming it)")
     g.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"time one workbook may take; it is then stopped (default {DEFAULT_TIMEOUT:g}, 0: none)")
+    g.add_argument("--max-memory", type=_memory_size, default=None, metavar="BYTES",
+                   help="memory each worker process may use, e.g. 4GB (default: three quarters of the "
+                        "machine's memory shared among --jobs; 0: no cap)")
     g.add_argument("--max-size", type=_byte_size, default=d.max_size, metavar="BYTES",
                    help=f"uncompressed size of a workbook's parts, e.g. 1GB (default {d.max_size // 2**20} MB)")
     g.add_argument("--max-ratio", type=_number, default=d.max_ratio, metavar="N",

@@ -7,3 +7,13 @@ use it without loading the engine (formulas, numpy), which takes about a second.
 
 class WorkbookError(Exception):
     """A workbook that cannot be recalculated; the message says why in plain words."""
+
+
+class OutOfMemory(WorkbookError):
+    """Recalculating the workbook needed more memory than the process may use (roi_xl.memory)."""
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message as one plain line (its type's name when it has none)."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -21,8 +21,9 @@ from collections import deque
 from multiprocessing import connection
 from pathlib import Path
 
-from .batch import ExecutorError, FileResult, Options, Task, process, warm_up
+from .batch import ExecutorError, FileResult, Options, Task, out_of_memory, process, warm_up
 from .engine import ModelCache
+from .memory import limit_this_process
 
 _DIED = "the worker process died while recalculating it (out of memory, or a crash)"
 
@@ -92,7 +93,13 @@ def _pool_work(path: Path, staged: Path, options: Options) -> FileResult:
     global _worker_cache
     if _worker_cache is None:
         _worker_cache = ModelCache()
-    return process(path, staged, _worker_cache, options)
+    try:
+        return process(path, staged, _worker_cache, options)
+    except (MemoryError, SystemError):
+        # Past the budget even while reporting it (CPython then fails in odd places: "error return
+        # without exception set"). Once this unwinds the memory is back; the compiled models go too.
+        _worker_cache = None
+        return out_of_memory(path, options)
 
 
 def _worker_main(conn) -> None:
@@ -103,6 +110,7 @@ def _worker_main(conn) -> None:
     from .engine.bind import quiet_formulas
     quiet_formulas()
     parent = os.getppid()
+    budget = None  # the memory cap set on this process (roi_xl.memory)
     while True:
         try:
             # Forked siblings hold copies of the batch's pipe ends, so the batch being killed
@@ -116,6 +124,8 @@ def _worker_main(conn) -> None:
         if work is None:
             return
         path, staged, options = work
+        if options.max_memory and budget != options.max_memory:
+            budget = options.max_memory if limit_this_process(options.max_memory) else None
         result = _pool_work(path, staged, options)
         try:
             conn.send(result)
@@ -157,7 +167,8 @@ class _Worker:
 
 
 class LocalPool(_Stream):
-    """`jobs` worker processes, each with its own ModelCache, each given one workbook at a time.
+    """`jobs` worker processes, each with its own ModelCache, each given one workbook at a time,
+    each within the memory budget `options.max_memory` (set in the worker, roi_xl.memory).
 
     A worker over the time limit (`timeout` seconds for one workbook) is killed: its workbook is
     reported as timed out and the others go on. A worker that dies (killed, out of memory, a

@@ -10,8 +10,12 @@ the machine:
   Office Open XML parts never carry one;
 * zip bombs: the parts' total uncompressed size and each large part's compression ratio are
   capped, from the sizes the zip declares (Python's zipfile never inflates past a declared size);
-* huge sheets: cells are counted while streaming the sheet bytes, and formulas longer than the
-  limit (Excel's own: 8,192 characters) are refused before a formula parser sees them.
+* huge sheets: cells are counted while streaming the bytes of every XML part (so whichever part
+  a reader takes for a sheet is counted; an array formula counts every cell of its range), and
+  formulas longer than the limit (Excel's own: 8,192 characters) are refused before a formula
+  parser sees them;
+* ambiguous packages: two members naming one part (by writeback.part_key, the name every reader
+  of ours looks parts up by) are refused, so no reader can be shown a decoy.
 
 Each limit has a default in `Limits` and a `roi-xl recalc` option to raise it. The readers keep
 their own protection as well: openpyxl parses through defusedxml when it is installed (it is a
@@ -19,6 +23,7 @@ dependency), and every lxml parser here resolves no entities and reads no networ
 """
 from __future__ import annotations
 
+import codecs
 import functools
 import os
 import re
@@ -29,8 +34,9 @@ from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
-from .errors import WorkbookError
+from .errors import WorkbookError, first_line
 from .excel import address
+from .memory import size_text as _size
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: .xls, encrypted OOXML
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")         # a zip (or an empty zip)
@@ -174,19 +180,43 @@ def _check_package(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
                     f"looks like a zip bomb: {info.filename} expands {ratio:,.0f} times "
                     f"(to {_size(info.file_size)}; the limit is {limits.max_ratio:g} times, "
                     "raise it with --max-ratio)")
-    from .engine.writeback import sheet_parts  # its parser refuses DTDs and resolves no entities
+    from .engine.writeback import package, part_key  # its parser refuses DTDs, resolves no entities
 
+    _same_names(infos, part_key)
     try:
-        sheets = sheet_parts(zf)
+        pkg = package(zf)
+        sheets = pkg.sheets
     except (ValueError, KeyError, zipfile.BadZipFile) as exc:
-        _first_unsafe_prolog(zf, infos, ())  # a DTD there is the cause to report
+        for info in infos:  # a DTD there is the cause to report
+            if _is_xml(info.filename):
+                _check_prolog(zf, info)
         raise UnsafeWorkbook(f"not an Excel workbook: {exc}") from None
-    _first_unsafe_prolog(zf, infos, set(sheets.values()))  # sheets: checked as they are scanned
+    if pkg.strict:  # openpyxl reads no Strict part: it would "succeed" with no cell at all
+        raise UnsafeWorkbook("a Strict Open XML workbook, which roi-xl cannot read: save it in "
+                             "Excel as an ordinary Excel Workbook (.xlsx)")
     warnings = _external_links(zf, infos)
+    # Every XML part is scanned, not only the sheets our reader finds: openpyxl finds the workbook
+    # through [Content_Types].xml and opens parts by their exact names, so the limits hold
+    # whichever part a reader takes for a sheet.
+    sheet_of = {member: sheet for sheet, member in sheets.items()}
     count = _Count()
-    for sheet, part in sheets.items():
-        _scan_sheet(zf, part, sheet, limits, count)
+    for info in infos:
+        if not info.is_dir() and (_is_xml(info.filename) or _looks_like_xml(zf, info)):
+            _scan_part(zf, info, sheet_of.get(info.filename), limits, count)
     return warnings
+
+
+def _same_names(infos, part_key) -> None:
+    """Refuse two members that name one part: readers would disagree on which one it is."""
+    seen: dict[str, str] = {}
+    for info in infos:
+        if info.is_dir():
+            continue
+        first = seen.setdefault(part_key(info.filename), info.filename)
+        if first is not info.filename:
+            raise UnsafeWorkbook(
+                f"not an Excel workbook: two parts with the same name, {first} and {info.filename} "
+                "(part names ignore letter case, %-escapes and . or .. folders)")
 
 
 def _is_xml(name: str) -> bool:
@@ -195,12 +225,6 @@ def _is_xml(name: str) -> bool:
 
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
-
-
-def _first_unsafe_prolog(zf: zipfile.ZipFile, infos, skip) -> None:
-    for info in infos:
-        if _is_xml(info.filename) and info.filename not in skip:
-            _check_prolog(zf, info)
 
 
 def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -212,13 +236,35 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                 head += fh.read(_HEAD - 4096)
     except _READ_ERRORS as exc:
         raise UnsafeWorkbook(f"not an Excel workbook: {info.filename} cannot be read "
-                             f"({_first_line(exc)})") from None
+                             f"({first_line(exc)})") from None
     _check_head(head, info.filename)
 
 
+def _utf16(head: bytes) -> bool:
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[1:2] == b"\x00" or head[:1] == b"\x00"
+
+
+def _utf16_codec(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"  # the byte order mark says which
+    return "utf-16-be" if head[:1] == b"\x00" else "utf-16-le"
+
+
+def _looks_like_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """A member not named as XML whose bytes start as XML does (a reader may still parse it)."""
+    try:
+        with zf.open(info) as fh:
+            head = fh.read(256)
+    except _READ_ERRORS:
+        return True  # the scan reports it
+    if _utf16(head):
+        head = head.decode(_utf16_codec(head), "replace").encode("utf-8")
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
 def _check_head(head: bytes, name: str) -> None:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[1:2] == b"\x00" or head[:1] == b"\x00":
-        head = head.decode("utf-16", "replace").encode("utf-8")
+    if _utf16(head):
+        head = head.decode(_utf16_codec(head), "replace").encode("utf-8")
     if _DTD.search(head):
         raise UnsafeWorkbook(f"unsafe XML in {name}: it declares a DTD or entities "
                              "(as XML bombs and external-entity attacks do); workbooks never do")
@@ -258,25 +304,35 @@ def _long_formula(limit: int) -> re.Pattern:
     return re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f(?:\s[^<>]*)?>([^<]{%d,})" % (limit + 1))
 
 
-def _scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, limits: Limits, count: _Count) -> None:
-    """Count the sheet's cells and measure its formulas in one streaming pass over its bytes."""
+def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, limits: Limits,
+               count: _Count) -> None:
+    """Count an XML part's cells (an array formula's whole range among them) and measure its
+    formulas, in one streaming pass over its bytes (UTF-16 ones read as UTF-8)."""
+    part = info.filename
     long_formula = _long_formula(limits.max_formula_length)
     # An escaped character takes at most 6 bytes (&quot;): a longer run is over the limit for sure.
     raw_cap = 6 * limits.max_formula_length
     try:
-        with zf.open(part) as fh:
+        with zf.open(info) as fh:
             buf = b""
-            first = True
+            decode = None
             while True:
                 chunk = fh.read(_CHUNK)
+                if decode is None:
+                    head = chunk[:_HEAD]
+                    _check_head(head, part)
+                    decode = _utf16(head) and codecs.getincrementaldecoder(
+                        _utf16_codec(head))("replace").decode
+                if decode:
+                    chunk = decode(chunk, not chunk).encode("utf-8")
                 buf += chunk
-                if first:
-                    _check_head(buf[:_HEAD], part)
-                    first = False
                 # Up to the last tag start every tag, and every formula's text, is whole.
                 end = len(buf) if not chunk else buf.rfind(b"<")
                 if end > 0:
-                    count.cells += sum(buf.count(start, 0, end) for start in _CELL_STARTS)
+                    if buf.count(b"<c", 0, end) or buf.count(b":c", 0, end):  # most parts: none
+                        count.cells += sum(buf.count(start, 0, end) for start in _CELL_STARTS)
+                    if b"array" in buf or b"dataTable" in buf:
+                        count.cells += _array_cells(buf, end)
                     if count.cells > limits.max_cells:
                         raise UnsafeWorkbook(f"too many cells: more than {limits.max_cells:,} "
                                              "(the limit; raise it with --max-cells)")
@@ -284,15 +340,44 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, limits: Limits, coun
                         text = m.group(1)
                         length = len(unescape(text.decode("utf-8", "replace")))
                         if length > limits.max_formula_length:
-                            raise _too_long(sheet, _cell_before(buf, m.start()), length, limits)
+                            raise _too_long(sheet, part, _cell_before(buf, m.start()), length, limits)
                     buf = buf[end:]
                 elif chunk and len(buf) > raw_cap + _CHUNK and _F_START.match(buf):
-                    raise _too_long(sheet, "", None, limits)  # one formula's text, megabytes long
+                    raise _too_long(sheet, part, "", None, limits)  # one formula, megabytes long
                 if not chunk:
                     return
     except _READ_ERRORS as exc:
         raise UnsafeWorkbook(f"not an Excel workbook: {part} cannot be read "
-                             f"({_first_line(exc)})") from None
+                             f"({first_line(exc)})") from None
+
+
+_F_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f\s([^<>]*)>")
+_T_SPREADS = re.compile(rb"""(?:^|\s)t\s*=\s*["'](?:array|dataTable)["']""")
+_REF_ATTR = re.compile(rb"""(?:^|\s)ref\s*=\s*["']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})"""
+                       rb"""(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?["']""")
+
+
+def _array_cells(buf: bytes, end: int) -> int:
+    """Cells an array formula (or a data table) fills beyond its own: its whole range is computed."""
+    extra = 0
+    for m in _F_TAG.finditer(buf, 0, end):
+        attrs = m.group(1)
+        if not _T_SPREADS.search(attrs):
+            continue
+        ref = _REF_ATTR.search(attrs)
+        if ref is None or ref.group(3) is None:
+            continue
+        rows = abs(int(ref.group(4)) - int(ref.group(2))) + 1
+        cols = abs(_column(ref.group(3)) - _column(ref.group(1))) + 1
+        extra += rows * cols - 1
+    return extra
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
 
 
 def _cell_before(buf: bytes, at: int) -> str:
@@ -301,21 +386,16 @@ def _cell_before(buf: bytes, at: int) -> str:
     return r.group(1).decode("ascii", "replace") if r else ""
 
 
-def _too_long(sheet: str, cell: str, length: int | None, limits: Limits) -> UnsafeWorkbook:
-    where = address(sheet, cell) if cell else f"sheet {sheet!r}"
+def _too_long(sheet: str | None, part: str, cell: str, length: int | None,
+              limits: Limits) -> UnsafeWorkbook:
+    if sheet is None:  # a part that is not one of the workbook's sheets (as we read it)
+        where = f"{part}, cell {cell}" if cell else part
+    else:
+        where = address(sheet, cell) if cell else f"sheet {sheet!r}"
     shown = f"{length:,} characters" if length is not None else \
         f"more than {limits.max_formula_length:,} characters"
     return UnsafeWorkbook(f"formula too long in {where}: {shown} (the limit is "
                           f"{limits.max_formula_length:,}; raise it with --max-formula-length)")
 
 
-def _size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if n < 1024 or unit == "TB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n /= 1024
-    return f"{n} bytes"
 
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc) or type(exc).__name__).splitlines()[0]

@@ -167,6 +167,13 @@ def escape(value):
     return value
 
 
+def _utf8(value):
+    """A file name's bytes that are not UTF-8 (lone surrogates in Python) as \\xNN: the table is UTF-8."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return value
+
+
 def rows(results: Iterable) -> list[dict[str, object]]:
     """One row per FileResult (roi_xl.batch), in the order given."""
     out = []
@@ -182,7 +189,7 @@ def rows(results: Iterable) -> list[dict[str, object]]:
         named = getattr(r, "named", None) or {}
         for _name, column in NAMED_FIELDS:
             row[column] = named.get(column)
-        out.append({k: escape(v) for k, v in row.items()})
+        out.append({k: escape(_utf8(v)) for k, v in row.items()})
     return out
 
 

@@ -170,6 +170,80 @@ def _libreoffice(sources: list[Path], fmt: str, outdir: Path) -> dict[Path, Path
     return {s: p for s, p in made.items() if p.exists()}
 
 
+def _long_formula_sheet() -> bytes:
+    """A sheet whose A1 is a formula of 8,599 characters, over Excel's 8,192."""
+    return _sheet_xml('<row r="1"><c r="A1"><f>' + "+".join(["1"] * 4_300) + "</f></c></row>")
+
+
+def _decoy_book(path: Path, good: Path, target: str, hostile: str, decoy: str | None) -> Path:
+    """A workbook whose sheet relationship says `target`; the zip holds the over-limit sheet under
+    the name openpyxl reads for it (`hostile`) and, under `decoy`, the small sheet a reader that
+    normalises names (case, %-escapes, dot segments) would find there instead."""
+    members = _members(good)
+    small = members.pop("xl/worksheets/sheet1.xml")
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b'Target="/xl/worksheets/sheet1.xml"', f'Target="{target}"'.encode())
+    if decoy is not None:
+        members[decoy] = small
+    members[hostile] = _long_formula_sheet()
+    return _rezip(path, members)
+
+
+def _content_type_decoy(path: Path, good: Path) -> Path:
+    """openpyxl finds the workbook part through [Content_Types].xml, the package relationships
+    (_rels/.rels) may name another: each names a workbook whose sheet is a different part."""
+    members = _members(good)
+    main = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    types = members["[Content_Types].xml"].replace(b'PartName="/xl/workbook.xml" ContentType="'
+                                                   + main, b'PartName="/xl/workbook.xml" '
+                                                   b'ContentType="application/xml')
+    members["[Content_Types].xml"] = types.replace(b"</Types>", b'<Override PartName="/xl/book2.xml" '
+                                                   b'ContentType="' + main + b'"/></Types>')
+    members["xl/book2.xml"] = members["xl/workbook.xml"]
+    members["xl/_rels/book2.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"/xl/worksheets/sheet1.xml", b"/xl/worksheets/other.xml")
+    members["xl/worksheets/other.xml"] = _long_formula_sheet()
+    return _rezip(path, members)
+
+
+def _array_over_the_sheet(path: Path, good: Path, ref: str) -> Path:
+    """One array formula whose range covers `ref`: every cell in it is a cell to compute."""
+    return _with_part(good, path, "xl/worksheets/sheet1.xml", _sheet_xml(
+        f'<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="array" ref="{ref}">A1*2</f></c></row>'))
+
+
+def _xlm_macro_book(path: Path, good: Path) -> Path:
+    """`good` plus an Excel 4.0 macro sheet whose formulas would run a program (EXEC)."""
+    members = _members(good)
+    members["xl/macrosheets/sheet1.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xm:macrosheet xmlns="{MAIN_NS}" '
+        f'xmlns:r="{REL_NS}" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData>'
+        '<row r="1"><c r="A1"><f>EXEC("calc.exe")</f></c></row><row r="2"><c r="A2"><f>HALT()</f>'
+        "</c></row></sheetData></xm:macrosheet>").encode()
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdM" Type="http://schemas.microsoft.com/office/2006/'
+        b'relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>')
+    members["xl/workbook.xml"] = members["xl/workbook.xml"].replace(
+        b"</sheets>", f'<sheet xmlns:r="{REL_NS}" name="Macro1" sheetId="2" r:id="rIdM"/></sheets>'.encode())
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/macrosheets/sheet1.xml" '
+        b'ContentType="application/vnd.ms-excel.macrosheet+xml"/></Types>')
+    return _rezip(path, members)
+
+
+def _strict_book(path: Path, good: Path) -> Path:
+    """`good` in Strict Open XML's namespaces (Excel's "Strict Open XML Spreadsheet")."""
+    swaps = ((MAIN_NS.encode(), b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+             (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+              b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+    members = _members(good)
+    for name, data in members.items():
+        for old, new in swaps:
+            data = data.replace(old, new)
+        members[name] = data
+    return _rezip(path, members)
+
+
 # --------------------------------------------------------------------------- the corpus
 
 def work_dir(folder: Path) -> Path:
@@ -279,6 +353,107 @@ def build(folder: Path) -> list[Case]:
     too_long = "=" + "+".join(["1"] * 4_300)                # 8,599 characters (openpyxl keeps the =)
     _book(fails("formula-8600-chars.xlsx", "formula too long in Sheet!A1: 8,599 characters"),
           {"A1": too_long})
+
+    # ---- the guard reads what the readers read (issue 19, item 1): openpyxl opens the exact
+    # member a relationship names, the workbook part named by [Content_Types].xml
+    same = "two parts with the same name"
+    _decoy_book(fails("decoy-letter-case.xlsx", same), good, "/XL/WORKSHEETS/SHEET1.XML",
+                "XL/WORKSHEETS/SHEET1.XML", "xl/worksheets/sheet1.xml")
+    _decoy_book(fails("decoy-percent-escape.xlsx", same), good, "/xl/worksheets/sheet%31.xml",
+                "xl/worksheets/sheet%31.xml", "xl/worksheets/sheet1.xml")
+    _decoy_book(fails("decoy-dot-segments.xlsx", same), good, "/xl/x/../worksheets/sheet1.xml",
+                "xl/x/../worksheets/sheet1.xml", "xl/worksheets/sheet1.xml")
+    _decoy_book(fails("escaped-target.xlsx", "formula too long in Sheet!A1: 8,599 characters"), good,
+                "/xl/worksheets/sheet%31.xml", "xl/worksheets/sheet%31.xml", None)
+    _content_type_decoy(fails("decoy-content-types.xlsx",
+                              "formula too long in xl/worksheets/other.xml, cell A1: 8,599 characters"), good)
+    _array_over_the_sheet(fails("array-over-the-sheet.xlsx", "too many cells: more than 1,000,000"),
+                          good, "B1:XFD1048576")
+    _array_over_the_sheet(recalcs("array-formula.xlsx", {"Sheet!B1": 2.0}), good, "B1")
+
+    # ---- wildcards (issue 19, item 4): 25 "*a" then "*b" never matches "a"*40+"!", and a
+    # backtracking regex tries every way of splitting the a's first
+    hostile = "*a" * 25 + "*b"
+    _book(recalcs("wildcard-backtracking.xlsx", {
+        "Sheet!C1": 0.0, "Sheet!C2": "#VALUE!", "Sheet!C3": "#N/A", "Sheet!C4": "#N/A",
+        "Sheet!C5": "none", "Sheet!C6": 0.0, "Sheet!C7": 1.0, "Sheet!C8": 1.0, "Sheet!C9": 2.0,
+        "Sheet!C10": 2.0, "Sheet!C11": 1.0, "Sheet!C12": 2.0}),
+        {"A1": "a" * 40 + "!", "A2": "*x", "A3": "ax", "B1": hostile,
+         "C1": "=COUNTIF(A1,B1)", "C2": "=SEARCH(B1,A1)", "C3": "=MATCH(B1,A1:A3,0)",
+         "C4": "=VLOOKUP(B1,A1:A3,1,FALSE)", "C5": '=_xlfn.XLOOKUP(B1,A1:A3,A1:A3,"none",2)',
+         "C6": "=SUMIF(A1:A3,B1,A1:A3)",
+         "C7": '=COUNTIF(A1,"*a*a*!")',          # the same shape, matching
+         "C8": '=SEARCH("a*!",A1)',             # the first a
+         "C9": '=MATCH("?x",A1:A3,0)',           # "*x" (A2) is two characters too
+         "C10": '=COUNTIF(A1:A3,"?x")',          # "*x" and "ax"
+         "C11": '=COUNTIF(A1:A3,"~*x")',         # only the text "*x"
+         "C12": '=MATCH("~*?",A1:A3,0)'})        # "*x" again
+
+    # ---- Excel's longest text, 32,767 characters (issue 19, item 2): A1 "ab", each cell below
+    # it the one above twice (A_i has 2**i characters: A14 16,384, A15 would be 32,768), so 38
+    # doublings end in #VALUE! instead of a 550-billion-character text
+    doubling = {"A1": "ab", **{f"A{i}": f"=A{i - 1}&A{i - 1}" for i in range(2, 40)}}
+    doubling.update({
+        "B1": "=LEN(A14)", "B2": '=REPT("a",32767)&"b"', "B3": '=LEN(REPT("a",32767))',
+        "B4": "=CONCAT(A14,A14)", "B5": "=LEN(CONCAT(A14,A13))", "B6": "=CONCATENATE(A14,A14)",
+        "B7": '=_xlfn.TEXTJOIN(",",TRUE,A13,A13,A13,A13)',  # 4 x 8,192 + 3 commas
+        "B8": '=LEN(_xlfn.TEXTJOIN(",",TRUE,A13,A13,A13))',
+        "B9": '=SUBSTITUTE(A14,"a",A3)',                      # 8,192 a's become 8 characters each
+        "B10": '=LEN(SUBSTITUTE(A10,"a","xy"))',             # 1,024 + 512
+        "B11": "=REPLACE(A14,1,0,A14)", "B12": "=LEN(A14&A13)"})
+    _book(recalcs("string-doubling.xlsx", {
+        "Sheet!A14": "ab" * 8192, "Sheet!A15": "#VALUE!", "Sheet!A39": "#VALUE!",
+        "Sheet!B1": 16384.0, "Sheet!B2": "#VALUE!", "Sheet!B3": 32767.0, "Sheet!B4": "#VALUE!",
+        "Sheet!B5": 24576.0, "Sheet!B6": "#VALUE!", "Sheet!B7": "#VALUE!", "Sheet!B8": 24578.0,
+        "Sheet!B9": "#VALUE!", "Sheet!B10": 1536.0, "Sheet!B11": "#VALUE!", "Sheet!B12": 24576.0}),
+        doubling)
+
+    # ---- damaged parts openpyxl trips over (issue 19, item 6): one plain line, a WorkbookError
+    damaged = "a cell refers to a shared text or a format that is not in the file"
+    _with_part(good, fails("shared-string-missing.xlsx", damaged), "xl/worksheets/sheet1.xml",
+               _sheet_xml('<row r="1"><c r="A1" t="s"><v>5</v></c><c r="B1"><f>A1&amp;"x"</f></c></row>'))
+    # (a formula of its own: a workbook of a template already seen never goes through openpyxl)
+    members = _members(_book(work / "own-formula.xlsx", {"A1": 40, "A2": 2, "B1": "=A1*A2+0"}))
+    members["xl/worksheets/sheet1.xml"] = members["xl/worksheets/sheet1.xml"].replace(
+        b"<pageMargins", b'<conditionalFormatting sqref="A1"><cfRule type="cellIs" dxfId="99" '
+        b'priority="1" operator="greaterThan"><formula>0</formula></cfRule></conditionalFormatting>'
+        b"<pageMargins")
+    _rezip(fails("format-missing.xlsx", damaged), members)
+    _with_part(good, fails("text-in-a-number-cell.xlsx", "damaged workbook"), "xl/worksheets/sheet1.xml",
+               _sheet_xml('<row r="1"><c r="A1"><v>abc</v></c><c r="B1"><f>A1+1</f></c></row>'))
+    shutil.copyfile(good, recalcs("add-in.xlam", {"Sheet!B1": 42.0}))  # openpyxl refused the name
+
+    # ---- one formula the engine cannot read costs its cell, not the workbook (item 7); values
+    # Excel gives where the engine was wrong (item 8)
+    _book(recalcs("unreadable-formula.xlsx", {
+        "Sheet!B1": "#VALUE!", "Sheet!B2": 2.0, "Sheet!B3": 1e10, "Sheet!B4": "#N/A",
+        "Sheet!B5": "#NUM!", "Sheet!B6": 120.0, "Sheet!B7": "site", "Sheet!B8": "http://example.invalid",
+        "Sheet!B9": 5.0, "Sheet!B10": "#NUM!", "Sheet!B11": 6.0, "Sheet!B12": "#NUM!",
+        "Sheet!B13": 45299.0},
+        warning="Sheet!B1: the engine cannot read this formula (the cell gets #VALUE!)"),
+        {"B1": "=#VALUE! #VALUE!",         # the intersection of two errors: formulas cannot parse it
+         "B2": "=1+1", "B3": "=1E10",       # Excel reads 1E10 as 1E+10
+         "B4": "=UNICHAR(55357)",           # half a surrogate pair: #N/A (Microsoft's UNICHAR page)
+         "B5": "=FACT(200)",                # beyond 170! a double overflows: #NUM!
+         "B6": "=FACT(5.9)",                # truncated: 5! = 120
+         "B7": '=HYPERLINK("http://example.invalid","site")', "B8": '=HYPERLINK("http://example.invalid")',
+         "B9": "=RANDBETWEEN(4.5,5.5)",     # the only whole number from 4.5 to 5.5
+         "B10": "=RANDBETWEEN(3,2)",
+         "B11": "=_xlfn.LET(_xlpm.x,B2,_xlpm.y,_xlpm.x*2,_xlpm.x+_xlpm.y)",   # 2 + 4, no warning
+         "B12": "=WORKDAY(1,-10)",          # before 1 Jan 1900: #NUM! (Microsoft's WORKDAY page)
+         "B13": "=WORKDAY(45292,5)"})       # Monday 1 Jan 2024, five working days on: Monday 8 Jan
+
+    # ---- sheets that are not worksheets (item 13), formats we cannot read (item 8)
+    _xlm_macro_book(recalcs("xlm-macro-sheet.xlsm", {"Sheet!B1": 42.0},
+                            warning="sheet 'Macro1' is an Excel 4.0 macro sheet: it is not recalculated"),
+                    good)
+    _strict_book(fails("strict-open-xml.xlsx", "a Strict Open XML workbook"), good)
+    _with_part(good, recalcs("shared-formula-without-master.xlsx", {"Sheet!B1": "#VALUE!", "Sheet!C1": "#VALUE!",
+                                                                   "Sheet!D1": 2.0},
+                             warning="Sheet!B1: a shared formula without its first cell"),
+               "xl/worksheets/sheet1.xml", _sheet_xml(
+                   '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="shared" si="0"/><v>7</v></c>'
+                   '<c r="C1"><f>B1+A1</f><v>8</v></c><c r="D1"><f>A1*2</f></c></row>'))
 
     # ---- outside references, macros
     _external_link_book(recalcs("external-link-file.xlsx", {"Sheet!B1": "#REF!", "Sheet!B2": 15.0},

@@ -362,6 +362,7 @@ def test_interrupted_run_leaves_only_whole_outputs(tmp_path, sig, jobs):
     out = tmp_path / "out"
     stale = out / ".roi-xl-staging-999999999-abcd"       # a killed run's leftovers (no such pid)
     stale.mkdir(parents=True)
+    (stale / ".roi-xl-staging").write_text("roi-xl recalc staging folder of process 999999999\n")
     (stale / "w00.xlsx").write_bytes(b"half")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "roi_xl.cli", "recalc", str(tmp_path / "in"),

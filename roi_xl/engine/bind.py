@@ -155,7 +155,11 @@ def is_ours(name: str) -> bool:
     return name in registry.CATALOGUE
 
 
+_PARSED = {"LET", "LAMBDA"}  # formulas' parser reads these itself: they are in no function table
+
+
 def is_known(name: str) -> bool:
     """Whether `formulas` (with our catalogue bound) can evaluate a function of this name."""
     table = get_functions()
-    return name in table or name.replace("_XLFN.", "").replace("_XLWS.", "") in table
+    bare = name.replace("_XLFN.", "").replace("_XLWS.", "")
+    return name in table or bare in table or bare in _PARSED

@@ -35,18 +35,75 @@ _WILDCARD = re.compile(r"[?*~]")
 _EMPTY_TYPE = type(sh.EMPTY)
 
 
-def wildcard_regex(pattern: str, prefix: bool = False) -> re.Pattern:
-    """Excel's wildcard text as a regex; `prefix` also admits any text after it (D-functions)."""
-    out, i = [], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "~" and i + 1 < len(pattern) and pattern[i + 1] in "?*~":
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append("." if ch == "?" else ".*" if ch == "*" else re.escape(ch))
-        i += 1
-    return re.compile("".join(out) + (".*" if prefix else ""), re.IGNORECASE | re.DOTALL)
+def _fold(text: str) -> str:
+    """Lower case, one character for one (as a case-insensitive regex compares): "?" stays one."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+
+
+class Wildcard:
+    """Excel's wildcard text (`?` one character, `*` any run, `~` before ?, * or ~ the character
+    itself), matched case-insensitively with no backtracking: the pattern is cut at each `*` into
+    pieces without one, each a regex without quantifiers, and each piece is found leftmost after
+    the one before (leftmost is never worse for the pieces that follow). A match costs at most
+    len(text) x len(pattern) steps, however the stars are placed: "*a*a*a...*b" against "aaa...!"
+    took exponential time as the regex ".*a.*a.*a....*b".
+
+    `prefix` also admits any text after the pattern (the D-functions' criteria)."""
+
+    def __init__(self, pattern: str, prefix: bool = False):
+        pieces, piece, i = [], [], 0
+        while i < len(pattern):
+            ch = pattern[i]
+            if ch == "~" and i + 1 < len(pattern) and pattern[i + 1] in "?*~":
+                piece.append(re.escape(_fold(pattern[i + 1])))
+                i += 2
+                continue
+            if ch == "*":
+                pieces.append(piece)
+                piece = []
+            else:
+                piece.append("." if ch == "?" else re.escape(_fold(ch)))
+            i += 1
+        pieces.append(piece)
+        if prefix:
+            pieces.append([])
+        self._pieces = [(re.compile("".join(p), re.DOTALL), len(p)) for p in pieces]
+
+    def fullmatch(self, text: str) -> bool:
+        """Does the whole of `text` match?"""
+        text = _fold(text)
+        pieces = self._pieces
+        (first, first_len), (last, last_len) = pieces[0], pieces[-1]
+        if len(pieces) == 1:
+            return first.fullmatch(text) is not None
+        end = len(text) - last_len
+        if end < first_len or first.match(text) is None or last.match(text, end) is None:
+            return False
+        return self._rest(text, first_len, end) is not None
+
+    def search(self, text: str, start: int = 0) -> int | None:
+        """Where the first match starts at or after `start` (SEARCH), or None."""
+        text = _fold(text)
+        first, first_len = self._pieces[0]
+        found = first.search(text, start)
+        if found is None:
+            return None
+        # The pieces after the first, each leftmost, fit after this start if after any later one.
+        return found.start() if self._rest(text, found.start() + first_len, len(text),
+                                           last=True) is not None else None
+
+    def _rest(self, text: str, pos: int, end: int, last: bool = False) -> int | None:
+        """Find the middle pieces (and the last one too, when `last`) leftmost, in order,
+        within text[pos:end]; where the last one found ends, or None."""
+        for piece, length in self._pieces[1:None if last else -1]:
+            found = piece.search(text, pos, end)
+            if found is None:
+                return None
+            pos = found.start() + length
+        return pos
 
 
 def _is_blank(value) -> bool:
@@ -93,8 +150,8 @@ def _equals(kind: str, value):
     if kind == "error":
         return lambda v: _kind(v) == "error" and v == value
     if _WILDCARD.search(value):
-        fullmatch = wildcard_regex(value).fullmatch
-        return lambda v: _kind(v) == "text" and bool(fullmatch(v))
+        fullmatch = Wildcard(value).fullmatch
+        return lambda v: _kind(v) == "text" and fullmatch(v)
     wanted = value.casefold()
     return lambda v: _kind(v) == "text" and v.casefold() == wanted
 

@@ -36,6 +36,7 @@ from formulas.functions import math as _math
 from formulas.functions import text as _text
 
 from .criteria import criterion_test
+from .text_coercion import joined
 from .function_table import deferred, get_functions
 
 # --- ROUND, ROUNDUP, ROUNDDOWN ---------------------------------------------------------------------
@@ -99,7 +100,8 @@ def xtextjoin(delimiter, ignore_empty, text, *args):
         it = flatten((text,) + args, _not_empty_text)
     else:
         it = (replace_empty(v, "") for v in flatten((text,) + args, None))
-    return _text._str(replace_empty(next(flatten(delimiter, None)), "")).join(map(_text._str, it))
+    result = joined(map(_text._str, it), _text._str(replace_empty(next(flatten(delimiter, None)), "")))
+    return Error.errors["#VALUE!"] if result is None else result  # longer than a cell holds
 
 
 # --- N ---------------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from .functions.logical import text_logical
 from .operators import cancels, operand_number
 from .rewrite import OMITTED_MARKER
 from .text_number import text_to_number
-from .text_coercion import value_text as _text  # `&` as formulas makes it (installed there)
+from .text_coercion import MAX_TEXT, value_text as _text  # `&` as formulas makes it (installed there)
 
 
 class Untranslatable(Exception):
@@ -381,7 +381,8 @@ def _concat(x, y):
     e = _first_error(x, y)
     if e is not None:
         return e
-    return _text("" if x is None else x) + _text("" if y is None else y)
+    x, y = _text("" if x is None else x), _text("" if y is None else y)
+    return XlError.VALUE if len(x) + len(y) > MAX_TEXT else x + y  # Excel's longest text
 
 
 def _key(x):

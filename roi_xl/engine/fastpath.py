@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import math
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import OutOfMemory, WorkbookError, first_line
 from ..guard import Limits, check
 from . import fastcalc, fastread
 from .model import ModelCache
@@ -44,6 +46,19 @@ class Computed:
     loaded: LoadedWorkbook | None = None
     book: fastread.FastBook | None = None
 
+    def write(self, src: Path, dst: Path, values_only: bool = False) -> None:
+        """A copy of the workbook `src` at `dst` carrying these values (writeback.write_values);
+        WorkbookError when its parts cannot be edited, OSError when `dst` cannot be written."""
+        from lxml import etree
+
+        from .writeback import write_values
+
+        try:
+            write_values(src, dst, self.cells, values_only=values_only,
+                         parsed=self.book.parts if self.book is not None else None)
+        except (KeyError, ValueError, TypeError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+            raise WorkbookError(f"cannot write the recalculated copy: {first_line(exc)}") from exc
+
     def named(self) -> dict[str, object]:
         """The template's named summary figures (roi_xl.summary.read_named)."""
         from ..summary import read_named
@@ -60,7 +75,20 @@ def compute(path: str | Path, cache: ModelCache, *, limits: Limits | None = None
     plans on disk between runs (plan_store.py): a template known there skips the full load."""
     path = Path(path)
     notes = check(path, limits or Limits())
-    computed = _compute(path, cache, fast, store)
+    out_of_memory = False
+    try:
+        computed = _compute(path, cache, fast, store)
+    except WorkbookError:
+        raise
+    except MemoryError:  # past the budget (roi_xl.memory)
+        out_of_memory = True
+    except RecursionError as exc:
+        raise WorkbookError("formulas nested too deeply for the engine") from exc
+    except Exception as exc:  # noqa: BLE001 - whatever a reader or the engine raises: one plain line
+        raise WorkbookError("the engine cannot recalculate it (an internal error; run with --debug "
+                            "for the details)") from exc
+    if out_of_memory:  # raised here, once the MemoryError and the frames holding the memory are gone
+        raise OutOfMemory("ran out of memory while recalculating it")
     computed.warnings[:0] = notes
     return computed
 
@@ -71,6 +99,8 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
     if fast:
         try:
             book = fastread.read(path)
+        except MemoryError:  # the worker's budget: trying the other path would only fail again
+            raise
         except Exception as exc:  # noqa: BLE001 - the full load reports a bad file properly
             note = f"fast reader: {type(exc).__name__}: {exc}"
     loaded = None
@@ -98,12 +128,15 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
                 return Computed(cells, list(entry.warnings), True, loaded=loaded, book=book)
             except fastcalc.NeedFormulas as exc:
                 note = f"fast plan: {exc}"
+            except MemoryError:
+                raise
             except Exception as exc:  # noqa: BLE001 - a surprise on these values: formulas decides
                 note = f"fast plan: {type(exc).__name__}: {exc}"
     if loaded is None:
         loaded = load(path)
-    cells = cache.get(loaded).evaluate(loaded)
-    return Computed(cells, list(loaded.warnings), False, note, loaded=loaded, book=book)
+    model = cache.get(loaded)
+    cells = model.evaluate(loaded)
+    return Computed(cells, list(loaded.warnings) + model.warnings, False, note, loaded=loaded, book=book)
 
 
 def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
@@ -136,6 +169,8 @@ def _plan_entry(loaded: LoadedWorkbook) -> _Entry:
                              _defined(loaded), arrays)
     except fastcalc.Untranslatable as exc:
         return _Entry(None, f"fast plan off: {exc}")
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001 - e.g. a formula nested deeper than Python compiles
         return _Entry(None, f"fast plan off: {type(exc).__name__}: {exc}")
     return _Entry(plan, "", list(loaded.warnings))

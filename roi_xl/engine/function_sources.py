@@ -12,9 +12,9 @@ SOURCES = {
         '_XLFN.BYROW', '_XLFN.IFS', '_XLFN.MAKEARRAY', '_XLFN.MAP', '_XLFN.REDUCE', '_XLFN.SCAN',
     ),
     'formulas.functions.math': (
-        'ARABIC', 'ATAN2', 'FACT', 'FACTDOUBLE', 'MDETERM', 'MINVERSE', 'MOD', 'MULTINOMIAL', 'PERCENTOF',
-        'PI', 'POWER', 'RAND', 'RANDBETWEEN', 'SQRTPI', 'SUMPRODUCT', 'SUMX2MY2', 'SUMX2PY2', 'SUMXMY2',
-        '_XLFN.ARABIC', '_XLFN.PERCENTOF',
+        'ARABIC', 'ATAN2', 'FACTDOUBLE', 'MDETERM', 'MINVERSE', 'MOD', 'MULTINOMIAL', 'PERCENTOF', 'PI',
+        'POWER', 'RAND', 'SQRTPI', 'SUMPRODUCT', 'SUMX2MY2', 'SUMX2PY2', 'SUMXMY2', '_XLFN.ARABIC',
+        '_XLFN.PERCENTOF',
     ),
     'formulas.functions.stat': (
         'BETA.DIST', 'BETA.INV', 'CHISQ.DIST', 'CHISQ.DIST.RT', 'CHISQ.INV', 'CHISQ.INV.RT', 'CHISQ.TEST',
@@ -46,11 +46,9 @@ SOURCES = {
         '_XLFN.PDURATION',
     ),
     'formulas.functions.text': (
-        'ARRAYTOTEXT', 'ASC', 'BAHTTEXT', 'CLEAN', 'CONCAT', 'CONCATENATE', 'FIND', 'FINDB', 'FIXED', 'LEFT',
-        'LEFTB', 'LEN', 'LENB', 'LOWER', 'MID', 'MIDB', 'PROPER', 'REGEXEXTRACT', 'REPLACE', 'REPLACEB',
-        'RIGHT', 'RIGHTB', 'T', 'UNICHAR', 'UNICODE', 'UPPER', 'VALUETOTEXT', '_XLFN.ARRAYTOTEXT',
-        '_XLFN.CONCAT', '_XLFN.CONCATENATE', '_XLFN.REGEXEXTRACT', '_XLFN.UNICHAR', '_XLFN.UNICODE',
-        '_XLFN.VALUETOTEXT',
+        'ARRAYTOTEXT', 'ASC', 'BAHTTEXT', 'CLEAN', 'FIND', 'FINDB', 'FIXED', 'LEFT', 'LEFTB', 'LEN', 'LENB',
+        'LOWER', 'MID', 'MIDB', 'PROPER', 'REGEXEXTRACT', 'RIGHT', 'RIGHTB', 'T', 'UNICODE', 'UPPER',
+        'VALUETOTEXT', '_XLFN.ARRAYTOTEXT', '_XLFN.REGEXEXTRACT', '_XLFN.UNICODE', '_XLFN.VALUETOTEXT',
     ),
     'formulas.functions.look': (
         'AREAS', 'CHOOSE', 'CHOOSECOLS', 'CHOOSEROWS', 'EXPAND', 'GROUPBY', 'HSTACK', 'PIVOTBY', 'SINGLE',
@@ -64,8 +62,7 @@ SOURCES = {
     ),
     'formulas.functions.date': (
         'DAY', 'DAYS', 'EOMONTH', 'HOUR', 'ISOWEEKNUM', 'MINUTE', 'MONTH', 'NETWORKDAYS', 'NETWORKDAYS.INTL',
-        'NOW', 'SECOND', 'TIME', 'TODAY', 'WEEKDAY', 'WEEKNUM', 'WORKDAY', 'WORKDAY.INTL', 'YEAR',
-        '_XLFN.DAYS', '_XLFN.ISOWEEKNUM',
+        'NOW', 'SECOND', 'TIME', 'TODAY', 'WEEKDAY', 'WEEKNUM', 'YEAR', '_XLFN.DAYS', '_XLFN.ISOWEEKNUM',
     ),
     'formulas.functions.comp': (
         'BETADIST', 'BETAINV', 'CHIDIST', 'CHIINV', 'CHITEST', 'CONFIDENCE', 'COVAR', 'FDIST', 'FINV',
@@ -110,7 +107,7 @@ SOURCES = {
         'DVAR', 'DVARP',
     ),
     'roi_xl.engine.functions.dates': (
-        'DATE', 'DAYS360', 'EDATE', 'YEARFRAC', '_XLFN.DAYS360',
+        'DATE', 'DAYS360', 'EDATE', 'WORKDAY', 'WORKDAY.INTL', 'YEARFRAC', '_XLFN.DAYS360',
     ),
     'roi_xl.engine.functions.distributions': (
         'BINOM.DIST', 'BINOM.DIST.RANGE', 'BINOM.INV', 'BINOMDIST', 'CRITBINOM', 'EXPON.DIST', 'EXPONDIST',
@@ -152,8 +149,8 @@ SOURCES = {
         'XLOOKUP', 'XMATCH', '_XLFN.XLOOKUP', '_XLFN.XMATCH',
     ),
     'roi_xl.engine.functions.math': (
-        'BASE', 'COMBIN', 'COMBINA', 'DECIMAL', 'GCD', 'LCM', 'MMULT', 'QUOTIENT', 'ROMAN', 'SERIESSUM',
-        'SUMSQ', '_XLFN.BASE', '_XLFN.COMBINA', '_XLFN.DECIMAL',
+        'BASE', 'COMBIN', 'COMBINA', 'DECIMAL', 'FACT', 'GCD', 'LCM', 'MMULT', 'QUOTIENT', 'RANDBETWEEN',
+        'ROMAN', 'SERIESSUM', 'SUMSQ', '_XLFN.BASE', '_XLFN.COMBINA', '_XLFN.DECIMAL',
     ),
     'roi_xl.engine.functions.matrix': (
         'MUNIT', '_XLFN.MUNIT',
@@ -182,8 +179,9 @@ SOURCES = {
         'TBILLEQ', 'TBILLPRICE', 'TBILLYIELD',
     ),
     'roi_xl.engine.functions.text': (
-        'CHAR', 'CODE', 'EXACT', 'REGEXREPLACE', 'REGEXTEST', 'REPT', 'SEARCH', 'SEARCHB', 'SUBSTITUTE',
-        'TEXT', '_XLFN.REGEXREPLACE', '_XLFN.REGEXTEST',
+        'CHAR', 'CODE', 'CONCAT', 'CONCATENATE', 'EXACT', 'HYPERLINK', 'REGEXREPLACE', 'REGEXTEST', 'REPLACE',
+        'REPLACEB', 'REPT', 'SEARCH', 'SEARCHB', 'SUBSTITUTE', 'TEXT', 'UNICHAR', '_XLFN.CONCAT',
+        '_XLFN.CONCATENATE', '_XLFN.REGEXREPLACE', '_XLFN.REGEXTEST', '_XLFN.UNICHAR',
     ),
     'roi_xl.engine.functions.text_delimited': (
         'TEXTAFTER', 'TEXTBEFORE', 'TEXTSPLIT', '_XLFN.TEXTAFTER', '_XLFN.TEXTBEFORE', '_XLFN.TEXTSPLIT',

@@ -26,6 +26,7 @@ from formulas.tokens.operand import Error as _FormulasError
 
 from .bind import from_formulas
 from .functions import offset
+from ..errors import first_line
 from .errors import CircularReferenceError, WorkbookError
 from .workbook import BOOK_NAME, LoadedWorkbook, input_value
 
@@ -74,6 +75,10 @@ class _OneBookModel(formulas.ExcelModel):
     `[1]Sheet1!A1`) from the current folder or any path. Refused here, such a reference gets
     #REF! (formulas' own answer for a book it cannot load)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unreadable: list[str] = []  # warnings: formulas given #VALUE! as they cannot be read
+
     def add_book(self, book=None, context=None, data_only=False):
         if isinstance(book, str) and book.upper() != BOOK_NAME:
             raise WorkbookError(f"external workbook {book} is not opened")
@@ -114,11 +119,24 @@ class _OneBookModel(formulas.ExcelModel):
         formula_ranges = self.formula_ranges(context)
         ctx = {"external_links": self.external_links(context)}
         ctx.update(context)
-        cells = [self.compile_cell(c, ctx, references, formula_references)
+        cells = [self._compile_or_error(c, ctx, references, formula_references, worksheet.title)
                  for _, c in sorted(worksheet._cells.items()) if c.value is not None]
         for cell in cells:
             self.add_cell(sh.await_result(cell), ctx, formula_ranges)
         return self
+
+    def _compile_or_error(self, cell, ctx, references, formula_references, sheet: str):
+        """A formula formulas cannot parse (=#VALUE! #VALUE!, a syntax it lacks) costs its own
+        cell #VALUE! and a warning, not the workbook."""
+        try:
+            return sh.await_result(self.compile_cell(cell, ctx, references, formula_references))
+        except Exception:  # noqa: BLE001 - formulas' parser raises several kinds
+            if cell.data_type != "f":
+                raise
+            crd = formula_references.get(cell.coordinate, cell.coordinate)
+            self.unreadable.append(f"{address(sheet, cell.coordinate)}: the engine cannot read "
+                                   "this formula (the cell gets #VALUE!)")
+            return self._compile_cell(crd, "=#VALUE!", ctx, True, references)
 
     def add_sheet(self, worksheet, context):
         # a range's sheet arrives as written in a reference, quotes doubled (O''BRIEN)
@@ -135,8 +153,10 @@ class CompiledWorkbook:
             model.load(BOOK_NAME)
             model.finish()
         except Exception as exc:  # formulas' own parse/build failures
+            _raise_interrupt(exc)
             raise WorkbookError(f"cannot build the formula model: {_plain(exc)}") from exc
         _guard_formulas(model)
+        self.warnings = list(model.unreadable)
         cells = model.cells.values()
         self.inputs = [c.output for c in cells
                        if not isinstance(c, Ref) and c.func is None and c.value is not sh.EMPTY]
@@ -161,6 +181,7 @@ class CompiledWorkbook:
             with _cell_values(loaded):
                 self._function = model.compile(self.inputs, self.outputs)
         except Exception as exc:
+            _raise_interrupt(exc)
             raise WorkbookError(f"cannot compile the formulas: {_plain(exc)}") from exc
         self.shared = not model.folded_constant_reads
         # Formulas without inputs (=SEQUENCE(3)) are computed once, while compiling: keep their arrays.
@@ -228,11 +249,18 @@ class _GuardedCell(CellWrapper):
             return np.asarray([[_FORMULAS_VALUE]], object)
 
 
+def _raise_interrupt(exc: BaseException) -> None:
+    interrupt = _interrupt_in(exc)
+    if interrupt is not None:
+        raise interrupt from None
+
+
 def _interrupt_in(exc: BaseException, depth: int = 0):
-    """A KeyboardInterrupt/SystemExit anywhere in an exception's chain (.ex, cause, context)."""
+    """A KeyboardInterrupt/SystemExit, or a MemoryError (the worker's budget: the workbook's
+    failure, not a cell's), anywhere in an exception's chain (.ex, cause, context)."""
     if exc is None or depth > 20:
         return None
-    if not isinstance(exc, Exception):
+    if not isinstance(exc, Exception) or isinstance(exc, MemoryError):
         return exc
     for inner in (getattr(exc, "ex", None), exc.__cause__, exc.__context__):
         if isinstance(inner, BaseException):
@@ -407,8 +435,12 @@ def _shown(model, node: str) -> str:
 
 
 def _plain(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    """formulas' and schedula's own messages ('is_reference', "Unreachable output-targets: ...")
+    say nothing to a user: those are named as what they are."""
+    if isinstance(exc, (KeyError, IndexError, AttributeError, TypeError)) \
+            or "Unreachable output-targets" in str(exc):
+        return "a formula the engine does not handle (run with --debug for the details)"
+    return first_line(exc)
 
 
 class ModelCache:

@@ -16,6 +16,8 @@
   measured rule (J. Lewis and joeu2004, microsoft.public.excel, 2009): the operands' 64-bit patterns
   differ by at most 7, i.e. they are within 7 units in the last place. (LibreOffice snaps every
   subtraction with its own tolerance.)
+* `&` longer than a cell holds (32,767 characters) is #VALUE!, as in Excel: `=A1&A1` down a
+  column doubled a text until memory ran out.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ import struct
 import numpy as np
 
 from .functions._args import Fail, text_to_number
+from .text_coercion import MAX_TEXT, value_text
 
 _NEAR_ULPS = 7  # the widest cancellation Excel still replaces by 0
 
@@ -65,7 +68,7 @@ def final_sub(a: float, b: float) -> float:
 @functools.cache
 def install_operators() -> None:
     """Patch formulas' operator token and cell parser (once per process)."""
-    from formulas.functions import wrap_ufunc
+    from formulas.functions import replace_empty, wrap_ufunc
     from formulas.functions.math import xpower
     from formulas.functions.operators import OPERATORS
     from formulas.tokens.operator import Operator, OperatorToken
@@ -81,6 +84,8 @@ def install_operators() -> None:
             return xpower(x, y)
 
     OPERATORS["^"] = arithmetic(power)
+    OPERATORS["&"] = wrap_ufunc(_concat, input_parser=lambda *a: map(value_text, a),
+                                args_parser=lambda *a: (replace_empty(v, "") for v in a))
     Operator._precedences["u--"] = Operator._precedences["u-"]
     Operator._n_args["u--"] = 1
     OPERATORS["U--"] = arithmetic(lambda x: x)  # the operand as a number
@@ -111,6 +116,13 @@ def install_operators() -> None:
     Operator.update_name = update_prefix_name
     Operator.set_expr = set_double_negation_expr
     _snap_final_operation()
+
+
+def _concat(x: str, y: str):
+    """`&`: formulas' own, with Excel's longest text."""
+    from formulas.functions import Error
+
+    return Error.errors["#VALUE!"] if len(x) + len(y) > MAX_TEXT else x + y
 
 
 _FINAL: dict = {}

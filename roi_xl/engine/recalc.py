@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..excel import address
 from ..guard import Limits
+from .errors import WorkbookError
 from .model import ModelCache
 from .fastpath import compute
 
@@ -34,20 +35,70 @@ class Results(dict):
 
 
 def recalc(path: str | Path, out_path: str | Path | None = None, *,
-           cache: ModelCache | None = None, limits: Limits = Limits()) -> Results:
+           cache: ModelCache | None = None, limits: Limits = Limits(),
+           timeout: float | None = None) -> Results:
     """Recalculate a workbook; optionally write a copy carrying the computed values.
 
     The input file is never written to. `out_path` gets the input's bytes with every formula
     cell's cached value filled in and nothing else changed. Raises `WorkbookError` (with a plain
     message) for a workbook that cannot be recalculated, or that `limits` refuse (see
     roi_xl.guard: not a workbook, unsafe XML, zip bomb, too many cells, formula too long).
+
+    `timeout`: seconds the work may take. It then runs in a child process (forked where the
+    platform allows, so it starts with this one's compiled models), which is killed once the time
+    is up: a `WorkbookError` says so, and no output is left (a temporary file a killed write left
+    is removed by the next write of that output).
     """
     path = Path(path)
-    computed = compute(path, cache or _DEFAULT_CACHE, limits=limits)
-    cells = computed.cells
-    if out_path is not None:
-        from .writeback import write_values
+    if timeout:
+        return _in_child(path, out_path, cache or _DEFAULT_CACHE, limits, timeout)
+    return _recalc(path, out_path, cache or _DEFAULT_CACHE, limits)
 
-        write_values(path, Path(out_path), cells,
-                     parsed=computed.book.parts if computed.book is not None else None)
-    return Results(cells, computed.warnings, path)
+
+def _recalc(path: Path, out_path, cache: ModelCache, limits: Limits) -> Results:
+    computed = compute(path, cache, limits=limits)
+    if out_path is not None:
+        computed.write(path, Path(out_path))
+    return Results(computed.cells, computed.warnings, path)
+
+
+def _in_child(path: Path, out_path, cache: ModelCache, limits: Limits, timeout: float) -> Results:
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(send, path, out_path, cache, limits), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise WorkbookError(f"took longer than the time limit of {timeout:g} s (stopped)")
+        kind, payload = receive.recv()
+    except EOFError:
+        raise WorkbookError("the process recalculating it died (out of memory, or a crash)") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    if kind == "error":
+        raise WorkbookError(payload)
+    if kind == "oserror":  # the output could not be written: as without a time limit
+        raise OSError(*payload)
+    cells, warnings = payload
+    return Results(cells, warnings, path)
+
+
+def _child(send, path: Path, out_path, cache: ModelCache, limits: Limits) -> None:
+    try:
+        results = _recalc(path, out_path, cache, limits)
+        send.send(("ok", (results.cells, results.warnings)))
+    except WorkbookError as exc:
+        send.send(("error", str(exc)))
+    except OSError as exc:
+        send.send(("oserror", (exc.errno, exc.strerror, exc.filename)))
+    except Exception as exc:  # noqa: BLE001 - an unwritable output, a value that does not pickle
+        send.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        send.close()

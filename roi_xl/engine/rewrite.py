@@ -50,6 +50,9 @@ class Rewritten:
     unknown: list[str] = field(default_factory=list)  # function names neither ours nor formulas'
 
 
+_BARE_EXPONENT = re.compile(r"(?<![\w.$:!\x00])(?:\d+\.?\d*|\.\d+)[Ee](?=\d+(?![\w.(!:]))")
+
+
 def rewrite(formula: str, ours: Callable[[str], bool], known: Callable[[str], bool]) -> Rewritten:
     """Rewrite one formula (with its leading '=') for `formulas`.
 
@@ -72,6 +75,8 @@ def rewrite(formula: str, ours: Callable[[str], bool], known: Callable[[str], bo
             defaults = OMITTED_DEFAULTS[_strip_excel_prefixes(name)]
             edits.extend((a, b, defaults[i]) for a, b, i in _omitted_arguments(masked, m.end())
                          if i in defaults)
+    # 1E10 is a number to Excel, which writes it 1E+10 itself; formulas' parser wants the sign
+    edits.extend((m.end(), m.end(), "+") for m in _BARE_EXPONENT.finditer(masked))
     text = formula
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]

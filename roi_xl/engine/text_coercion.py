@@ -22,6 +22,23 @@ from .numfmt import number_text
 from .text_number import datetime_parts, text_to_number
 
 
+# Excel's longest text (a cell holds 32,767 characters): a text result beyond it is #VALUE! (Microsoft
+# documents it for CONCAT, TEXTJOIN and REPT; `&`, CONCATENATE, SUBSTITUTE, REPLACE do the same).
+# Checked before a result is built, where it could grow beyond any bound (SUBSTITUTE, joins).
+MAX_TEXT = 32_767
+
+
+def joined(texts, delimiter: str = "") -> str | None:
+    """The texts joined; None as soon as they outgrow a cell (a range may hold a million)."""
+    out, length = [], -len(delimiter)
+    for text in texts:
+        length += len(delimiter) + len(text)
+        if length > MAX_TEXT:
+            return None
+        out.append(text)
+    return delimiter.join(out)
+
+
 def value_text(value) -> str:
     """A cell value as text the way Excel coerces it: TRUE/FALSE, numbers by number_text, text as is."""
     if isinstance(value, (bool, np.bool_)):

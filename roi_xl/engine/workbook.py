@@ -10,8 +10,10 @@ from pathlib import Path
 
 from formulas.excel.xlreader import load_workbook
 from lxml import etree
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
+from ..errors import first_line
 from ..excel import address, date_to_serial
 from .errors import WorkbookError
 from .functions.offset import rewrite_offsets
@@ -52,14 +54,37 @@ def load(path: str | Path) -> LoadedWorkbook:
     path = Path(path)
     bind_catalogue()
     try:
-        book = load_workbook(str(path), data_only=False)
+        # An open file, not its name: openpyxl refuses a name not ending .xlsx/.xlsm/.xltx/.xltm
+        # (an add-in, .xlam, is a workbook like any other; the guard has checked its content).
+        with open(path, "rb") as fh:
+            book = load_workbook(fh, data_only=False)
     except zipfile.BadZipFile as exc:
         raise WorkbookError(f"not an Excel workbook (not a valid zip file): {exc}") from exc
     except (KeyError, OSError) as exc:
         raise WorkbookError(f"cannot read workbook: {exc}") from exc
     except (SyntaxError, etree.XMLSyntaxError, zlib.error) as exc:  # ElementTree's ParseError is one
         raise WorkbookError(f"not an Excel workbook: damaged XML inside ({exc})") from exc
+    except IndexError as exc:  # openpyxl indexes the shared strings and styles a cell names
+        raise WorkbookError("damaged workbook: a cell refers to a shared text or a format that "
+                            "is not in the file") from exc
+    except (ValueError, TypeError, AttributeError) as exc:  # a cell value or address out of bounds
+        # openpyxl wraps what it met ("Unable to read workbook: could not read worksheets from
+        # <path>"): the wrapped error says what is wrong
+        inner = exc.__cause__ or exc.__context__ or exc
+        raise WorkbookError(f"damaged workbook: {first_line(inner)}") from exc
+    for ws in book.worksheets:  # openpyxl reads such a cell, then refuses to look it up
+        if ws._cells and (ws.max_row > 1_048_576 or ws.max_column > 16_384):
+            row, col = max(ws._cells, key=lambda rc: (rc[0] > 1_048_576 or rc[1] > 16_384, rc))
+            raise WorkbookError(f"damaged workbook: a cell lies outside the sheet, "
+                                f"{address(ws.title, get_column_letter(col) + str(row))} (the last "
+                                "cell of a sheet is XFD1048576)")
     loaded = LoadedWorkbook(path=path, book=book)
+    for name in _macro_sheets(path):  # openpyxl reads one as a worksheet
+        if name in book.sheetnames:
+            book.remove(book[name])
+            loaded.warnings.append(f"sheet {name!r} is an Excel 4.0 macro sheet: it is not "
+                                   "recalculated (macros never run; its cells keep their values)")
+    loaded.__post_init__()  # sheet names by upper case, without those
     digest = hashlib.sha256()
     names = list(_defined_names(book))  # as in the file, before sheet-scoped ones are promoted
     # A defined name may hold a LAMBDA and be called like a function (=Double(A1)): not unknown.
@@ -90,6 +115,10 @@ def load(path: str | Path) -> LoadedWorkbook:
                 if text is None:
                     continue
                 coord = cell.coordinate
+                if text == "=":  # openpyxl's reading of a shared formula whose master cell is missing
+                    loaded.warnings.append(f"{address(ws.title, coord)}: a shared formula without its "
+                                           "first cell, which holds its text (the cell gets #VALUE!)")
+                    cell.value = text = "=#VALUE!"
                 loaded.formulas[(ws.title, coord)] = text
                 ref = cell.value.ref if isinstance(cell.value, ArrayFormula) else ""
                 digest.update(f"\x02{coord}\x00{ref}\x00{text}".encode())
@@ -154,3 +183,10 @@ def input_value(cell):
     if isinstance(value, _dt.time):
         return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
     return value
+
+
+def _macro_sheets(path: Path) -> set[str]:
+    from .writeback import package
+
+    with zipfile.ZipFile(path) as zf:
+        return package(zf).macro_sheets

@@ -36,12 +36,13 @@ from lxml import etree
 from roi_xl.atomic import replacing
 from roi_xl.excel import XlError
 
-__all__ = ["write_values", "sheet_parts", "format_number", "error_text", "MAX_ROW", "MAX_COL"]
+__all__ = ["write_values", "sheet_parts", "part_key", "format_number", "error_text", "MAX_ROW", "MAX_COL"]
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
 
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"  # Strict Open XML's namespace
 
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 _RANGE_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?$")
@@ -55,8 +56,8 @@ _FILE_ERRORS = {
     XlError.GETTING_DATA: "#GETTING_DATA", XlError.SPILL: "#VALUE!", XlError.CALC: "#VALUE!",
 }
 
-# Characters XML 1.0 cannot carry; Excel writes them (and a literal "_xHHHH_") escaped as _xHHHH_.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot carry (a lone surrogate half among them); Excel writes them (and a literal "_xHHHH_") escaped as _xHHHH_.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _X_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
@@ -136,22 +137,30 @@ def _serialize(tree: etree._ElementTree, original: bytes) -> bytes:
 
 # --------------------------------------------------------------------------- package structure
 
+def part_key(name: str) -> str:
+    """The one name a part is known by, whichever way it is written: OPC compares part names
+    ignoring letter case, after %-escapes are decoded and without "." or ".." segments. The
+    readers here look members up by it, and the guard refuses a package where two members share
+    one (a small decoy beside the part another reader, openpyxl, opens by its exact name)."""
+    return posixpath.normpath("/" + unquote(name.replace("\\", "/"))).lstrip("/").lower()
+
+
 class _Names:
-    """Zip member names, looked up the way OPC names parts: case-insensitively."""
+    """Zip member names, looked up by their part_key."""
 
     def __init__(self, zf: zipfile.ZipFile):
         self.members = zf.namelist()
-        self._lower = {}
+        self._by_key = {}
         for name in self.members:
-            self._lower.setdefault(name.lower(), name)
+            self._by_key.setdefault(part_key(name), name)
 
     def get(self, part: str) -> str | None:
-        return self._lower.get(part.lstrip("/").lower())
+        return self._by_key.get(part_key(part))
 
 
 def _resolve(source_part: str, target: str) -> str:
-    """A relationship target as a zip member name (no leading slash)."""
-    target = unquote(target.replace("\\", "/"))
+    """A relationship target as a part name (no leading slash; look it up with _Names.get)."""
+    target = target.replace("\\", "/")
     if target.startswith("/"):
         return posixpath.normpath(target).lstrip("/")
     base = posixpath.dirname(source_part)
@@ -207,8 +216,11 @@ class _Package:
         self.workbook = _workbook_part(zf, self.names)
         self.rels_file, self.rels = _relationships(zf, self.names, self.workbook)
         by_id = {rel.get("Id"): target for rel, _type, target in self.rels}
+        kinds = {rel.get("Id"): rel_type for rel, rel_type, _target in self.rels}
         root = _parse(zf.read(self.workbook), self.workbook).getroot()
+        self.strict = etree.QName(root).namespace == STRICT_MAIN
         self.sheets: dict[str, str] = {}
+        self.macro_sheets: set[str] = set()  # Excel 4.0 macro sheets: never computed
         for sheets in root:
             if not isinstance(sheets.tag, str) or etree.QName(sheets).localname != "sheets":
                 continue
@@ -219,6 +231,14 @@ class _Package:
                 member = self.names.get(target) if target else None
                 if member is not None:
                     self.sheets[sheet.get("name")] = member
+                    if kinds.get(_r_id(sheet), "").lower().endswith(("/xlmacrosheet",
+                                                                      "/xlintlmacrosheet")):
+                        self.macro_sheets.add(sheet.get("name"))
+
+
+def package(zf: zipfile.ZipFile) -> _Package:
+    """The package's workbook part, sheets (and which are macro sheets) and relationships."""
+    return _Package(zf)
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:

@@ -23,7 +23,7 @@ import schedula as sh
 from formulas.functions import XlError, wrap_func
 
 from ..text_number import text_to_number
-from ..criteria import wildcard_regex as _wildcard_regex
+from ..criteria import Wildcard
 from ._args import DIV0, NUM, VALUE, Fail as _Fail, grid as _grid, is_number as _is_number
 
 
@@ -93,8 +93,8 @@ def _condition(crit):
         if op in ("=", "<>") and operand == "":  # "=" is a blank record, "<>" a non-blank one
             blank = lambda v: v is sh.EMPTY or v == ""  # noqa: E731
             return blank if op == "=" else (lambda v: not blank(v))
-        match = _wildcard_regex(operand, prefix=op == "").fullmatch
-        hit = lambda v: _is_text(v) and bool(match(v))  # noqa: E731
+        match = Wildcard(operand, prefix=op == "").fullmatch
+        hit = lambda v: _is_text(v) and match(v)  # noqa: E731
         return hit if op != "<>" else (lambda v: not hit(v))
     low = operand.lower()
     cmp = {">": lambda a: a > low, ">=": lambda a: a >= low, "<": lambda a: a < low,

@@ -3,7 +3,9 @@
 - DATE: arguments of different sizes spread by Excel's rule (logical.excel_broadcast: #N/A beyond
   an argument's size); a year past 9999 once the months are carried into it is #NUM!, before the
   days are applied (=DATE(9999,13,-1) is #NUM!, formulas gave 30 Dec 9999).
-- EDATE: a result before 1 Jan 1900 is #NUM! (formulas read year 1899 as 1899 + 1900 = 3799).
+- EDATE, WORKDAY, WORKDAY.INTL: a result before 1 Jan 1900 is #NUM! (formulas read year 1899 as
+  1899 + 1900 = 3799: WORKDAY(1,-10) was 693949); Microsoft: "If start_date plus days yields an
+  invalid date, WORKDAY returns the #NUM! error value".
 - DAYS360: a method given as the text "TRUE"/"FALSE" is that logical value; a date with a time
   within half a second of midnight is that midnight's day (=DAYS360(45992.000001, 46000.999999)
   is 9 in Excel, where DAYS floors and gives 8).
@@ -16,6 +18,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import math
+import types
 
 import schedula as sh
 from dateutil.relativedelta import relativedelta
@@ -47,6 +50,19 @@ def xedate(start_date, months):
     if moved.year < 1900:
         return NUM
     return _date.xdate(moved.year, moved.month, moved.day) - shift
+
+
+def _in_excel_years(year, month, day):
+    """formulas' DATE for a day WORKDAY found: a year before 1900 is no date of Excel's (#NUM!),
+    not a year 1900 later as DATE reads it."""
+    return _date.xdate(year, month, day) if year >= 1900 else NUM
+
+
+# formulas' own WORKDAY.INTL (weekend masks, holidays), its final date made by the function above:
+# the same code with one name bound differently, rather than a copy of it.
+_xworkday_intl = types.FunctionType(
+    _date.xworkday_intl.__code__, {**_date.xworkday_intl.__globals__, "xdate": _in_excel_years},
+    "xworkday_intl", _date.xworkday_intl.__defaults__, _date.xworkday_intl.__closure__)
 
 
 def xdays360(start_date, end_date, method=False):
@@ -94,5 +110,10 @@ REPLACEMENTS = {
     "EDATE": wrap_func(xedate),
     "DAYS360": wrap_ufunc(xdays360, input_parser=lambda *a: a, check_error=lambda *a: None),
     "YEARFRAC": wrap_func(xyearfrac),
+    "WORKDAY.INTL": wrap_ufunc(_xworkday_intl, input_parser=lambda *a: a, check_error=lambda *a: None,
+                               args_parser=_date.args_xworkday_intl, excluded={3}),
+    "WORKDAY": wrap_ufunc(_xworkday_intl, input_parser=lambda *a: a, check_error=lambda *a: None,
+                          args_parser=lambda start_date, days, hdays=(): _date.args_xworkday_intl(
+                              start_date, days, 1, hdays, True), excluded={3}),
 }
 REPLACEMENTS["_XLFN.DAYS360"] = REPLACEMENTS["DAYS360"]

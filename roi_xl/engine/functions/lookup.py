@@ -25,7 +25,7 @@ from formulas.functions import look as _look
 from formulas.ranges import Ranges
 from formulas.cell import CELL
 
-from ..criteria import wildcard_regex
+from ..criteria import Wildcard
 from ._args import NA, VALUE, Fail, grid, is_number, scalar, to_number
 
 _KIND_ORDER = {"number": 0, "text": 1, "bool": 2}
@@ -63,8 +63,8 @@ def _matches(values: list, x, match_mode: int) -> list[bool]:
     if _blank(x):
         return [_blank(v) for v in values]
     if match_mode == 2 and isinstance(x, str):
-        full = wildcard_regex(x).fullmatch
-        return [isinstance(v, str) and not isinstance(v, XlError) and bool(full(v)) for v in values]
+        full = Wildcard(x).fullmatch
+        return [isinstance(v, str) and not isinstance(v, XlError) and full(v) for v in values]
     if match_mode == 3:
         try:
             found = re.compile(x if isinstance(x, str) else str(x)).search
@@ -304,6 +304,11 @@ def _checked_lookup(formulas_lookup):
 # formulas stopped at the first, 3).
 
 def _xmatch(value_type, value, value_raw, index, array_type, array, array_raw, match_type=1):
+    if match_type == 0 and value_type == 1 and any(ch in value for ch in "*?~"):
+        # formulas' own wildcard match is a backtracking regex (".*" for each star)
+        same = array_type == value_type
+        full = Wildcard(value_raw).fullmatch
+        return next((i for i, v in zip(index[same], array_raw[same]) if full(str(v))), NA)
     if match_type <= 0:
         return _look.xmatch(value_type, value, value_raw, index, array_type, array, array_raw,
                             match_type)

@@ -160,7 +160,26 @@ def sumsq(*args):
     return math.fsum(x * x for x in numbers(args))
 
 
+def xfact(number):
+    """FACT: of the number truncated; beyond 170! a double overflows, #NUM! (formulas: #VALUE!)."""
+    n = math.trunc(number)
+    return NUM if not 0 <= n <= 170 else float(math.factorial(n))
+
+
+def xrandbetween(bottom, top):
+    """RANDBETWEEN: a whole number from bottom rounded up to top rounded down (formulas returned
+    any fraction between them); #NUM! when there is none."""
+    if isinstance(bottom, bool) or isinstance(top, bool):
+        return VALUE
+    low, high = math.ceil(bottom), math.floor(top)
+    if low > high:
+        return NUM
+    return float(min(high, low + math.floor(np.random.rand() * (high - low + 1))))
+
+
 REPLACEMENTS = {
+    "FACT": wrap_ufunc(xfact),
+    "RANDBETWEEN": wrap_ufunc(xrandbetween, input_parser=lambda *a: a),
     "QUOTIENT": wrap_func(elementwise(quotient)),
     "COMBIN": wrap_func(elementwise(combin)),
     "_XLFN.COMBINA": wrap_func(elementwise(combina)),

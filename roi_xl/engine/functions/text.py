@@ -1,8 +1,10 @@
 """Text functions `formulas` 1.3.4 gets wrong, replaced inside formulas' own wrappers:
 
+- UNICHAR: a surrogate half is #N/A; HYPERLINK gives its friendly name (or link), never follows it.
 - CHAR / CODE: Excel for Windows maps 128..255 through Windows-1252 (CHAR(128) is "€"), formulas
   through Mac Roman; bytes 1252 leaves undefined (129, 141, 143, 144, 157) are their own code point.
-- REPT: a result longer than Excel's 32,767 characters is #VALUE!, not a giant text.
+- REPT, CONCAT, CONCATENATE, TEXTJOIN (excel_functions), SUBSTITUTE, REPLACE, REGEXREPLACE: a result longer than
+  Excel's 32,767 characters is #VALUE!, not a giant text (found before it is built).
 - TEXT: Excel's number formats (sections, conditions, placeholders, dates and times), see
   `engine.numfmt`; formulas' own parser raises on most codes.
 - SEARCH: `?` is any one character, `*` any run, `~` escapes them (a `~` before anything else,
@@ -21,11 +23,13 @@ import math
 import re
 
 import numpy as np
-from formulas.functions import Error, replace_empty, wrap_ufunc
+from formulas.functions import (Error, flatten, is_not_empty, raise_errors, replace_empty, wrap_func,
+                                wrap_ufunc)
 from formulas.functions import text as _text
 
 from .. import numfmt
-from ..criteria import wildcard_regex as _wildcard_regex
+from ..criteria import Wildcard
+from ..text_coercion import MAX_TEXT, joined
 from .text_value import value_of_text
 
 VALUE = Error.errors["#VALUE!"]
@@ -39,6 +43,20 @@ def xchar(number):
         return bytes([n]).decode("cp1252")
     except UnicodeDecodeError:
         return chr(n)
+
+
+def xunichar(number):
+    """UNICHAR: #VALUE! outside 1..0x10FFFF, #N/A for a lone surrogate half (Microsoft's page);
+    formulas returned the half itself, which no file can hold."""
+    n = math.trunc(number)
+    if not 1 <= n <= 0x10FFFF:
+        return VALUE
+    return Error.errors["#N/A"] if 0xD800 <= n <= 0xDFFF else chr(n)
+
+
+def xhyperlink(link_location, friendly_name=None):
+    """HYPERLINK's value: the friendly name when given, else the link (the link is not followed)."""
+    return link_location if friendly_name is None else friendly_name
 
 
 def xcode(character):
@@ -57,8 +75,8 @@ def xsearch(find_text, within_text, start_num=1):
     if not 1 <= start <= len(within) + 1:
         return VALUE
     find = _drop_lone_tildes(find)
-    match = _wildcard_regex(find).search(within, start - 1)
-    return VALUE if match is None else float(match.start() + 1)
+    at = Wildcard(find).search(within, start - 1)
+    return VALUE if at is None else float(at + 1)
 
 
 def _drop_lone_tildes(find: str) -> str:
@@ -77,11 +95,27 @@ def _drop_lone_tildes(find: str) -> str:
 
 
 def xsubstitute(text, old_text, new_text, instance_num=None):
-    if _text._str(old_text) == "":
+    old = _text._str(old_text)
+    if old == "":
         if instance_num is not None and (isinstance(instance_num, (bool, str)) or instance_num < 1):
             return VALUE
         return _text._str(text)
+    times = 1 if instance_num is not None else _text._str(text).count(old)
+    if len(_text._str(text)) + times * (len(_text._str(new_text)) - len(old)) > MAX_TEXT:
+        return VALUE
     return _text.xsubstitute(text, old_text, new_text, instance_num)
+
+
+def xconcat(text, *args):
+    values = list(flatten((text,) + args, is_not_empty))
+    raise_errors(values)
+    result = joined(map(_text._str, values))
+    return VALUE if result is None else result
+
+
+def xreplace(old_text, start_num, num_chars, new_text):
+    result = _text.xreplace(old_text, start_num, num_chars, new_text)
+    return VALUE if isinstance(result, str) and len(result) > MAX_TEXT else result
 
 
 def xexact(text1, text2):
@@ -120,14 +154,15 @@ def xregexreplace(text, pattern, replacement, occurrence=0, case_sensitivity=0):
         chosen = matches
     else:
         chosen = [matches[n - 1 if n > 0 else n]] if abs(n) <= len(matches) else []
-    out, last = [], 0
+    out, last, length = [], 0, len(text)
     for m in chosen:
-        out += [text[last:m.start()], _expand(replacement, m)]
+        piece = _expand(replacement, m)
+        length += len(piece) - (m.end() - m.start())
+        if length > MAX_TEXT:
+            return VALUE
+        out += [text[last:m.start()], piece]
         last = m.end()
     return "".join(out) + text[last:]
-
-
-MAX_TEXT = 32_767  # Excel's longest text in a cell
 
 
 def xrept(text, number_times):
@@ -158,12 +193,22 @@ REPLACEMENTS = {
     "REPT": wrap_ufunc(xrept, **_text._kw0),
     "CHAR": wrap_ufunc(xchar),
     "CODE": wrap_ufunc(xcode, **_text._kw0),
+    "UNICHAR": wrap_ufunc(xunichar),
+    "_XLFN.UNICHAR": wrap_ufunc(xunichar),
+    "HYPERLINK": wrap_ufunc(xhyperlink, input_parser=lambda *a: a,
+                            args_parser=lambda *a: (replace_empty(v) for v in a)),
     "SEARCH": wrap_ufunc(xsearch, **_text._kw0),
     "SEARCHB": wrap_ufunc(xsearch, **_text._kw0),
     "SUBSTITUTE": wrap_ufunc(xsubstitute, input_parser=lambda *a: a,
                              args_parser=lambda *a: (replace_empty(v, "") for v in a)),
     "EXACT": wrap_ufunc(xexact, input_parser=lambda *a: a,
                         args_parser=lambda *a: (replace_empty(v, "") for v in a)),
+    "CONCAT": wrap_func(xconcat),
+    "_XLFN.CONCAT": wrap_func(xconcat),
+    "CONCATENATE": wrap_ufunc(xconcat, **_text._kw0),
+    "_XLFN.CONCATENATE": wrap_ufunc(xconcat, **_text._kw0),
+    "REPLACE": wrap_ufunc(xreplace, **_text._kw0),
+    "REPLACEB": wrap_ufunc(xreplace, **_text._kw0),
     "REGEXTEST": wrap_ufunc(xregextest, check_nan=False, **_text._kw0),
     "_XLFN.REGEXTEST": None,
     "REGEXREPLACE": wrap_ufunc(xregexreplace, check_nan=False, **_text._kw0),
