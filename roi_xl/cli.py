@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -144,7 +145,9 @@ def _add_limit_options(p) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="roi-xl", description=__doc__)
+    parser = argparse.ArgumentParser(prog="roi-xl", description=(
+        "Social-media ROI in Excel workbooks: recalculate them without Excel, create and check "
+        "measurement plans, list the Excel functions."))
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("functions", help="list the Excel functions roi-xl provides")
     p.add_argument("--json", action="store_true", help="machine-readable catalogue with argument help")
@@ -180,7 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # `roi-xl functions --json | head`: the reader left, nothing to report
+        # Python flushes stdout again at exit: point it at devnull so that raises nothing either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -30,3 +30,20 @@ def test_function_reference_is_generated_from_the_registry():
     for f in roi_xl.functions():
         assert f"## {f.name}" in committed
         assert "Errors" in f.help or "error" in f.help.lower(), f.name
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_not_a_traceback():
+    # `roi-xl functions --json | head -1`: the reader closes the pipe after a few bytes.
+    run = subprocess.Popen([sys.executable, "-m", "roi_xl.cli", "functions", "--json"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    assert run.stdout.read(10)
+    run.stdout.close()
+    stderr = run.stderr.read().decode()
+    assert run.wait(timeout=60) == 1
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+
+
+def test_help_speaks_to_users():
+    out = subprocess.run([sys.executable, "-m", "roi_xl.cli", "--help"], capture_output=True,
+                         text=True, timeout=60).stdout
+    assert "recalculate them without Excel" in out and "parses arguments" not in out
