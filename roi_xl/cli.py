@@ -158,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="workbook files, folders or glob patterns")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the recalculated copies")
     p.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
-                   help="workbooks recalculated in parallel processes (default: the machine's cores)")
+                   help="workbooks recalculated in parallel processes (default: one per four "
+                        "workbooks, at most the machine's cores)")
     p.add_argument("--summary", metavar="FILE", default=None,
                    help="one row per workbook (status, error, the template's figures): .csv, .json or .parquet")
     p.add_argument("--values-only", action="store_true",

@@ -468,3 +468,14 @@ def test_a_signal_during_a_finalizer_is_raised_after_the_workbook():
         batch._raise_pending()
     assert info.value.signum == signal.SIGTERM
     batch._raise_pending()                    # nothing left pending
+
+
+def test_default_jobs_grow_with_the_workbooks():
+    # One worker per four workbooks, at most one per core: the three bundled examples take one
+    # process (each extra worker would pay its own start and its own first workbook).
+    from roi_xl.batch import default_jobs
+
+    cores = default_jobs()
+    assert default_jobs(1) == default_jobs(3) == 1
+    assert default_jobs(8) == min(cores, 2)
+    assert default_jobs(10_000) == cores
