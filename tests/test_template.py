@@ -250,6 +250,7 @@ def test_new_command_writes_a_plan_that_reopens(tmp_path):
                           "--currency", "usd", "--start", "2025-01-01", "--end", "2025-12-31"],
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
+    assert "Next: fill in the Start sheet" in run.stdout and f"roi-xl check {out}" in run.stdout
     wb = openpyxl.load_workbook(out)
     start = wb["Start"]
     assert start["B4"].value == "Acme" and start["B5"].value == "USD"
@@ -267,3 +268,11 @@ def test_new_command_rejects_bad_dates(tmp_path):
                           "--start", "March"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 2 and "YYYY-MM-DD" in run.stderr
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_new_command_takes_only_currencies_the_template_lists(tmp_path):
+    # The Start sheet's drop-down would flag JPY as invalid: refused before anything is written.
+    run = subprocess.run([sys.executable, "-m", "roi_xl.cli", "new", str(tmp_path / "x.xlsx"),
+                          "--currency", "JPY"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2 and "not a currency the template lists" in run.stderr
+    assert "EUR" in run.stderr and not (tmp_path / "x.xlsx").exists()

@@ -16,9 +16,13 @@ def _date(text: str) -> _dt.datetime:
 
 
 def _currency(text: str) -> str:
+    """A currency the template's drop-down lists (Start sheet), so that the plan validates."""
+    from .spec import CURRENCIES
+
     code = text.strip().upper()
-    if not (len(code) == 3 and code.isalpha()):
-        raise argparse.ArgumentTypeError(f"not a three-letter currency code: {text!r}")
+    if code not in CURRENCIES:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a currency the template lists: {', '.join(CURRENCIES)}")
     return code
 
 
@@ -29,7 +33,8 @@ def add_new_parser(sub) -> None:
     p.add_argument("out", metavar="OUT.xlsx", type=Path, help="the workbook to write")
     p.add_argument("--client", help="client name (Start sheet)")
     p.add_argument("--currency", type=_currency, default=None,
-                   help="three-letter code; money cells are formatted for it (default EUR)")
+                   help="currency code from the template's list (EUR, USD, GBP...); money cells are "
+                        "formatted for it (default EUR)")
     p.add_argument("--start", type=_date, metavar="DATE", help="period start, YYYY-MM-DD")
     p.add_argument("--end", type=_date, metavar="DATE", help="period end, YYYY-MM-DD")
     p.add_argument("--force", action="store_true", help="overwrite OUT.xlsx if it exists")
@@ -54,7 +59,9 @@ def _cmd_new(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"roi-xl new: {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    print(out)
+    print(f"{out}: a new measurement plan. Next: fill in the Start sheet (client, period, currency), "
+          "then Objectives, KPIs, Tactics, Metrics, Costs and Value in that order; "
+          f"`roi-xl check {out}` says what is missing, `roi-xl recalc {out} --out DIR` computes it.")
     return 0
 
 
