@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl.worksheet.formula import ArrayFormula
 
 from roi_xl import XlError, recalc
@@ -91,3 +93,15 @@ def test_whole_column_and_row_references(results, ref):
 
 def test_array_formulas_keep_their_ranges_whole(results):
     assert [results[f"Report!E{r}"] for r in (1, 2, 3)] == [20, 40, 60]
+
+
+@given(st.text(alphabet="AZaz_.09 (,)$!\x00é²\t", max_size=14))
+def test_name_before_reads_what_the_call_regex_found(text):
+    # _name_before replaced a regex searched over the whole prefix at every parenthesis (quadratic
+    # on long formulas); it must find the same name at the same place.
+    import re
+
+    from roi_xl.engine.whole_refs import _name_before
+
+    m = re.search(r"([A-Za-z_][\w.]*)\s*$", text)
+    assert _name_before(text, len(text)) == ((m.group(1), m.start()) if m else (None, len(text)))

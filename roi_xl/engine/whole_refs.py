@@ -35,7 +35,7 @@ _WHOLE = re.compile(
 _RANGE = re.compile(
     r"(?<![\w.$:!\x00'\"])(?:(?P<sheet>'\x00*'|[A-Za-z_][\w.]*)!)?"
     r"(?P<a>\$?[A-Za-z]{1,3}\$?\d+):(?P<b>\$?[A-Za-z]{1,3}\$?\d+)(?![\w.(!:$\x00])")
-_CALL_NAME = re.compile(r"([A-Za-z_][\w.]*)\s*$")
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 
 # Excel functions whose every argument is a single value: a whole column there intersects.
 SCALAR_FUNCTIONS = frozenset("""
@@ -325,11 +325,11 @@ def _enclosing_calls(masked: str) -> dict[int, tuple[str, int, int, int]]:
     spans = []
     for i, ch in enumerate(masked):
         if ch == "(":
-            m = _CALL_NAME.search(masked[:i])
-            name = m.group(1).upper() if m and not _is_ref_char_before(masked, m.start()) else None
+            name, start = _name_before(masked, i)
+            name = name.upper() if name and not _is_ref_char_before(masked, start) else None
             if name:
                 name = name.replace("_XLFN.", "").replace("_XLWS.", "")
-            stack.append((name, m.start() if name else i, i))
+            stack.append((name, start if name else i, i))
         elif ch == ")" and stack:
             name, start, open_at = stack.pop()
             if name:
@@ -349,12 +349,28 @@ def _scalar_place(masked: str, pos: int) -> bool:
     depth_names = []
     for i, ch in enumerate(masked[:pos]):
         if ch == "(":
-            m = _CALL_NAME.search(masked[:i])
-            name = m.group(1).upper() if m and not _is_ref_char_before(masked, m.start()) else None
+            name, start = _name_before(masked, i)
+            name = name.upper() if name and not _is_ref_char_before(masked, start) else None
             depth_names.append(name.replace("_XLFN.", "").replace("_XLWS.", "") if name else None)
         elif ch == ")" and depth_names:
             depth_names.pop()
     return all(n is None or n in SCALAR_FUNCTIONS for n in depth_names)
+
+
+def _name_before(masked: str, i: int) -> tuple[str | None, int]:
+    """The function name that ends just before masked[i] (spaces allowed between), and where it
+    starts: what the regex `[A-Za-z_][\\w.]*\\s*$` finds in masked[:i], read backwards from i (the
+    regex searched the whole prefix again at every parenthesis)."""
+    j = i
+    while j > 0 and masked[j - 1].isspace():
+        j -= 1
+    end = j
+    while j > 0 and (masked[j - 1].isalnum() or masked[j - 1] in "_."):
+        j -= 1
+    for start in range(j, end):
+        if masked[start] in _NAME_START:
+            return masked[start:end], start
+    return None, i
 
 
 def _is_ref_char_before(masked: str, i: int) -> bool:
