@@ -15,7 +15,7 @@ def _per_unit_cost(amount: float, cost: float) -> float:
 
 
 def roi(returns: float, costs: float) -> float:
-    """(returns - costs) / costs: seed 001's ROI, as a ratio (0.5 is 50%)."""
+    """(returns - costs) / costs: return on investment, as a ratio (0.5 is 50%)."""
     return _per_unit_cost(returns - costs, costs)
 
 

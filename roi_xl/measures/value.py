@@ -1,4 +1,4 @@
-"""Money values of social results beyond direct sales (seeds 000, 001, 002)."""
+"""Money values of social results beyond direct sales: actions, service deflection, traffic, uplift."""
 from __future__ import annotations
 
 from collections.abc import Iterable
