@@ -216,6 +216,7 @@ def test_frozen_headers_and_instructions(template):
 def test_xlwings_configuration_sheet(template):
     ws = template["xlwings.conf"]
     assert ws["A1"].value == "UDF MODULES" and ws["B1"].value == "roi_xl_udfs"
+    assert ws.sheet_state == "hidden"   # settings, not part of the printed plan
 
 
 def test_formulas_use_existing_table_columns_and_known_functions(template):

@@ -50,3 +50,4 @@ def test_examples_show_their_computed_summary(pdfs, book):
                           text=True, check=True).stdout
     assert "ROI on hard value" in text and "Total cost" in text
     assert "#NAME?" not in text
+    assert "UDF MODULES" not in text   # the add-in's settings sheet is not printed

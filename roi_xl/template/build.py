@@ -397,6 +397,9 @@ def build_workbook(plan: Plan | None = None, *, client: str | None = None,
             _page(ws, sheet, one_page=True)
         elif sheet.name == spec.XLWINGS_SHEET:
             _xlwings(ws)
+            # Settings for the Excel add-in, not part of the plan: hidden, so it is never printed
+            # (xlwings finds it by name, hidden or not: ThisWorkbook.Sheets("xlwings.conf")).
+            ws.sheet_state = "hidden"
         else:
             _title(ws, sheet)
             for table in sheet.tables:
