@@ -277,3 +277,17 @@ def test_new_command_takes_only_currencies_the_template_lists(tmp_path):
                           "--currency", "JPY"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 2 and "not a currency the template lists" in run.stderr
     assert "EUR" in run.stderr and not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_negative_roni_is_explained_beside_it(template):
+    # A manager seeing -18.6% must read what it means without the documentation: the note beside
+    # RONI says it once RONI is below 0 (the retail example's is), the formula otherwise.
+    from roi_xl.template import spec
+
+    book = openpyxl.load_workbook(ROOT / "workbook_templates" / "examples" / "retail_ecommerce.xlsx",
+                                  data_only=True)
+    ws = book["Summary"]
+    assert ws.cell(spec.RONI_ROW, 2).value < 0
+    assert ws.cell(spec.RONI_ROW, 4).value == "Below 0: not investing saves more than it risks"
+    blank = template["Summary"].cell(spec.RONI_ROW, 4).value
+    assert blank.startswith("=IF(") and "(at risk x probability" in blank

@@ -652,7 +652,9 @@ SUMMARY_FIELDS = (
     Field(SAVED_ROW, "Cost saved (total cost)", kind=COMPUTED, fmt="money", formula=f"={_TC}"),
     Field(RONI_ROW, "RONI", kind=COMPUTED, fmt="percent", name="RONI",
           formula=f"=SOCIAL_RONI(B{AT_RISK_ROW},B{PROBABILITY_ROW},B{SAVED_ROW},B{FORGONE_ROW})",
-          note="(at risk x probability + forgone - saved) / saved"),
+          # A negative RONI is explained where it shows (the note is a formula, as narrow as before).
+          note=(f'=IF(IFERROR(B{RONI_ROW}<0,FALSE),"Below 0: not investing saves more than it risks",'
+                '"(at risk x probability + forgone - saved) / saved")')),
     Field(OPENED_ROW, "Pipeline opened (expected value)", kind=COMPUTED, fmt="money",
           name="PipelineOpened",
           formula=(f"=PIPELINE_VALUE({PIPELINE.col('deals')},{PIPELINE.col('probability')},"
