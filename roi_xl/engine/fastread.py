@@ -20,6 +20,7 @@ python-calamine 10 ms for the values alone (no formula text, its own conversions
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import re
@@ -152,6 +153,16 @@ def _iso_date(text: str) -> float:
     return date_to_serial(from_ISO8601(text))
 
 
+@functools.lru_cache(maxsize=65_536)
+def _what_it_reads(formula: str) -> tuple[bool, bool, bool]:
+    """Whether a formula holds a whole column or row, reads constants' text (INDIRECT, CELL) or calls
+    SUBTOTAL/AGGREGATE. Cached by text: the workbooks of one template repeat the same formulas, and
+    masking the quoted parts of each was most of this reader's time."""
+    masked = mask_quoted(formula)
+    return (_WHOLE.search(masked) is not None, READS_CONSTANTS.search(masked) is not None,
+            SHEET_AWARE_CALL.search(masked) is not None)
+
+
 def read(path: str | Path) -> FastBook:
     """The workbook's formula key and constants; FastReadError when it needs the full load."""
     path = Path(path)
@@ -216,10 +227,8 @@ def read(path: str | Path) -> FastBook:
                     book.formula_cells.append((name, ref))
                     digest.update(f"\x02{ref}\x00{f.get('t', '')}\x00{f.get('ref', '')}\x00"
                                   f"{f.get('si', '')}\x00{f.text or ''}".encode())
-                    masked = mask_quoted(f.text or "")
-                    whole = whole or _WHOLE.search(masked) is not None
-                    indirect = indirect or READS_CONSTANTS.search(masked) is not None
-                    subtotal = subtotal or SHEET_AWARE_CALL.search(masked) is not None
+                    w, i, t = _what_it_reads(f.text or "")
+                    whole, indirect, subtotal = whole or w, indirect or i, subtotal or t
                     continue
                 kind = c.get("t", "n")
                 if kind == "inlineStr":
