@@ -291,3 +291,25 @@ def test_a_negative_roni_is_explained_beside_it(template):
     assert ws.cell(spec.RONI_ROW, 4).value == "Below 0: not investing saves more than it risks"
     blank = template["Summary"].cell(spec.RONI_ROW, 4).value
     assert blank.startswith("=IF(") and "(at risk x probability" in blank
+
+
+def test_table_headers_have_room_for_their_wrapped_lines(template):
+    # "Contacts deflected", "Social cost per contact" and friends wrap in their columns: the header
+    # row must be tall enough for every line, or the printed plan shows them cut.
+    from openpyxl.utils import get_column_letter
+
+    from roi_xl.template import spec
+    from roi_xl.template.build import wrapped_lines
+
+    assert wrapped_lines("Social cost per contact", 12) == 3      # "Social cost" / "per" / "contact"
+    assert wrapped_lines("Channel", 12) == 1
+    checked = 0
+    for sheet in spec.SHEETS:
+        ws = template[sheet.name]
+        for table in sheet.tables:
+            need = max(wrapped_lines(col.header, ws.column_dimensions[get_column_letter(
+                table.first_col + i)].width) for i, col in enumerate(table.columns))
+            height = ws.row_dimensions[table.header_row].height or 15
+            assert height >= 15 * need, (sheet.name, table.name, need, height)
+            checked += need > 1
+    assert checked >= 3

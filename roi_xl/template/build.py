@@ -202,6 +202,29 @@ def _write_table(ws, table: spec.Table, rows: Sequence[Mapping[str, Any]], curre
     ws.add_table(xl)
 
 
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines a wrapped header takes in a column `width` characters wide (bold text and the
+    cell's margins: two characters less a line, erring on the tall side), breaking between words."""
+    room, lines, used = max(1, int(width) - 2), 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, 0
+        used += (1 if used else 0) + len(word)
+        while used > room:           # a word longer than the column breaks inside
+            lines, used = lines + 1, used - room
+    return lines
+
+
+def _fit_header_rows(ws, tables: Sequence[spec.Table]) -> None:
+    """Header rows tall enough for their wrapped headers (neither application grows a row that a
+    program wrote; a clipped 'Social cost per contact' is what a reader would see)."""
+    for table in tables:
+        lines = max(wrapped_lines(col.header, ws.column_dimensions[get_column_letter(
+            table.first_col + i)].width or 8.43) for i, col in enumerate(table.columns))
+        if lines > 1:
+            ws.row_dimensions[table.header_row].height = 15 * lines
+
+
 def _write_fields(ws, fields: Sequence[spec.Field], values: Mapping[str, Any], currency: str,
                   validations: _Validations, wb: Workbook, note_col: int = 3) -> None:
     for f in fields:
@@ -404,6 +427,7 @@ def build_workbook(plan: Plan | None = None, *, client: str | None = None,
             _title(ws, sheet)
             for table in sheet.tables:
                 _write_table(ws, table, plan.tables.get(table.name, ()), currency, validations)
+            _fit_header_rows(ws, sheet.tables)
             ws.freeze_panes = sheet.freeze
             _page(ws, sheet)
             ws.print_title_rows = f"{spec.HEADER_ROW}:{spec.HEADER_ROW}" if len(
