@@ -313,3 +313,35 @@ def test_table_headers_have_room_for_their_wrapped_lines(template):
             assert height >= 15 * need, (sheet.name, table.name, need, height)
             checked += need > 1
     assert checked >= 3
+
+
+def test_long_free_text_wraps_instead_of_being_cut(template):
+    # A metric's definition or a value's source runs past its column: it wraps in the cell.
+    from roi_xl.template import spec
+
+    wide = [(sheet, table, col) for sheet in spec.SHEETS for table in sheet.tables
+            for col in table.columns if col.fmt == "text" and col.width >= 30]
+    assert any(col.key == "definition" for _, _, col in wide)
+    for sheet, table, col in wide:
+        cell = template[sheet.name].cell(table.first_row, table.first_col + table.columns.index(col))
+        assert cell.alignment.wrap_text, (sheet.name, table.name, col.key)
+
+
+def test_filled_rows_are_as_tall_as_their_wrapped_text():
+    # The retail example's metric definitions run over two lines: their rows must show both.
+    from roi_xl.template import spec
+    from roi_xl.template.build import wrapped_lines
+
+    book = openpyxl.load_workbook(ROOT / "workbook_templates" / "examples" / "retail_ecommerce.xlsx")
+    sheet = next(s for s in spec.SHEETS if s.name == "Metrics")
+    table = sheet.tables[0]
+    col = next(c for c in table.columns if c.key == "definition")
+    ws = book["Metrics"]
+    column = table.first_col + table.columns.index(col)
+    tall = 0
+    for r in range(table.first_row, table.last_row + 1):
+        text = ws.cell(r, column).value
+        if isinstance(text, str) and wrapped_lines(text, col.width) > 1:
+            assert (ws.row_dimensions[r].height or 15) >= 15 * wrapped_lines(text, col.width), r
+            tall += 1
+    assert tall >= 1

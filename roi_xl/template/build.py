@@ -76,6 +76,11 @@ def _style(cell, kind: str, fmt: str, currency: str) -> None:
         cell.fill = _COMPUTED_FILL
 
 
+# Free-text columns this wide (definitions, sources, notes) wrap inside their cells.
+_LONG_TEXT_WIDTH = 30
+_WRAPPED = Alignment(wrap_text=True, vertical="top")
+
+
 def _header(cell, text: str) -> None:
     cell.value = text
     cell.font = _HEADER_FONT
@@ -180,6 +185,8 @@ def _write_table(ws, table: spec.Table, rows: Sequence[Mapping[str, Any]], curre
         for r in range(table.first_row, table.last_row + 1):
             cell = ws.cell(row=r, column=c)
             _style(cell, col.kind, col.fmt, currency)
+            if col.fmt == "text" and col.width >= _LONG_TEXT_WIDTH:
+                cell.alignment = _WRAPPED  # a long definition shows whole (the row grows), not cut
             if col.kind == spec.COMPUTED:
                 i = r - table.first_row
                 cell.value = (col.formula(r, i) if callable(col.formula)
@@ -192,9 +199,16 @@ def _write_table(ws, table: spec.Table, rows: Sequence[Mapping[str, Any]], curre
         unknown = set(row) - keys
         if unknown:
             raise KeyError(f"{table.name}: not input columns: {sorted(unknown)}")
+        lines = 1
         for key, value in row.items():
-            c = table.first_col + [col.key for col in table.columns].index(key)
-            ws.cell(row=table.first_row + offset, column=c, value=value)
+            i = [col.key for col in table.columns].index(key)
+            ws.cell(row=table.first_row + offset, column=table.first_col + i, value=value)
+            col = table.columns[i]
+            if isinstance(value, str) and col.fmt == "text" and col.width >= _LONG_TEXT_WIDTH:
+                lines = max(lines, wrapped_lines(value, col.width))
+        if lines > 1:  # a written row keeps the height it was given: make it fit its wrapped text
+            dims = ws.row_dimensions[table.first_row + offset]
+            dims.height = max(dims.height or 15, 15 * lines)
     xl = XlTable(displayName=table.name, ref=table.ref)
     xl.tableStyleInfo = TableStyleInfo(name=table.style, showFirstColumn=False,
                                        showLastColumn=False, showRowStripes=False,
