@@ -517,41 +517,46 @@ def _sum(is_reference, args):
     return _finite(total)
 
 
-# Which cells of a range meet a criterion, worked out once per evaluation: a thousand SUMIFS over the
-# same column and category test it once. (id of the range's rows, criterion) -> (rows, mask).
-_MASKS: dict[tuple, tuple[list, list[bool]]] = {}
+# What is worked out about a range once per evaluation (a thousand SUMIFS over the same column and
+# category test it once; a thousand lookups share one index): (id of the range's rows, what) ->
+# (rows, the answer). The rows are kept with it so that the id cannot be reused meanwhile.
+_MASKS: dict[tuple, tuple[list, object]] = {}
 
 
-def _mask(rows: list, condition) -> list[bool]:
-    key = (id(rows), condition.__class__, condition)
+def _once(rows: list, what, build):
+    key = (id(rows), what)
     hit = _MASKS.get(key)
     if hit is not None and hit[0] is rows:
         return hit[1]
+    answer = build(rows)
+    _MASKS[key] = (rows, answer)
+    return answer
+
+
+def _mask(rows: list, condition) -> list[bool]:
+    """Which cells of a range meet a criterion."""
+    return _once(rows, (condition.__class__, condition), lambda rs: _criterion_mask(rs, condition))
+
+
+def _criterion_mask(rows: list, condition) -> list[bool]:
     from .criteria import criterion_test, plain_text_equality
 
     wanted = plain_text_equality(condition) if condition.__class__ is str else None
     if wanted is not None:  # "alpha": the positions of the texts equal to it, from the range's index
         mask = [False] * (len(rows) * len(rows[0]))
-        for i in _texts(rows).get(wanted, ()):
+        for i in _once(rows, "texts", _texts).get(wanted, ()):
             mask[i] = True
-    else:
-        test = criterion_test(_to_formulas(condition))
-        mask = [bool(test(_to_formulas(v))) for row in rows for v in row]
-    _MASKS[key] = (rows, mask)
-    return mask
+        return mask
+    test = criterion_test(_to_formulas(condition))
+    return [bool(test(_to_formulas(v))) for row in rows for v in row]
 
 
 def _texts(rows: list) -> dict[str, list[int]]:
-    """Where each text of a range is (case-folded), once per evaluation."""
-    key = (id(rows), "texts")
-    hit = _MASKS.get(key)
-    if hit is not None and hit[0] is rows:
-        return hit[1]
+    """Where each text of a range is (case-folded)."""
     index: dict[str, list[int]] = {}
     for i, v in enumerate(v for row in rows for v in row):
         if v.__class__ is str:
             index.setdefault(v.casefold(), []).append(i)
-    _MASKS[key] = (rows, index)
     return index
 
 
@@ -699,17 +704,14 @@ def _formulas_key(v):
 
 def _positions(values_of, rows: list, tag: str, key) -> dict:
     """{key: first position} of a range's values (values_of(rows)), once per evaluation."""
-    cache_key = (id(rows), tag)
-    hit = _MASKS.get(cache_key)
-    if hit is not None and hit[0] is rows:
-        return hit[1]
-    index: dict = {}
-    for i, v in enumerate(values_of(rows)):
-        k = key(v)
-        if k is not None:
-            index.setdefault(k, i)
-    _MASKS[cache_key] = (rows, index)
-    return index
+    def build(rs):
+        index: dict = {}
+        for i, v in enumerate(values_of(rs)):
+            k = key(v)
+            if k is not None:
+                index.setdefault(k, i)
+        return index
+    return _once(rows, tag, build)
 
 
 def _wanted(value):
@@ -1240,14 +1242,14 @@ class Plan:
             translated = self._criteria_call(name, args, own, deps)
             if translated is not None:
                 return translated
-        parts = []
+        parts, codes = [], []
         for a in args:
-            code = self._operand(a, own, deps, allow_range=True)
+            codes.append(self._operand(a, own, deps, allow_range=True))
             kind = LITERAL if a[0] in ("lit", "missing") else \
                 REFERENCE if _is_reference(a) else COMPUTED
-            parts.append(f"{kind}, {code}")
+            parts.append(f"{kind}, {codes[-1]}")
         bridged = f"_bridge({name!r}, {', '.join(parts)})"
-        fast = self._lookup_call(name, args, own, deps)
+        fast = self._lookup_call(name, args, codes)
         if fast is None:
             return bridged
         t = self._temp()
@@ -1255,29 +1257,30 @@ class Plan:
 
     def _rows(self, node, own: str, deps: set) -> str:
         """A typed reference as lists of rows (one cell too)."""
-        code = self._operand(node, own, deps, allow_range=True)
+        return self._as_rows(node, self._operand(node, own, deps, allow_range=True))
+
+    def _as_rows(self, node, code: str) -> str:
         if node[0] == "ref" or (node[0] == "name" and not self._name_is_range(node[1])):
             return f"[[{code}]]"
         return code
 
-    def _lookup_call(self, name: str, args: list, own: str, deps: set) -> str | None:
+    def _lookup_call(self, name: str, args: list, codes: list[str]) -> str | None:
         """An exact-match lookup over typed ranges, answered from an index where it can be (_vlookup,
-        _match, _xlookup); None when the call is not of that form."""
+        _match, _xlookup); None when the call is not of that form. `codes` are the arguments as
+        translated for the bridged call (with ranges allowed: none but the tables holds one here)."""
         tables = {"VLOOKUP": (1,), "HLOOKUP": (1,), "MATCH": (1,), "XLOOKUP": (1, 2)}.get(name, ())
         if not tables or len(args) <= max(tables) \
                 or not all(_is_reference(args[i]) and args[i][0] != "call" for i in tables) \
                 or any(a[0] == "missing" or self._maybe_array(a)
                        for i, a in enumerate(args) if i not in tables):
             return None
-        scalars = [None if i in tables else self._operand(a, own, deps) for i, a in enumerate(args)]
+        a = [self._as_rows(args[i], code) if i in tables else code for i, code in enumerate(codes)]
         if name in ("VLOOKUP", "HLOOKUP") and len(args) == 4:
-            return (f"_vlookup({scalars[0]}, {self._rows(args[1], own, deps)}, {scalars[2]}, {scalars[3]}, "
-                    f"{name == 'VLOOKUP'})")
+            return f"_vlookup({a[0]}, {a[1]}, {a[2]}, {a[3]}, {name == 'VLOOKUP'})"
         if name == "MATCH" and len(args) == 3:
-            return f"_match({scalars[0]}, {self._rows(args[1], own, deps)}, {scalars[2]})"
+            return f"_match({a[0]}, {a[1]}, {a[2]})"
         if name == "XLOOKUP" and len(args) <= 6:
-            rest = "".join(f", {c}" for c in scalars[3:])
-            return f"_xlookup({scalars[0]}, {self._rows(args[1], own, deps)}, {self._rows(args[2], own, deps)}{rest})"
+            return f"_xlookup({', '.join(a)})"
         return None
 
     def _reference_call(self, name: str, args: list, own: str, deps: set) -> str | None:

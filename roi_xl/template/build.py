@@ -81,6 +81,10 @@ _LONG_TEXT_WIDTH = 30
 _WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
+def _wraps(col: spec.Column) -> bool:
+    return col.fmt == "text" and col.width >= _LONG_TEXT_WIDTH
+
+
 def _header(cell, text: str) -> None:
     cell.value = text
     cell.font = _HEADER_FONT
@@ -185,7 +189,7 @@ def _write_table(ws, table: spec.Table, rows: Sequence[Mapping[str, Any]], curre
         for r in range(table.first_row, table.last_row + 1):
             cell = ws.cell(row=r, column=c)
             _style(cell, col.kind, col.fmt, currency)
-            if col.fmt == "text" and col.width >= _LONG_TEXT_WIDTH:
+            if _wraps(col):
                 cell.alignment = _WRAPPED  # a long definition shows whole (the row grows), not cut
             if col.kind == spec.COMPUTED:
                 i = r - table.first_row
@@ -204,7 +208,7 @@ def _write_table(ws, table: spec.Table, rows: Sequence[Mapping[str, Any]], curre
             i = [col.key for col in table.columns].index(key)
             ws.cell(row=table.first_row + offset, column=table.first_col + i, value=value)
             col = table.columns[i]
-            if isinstance(value, str) and col.fmt == "text" and col.width >= _LONG_TEXT_WIDTH:
+            if isinstance(value, str) and _wraps(col):
                 lines = max(lines, wrapped_lines(value, col.width))
         if lines > 1:  # a written row keeps the height it was given: make it fit its wrapped text
             dims = ws.row_dimensions[table.first_row + offset]
