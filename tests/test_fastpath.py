@@ -289,10 +289,10 @@ def test_a_fault_in_the_plan_falls_back_to_formulas(tmp_path):
     fastpath.compute(_book(tmp_path / "a.xlsx", formulas, {"A1": 2, "B1": 3}), cache)
     (entry,) = cache.fast_plans.values()
 
-    def broken(values):
+    def broken(*values):
         raise RuntimeError("a bug in the translation")
 
-    entry.plan._function = broken
+    entry.plan._steps = [(broken, (), 0)]  # the program's one step: the formula cell
     second = fastpath.compute(_book(tmp_path / "b.xlsx", formulas, {"A1": 4, "B1": 5}), cache)
     assert not second.fast and "a bug in the translation" in second.note
     assert second.cells[("Sheet", "C1")] == 20.0

@@ -111,8 +111,16 @@ def _is_blank(value) -> bool:
     return value is None or value is sh.EMPTY or (type(value) is _EMPTY_TYPE and value == sh.EMPTY)
 
 
+# The kinds of the classes most cells hold, found without the checks below (a criterion tests every
+# cell of its range).
+_PLAIN_KINDS = {float: "number", int: "number", str: "text", bool: "bool"}
+
+
 def _kind(value) -> str:
     """blank, error, bool, number or text."""
+    kind = _PLAIN_KINDS.get(value.__class__)
+    if kind is not None:
+        return kind
     if _is_blank(value):
         return "blank"
     if isinstance(value, XlError):

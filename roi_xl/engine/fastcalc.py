@@ -33,6 +33,8 @@ import re
 from collections.abc import Iterable
 
 import numpy as np
+import schedula as _sh
+from formulas.tokens.operand import Error as _FormulasError
 
 from .. import registry
 from ..excel import OMITTED, XlError, address
@@ -50,6 +52,8 @@ class Untranslatable(Exception):
 class NeedFormulas(Exception):
     """A workbook whose values the translation cannot produce (it uses the formulas path)."""
 
+
+_EMPTY, _FORMULAS_ERRORS = _sh.EMPTY, _FormulasError.errors  # a blank and the errors, as formulas has them
 
 # How formulas hands an argument to a function (_bridge).
 LITERAL, REFERENCE, COMPUTED = 0, 1, 2
@@ -145,9 +149,12 @@ def _array_constant(text: str, start: int) -> _ArrayToken:
 
 
 class _Parser:
-    def __init__(self, text: str):
-        self.toks = _tokens(text)
+    def __init__(self, text: str | None = None, toks: list | None = None):
+        self.toks = _tokens(text) if toks is None else toks
         self.i = 0
+        # id(leaf node) -> its token's index, for the leaves a shared translation takes as
+        # parameters (_SHAPE_PARAMS); see Plan._shaped
+        self.leaves: dict[int, int] = {}
 
     def peek(self):
         return self.toks[self.i] if self.i < len(self.toks) else (None, None)
@@ -216,25 +223,14 @@ class _Parser:
         if kind == "array":
             rows = m.rows
             return ("lit", rows[0][0]) if len(rows) == 1 and len(rows[0]) == 1 else ("array", rows)
-        if kind == "str":
-            return ("lit", m.group(0)[1:-1].replace('""', '"'))
-        if kind == "num":
-            text = m.group(0)
-            return ("lit", float(text) if any(c in text for c in ".eE") else int(text))
+        if kind in _SHAPE_PARAMS:
+            node = _leaf(kind, m)
+            self.leaves[id(node)] = self.i - 1
+            return node
         if kind == "bool":
             return ("lit", m.group(0).upper() == "TRUE")
         if kind == "err":
             return ("lit", XlError.from_code(m.group(0)))
-        if kind == "ref":
-            sheet = m.group("sheet")
-            if sheet and sheet.startswith("'"):
-                sheet = sheet[1:-1].replace("''", "'")
-            a, b = m.group("a").replace("$", "").upper(), m.group("b")
-            if b is None:
-                return ("ref", sheet, a)
-            return ("range", sheet, a, b.replace("$", "").upper())
-        if kind == "name":
-            return ("name", m.group(0))
         if kind == "func":
             name = m.group("func").upper()
             args = []
@@ -255,16 +251,79 @@ class _Parser:
         raise Untranslatable(f"unexpected {m.group(0)!r}")
 
 
-def parse(formula: str):
-    """The syntax tree of one formula (with its leading '='). A final + or - outside parentheses is
-    marked ("final", node): Excel snaps its cancellation residue to 0 (operators.py)."""
-    if not formula.startswith("="):
-        raise Untranslatable("not a formula")
-    parser = _Parser(formula[1:])
+# The tokens a translation shared by formulas of one shape takes as parameters: numbers, texts and
+# typed references (each formula of a column usually differs from the next only in those), and
+# names (the same name in every formula of a shape, but the cell it reads is the caller's variable).
+_SHAPE_PARAMS = ("str", "num", "ref", "name")
+
+
+def _literal(value):
+    """A literal's value in the plan: the rewrite's marker of an omitted argument is OMITTED."""
+    return OMITTED if value.__class__ is str and value == OMITTED_MARKER else value
+
+
+def _rows_of(cols: int):
+    """A range holding formula cells as lists of rows, from its cells' values row by row."""
+    return _ROW_BUILDERS.get(cols) or _ROW_BUILDERS.setdefault(
+        cols, lambda *xs: [list(xs[i:i + cols]) for i in range(0, len(xs), cols)])
+
+
+_ROW_BUILDERS: dict = {}
+_NOTHING: dict = {}  # the constants of a sheet the workbook lacks
+
+
+def _leaf(kind: str, m) -> tuple:
+    """The syntax-tree node of one number, text, reference or name token."""
+    if kind == "name":
+        return ("name", m.group(0))
+    if kind == "str":
+        return ("lit", m.group(0)[1:-1].replace('""', '"'))
+    if kind == "num":
+        text = m.group(0)
+        return ("lit", float(text) if any(c in text for c in ".eE") else int(text))
+    sheet = m.group("sheet")
+    if sheet and sheet.startswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    a, b = m.group("a").replace("$", "").upper(), m.group("b")
+    if b is None:
+        return ("ref", sheet, a)
+    return ("range", sheet, a, b.replace("$", "").upper())
+
+
+def parse(formula: str, toks: list | None = None, leaves: dict | None = None):
+    """The syntax tree of one formula (with its leading '='; or its tokens). A final + or - outside
+    parentheses is marked ("final", node): Excel snaps its cancellation residue to 0 (operators.py).
+    `leaves`, when given, receives id(node) -> token index of each number, text and reference."""
+    if toks is None:
+        if not formula.startswith("="):
+            raise Untranslatable("not a formula")
+        toks = _tokens(formula[1:])
+    parser = _Parser(toks=toks)
     node = parser.parse()
+    if leaves is not None:
+        leaves.update(parser.leaves)
     if node[0] == "op" and node[1] in "+-" and not parser.wrapped():
         return ("final", node)
     return node
+
+
+# Functions whose translation reads a reference's address rather than its value (_reference_call):
+# formulas calling them are translated cell by cell.
+_BY_ADDRESS = frozenset({"ROW(", "COLUMN(", "ROWS(", "COLUMNS("})
+
+
+def shape_of(toks: list) -> str | None:
+    """What formulas sharing one translation have in common: their tokens, with every number, text
+    and reference reduced to its kind (a cell or a range); None for a formula translated alone."""
+    parts = []
+    for kind, m in toks:
+        if kind in _SHAPE_PARAMS and kind != "name":
+            parts.append("\x00r" if kind == "ref" and m.group("b") else "\x00" + kind)
+        elif kind == "func" and m.group(0).upper().removeprefix("_XLFN.") in _BY_ADDRESS:
+            return None
+        else:
+            parts.append(m.group(0))
+    return "\x01".join(parts)
 
 
 # --------------------------------------------------------------------------- runtime
@@ -533,22 +592,24 @@ def _once(rows: list, what, build):
     return answer
 
 
-def _mask(rows: list, condition) -> list[bool]:
-    """Which cells of a range meet a criterion."""
-    return _once(rows, (condition.__class__, condition), lambda rs: _criterion_mask(rs, condition))
+def _meeting(rows: list, condition) -> list[int]:
+    """The positions (row by row) of a range's cells that meet a criterion, in order."""
+    return _once(rows, (condition.__class__, condition), lambda rs: _criterion_positions(rs, condition))
 
 
-def _criterion_mask(rows: list, condition) -> list[bool]:
+def _criterion_positions(rows: list, condition) -> list[int]:
     from .criteria import criterion_test, plain_text_equality
 
     wanted = plain_text_equality(condition) if condition.__class__ is str else None
     if wanted is not None:  # "alpha": the positions of the texts equal to it, from the range's index
-        mask = [False] * (len(rows) * len(rows[0]))
-        for i in _once(rows, "texts", _texts).get(wanted, ()):
-            mask[i] = True
-        return mask
+        return _once(rows, "texts", _texts).get(wanted, [])
     test = criterion_test(_to_formulas(condition))
-    return [bool(test(_to_formulas(v))) for row in rows for v in row]
+    return [i for i, v in enumerate(_flat_formulas(rows)) if test(v)]
+
+
+def _flat_formulas(rows: list) -> list:
+    """A range's values row by row, as formulas holds them."""
+    return _once(rows, "formulas", lambda rs: [_to_formulas(v) for row in rs for v in row])
 
 
 def _texts(rows: list) -> dict[str, list[int]]:
@@ -562,7 +623,7 @@ def _texts(rows: list) -> dict[str, list[int]]:
 
 def _ifs(name: str, operating, *pairs):
     """COUNTIF(S), SUMIF(S), AVERAGEIF(S), MAXIFS, MINIFS as the engine computes them
-    (excel_functions: its criteria test, its accumulators), the picked cells found by _mask.
+    (excel_functions: its criteria test, its accumulators), the picked cells found by _meeting.
     `operating` is the range summed (None: the first range). A criterion given as a range (an
     array result) or ranges of different sizes go to formulas."""
     from .bind import from_formulas
@@ -575,14 +636,18 @@ def _ifs(name: str, operating, *pairs):
             raise NeedFormulas(f"{name} with criteria given as a range")
         if (len(rows), len(rows[0])) != shape:
             raise NeedFormulas(f"{name} over ranges of different sizes")
-        mask = _mask(rows, condition)
-        picked = mask if picked is None else [a and b for a, b in zip(picked, mask)]
+        if picked is None:
+            picked = _meeting(rows, condition)
+        else:
+            meets = _once(rows, ("set", condition.__class__, condition),
+                          lambda rs, c=condition: frozenset(_meeting(rs, c)))
+            picked = [i for i in picked if i in meets]
     if operating is None:
         operating = pairs[0]
     elif (len(operating), len(operating[0])) != shape:
         raise NeedFormulas(f"{name} over ranges of different sizes")
-    flat = [v for row in operating for v in row]
-    cells = np.asarray([_to_formulas(v) for v, keep in zip(flat, picked) if keep], object)
+    values = _flat_formulas(operating)
+    cells = np.asarray([values[i] for i in picked], object)
     from formulas.functions import FoundError
 
     try:
@@ -592,15 +657,12 @@ def _ifs(name: str, operating, *pairs):
 
 
 def _to_formulas(value):
-    import schedula as sh
-    from formulas.tokens.operand import Error
-
     if value is None:
-        return sh.EMPTY
+        return _EMPTY
     if value is OMITTED:  # an argument left out of a call, as the rewrite marks it for formulas
         return OMITTED_MARKER
     if value.__class__ is XlError:
-        return Error.errors.get(value.value, Error.errors["#VALUE!"])
+        return _FORMULAS_ERRORS.get(value.value, _FORMULAS_ERRORS["#VALUE!"])
     return value
 
 
@@ -668,19 +730,11 @@ def _index(rows, r, c=_NO_COLUMN):
     return rows[i - 1][j - 1]
 
 
-# A range's values as formulas holds them, converted once per evaluation however many functions
-# read it (a SUMIFS column read by a thousand cells). Keyed by the list's id; the list is kept with
-# it so the id cannot be reused while the entry lives. Plan.evaluate empties it.
-_CONVERTED: dict[int, tuple[list, np.ndarray]] = {}
-
-
 def _as_formulas_array(rows: list) -> np.ndarray:
-    entry = _CONVERTED.get(id(rows))
-    if entry is not None and entry[0] is rows:
-        return entry[1].copy()  # formulas' functions may write into their arguments
-    arg = np.asarray([[_to_formulas(v) for v in row] for row in rows], object)
-    _CONVERTED[id(rows)] = (rows, arg)
-    return arg.copy()
+    """A range's values as formulas holds them, converted once per evaluation however many functions
+    read it (a SUMIFS column read by a thousand cells)."""
+    arg = _once(rows, "array", lambda rs: np.asarray([[_to_formulas(v) for v in row] for row in rs], object))
+    return arg.copy()  # formulas' functions may write into their arguments
 
 
 # --- exact-match lookups over typed ranges, from an index of the range built once per evaluation.
@@ -1014,41 +1068,86 @@ class Plan:
         self._ranges: dict[tuple[str, str, str], str] = {}
         self._range_deps: dict[str, list[tuple[str, str]]] = {}
         self._range_shape: dict[str, tuple[int, int]] = {}
-        # cell -> (expression, what it reads, whether it calls a function: see _generate)
-        self._cell_code: dict[tuple[str, str], tuple[str, set, bool]] = {}
+        # cell -> (function, its arguments as ("v", variable) or ("k", constant), what it reads)
+        self._cell_code: dict[tuple[str, str], tuple[str, list, set]] = {}
         self._tmp = 0
         self._consts: dict[str, object] = {}
+        # Translations shared by formulas of one shape (shape_of): shape -> (function name,
+        # parameter token indexes); their code (_shared_source).
+        self._shapes: dict[str, object] = {}
+        self._shared: list[tuple[str, list[int], str, bool]] = []
+        self._params: dict[int, int] | None = None  # while translating a shape: leaf -> token index
+        self._used: set[int] = set()
         spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
         self.outputs = list(formulas)
         for key, text in formulas.items():
             deps: set = set()
-            self._calls = False
             self._own_cell = key
             try:
-                code = self._expr(parse(text), key[0], deps)
+                if ":" in spans.get(key, ""):
+                    self._spread(key, spans[key], text, deps)
+                else:
+                    self._cell_code[key] = self._cell(text, key[0], deps)
             except Untranslatable as exc:
                 raise Untranslatable(f"{address(*key)}: {exc}") from None
-            if ":" in spans.get(key, ""):
-                self._spread(key, spans[key], code, deps)
-            else:
-                self._cell_code[key] = (code, deps, self._calls)
-        self.source = self._generate()
+        self.source = "\n".join(self._shared_source()) + "\n"
         namespace = dict(_RUNTIME)
         namespace.update(self._consts)
         exec(compile(self.source, "<roi-xl fast plan>", "exec"), namespace)  # noqa: S102 - our own code
-        self._function = namespace["_evaluate"]
+        self._program(namespace)
 
-    def _spread(self, key: tuple[str, str], ref: str, code: str, deps: set) -> None:
+    def _cell(self, text: str, own: str, deps: set, alone: str = "") -> tuple[str, list, set]:
+        """(function, its arguments, what it reads) of one formula cell. Formulas of one shape share
+        one translation, a function of their numbers, texts, references and names (_SHAPE_PARAMS):
+        a column of one formula is parsed, translated and compiled once, not once a cell. `alone`
+        gives the formula a translation of its own (an array formula over a range)."""
+        if not text.startswith("="):
+            raise Untranslatable("not a formula")
+        toks = _tokens(text[1:])
+        shape = shape_of(toks) if not alone else None
+        if shape is None:  # reads its own address (ROW()...): a translation of its own
+            shape = f"\x02{alone}{address(*self._own_cell)}\x02{text}"
+        shared = self._shapes.get(shape)
+        if shared is None:
+            shared = self._shapes[shape] = self._share(toks, own)
+        name, positions = shared
+        return name, [self._argument(toks[i], own, deps) for i in positions], deps
+
+    def _share(self, toks: list, own: str) -> tuple[str, list[int]]:
+        """One translation for every formula of a shape, its parameters p<token index>."""
+        leaves: dict[int, int] = {}
+        tree = parse("", toks, leaves)
+        reads: set = set()
+        self._params, self._used, self._calls = leaves, set(), False
+        try:
+            code = self._expr(tree, own, reads)
+        finally:
+            self._params = None
+        if reads:  # every cell it reads should be a parameter
+            raise Untranslatable("a formula reading cells the plan cannot pass it")
+        name, positions = f"_s{len(self._shared)}", sorted(self._used)
+        self._shared.append((name, positions, code, self._calls))
+        return name, positions
+
+    def _argument(self, tok, own: str, deps: set) -> tuple[str, object]:
+        """One parameter of a shared translation for one cell: ("v", variable) or ("k", constant)."""
+        node = _leaf(*tok)
+        if node[0] == "lit":
+            return "k", _literal(node[1])
+        code = self._expr(node, own, deps)
+        return ("k", self._consts[code]) if code in self._consts else ("v", code)
+
+    def _spread(self, key: tuple[str, str], ref: str, text: str, deps: set) -> None:
         """An array formula over a range (Ctrl+Shift+Enter): its value, kept apart, gives each cell
         of the range its element (_element); the cells after the first become outputs too."""
         whole = (key[0], "#array " + key[1])
-        self._cell_code[whole] = (code, deps, self._calls)
+        self._cell_code[whole] = self._cell(text, key[0], deps, alone="#array ")
         first, last = (_split_coord(c) for c in ref.split(":"))
         for row in range(first[0], last[0] + 1):
             for col in range(first[1], last[1] + 1):
                 cell = (key[0], _coord(row, col))
-                i, j = row - first[0], col - first[1]
-                self._cell_code[cell] = (f"_element({self._var(*whole)}, {i}, {j})", {whole}, False)
+                args = [("v", self._var(*whole)), ("k", row - first[0]), ("k", col - first[1])]
+                self._cell_code[cell] = ("_element", args, {whole})
                 if cell != key:
                     self.outputs.append(cell)
 
@@ -1141,11 +1240,11 @@ class Plan:
 
     def _expr(self, node, own: str, deps: set) -> str:
         kind = node[0]
+        if self._params is not None and id(node) in self._params:
+            self._used.add(self._params[id(node)])
+            return f"p{self._params[id(node)]}"
         if kind == "lit":
-            value = node[1]
-            if value == OMITTED_MARKER:
-                return self._const(OMITTED)
-            return self._const(value)
+            return self._const(_literal(node[1]))
         if kind == "missing":
             return "0"  # formulas compiles an empty argument to 0
         if kind == "array":  # a list of rows, as a range's values are
@@ -1334,56 +1433,68 @@ class Plan:
         summed = self._rows(operating[0], own, deps) if operating else "None"
         return f"_ifs({name!r}, {summed}, {', '.join(codes)})"
 
-    # -- the function
-    def _generate(self) -> str:
+    # -- the program
+    def _shared_source(self) -> list[str]:
+        """The shared translations as Python functions; one that calls a function guards it as
+        formulas' cell does (model._GuardedCell): a function raising makes the cell #VALUE!."""
+        lines = []
+        for name, positions, code, calls in self._shared:
+            lines.append(f"def {name}({', '.join(f'p{i}' for i in positions)}):")
+            lines += [f"    try: return {code}", "    except Exception as e: return _raised(e)"] \
+                if calls else [f"    return {code}"]
+        return lines
+
+    def _program(self, namespace: dict) -> None:
+        """What evaluate() runs: every value in one list (slots); the constants placed once, the
+        input cells and constant ranges read from the workbook, then a step a formula cell or a
+        range holding formula cells, in an order where each comes after what it reads."""
         order = self._order()
-        # A range without formula cells is read from the constants as a block (one line of code,
-        # not one variable a cell); a range holding formula cells is built from their variables.
+        # A range without formula cells is read from the constants as a block; a range holding
+        # formula cells is built from their values.
         constant = {var for var, cells in self._range_deps.items()
                     if not any(c in self._cell_code for c in cells)}
         for var, cells in self._range_deps.items():
             if var not in constant:
                 for cell in cells:
                     self._var(*cell)
-        lines = ["def _evaluate(V):"]
-        by_sheet: dict[str, list[tuple[str, str]]] = {}
-        for (sheet, coord), var in self._vars.items():
-            if (sheet, coord) not in self._cell_code:
-                by_sheet.setdefault(sheet, []).append((coord, var))
-        for sheet in self.sheets:
-            cells = by_sheet.get(sheet)
-            if not cells:
-                continue
-            lines.append(f"    g = V.get({sheet!r}, _NOTHING).get")
-            for coord, var in cells:
-                lines.append(f"    {var} = g({coord!r})")
-        for var in sorted(constant, key=lambda v: int(v[1:])):
-            sheet = self._range_deps[var][0][0]
+        slots = {var: i for i, var in enumerate([*self._vars.values(), *self._range_deps])}
+        initial: list = [None] * len(slots)
+        pooled: dict = {}
+
+        def slot(arg) -> int:
+            kind, x = arg
+            if kind == "v":
+                return slots[x]
+            at = pooled.get((x.__class__, x))
+            if at is None:
+                at = pooled[(x.__class__, x)] = len(initial)
+                initial.append(x)
+            return at
+
+        by_sheet: dict[str, list[tuple[str, int]]] = {}
+        for cell, var in self._vars.items():
+            if cell not in self._cell_code:
+                by_sheet.setdefault(cell[0], []).append((cell[1], slots[var]))
+        self._inputs = [(sheet, by_sheet[sheet]) for sheet in self.sheets if sheet in by_sheet]
+        self._blocks = []
+        for var in constant:
             rows, cols = self._range_shape[var]
             coords = [c for _, c in self._range_deps[var]]
-            keys = self._const(tuple(tuple(coords[r * cols:(r + 1) * cols]) for r in range(rows)))
-            lines.append(f"    {var} = _block(V.get({sheet!r}, _NOTHING), {keys})")
+            keys = tuple(tuple(coords[r * cols:(r + 1) * cols]) for r in range(rows))
+            self._blocks.append((slots[var], self._range_deps[var][0][0], keys))
+        steps = []
         for item in order:
             if len(item) == 3:
                 var = item[1]
-                if var in constant:
-                    continue
-                rows, cols = self._range_shape[var]
-                cells = [self._vars[c] for c in self._range_deps[var]]
-                body = ", ".join("[" + ", ".join(cells[r * cols:(r + 1) * cols]) + "]"
-                                 for r in range(rows))
-                lines.append(f"    {var} = [{body}]")
+                if var not in constant:
+                    cells = tuple(slots[self._vars[c]] for c in self._range_deps[var])
+                    steps.append((_rows_of(self._range_shape[var][1]), cells, slots[var]))
             else:
-                code, _deps, calls = self._cell_code[item]
-                var = self._vars.setdefault(item, f'c{len(self._vars)}')
-                if calls:
-                    # formulas' cell (model._GuardedCell): a function raising makes the cell #VALUE!
-                    lines += [f"    try: {var} = {code}", f"    except Exception as e: {var} = _raised(e)"]
-                else:
-                    lines.append(f"    {var} = {code}")
-        outs = ", ".join(self._var(*key) for key in self.outputs)
-        lines.append(f"    return ({outs}{',' if self.outputs else ''})")
-        return "\n".join(lines) + "\n"
+                name, args, _deps = self._cell_code[item]
+                fn = namespace[name] if name in namespace else _RUNTIME[name]
+                steps.append((fn, tuple(slot(a) for a in args), slots[self._vars[item]]))
+        self._steps, self._initial = steps, initial
+        self._outputs = [slots[self._var(*key)] for key in self.outputs]
 
     def _order(self) -> list:
         """Formula cells and ranges in an order where each comes after what it reads."""
@@ -1396,7 +1507,7 @@ class Plan:
         def deps_of(item):
             if len(item) == 3:
                 return [c for c in self._range_deps[item[1]] if c in self._cell_code]
-            return [d for d in self._cell_code[item][1] if len(d) == 3 or d in self._cell_code]
+            return [d for d in self._cell_code[item][2] if len(d) == 3 or d in self._cell_code]
 
         for root in list(self._cell_code):
             if root in done:
@@ -1422,14 +1533,20 @@ class Plan:
         return order
 
     def evaluate(self, values: dict[str, dict[str, object]]) -> dict[tuple[str, str], object]:
-        _CONVERTED.clear()
+        vals = self._initial.copy()
+        for sheet, cells in self._inputs:
+            get = values.get(sheet, _NOTHING).get
+            for coord, at in cells:
+                vals[at] = get(coord)
+        for at, sheet, keys in self._blocks:
+            vals[at] = _block(values.get(sheet, _NOTHING), keys)
         _MASKS.clear()
         try:
-            raw = self._function(values)
+            for fn, args, at in self._steps:
+                vals[at] = fn(*[vals[a] for a in args])
         finally:
-            _CONVERTED.clear()
             _MASKS.clear()
-        out = {key: _output(v) for key, v in zip(self.outputs, raw)}
+        out = {key: _output(vals[at]) for key, at in zip(self.outputs, self._outputs)}
         # formulas reads a constant error (#N/A typed in a cell) as a formula of its own, so the
         # formulas path lists those cells among its results; so does this one.
         for sheet, cells in values.items():
@@ -1456,5 +1573,5 @@ _RUNTIME = {
     "_raised": _raised, "_UNSURE": _UNSURE, "_vlookup": _vlookup, "_match": _match,
     "_xlookup": _xlookup, "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,
     "_logical_argument": _logical_argument, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
-    "_NOTHING": {}, "_NeedFormulas": NeedFormulas, "_VALUE": XlError.VALUE,
+    "_NOTHING": _NOTHING, "_NeedFormulas": NeedFormulas, "_VALUE": XlError.VALUE,
 }
