@@ -110,7 +110,12 @@ class Runner:
         self.timeout = timeout
         self.skip = skip
         self.roi = roi_command()
-        help_text = subprocess.run([*self.roi, "recalc", "--help"], capture_output=True, text=True).stdout
+        # roi-xl as pip installs it: byte-compiled. Without this a shell exporting
+        # PYTHONDONTWRITEBYTECODE would time Python compiling roi-xl's sources on every run; the
+        # --help call below writes the bytecode before anything is measured.
+        self.roi_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        help_text = subprocess.run([*self.roi, "recalc", "--help"], capture_output=True, text=True,
+                                   env=self.roi_env).stdout
         self.roi_extra = ["--timeout", "0"] + (["--no-cache"] if "--no-cache" in help_text else [])
 
     def run(self, engine: str, files: list[Path], label: str) -> dict:
@@ -123,7 +128,7 @@ class Runner:
                 cache = tempfile.mkdtemp(prefix="roi-bench-cache-")
                 try:
                     res = timed([*self.roi, "recalc", *map(str, files), "--out", str(out), "--jobs", "1",
-                                 *self.roi_extra], self.timeout, env=dict(os.environ, XDG_CACHE_HOME=cache))
+                                 *self.roi_extra], self.timeout, env=dict(self.roi_env, XDG_CACHE_HOME=cache))
                 finally:
                     shutil.rmtree(cache, ignore_errors=True)
             elif engine == "lo":

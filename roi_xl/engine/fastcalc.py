@@ -1095,6 +1095,9 @@ class Plan:
         namespace.update(self._consts)
         exec(compile(self.source, "<roi-xl fast plan>", "exec"), namespace)  # noqa: S102 - our own code
         self._program(namespace)
+        # What only the translation needed (every range's cells, every cell's arguments...): a
+        # plan is kept for the template's next workbooks, and memory should hold its program only.
+        del self._vars, self._ranges, self._range_deps, self._cell_code, self._shapes
 
     def _cell(self, text: str, own: str, deps: set, alone: str = "") -> tuple[str, list, set]:
         """(function, its arguments, what it reads) of one formula cell. Formulas of one shape share

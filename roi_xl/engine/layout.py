@@ -30,6 +30,7 @@ Nothing holding NOW(), TODAY(), RAND() & co. is worked out here: the model is co
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -260,6 +261,9 @@ class Layout:
         return _rewrite_calls(formula, "ANCHORARRAY", anchor)
 
     def reference_facts(self, formula: str, sheet: str, array: bool) -> str:
+        upper = formula.upper()
+        if not any(name in upper for name in _FACT_CALLS):
+            return formula
         formula = _rewrite_calls(formula, "ISREF",
                                  lambda args: "TRUE" if len(args) == 1 and _PLAIN_REF.match(args[0])
                                  else None)
@@ -366,12 +370,21 @@ class Layout:
         return str(box.top if name == "ROW" else box.left)
 
 
+@functools.lru_cache(maxsize=None)
+def _call_of(name: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w.!\x00])(?:_xlfn\.)?{name}\s*\(", re.IGNORECASE)
+
+
+# What reference_facts answers (SHEET also finds SHEETS).
+_FACT_CALLS = ("ISREF", "ISFORMULA", "FORMULATEXT", "CELL", "SHEET", "ROW", "COLUMN")
+
+
 def _rewrite_calls(formula: str, name: str, answer, scalar_only: bool = False) -> str:
     """Each call of `name` (any _xlfn. prefix, any case) replaced by answer(argument texts), the
     innermost first; a call answered None stays."""
-    call = re.compile(rf"(?<![\w.!\x00])(?:_xlfn\.)?{name}\s*\(", re.IGNORECASE)
-    if name.upper() not in formula.upper():
+    if name.upper() not in formula.upper():  # most formulas: no regex at all
         return formula
+    call = _call_of(name)
     starts = [m.start() for m in call.finditer(mask_quoted(formula))]
     for start in reversed(starts):
         masked = mask_quoted(formula)

@@ -10,6 +10,7 @@ Only the text handed to `formulas` changes; the file written back keeps the orig
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -83,6 +84,7 @@ def rewrite(formula: str, ours: Callable[[str], bool], known: Callable[[str], bo
     return Rewritten(text, unknown)
 
 
+@functools.lru_cache(maxsize=4096)
 def _strip_excel_prefixes(name: str) -> str:
     """_xlfn. and _xlws. mark functions newer than the file format; formulas knows them plainly."""
     upper = name.upper()

@@ -12,6 +12,7 @@ Excel shows (#REF! or #VALUE!).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -74,6 +75,10 @@ def rewrite_structured(formula: str, sheet: str, row: int, col: int,
     """`formula` (from cell row/col of `sheet`) with every structured reference made A1."""
     if not tables:
         return formula
+    if "[" not in formula:  # no brackets: only a bare table name could be a structured reference
+        upper = formula.upper()
+        if not any(name in upper for name in tables):
+            return formula
     out: list[str] = []
     i, n = 0, len(formula)
     while True:
@@ -171,8 +176,14 @@ def _unescape(name: str) -> str:
     return "".join(out)
 
 
-def _items(spec: str) -> tuple[set[str], list[tuple[str, str]]]:
+@functools.lru_cache(maxsize=4096)  # a template repeats its few specs in hundreds of formulas
+def _items(spec: str) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
     """The specials (#Data, #This Row, ...) and column spans named inside a table's brackets."""
+    specials, spans = _parse_items(spec)
+    return frozenset(specials), tuple(spans)
+
+
+def _parse_items(spec: str) -> tuple[set[str], list[tuple[str, str]]]:
     specials: set[str] = set()
     spans: list[tuple[str, str]] = []
     if not _has_unescaped(spec, "["):

@@ -342,17 +342,21 @@ def _enclosing_calls(masked: str) -> dict[int, tuple[str, int, int, int]]:
     return result
 
 
+_PARENTHESES = re.compile(r"[()]")
+
+
 def _scalar_place(masked: str, pos: int) -> bool:
     """Whether a range at `pos` sits where a plain formula wants one value: outside any call,
     or inside scalar functions only (`FLOOR(A:A,2)`, not `SUM(ROUND(A1:A3,2))`, which an
     Excel 365 user writes for its array)."""
     depth_names = []
-    for i, ch in enumerate(masked[:pos]):
-        if ch == "(":
+    for m in _PARENTHESES.finditer(masked, 0, pos):
+        i = m.start()
+        if masked[i] == "(":
             name, start = _name_before(masked, i)
             name = name.upper() if name and not _is_ref_char_before(masked, start) else None
             depth_names.append(name.replace("_XLFN.", "").replace("_XLWS.", "") if name else None)
-        elif ch == ")" and depth_names:
+        elif depth_names:
             depth_names.pop()
     return all(n is None or n in SCALAR_FUNCTIONS for n in depth_names)
 
