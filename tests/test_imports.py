@@ -164,3 +164,23 @@ def test_a_table_formulas_built_first_is_the_one_used():
     run = subprocess.run([sys.executable, "-c", _FORMULAS_FIRST], cwd=ROOT, capture_output=True,
                          text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def _engine_imports(module: str) -> set[str]:
+    """The roi_xl.engine modules `module` imports anywhere in its text (deferred imports too)."""
+    import ast
+
+    path = ROOT / "roi_xl" / "engine" / f"{module}.py"
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found.update([node.module] if node.module else [a.name for a in node.names])
+    return found
+
+
+def test_the_layout_does_not_import_the_workbook_loader():
+    # workbook.load builds a Layout; a layout importing workbook back (even deferred, inside a
+    # function) is the cycle issue 12 asked to break: the cell-value conversion lives in bind.
+    assert "layout" in _engine_imports("workbook")
+    assert "workbook" not in _engine_imports("layout")
+    assert "workbook" not in _engine_imports("bind")

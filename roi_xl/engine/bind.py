@@ -6,6 +6,7 @@ rewrite step replaces by a marker). The catalogue speaks `roi_xl.excel`'s value 
 """
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 
 import numpy as np
@@ -16,7 +17,7 @@ from formulas.tokens.operand import Error
 from formulas.tokens.operand import XlError as FormulasError
 
 from .. import registry
-from ..excel import OMITTED, XlError
+from ..excel import OMITTED, XlError, date_to_serial
 from .excel_functions import install as install_excel_functions
 from .lambdas import call_lambdas_in_place
 from .operators import install_operators
@@ -163,3 +164,18 @@ def is_known(name: str) -> bool:
     table = get_functions()
     bare = name.replace("_XLFN.", "").replace("_XLWS.", "")
     return name in table or bare in table or bare in _PARSED
+
+
+def input_value(cell):
+    """A constant cell's value as `formulas` expects it, the same on every path.
+
+    Numbers are kept exactly as stored: Excel writes 17 significant digits and reads them back
+    unchanged, where formulas' own loader rounds to 15 decimals (1e-307 would become 0)."""
+    value = cell.value
+    if cell.data_type == "e":
+        return Error.errors.get(str(value).upper(), value)
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return date_to_serial(value)
+    if isinstance(value, _dt.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    return value

@@ -9,7 +9,7 @@ network, libxml2's size limits) and returns:
   element (cell, text and its t/ref/si attributes, so shared formulas are covered) and the defined
   names. Constants are left out on purpose: the fast evaluator reads a missing constant as a blank,
   so one compiled plan serves every workbook of a template, however many rows each client filled.
-* `values`: each sheet's constant cells, as the formulas path sees them (`workbook.input_value`):
+* `values`: each sheet's constant cells, as the formulas path sees them (`bind.input_value`):
   numbers as float (int when written without '.' or exponent, as openpyxl reads them, kept exactly
   as stored), shared and inline strings, booleans, errors as `XlError`, ISO dates
   as serial numbers. Dates stored as numbers stay numbers, as formulas' reader keeps them.
@@ -143,7 +143,7 @@ def _cell_formats(path: Path) -> list[str]:
 
 def _number(text: str):
     if "." in text or "E" in text or "e" in text:
-        return float(text)  # as stored, as workbook.input_value keeps it
+        return float(text)  # as stored, as bind.input_value keeps it
     return int(text)
 
 

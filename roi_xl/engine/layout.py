@@ -39,6 +39,7 @@ import schedula as sh
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
+from .bind import input_value
 from .rewrite import call_arguments, mask_quoted
 from .whole_refs import MAX_COL, MAX_ROW, _scalar_place
 
@@ -152,7 +153,6 @@ class Layout:
         return np.asarray(result, object).ravel()[0] if isinstance(result, np.ndarray) else result
 
     def _cell_value(self, title: str, row: int, col: int, depth: int):
-        from .workbook import input_value
 
         key = (title.upper(), row, col)
         if key in self._arrays:

@@ -28,7 +28,8 @@ from .bind import from_formulas
 from .functions import offset
 from ..errors import first_line
 from .errors import CircularReferenceError, WorkbookError
-from .workbook import BOOK_NAME, LoadedWorkbook, input_value
+from .bind import input_value
+from .workbook import BOOK_NAME, LoadedWorkbook
 
 # formulas logs (and swallows) per-cell failures; we report them our own way.
 logging.getLogger("formulas").setLevel(logging.CRITICAL)

@@ -1,7 +1,6 @@
 """A workbook read for recalculation: its cells, its formulas and their fingerprint."""
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import zipfile
 import zlib
@@ -14,7 +13,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
 from ..errors import first_line
-from ..excel import address, date_to_serial
+from ..excel import address
 from .errors import WorkbookError
 from .functions.offset import rewrite_offsets
 from .layout import Layout
@@ -166,23 +165,6 @@ def _defined_names(book):
     for ws in book.worksheets:
         for n in getattr(ws, "defined_names", {}).values():
             yield f"{n.name}@{ws.title}", n.value
-
-
-def input_value(cell):
-    """A constant cell's value as `formulas` expects it, the same on every path.
-
-    Numbers are kept exactly as stored: Excel writes 17 significant digits and reads them back
-    unchanged, where formulas' own loader rounds to 15 decimals (1e-307 would become 0)."""
-    from formulas.tokens.operand import Error
-
-    value = cell.value
-    if cell.data_type == "e":
-        return Error.errors.get(str(value).upper(), value)
-    if isinstance(value, (_dt.datetime, _dt.date)):
-        return date_to_serial(value)
-    if isinstance(value, _dt.time):
-        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
-    return value
 
 
 def _macro_sheets(path: Path) -> set[str]:
