@@ -31,10 +31,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..excel import XlError, date_to_serial
-from .rewrite import mask_quoted
-from .subtotal import SHEET_AWARE_CALL
-from .layout import READS_CONSTANTS
-from .whole_refs import _WHOLE
+from .prepare import CONSTANTS, FILLED_EXTENT, HIDDEN_ROWS, what_it_reads
 from .writeback import _Package, _parse
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -153,14 +150,10 @@ def _iso_date(text: str) -> float:
     return date_to_serial(from_ISO8601(text))
 
 
-@functools.lru_cache(maxsize=65_536)
-def _what_it_reads(formula: str) -> tuple[bool, bool, bool]:
-    """Whether a formula holds a whole column or row, reads constants' text (INDIRECT, CELL) or calls
-    SUBTOTAL/AGGREGATE. Cached by text: the workbooks of one template repeat the same formulas, and
-    masking the quoted parts of each was most of this reader's time."""
-    masked = mask_quoted(formula)
-    return (_WHOLE.search(masked) is not None, READS_CONSTANTS.search(masked) is not None,
-            SHEET_AWARE_CALL.search(masked) is not None)
+# What load()'s steps read for a formula (prepare.what_it_reads). Cached by text: the workbooks of
+# one template repeat the same formulas, and masking the quoted parts of each was most of this
+# reader's time.
+_what_it_reads = functools.lru_cache(maxsize=65_536)(what_it_reads)
 
 
 def read(path: str | Path) -> FastBook:
@@ -178,13 +171,14 @@ def read(path: str | Path) -> FastBook:
             digest.update(b"\x04" + etree.tostring(node, method="c14n"))
             book.names.append((node.get("name") or "", node.get("localSheetId"), node.text or ""))
         strings = None
-        # What load() rewrites formulas by besides their text (roi_xl.engine.workbook): the
-        # tables' definitions always; each sheet's filled extent when a formula holds a whole
-        # column or row (they are clipped to it); hidden rows and filters when one calls SUBTOTAL or AGGREGATE.
+        # What load() rewrites formulas by besides their text (prepare.STEPS): the tables'
+        # definitions always; each sheet's filled extent when a formula holds a whole column or
+        # row (they are clipped to it); hidden rows and filters when one calls SUBTOTAL or AGGREGATE;
+        # the constants when one reads a text of them (INDIRECT, CELL).
         for member in sorted(zf.namelist()):
             if member.startswith("xl/tables/") and member.endswith(".xml"):
                 digest.update(b"\x05" + member.encode() + b"\x00" + zf.read(member))
-        whole = subtotal = indirect = False
+        reads: frozenset[str] = frozenset()
         filled_by_sheet: list[list[str]] = []
         for name, part in pkg.sheets.items():
             digest.update(b"\x01sheet\x00" + name.encode())
@@ -227,8 +221,7 @@ def read(path: str | Path) -> FastBook:
                     book.formula_cells.append((name, ref))
                     digest.update(f"\x02{ref}\x00{f.get('t', '')}\x00{f.get('ref', '')}\x00"
                                   f"{f.get('si', '')}\x00{f.text or ''}".encode())
-                    w, i, t = _what_it_reads(f.text or "")
-                    whole, indirect, subtotal = whole or w, indirect or i, subtotal or t
+                    reads |= _what_it_reads(f.text or "")
                     continue
                 kind = c.get("t", "n")
                 if kind == "inlineStr":
@@ -253,9 +246,11 @@ def read(path: str | Path) -> FastBook:
                     values[ref] = _iso_date(v)
                 else:
                     raise FastReadError(f"{name}!{ref}: unknown cell type {kind!r}")
-        # Excel's own names (print titles: $4:$4) are not referenced by formulas.
-        whole = whole or any(_WHOLE.search(mask_quoted(text)) for name, _, text in book.names
-                             if not name.startswith("_xlnm."))
+        # A name's whole columns are clipped too (workbook.load); Excel's own names (print titles:
+        # $4:$4) are not referenced by formulas.
+        whole = FILLED_EXTENT in reads or any(
+            FILLED_EXTENT in what_it_reads(text) for name, _, text in book.names if not name.startswith("_xlnm."))
+        subtotal, indirect = HIDDEN_ROWS in reads, CONSTANTS in reads
         for (name, part), filled in zip(pkg.sheets.items(), filled_by_sheet):
             if subtotal:
                 root = book.parts[part][1].getroot()

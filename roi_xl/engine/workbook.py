@@ -15,15 +15,15 @@ from openpyxl.worksheet.formula import ArrayFormula
 from ..errors import first_line
 from ..excel import address
 from .errors import WorkbookError
-from .functions.offset import rewrite_offsets
 from .layout import Layout
+from .prepare import Cell, Context, prepare
 from .rewrite import formula_text, rewrite
 from .bind import bind_catalogue, is_known, is_ours
-from .names import promote, scoped_names, use_scoped_names
-from .sheet_info import name_sheets, rewrite_sheet_calls, sheet_numbers
-from .subtotal import rewrite_subtotals, sheet_rows
+from .names import promote, scoped_names
+from .sheet_info import name_sheets, sheet_numbers
+from .subtotal import sheet_rows
 from .tables import rewrite_structured, tables_of
-from .whole_refs import clip_name_target, clip_whole_refs, intersect_ranges, used_ranges
+from .whole_refs import clip_name_target, used_ranges
 
 # The name every workbook is loaded under, so node ids (and compiled models) do not depend on
 # the file's own name: client workbooks made from one template share one compiled model.
@@ -100,9 +100,9 @@ def load(path: str | Path) -> LoadedWorkbook:
     for sheet, info in rows.items():  # SUBTOTAL's rewriting depends on them
         if info.hidden:
             digest.update(f"\x06{sheet}\x00{info.fingerprint()}".encode())
-    numbers, name_targets = sheet_numbers(book), name_sheets(book)
     layout = Layout(book, names={entry.partition("@")[0].upper() for entry, _ in names
                                  if entry.endswith("@None")})
+    context = Context(tables, scoped, layout, rows, sheet_numbers(book), name_sheets(book), used)
     promote(book, scoped, lambda target, sheet: clip_name_target(
         rewrite_structured(target, "", 0, 0, tables), used))
     for ws in book.worksheets:
@@ -121,20 +121,8 @@ def load(path: str | Path) -> LoadedWorkbook:
                 loaded.formulas[(ws.title, coord)] = text
                 ref = cell.value.ref if isinstance(cell.value, ArrayFormula) else ""
                 digest.update(f"\x02{coord}\x00{ref}\x00{text}".encode())
-                plain = use_scoped_names(rewrite_structured(text, ws.title, row, col, tables),
-                                         ws.title, scoped)
-                array = isinstance(cell.value, ArrayFormula)
-                plain = layout.anchor_arrays(layout.resolve_indirect(plain, ws.title, row, col),
-                                             ws.title)
-                plain = layout.static_choices(layout.static_offsets(plain, ws.title, row, col),
-                                              ws.title, row, col)
-                plain = layout.reference_facts(rewrite_offsets(plain, ws.title), ws.title, array)
-                plain = rewrite_sheet_calls(rewrite_subtotals(plain, ws.title, rows), ws.title,
-                                            numbers, name_targets)
-                plain = clip_whole_refs(plain, ws.title, row, col, used, array=array)
-                if not array:
-                    plain = intersect_ranges(plain, row, col)
-                result = rewrite(plain, is_ours, known)
+                plain = prepare(text, context, Cell(ws.title, row, col, isinstance(cell.value, ArrayFormula)))
+                result = rewrite(plain, is_ours, known)  # then bound to formulas' names
                 for name in result.unknown:
                     loaded.warnings.append(
                         f"{address(ws.title, coord)}: unknown function {name} (the cell gets #NAME?)")
