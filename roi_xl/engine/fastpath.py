@@ -103,15 +103,14 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
             raise
         except Exception as exc:  # noqa: BLE001 - the full load reports a bad file properly
             note = f"fast reader: {type(exc).__name__}: {exc}"
-    loaded = None
+    loaded, translated = None, False
     if book is not None:
         entry = plans.get(book.key)
         new = entry is None
         if new:
             entry = _stored_entry(store, book.key)
         if entry is None:
-            loaded = load(path)
-            entry = _plan_entry(loaded)
+            entry, translated = _plan_entry(load(path)), True
         if new:
             plans[book.key] = entry
             while len(plans) > _PLANS_KEPT:
@@ -123,9 +122,9 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
         else:
             try:
                 cells = entry.plan.evaluate(book.values)
-                if loaded is not None and store is not None:  # new, and it computed a workbook
+                if translated and store is not None:  # new, and it computed a workbook
                     store.write(book.key, entry.plan, entry.warnings)
-                return Computed(cells, list(entry.warnings), True, loaded=loaded, book=book)
+                return Computed(cells, list(entry.warnings), True, book=book)
             except fastcalc.NeedFormulas as exc:
                 note = f"fast plan: {exc}"
             except MemoryError:
@@ -153,7 +152,11 @@ def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
 
 
 def _plan_entry(loaded: LoadedWorkbook) -> _Entry:
-    """The template's plan, translated from the formula texts load() rewrote; or why there is none."""
+    """The template's plan, translated from the formula texts load() rewrote; or why there is none.
+
+    The loaded workbook (openpyxl's cells and styles) is let go before the translation: the plan
+    needs only its formula texts and names, and the fast reader's values and parsed parts serve the
+    evaluation and the writing. A workbook the plan cannot express is loaded again for formulas."""
     from openpyxl.worksheet.formula import ArrayFormula
 
     arrays = []
@@ -164,16 +167,18 @@ def _plan_entry(loaded: LoadedWorkbook) -> _Entry:
 
     # The text load() handed to formulas: tables, whole columns, names... already rewritten.
     formulas = {key: formula_text(loaded.book[key[0]][key[1]].value) for key in loaded.formulas}
+    made_of = (formulas, loaded.book.sheetnames, _names(loaded), _defined(loaded), arrays)
+    warnings = list(loaded.warnings)
+    del loaded
     try:
-        plan = fastcalc.Plan(formulas, loaded.book.sheetnames, _names(loaded),
-                             _defined(loaded), arrays)
+        plan = fastcalc.Plan(*made_of)
     except fastcalc.Untranslatable as exc:
         return _Entry(None, f"fast plan off: {exc}")
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - e.g. a formula nested deeper than Python compiles
         return _Entry(None, f"fast plan off: {type(exc).__name__}: {exc}")
-    return _Entry(plan, "", list(loaded.warnings))
+    return _Entry(plan, "", warnings)
 
 
 _WHERE = re.compile(r"(?:'(?:[^']|'')+'|[^\s!:']+)!\$?[A-Z]{1,3}\$?[0-9]+: | on sheet .*$")
