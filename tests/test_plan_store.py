@@ -83,13 +83,15 @@ def test_an_entry_holds_formula_texts_not_code(tmp_path, store):
     lambda p: p.write_text(json.dumps({**json.loads(p.read_text()),
                                        "formulas": [["Sheet", "C1", "=A1 A1"]]})),  # untranslatable
 ], ids=["garbage", "truncated", "bad-field", "version", "python", "key", "untranslatable"])
-def test_a_damaged_or_mismatched_entry_is_ignored(tmp_path, store, damage):
+def test_a_damaged_or_mismatched_entry_is_ignored(tmp_path, store, damage, monkeypatch):
     fastpath.compute(_book(tmp_path / "a.xlsx", 2, 3), ModelCache(), store=store)
     (entry,) = _entries(store)
     damage(entry)
+    loads = []
+    monkeypatch.setattr(fastpath, "load", lambda path, real=fastpath.load: loads.append(path) or real(path))
     computed = fastpath.compute(_book(tmp_path / "b.xlsx", 4, 5), ModelCache(), store=store)
     assert computed.fast and computed.cells == _expected(4, 5)
-    assert computed.loaded is not None                       # loaded: the entry was not used
+    assert loads == [tmp_path / "b.xlsx"]                     # loaded: the entry was not used
     assert store.read(fastread.read(tmp_path / "b.xlsx").key) is not None   # and written anew
 
 
