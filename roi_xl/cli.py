@@ -78,6 +78,13 @@ def _add_template_commands(sub) -> None:
     add_check_parser(sub)
 
 
+def _add_data_commands(sub) -> None:
+    """`roi-xl import` (roi_xl/imports/command.py)."""
+    from .imports.command import add_import_parser
+
+    add_import_parser(sub)
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -178,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_limit_options(p)
     p.set_defaults(run=_cmd_recalc)
     _add_template_commands(sub)
+    _add_data_commands(sub)
     return parser
 
 
