@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .store import FIGURES, HistoryError, connect
+from .store import FIGURES, HistoryError, cleaned, connect
 
 METRICS = {name.upper(): name for name in FIGURES}
 COLUMNS = ("client", "period_start", "period_end", "value", "previous", "change", "change_pct",
@@ -36,19 +36,6 @@ FROM r LEFT JOIN r AS y
 WINDOW w AS (PARTITION BY r.client ORDER BY r.period_start, r.period_end)
 ORDER BY r.client, r.period_start, r.period_end
 """
-
-# Summary files (CSV/JSON/Parquet) as the results table: their ISO dates and the figures that a
-# mixed column holds as text are cast; failed workbooks are left out.
-_SUMMARY_VIEW = """
-CREATE TEMP VIEW summaries AS
-SELECT CAST(client AS VARCHAR) AS client,
-       TRY_CAST(period_start AS DATE) AS period_start,
-       TRY_CAST(period_end AS DATE) AS period_end,
-       {figures}
-FROM {reader}
-WHERE status = 'ok' AND client IS NOT NULL AND TRY_CAST(period_start AS DATE) IS NOT NULL
-"""
-
 
 def metric_column(name: str) -> str:
     column = METRICS.get(name.strip().upper().replace("-", "_").replace(" ", "_"))
@@ -82,12 +69,11 @@ def trend(*, history: str | os.PathLike | None = None, summaries: list[str] | No
         if history is None:
             reader = _reader(summaries)
             present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
-            missing = {"status", "client", "period_start", "period_end"} - present
-            if missing:
-                raise HistoryError(f"not roi-xl summary files: no {', '.join(sorted(missing))} column")
-            figures = ", ".join(f"TRY_CAST({c} AS DOUBLE) AS {c}" if c in present
-                                else f"CAST(NULL AS DOUBLE) AS {c}" for c in FIGURES)
-            con.execute(_SUMMARY_VIEW.format(figures=figures, reader=reader))
+            if not {"status", "client", "period_start"} <= present:
+                raise HistoryError("not roi-xl summary files (they need the status, client and "
+                                   "period_start columns)")
+            con.execute(f"CREATE TEMP VIEW summaries AS SELECT * FROM ({cleaned(reader, present)}) "
+                        "WHERE client IS NOT NULL AND period_start IS NOT NULL")
             source = "summaries"
         else:
             source = "results"
