@@ -114,7 +114,7 @@ def test_the_same_client_and_period_replaces_its_row_and_kpis(tmp_path):
 def test_a_file_that_is_not_a_database_is_one_clear_error(tmp_path):
     bad = tmp_path / "h.duckdb"
     bad.write_text("not a database")
-    with pytest.raises(HistoryError, match=r"h\.duckdb: not a history database"):
+    with pytest.raises(HistoryError, match=r"h\.duckdb: cannot open the history database"):
         add(bad, [{"file": "a", "client": "A", "period_start": "2025-01-01", "period_end": "2025-01-31"}])
     assert bad.read_text() == "not a database"
     with pytest.raises(HistoryError, match="no such history database"):

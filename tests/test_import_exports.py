@@ -236,11 +236,15 @@ def test_kpi_actuals_follow_the_metric_names_and_tools_in_the_plan(march_plan, t
     assert computed["L5"].value == pytest.approx(4200 / 5000)  # attainment recalculated
 
 
-def test_in_place_keeps_a_backup(template):
+def test_in_place_keeps_every_version_as_a_backup(template):
     before = template.read_bytes()
     result = import_exports(template, [EXPORTS / "tiktok_ads_manager.xlsx"], in_place=True)
     assert result.output == template and result.backup.read_bytes() == before
-    assert template.read_bytes() != before
+    middle = template.read_bytes()
+    assert middle != before
+    again = import_exports(template, [EXPORTS / "meta_ads_manager.csv"], in_place=True)
+    assert again.backup != result.backup and again.backup.read_bytes() == middle  # same second too
+    assert result.backup.read_bytes() == before
 
 
 def test_an_existing_output_is_not_replaced_without_force(template):

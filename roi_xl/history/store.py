@@ -57,8 +57,8 @@ def connect(path: str | os.PathLike, read_only: bool = False):
             con.execute(SCHEMA)
         return con
     except duckdb.Error as exc:
-        raise HistoryError(f"{path}: not a history database roi-xl can use "
-                           f"({str(exc).splitlines()[0]})") from None
+        # not a DuckDB file, another process writing it, a folder...: DuckDB's first line says which
+        raise HistoryError(f"{path}: cannot open the history database ({str(exc).splitlines()[0]})") from None
 
 
 def _numbers(column):

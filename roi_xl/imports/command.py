@@ -90,8 +90,7 @@ def import_exports(plan: str | Path, exports: list[str | Path], out: str | Path 
         return result
 
     if in_place:
-        result.backup = plan.with_name(f"{plan.stem}.backup-{time.strftime('%Y%m%d-%H%M%S')}{plan.suffix}")
-        shutil.copy2(plan, result.backup)
+        result.backup = _keep(plan)
     with tempfile.TemporaryDirectory(prefix=".roi-xl-import-", dir=output.parent) as tmp:
         filled = Path(tmp) / plan.name
         try:
@@ -103,6 +102,21 @@ def import_exports(plan: str | Path, exports: list[str | Path], out: str | Path 
             raise ImportFailed(f"{plan}: the filled copy could not be recalculated ({exc})") from None
     result.output = output
     return result
+
+
+def _keep(plan: Path) -> Path:
+    """Copy the plan to PLAN.backup-<time>.xlsx (never over an earlier backup) before replacing it."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        backup = plan.with_name(f"{plan.stem}.backup-{stamp}{'' if n == 1 else f'-{n}'}{plan.suffix}")
+        try:
+            with open(plan, "rb") as src, open(backup, "xb") as dst:
+                shutil.copyfileobj(src, dst)
+        except FileExistsError:
+            continue
+        shutil.copystat(plan, backup)
+        return backup
+    raise ImportFailed(f"{plan}: no free name for its backup")
 
 
 def add_import_parser(sub) -> None:
