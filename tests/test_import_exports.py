@@ -207,7 +207,9 @@ def test_dated_plan_checks_period_and_currency(tmp_path):
                       end=dt.datetime(2025, 3, 31))
     result = import_exports(plan, [EXPORTS / "meta_ads_manager.csv", EXPORTS / "linkedin_campaign_manager.csv"])
     assert result.imported == 0 and result.output is None  # every row in EUR
-    assert "line 2: currency EUR, the plan's is USD (not converted)" in result.messages[1]
+    assert result.messages[0] == (f"{EXPORTS / 'meta_ads_manager.csv'}: amounts in EUR, the plan's "
+                                  "currency is USD: nothing imported from it (amounts are not converted)")
+    assert "line 8: currency EUR, the plan's is USD (not converted)" in result.messages[2]  # LinkedIn, by row
     assert any("nothing to import" in m for m in result.messages)
     assert not (tmp_path / "usd-imported.xlsx").exists()
 
@@ -343,3 +345,17 @@ def test_cli_import_runs_and_reports(template):
     assert "3 rows imported, 0 skipped into" in run.stdout
     assert "missing.csv: cannot read it (No such file or directory)" in run.stderr
     assert template.with_name("plan-imported.xlsx").exists()
+
+
+def test_ga4_by_channel_group_and_without_any_source_column(tmp_path):
+    grouped = tmp_path / "ga4_groups.csv"
+    grouped.write_text("# Start date: 20250301\n# End date: 20250331\n"
+                       "Session default channel group,Sessions,Key events,Total revenue\n"
+                       "Organic Social,300,6,240\nPaid Social,100,4,160\nOrganic Search,900,20,800\n")
+    e = parse_export(grouped, MARCH, "EUR")
+    assert [(r.channel, r.measures["sessions"]) for r in e.rows] == [("All channels", 300), ("All channels", 100)]
+    assert e.skipped == ["line 6: not a social-network source: 'Organic Search'"]
+    bare = tmp_path / "ga4_bare.csv"
+    bare.write_text("Date,Sessions,Key events\n20250301,50,1\n")
+    with pytest.raises(ExportError, match="without a source or channel column"):
+        parse_export(bare, MARCH, "EUR")

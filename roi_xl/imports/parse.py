@@ -56,76 +56,96 @@ def parse_export(path: str | Path, period: tuple[_dt.date, _dt.date] | None,
     if not measures:
         raise ExportError(f"a {layout.tool} export without any figure roi-xl imports; "
                           f"columns seen: {', '.join(h for h in headers if h)}")
+    if export.currency and currency and export.currency != currency:
+        raise ExportError(f"amounts in {export.currency}, the plan's currency is {currency}: "
+                          "nothing imported from it (amounts are not converted)")
+    if layout.channel is None and cols.get("channel") is None:
+        raise ExportError(f"a {layout.tool} export without a source or channel column, so no "
+                          "social network can be told apart; export it by session source / medium")
     body = raw.rows[at + 1:]
-    numeric = [i for i, h in enumerate(headers) if h and i not in
-               {cols.get(k) for k in ("date", "date_end", "campaign", "channel", "currency")}]
-    decimal = values.decimal_mark(r[i] for r in body for i in numeric if i < len(r))
-    order = values.date_order(r[cols["date"]] for r in body
-                              if cols.get("date") is not None and cols["date"] < len(r))
-    file_date = _preamble_date(raw.rows[:at], order)
+    labels = {cols.get(k) for k in ("date", "date_end", "campaign", "channel", "currency")} - {None}
+    numeric = [i for i, h in enumerate(headers) if h and i not in labels]
+    date_col = cols.get("date")
+    read = _Reading(
+        layout, cols, headers, labels, {cols[m] for m in measures},
+        decimal=values.decimal_mark(r[i] for r in body for i in numeric if i < len(r)),
+        order=values.date_order(r[date_col] for r in body if date_col is not None and date_col < len(r)))
+    read.file_date = _preamble_date(raw.rows[:at], read.order)
     seen: dict[tuple, int] = {}
     ended = False
     for n, cells in enumerate(body, start=at + 2):
         filled = [c for c in cells if c is not None and str(c).strip() != ""]
         if not filled:
             continue
-        first = str(filled[0])
         unlabelled = _blank(cells[0]) and 0 in {cols.get(k) for k in ("date", "campaign", "channel")}
-        if _TOTAL.match(first) or unlabelled or (len(filled) == 1 and len(headers) > 1) or ended:
+        if _TOTAL.match(str(filled[0])) or unlabelled or (len(filled) == 1 and len(headers) > 1) or ended:
             export.totals += 1    # totals rows, and notes under the table: not data
             ended = ended or len(filled) == 1
             continue
-        skip = _row(export, layout, cols, headers, cells, n, decimal, order, file_date,
-                    period, currency, seen)
-        if skip:
-            export.skipped.append(f"line {n}: {skip}")
+        key = tuple(str(c) for c in cells)
+        if key in seen:
+            export.skipped.append(f"line {n}: duplicate of line {seen[key]}")
+            continue
+        seen[key] = n
+        row = read.row(cells, n, export.currency, period, currency)
+        if isinstance(row, Row):
+            export.rows.append(row)
+        else:
+            export.skipped.append(f"line {n}: {row}")
     return export
 
 
-def _row(export: Export, layout: Layout, cols, headers, cells, n, decimal, order, file_date,
-         period, currency, seen) -> str | None:
-    """Add row `n` to the export, or say why it is left out."""
-    def cell(key):
-        i = cols.get(key)
+@dataclass
+class _Reading:
+    """How one export's rows are read: its layout, which column is what, its number and date style."""
+    layout: Layout
+    cols: dict[str, int | None]
+    headers: list[str]
+    labels: set[int]           # date, campaign, channel, currency columns: not figures
+    measures: set[int]         # columns of MEASURES: text there skips the row
+    decimal: str
+    order: str
+    file_date: _dt.date | None = None
+
+    def cell(self, cells, key):
+        i = self.cols.get(key)
         return cells[i] if i is not None and i < len(cells) else None
 
-    key = tuple(str(c) for c in cells)
-    if key in seen:
-        return f"duplicate of line {seen[key]}"
-    seen[key] = n
-    row_currency = str(cell("currency") or "").strip().upper() or export.currency
-    if row_currency and currency and row_currency != currency:
-        return f"currency {row_currency}, the plan's is {currency} (not converted)"
-    try:
-        day = values.date(cell("date"), order) if cols.get("date") is not None else file_date
-    except ValueError:
-        return f"{headers[cols['date']]!r} is not a date: {printable(cell('date'))}"
-    if day is not None and period is not None and not period[0] <= day <= period[1]:
-        return f"date {day.isoformat()} is outside the plan's period " \
-               f"{period[0].isoformat()} to {period[1].isoformat()}"
-    if layout.channel is None or cols.get("channel") is not None:
-        channel = channel_of(cell("channel")) if cols.get("channel") is not None else None
-        channel = channel or (layout.channel if layout.tool != "Google Analytics" else None)
-        if channel is None:
-            return f"not a social-network source: {printable(cell('channel'))}"
-    else:
-        channel = layout.channel
-    numbers: dict[str, float] = {}
-    for i, header in enumerate(headers):
-        if not header or i >= len(cells) or i in {cols.get(k) for k in
-                                                  ("date", "date_end", "campaign", "channel", "currency")}:
-            continue
+    def row(self, cells, n, file_currency, period, currency) -> Row | str:
+        """The row's figures, or why it is left out."""
+        cell, layout = self.cell, self.layout
+        row_currency = str(cell(cells, "currency") or "").strip().upper() or file_currency
+        if row_currency and currency and row_currency != currency:
+            return f"currency {row_currency}, the plan's is {currency} (not converted)"
         try:
-            x = values.number(cells[i], decimal)
-        except values.NotANumber:
-            if i in {cols.get(m) for m in MEASURES}:
-                return f"{header!r} is not a number: {printable(cells[i])}"
-            continue  # a text column the plan does not use (campaign status, objective...)
-        if x is not None:
-            numbers[header] = x
-    measures = {m: numbers.get(headers[cols[m]], 0.0) for m in MEASURES if cols.get(m) is not None}
-    export.rows.append(Row(n, day, channel, measures, numbers))
-    return None
+            day = values.date(cell(cells, "date"), self.order) if self.cols.get("date") is not None \
+                else self.file_date
+        except ValueError:
+            return f"{self.headers[self.cols['date']]!r} is not a date: {printable(cell(cells, 'date'))}"
+        if day is not None and period is not None and not period[0] <= day <= period[1]:
+            return (f"date {day.isoformat()} is outside the plan's period "
+                    f"{period[0].isoformat()} to {period[1].isoformat()}")
+        channel = layout.channel
+        if self.cols.get("channel") is not None:
+            # a platform or source column names the network; the tool's own channel otherwise
+            channel = channel_of(cell(cells, "channel")) or channel
+        if channel is None:
+            return f"not a social-network source: {printable(cell(cells, 'channel'))}"
+        numbers: dict[str, float] = {}
+        for i, header in enumerate(self.headers):
+            if not header or i >= len(cells) or i in self.labels:
+                continue
+            try:
+                x = values.number(cells[i], self.decimal)
+            except values.NotANumber:
+                if i in self.measures:
+                    return f"{header!r} is not a number: {printable(cells[i])}"
+                continue  # a text column the plan does not use (campaign status, objective...)
+            if x is not None:
+                numbers[header] = x
+        measures = {m: numbers.get(self.headers[self.cols[m]], 0.0) for m in MEASURES
+                    if self.cols.get(m) is not None}
+        return Row(n, day, channel, measures, numbers)
 
 
 def _blank(cell) -> bool:
