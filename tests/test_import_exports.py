@@ -220,6 +220,7 @@ def test_kpi_actuals_follow_the_metric_names_and_tools_in_the_plan(march_plan, t
         ("Metrics", "A5"): "M1", ("Metrics", "B5"): "Link clicks", ("Metrics", "D5"): "Meta Ads Manager",
         ("Metrics", "A6"): "M2", ("Metrics", "B6"): "Engaged sessions", ("Metrics", "D6"): "Google Analytics",
         ("Metrics", "A7"): "M3", ("Metrics", "B7"): "Leads", ("Metrics", "D7"): "LinkedIn Campaign Manager",
+        ("Metrics", "A8"): "M4", ("Metrics", "B8"): "Conversions", ("Metrics", "D8"): "TikTok Analytics",
         # K1: Facebook link clicks in March; K2: engaged sessions from all social channels;
         # K3: LinkedIn leads in a week-free period text, so the plan's period applies
         ("KPIs", "A5"): "K1", ("KPIs", "D5"): "Facebook", ("KPIs", "E5"): "March 2025", ("KPIs", "F5"): "M1",
@@ -228,12 +229,16 @@ def test_kpi_actuals_follow_the_metric_names_and_tools_in_the_plan(march_plan, t
         ("KPIs", "I6"): 2000,
         ("KPIs", "A7"): "K3", ("KPIs", "D7"): "LinkedIn", ("KPIs", "E7"): "this quarter", ("KPIs", "F7"): "M3",
         ("KPIs", "I7"): 50,
+        # K4: the template's drop-down names TikTok's tool "TikTok Analytics"
+        ("KPIs", "A8"): "K4", ("KPIs", "D8"): "TikTok", ("KPIs", "E8"): "Mar 2025", ("KPIs", "F8"): "M4",
+        ("KPIs", "I8"): 60,
     })
     out = import_exports(plan, SAMPLES, tmp_path / "out.xlsx").output
     ws = openpyxl.load_workbook(out)["KPIs"]
     assert ws["J5"].value == 3400 + 800           # Meta, Facebook rows only (Instagram is not)
     assert ws["J6"].value == 1100 + 590 + 290 + 76  # GA4 "Engaged sessions", social rows
     assert ws["J7"].value == 14 + 11 + 16 + 13 + 2  # April's row is outside the plan's period
+    assert ws["J8"].value == 18 + 15 + 21 + 4
     computed = openpyxl.load_workbook(out, data_only=True)["KPIs"]
     assert computed["L5"].value == pytest.approx(4200 / 5000)  # attainment recalculated
 

@@ -35,6 +35,11 @@ class Layout:
     channel: str | None                         # the plan channel of every row, if one
     currency_in_header: str | None = None       # regex on a header giving the currency code
     excludes: tuple[str, ...] = field(default=())  # none of these present
+    aliases: tuple[str, ...] = ()               # other names a plan's Tool column may give it
+
+    def named(self, tool: str) -> bool:
+        """Is `tool` (a plan's Metrics Tool cell, lower case) this layout's tool?"""
+        return tool in (self.tool.casefold(), *self.aliases)
 
     def matches(self, headers: set[str]) -> bool:
         return all(any(h == s or h.startswith(s) for h in headers) for s in self.signature) \
@@ -63,7 +68,7 @@ TIKTOK = Layout(
     {"date": ("by day", "date", "day"), "campaign": ("campaign name",), "spend": ("cost",),
      "impressions": ("impressions",), "clicks": ("clicks (destination)",),
      "conversions": ("conversions",), "currency": ("currency",)},
-    channel="TikTok")
+    channel="TikTok", aliases=("tiktok analytics", "tiktok ads"))
 
 GOOGLE_ADS = Layout(
     "Google Ads", ("campaign", "cost", "impr."),
@@ -80,7 +85,7 @@ GA4 = Layout(
      "channel": ("session source / medium", "session source", "first user source / medium",
                  "first user source", "session default channel group",
                  "first user default channel group")},
-    channel=None)
+    channel=None, aliases=("google analytics 4", "ga4"))
 
 LAYOUTS = (META, LINKEDIN, TIKTOK, GOOGLE_ADS, GA4)
 

@@ -213,7 +213,7 @@ def _kpis(exports, plan, edits) -> None:
         period = kpi_period(kpi["period"], plan.period)
         total, used = 0.0, 0
         for export in exports:
-            if tool and tool != export.layout.tool.casefold():
+            if tool and not export.layout.named(tool):
                 continue
             for row in export.rows:
                 if channel not in ("", "all channels") and row.channel.casefold() != channel:
