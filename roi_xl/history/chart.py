@@ -36,7 +36,7 @@ def charts(table, metric: str, folder: str | Path) -> list[Path]:
         ax.plot(labels, rows["value"] * scale, marker="o", label=metric)
         if rows["year_ago"].notna().any():
             ax.plot(labels, rows["year_ago"] * scale, linestyle="--", label="a year earlier")
-        ax.set_title(f"{client}: {metric}" + (" (%)" if scale == 100 else ""))
+        ax.set_title(f"{client}: {metric.replace('_', ' ')}" + (" (%)" if scale == 100 else ""))
         ax.set_xlabel("period start")
         ax.grid(alpha=0.3)
         ax.legend()
