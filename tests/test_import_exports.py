@@ -262,6 +262,19 @@ def test_an_existing_output_is_not_replaced_without_force(template):
     assert taken.read_bytes() == b"mine"
 
 
+def test_a_formula_where_the_import_writes_is_left_alone(template, tmp_path):
+    # the user's own Meta row computes its amount: the import refuses rather than overwrite it
+    wb = openpyxl.load_workbook(template)
+    ws = wb["Costs"]
+    ws["A5"], ws["B5"], ws["C5"], ws["F5"] = ("Advertising", "Meta Ads Manager ad spend, 2025-03",
+                                              "Facebook", "=1000+534.5")
+    plan = tmp_path / "formula.xlsx"
+    wb.save(plan)
+    with pytest.raises(ImportFailed, match=r"nothing written: .*F5 holds a formula, not an input"):
+        import_exports(plan, [EXPORTS / "meta_ads_manager.csv"], tmp_path / "out.xlsx")
+    assert not (tmp_path / "out.xlsx").exists()
+
+
 def test_not_a_plan_is_refused_with_one_line(tmp_path):
     bad = tmp_path / "notes.xlsx"
     bad.write_text("hello")

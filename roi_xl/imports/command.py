@@ -98,6 +98,8 @@ def import_exports(plan: str | Path, exports: list[str | Path], out: str | Path 
             from .. import recalc
 
             recalc(filled, output)
+        except ValueError as exc:  # a formula typed where an import writes (an Amount, a Count)
+            raise ImportFailed(f"{plan}: nothing written: {exc}") from None
         except WorkbookError as exc:
             raise ImportFailed(f"{plan}: the filled copy could not be recalculated ({exc})") from None
     result.output = output
