@@ -455,6 +455,7 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
         summary: str | os.PathLike | None = None, debug: bool = False,
         timeout: float | None = DEFAULT_TIMEOUT, limits: Limits | None = None,
         replace_inputs: bool = False, plan_cache: bool = True, max_memory: int | None = None,
+        history: str | os.PathLike | None = None,
         stdout=None, stderr=None, bar: bool | None = None) -> int:
     """The `roi-xl recalc` command: returns its exit code (0 all ok, 1 some failed, 2 usage,
     130 interrupted by Ctrl-C, 128 + n for another signal).
@@ -464,7 +465,8 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
     `replace_inputs`; the originals are then kept in `<out>/roi-xl-originals-<time>/`.
     `plan_cache`: keep translated plans in the user's private cache folder between runs.
     `max_memory`: bytes each worker process may use (None: memory.default_budget for `jobs`; 0:
-    no cap); a workbook needing more fails with one line, the others go on."""
+    no cap); a workbook needing more fails with one line, the others go on.
+    `history`: a history database (roi_xl.history) the successful results are added to."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     out_dir = Path(out_dir)
     summary_path = Path(summary) if summary is not None else None
@@ -486,7 +488,8 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
         from .memory import default_budget
 
         max_memory = default_budget(jobs)
-    options = Options(values_only=values_only, summary=summary_path is not None, debug=debug,
+    options = Options(values_only=values_only, summary=summary_path is not None or history is not None,
+                      debug=debug,
                       limits=limits, plan_cache=plan_cache, max_memory=max_memory or None)
     over_inputs = {p for p in paths if _same_file(p, out_dir / p.name)}
     if over_inputs and not replace_inputs:
@@ -589,6 +592,8 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
             print(printable(f"roi-xl recalc: cannot write the summary {summary_path} "
                             f"({getattr(exc, 'strerror', None) or exc})"), file=stderr)
             summary_failed = True
+    if history is not None:
+        summary_failed |= not _record_history(ordered, history, stderr)
     elapsed = time.perf_counter() - started
     rate = len(ordered) / elapsed if elapsed > 0 else 0.0
     tail = f", {failures} failed" if failures else ""
@@ -598,6 +603,21 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
     print(printable(f"{len(ordered) - failures} of {len(ordered)} workbooks recalculated into "
                     f"{out_dir}{tail} ({elapsed:.1f}s, {rate:.1f} files/s)"), file=stderr)
     return 0 if failures == 0 and not summary_failed else 1
+
+
+def _record_history(results: list[FileResult], history, stderr) -> bool:
+    """Add the results to the history database; False (said on stderr) when that failed."""
+    from .history.record import record
+    from .history.store import HistoryError
+
+    try:
+        messages = record(results, history)
+    except HistoryError as exc:
+        print(printable(f"roi-xl recalc: {exc}"), file=stderr)
+        return False
+    for line in messages:
+        print(printable(line), file=stderr)
+    return True
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -67,7 +67,7 @@ def _cmd_recalc(args: argparse.Namespace) -> int:
                scheduler=args.scheduler, values_only=args.values_only, summary=args.summary,
                debug=args.debug, timeout=args.timeout or None, limits=limits,
                replace_inputs=args.replace_inputs, plan_cache=not args.no_cache,
-               max_memory=args.max_memory)
+               max_memory=args.max_memory, history=args.history)
 
 
 def _add_template_commands(sub) -> None:
@@ -76,6 +76,15 @@ def _add_template_commands(sub) -> None:
 
     add_new_parser(sub)
     add_check_parser(sub)
+
+
+def _add_data_commands(sub) -> None:
+    """`roi-xl import` (roi_xl/imports/command.py), `history` and `trend` (roi_xl/history/command.py)."""
+    from .history.command import add_history_parsers
+    from .imports.command import add_import_parser
+
+    add_import_parser(sub)
+    add_history_parsers(sub)
 
 
 def _positive_int(text: str) -> int:
@@ -162,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "workbooks, at most the machine's cores)")
     p.add_argument("--summary", metavar="FILE", default=None,
                    help="one row per workbook (status, error, the template's figures): .csv, .json or .parquet")
+    p.add_argument("--history", metavar="FILE", default=None, type=Path,
+                   help="add each plan's results to this history database (DuckDB; the same client "
+                        "and period replaces its row); see `roi-xl trend`")
     p.add_argument("--values-only", action="store_true",
                    help="write copies with every formula replaced by its value (for readers without the add-in)")
     p.add_argument("--executor", choices=("local", "dask"), default="local",
@@ -178,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_limit_options(p)
     p.set_defaults(run=_cmd_recalc)
     _add_template_commands(sub)
+    _add_data_commands(sub)
     return parser
 
 

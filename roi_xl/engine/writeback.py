@@ -36,7 +36,7 @@ from lxml import etree
 from roi_xl.atomic import replacing
 from roi_xl.excel import XlError
 
-__all__ = ["write_values", "sheet_parts", "part_key", "format_number", "error_text", "MAX_ROW", "MAX_COL"]
+__all__ = ["write_values", "write_inputs", "sheet_parts", "part_key", "format_number", "error_text", "MAX_ROW", "MAX_COL"]
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -456,7 +456,8 @@ class _Sheet:
                 return style
         return None
 
-    def apply(self, cells: dict[tuple[int, int], tuple], values_only: bool) -> None:
+    def apply(self, cells: dict[tuple[int, int], tuple], values_only: bool,
+              inputs: bool = False) -> None:
         rows = self._rows()
         row_order = sorted(rows)
         by_row: dict[int, list[int]] = {}
@@ -475,7 +476,10 @@ class _Sheet:
                         col_order = sorted(existing)
                     cell = self._new_cell(row_el, existing, col_order, row_num, col)
                 t, text, _value = cells[(row_num, col)]
-                self._set_value(cell, t, text, inline=values_only)
+                if inputs and cell.find(self.F) is not None:
+                    raise ValueError(f"{self.part}: {_column_letters(col)}{row_num} holds a "
+                                     "formula, not an input")
+                self._set_value(cell, t, text, inline=values_only or inputs)
         if values_only:
             self._freeze()
         if self.created:
@@ -831,6 +835,20 @@ def write_values(src: str | os.PathLike, dst: str | os.PathLike,
     `parsed` may hold sheet parts already read from `src` (member -> (bytes, tree parsed by this
     module's parser)); their trees are edited in place.
     """
+    _write(src, dst, values, values_only=values_only, parsed=parsed)
+
+
+def write_inputs(src: str | os.PathLike, dst: str | os.PathLike,
+                 values: Mapping[tuple[str, str], object]) -> None:
+    """Write a copy of `src` at `dst` with the listed input cells set to what a user would type:
+    a number, a bool, a text (an inline string, never a formula, whatever it starts with) or
+    None (cleared). A listed cell holding a formula is refused (ValueError) before anything is
+    written. Everything else is kept as `write_values` keeps it."""
+    _write(src, dst, values, inputs=True)
+
+
+def _write(src, dst, values, *, values_only: bool = False, inputs: bool = False,
+           parsed: Mapping[str, tuple[bytes, etree._ElementTree]] | None = None) -> None:
     src, dst = Path(src), Path(dst)
     if _same_file(src, dst):
         raise ValueError(f"refusing to write over the source workbook: {dst}")
@@ -847,7 +865,7 @@ def write_values(src: str | os.PathLike, dst: str | os.PathLike,
             part = parts[sheet]
             original, tree = (parsed or {}).get(part) or (zin.read(part), None)
             edited = _Sheet(original, part, tree)
-            edited.apply(cells, values_only)
+            edited.apply(cells, values_only, inputs)
             replaced[part] = edited.to_bytes(original)
         drop, edits = _calc_chain_edits(zin, pkg)
         overlap = set(edits) & set(replaced)
