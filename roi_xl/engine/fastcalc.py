@@ -646,12 +646,16 @@ def _ifs(name: str, operating, *pairs):
         operating = pairs[0]
     elif (len(operating), len(operating[0])) != shape:
         raise NeedFormulas(f"{name} over ranges of different sizes")
-    values = _flat_formulas(operating)
-    cells = np.asarray([values[i] for i in picked], object)
+    accumulator = ACCUMULATORS[name]
+    if accumulator is len:  # COUNTIF(S): how many were picked, whatever they hold
+        cells = picked
+    else:
+        values = _flat_formulas(operating)
+        cells = np.asarray([values[i] for i in picked], object)
     from formulas.functions import FoundError
 
     try:
-        return from_formulas(accumulate(ACCUMULATORS[name], cells))
+        return from_formulas(accumulate(accumulator, cells))
     except FoundError as ex:
         return from_formulas(ex.err)
 
