@@ -430,3 +430,26 @@ def test_no_text_a_user_reads_says_seed(path):
         for name in z.namelist():
             if name.endswith(".xml"):
                 assert b"seed" not in z.read(name).lower(), name
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_no_filled_text_is_cut_in_print(name):
+    """Every text an example types into a list either fits its column on one line, or wraps in a
+    row tall enough for its lines (the Reporting sheet's 'Marketing director, e-commerce lead' was
+    cut at 'l' by the cadence beside it)."""
+    book = openpyxl.load_workbook(EXAMPLES_DIR / f"{name}.xlsx")
+    checked = 0
+    for table in spec.LIST_TABLES:
+        ws = book[table.sheet]
+        for i, row in enumerate(EXAMPLES[name].tables.get(table.name, ())):
+            for key, value in row.items():
+                col = table.column(key)
+                if not isinstance(value, str) or col.kind != spec.INPUT:
+                    continue
+                lines = wrapped_lines(value, col.width)
+                cell = ws.cell(table.first_row + i, table.first_col + table.columns.index(col))
+                if lines > 1:
+                    checked += 1
+                    assert cell.alignment.wrap_text, (table.name, key, value)
+                    assert (ws.row_dimensions[cell.row].height or 15) >= 15 * lines, (table.name, value)
+    assert checked

@@ -75,13 +75,15 @@ def _style(cell, kind: str, fmt: str, currency: str) -> None:
         cell.fill = _COMPUTED_FILL
 
 
-# Free-text columns this wide (definitions, sources, notes) wrap inside their cells.
+# Text columns this wide (definitions, sources, notes), and every text typed freely rather than
+# picked from a list (an audience, an owner), wrap inside their cells: a printed cell is not cut.
 _LONG_TEXT_WIDTH = 30
 _WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
 def _wraps(col: spec.Column) -> bool:
-    return col.fmt == "text" and col.width >= _LONG_TEXT_WIDTH
+    typed = not col.validation or col.validation in spec.SUGGESTION_LISTS   # a tool not listed
+    return col.fmt == "text" and (col.width >= _LONG_TEXT_WIDTH or typed)
 
 
 def _header(cell, text: str) -> None:
