@@ -278,16 +278,27 @@ def _start(ws, sheet: spec.Sheet, plan: Plan, currency: str, validations, wb) ->
     values = dict(plan.fields)
     values.setdefault("currency", currency)
     _write_fields(ws, sheet.fields, values, currency, validations, wb)
+    widths = {"A": 30, "B": 22, "C": 60}
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+    for f in sheet.fields:  # a long note wraps within column C, the page's edge
+        lines = wrapped_lines(f.note, widths["C"]) if f.note else 1
+        if lines > 1:
+            ws.cell(row=f.row, column=3).alignment = _WRAPPED
+            ws.row_dimensions[f.row].height = 15 * lines
     row = spec.INSTRUCTIONS_ROW
     ws.cell(row=row - 1, column=1, value="How to fill in this plan").font = _SECTION_FONT
-    for i, line in enumerate(spec.INSTRUCTIONS):
-        ws.cell(row=row + i, column=1, value=line)
+    for r, line in enumerate(spec.INSTRUCTIONS, start=row):
+        # across the three columns, wrapped: printed whole within the page, not run off its edge
+        ws.cell(row=r, column=1, value=line).alignment = _WRAPPED
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(widths))
+        lines = wrapped_lines(line, sum(widths.values()))
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines
     legend = row + len(spec.INSTRUCTIONS) + 1
     ws.cell(row=legend, column=1, value="Input: type here").fill = _INPUT_FILL
     ws.cell(row=legend + 1, column=1, value="Calculated: do not type over").fill = _COMPUTED_FILL
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 22
-    ws.column_dimensions["C"].width = 60
+    ws.print_area = f"A1:{list(widths)[-1]}{legend + 1}"
     ws.freeze_panes = "A3"
 
 
@@ -418,7 +429,7 @@ def build_workbook(plan: Plan | None = None, *, client: str | None = None,
         ws = wb[sheet.name]
         if sheet.name == "Start":
             _start(ws, sheet, plan, currency, validations, wb)
-            _page(ws, sheet)
+            _page(ws, sheet, one_page=True)   # a fixed form: one page whatever is typed in it
         elif sheet.name == "Summary":
             _summary(ws, sheet, plan, currency, validations, wb, kpi_rows)
             _page(ws, sheet, one_page=True)
