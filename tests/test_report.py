@@ -217,3 +217,43 @@ def test_a_conversion_that_fails_names_the_file(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"{again / book.name}: another input is also called retail_ecommerce: rename one",
                    f"{book}: LibreOffice did not print it (Error: source file could not be loaded)"]
+
+
+def test_print_copy_shows_only_what_was_filled_summary_first(tmp_path):
+    """Without LibreOffice: the print copy of an example, read back with openpyxl."""
+    from roi_xl.template.printing import print_copy
+
+    source = EXAMPLES_DIR / "retail_ecommerce.xlsx"
+    plan = EXAMPLES["retail_ecommerce"]
+    before = _digest(source)
+    copy = openpyxl.load_workbook(print_copy(source, tmp_path / "copy.xlsx"), data_only=True)
+    original = openpyxl.load_workbook(source, data_only=True)
+    assert copy.sheetnames == ["Summary"] + [n for n in original.sheetnames if n != "Summary"]
+    for ws in original.worksheets:   # print areas and titles stay with their sheets
+        assert copy[ws.title].print_area == ws.print_area
+        assert copy[ws.title].print_title_rows == ws.print_title_rows
+    assert copy["Summary"]["B20"].value == original["Summary"]["B20"].value == 79834  # computed
+    kpis = len(plan.tables["tblKPIs"])
+    hidden = {r for r, d in copy["KPIs"].row_dimensions.items() if d.hidden}
+    assert hidden == set(range(spec.KPIS.first_row + kpis, spec.KPIS.last_row + 1))
+    hidden = {r for r, d in copy["Chart data"].row_dimensions.items() if d.hidden}
+    assert hidden == set(range(2 + kpis, 52))
+    # Value: the pipeline stages table (8) is empty in this plan: hidden with its title
+    value = copy["Value"]
+    assert "tblPipeline" not in plan.tables
+    title_row = spec.PIPELINE.header_row - 1
+    assert value.row_dimensions[title_row].hidden and value.row_dimensions[spec.PIPELINE.header_row].hidden
+    assert not value.row_dimensions[spec.REVENUE.header_row].hidden
+    shown = [r for r in range(spec.REVENUE.first_row, spec.REVENUE.last_row + 1)
+             if not value.row_dimensions[r].hidden]
+    assert len(shown) == len(plan.tables["tblRevenue"])
+    assert _digest(source) == before
+
+
+def test_print_copy_of_a_workbook_that_is_not_a_plan(tmp_path):
+    from roi_xl.template.printing import NotAPlan, print_copy
+
+    book = openpyxl.Workbook()
+    book.save(tmp_path / "plain.xlsx")
+    with pytest.raises(NotAPlan, match="no Summary sheet"):
+        print_copy(tmp_path / "plain.xlsx", tmp_path / "copy.xlsx")

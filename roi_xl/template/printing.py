@@ -61,32 +61,37 @@ def _unused(path: Path) -> tuple[dict[str, set[int]], set[str]]:
                            "sheet)")
         rows: dict[str, set[int]] = {}
         empty_sheets = set()
-        kpis_filled: list[int] = []
+        filled: dict[str, list[int]] = {}   # table name -> its filled rows, 0 for its first
         for sheet in spec.SHEETS:
-            if not sheet.tables or sheet.name not in wb.sheetnames:
-                continue
-            ws = wb[sheet.name]
-            hide = rows.setdefault(sheet.name, set())
-            any_filled = False
-            placed = [(table, *_table_rows(ws, table)) for table in sheet.tables]
-            for k, (table, header, first, last) in enumerate(placed):
-                filled = _filled_rows(ws, table, header, first, last)
-                any_filled |= bool(filled)
-                if table is spec.KPIS:
-                    kpis_filled = [r - first for r in filled]
-                if filled or len(placed) == 1:
-                    hide.update(r for r in range(first, last + 1) if r not in filled)
-                else:  # an empty value table goes whole: title, header and the gap below it
-                    below = placed[k + 1][0].title if k + 1 < len(placed) else ""
-                    end = placed[k + 1][1] - (2 if below else 1) if k + 1 < len(placed) else last
-                    hide.update(range(header - (1 if table.title else 0), end + 1))
-            if not any_filled:
-                empty_sheets.add(sheet.name)
-        chart_rows = range(spec.CHART_FIRST_ROW, spec.CHART_FIRST_ROW + spec.KPIS.rows)
-        rows[spec.CHART_SHEET] = {r for r in chart_rows if r - spec.CHART_FIRST_ROW not in kpis_filled}
+            if sheet.tables and sheet.name in wb.sheetnames:
+                rows[sheet.name] = _unused_rows(wb[sheet.name], sheet.tables, filled)
+                if not any(filled[t.name] for t in sheet.tables):
+                    empty_sheets.add(sheet.name)
+        kpis = set(filled[spec.KPIS.name])
+        rows[spec.CHART_SHEET] = {spec.CHART_FIRST_ROW + i for i in range(spec.KPIS.rows)
+                                  if i not in kpis}
         return rows, empty_sheets
     finally:
         wb.close()
+
+
+def _unused_rows(ws, tables: tuple[spec.Table, ...], filled: dict[str, list[int]]) -> set[int]:
+    """A sheet's rows to hide: its lists' unfilled rows, and on a sheet of several lists (Value)
+    an unfilled one whole, its title and the gap below it too. Records each list's filled rows."""
+    hide: set[int] = set()
+    placed = [(table, *_table_rows(ws, table)) for table in tables]
+    for k, (table, header, first, last) in enumerate(placed):
+        rows = _filled_rows(ws, table, header, first, last)
+        filled[table.name] = sorted(r - first for r in rows)
+        if rows or len(placed) == 1:
+            hide.update(r for r in range(first, last + 1) if r not in rows)
+            continue
+        top = header - (1 if table.title else 0)
+        if k + 1 < len(placed):
+            below, below_header = placed[k + 1][0], placed[k + 1][1]
+            last = below_header - (1 if below.title else 0) - 1
+        hide.update(range(top, last + 1))
+    return hide
 
 
 def _table_rows(ws, table: spec.Table) -> tuple[int, int, int]:
