@@ -22,6 +22,8 @@ PNG_RESOLUTION = 110   # dots per inch of the Summary picture: an A4 landscape p
 
 
 def add_report_parser(sub) -> None:
+    from ..cli import _number   # the command line's own check of a number above 0
+
     p = sub.add_parser(
         "report", help="print measurement plans to PDF (Summary first), for managers",
         description="Print each measurement plan to DIR/<name>.pdf: the Summary, then the plan's "
@@ -35,7 +37,7 @@ def add_report_parser(sub) -> None:
     p.add_argument("--no-recalc", action="store_true",
                    help="print the values the workbooks carry (e.g. computed in Excel) instead of "
                         "recalculating them first")
-    p.add_argument("--timeout", type=float, default=300, metavar="SECONDS",
+    p.add_argument("--timeout", type=_number, default=300, metavar="SECONDS",
                    help="time LibreOffice may take for all the files (default 300)")
     p.add_argument("--debug", action="store_true", help="show tracebacks of unexpected failures")
     p.set_defaults(run=_cmd_report)
@@ -47,6 +49,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _fail(path, cause: str) -> None:
+    """The one line a file that failed gets: `path: cause`."""
     from ..batch import printable
 
     print(printable(f"{path}: {cause}"), file=sys.stderr)
@@ -56,19 +59,21 @@ def report(inputs: list[str], out_dir: Path, *, png: bool = False, recalc: bool 
            timeout: float = 300, debug: bool = False) -> int:
     """Print each plan of `inputs` to `out_dir`/<name>.pdf; the exit code (see the module)."""
     from ..atomic import replacing
-    from ..batch import InputError, find_workbooks
+    from ..batch import InputError, find_workbooks, printable
     from ..office import OfficeError, convert
 
     out_dir = Path(out_dir)
     try:
         paths = find_workbooks(inputs, exclude=out_dir)
+        if not paths:
+            raise InputError("no .xlsx or .xlsm workbook in " + ", ".join(inputs))
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"{out_dir}: cannot make the output folder "
+                             f"({exc.strerror or exc})") from None
     except InputError as exc:
-        print(f"roi-xl report: {exc}", file=sys.stderr)
-        return 2
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        print(f"roi-xl report: {out_dir}: {exc.strerror or exc}", file=sys.stderr)
+        print(printable(f"roi-xl report: {exc}"), file=sys.stderr)
         return 2
     failed = False
     with tempfile.TemporaryDirectory(prefix="roi-xl-report-") as tmp:
@@ -86,21 +91,23 @@ def report(inputs: list[str], out_dir: Path, *, png: bool = False, recalc: bool 
         for path, copy in staged.items():
             pdf = pdfs / (copy.stem + ".pdf")
             if not pdf.is_file():
-                detail = stderr.strip().splitlines()[-1:] or [f"exit code {returncode}"]
-                _fail(path, f"LibreOffice did not print it ({detail[0]})")
+                # soffice's own words when it gave any ("Error: source file could not be
+                # loaded"), not its warnings about Java
+                said = [line for line in stderr.splitlines() if "error" in line.lower()]
+                _fail(path, f"LibreOffice did not print it ({(said or [f'exit code {returncode}'])[-1].strip()})")
                 failed = True
                 continue
             target = out_dir / (path.stem + ".pdf")
             with replacing(target) as tmp_target:  # a reader never sees half a PDF
                 shutil.copyfile(pdf, tmp_target)
-            line = f"{path} -> {target}"
+            line = printable(f"{path} -> {target}")
             if png:
                 picture, error = summary_png(target)
                 if error:
                     _fail(path, error)
                     failed = True
                 else:
-                    line += f", {picture}"
+                    line += printable(f", {picture}")
             print(line)
     return 1 if failed else 0
 
