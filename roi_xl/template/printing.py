@@ -15,6 +15,7 @@ openpyxl round trip would drop them, and LibreOffice cannot compute roi-xl's fun
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -53,7 +54,9 @@ def print_copy(src: str | Path, dst: str | Path) -> Path:
 
 def _unused(path: Path) -> tuple[dict[str, set[int]], set[str]]:
     """Rows to hide by sheet, and the sheets with nothing filled in."""
-    wb = openpyxl.load_workbook(path, data_only=True)
+    with warnings.catch_warnings():   # openpyxl's notes on parts it skips are not the user's concern
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path, data_only=True)
     try:
         missing = [name for name in ("Summary", spec.KPIS.sheet) if name not in wb.sheetnames]
         if missing:

@@ -689,16 +689,16 @@ SUMMARY_NAMES = ("Client", "Currency", "PeriodStart", "PeriodEnd", "TotalCost", 
 # ------------------------------------------------------------------ the KPI chart's data
 
 # The KPI attainment chart plots a hidden sheet with one row per KPI row (row 2 = the table's first):
-# the KPI's ID, its attainment once per status column (blank unless the KPI has that status, so
-# each bar takes its status's colour) and the 100% target line. Blank rows are #N/A, which both
-# Excel and LibreOffice leave out of a series (a blank "" would plot as 0).
+# the KPI's ID, its attainment once per status column (#N/A in the other two, so each bar takes its
+# status's colour) and the 100% target line. #N/A is what both Excel and LibreOffice leave out of a
+# series (a "" would plot as 0); the rows of unfilled KPIs hold it in every series.
 CHART_SHEET = "Chart data"
 CHART_FIRST_ROW = 2
 
 
 def _kpi_cell(key: str, r: int) -> str:
     """KPIs!$L5: a KPI table cell of the chart row r (the KPI table's data start at its row 5)."""
-    return f"KPIs!${KPIS.letter(key)}{r - CHART_FIRST_ROW + KPIS.first_row}"
+    return f"{quote(KPIS.sheet)}!${KPIS.letter(key)}{r - CHART_FIRST_ROW + KPIS.first_row}"
 
 
 def _status_formula(word: str) -> Callable[[int], str]:
@@ -707,8 +707,8 @@ def _status_formula(word: str) -> Callable[[int], str]:
 
 # (header, formula of the row, colour): the first is the category axis, the last the target line.
 CHART_COLUMNS = (
-    # KPI IDs name the bars: fifty fit under a chart, and their names would not (the KPIs sheet,
-    # printed next, gives each ID its name)
+    # KPI IDs name the bars: fifty fit under a chart, and their names would not (the KPIs sheet
+    # gives each ID its name)
     ("KPI", lambda r: f'=IF({_kpi_cell("id", r)}="","",{_kpi_cell("id", r)})', None),
     ("GREEN: target reached", _status_formula("GREEN"), "70AD47"),
     ("AMBER: close to target", _status_formula("AMBER"), "FFC000"),
