@@ -79,6 +79,7 @@ def _style(cell, kind: str, fmt: str, currency: str) -> None:
 # picked from a list (an audience, an owner), wrap inside their cells: a printed cell is not cut.
 _LONG_TEXT_WIDTH = 30
 _WRAPPED = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")    # a list row's other cells line up with its wrapped text
 
 
 def _wraps(col: spec.Column) -> bool:
@@ -197,8 +198,8 @@ def _write_table(ws, table: spec.Table, rows: Sequence[Mapping[str, Any]], curre
         for r in range(table.first_row, table.last_row + 1):
             cell = ws.cell(row=r, column=c)
             _style(cell, col.kind, col.fmt, currency)
-            if _wraps(col):
-                cell.alignment = _WRAPPED  # a long definition shows whole (the row grows), not cut
+            # a long definition shows whole (the row grows), not cut
+            cell.alignment = _WRAPPED if _wraps(col) else _TOP
             if col.kind == spec.COMPUTED:
                 i = r - table.first_row
                 cell.value = (col.formula(r, i) if callable(col.formula)
