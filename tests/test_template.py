@@ -381,22 +381,29 @@ def test_filled_rows_are_as_tall_as_their_wrapped_text():
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_list_sheets_print_their_filled_rows_under_a_repeated_header(name):
-    """An example's print area ends at its last filled row (no pages of empty input rows); the
-    template's covers the whole list, so that whatever a user fills prints."""
+def test_list_sheets_print_their_lists_under_a_repeated_header(name):
+    """A list sheet prints its list's columns down to the list's end in every plan (the same print
+    areas, so one translated plan serves all clients; roi-xl report leaves unfilled rows out), its
+    header repeated on each page, fitted to the page's width."""
     example = openpyxl.load_workbook(EXAMPLES_DIR / f"{name}.xlsx")
     template = openpyxl.load_workbook(TEMPLATE)
     for table in (spec.OBJECTIVES, spec.KPIS, spec.TACTICS, spec.METRICS, spec.COSTS, spec.REPORTS):
-        filled = len(EXAMPLES[name].tables.get(table.name, ()))
-        last = spec.HEADER_ROW + filled if filled else table.last_row
         end = openpyxl.utils.get_column_letter(table.last_col)
-        sheet = spec.quote(table.sheet)
-        assert example[table.sheet].print_area == f"'{sheet}'!$A$1:${end}${last}", table.sheet
-        assert template[table.sheet].print_area == f"'{sheet}'!$A$1:${end}${table.last_row}"
+        area = f"'{spec.quote(table.sheet)}'!$A$1:${end}${table.last_row}"
+        assert example[table.sheet].print_area == template[table.sheet].print_area == area
         assert example[table.sheet].print_title_rows == "$4:$4"
         setup = example[table.sheet].page_setup
         assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
         assert example[table.sheet].sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_clients_of_the_template_share_one_translated_plan():
+    """The engine keys a translated plan by the workbook's formulas, tables and defined names: the
+    examples, filled differently, must share the template's key (a per-client print area did not)."""
+    from roi_xl.engine.fastread import read
+
+    keys = {read(path).key for path in [TEMPLATE, *sorted(EXAMPLES_DIR.glob("*.xlsx"))]}
+    assert len(keys) == 1
 
 
 def test_wide_sheets_print_landscape_and_settings_never_print(template):

@@ -361,12 +361,12 @@ def _conditional_formats(wb) -> None:
         formula=[f'AND(ISNUMBER({roi}),{roi}<0)'], font=Font(bold=True, color="C00000")))
 
 
-def _print_area(ws, tables: Sequence[spec.Table], plan: Plan) -> None:
-    """Print the tables' columns down to the last filled row (an example's), or to the tables' end
-    when nothing is filled (the template: a user's rows must print whatever they fill)."""
-    filled = [t.first_row + len(plan.tables[t.name]) - 1 for t in tables if plan.tables.get(t.name)]
-    last = max(filled) if filled else max(t.last_row for t in tables)
-    ws.print_area = f"A1:{get_column_letter(max(t.last_col for t in tables))}{last}"
+def _print_area(ws, tables: Sequence[spec.Table]) -> None:
+    """Print the lists' columns and rows, whatever is filled: every plan of the template keeps the
+    same print areas, so the engine computes them all with one translated plan (it keys plans by
+    the defined names, print areas among them). `roi-xl report` leaves the unfilled rows out."""
+    ws.print_area = (f"A1:{get_column_letter(max(t.last_col for t in tables))}"
+                     f"{max(t.last_row for t in tables)}")
 
 
 def _glossary(ws, sheet: spec.Sheet) -> None:
@@ -451,7 +451,7 @@ def build_workbook(plan: Plan | None = None, *, client: str | None = None,
             _fit_header_rows(ws, sheet.tables)
             ws.freeze_panes = sheet.freeze
             _page(ws, sheet)
-            _print_area(ws, sheet.tables, plan)
+            _print_area(ws, sheet.tables)
             if len(sheet.tables) == 1:  # the header over every page's rows
                 ws.print_title_rows = f"{spec.HEADER_ROW}:{spec.HEADER_ROW}"
     _conditional_formats(wb)
