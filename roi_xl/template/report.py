@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 PNG_RESOLUTION = 110   # dots per inch of the Summary picture: an A4 landscape page ~1290 px wide
@@ -58,7 +59,6 @@ def _fail(path, cause: str) -> None:
 def report(inputs: list[str], out_dir: Path, *, png: bool = False, recalc: bool = True,
            timeout: float = 300, debug: bool = False) -> int:
     """Print each plan of `inputs` to `out_dir`/<name>.pdf; the exit code (see the module)."""
-    from ..atomic import replacing
     from ..batch import InputError, find_workbooks, printable
     from ..office import OfficeError, convert
 
@@ -94,22 +94,35 @@ def report(inputs: list[str], out_dir: Path, *, png: bool = False, recalc: bool 
                 # soffice's own words when it gave any ("Error: source file could not be
                 # loaded"), not its warnings about Java
                 said = [line for line in stderr.splitlines() if "error" in line.lower()]
-                _fail(path, f"LibreOffice did not print it ({(said or [f'exit code {returncode}'])[-1].strip()})")
+                cause = said[-1].strip() if said else f"exit code {returncode}"
+                _fail(path, f"LibreOffice did not print it ({cause})")
                 failed = True
-                continue
-            target = out_dir / (path.stem + ".pdf")
-            with replacing(target) as tmp_target:  # a reader never sees half a PDF
-                shutil.copyfile(pdf, tmp_target)
-            line = printable(f"{path} -> {target}")
-            if png:
-                picture, error = summary_png(target)
-                if error:
-                    _fail(path, error)
-                    failed = True
-                else:
-                    line += printable(f", {picture}")
-            print(line)
+            else:
+                failed |= not _deliver(path, pdf, out_dir, png)
     return 1 if failed else 0
+
+
+def _deliver(path: Path, pdf: Path, out_dir: Path, png: bool) -> bool:
+    """Put `path`'s printed `pdf` (and with `png` its Summary picture) in `out_dir`; say so."""
+    from ..atomic import replacing
+    from ..batch import printable
+
+    target = out_dir / (path.stem + ".pdf")
+    try:
+        with replacing(target) as tmp:  # a reader never sees half a PDF
+            shutil.copyfile(pdf, tmp)
+    except OSError as exc:
+        _fail(path, f"cannot write {target} ({exc.strerror or exc})")
+        return False
+    line = f"{path} -> {target}"
+    if png:
+        picture, error = summary_png(target)
+        if error:
+            _fail(path, error)
+            return False
+        line += f", {picture}"
+    print(printable(line))
+    return True
 
 
 def _stage(paths: list[Path], tmp: Path, recalc: bool, debug: bool) -> dict[Path, Path]:
@@ -122,7 +135,7 @@ def _stage(paths: list[Path], tmp: Path, recalc: bool, debug: bool) -> dict[Path
 
     cache, staged, names = ModelCache(), {}, set()
     for i, path in enumerate(paths):
-        if path.stem in names:  # both would print to the same DIR/<name>.pdf
+        if path.stem.casefold() in names:  # both would print to the same DIR/<name>.pdf
             _fail(path, f"another input is also called {path.stem}: rename one")
             continue
         computed = tmp / f"{i:04d}-computed{path.suffix}"
@@ -139,11 +152,11 @@ def _stage(paths: list[Path], tmp: Path, recalc: bool, debug: bool) -> dict[Path
                 shutil.copyfile(path, computed)
             # soffice names its output after the input's stem: unique names for same-named inputs
             staged[path] = print_copy(computed, tmp / f"{i:04d}-{path.stem}.xlsx")
-            names.add(path.stem)
+            names.add(path.stem.casefold())
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
             _fail(path, first_line(exc))
             if debug:
-                raise
+                traceback.print_exc()
     return staged
 
 
