@@ -361,14 +361,6 @@ def _conditional_formats(wb) -> None:
         formula=[f'AND(ISNUMBER({roi}),{roi}<0)'], font=Font(bold=True, color="C00000")))
 
 
-def _print_area(ws, tables: Sequence[spec.Table]) -> None:
-    """Print the lists' columns and rows, whatever is filled: every plan of the template keeps the
-    same print areas, so the engine computes them all with one translated plan (it keys plans by
-    the defined names, print areas among them). `roi-xl report` leaves the unfilled rows out."""
-    ws.print_area = (f"A1:{get_column_letter(max(t.last_col for t in tables))}"
-                     f"{max(t.last_row for t in tables)}")
-
-
 def _glossary(ws, sheet: spec.Sheet) -> None:
     _title(ws, sheet)
     widths = (28, 66)
@@ -451,7 +443,9 @@ def build_workbook(plan: Plan | None = None, *, client: str | None = None,
             _fit_header_rows(ws, sheet.tables)
             ws.freeze_panes = sheet.freeze
             _page(ws, sheet)
-            _print_area(ws, sheet.tables)
+            # No print area: one in the file could not follow a user's rows (it is fixed), and it
+            # would make LibreOffice print pages of empty input rows it otherwise leaves out.
+            # `roi-xl report` prints the rows filled in.
             if len(sheet.tables) == 1:  # the header over every page's rows
                 ws.print_title_rows = f"{spec.HEADER_ROW}:{spec.HEADER_ROW}"
     _conditional_formats(wb)
