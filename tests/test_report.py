@@ -257,3 +257,33 @@ def test_print_copy_of_a_workbook_that_is_not_a_plan(tmp_path):
     book.save(tmp_path / "plain.xlsx")
     with pytest.raises(NotAPlan, match="no Summary sheet"):
         print_copy(tmp_path / "plain.xlsx", tmp_path / "copy.xlsx")
+
+
+def _fake_soffice(folder: Path) -> Path:
+    """A stand-in for soffice that 'prints' each file it is given to <outdir>/<stem>.pdf."""
+    fake = folder / "soffice"
+    fake.write_text("#!/bin/sh\nwhile [ $# -gt 0 ]; do\n  case $1 in\n"
+                    "    --outdir) out=$2; shift 2;;\n"
+                    "    *.xlsx) mkdir -p \"$out\"; name=$(basename \"$1\" .xlsx); "
+                    "printf '%%PDF-1.4 fake' > \"$out/$name.pdf\"; shift;;\n"
+                    "    *) shift;;\n  esac\ndone\n")
+    fake.chmod(0o755)
+    return fake
+
+
+def test_no_recalc_prints_the_values_carried_and_png_needs_pdftoppm(tmp_path, monkeypatch, capsys):
+    """--no-recalc still refuses what is not a workbook; without pdftoppm --png says so, and the
+    PDF is delivered all the same."""
+    from roi_xl.template.report import report
+
+    monkeypatch.setattr("roi_xl.office.find_soffice", lambda: str(_fake_soffice(tmp_path)))
+    monkeypatch.setattr("roi_xl.template.report.shutil.which", lambda name: None)
+    notes = tmp_path / "notes.xlsx"
+    notes.write_text("client,cost\n")
+    book = EXAMPLES_DIR / "b2b_software.xlsx"
+    out = tmp_path / "out"
+    assert report([str(book), str(notes)], out, png=True, recalc=False) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and err[0].startswith(f"{notes}: not an Excel workbook: a text file")
+    assert err[1:] == [f"{book}: --png needs pdftoppm, which is not installed (Debian/Ubuntu: poppler-utils)"]
+    assert (out / "b2b_software.pdf").read_bytes().startswith(b"%PDF")
