@@ -71,11 +71,14 @@ def _cmd_recalc(args: argparse.Namespace) -> int:
 
 
 def _add_template_commands(sub) -> None:
-    """`roi-xl new` and `roi-xl check` (roi_xl/template/commands.py)."""
+    """`roi-xl new` and `roi-xl check` (roi_xl/template/commands.py), `roi-xl report`
+    (roi_xl/template/report.py)."""
     from .template.commands import add_check_parser, add_new_parser
+    from .template.report import add_report_parser
 
     add_new_parser(sub)
     add_check_parser(sub)
+    add_report_parser(sub)
 
 
 def _add_data_commands(sub) -> None:
@@ -155,8 +158,8 @@ def _add_limit_options(p) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="roi-xl", description=(
-        "Social-media ROI in Excel workbooks: recalculate them without Excel, create and check "
-        "measurement plans, list the Excel functions."))
+        "Social-media ROI in Excel workbooks: recalculate them without Excel, create, check and "
+        "print measurement plans, list the Excel functions."))
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("functions", help="list the Excel functions roi-xl provides")
     p.add_argument("--json", action="store_true", help="machine-readable catalogue with argument help")

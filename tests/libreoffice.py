@@ -13,37 +13,17 @@ Values are float, str, bool or None; error values are their text ("#DIV/0!"); da
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
 import shutil
-import signal
-import subprocess
-import tempfile
 from pathlib import Path
 
 import openpyxl
 from openpyxl.utils.datetime import to_excel
 
-_XCU = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
-xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">\
-<value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">\
-<value>0</value></prop></item>
-</oor:items>
-"""
+# The product's own soffice helpers (roi_xl/office.py); the tests and bench import them from here.
+from roi_xl.office import OfficeError, convert, find_soffice, run_in_group, write_profile  # noqa: F401
 
 _PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-def find_soffice() -> str | None:
-    """The soffice (or libreoffice) command, or None when LibreOffice is not installed."""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 def qualified(sheet: str, coordinate: str) -> str:
@@ -51,14 +31,6 @@ def qualified(sheet: str, coordinate: str) -> str:
     if _PLAIN_SHEET.match(sheet):
         return f"{sheet}!{coordinate}"
     return "'" + sheet.replace("'", "''") + "'!" + coordinate
-
-
-def write_profile(profile: Path) -> Path:
-    """A LibreOffice user profile that recalculates every xlsx/ods file on load."""
-    user = profile / "user"
-    user.mkdir(parents=True, exist_ok=True)
-    (user / "registrymodifications.xcu").write_text(_XCU, encoding="utf-8")
-    return profile
 
 
 def _plain(value: object) -> object:
@@ -105,20 +77,6 @@ def read_values(original: Path, recalculated: Path) -> dict[str, object]:
         wb.close()
 
 
-def run_in_group(cmd: list[str], timeout: float, **popen) -> tuple[int, str]:
-    """Run `cmd` in its own process group; its exit code and stderr. Past `timeout` the whole tree
-    (for soffice: oosplash and soffice.bin, not just the launcher) is ended and TimeoutExpired raised."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            text=True, start_new_session=True, **popen)
-    try:
-        _, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise
-    return proc.returncode, stderr
-
-
 def recalc_with_libreoffice(paths: list[Path], outdir: Path, *, soffice: str | None = None,
                             timeout: float = 300) -> dict[Path, dict[str, object]]:
     """Recalculate `paths` with LibreOffice in one batch; each input's formula-cell values by address.
@@ -144,17 +102,11 @@ def recalc_with_libreoffice(paths: list[Path], outdir: Path, *, soffice: str | N
         target = staging / f"{i:04d}_{path.stem}{path.suffix}"
         shutil.copyfile(path, target)
         staged[path] = target
-    with tempfile.TemporaryDirectory(prefix="roi-xl-lo-profile-") as profile:
-        write_profile(Path(profile))
-        cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--invisible",
-               "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-               "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(converted),
-               *[str(p) for p in staged.values()]]
-        env = dict(os.environ, SAL_USE_VCLPLUGIN="svp", HOME=profile)
-        try:
-            returncode, stderr = run_in_group(cmd, timeout, env=env)
-        except subprocess.TimeoutExpired:
-            raise RuntimeError(f"LibreOffice took more than {timeout} s for {len(paths)} file(s)") from None
+    try:
+        returncode, stderr = convert(list(staged.values()), converted, "xlsx:Calc MS Excel 2007 XML",
+                                     recalc=True, timeout=timeout, soffice=soffice)
+    except OfficeError as exc:
+        raise RuntimeError(f"{exc} for {len(paths)} file(s)") from None
     results: dict[Path, dict[str, object]] = {}
     missing = []
     for path, target in staged.items():

@@ -238,3 +238,25 @@ def test_value_by_period_adds_up_to_the_summary(name):
     hard, soft = header.index("Hard value"), header.index("Soft value")
     assert sum(r[hard].value or 0 for r in rows[1:]) == pytest.approx(HAND[name]["HardValue"], abs=0.01)
     assert sum(r[soft].value or 0 for r in rows[1:]) == pytest.approx(HAND[name]["SoftValue"], abs=0.01)
+
+
+@pytest.mark.parametrize("name", sorted(HAND))
+def test_kpi_chart_data_puts_each_attainment_under_its_status(name):
+    """The chart's hidden data (committed, computed values): each KPI's attainment in the column of
+    its status only, status worked out here from the thresholds (90%, 100%), a 100% target, #N/A
+    (no point) in the other columns and in the rows of unfilled KPIs."""
+    book = openpyxl.load_workbook(EXAMPLES / f"{name}.xlsx", data_only=True)
+    kpis = [r for r in book["KPIs"].iter_rows(min_row=5, max_row=54, values_only=True)]
+    chart = list(book["Chart data"].iter_rows(min_row=2, max_row=51, values_only=True))
+    assert book["Chart data"].sheet_state == "hidden" and len(chart) == 50
+    for kpi, (label, green, amber, red, target) in zip(kpis, chart):
+        if kpi[0] is None:
+            assert (label or "") == "" and {green, amber, red, target} == {"#N/A"}
+            continue
+        att = kpi[11]
+        status = 0 if att >= 1 else 1 if att >= 0.9 else 2
+        bars = [green, amber, red]
+        assert label == kpi[0] and target == 1
+        assert bars[status] == pytest.approx(att)
+        assert [b for i, b in enumerate(bars) if i != status] == ["#N/A", "#N/A"]
+    book.close()

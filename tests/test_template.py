@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from roi_xl.template import spec
-from roi_xl.template.build import write_plan
+from roi_xl.template.build import wrapped_lines, write_plan
 from roi_xl.template.examples import EXAMPLES, write_example
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,7 +19,7 @@ TEMPLATE = ROOT / "workbook_templates" / "measurement_plan.xlsx"
 EXAMPLES_DIR = ROOT / "workbook_templates" / "examples"
 
 SHEETS = ["Start", "Objectives", "KPIs", "Tactics", "Metrics", "Costs", "Value", "Summary",
-          "Reporting", "xlwings.conf"]
+          "Reporting", "Glossary", "Chart data", "xlwings.conf"]
 NAMES = ["Client", "Currency", "PeriodStart", "PeriodEnd", "TotalCost", "HardValue", "SoftValue",
          "TotalValue", "ROI", "ROITotal", "RONI", "KPIScore", "Payback"]
 
@@ -188,9 +188,42 @@ def test_three_native_charts_on_summary():
         rels = z.read("xl/worksheets/_rels/sheet8.xml.rels").decode()
     assert "'Summary'!$B$9:$B$18" in xml          # cost by category
     assert "'Summary'!$B$24:$B$31" in xml         # value by source: hard, pipeline, six soft
-    assert "'KPIs'!$L$5:" in xml                  # KPI attainment
+    # KPI attainment: every row of the KPI table, through the hidden chart data
+    assert "'Chart data'!$B$2:$B$51" in xml and "'Chart data'!$A$2:$A$51" in xml
     assert xml.count("<barChart>") == 2 and xml.count("<pieChart>") == 1
+    assert xml.count("<lineChart>") == 1          # the 100% target line
     assert drawing.count("<c:chart ") == 3 and "drawing1.xml" in rels  # all on Summary
+
+
+def _chart_xml(path: Path, title: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if re.fullmatch(r"xl/charts/chart\d+\.xml", name) and f"<a:t>{title}</a:t>" in (
+                    xml := z.read(name).decode()):
+                return xml
+    raise AssertionError(f"no chart titled {title!r} in {path.name}")
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_kpi_chart_colours_bars_by_status_with_a_target_line(name):
+    """One series per status in its colour, overlapping, a dashed 100% line; axes titled; the
+    example's chart covers exactly its KPIs."""
+    xml = _chart_xml(EXAMPLES_DIR / f"{name}.xlsx", "KPI attainment")
+    kpis = len(EXAMPLES[name].tables["tblKPIs"])
+    last = 1 + kpis
+    for col, (header, _, colour) in zip("BCDE", spec.CHART_COLUMNS[1:]):
+        assert f"'Chart data'!${col}$2:${col}${last}<" in xml, header
+        assert f'<a:srgbClr val="{colour}"' in xml
+    assert f"'Chart data'!$A$2:$A${last}<" in xml
+    assert '<overlap val="100"/>' in xml and 'prstDash val="dash"' in xml
+    assert "<a:t>Attainment (% of target)</a:t>" in xml and "<a:t>KPI</a:t>" in xml
+    assert 'formatCode="0%"' in xml and '<plotVisOnly val="1"/>' in xml
+
+
+def test_cost_chart_counts_in_the_plans_currency():
+    xml = _chart_xml(EXAMPLES_DIR / "b2b_software.xlsx", "Cost by category")   # a USD plan
+    assert "<a:t>Cost (USD)</a:t>" in xml
+    assert 'formatCode="&quot;$&quot;#,##0;-&quot;$&quot;#,##0"' in xml
 
 
 def test_inputs_yellow_computed_grey(template):
@@ -345,3 +378,85 @@ def test_filled_rows_are_as_tall_as_their_wrapped_text():
             assert (ws.row_dimensions[r].height or 15) >= 15 * wrapped_lines(text, col.width), r
             tall += 1
     assert tall >= 1
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_list_sheets_print_under_a_repeated_header_fitted_to_the_width(name):
+    """A list sheet repeats its header on each page and fits the page's width. It sets no print
+    area: a fixed one cannot follow the rows a user fills in (roi-xl report prints those), and
+    LibreOffice then leaves out pages of empty input rows; Start's keeps its three columns."""
+    example = openpyxl.load_workbook(EXAMPLES_DIR / f"{name}.xlsx")
+    for table in (spec.OBJECTIVES, spec.KPIS, spec.TACTICS, spec.METRICS, spec.COSTS, spec.REPORTS):
+        ws = example[table.sheet]
+        assert not ws.print_area and ws.print_title_rows == "$4:$4"
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert example["Start"].print_area == "'Start'!$A$1:$C$34"
+    for sheet in ("Start", "Summary"):   # one page each
+        assert example[sheet].page_setup.fitToHeight == 1
+
+
+def test_clients_of_the_template_share_one_translated_plan():
+    """The engine keys a translated plan by the workbook's formulas, tables and defined names: the
+    examples, filled differently, must share the template's key (print areas cut at each client's
+    last row did not)."""
+    from roi_xl.engine.fastread import read
+
+    keys = {read(path).key for path in [TEMPLATE, *sorted(EXAMPLES_DIR.glob("*.xlsx"))]}
+    assert len(keys) == 1
+
+
+def test_wide_sheets_print_landscape_and_settings_never_print(template):
+    orientation = {ws.title: ws.page_setup.orientation for ws in template.worksheets}
+    assert orientation["KPIs"] == orientation["Summary"] == orientation["Costs"] == "landscape"
+    assert orientation["Glossary"] == "portrait"      # two columns: a page's width holds them
+    hidden = {ws.title for ws in template.worksheets if ws.sheet_state == "hidden"}
+    assert hidden == {"Chart data", "xlwings.conf"}
+
+
+def test_glossary_explains_the_summary_figures(template):
+    ws = template["Glossary"]
+    terms = {row[0]: row[1] for row in ws.iter_rows(min_row=5, values_only=True) if row[0]}
+    for term in ("ROI on hard value", "RONI (risk of not investing)", "KPI attainment",
+                 "Weighted KPI score", "Payback"):
+        assert term in terms
+    assert "Below 0" in terms["RONI (risk of not investing)"]
+    for term, text in terms.items():   # rows tall enough for their wrapped text
+        height = ws.row_dimensions[list(terms).index(term) + 5].height
+        assert height >= 15 * wrapped_lines(text, ws.column_dimensions["B"].width)
+
+
+@pytest.mark.parametrize("path", [TEMPLATE, *sorted(EXAMPLES_DIR.glob("*.xlsx"))], ids=lambda p: p.stem)
+def test_no_text_a_user_reads_says_seed(path):
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for value in row:
+                assert "seed" not in str(value or "").lower(), (ws.title, value)
+    with zipfile.ZipFile(path) as z:   # chart titles, series names, validation messages
+        for name in z.namelist():
+            if name.endswith(".xml"):
+                assert b"seed" not in z.read(name).lower(), name
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_no_filled_text_is_cut_in_print(name):
+    """Every text an example types into a list either fits its column on one line, or wraps in a
+    row tall enough for its lines (the Reporting sheet's 'Marketing director, e-commerce lead' was
+    cut at 'l' by the cadence beside it)."""
+    book = openpyxl.load_workbook(EXAMPLES_DIR / f"{name}.xlsx")
+    checked = 0
+    for table in spec.LIST_TABLES:
+        ws = book[table.sheet]
+        for i, row in enumerate(EXAMPLES[name].tables.get(table.name, ())):
+            for key, value in row.items():
+                col = table.column(key)
+                if not isinstance(value, str) or col.kind != spec.INPUT:
+                    continue
+                lines = wrapped_lines(value, col.width)
+                cell = ws.cell(table.first_row + i, table.first_col + table.columns.index(col))
+                if lines > 1:
+                    checked += 1
+                    assert cell.alignment.wrap_text, (table.name, key, value)
+                    assert (ws.row_dimensions[cell.row].height or 15) >= 15 * lines, (table.name, value)
+    assert checked

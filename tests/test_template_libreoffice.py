@@ -1,12 +1,13 @@
 """The template and every example open in a real office suite: LibreOffice converts them to PDF."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from roi_xl.office import convert
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKBOOKS = [ROOT / "workbook_templates" / "measurement_plan.xlsx",
@@ -17,18 +18,12 @@ pytestmark = pytest.mark.libreoffice
 
 @pytest.fixture(scope="module")
 def pdfs(soffice, tmp_path_factory) -> dict[Path, Path]:
-    """Each workbook converted to PDF in one soffice call with a private profile."""
+    """Each workbook converted to PDF as it is (no recalculation) in one soffice call."""
     assert len(WORKBOOKS) >= 4
     out = tmp_path_factory.mktemp("pdf")
-    profile = tmp_path_factory.mktemp("lo-profile")
-    env = dict(os.environ, SAL_USE_VCLPLUGIN="svp", HOME=str(profile))
-    proc = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
-         "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-         "--convert-to", "pdf", "--outdir", str(out), *map(str, WORKBOOKS)],
-        capture_output=True, text=True, timeout=300, env=env, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, proc.stderr
-    assert "Error" not in proc.stderr, proc.stderr
+    returncode, stderr = convert(WORKBOOKS, out, "pdf", soffice=soffice)
+    assert returncode == 0, stderr
+    assert "Error" not in stderr, stderr
     return {book: out / (book.stem + ".pdf") for book in WORKBOOKS}
 
 

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, PieChart, Reference
-from openpyxl.chart.label import DataLabelList
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -29,6 +27,7 @@ from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
 
 from . import spec
+from .charts import add_charts, chart_data_sheet
 
 FIXED_TIME = _dt.datetime(2025, 1, 1, 0, 0, 0)
 _ZIP_TIME = (2025, 1, 1, 0, 0, 0)
@@ -76,13 +75,16 @@ def _style(cell, kind: str, fmt: str, currency: str) -> None:
         cell.fill = _COMPUTED_FILL
 
 
-# Free-text columns this wide (definitions, sources, notes) wrap inside their cells.
+# Text columns this wide (definitions, sources, notes), and every text typed freely rather than
+# picked from a list (an audience, an owner), wrap inside their cells: a printed cell is not cut.
 _LONG_TEXT_WIDTH = 30
 _WRAPPED = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")    # a list row's other cells line up with its wrapped text
 
 
 def _wraps(col: spec.Column) -> bool:
-    return col.fmt == "text" and col.width >= _LONG_TEXT_WIDTH
+    typed = not col.validation or col.validation in spec.SUGGESTION_LISTS   # a tool not listed
+    return col.fmt == "text" and (col.width >= _LONG_TEXT_WIDTH or typed)
 
 
 def _header(cell, text: str) -> None:
@@ -163,8 +165,15 @@ def _title(ws, sheet: spec.Sheet) -> None:
         ws["A2"].font = _INTRO_FONT
 
 
+# Column widths (characters) an A4 portrait page holds at 100%: wider sheets print landscape.
+_PORTRAIT_WIDTH = 95
+
+
 def _page(ws, sheet: spec.Sheet, one_page: bool = False) -> None:
-    ws.page_setup.orientation = "landscape" if sheet.landscape else "portrait"
+    landscape = sheet.landscape
+    if landscape is None:
+        landscape = sum(d.width or 8.43 for d in ws.column_dimensions.values()) > _PORTRAIT_WIDTH
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_setup.fitToWidth = 1
@@ -189,8 +198,8 @@ def _write_table(ws, table: spec.Table, rows: Sequence[Mapping[str, Any]], curre
         for r in range(table.first_row, table.last_row + 1):
             cell = ws.cell(row=r, column=c)
             _style(cell, col.kind, col.fmt, currency)
-            if _wraps(col):
-                cell.alignment = _WRAPPED  # a long definition shows whole (the row grows), not cut
+            # a long definition shows whole (the row grows), not cut
+            cell.alignment = _WRAPPED if _wraps(col) else _TOP
             if col.kind == spec.COMPUTED:
                 i = r - table.first_row
                 cell.value = (col.formula(r, i) if callable(col.formula)
@@ -270,16 +279,27 @@ def _start(ws, sheet: spec.Sheet, plan: Plan, currency: str, validations, wb) ->
     values = dict(plan.fields)
     values.setdefault("currency", currency)
     _write_fields(ws, sheet.fields, values, currency, validations, wb)
+    widths = {"A": 30, "B": 22, "C": 60}
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+    for f in sheet.fields:  # a long note wraps within column C, the page's edge
+        lines = wrapped_lines(f.note, widths["C"]) if f.note else 1
+        if lines > 1:
+            ws.cell(row=f.row, column=3).alignment = _WRAPPED
+            ws.row_dimensions[f.row].height = 15 * lines
     row = spec.INSTRUCTIONS_ROW
     ws.cell(row=row - 1, column=1, value="How to fill in this plan").font = _SECTION_FONT
-    for i, line in enumerate(spec.INSTRUCTIONS):
-        ws.cell(row=row + i, column=1, value=line)
+    for r, line in enumerate(spec.INSTRUCTIONS, start=row):
+        # across the three columns, wrapped: printed whole within the page, not run off its edge
+        ws.cell(row=r, column=1, value=line).alignment = _WRAPPED
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(widths))
+        lines = wrapped_lines(line, sum(widths.values()))
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines
     legend = row + len(spec.INSTRUCTIONS) + 1
     ws.cell(row=legend, column=1, value="Input: type here").fill = _INPUT_FILL
     ws.cell(row=legend + 1, column=1, value="Calculated: do not type over").fill = _COMPUTED_FILL
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 22
-    ws.column_dimensions["C"].width = 60
+    ws.print_area = f"A1:{list(widths)[-1]}{legend + 1}"
     ws.freeze_panes = "A3"
 
 
@@ -306,54 +326,7 @@ def _summary(ws, sheet: spec.Sheet, plan: Plan, currency: str, validations, wb,
     ws.column_dimensions["C"].width = 10
     ws.column_dimensions["D"].width = 44
     ws.freeze_panes = "A3"
-    _charts(ws, wb, kpi_rows)
-
-
-def _charts(ws, wb, kpi_rows: int) -> None:
-    cost = BarChart()
-    cost.type = "bar"
-    cost.title = "Cost by category"
-    cost.style = 10
-    cost.legend = None
-    cost.add_data(Reference(ws, min_col=2, min_row=spec.CATEGORY_FIRST - 1,
-                            max_row=spec.CATEGORY_LAST), titles_from_data=True)
-    cost.set_categories(Reference(ws, min_col=1, min_row=spec.CATEGORY_FIRST,
-                                  max_row=spec.CATEGORY_LAST))
-    cost.y_axis.title = "Cost"
-    cost.x_axis.scaling.orientation = "maxMin"
-    cost.gapWidth = 60
-    cost.height, cost.width = 8, 16
-    ws.add_chart(cost, "F3")
-
-    value = PieChart()
-    value.title = "Value by source"
-    value.add_data(Reference(ws, min_col=2, min_row=spec.VALUE_FIRST - 1,
-                             max_row=spec.VALUE_SOURCES_LAST), titles_from_data=True)
-    value.set_categories(Reference(ws, min_col=1, min_row=spec.VALUE_FIRST,
-                                   max_row=spec.VALUE_SOURCES_LAST))
-    value.dataLabels = DataLabelList()
-    for flag in ("showVal", "showCatName", "showSerName", "showLegendKey"):
-        setattr(value.dataLabels, flag, False)
-    value.dataLabels.showPercent = True
-    value.height, value.width = 8, 16
-    ws.add_chart(value, "F20")
-
-    kpis = wb[spec.KPIS.sheet]
-    att_col = spec.KPIS.first_col + [c.key for c in spec.KPIS.columns].index("attainment")
-    kpi_col = spec.KPIS.first_col + [c.key for c in spec.KPIS.columns].index("kpi")
-    attainment = BarChart()
-    attainment.type = "col"
-    attainment.title = "KPI attainment"
-    attainment.style = 12
-    attainment.legend = None
-    attainment.add_data(Reference(kpis, min_col=att_col, min_row=spec.KPIS.header_row,
-                                  max_row=spec.KPIS.header_row + kpi_rows), titles_from_data=True)
-    attainment.set_categories(Reference(kpis, min_col=kpi_col, min_row=spec.KPIS.first_row,
-                                        max_row=spec.KPIS.header_row + kpi_rows))
-    attainment.y_axis.numFmt = "0%"
-    attainment.y_axis.majorGridlines = None
-    attainment.height, attainment.width = 9, 16
-    ws.add_chart(attainment, f"F{spec.RETURN_HEAD + 2}")
+    add_charts(ws, wb, currency, kpi_rows)
 
 
 def _conditional_formats(wb) -> None:
@@ -386,6 +359,22 @@ def _conditional_formats(wb) -> None:
     roi = f"B{spec.ROI_ROW}"
     s.conditional_formatting.add(f"{roi}:B{spec.ROI_TOTAL_ROW}", FormulaRule(
         formula=[f'AND(ISNUMBER({roi}),{roi}<0)'], font=Font(bold=True, color="C00000")))
+
+
+def _glossary(ws, sheet: spec.Sheet) -> None:
+    _title(ws, sheet)
+    widths = (28, 66)
+    for c, (header, width) in enumerate(zip(("Term", "What it means"), widths), start=1):
+        _header(ws.cell(row=spec.HEADER_ROW, column=c), header)
+        ws.column_dimensions[get_column_letter(c)].width = width
+    for r, (term, text) in enumerate(spec.GLOSSARY, start=spec.HEADER_ROW + 1):
+        ws.cell(row=r, column=1, value=term).font = Font(bold=True)
+        ws.cell(row=r, column=2, value=text)
+        for c in (1, 2):
+            ws.cell(row=r, column=c).alignment = _WRAPPED
+            ws.cell(row=r, column=c).border = _BORDER
+        ws.row_dimensions[r].height = 15 * max(wrapped_lines(text, widths[1]),
+                                               wrapped_lines(term, widths[0]))
 
 
 def _xlwings(ws) -> None:
@@ -427,15 +416,21 @@ def build_workbook(plan: Plan | None = None, *, client: str | None = None,
     validations = _Validations()
     for sheet in spec.SHEETS:
         wb.create_sheet(sheet.name)
-    kpi_rows = len(plan.tables.get(spec.KPIS.name, ())) or 10
+    # The KPI chart covers an example's own KPIs, and the whole table in the empty template.
+    kpi_rows = len(plan.tables.get(spec.KPIS.name, ())) or spec.KPIS.rows
     for sheet in spec.SHEETS:
         ws = wb[sheet.name]
         if sheet.name == "Start":
             _start(ws, sheet, plan, currency, validations, wb)
-            _page(ws, sheet)
+            _page(ws, sheet, one_page=True)   # a fixed form: one page whatever is typed in it
         elif sheet.name == "Summary":
             _summary(ws, sheet, plan, currency, validations, wb, kpi_rows)
             _page(ws, sheet, one_page=True)
+        elif sheet.name == "Glossary":
+            _glossary(ws, sheet)
+            _page(ws, sheet)
+        elif sheet.name == spec.CHART_SHEET:
+            chart_data_sheet(ws, spec.KPIS.rows)
         elif sheet.name == spec.XLWINGS_SHEET:
             _xlwings(ws)
             # Settings for the Excel add-in, not part of the plan: hidden, so it is never printed
@@ -448,8 +443,11 @@ def build_workbook(plan: Plan | None = None, *, client: str | None = None,
             _fit_header_rows(ws, sheet.tables)
             ws.freeze_panes = sheet.freeze
             _page(ws, sheet)
-            ws.print_title_rows = f"{spec.HEADER_ROW}:{spec.HEADER_ROW}" if len(
-                sheet.tables) == 1 else None
+            # No print area: one in the file could not follow a user's rows (it is fixed), and it
+            # would make LibreOffice print pages of empty input rows it otherwise leaves out.
+            # `roi-xl report` prints the rows filled in.
+            if len(sheet.tables) == 1:  # the header over every page's rows
+                ws.print_title_rows = f"{spec.HEADER_ROW}:{spec.HEADER_ROW}"
     _conditional_formats(wb)
     wb.active = 0
     return wb

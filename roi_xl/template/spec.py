@@ -54,13 +54,15 @@ SUGGESTION_LISTS = frozenset({"tool"})
 _CURRENCY_SYMBOL = {"EUR": "€", "USD": "$", "GBP": "£"}
 
 
-def currency_format(currency: str) -> str:
-    """The number format of money cells for a currency code: a symbol or the code itself."""
+def currency_format(currency: str, decimals: int = 2) -> str:
+    """The number format of money cells for a currency code: a symbol or the code itself
+    (chart axes take whole amounts: `decimals=0`)."""
     code = (currency or "EUR").upper()
     symbol = _CURRENCY_SYMBOL.get(code)
+    number = "#,##0" + ("." + "0" * decimals if decimals else "")
     if symbol:
-        return f'"{symbol}"#,##0.00;-"{symbol}"#,##0.00'
-    return f'#,##0.00 "{code}";-#,##0.00 "{code}"'
+        return f'"{symbol}"{number};-"{symbol}"{number}'
+    return f'{number} "{code}";-{number} "{code}"'
 
 
 FORMATS = {
@@ -194,7 +196,7 @@ class Sheet:
     tables: tuple[Table, ...] = ()
     fields: tuple[Field, ...] = ()
     tab_color: str | None = None
-    landscape: bool = True
+    landscape: bool | None = None   # None: landscape when the columns are wider than A4 portrait
 
 
 def quote(sheet: str) -> str:
@@ -684,6 +686,83 @@ SUMMARY_SECTIONS = (  # (row, heading, column headers for B and C)
 SUMMARY_NAMES = ("Client", "Currency", "PeriodStart", "PeriodEnd", "TotalCost", "HardValue",
                  "SoftValue", "TotalValue", "ROI", "ROITotal", "RONI", "KPIScore", "Payback")
 
+# ------------------------------------------------------------------ the KPI chart's data
+
+# The KPI attainment chart plots a hidden sheet with one row per KPI row (row 2 = the table's first):
+# the KPI's ID, its attainment once per status column (#N/A in the other two, so each bar takes its
+# status's colour) and the 100% target line. #N/A is what both Excel and LibreOffice leave out of a
+# series (a "" would plot as 0); the rows of unfilled KPIs hold it in every series.
+CHART_SHEET = "Chart data"
+CHART_FIRST_ROW = 2
+
+
+def _kpi_cell(key: str, r: int) -> str:
+    """KPIs!$L5: a KPI table cell of the chart row r (the KPI table's data start at its row 5)."""
+    return f"{quote(KPIS.sheet)}!${KPIS.letter(key)}{r - CHART_FIRST_ROW + KPIS.first_row}"
+
+
+def _status_formula(word: str) -> Callable[[int], str]:
+    return lambda r: (f'=IF({_kpi_cell("status", r)}="{word}",{_kpi_cell("attainment", r)},NA())')
+
+
+# (header, formula of the row, colour): the first is the category axis, the last the target line.
+CHART_COLUMNS = (
+    # KPI IDs name the bars: fifty fit under a chart, and their names would not (the KPIs sheet
+    # gives each ID its name)
+    ("KPI", lambda r: f'=IF({_kpi_cell("id", r)}="","",{_kpi_cell("id", r)})', None),
+    ("GREEN: target reached", _status_formula("GREEN"), "70AD47"),
+    ("AMBER: close to target", _status_formula("AMBER"), "FFC000"),
+    ("RED: below target", _status_formula("RED"), "E0403A"),
+    ("Target (100%)", lambda r: f'=IF({_kpi_cell("id", r)}="",NA(),1)', "1F4E78"),
+)
+
+# ------------------------------------------------------------------ glossary
+
+GLOSSARY = (
+    ("ROI on hard value",
+     "Return on investment counting only the revenue attributed to social: (attributed revenue - "
+     "total cost) / total cost. 50% means every 100 spent came back as 150 of sales; below 0%, "
+     "sales alone did not pay for the work."),
+    ("ROI on total value",
+     "The same ratio on everything social returned that has a money value: attributed revenue, "
+     "pipeline landing in the period and soft value. Use it when the objectives are service, "
+     "reputation or relationships, not only sales."),
+    ("Hard and soft value",
+     "Hard value is revenue attributed to social (promo codes, last click, the touch path). Soft "
+     "value is the rest, valued in money: actions, service contacts handled on social instead of "
+     "the phone, web traffic, what followers are worth over other customers, referrals and "
+     "customers kept."),
+    ("Pipeline landing",
+     "Deals social opened, at their expected value (deals x win probability x deal value), counted "
+     "in the period in which they are expected to close (the lag profile)."),
+    ("RONI (risk of not investing)",
+     "What staying off social would be expected to cost, net of the money it saves, per unit "
+     "saved: (revenue at risk x loss probability + forgone returns - cost saved) / cost saved. "
+     "Above 0: stopping would lose more than it saves. Below 0: not investing saves more than it "
+     "risks, so the case for the work rests on its ROI, not on the fear of losing out."),
+    ("KPI attainment",
+     "How far a KPI got to its target: 100% means reached. More is better: actual / target; less "
+     "is better: target / actual; with a baseline, the progress made from the baseline to the "
+     "target."),
+    ("KPI status",
+     "GREEN from the green threshold on the Start sheet (100% unless changed), AMBER from the "
+     "amber threshold (90%), RED below it."),
+    ("Weighted KPI score",
+     "The KPIs' attainments averaged by their weights, each counting at most the cap on the Start "
+     "sheet (150%), so one KPI far over target cannot hide the others."),
+    ("Payback",
+     "How many periods of the Value sheet (table 6) it takes for the value, added up period by "
+     "period, to cover the total cost; the last period counts in part. No figure: not covered "
+     "within the periods listed."),
+    ("Share of voice and net sentiment",
+     "Share of voice: the brand's mentions out of all compared brands' mentions. Net sentiment: "
+     "(positive - negative) / all rated mentions, from -100% to 100%."),
+    ("Attribution model",
+     "How the touch path credits a sale to channels: first or last touch, linear (equal shares), "
+     "position (40% first, 40% last, 20% shared between the middle) or time decay (a touch counts "
+     "half for each half-life of days before the sale)."),
+)
+
 # ------------------------------------------------------------------ xlwings configuration
 
 XLWINGS_SHEET = "xlwings.conf"
@@ -716,6 +795,10 @@ SHEETS = (
     Sheet("Summary", "Summary", "", fields=SUMMARY_FIELDS, tab_color="7030A0", landscape=True),
     Sheet("Reporting", "Reporting", "Every report, who gets it and how often.",
           freeze="B5", tables=(REPORTS,), tab_color="2E75B6"),
+    Sheet("Glossary", "Glossary",
+          "What the Summary's figures mean and how they are worked out.",
+          tab_color="7030A0", landscape=False),
+    Sheet(CHART_SHEET, ""),
     Sheet(XLWINGS_SHEET, "", tab_color="808080"),
 )
 
