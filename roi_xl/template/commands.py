@@ -106,8 +106,3 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if unreadable:
         return 2
     return 1 if findings else 0
-
-
-def add_template_commands(sub) -> None:
-    add_new_parser(sub)
-    add_check_parser(sub)
