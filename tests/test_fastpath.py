@@ -576,6 +576,27 @@ def test_table_definitions_are_part_of_the_key(tmp_path):
     assert three.fast and three.cells[("Costs", "D1")] == 300.0
 
 
+def _printed_book(path: Path, print_area: str, formula: str = "=SUM(A1:A3)") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in range(1, 4):
+        ws[f"A{r}"] = r
+    ws["C1"] = formula
+    ws.print_area = print_area  # Excel's own name, _xlnm.Print_Area
+    wb.save(path)
+    return path
+
+
+def test_a_print_area_is_not_part_of_the_key_unless_a_formula_names_it(tmp_path):
+    # Each client's copy may be printed over its own rows: one plan still serves them all...
+    one = fastread.read(_printed_book(tmp_path / "a.xlsx", "A1:C3")).key
+    assert fastread.read(_printed_book(tmp_path / "b.xlsx", "A1:C40")).key == one
+    # ...but a formula that names the print area depends on it (ROWS(Print_Area): 3, then 40)
+    short = fastread.read(_printed_book(tmp_path / "c.xlsx", "A1:C3", "=ROWS(Print_Area)")).key
+    tall = fastread.read(_printed_book(tmp_path / "d.xlsx", "A1:C40", "=ROWS(Print_Area)")).key
+    assert short != tall
+
+
 @pytest.mark.parametrize("note, reason", [
     ("fast plan off: Plan!B7: unknown function FOO", "fast plan off: unknown function FOO"),
     ("fast plan off: 'My ''Sheet'!$B$7: cannot read '{1,2,3})'", "fast plan off: cannot read '…'"),

@@ -167,9 +167,17 @@ def read(path: str | Path) -> FastBook:
             raise FastReadError(str(exc)) from exc
         book = FastBook(path, "", list(pkg.sheets))
         wb_root = _parse(zf.read(pkg.workbook), pkg.workbook).getroot()
+        # Excel's own names (_xlnm.Print_Area, Print_Titles, _FilterDatabase) change with how a client's
+        # copy is printed or filtered: they are part of the key only when a formula names them.
+        builtin: list[tuple[str, bytes]] = []
         for node in wb_root.iter(f"{{{_MAIN}}}definedName"):
-            digest.update(b"\x04" + etree.tostring(node, method="c14n"))
-            book.names.append((node.get("name") or "", node.get("localSheetId"), node.text or ""))
+            name = node.get("name") or ""
+            if name.lower().startswith("_xlnm."):
+                builtin.append((name[6:].upper(), etree.tostring(node, method="c14n")))
+            else:
+                digest.update(b"\x04" + etree.tostring(node, method="c14n"))
+            book.names.append((name, node.get("localSheetId"), node.text or ""))
+        formula_texts: list[str] = []
         strings = None
         # What load() rewrites formulas by besides their text (prepare.STEPS): the tables'
         # definitions always; each sheet's filled extent when a formula holds a whole column or
@@ -222,6 +230,8 @@ def read(path: str | Path) -> FastBook:
                     digest.update(f"\x02{ref}\x00{f.get('t', '')}\x00{f.get('ref', '')}\x00"
                                   f"{f.get('si', '')}\x00{f.text or ''}".encode())
                     reads |= _what_it_reads(f.text or "")
+                    if builtin:
+                        formula_texts.append((f.text or "").upper())
                     continue
                 kind = c.get("t", "n")
                 if kind == "inlineStr":
@@ -258,6 +268,10 @@ def read(path: str | Path) -> FastBook:
                               + b"".join(etree.tostring(f, method="c14n") for f in _FILTERS(root)))
             if whole:
                 digest.update(b"\x08" + ",".join(filled).encode())
+    formula_texts += [text.upper() for name, _, text in book.names if not name.lower().startswith("_xlnm.")]
+    for bare, node in builtin:
+        if any(bare in text for text in formula_texts):
+            digest.update(b"\x04" + node)
     if indirect:  # load() reads INDIRECT's and CELL's texts from the constants (engine.layout)
         digest.update(b"\x09" + repr(sorted((name, sorted(v.items(), key=repr))
                                              for name, v in book.values.items())).encode())
