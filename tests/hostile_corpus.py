@@ -443,6 +443,21 @@ def build(folder: Path) -> list[Case]:
          "B12": "=WORKDAY(1,-10)",          # before 1 Jan 1900: #NUM! (Microsoft's WORKDAY page)
          "B13": "=WORKDAY(45292,5)"})       # Monday 1 Jan 2024, five working days on: Monday 8 Jan
 
+    # MOD past its quotient limit (item 8; roi_xl/engine/functions/math.py cites the evidence):
+    # number/divisor at or above 2**50 is #NUM!, below it the remainder, whatever the magnitude
+    _book(recalcs("mod-limits.xlsx", {
+        "Sheet!B1": "#NUM!", "Sheet!B2": 1.0, "Sheet!B3": 1.0, "Sheet!B4": -1.0, "Sheet!B5": "#DIV/0!",
+        "Sheet!B6": 1.0, "Sheet!B7": "#NUM!", "Sheet!B8": 2.0, "Sheet!B9": "#NUM!", "Sheet!B10": 0.0,
+        "Sheet!B11": 0.0}),
+        {"B1": "=MOD(1E308,3)", "B2": "=MOD(10,3)",
+         "B3": "=MOD(-3,2)", "B4": "=MOD(3,-2)",          # the divisor's sign (Microsoft's MOD page)
+         "B5": "=MOD(5,0)",
+         "B6": "=MOD(2^49+1,2)",                           # quotient 2^48: an odd number's remainder
+         "B7": "=MOD(2^51,2)",                             # quotient 2^50: the limit itself
+         "B8": "=MOD(2^50+2,4)",                           # quotient 2^48 + 0.5: remainder 2
+         "B9": "=MOD(2^50,1)", "B10": "=MOD(2^50-1,1)",  # either side of the limit
+         "B11": "=MOD(2^28,2)"})                           # #NUM! only in Excel 97-2003 (KB 119083)
+
     # ---- sheets that are not worksheets (item 13), formats we cannot read (item 8)
     _xlm_macro_book(recalcs("xlm-macro-sheet.xlsm", {"Sheet!B1": 42.0},
                             warning="sheet 'Macro1' is an Excel 4.0 macro sheet: it is not recalculated"),

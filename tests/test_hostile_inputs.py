@@ -213,6 +213,23 @@ def test_text_longer_than_a_cell_is_value_error_on_both_engine_paths(corpus):
         assert _shown(plan.cells[(sheet, cell)]) == expected, ref
         assert _shown(reference[(sheet, cell)]) == expected, ref
 
+@pytest.mark.parametrize("name", ["mod-limits.xlsx"])
+def test_excel_rules_hold_on_both_engine_paths(corpus, name):
+    """The plan (the engine of record) and the formulas model give the corpus's values: each
+    rule is defined once and both paths call it."""
+    from roi_xl.engine import fastpath
+    from two_paths import formulas_values
+
+    case = next(c for c in corpus if c.name == name)
+    plan = fastpath.compute(case.path, ModelCache())
+    assert plan.fast, plan.note
+    reference = formulas_values(case.path)
+    for ref, expected in case.values.items():
+        sheet, cell = ref.split("!")
+        assert _shown(plan.cells[(sheet, cell)]) == expected, ref
+        assert _shown(reference[(sheet, cell)]) == expected, ref
+
+
 # --------------------------------------------------------------------------- limits
 
 
