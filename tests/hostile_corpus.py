@@ -244,6 +244,18 @@ def _strict_book(path: Path, good: Path) -> Path:
     return _rezip(path, members)
 
 
+def _iterating(path: Path, good: Path, rows: str, calc: str) -> Path:
+    """`good` with the sheet `rows` (cached values as <v>, as Excel saves them) and workbook.xml's
+    calcPr made `<calcPr calcId="191029" {calc}/>` (Excel's Enable iterative calculation)."""
+    members = _members(good)
+    members["xl/worksheets/sheet1.xml"] = _sheet_xml(rows)
+    book = members["xl/workbook.xml"]
+    start = book.index(b"<calcPr")
+    members["xl/workbook.xml"] = (book[:start] + f'<calcPr calcId="191029" {calc}/>'.encode()
+                                  + book[book.index(b"/>", start) + 2:])
+    return _rezip(path, members)
+
+
 # --------------------------------------------------------------------------- the corpus
 
 def work_dir(folder: Path) -> Path:
@@ -469,6 +481,31 @@ def build(folder: Path) -> list[Case]:
                "xl/worksheets/sheet1.xml", _sheet_xml(
                    '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="shared" si="0"/><v>7</v></c>'
                    '<c r="C1"><f>B1+A1</f><v>8</v></c><c r="D1"><f>A1*2</f></c></row>'))
+
+    # ---- iterative calculation (item 7): circular references computed as Excel iterates them
+    # (roi_xl/engine/iteration.py cites the rule). A1 = 100 + B1/4, B1 = A1/2, C1 = 2*A1, defaults
+    # (100 passes, maximum change 0.001), no cached values (0). Worked by hand, pass by pass
+    # (A1, B1; every number a binary fraction, so exact in doubles): 100, 50; 112.5, 56.25;
+    # 114.0625, 57.03125; 114.2578125, 57.12890625; 114.2822265625, 57.14111328125;
+    # 114.2852783203125, 57.14263916015625 (moved 0.0031); 114.28565979003906, 57.14282989501953
+    # (moved 0.00038 < 0.001: the last pass), within 0.001 of the fixed point 800/7 = 114.2857...
+    _iterating(recalcs("iterative-converges.xlsx", {
+        "Sheet!A1": 114.28565979003906, "Sheet!B1": 57.14282989501953, "Sheet!C1": 228.57131958007812}),
+        good, '<row r="1"><c r="A1"><f>100+B1/4</f></c><c r="B1"><f>A1/2</f></c>'
+              '<c r="C1"><f>2*A1</f></c></row>', 'iterate="1"')
+    # one pass from the values the file holds (A1 80, B1 40): A1 = 100 + 40/4 = 110, B1 = 110/2
+    _iterating(recalcs("iterative-one-pass.xlsx", {"Sheet!A1": 110.0, "Sheet!B1": 55.0}), good,
+               '<row r="1"><c r="A1"><f>100+B1/4</f><v>80</v></c><c r="B1"><f>A1/2</f><v>40</v></c></row>',
+               'iterate="1" iterateCount="1" iterateDelta="0.001"')
+    # never settles: stops after its 10 passes, A1 = 1 + A2 and A2 = 1 + A1 from blanks end at 19
+    # and 20 (each pass adds 2 to both; A2 reads the A1 of its own pass)
+    _iterating(recalcs("iterative-ten-passes.xlsx", {"Sheet!A1": 19.0, "Sheet!A2": 20.0}), good,
+               '<row r="1"><c r="A1"><f>1+A2</f></c></row><row r="2"><c r="A2"><f>1+A1</f></c></row>',
+               'iterate="1" iterateCount="10"')
+    # only the translated plan iterates: a workbook it cannot translate says so instead of a value
+    _iterating(fails("iterative-needs-formulas.xlsx", "the workbook enables iterative calculation"),
+               good, '<row r="1"><c r="A1"><f>1+A2</f></c></row><row r="2"><c r="A2"><f>1+A1</f></c>'
+                     '<c r="B2"><f>NO_SUCH_FN(1)</f></c></row>', 'iterate="1"')
 
     # ---- outside references, macros
     _external_link_book(recalcs("external-link-file.xlsx", {"Sheet!B1": "#REF!", "Sheet!B2": 15.0},

@@ -96,7 +96,9 @@ def test_the_corpus_covers_the_issue(corpus):
                  "decoy-dot-segments.xlsx", "decoy-content-types.xlsx", "array-over-the-sheet.xlsx",
                  "wildcard-backtracking.xlsx", "string-doubling.xlsx", "shared-string-missing.xlsx",
                  "format-missing.xlsx", "text-in-a-number-cell.xlsx", "add-in.xlam",
-                 "unreadable-formula.xlsx", "xlm-macro-sheet.xlsm", "strict-open-xml.xlsx"):
+                 "unreadable-formula.xlsx", "xlm-macro-sheet.xlsm", "strict-open-xml.xlsx",
+                 "mod-limits.xlsx", "iterative-converges.xlsx", "iterative-one-pass.xlsx",
+                 "iterative-ten-passes.xlsx", "iterative-needs-formulas.xlsx"):
         assert must in names
     if hostile_corpus.find_soffice() is not None:
         assert {"real.xls", "real.ods", "real-xls-renamed.xlsx"} <= names

@@ -37,6 +37,7 @@ import numpy as np
 from .. import registry
 from ..excel import OMITTED, XlError, address
 from .functions.logical import text_logical
+from .iteration import Iteration, components, settled, start
 from .operators import cancels, operand_number
 from .rewrite import OMITTED_MARKER
 from .text_number import text_to_number
@@ -1002,8 +1003,10 @@ class Plan:
 
     def __init__(self, formulas: dict[tuple[str, str], str], sheets: list[str],
                  names: dict[str, tuple[str, str]], defined: Iterable[str] = (),
-                 arrays: Iterable[tuple[str, str, str]] = ()):
+                 arrays: Iterable[tuple[str, str, str]] = (), iteration: Iteration | None = None):
         self.sheets = list(sheets)
+        self.iteration = iteration  # circular references iterate (iteration.py) instead of failing
+        self.cycles = False         # ... and there are some: evaluate() wants the cached values
         # what it was made from (plan_store.py keeps it)
         self.formulas, self.names = dict(formulas), dict(names)
         self.defined, self.arrays = sorted(defined), sorted(arrays)
@@ -1336,7 +1339,7 @@ class Plan:
 
     # -- the function
     def _generate(self) -> str:
-        order = self._order()
+        order = self._cyclic_order() if self.iteration else self._order()
         # A range without formula cells is read from the constants as a block (one line of code,
         # not one variable a cell); a range holding formula cells is built from their variables.
         constant = {var for var, cells in self._range_deps.items()
@@ -1345,7 +1348,7 @@ class Plan:
             if var not in constant:
                 for cell in cells:
                     self._var(*cell)
-        lines = ["def _evaluate(V):"]
+        lines = ["def _evaluate(V, P=_NOTHING):"]
         by_sheet: dict[str, list[tuple[str, str]]] = {}
         for (sheet, coord), var in self._vars.items():
             if (sheet, coord) not in self._cell_code:
@@ -1364,26 +1367,69 @@ class Plan:
             keys = self._const(tuple(tuple(coords[r * cols:(r + 1) * cols]) for r in range(rows)))
             lines.append(f"    {var} = _block(V.get({sheet!r}, _NOTHING), {keys})")
         for item in order:
-            if len(item) == 3:
-                var = item[1]
-                if var in constant:
-                    continue
-                rows, cols = self._range_shape[var]
-                cells = [self._vars[c] for c in self._range_deps[var]]
-                body = ", ".join("[" + ", ".join(cells[r * cols:(r + 1) * cols]) + "]"
-                                 for r in range(rows))
-                lines.append(f"    {var} = [{body}]")
+            if isinstance(item, list):
+                lines += self._cycle_lines(item, constant)
             else:
-                code, _deps, calls = self._cell_code[item]
-                var = self._vars.setdefault(item, f'c{len(self._vars)}')
-                if calls:
-                    # formulas' cell (model._GuardedCell): a function raising makes the cell #VALUE!
-                    lines += [f"    try: {var} = {code}", f"    except Exception as e: {var} = _raised(e)"]
-                else:
-                    lines.append(f"    {var} = {code}")
+                lines += self._item_lines(item, constant)
         outs = ", ".join(self._var(*key) for key in self.outputs)
         lines.append(f"    return ({outs}{',' if self.outputs else ''})")
         return "\n".join(lines) + "\n"
+
+    def _item_lines(self, item, constant: set) -> list[str]:
+        """The code computing one formula cell, or building one range of formula cells."""
+        if len(item) == 3:
+            var = item[1]
+            if var in constant:
+                return []
+            rows, cols = self._range_shape[var]
+            cells = [self._vars[c] for c in self._range_deps[var]]
+            body = ", ".join("[" + ", ".join(cells[r * cols:(r + 1) * cols]) + "]"
+                             for r in range(rows))
+            return [f"    {var} = [{body}]"]
+        code, _deps, calls = self._cell_code[item]
+        var = self._vars.setdefault(item, f'c{len(self._vars)}')
+        if calls:
+            # formulas' cell (model._GuardedCell): a function raising makes the cell #VALUE!
+            return [f"    try: {var} = {code}", f"    except Exception as e: {var} = _raised(e)"]
+        return [f"    {var} = {code}"]
+
+    def _cycle_lines(self, group: list, constant: set) -> list[str]:
+        """Cells that read each other, computed as Excel iterates them (iteration.py): from their
+        cached values, pass after pass in sheet, row, column order (each range of the group built
+        again before a cell reads it), until no value moves by the maximum change."""
+        self.cycles = True
+        ranges = {item for item in group if len(item) == 3}
+        cells = sorted((item for item in group if len(item) == 2), key=self._position)
+        state = "(" + "".join(f"{self._vars[c]}, " for c in cells) + ")"
+        lines = [f"    {self._vars[c]} = _start(P.get({c[0]!r}, _NOTHING).get({c[1]!r}))" for c in cells]
+        body = []
+        for cell in cells:
+            body += [line for dep in sorted(ranges.intersection(self._deps_of(cell)))
+                     for line in self._item_lines(dep, constant)]
+            body += self._item_lines(cell, constant)
+        lines += [f"    for _pass in range({self.iteration.count}):", f"        _before = {state}"]
+        lines += ["    " + line for line in body]
+        lines.append(f"        if _settled(_before, {state}, {self.iteration.delta!r}): break")
+        return lines
+
+    def _position(self, cell: tuple[str, str]) -> tuple:
+        """Where Excel's iteration reaches a cell: sheet order, then row, then column (an array
+        formula's whole value before its cells)."""
+        row, col = _split_coord(cell[1].rpartition(" ")[2])
+        return self.sheets.index(cell[0]), row, col, not cell[1].startswith("#")
+
+    def _deps_of(self, item) -> list:
+        if len(item) == 3:
+            return [c for c in self._range_deps[item[1]] if c in self._cell_code]
+        return [d for d in self._cell_code[item][1] if len(d) == 3 or d in self._cell_code]
+
+    def _cyclic_order(self) -> list:
+        """_order's order with circular references allowed: cells that read each other (directly
+        or through others) form one item, the list of them and of the ranges between them."""
+        for key in self._cell_code:
+            self._var(*key)
+        return [group if len(group) > 1 or group[0] in self._deps_of(group[0]) else group[0]
+                for group in components(list(self._cell_code), self._deps_of)]
 
     def _order(self) -> list:
         """Formula cells and ranges in an order where each comes after what it reads."""
@@ -1393,10 +1439,7 @@ class Plan:
         order: list = []
         state: dict = {}
 
-        def deps_of(item):
-            if len(item) == 3:
-                return [c for c in self._range_deps[item[1]] if c in self._cell_code]
-            return [d for d in self._cell_code[item][1] if len(d) == 3 or d in self._cell_code]
+        deps_of = self._deps_of
 
         for root in list(self._cell_code):
             if root in done:
@@ -1421,11 +1464,14 @@ class Plan:
                     order.append(item)
         return order
 
-    def evaluate(self, values: dict[str, dict[str, object]]) -> dict[tuple[str, str], object]:
+    def evaluate(self, values: dict[str, dict[str, object]],
+                 previous: dict[str, dict[str, object]] | None = None) -> dict[tuple[str, str], object]:
+        """Every formula cell's value; `previous` (sheet -> {"B7": cached value}) is where circular
+        references start iterating from (iteration.start)."""
         _CONVERTED.clear()
         _MASKS.clear()
         try:
-            raw = self._function(values)
+            raw = self._function(values) if previous is None else self._function(values, previous)
         finally:
             _CONVERTED.clear()
             _MASKS.clear()
@@ -1456,5 +1502,5 @@ _RUNTIME = {
     "_raised": _raised, "_UNSURE": _UNSURE, "_vlookup": _vlookup, "_match": _match,
     "_xlookup": _xlookup, "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,
     "_logical_argument": _logical_argument, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
-    "_NOTHING": {}, "_NeedFormulas": NeedFormulas, "_VALUE": XlError.VALUE,
+    "_NOTHING": {}, "_NeedFormulas": NeedFormulas, "_start": start, "_settled": settled, "_VALUE": XlError.VALUE,
 }

@@ -23,6 +23,8 @@ from pathlib import Path
 from ..errors import OutOfMemory, WorkbookError, first_line
 from ..guard import Limits, check
 from . import fastcalc, fastread
+from .errors import CircularReferenceError
+from .iteration import settings
 from .model import ModelCache
 from .plan_store import PlanStore
 from .workbook import LoadedWorkbook, formula_text, load
@@ -122,7 +124,8 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
             note = entry.reason
         else:
             try:
-                cells = entry.plan.evaluate(book.values)
+                cells = entry.plan.evaluate(
+                    book.values, fastread.cached_formula_values(book) if entry.plan.cycles else None)
                 if loaded is not None and store is not None:  # new, and it computed a workbook
                     store.write(book.key, entry.plan, entry.warnings)
                 return Computed(cells, list(entry.warnings), True, loaded=loaded, book=book)
@@ -134,7 +137,14 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
                 note = f"fast plan: {type(exc).__name__}: {exc}"
     if loaded is None:
         loaded = load(path)
-    model = cache.get(loaded)
+    try:
+        model = cache.get(loaded)
+    except CircularReferenceError as exc:
+        if _iteration(loaded) is None:
+            raise
+        raise WorkbookError(f"{exc}: the workbook enables iterative calculation, which roi-xl "
+                            f"computes only with its translated plan, and this workbook needs the "
+                            f"formulas engine ({reason_of(note) or 'fast reader off'})") from exc
     cells = model.evaluate(loaded)
     return Computed(cells, list(loaded.warnings) + model.warnings, False, note, loaded=loaded, book=book)
 
@@ -146,7 +156,7 @@ def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
         return None
     try:
         plan = fastcalc.Plan(stored["formulas"], stored["sheets"], stored["names"],
-                             stored["defined"], stored["arrays"])
+                             stored["defined"], stored["arrays"], stored["iteration"])
     except Exception:  # noqa: BLE001 - written by another build of the translation: ignored
         return None
     return _Entry(plan, "", stored["warnings"])
@@ -166,7 +176,7 @@ def _plan_entry(loaded: LoadedWorkbook) -> _Entry:
     formulas = {key: formula_text(loaded.book[key[0]][key[1]].value) for key in loaded.formulas}
     try:
         plan = fastcalc.Plan(formulas, loaded.book.sheetnames, _names(loaded),
-                             _defined(loaded), arrays)
+                             _defined(loaded), arrays, _iteration(loaded))
     except fastcalc.Untranslatable as exc:
         return _Entry(None, f"fast plan off: {exc}")
     except MemoryError:
@@ -193,6 +203,14 @@ def same_value(a, b) -> bool:
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return a == b
+
+
+def _iteration(loaded: LoadedWorkbook):
+    """The workbook's iterative calculation settings (iteration.py), as openpyxl read calcPr."""
+    calc = getattr(loaded.book, "calculation", None)
+    if calc is None:
+        return None
+    return settings(calc.iterate, calc.iterateCount, calc.iterateDelta)
 
 
 def _defined(loaded: LoadedWorkbook) -> list[str]:
