@@ -256,6 +256,21 @@ def _iterating(path: Path, good: Path, rows: str, calc: str) -> Path:
     return _rezip(path, members)
 
 
+def _lambda_book(path: Path, names: dict[str, str], cells: dict[str, object]) -> Path:
+    """A workbook whose defined names hold LAMBDAs written as Excel stores them (_xlfn.LAMBDA,
+    _xlpm. before each parameter), called from `cells` by name."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sheet"
+    for name, text in names.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=text)
+    for ref, value in cells.items():
+        wb.active[ref] = value
+    wb.save(path)
+    return path
+
+
 # --------------------------------------------------------------------------- the corpus
 
 def work_dir(folder: Path) -> Path:
@@ -455,6 +470,11 @@ def build(folder: Path) -> list[Case]:
          "B12": "=WORKDAY(1,-10)",          # before 1 Jan 1900: #NUM! (Microsoft's WORKDAY page)
          "B13": "=WORKDAY(45292,5)"})       # Monday 1 Jan 2024, five working days on: Monday 8 Jan
 
+    # the sheet's last column and row (item 7): SUM(XFD1:XFD10) in A1 is no circular reference
+    _book(recalcs("last-column.xlsx", {"Sheet!A1": 7.0, "Sheet!B1": 6.0, "Sheet!D1": 2.0,
+                                       "Sheet!XFD2": 2.0}),
+          {"XFD1": 5, "XFD2": "=1+1", "A1": "=SUM(XFD1:XFD10)", "B1": "=XFD1+1", "D1": "=XFD2"})
+
     # MOD past its quotient limit (item 8; roi_xl/engine/functions/math.py cites the evidence):
     # number/divisor at or above 2**50 is #NUM!, below it the remainder, whatever the magnitude
     _book(recalcs("mod-limits.xlsx", {
@@ -469,6 +489,30 @@ def build(folder: Path) -> list[Case]:
          "B8": "=MOD(2^50+2,4)",                           # quotient 2^48 + 0.5: remainder 2
          "B9": "=MOD(2^50,1)", "B10": "=MOD(2^50-1,1)",  # either side of the limit
          "B11": "=MOD(2^28,2)"})                           # #NUM! only in Excel 97-2003 (KB 119083)
+
+    # named LAMBDAs calling themselves (item 8; roi_xl/engine/recursive_names.py cites Excel's
+    # depth): 5! = 120, "hello" reversed, the 10th Fibonacci number 55; 300 nested calls of a
+    # one-parameter LAMBDA are within Excel's 1024/(1+1) = 512, 5,000 are not (#NUM!); a LAMBDA
+    # given two arguments for its one parameter is #VALUE! (Microsoft's LAMBDA page)
+    _lambda_book(recalcs("recursive-lambda.xlsx", {
+        "Sheet!A1": 120.0, "Sheet!A2": "olleh", "Sheet!A3": 55.0, "Sheet!A4": 300.0,
+        "Sheet!A5": "#NUM!", "Sheet!A6": "#VALUE!", "Sheet!A7": "too deep", "Sheet!A8": 8.0,
+        "Sheet!A9": 3628800.0}), {
+        "FACTREC": "_xlfn.LAMBDA(_xlpm.n,IF(_xlpm.n<=1,1,_xlpm.n*FACTREC(_xlpm.n-1)))",
+        "REVERSE": "_xlfn.LAMBDA(_xlpm.s,IF(LEN(_xlpm.s)<2,_xlpm.s,"
+                   "REVERSE(MID(_xlpm.s,2,LEN(_xlpm.s)-1))&LEFT(_xlpm.s,1)))",
+        "FIB": "_xlfn.LAMBDA(_xlpm.n,IF(_xlpm.n<2,_xlpm.n,FIB(_xlpm.n-1)+FIB(_xlpm.n-2)))",
+        "COUNTDOWN": "_xlfn.LAMBDA(_xlpm.n,IF(_xlpm.n<=0,0,1+COUNTDOWN(_xlpm.n-1)))",
+        "DOUBLE": "_xlfn.LAMBDA(_xlpm.x,_xlpm.x*2)"},
+        {"A1": "=FACTREC(5)", "A2": '=REVERSE("hello")', "A3": "=FIB(10)", "A4": "=COUNTDOWN(300)",
+         "A5": "=COUNTDOWN(5000)", "A6": "=FACTREC(5,1)", "A7": '=IFERROR(COUNTDOWN(5000),"too deep")',
+         "A8": "=DOUBLE(4)", "A9": "=FACTREC(B1)", "B1": 10})
+    # the formulas engine cannot compute one (a LAMBDA reading a cell is not translated): the
+    # cell gets #VALUE! and the workbook a warning, the rest is computed
+    _lambda_book(recalcs("recursive-lambda-reading-cells.xlsx", {"Sheet!A1": "#VALUE!", "Sheet!A2": 2.0},
+                         warning="the named LAMBDA GROW calls itself"),
+                 {"GROW": "_xlfn.LAMBDA(_xlpm.n,IF(_xlpm.n<=0,Sheet!$B$1,2*GROW(_xlpm.n-1)))"},
+                 {"A1": "=GROW(3)", "A2": "=1+1", "B1": 5})
 
     # ---- sheets that are not worksheets (item 13), formats we cannot read (item 8)
     _xlm_macro_book(recalcs("xlm-macro-sheet.xlsm", {"Sheet!B1": 42.0},

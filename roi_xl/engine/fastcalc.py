@@ -38,6 +38,7 @@ from .. import registry
 from ..excel import OMITTED, XlError, address
 from .functions.logical import text_logical
 from .iteration import Iteration, components, settled, start
+from .recursive_names import deep_recursion, depth_limit, parameters_and_body
 from .operators import cancels, operand_number
 from .rewrite import OMITTED_MARKER
 from .text_number import text_to_number
@@ -1003,7 +1004,8 @@ class Plan:
 
     def __init__(self, formulas: dict[tuple[str, str], str], sheets: list[str],
                  names: dict[str, tuple[str, str]], defined: Iterable[str] = (),
-                 arrays: Iterable[tuple[str, str, str]] = (), iteration: Iteration | None = None):
+                 arrays: Iterable[tuple[str, str, str]] = (), iteration: Iteration | None = None,
+                 lambdas: dict[str, str] | None = None):
         self.sheets = list(sheets)
         self.iteration = iteration  # circular references iterate (iteration.py) instead of failing
         self.cycles = False         # ... and there are some: evaluate() wants the cached values
@@ -1021,6 +1023,8 @@ class Plan:
         self._cell_code: dict[tuple[str, str], tuple[str, set, bool]] = {}
         self._tmp = 0
         self._consts: dict[str, object] = {}
+        self.lambdas = dict(lambdas or {})  # named LAMBDAs calling themselves (recursive_names.py)
+        lambda_source = self._translate_lambdas()
         spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
         self.outputs = list(formulas)
         for key, text in formulas.items():
@@ -1035,11 +1039,52 @@ class Plan:
                 self._spread(key, spans[key], code, deps)
             else:
                 self._cell_code[key] = (code, deps, self._calls)
-        self.source = self._generate()
+        self.source = lambda_source + self._generate()
         namespace = dict(_RUNTIME)
         namespace.update(self._consts)
         exec(compile(self.source, "<roi-xl fast plan>", "exec"), namespace)  # noqa: S102 - our own code
         self._function = namespace["_evaluate"]
+
+    def _translate_lambdas(self) -> str:
+        """Each named LAMBDA that calls itself as a Python function of (depth, parameters...):
+        IF takes one branch, a call past Excel's depth gives #NUM!. Its calculation may read its
+        parameters, not cells (Untranslatable: the formulas engine)."""
+        self._lambda_calls: dict[str, tuple[str, int]] = {}   # NAME -> (function, parameters)
+        self._scope: dict[str, str] = {}                        # parameter -> Python name, inside one
+        self._depth = "0"                                        # a call's depth argument
+        self._own_cell = None  # ROW() in a LAMBDA is its caller's: not translated
+        parsed = {}
+        for i, (name, text) in enumerate(sorted(self.lambdas.items())):
+            found = parameters_and_body(text)
+            if found is None:
+                raise Untranslatable(f"the LAMBDA named {name} does not close")
+            parsed[name] = found
+            self._lambda_calls[name.upper()] = (f"_lam{i}", len(found[0]))
+        source = []
+        for name, (params, body) in parsed.items():
+            function, count = self._lambda_calls[name.upper()]
+            self._scope = {p.upper(): f"p{j}" for j, p in enumerate(params)}
+            self._depth, deps = "_d + 1", set()
+            try:
+                code = self._expr(parse("=" + body), self.sheets[0], deps)
+            except Untranslatable as exc:
+                raise Untranslatable(f"the LAMBDA named {name}: {exc}") from None
+            finally:
+                self._scope, self._depth = {}, "0"
+            if deps:
+                raise Untranslatable(f"the LAMBDA named {name} reads cells")
+            arguments = "".join(f", p{j}" for j in range(count))
+            source += [f"def {function}(_d{arguments}):",
+                       f"    if _d >= {depth_limit(count)}: return _NUM",
+                       f"    try: return {code}", "    except Exception as e: return _raised(e)"]
+        return "\n".join(source) + "\n" if source else ""
+
+    def _lambda_call(self, name: str, args: list, own: str, deps: set) -> str:
+        function, count = self._lambda_calls[name]
+        if len(args) != count:  # Excel: a LAMBDA given the wrong number of arguments is #VALUE!
+            return self._const(XlError.VALUE)
+        codes = [self._operand(a, own, deps) for a in args]
+        return f"{function}({self._depth}{''.join(', ' + c for c in codes)})"
 
     def _spread(self, key: tuple[str, str], ref: str, code: str, deps: set) -> None:
         """An array formula over a range (Ctrl+Shift+Enter): its value, kept apart, gives each cell
@@ -1163,6 +1208,8 @@ class Plan:
             deps.add(_range_item(var))
             return var
         if kind == "name":
+            if node[1].upper() in self._scope:  # a parameter of the LAMBDA being translated
+                return self._scope[node[1].upper()]
             target = self._names.get(node[1].upper())
             if target is None:
                 name = node[1].upper()
@@ -1192,6 +1239,8 @@ class Plan:
 
     def _call(self, name: str, args: list, own: str, deps: set) -> str:
         self._calls = True
+        if name.upper() in self._lambda_calls:
+            return self._lambda_call(name.upper(), args, own, deps)
         translated = self._reference_call(name, args, own, deps)
         if translated is not None:
             return translated
@@ -1471,7 +1520,8 @@ class Plan:
         _CONVERTED.clear()
         _MASKS.clear()
         try:
-            raw = self._function(values) if previous is None else self._function(values, previous)
+            with deep_recursion(bool(self.lambdas)):
+                raw = self._function(values) if previous is None else self._function(values, previous)
         finally:
             _CONVERTED.clear()
             _MASKS.clear()
@@ -1502,5 +1552,6 @@ _RUNTIME = {
     "_raised": _raised, "_UNSURE": _UNSURE, "_vlookup": _vlookup, "_match": _match,
     "_xlookup": _xlookup, "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,
     "_logical_argument": _logical_argument, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
-    "_NOTHING": {}, "_NeedFormulas": NeedFormulas, "_start": start, "_settled": settled, "_VALUE": XlError.VALUE,
+    "_NOTHING": {}, "_NeedFormulas": NeedFormulas, "_start": start, "_settled": settled,
+    "_NUM": XlError.NUM, "_VALUE": XlError.VALUE,
 }

@@ -26,6 +26,7 @@ from . import fastcalc, fastread
 from .errors import CircularReferenceError
 from .iteration import settings
 from .model import ModelCache
+from .recursive_names import named_lambdas, self_calling
 from .plan_store import PlanStore
 from .workbook import LoadedWorkbook, formula_text, load
 
@@ -146,7 +147,13 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
                             f"computes only with its translated plan, and this workbook needs the "
                             f"formulas engine ({reason_of(note) or 'fast reader off'})") from exc
     cells = model.evaluate(loaded)
-    return Computed(cells, list(loaded.warnings) + model.warnings, False, note, loaded=loaded, book=book)
+    warnings = list(loaded.warnings) + model.warnings
+    recursive = self_calling(_lambdas(loaded))
+    if recursive:
+        warnings.append(f"the named LAMBDA {', '.join(recursive)} calls itself, which roi-xl "
+                        "computes only with its translated plan, and this workbook needs the formulas "
+                        f"engine ({reason_of(note) or 'fast reader off'}): cells calling it get #VALUE!")
+    return Computed(cells, warnings, False, note, loaded=loaded, book=book)
 
 
 def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
@@ -156,7 +163,7 @@ def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
         return None
     try:
         plan = fastcalc.Plan(stored["formulas"], stored["sheets"], stored["names"],
-                             stored["defined"], stored["arrays"], stored["iteration"])
+                             stored["defined"], stored["arrays"], stored["iteration"], stored["lambdas"])
     except Exception:  # noqa: BLE001 - written by another build of the translation: ignored
         return None
     return _Entry(plan, "", stored["warnings"])
@@ -176,7 +183,7 @@ def _plan_entry(loaded: LoadedWorkbook) -> _Entry:
     formulas = {key: formula_text(loaded.book[key[0]][key[1]].value) for key in loaded.formulas}
     try:
         plan = fastcalc.Plan(formulas, loaded.book.sheetnames, _names(loaded),
-                             _defined(loaded), arrays, _iteration(loaded))
+                             _defined(loaded), arrays, _iteration(loaded), _lambdas(loaded))
     except fastcalc.Untranslatable as exc:
         return _Entry(None, f"fast plan off: {exc}")
     except MemoryError:
@@ -211,6 +218,13 @@ def _iteration(loaded: LoadedWorkbook):
     if calc is None:
         return None
     return settings(calc.iterate, calc.iterateCount, calc.iterateDelta)
+
+
+def _lambdas(loaded: LoadedWorkbook) -> dict[str, str]:
+    """The workbook-level names holding a LAMBDA (recursive_names.py)."""
+    names = loaded.book.defined_names
+    items = names.items() if hasattr(names, "items") else ((n.name, n) for n in names.definedName)
+    return named_lambdas({name: defined.value for name, defined in items})
 
 
 def _defined(loaded: LoadedWorkbook) -> list[str]:

@@ -74,6 +74,7 @@ class PlanStore:
                  "defined": list(plan.defined), "arrays": [list(a) for a in plan.arrays],
                  "iteration": None if plan.iteration is None else [plan.iteration.count,
                                                                    plan.iteration.delta],
+                 "lambdas": dict(plan.lambdas),
                  "warnings": list(warnings)}
         try:
             with replacing(self._path(key)) as tmp:
@@ -109,7 +110,9 @@ def _checked(data, key: str) -> dict | None:
         return None
     sheets, formulas, names, defined, arrays, warnings = (
         data.get(k) for k in ("sheets", "formulas", "names", "defined", "arrays", "warnings"))
-    iteration = data.get("iteration")
+    iteration, lambdas = data.get("iteration"), data.get("lambdas", {})
+    if not (isinstance(lambdas, dict) and _strings(list(lambdas)) and _strings(list(lambdas.values()))):
+        return None
     if not (_strings(sheets) and _strings(warnings) and _strings(defined)
             and _rows(formulas, 3) and _rows(arrays, 3) and isinstance(names, dict)
             and _rows(list(names.values()), 2)):
@@ -121,7 +124,8 @@ def _checked(data, key: str) -> dict | None:
         iteration = Iteration(*iteration)
     return {"sheets": sheets, "formulas": {(s, c): t for s, c, t in formulas},
             "names": {n: (s, r) for n, (s, r) in names.items()}, "defined": defined,
-            "arrays": [(s, c, r) for s, c, r in arrays], "warnings": warnings, "iteration": iteration}
+            "arrays": [(s, c, r) for s, c, r in arrays], "warnings": warnings, "iteration": iteration,
+            "lambdas": lambdas}
 
 
 def _rows(items, width: int) -> bool:
