@@ -16,6 +16,9 @@ every bundled and conformance workbook. So:
   and sum them with the engine's accumulators (excel_functions.ACCUMULATORS); INDEX picking one cell
   of a typed range, ROW/COLUMN/ROWS/COLUMNS of a typed reference are translated;
 * catalogue functions are called directly (they already speak roi_xl.excel's value model);
+* where formulas cannot follow Excel at all, the plan alone does: a named LAMBDA becomes a Python
+  function (one that calls itself too, to Excel's depth: recursive_names.py), and a workbook that
+  enables iterative calculation has its circular references iterated (iteration.py);
 * every other function known to formulas is called through formulas' own implementation
   (`_bridge`), with arguments shaped as formulas passes them (a literal, a reference, a computed
   value); a cell whose function raises is #VALUE!, as formulas' cell makes it (model._GuardedCell);
@@ -1023,7 +1026,7 @@ class Plan:
         self._cell_code: dict[tuple[str, str], tuple[str, set, bool]] = {}
         self._tmp = 0
         self._consts: dict[str, object] = {}
-        self.lambdas = dict(lambdas or {})  # named LAMBDAs calling themselves (recursive_names.py)
+        self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
         lambda_source = self._translate_lambdas()
         spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
         self.outputs = list(formulas)
@@ -1046,9 +1049,9 @@ class Plan:
         self._function = namespace["_evaluate"]
 
     def _translate_lambdas(self) -> str:
-        """Each named LAMBDA that calls itself as a Python function of (depth, parameters...):
-        IF takes one branch, a call past Excel's depth gives #NUM!. Its calculation may read its
-        parameters, not cells (Untranslatable: the formulas engine)."""
+        """Each named LAMBDA as a Python function of (depth, parameters...): IF takes one branch,
+        so one calling itself ends; a call past Excel's depth gives #NUM!. Its calculation may read
+        its parameters, not cells (Untranslatable: the formulas engine)."""
         self._lambda_calls: dict[str, tuple[str, int]] = {}   # NAME -> (function, parameters)
         self._scope: dict[str, str] = {}                        # parameter -> Python name, inside one
         self._depth = "0"                                        # a call's depth argument
