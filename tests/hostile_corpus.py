@@ -244,6 +244,33 @@ def _strict_book(path: Path, good: Path) -> Path:
     return _rezip(path, members)
 
 
+def _iterating(path: Path, good: Path, rows: str, calc: str) -> Path:
+    """`good` with the sheet `rows` (cached values as <v>, as Excel saves them) and workbook.xml's
+    calcPr made `<calcPr calcId="191029" {calc}/>` (Excel's Enable iterative calculation)."""
+    members = _members(good)
+    members["xl/worksheets/sheet1.xml"] = _sheet_xml(rows)
+    book = members["xl/workbook.xml"]
+    start = book.index(b"<calcPr")
+    members["xl/workbook.xml"] = (book[:start] + f'<calcPr calcId="191029" {calc}/>'.encode()
+                                  + book[book.index(b"/>", start) + 2:])
+    return _rezip(path, members)
+
+
+def _lambda_book(path: Path, names: dict[str, str], cells: dict[str, object]) -> Path:
+    """A workbook whose defined names hold LAMBDAs written as Excel stores them (_xlfn.LAMBDA,
+    _xlpm. before each parameter), called from `cells` by name."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sheet"
+    for name, text in names.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=text)
+    for ref, value in cells.items():
+        wb.active[ref] = value
+    wb.save(path)
+    return path
+
+
 # --------------------------------------------------------------------------- the corpus
 
 def work_dir(folder: Path) -> Path:
@@ -443,6 +470,50 @@ def build(folder: Path) -> list[Case]:
          "B12": "=WORKDAY(1,-10)",          # before 1 Jan 1900: #NUM! (Microsoft's WORKDAY page)
          "B13": "=WORKDAY(45292,5)"})       # Monday 1 Jan 2024, five working days on: Monday 8 Jan
 
+    # the sheet's last column and row (item 7): SUM(XFD1:XFD10) in A1 is no circular reference
+    _book(recalcs("last-column.xlsx", {"Sheet!A1": 7.0, "Sheet!B1": 6.0, "Sheet!D1": 2.0,
+                                       "Sheet!XFD2": 2.0}),
+          {"XFD1": 5, "XFD2": "=1+1", "A1": "=SUM(XFD1:XFD10)", "B1": "=XFD1+1", "D1": "=XFD2"})
+
+    # MOD past its quotient limit (item 8; roi_xl/engine/functions/math.py cites the evidence):
+    # number/divisor at or above 2**50 is #NUM!, below it the remainder, whatever the magnitude
+    _book(recalcs("mod-limits.xlsx", {
+        "Sheet!B1": "#NUM!", "Sheet!B2": 1.0, "Sheet!B3": 1.0, "Sheet!B4": -1.0, "Sheet!B5": "#DIV/0!",
+        "Sheet!B6": 1.0, "Sheet!B7": "#NUM!", "Sheet!B8": 2.0, "Sheet!B9": "#NUM!", "Sheet!B10": 0.0,
+        "Sheet!B11": 0.0}),
+        {"B1": "=MOD(1E308,3)", "B2": "=MOD(10,3)",
+         "B3": "=MOD(-3,2)", "B4": "=MOD(3,-2)",          # the divisor's sign (Microsoft's MOD page)
+         "B5": "=MOD(5,0)",
+         "B6": "=MOD(2^49+1,2)",                           # quotient 2^48: an odd number's remainder
+         "B7": "=MOD(2^51,2)",                             # quotient 2^50: the limit itself
+         "B8": "=MOD(2^50+2,4)",                           # quotient 2^48 + 0.5: remainder 2
+         "B9": "=MOD(2^50,1)", "B10": "=MOD(2^50-1,1)",  # either side of the limit
+         "B11": "=MOD(2^28,2)"})                           # #NUM! only in Excel 97-2003 (KB 119083)
+
+    # named LAMBDAs calling themselves (item 8; roi_xl/engine/recursive_names.py cites Excel's
+    # depth): 5! = 120, "hello" reversed, the 10th Fibonacci number 55; 300 nested calls of a
+    # one-parameter LAMBDA are within Excel's 1024/(1+1) = 512, 5,000 are not (#NUM!); a LAMBDA
+    # given two arguments for its one parameter is #VALUE! (Microsoft's LAMBDA page)
+    _lambda_book(recalcs("recursive-lambda.xlsx", {
+        "Sheet!A1": 120.0, "Sheet!A2": "olleh", "Sheet!A3": 55.0, "Sheet!A4": 300.0,
+        "Sheet!A5": "#NUM!", "Sheet!A6": "#VALUE!", "Sheet!A7": "too deep", "Sheet!A8": 8.0,
+        "Sheet!A9": 3628800.0}), {
+        "FACTREC": "_xlfn.LAMBDA(_xlpm.n,IF(_xlpm.n<=1,1,_xlpm.n*FACTREC(_xlpm.n-1)))",
+        "REVERSE": "_xlfn.LAMBDA(_xlpm.s,IF(LEN(_xlpm.s)<2,_xlpm.s,"
+                   "REVERSE(MID(_xlpm.s,2,LEN(_xlpm.s)-1))&LEFT(_xlpm.s,1)))",
+        "FIB": "_xlfn.LAMBDA(_xlpm.n,IF(_xlpm.n<2,_xlpm.n,FIB(_xlpm.n-1)+FIB(_xlpm.n-2)))",
+        "COUNTDOWN": "_xlfn.LAMBDA(_xlpm.n,IF(_xlpm.n<=0,0,1+COUNTDOWN(_xlpm.n-1)))",
+        "DOUBLE": "_xlfn.LAMBDA(_xlpm.x,_xlpm.x*2)"},
+        {"A1": "=FACTREC(5)", "A2": '=REVERSE("hello")', "A3": "=FIB(10)", "A4": "=COUNTDOWN(300)",
+         "A5": "=COUNTDOWN(5000)", "A6": "=FACTREC(5,1)", "A7": '=IFERROR(COUNTDOWN(5000),"too deep")',
+         "A8": "=DOUBLE(4)", "A9": "=FACTREC(B1)", "B1": 10})
+    # the formulas engine cannot compute one (a LAMBDA reading a cell is not translated): the
+    # cell gets #VALUE! and the workbook a warning, the rest is computed
+    _lambda_book(recalcs("recursive-lambda-reading-cells.xlsx", {"Sheet!A1": "#VALUE!", "Sheet!A2": 2.0},
+                         warning="the named LAMBDA GROW calls itself"),
+                 {"GROW": "_xlfn.LAMBDA(_xlpm.n,IF(_xlpm.n<=0,Sheet!$B$1,2*GROW(_xlpm.n-1)))"},
+                 {"A1": "=GROW(3)", "A2": "=1+1", "B1": 5})
+
     # ---- sheets that are not worksheets (item 13), formats we cannot read (item 8)
     _xlm_macro_book(recalcs("xlm-macro-sheet.xlsm", {"Sheet!B1": 42.0},
                             warning="sheet 'Macro1' is an Excel 4.0 macro sheet: it is not recalculated"),
@@ -454,6 +525,31 @@ def build(folder: Path) -> list[Case]:
                "xl/worksheets/sheet1.xml", _sheet_xml(
                    '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="shared" si="0"/><v>7</v></c>'
                    '<c r="C1"><f>B1+A1</f><v>8</v></c><c r="D1"><f>A1*2</f></c></row>'))
+
+    # ---- iterative calculation (item 7): circular references computed as Excel iterates them
+    # (roi_xl/engine/iteration.py cites the rule). A1 = 100 + B1/4, B1 = A1/2, C1 = 2*A1, defaults
+    # (100 passes, maximum change 0.001), no cached values (0). Worked by hand, pass by pass
+    # (A1, B1; every number a binary fraction, so exact in doubles): 100, 50; 112.5, 56.25;
+    # 114.0625, 57.03125; 114.2578125, 57.12890625; 114.2822265625, 57.14111328125;
+    # 114.2852783203125, 57.14263916015625 (moved 0.0031); 114.28565979003906, 57.14282989501953
+    # (moved 0.00038 < 0.001: the last pass), within 0.001 of the fixed point 800/7 = 114.2857...
+    _iterating(recalcs("iterative-converges.xlsx", {
+        "Sheet!A1": 114.28565979003906, "Sheet!B1": 57.14282989501953, "Sheet!C1": 228.57131958007812}),
+        good, '<row r="1"><c r="A1"><f>100+B1/4</f></c><c r="B1"><f>A1/2</f></c>'
+              '<c r="C1"><f>2*A1</f></c></row>', 'iterate="1"')
+    # one pass from the values the file holds (A1 80, B1 40): A1 = 100 + 40/4 = 110, B1 = 110/2
+    _iterating(recalcs("iterative-one-pass.xlsx", {"Sheet!A1": 110.0, "Sheet!B1": 55.0}), good,
+               '<row r="1"><c r="A1"><f>100+B1/4</f><v>80</v></c><c r="B1"><f>A1/2</f><v>40</v></c></row>',
+               'iterate="1" iterateCount="1" iterateDelta="0.001"')
+    # never settles: stops after its 10 passes, A1 = 1 + A2 and A2 = 1 + A1 from blanks end at 19
+    # and 20 (each pass adds 2 to both; A2 reads the A1 of its own pass)
+    _iterating(recalcs("iterative-ten-passes.xlsx", {"Sheet!A1": 19.0, "Sheet!A2": 20.0}), good,
+               '<row r="1"><c r="A1"><f>1+A2</f></c></row><row r="2"><c r="A2"><f>1+A1</f></c></row>',
+               'iterate="1" iterateCount="10"')
+    # only the translated plan iterates: a workbook it cannot translate says so instead of a value
+    _iterating(fails("iterative-needs-formulas.xlsx", "the workbook enables iterative calculation"),
+               good, '<row r="1"><c r="A1"><f>1+A2</f></c></row><row r="2"><c r="A2"><f>1+A1</f></c>'
+                     '<c r="B2"><f>NO_SUCH_FN(1)</f></c></row>', 'iterate="1"')
 
     # ---- outside references, macros
     _external_link_book(recalcs("external-link-file.xlsx", {"Sheet!B1": "#REF!", "Sheet!B2": 15.0},

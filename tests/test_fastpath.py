@@ -299,7 +299,7 @@ def test_a_fault_in_the_plan_falls_back_to_formulas(tmp_path):
 
 
 def test_a_fault_on_the_first_workbook_falls_back_to_formulas(tmp_path, monkeypatch):
-    def broken(self, values):
+    def broken(self, values, previous=None):
         raise RuntimeError("a bug in the translation")
 
     monkeypatch.setattr(fastcalc.Plan, "evaluate", broken)

@@ -96,7 +96,10 @@ def test_the_corpus_covers_the_issue(corpus):
                  "decoy-dot-segments.xlsx", "decoy-content-types.xlsx", "array-over-the-sheet.xlsx",
                  "wildcard-backtracking.xlsx", "string-doubling.xlsx", "shared-string-missing.xlsx",
                  "format-missing.xlsx", "text-in-a-number-cell.xlsx", "add-in.xlam",
-                 "unreadable-formula.xlsx", "xlm-macro-sheet.xlsm", "strict-open-xml.xlsx"):
+                 "unreadable-formula.xlsx", "xlm-macro-sheet.xlsm", "strict-open-xml.xlsx",
+                 "mod-limits.xlsx", "iterative-converges.xlsx", "iterative-one-pass.xlsx",
+                 "iterative-ten-passes.xlsx", "iterative-needs-formulas.xlsx",
+                 "recursive-lambda.xlsx", "recursive-lambda-reading-cells.xlsx", "last-column.xlsx"):
         assert must in names
     if hostile_corpus.find_soffice() is not None:
         assert {"real.xls", "real.ods", "real-xls-renamed.xlsx"} <= names
@@ -198,13 +201,16 @@ def test_wildcards_take_linear_time(corpus, tmp_path):
     assert {ref: cached.get(ref) for ref in case.values} == case.values
 
 
-def test_text_longer_than_a_cell_is_value_error_on_both_engine_paths(corpus):
-    """The translated plan (fastcalc's own `&`) and the formulas model (its `&`, CONCAT, REPT...)
-    both stop a text at Excel's 32,767 characters."""
+@pytest.mark.parametrize("name", ["string-doubling.xlsx", "mod-limits.xlsx", "last-column.xlsx"])
+def test_excel_rules_hold_on_both_engine_paths(corpus, name):
+    """The plan (the engine of record) and the formulas model give the corpus's values: each
+    rule is defined once and both paths call it. Texts stop at Excel's 32,767 characters (the
+    plan's own `&`; the formulas model's `&`, CONCAT, REPT...), MOD's quotient limit, cells in the
+    last column."""
     from roi_xl.engine import fastpath
     from two_paths import formulas_values
 
-    case = next(c for c in corpus if c.name == "string-doubling.xlsx")
+    case = next(c for c in corpus if c.name == name)
     plan = fastpath.compute(case.path, ModelCache())
     assert plan.fast, plan.note
     reference = formulas_values(case.path)
@@ -212,6 +218,7 @@ def test_text_longer_than_a_cell_is_value_error_on_both_engine_paths(corpus):
         sheet, cell = ref.split("!")
         assert _shown(plan.cells[(sheet, cell)]) == expected, ref
         assert _shown(reference[(sheet, cell)]) == expected, ref
+
 
 # --------------------------------------------------------------------------- limits
 

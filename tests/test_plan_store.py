@@ -67,8 +67,9 @@ def test_an_entry_holds_formula_texts_not_code(tmp_path, store):
     path = _book(tmp_path / "a.xlsx", 2, 3)
     fastpath.compute(path, ModelCache(), store=store)
     data = json.loads(_entries(store)[0].read_text())
-    assert sorted(data) == ["arrays", "defined", "format", "formulas", "key", "names", "python",
-                            "roi_xl", "sheets", "warnings"]
+    assert sorted(data) == ["arrays", "defined", "format", "formulas", "iteration", "key", "lambdas",
+                            "names", "python", "roi_xl", "sheets", "warnings"]
+    assert data["iteration"] is None        # the workbook does not enable iterative calculation
     assert sorted(data["formulas"]) == sorted(["Sheet", c, f] for c, f in FORMULAS.items())
     assert data["key"] == fastread.read(path).key
 

@@ -123,6 +123,32 @@ def quote_sheet_ids() -> None:
 
 
 @functools.cache
+def name_last_column_cells() -> None:
+    """`formulas` names a reference by its corners, leaving out a corner's column when it is XFD and
+    its row when it is 1048576, as in whole columns (A:A) and rows (1:3). Done to cells, cell XFD1
+    was named "1" (#NAME?) and XFD1:XFD10 "1:10", rows 1 to 10: a false circular reference in A1
+    (issue 19, item 7). A corner that has both keeps both, and so does the second corner then."""
+    from formulas.tokens import operand
+
+    shortened = operand._build_cel
+
+    def whole(c, r):
+        return c, str(r and int(r) or "")
+
+    def build_ref(c1, r1, c2, r2, anchor=""):
+        c1, r1 = whole(c1, r1)
+        v1, v2 = f"{c1}{r1}{anchor}", "{}{}".format(*(whole if c1 and r1 else shortened)(c2, r2))
+        if c1 and r1 and (c1, r1) == whole(c2, r2):
+            return v1
+        if v1 == v2 or anchor:  # as formulas' own: not a range it names
+            raise ValueError
+        return f"{v1}:{v2}"
+
+    operand._build_cel = whole
+    operand._build_ref = build_ref
+
+
+@functools.cache
 def undefined_names_as_name_errors() -> None:
     """`formulas` gives a name that is neither defined nor a reference (=HELLO) #REF! (#NAME? only
     when it carries a book id). Excel gives #NAME?. A cell reaches _missing_ref only for such a
@@ -142,6 +168,7 @@ def bind_catalogue() -> frozenset[str]:
     """Register every catalogue function in formulas' shared function table (once per process)."""
     quiet_formulas()
     quote_sheet_ids()
+    name_last_column_cells()
     undefined_names_as_name_errors()
     call_lambdas_in_place()
     install_operators()

@@ -16,6 +16,9 @@ every bundled and conformance workbook. So:
   and sum them with the engine's accumulators (excel_functions.ACCUMULATORS); INDEX picking one cell
   of a typed range, ROW/COLUMN/ROWS/COLUMNS of a typed reference are translated;
 * catalogue functions are called directly (they already speak roi_xl.excel's value model);
+* where formulas cannot follow Excel at all, the plan alone does: a named LAMBDA becomes a Python
+  function (one that calls itself too, to Excel's depth: recursive_names.py), and a workbook that
+  enables iterative calculation has its circular references iterated (iteration.py);
 * every other function known to formulas is called through formulas' own implementation
   (`_bridge`), with arguments shaped as formulas passes them (a literal, a reference, a computed
   value); a cell whose function raises is #VALUE!, as formulas' cell makes it (model._GuardedCell);
@@ -39,6 +42,8 @@ from formulas.tokens.operand import Error as _FormulasError
 from .. import registry
 from ..excel import OMITTED, XlError, address
 from .functions.logical import text_logical
+from .iteration import Iteration, components, settled, start
+from .recursive_names import deep_recursion, depth_limit, parameters_and_body
 from .operators import cancels, operand_number
 from .rewrite import OMITTED_MARKER
 from .text_number import text_to_number
@@ -1060,8 +1065,11 @@ class Plan:
 
     def __init__(self, formulas: dict[tuple[str, str], str], sheets: list[str],
                  names: dict[str, tuple[str, str]], defined: Iterable[str] = (),
-                 arrays: Iterable[tuple[str, str, str]] = ()):
+                 arrays: Iterable[tuple[str, str, str]] = (), iteration: Iteration | None = None,
+                 lambdas: dict[str, str] | None = None):
         self.sheets = list(sheets)
+        self.iteration = iteration  # circular references iterate (iteration.py) instead of failing
+        self.cycles = False         # ... and there are some: evaluate() wants the cached values
         # what it was made from (plan_store.py keeps it)
         self.formulas, self.names = dict(formulas), dict(names)
         self.defined, self.arrays = sorted(defined), sorted(arrays)
@@ -1082,6 +1090,8 @@ class Plan:
         self._shared: list[tuple[str, list[int], str, bool]] = []
         self._params: dict[int, int] | None = None  # while translating a shape: leaf -> token index
         self._used: set[int] = set()
+        self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
+        lambda_source = self._translate_lambdas()
         spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
         self.outputs = list(formulas)
         for key, text in formulas.items():
@@ -1094,7 +1104,7 @@ class Plan:
                     self._cell_code[key] = self._cell(text, key[0], deps)
             except Untranslatable as exc:
                 raise Untranslatable(f"{address(*key)}: {exc}") from None
-        self.source = "\n".join(self._shared_source()) + "\n"
+        self.source = lambda_source + "\n".join(self._shared_source()) + "\n"
         namespace = dict(_RUNTIME)
         namespace.update(self._consts)
         exec(compile(self.source, "<roi-xl fast plan>", "exec"), namespace)  # noqa: S102 - our own code
@@ -1143,6 +1153,47 @@ class Plan:
             return "k", _literal(node[1])
         code = self._expr(node, own, deps)
         return ("k", self._consts[code]) if code in self._consts else ("v", code)
+
+    def _translate_lambdas(self) -> str:
+        """Each named LAMBDA as a Python function of (depth, parameters...): IF takes one branch,
+        so one calling itself ends; a call past Excel's depth gives #NUM!. Its calculation may read
+        its parameters, not cells (Untranslatable: the formulas engine)."""
+        self._lambda_calls: dict[str, tuple[str, int]] = {}   # NAME -> (function, parameters)
+        self._scope: dict[str, str] = {}                        # parameter -> Python name, inside one
+        self._depth = "0"                                        # a call's depth argument
+        self._own_cell = None  # ROW() in a LAMBDA is its caller's: not translated
+        parsed = {}
+        for i, (name, text) in enumerate(sorted(self.lambdas.items())):
+            found = parameters_and_body(text)
+            if found is None:
+                raise Untranslatable(f"the LAMBDA named {name} does not close")
+            parsed[name] = found
+            self._lambda_calls[name.upper()] = (f"_lam{i}", len(found[0]))
+        source = []
+        for name, (params, body) in parsed.items():
+            function, count = self._lambda_calls[name.upper()]
+            self._scope = {p.upper(): f"p{j}" for j, p in enumerate(params)}
+            self._depth, deps = "_d + 1", set()
+            try:
+                code = self._expr(parse("=" + body), self.sheets[0], deps)
+            except Untranslatable as exc:
+                raise Untranslatable(f"the LAMBDA named {name}: {exc}") from None
+            finally:
+                self._scope, self._depth = {}, "0"
+            if deps:
+                raise Untranslatable(f"the LAMBDA named {name} reads cells")
+            arguments = "".join(f", p{j}" for j in range(count))
+            source += [f"def {function}(_d{arguments}):",
+                       f"    if _d >= {depth_limit(count)}: return _NUM",
+                       f"    try: return {code}", "    except Exception as e: return _raised(e)"]
+        return "\n".join(source) + "\n" if source else ""
+
+    def _lambda_call(self, name: str, args: list, own: str, deps: set) -> str:
+        function, count = self._lambda_calls[name]
+        if len(args) != count:  # Excel: a LAMBDA given the wrong number of arguments is #VALUE!
+            return self._const(XlError.VALUE)
+        codes = [self._operand(a, own, deps) for a in args]
+        return f"{function}({self._depth}{''.join(', ' + c for c in codes)})"
 
     def _spread(self, key: tuple[str, str], ref: str, text: str, deps: set) -> None:
         """An array formula over a range (Ctrl+Shift+Enter): its value, kept apart, gives each cell
@@ -1266,6 +1317,8 @@ class Plan:
             deps.add(_range_item(var))
             return var
         if kind == "name":
+            if node[1].upper() in self._scope:  # a parameter of the LAMBDA being translated
+                return self._scope[node[1].upper()]
             target = self._names.get(node[1].upper())
             if target is None:
                 name = node[1].upper()
@@ -1295,6 +1348,8 @@ class Plan:
 
     def _call(self, name: str, args: list, own: str, deps: set) -> str:
         self._calls = True
+        if name.upper() in self._lambda_calls:
+            return self._lambda_call(name.upper(), args, own, deps)
         translated = self._reference_call(name, args, own, deps)
         if translated is not None:
             return translated
@@ -1455,7 +1510,7 @@ class Plan:
         """What evaluate() runs: every value in one list (slots); the constants placed once, the
         input cells and constant ranges read from the workbook, then a step a formula cell or a
         range holding formula cells, in an order where each comes after what it reads."""
-        order = self._order()
+        order = self._cyclic_order() if self.iteration else self._order()
         # A range without formula cells is read from the constants as a block; a range holding
         # formula cells is built from their values.
         constant = {var for var, cells in self._range_deps.items()
@@ -1490,18 +1545,60 @@ class Plan:
             keys = tuple(tuple(coords[r * cols:(r + 1) * cols]) for r in range(rows))
             self._blocks.append((slots[var], self._range_deps[var][0][0], keys))
         steps = []
-        for item in order:
+
+        def step_of(item) -> tuple | None:
+            """A formula cell's step, or a range of formula cells' (None: a constant range)."""
             if len(item) == 3:
                 var = item[1]
-                if var not in constant:
-                    cells = tuple(slots[self._vars[c]] for c in self._range_deps[var])
-                    steps.append((_rows_of(self._range_shape[var][1]), cells, slots[var]))
-            else:
-                name, args, _deps = self._cell_code[item]
-                fn = namespace[name] if name in namespace else _RUNTIME[name]
-                steps.append((fn, tuple(slot(a) for a in args), slots[self._vars[item]]))
+                if var in constant:
+                    return None
+                cells = tuple(slots[self._vars[c]] for c in self._range_deps[var])
+                return _rows_of(self._range_shape[var][1]), cells, slots[var]
+            name, args, _deps = self._cell_code[item]
+            fn = namespace[name] if name in namespace else _RUNTIME[name]
+            return fn, tuple(slot(a) for a in args), slots[self._vars[item]]
+
+        for item in order:
+            step = self._cycle_step(item, step_of, slots) if isinstance(item, list) else step_of(item)
+            if step is not None:
+                steps.append(step)
         self._steps, self._initial = steps, initial
         self._outputs = [slots[self._var(*key)] for key in self.outputs]
+
+    def _cycle_step(self, group: list, step_of, slots: dict) -> tuple:
+        """Cells that read each other, computed as Excel iterates them (iteration.py, _iterate): from
+        their cached values, pass after pass in sheet, row, column order (each range of the group
+        built again before a cell reads it), until no value moves by the maximum change."""
+        self.cycles = True
+        ranges = {item for item in group if len(item) == 3}
+        cells = sorted((item for item in group if len(item) == 2), key=self._position)
+        body = []
+        for cell in cells:
+            body += [step_of(dep) for dep in sorted(ranges.intersection(self._deps_of(cell)))]
+            body.append(step_of(cell))
+        starts = [(slots[self._vars[c]], c[0], c[1]) for c in cells]
+        cycle = (starts, [b for b in body if b is not None], tuple(slots[self._vars[c]] for c in cells),
+                 self.iteration.count, self.iteration.delta)
+        return None, cycle, None
+
+    def _position(self, cell: tuple[str, str]) -> tuple:
+        """Where Excel's iteration reaches a cell: sheet order, then row, then column (an array
+        formula's whole value before its cells)."""
+        row, col = _split_coord(cell[1].rpartition(" ")[2])
+        return self.sheets.index(cell[0]), row, col, not cell[1].startswith("#")
+
+    def _deps_of(self, item) -> list:
+        if len(item) == 3:
+            return [c for c in self._range_deps[item[1]] if c in self._cell_code]
+        return [d for d in self._cell_code[item][2] if len(d) == 3 or d in self._cell_code]
+
+    def _cyclic_order(self) -> list:
+        """_order's order with circular references allowed: cells that read each other (directly
+        or through others) form one item, the list of them and of the ranges between them."""
+        for key in self._cell_code:
+            self._var(*key)
+        return [group if len(group) > 1 or group[0] in self._deps_of(group[0]) else group[0]
+                for group in components(list(self._cell_code), self._deps_of)]
 
     def _order(self) -> list:
         """Formula cells and ranges in an order where each comes after what it reads."""
@@ -1511,10 +1608,7 @@ class Plan:
         order: list = []
         state: dict = {}
 
-        def deps_of(item):
-            if len(item) == 3:
-                return [c for c in self._range_deps[item[1]] if c in self._cell_code]
-            return [d for d in self._cell_code[item][2] if len(d) == 3 or d in self._cell_code]
+        deps_of = self._deps_of
 
         for root in list(self._cell_code):
             if root in done:
@@ -1539,7 +1633,10 @@ class Plan:
                     order.append(item)
         return order
 
-    def evaluate(self, values: dict[str, dict[str, object]]) -> dict[tuple[str, str], object]:
+    def evaluate(self, values: dict[str, dict[str, object]],
+                 previous: dict[str, dict[str, object]] | None = None) -> dict[tuple[str, str], object]:
+        """Every formula cell's value; `previous` (sheet -> {"B7": cached value}) is where circular
+        references start iterating from (iteration.start)."""
         vals = self._initial.copy()
         for sheet, cells in self._inputs:
             get = values.get(sheet, _NOTHING).get
@@ -1549,8 +1646,12 @@ class Plan:
             vals[at] = _block(values.get(sheet, _NOTHING), keys)
         _MASKS.clear()
         try:
-            for fn, args, at in self._steps:
-                vals[at] = fn(*[vals[a] for a in args])
+            with deep_recursion(bool(self.lambdas)):
+                for fn, args, at in self._steps:
+                    if fn is None:
+                        _iterate(args, vals, previous or _NOTHING)
+                    else:
+                        vals[at] = fn(*[vals[a] for a in args])
         finally:
             _MASKS.clear()
         out = {key: _output(vals[at]) for key, at in zip(self.outputs, self._outputs)}
@@ -1561,6 +1662,20 @@ class Plan:
                 if value.__class__ is XlError:
                     out.setdefault((sheet, coord), value)
         return out
+
+
+def _iterate(cycle: tuple, vals: list, previous: dict) -> None:
+    """One group of circular references (Plan._cycle_step) iterated as Excel does (iteration.py):
+    each cell starts from the value the file holds, then passes until none moves by `delta`."""
+    starts, body, cells, count, delta = cycle
+    for at, sheet, coord in starts:
+        vals[at] = start(previous.get(sheet, _NOTHING).get(coord))
+    for _pass in range(count):
+        before = tuple(vals[a] for a in cells)
+        for fn, args, at in body:
+            vals[at] = fn(*[vals[a] for a in args])
+        if settled(before, tuple(vals[a] for a in cells), delta):
+            break
 
 
 def _bridge_op(op: str, x, y):
@@ -1580,5 +1695,5 @@ _RUNTIME = {
     "_raised": _raised, "_UNSURE": _UNSURE, "_vlookup": _vlookup, "_match": _match,
     "_xlookup": _xlookup, "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,
     "_logical_argument": _logical_argument, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
-    "_NOTHING": _NOTHING, "_NeedFormulas": NeedFormulas, "_VALUE": XlError.VALUE,
+    "_NOTHING": _NOTHING, "_NeedFormulas": NeedFormulas, "_NUM": XlError.NUM, "_VALUE": XlError.VALUE,
 }

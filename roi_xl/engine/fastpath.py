@@ -23,7 +23,10 @@ from pathlib import Path
 from ..errors import OutOfMemory, WorkbookError, first_line
 from ..guard import Limits, check
 from . import fastcalc, fastread
+from .errors import CircularReferenceError
+from .iteration import settings
 from .model import ModelCache
+from .recursive_names import named_lambdas, self_calling
 from .plan_store import PlanStore
 from .workbook import LoadedWorkbook, formula_text, load
 
@@ -121,7 +124,8 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
             note = entry.reason
         else:
             try:
-                cells = entry.plan.evaluate(book.values)
+                cells = entry.plan.evaluate(
+                    book.values, fastread.cached_formula_values(book) if entry.plan.cycles else None)
                 if translated and store is not None:  # new, and it computed a workbook
                     store.write(book.key, entry.plan, entry.warnings)
                 return Computed(cells, list(entry.warnings), True, book=book)
@@ -133,9 +137,22 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
                 note = f"fast plan: {type(exc).__name__}: {exc}"
     if loaded is None:
         loaded = load(path)
-    model = cache.get(loaded)
+    try:
+        model = cache.get(loaded)
+    except CircularReferenceError as exc:
+        if _iteration(loaded) is None:
+            raise
+        raise WorkbookError(f"{exc}: the workbook enables iterative calculation, which roi-xl "
+                            f"computes only with its translated plan, and this workbook needs the "
+                            f"formulas engine ({reason_of(note) or 'fast reader off'})") from exc
     cells = model.evaluate(loaded)
-    return Computed(cells, list(loaded.warnings) + model.warnings, False, note, loaded=loaded, book=book)
+    warnings = list(loaded.warnings) + model.warnings
+    recursive = self_calling(_lambdas(loaded))
+    if recursive:
+        warnings.append(f"the named LAMBDA {', '.join(recursive)} calls itself, which roi-xl "
+                        "computes only with its translated plan, and this workbook needs the formulas "
+                        f"engine ({reason_of(note) or 'fast reader off'}): cells calling it get #VALUE!")
+    return Computed(cells, warnings, False, note, loaded=loaded, book=book)
 
 
 def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
@@ -145,7 +162,7 @@ def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
         return None
     try:
         plan = fastcalc.Plan(stored["formulas"], stored["sheets"], stored["names"],
-                             stored["defined"], stored["arrays"])
+                             stored["defined"], stored["arrays"], stored["iteration"], stored["lambdas"])
     except Exception:  # noqa: BLE001 - written by another build of the translation: ignored
         return None
     return _Entry(plan, "", stored["warnings"])
@@ -167,7 +184,8 @@ def _plan_entry(loaded: LoadedWorkbook) -> _Entry:
 
     # The text load() handed to formulas: tables, whole columns, names... already rewritten.
     formulas = {key: formula_text(loaded.book[key[0]][key[1]].value) for key in loaded.formulas}
-    made_of = (formulas, loaded.book.sheetnames, _names(loaded), _defined(loaded), arrays)
+    made_of = (formulas, loaded.book.sheetnames, _names(loaded), _defined(loaded), arrays,
+               _iteration(loaded), _lambdas(loaded))
     warnings = list(loaded.warnings)
     del loaded
     try:
@@ -198,6 +216,21 @@ def same_value(a, b) -> bool:
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return a == b
+
+
+def _iteration(loaded: LoadedWorkbook):
+    """The workbook's iterative calculation settings (iteration.py), as openpyxl read calcPr."""
+    calc = getattr(loaded.book, "calculation", None)
+    if calc is None:
+        return None
+    return settings(calc.iterate, calc.iterateCount, calc.iterateDelta)
+
+
+def _lambdas(loaded: LoadedWorkbook) -> dict[str, str]:
+    """The workbook-level names holding a LAMBDA (recursive_names.py)."""
+    names = loaded.book.defined_names
+    items = names.items() if hasattr(names, "items") else ((n.name, n) for n in names.definedName)
+    return named_lambdas({name: defined.value for name, defined in items})
 
 
 def _defined(loaded: LoadedWorkbook) -> list[str]:

@@ -31,6 +31,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..excel import XlError, date_to_serial
+from .iteration import Iteration, settings
 from .prepare import CONSTANTS, FILLED_EXTENT, HIDDEN_ROWS, what_it_reads
 from .writeback import _Package, _parse
 
@@ -63,6 +64,7 @@ class FastBook:
     # Each sheet part's bytes and parsed tree, handed on to the writer (writeback.write_values'
     # `parsed`) so that it does not read and parse them a second time.
     parts: dict[str, tuple[bytes, object]] = field(default_factory=dict, repr=False)
+    iteration: Iteration | None = None   # the workbook enables iterative calculation (calcPr)
 
     def number_format(self, sheet: str, coord: str) -> str:
         """The number format code of a cell ("General" when it has none); styles are read on
@@ -167,6 +169,9 @@ def read(path: str | Path) -> FastBook:
             raise FastReadError(str(exc)) from exc
         book = FastBook(path, "", list(pkg.sheets))
         wb_root = _parse(zf.read(pkg.workbook), pkg.workbook).getroot()
+        book.iteration = _iteration(wb_root)
+        if book.iteration is not None:  # the plan iterates circular references: part of the key
+            digest.update(b"\x0a" + repr(book.iteration).encode())
         # Excel's own names (_xlnm.Print_Area, Print_Titles, _FilterDatabase) change with how a client's
         # copy is printed or filtered: they are part of the key only when a formula names them.
         builtin: list[tuple[str, bytes]] = []
@@ -277,3 +282,35 @@ def read(path: str | Path) -> FastBook:
                                              for name, v in book.values.items())).encode())
     book.key = digest.hexdigest()
     return book
+
+
+def _iteration(wb_root) -> Iteration | None:
+    calc = wb_root.find(f"{{{_MAIN}}}calcPr")
+    if calc is None:
+        return None
+    return settings(calc.get("iterate"), calc.get("iterateCount"), calc.get("iterateDelta"))
+
+
+def cached_formula_values(book: FastBook) -> dict[str, dict[str, object]]:
+    """The values the file holds for its formula cells (what was computed last): where iterative
+    calculation starts from. Read only for a workbook whose plan iterates."""
+    out: dict[str, dict[str, object]] = {}
+    for name, (_data, tree) in zip(book.sheets, book.parts.values()):  # both in the sheets' order
+        cached = out[name] = {}
+        for c in _FILLED(tree.getroot()):
+            f, v = c.find(_F), c.find(_V)
+            if f is None or v is None or not v.text:
+                continue
+            kind = c.get("t", "n")
+            try:
+                if kind == "n":
+                    cached[c.get("r").upper()] = float(v.text)
+                elif kind == "str":
+                    cached[c.get("r").upper()] = v.text
+                elif kind == "b":
+                    cached[c.get("r").upper()] = v.text.strip() in ("1", "true")
+                elif kind == "e":
+                    cached[c.get("r").upper()] = XlError.from_code(v.text) or XlError.VALUE
+            except ValueError:  # a damaged cached value: the cell starts from 0, as a blank
+                continue
+    return out

@@ -29,6 +29,7 @@ from .functions import offset
 from ..errors import first_line
 from .errors import CircularReferenceError, WorkbookError
 from .bind import input_value
+from .iteration import components
 from .workbook import BOOK_NAME, LoadedWorkbook
 
 # formulas logs (and swallows) per-cell failures; we report them our own way.
@@ -340,7 +341,7 @@ def _spill(values, loaded: LoadedWorkbook, sheet: str, anchor: str, grid: np.nda
 
 
 def _raise_on_cycles(model, formula_nodes: set[str]) -> set[str]:
-    """Find strongly connected groups of cells (Tarjan, iterative) and report the first; return
+    """Find strongly connected groups of cells (iteration.components) and report the first; return
     the formula cells of the groups Excel does not call circular, and of those depending on them.
 
     The edges from a range back to its cells (InvRangesAssembler) and from a defined name back
@@ -352,51 +353,12 @@ def _raise_on_cycles(model, formula_nodes: set[str]) -> set[str]:
             or _is_name_inverse(n, names)}
     succ = {k: [c for c in v if c not in skip] for k, v in model.dsp.dmap.succ.items() if k not in skip}
     lazy: set[str] = set()
-    index: dict = {}
-    low: dict = {}
-    on_stack: set = set()
-    stack: list = []
-    counter = 0
-    for root in list(succ):
-        if root in index:
-            continue
-        work = [(root, iter(succ.get(root, ())))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            advanced = False
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(succ.get(child, ()))))
-                    advanced = True
-                    break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                group = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    group.append(member)
-                    if member == node:
-                        break
-                cells = sorted(n for n in group if n in formula_nodes)
-                if len(group) > 1 and cells:
-                    if not _maybe_not_a_cycle(model, cells):
-                        raise CircularReferenceError([_shown(model, n) for n in cells])
-                    lazy.update(cells)
+    for group in components(list(succ), lambda node: succ.get(node, ())):
+        cells = sorted(n for n in group if n in formula_nodes)
+        if len(group) > 1 and cells:
+            if not _maybe_not_a_cycle(model, cells):
+                raise CircularReferenceError([_shown(model, n) for n in cells])
+            lazy.update(cells)
     return _downstream(succ, lazy) & formula_nodes if lazy else set()
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..atomic import replacing
+from .iteration import Iteration
 
 FORMAT = 2  # 2: an array formula is (sheet, cell, range)
 MAX_BYTES = 64 * 1024 * 1024
@@ -71,6 +72,9 @@ class PlanStore:
                  "formulas": [[s, c, t] for (s, c), t in plan.formulas.items()],
                  "names": {n: list(target) for n, target in plan.names.items()},
                  "defined": list(plan.defined), "arrays": [list(a) for a in plan.arrays],
+                 "iteration": None if plan.iteration is None else [plan.iteration.count,
+                                                                   plan.iteration.delta],
+                 "lambdas": dict(plan.lambdas),
                  "warnings": list(warnings)}
         try:
             with replacing(self._path(key)) as tmp:
@@ -106,13 +110,22 @@ def _checked(data, key: str) -> dict | None:
         return None
     sheets, formulas, names, defined, arrays, warnings = (
         data.get(k) for k in ("sheets", "formulas", "names", "defined", "arrays", "warnings"))
+    iteration, lambdas = data.get("iteration"), data.get("lambdas", {})
+    if not (isinstance(lambdas, dict) and _strings(list(lambdas)) and _strings(list(lambdas.values()))):
+        return None
     if not (_strings(sheets) and _strings(warnings) and _strings(defined)
             and _rows(formulas, 3) and _rows(arrays, 3) and isinstance(names, dict)
             and _rows(list(names.values()), 2)):
         return None
+    if iteration is not None:  # iterative calculation: [count, maximum change]
+        if not (isinstance(iteration, list) and len(iteration) == 2 and type(iteration[0]) is int
+                and type(iteration[1]) in (int, float)):
+            return None
+        iteration = Iteration(*iteration)
     return {"sheets": sheets, "formulas": {(s, c): t for s, c, t in formulas},
             "names": {n: (s, r) for n, (s, r) in names.items()}, "defined": defined,
-            "arrays": [(s, c, r) for s, c, r in arrays], "warnings": warnings}
+            "arrays": [(s, c, r) for s, c, r in arrays], "warnings": warnings, "iteration": iteration,
+            "lambdas": lambdas}
 
 
 def _rows(items, width: int) -> bool:

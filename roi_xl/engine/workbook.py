@@ -89,8 +89,8 @@ def load(path: str | Path) -> LoadedWorkbook:
     # A defined name may hold a LAMBDA and be called like a function (=Double(A1)): not unknown.
     name_calls = {entry.partition("@")[0].upper() for entry, _ in names}
 
-    def known(name: str) -> bool:
-        return is_known(name) or name in name_calls
+    def known(name: str) -> bool:  # a LET or LAMBDA parameter may hold a LAMBDA too (_xlpm.f(5))
+        return is_known(name) or name in name_calls or name.startswith("_XLPM.")
     tables = tables_of(book)
     for table in sorted(tables.values(), key=lambda t: t.name.upper()):
         digest.update(("\x05" + table.fingerprint()).encode())

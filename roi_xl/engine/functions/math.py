@@ -166,6 +166,25 @@ def xfact(number):
     return NUM if not 0 <= n <= 170 else float(math.factorial(n))
 
 
+# Excel refuses a MOD whose quotient number/divisor is too large to be exact: #NUM!. Excel 97-2003
+# did so from 2**27 on (Microsoft KB 119083, "MOD function returns #NUM! error value", worked in
+# Allen Wyatt's "Large Numbers in the MOD Function", excel.tips.net T003302: MOD(268435456,2) is
+# #NUM!); Excel 2010 and later moved the limit to 2**50 = 1.125899906842624E+15 (as issue #19
+# records it from Excel; no Microsoft page found states the new figure). formulas gave np.mod's
+# answer whatever the size: MOD(1E308,3) was 2. LibreOffice 7.4 has no limit (MOD(1E308,3) and
+# MOD(2^51,2) are 0 there; below the limit it agrees with the corpus's mod-limits.xlsx): Excel wins.
+MOD_QUOTIENT_LIMIT = 2.0 ** 50
+
+
+def xmod(number, divisor):
+    """MOD: the remainder with the divisor's sign; #DIV/0! for 0, #NUM! past the quotient limit."""
+    if divisor == 0:
+        return DIV0
+    if not abs(number / divisor) < MOD_QUOTIENT_LIMIT:
+        return NUM
+    return float(np.mod(number, divisor))
+
+
 def xrandbetween(bottom, top):
     """RANDBETWEEN: a whole number from bottom rounded up to top rounded down (formulas returned
     any fraction between them); #NUM! when there is none."""
@@ -179,6 +198,7 @@ def xrandbetween(bottom, top):
 
 REPLACEMENTS = {
     "FACT": wrap_ufunc(xfact),
+    "MOD": wrap_ufunc(xmod),
     "RANDBETWEEN": wrap_ufunc(xrandbetween, input_parser=lambda *a: a),
     "QUOTIENT": wrap_func(elementwise(quotient)),
     "COMBIN": wrap_func(elementwise(combin)),
