@@ -168,7 +168,12 @@ def _compares(op: str, kind: str, value):
     """An ordering test (<, <=, >, >=): only values of the operand's own kind take part."""
     cmp = _COMPARE[op]
     if kind == "number":
-        return lambda v: _kind(v) == "number" and cmp(float(v), value)
+        def test(v):
+            cls = v.__class__
+            if cls is float or cls is int:  # most cells: no need to ask _kind
+                return cmp(float(v), value)
+            return _kind(v) == "number" and cmp(float(v), value)
+        return test
     if kind == "bool":
         return lambda v: _kind(v) == "bool" and cmp(bool(v), value)
     if kind == "text":

@@ -31,6 +31,7 @@ and that workbook goes through formulas instead.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -1045,6 +1046,7 @@ def _split_coord(coord: str) -> tuple[int, int]:
     return int(coord[len(letters):]), col
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every cell of every range: the same cells, one string each
 def _coord(row: int, col: int) -> str:
     letters = ""
     while col:
