@@ -236,7 +236,7 @@ def read(path: str | Path) -> FastBook:
                                   f"{f.get('si', '')}\x00{f.text or ''}".encode())
                     reads |= _what_it_reads(f.text or "")
                     if builtin:
-                        formula_texts.append((f.text or "").upper())
+                        formula_texts.append(f.text or "")
                     continue
                 kind = c.get("t", "n")
                 if kind == "inlineStr":
@@ -273,10 +273,12 @@ def read(path: str | Path) -> FastBook:
                               + b"".join(etree.tostring(f, method="c14n") for f in _FILTERS(root)))
             if whole:
                 digest.update(b"\x08" + ",".join(filled).encode())
-    formula_texts += [text.upper() for name, _, text in book.names if not name.lower().startswith("_xlnm.")]
-    for bare, node in builtin:
-        if any(bare in text for text in formula_texts):
-            digest.update(b"\x04" + node)
+    if builtin:  # every formula's and other name's text, searched once for each of Excel's names
+        mentioned = "\x00".join(formula_texts + [text for name, _, text in book.names
+                                                 if not name.lower().startswith("_xlnm.")]).upper()
+        for bare, node in builtin:
+            if bare in mentioned:
+                digest.update(b"\x04" + node)
     if indirect:  # load() reads INDIRECT's and CELL's texts from the constants (engine.layout)
         digest.update(b"\x09" + repr(sorted((name, sorted(v.items(), key=repr))
                                              for name, v in book.values.items())).encode())

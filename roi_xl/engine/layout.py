@@ -261,9 +261,6 @@ class Layout:
         return _rewrite_calls(formula, "ANCHORARRAY", anchor)
 
     def reference_facts(self, formula: str, sheet: str, array: bool) -> str:
-        upper = formula.upper()
-        if not any(name in upper for name in _FACT_CALLS):
-            return formula
         formula = _rewrite_calls(formula, "ISREF",
                                  lambda args: "TRUE" if len(args) == 1 and _PLAIN_REF.match(args[0])
                                  else None)
@@ -373,10 +370,6 @@ class Layout:
 @functools.lru_cache(maxsize=None)
 def _call_of(name: str) -> re.Pattern:
     return re.compile(rf"(?<![\w.!\x00])(?:_xlfn\.)?{name}\s*\(", re.IGNORECASE)
-
-
-# What reference_facts answers (SHEET also finds SHEETS).
-_FACT_CALLS = ("ISREF", "ISFORMULA", "FORMULATEXT", "CELL", "SHEET", "ROW", "COLUMN")
 
 
 def _rewrite_calls(formula: str, name: str, answer, scalar_only: bool = False) -> str:
