@@ -44,6 +44,7 @@ from formulas.tokens.operand import Error as _FormulasError
 
 from .. import registry
 from ..excel import OMITTED, XlError, address
+from ..references import coordinate, split_coordinate
 from .functions.logical import text_logical
 from .iteration import Iteration, components, settled, start
 from .recursive_names import deep_recursion, depth_limit, parameters_and_body
@@ -1048,23 +1049,6 @@ def _range_item(var: str) -> tuple:
     return ("#range", var, 0)
 
 
-def _split_coord(coord: str) -> tuple[int, int]:
-    letters = coord.rstrip("0123456789")
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(coord[len(letters):]), col
-
-
-@functools.lru_cache(maxsize=1 << 16)  # every cell of every range: the same cells, one string each
-def _coord(row: int, col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
-
-
 class Plan:
     """The translated template: `evaluate(values)` gives every formula cell's value.
 
@@ -1210,10 +1194,10 @@ class Plan:
         of the range its element (_element); the cells after the first become outputs too."""
         whole = (key[0], "#array " + key[1])
         self._cell_code[whole] = self._cell(text, key[0], deps, alone="#array ")
-        first, last = (_split_coord(c) for c in ref.split(":"))
+        first, last = (split_coordinate(c) for c in ref.split(":"))
         for row in range(first[0], last[0] + 1):
             for col in range(first[1], last[1] + 1):
-                cell = (key[0], _coord(row, col))
+                cell = (key[0], coordinate(row, col))
                 args = [("v", self._var(*whole)), ("k", row - first[0]), ("k", col - first[1])]
                 self._cell_code[cell] = ("_element", args, {whole})
                 if cell != key:
@@ -1236,16 +1220,16 @@ class Plan:
         return var
 
     def _range(self, sheet: str, a: str, b: str) -> str:
-        (r1, c1), (r2, c2) = _split_coord(a), _split_coord(b)
+        (r1, c1), (r2, c2) = split_coordinate(a), split_coordinate(b)
         r1, r2 = min(r1, r2), max(r1, r2)
         c1, c2 = min(c1, c2), max(c1, c2)
-        key = (sheet, _coord(r1, c1), _coord(r2, c2))
+        key = (sheet, coordinate(r1, c1), coordinate(r2, c2))
         var = self._ranges.get(key)
         if var is None:
             if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000:
                 raise Untranslatable("a very large range")
             var = self._ranges[key] = f"r{len(self._ranges)}"
-            self._range_deps[var] = [(sheet, _coord(r, c)) for r in range(r1, r2 + 1)
+            self._range_deps[var] = [(sheet, coordinate(r, c)) for r in range(r1, r2 + 1)
                                      for c in range(c1, c2 + 1)]
             self._range_shape[var] = (r2 - r1 + 1, c2 - c1 + 1)
         return var
@@ -1460,17 +1444,17 @@ class Plan:
         cell of a typed range (INDEX); None for everything else."""
         if name in ("ROW", "COLUMN") and len(args) <= 1:
             if not args:
-                row, col = _split_coord(self._own_cell[1])
+                row, col = split_coordinate(self._own_cell[1])
             elif args[0][0] == "ref":
                 self._sheet(args[0][1], own)
-                row, col = _split_coord(args[0][2])
+                row, col = split_coordinate(args[0][2])
             else:
                 raise Untranslatable(f"{name} of a range or an expression")
             return repr(float(row if name == "ROW" else col))
         if name in ("ROWS", "COLUMNS") and len(args) == 1 and args[0][0] in ("ref", "range"):
             self._sheet(args[0][1], own)
-            first = _split_coord(args[0][2])
-            last = _split_coord(args[0][3] if args[0][0] == "range" else args[0][2])
+            first = split_coordinate(args[0][2])
+            last = split_coordinate(args[0][3] if args[0][0] == "range" else args[0][2])
             axis = 0 if name == "ROWS" else 1
             return repr(float(abs(last[axis] - first[axis]) + 1))
         if name == "INDEX" and 2 <= len(args) <= 3 and _is_reference(args[0]) \
@@ -1589,7 +1573,7 @@ class Plan:
     def _position(self, cell: tuple[str, str]) -> tuple:
         """Where Excel's iteration reaches a cell: sheet order, then row, then column (an array
         formula's whole value before its cells)."""
-        row, col = _split_coord(cell[1].rpartition(" ")[2])
+        row, col = split_coordinate(cell[1].rpartition(" ")[2])
         return self.sheets.index(cell[0]), row, col, not cell[1].startswith("#")
 
     def _deps_of(self, item) -> list:

@@ -36,12 +36,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import schedula as sh
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from ..references import MAX_COL, MAX_ROW, column_index, column_letters
 from openpyxl.worksheet.formula import ArrayFormula
 
 from .bind import input_value
 from .rewrite import call_arguments, mask_quoted
-from .whole_refs import MAX_COL, MAX_ROW, _scalar_place
+from .whole_refs import _scalar_place
 
 _UNKNOWN = object()
 _DEPTH = 4  # formula cells followed when working out an INDIRECT's text
@@ -78,11 +78,11 @@ class _Box:
     def text(self, whole_rows: bool = False, whole_cols: bool = False) -> str:
         prefix = "" if self.sheet is None else "'" + self.sheet.replace("'", "''") + "'!"
         if whole_cols:
-            return f"{prefix}{get_column_letter(self.left)}:{get_column_letter(self.right)}"
+            return f"{prefix}{column_letters(self.left)}:{column_letters(self.right)}"
         if whole_rows:
             return f"{prefix}{self.top}:{self.bottom}"
-        first = f"{get_column_letter(self.left)}{self.top}"
-        last = f"{get_column_letter(self.right)}{self.bottom}"
+        first = f"{column_letters(self.left)}{self.top}"
+        last = f"{column_letters(self.right)}{self.bottom}"
         return prefix + (first if first == last else f"{first}:{last}")
 
 
@@ -141,7 +141,7 @@ class Layout:
             if title is None:
                 return _UNKNOWN
             value = self._cell_value(title, int(cell.group(2)),
-                                     column_index_from_string(cell.group(1).upper()), depth)
+                                     column_index(cell.group(1).upper()), depth)
             if value is _UNKNOWN:
                 return _UNKNOWN
             args.append(np.asarray([[value]], object))
@@ -161,7 +161,7 @@ class Layout:
             return self.static_value(self._texts[key][1:], title, depth + 1)
         cell = self._sheets[title.upper()]._cells.get((row, col))
         value = sh.EMPTY if cell is None or cell.value is None else input_value(cell)
-        self.read.append(f"{title}!{get_column_letter(col)}{row}={value!r}")
+        self.read.append(f"{title}!{column_letters(col)}{row}={value!r}")
         return value
 
     # --- the rewrites ---------------------------------------------------------------------------
@@ -252,7 +252,7 @@ class Layout:
             title = self.sheet_title(_unquote(ref.group("sheet")), sheet) if cell else None
             if title is None:
                 return None
-            key = (title.upper(), int(cell.group(2)), column_index_from_string(cell.group(1).upper()))
+            key = (title.upper(), int(cell.group(2)), column_index(cell.group(1).upper()))
             if key not in self._arrays:
                 return None
             prefix = ref.group("sheet") + "!" if ref.group("sheet") else ""
@@ -342,9 +342,9 @@ class Layout:
         title, top, left, ref = found
         kind = kind.lower()
         first = (ref.group("sheet") + "!" if ref.group("sheet") else "") \
-            + f"{get_column_letter(left)}{top}"
+            + f"{column_letters(left)}{top}"
         if kind == "address" and title.upper() == sheet.upper():
-            return f'"${get_column_letter(left)}${top}"'
+            return f'"${column_letters(left)}${top}"'
         if kind == "col":
             return str(left)
         if kind == "row":
@@ -471,7 +471,7 @@ def _r1c1_index(group: str | None, here: int) -> int:
 
 
 def _column(letters: str) -> int:
-    return column_index_from_string(letters.lstrip("$").upper())
+    return column_index(letters.lstrip("$").upper())
 
 
 def _unquote(sheet: str | None) -> str | None:

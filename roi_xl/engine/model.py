@@ -19,7 +19,7 @@ import schedula as sh
 from formulas.cell import CellWrapper, InvRangesAssembler, Ref
 from formulas.excel import BOOK
 from formulas.ranges import Ranges
-from openpyxl.utils.cell import range_boundaries, get_column_letter
+from ..references import column_letters, range_boundaries
 
 from ..excel import XlError, address
 from formulas.tokens.operand import Error as _FormulasError
@@ -68,7 +68,7 @@ def _cells_of(ref: str):
     min_col, min_row, max_col, max_row = range_boundaries(ref)
     for r in range(min_row, max_row + 1):
         for c in range(min_col, max_col + 1):
-            yield r - min_row, c - min_col, f"{get_column_letter(c)}{r}"
+            yield r - min_row, c - min_col, f"{column_letters(c)}{r}"
 
 
 class _OneBookModel(formulas.ExcelModel):
@@ -330,7 +330,7 @@ def _spill(values, loaded: LoadedWorkbook, sheet: str, anchor: str, grid: np.nda
         for c in range(grid.shape[1]):
             if r == 0 and c == 0:
                 continue
-            coord = f"{get_column_letter(min_col + c)}{min_row + r}"
+            coord = f"{column_letters(min_col + c)}{min_row + r}"
             if ws._cells.get((min_row + r, min_col + c)) is not None and \
                     ws._cells[(min_row + r, min_col + c)].value is not None:
                 values[(sheet, anchor)] = XlError.SPILL

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from openpyxl.utils.cell import get_column_letter, range_boundaries
+from ..references import column_letters, range_boundaries
 
 from .functions.aggregate import AGGREGATES
 from .rewrite import call_arguments, formula_text, mask_quoted
@@ -160,7 +160,7 @@ def _visible(ref: str, skip_rows: set, skip_cells: set) -> list[str]:
             if keep and run_start is None:
                 run_start = row
             elif not keep and run_start is not None:
-                letter = get_column_letter(col)
+                letter = column_letters(col)
                 out.append(f"{letter}{run_start}" if run_start == row - 1
                            else f"{letter}{run_start}:{letter}{row - 1}")
                 run_start = None

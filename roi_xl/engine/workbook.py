@@ -9,7 +9,7 @@ from pathlib import Path
 
 from formulas.excel.xlreader import load_workbook
 from lxml import etree
-from openpyxl.utils.cell import get_column_letter
+from ..references import column_letters
 from openpyxl.worksheet.formula import ArrayFormula
 
 from ..errors import first_line
@@ -75,7 +75,7 @@ def load(path: str | Path) -> LoadedWorkbook:
         if ws._cells and (ws.max_row > 1_048_576 or ws.max_column > 16_384):
             row, col = max(ws._cells, key=lambda rc: (rc[0] > 1_048_576 or rc[1] > 16_384, rc))
             raise WorkbookError(f"damaged workbook: a cell lies outside the sheet, "
-                                f"{address(ws.title, get_column_letter(col) + str(row))} (the last "
+                                f"{address(ws.title, column_letters(col) + str(row))} (the last "
                                 "cell of a sheet is XFD1048576)")
     loaded = LoadedWorkbook(path=path, book=book)
     for name in _macro_sheets(path):  # openpyxl reads one as a worksheet

@@ -35,11 +35,9 @@ from lxml import etree
 
 from roi_xl.atomic import replacing
 from roi_xl.excel import XlError
+from roi_xl.references import MAX_COL, MAX_ROW
 
 __all__ = ["write_values", "write_inputs", "sheet_parts", "part_key", "format_number", "error_text", "MAX_ROW", "MAX_COL"]
-
-MAX_ROW = 1_048_576
-MAX_COL = 16_384
 
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"  # Strict Open XML's namespace
