@@ -74,3 +74,20 @@ def range_boundaries(text: str) -> tuple[int | None, int | None, int | None, int
     last_col = column_index(max_col) if max_col is not None else first_col
     last_row = int(max_row) if max_row is not None else first_row
     return first_col, first_row, last_col, last_row
+
+
+# A defined name's text that is one reference: Plan!$B$7, 'My sheet'!$A$1:$C$9, Data!$A:$A, Data!$3:$5.
+_DESTINATION = re.compile(
+    r"^\s*(?:'(?P<quoted>(?:[^']|'')+)'|(?P<plain>[^'\s!]+))!"
+    r"(?P<ref>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}"
+    r"|\$?\d+:\$?\d+)\s*$")
+
+
+def destination(text: str) -> tuple[str, str] | None:
+    """(sheet, "$A$1:$C$9" as written) when a defined name's text is one reference to a sheet's
+    cells; None for a formula, a constant, a union or a reference to another name."""
+    m = _DESTINATION.match(text or "")
+    if m is None:
+        return None
+    sheet = m.group("quoted").replace("''", "'") if m.group("quoted") is not None else m.group("plain")
+    return sheet, m.group("ref")

@@ -36,10 +36,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import schedula as sh
-from ..references import MAX_COL, MAX_ROW, column_index, column_letters
-from openpyxl.worksheet.formula import ArrayFormula
 
-from .bind import input_value
+from ..references import MAX_COL, MAX_ROW, column_index, column_letters, coordinate, split_coordinate
+from .facts import BookFacts
 from .rewrite import call_arguments, mask_quoted
 from .whole_refs import _scalar_place
 
@@ -89,28 +88,28 @@ class _Box:
 @dataclass
 class Layout:
     """What the rewrites read of the workbook: its cells as they are in the file."""
-    book: object
+    facts: BookFacts
     names: set[str] = field(default_factory=set)           # workbook-level names, upper case
     read: list[str] = field(default_factory=list)          # constants an INDIRECT's text used
 
     def __post_init__(self):
-        self._sheets = {ws.title.upper(): ws for ws in self.book.worksheets}
-        self._texts = {}  # (SHEET, row, col) -> the formula text as in the file
-        self._arrays = {}  # (SHEET, row, col) -> the array formula's range
-        for ws in self.book.worksheets:
-            for (r, c), cell in ws._cells.items():
-                if cell.data_type != "f":
-                    continue
-                value = cell.value
-                if isinstance(value, ArrayFormula):
-                    self._arrays[(ws.title.upper(), r, c)] = value.ref
-                    value = value.text
-                if isinstance(value, str):
-                    self._texts[(ws.title.upper(), r, c)] = value
+        self._sheets = {sheet.upper(): sheet for sheet in self.facts.sheets}
+
+    @functools.cached_property
+    def _texts(self) -> dict[tuple[str, int, int], str]:
+        """(SHEET, row, col) -> the formula text as in the file (made on first use: few formulas
+        ask about other cells)."""
+        return {(sheet.upper(), *split_coordinate(coord)): text
+                for (sheet, coord), text in self.facts.formulas.items()}
+
+    @functools.cached_property
+    def _arrays(self) -> dict[tuple[str, int, int], str]:
+        """(SHEET, row, col) -> the array formula's range."""
+        return {(sheet.upper(), *split_coordinate(coord)): ref
+                for (sheet, coord), ref in self.facts.arrays.items()}
 
     def sheet_title(self, name: str | None, here: str) -> str | None:
-        ws = self._sheets.get((name or here).upper())
-        return ws.title if ws is not None else None
+        return self._sheets.get((name or here).upper())
 
     # --- reading values before evaluation ---------------------------------------------------
 
@@ -159,8 +158,9 @@ class Layout:
             return _UNKNOWN
         if key in self._texts:
             return self.static_value(self._texts[key][1:], title, depth + 1)
-        cell = self._sheets[title.upper()]._cells.get((row, col))
-        value = sh.EMPTY if cell is None or cell.value is None else input_value(cell)
+        value = self.facts.constants.get(title, {}).get(coordinate(row, col))
+        if value is None:
+            value = sh.EMPTY
         self.read.append(f"{title}!{column_letters(col)}{row}={value!r}")
         return value
 

@@ -14,33 +14,58 @@ reused for another whose prepared formulas are the same.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..excel import address
+from ..references import split_coordinate
+from .bind import bind_catalogue, is_known, is_ours
+from .facts import BookFacts
 from .functions.offset import rewrite_offsets
 from .layout import READS_CONSTANTS, Layout
-from .names import use_scoped_names
-from .rewrite import mask_quoted
-from .sheet_info import rewrite_sheet_calls
-from .subtotal import SHEET_AWARE_CALL, SheetRows, rewrite_subtotals
+from .names import promoted, scoped_names, use_scoped_names
+from .rewrite import mask_quoted, rewrite
+from .sheet_info import name_sheets, rewrite_sheet_calls, sheet_numbers
+from .subtotal import SHEET_AWARE_CALL, SheetRows, rewrite_subtotals, sheet_rows
 from .tables import TableDef, rewrite_structured
-from .whole_refs import _WHOLE, UsedRange, clip_whole_refs, intersect_ranges
+from .whole_refs import _WHOLE, UsedRange, clip_name_target, clip_whole_refs, intersect_ranges, used_ranges
 
 # What a step may read of the workbook besides formula texts and defined names.
 TABLES, CONSTANTS, HIDDEN_ROWS, FILLED_EXTENT = "tables", "constants", "hidden rows", "filled extent"
 
 
-@dataclass
 class Context:
-    """What the steps read of one workbook (workbook.load gathers it)."""
-    tables: dict[str, TableDef]
-    scoped: dict[str, dict[str, str]]      # sheet-scoped names: sheet -> name -> private spelling
-    layout: Layout
-    rows: dict[str, SheetRows]             # hidden rows and filters, for SUBTOTAL and AGGREGATE
-    numbers: dict[str, int]                # sheet -> its position, for SHEET()
-    name_targets: dict[str, str]           # name -> the sheet it points at, for SHEET(name)
-    used: dict[str, UsedRange]             # each sheet's filled extent, for whole columns and rows
+    """What the steps read of one workbook, worked out from its facts on first use (most
+    workbooks never need their hidden rows or filled extent)."""
+
+    def __init__(self, facts: BookFacts):
+        self.facts = facts
+        self.tables: dict[str, TableDef] = facts.tables
+        # sheet-scoped names: sheet -> name -> private spelling
+        self.scoped: dict[str, dict[str, str]] = scoped_names(facts)
+        self.layout = Layout(facts, names={n.name.upper() for n in facts.names if n.sheet is None})
+
+    @functools.cached_property
+    def rows(self) -> dict[str, SheetRows]:
+        """Hidden rows and filters, for SUBTOTAL and AGGREGATE."""
+        return sheet_rows(self.facts)
+
+    @functools.cached_property
+    def numbers(self) -> dict[str, int]:
+        """Sheet -> its position, for SHEET()."""
+        return sheet_numbers(self.facts)
+
+    @functools.cached_property
+    def name_targets(self) -> dict[str, str]:
+        """Name -> the sheet it points at, for SHEET(name)."""
+        return name_sheets(self.facts)
+
+    @functools.cached_property
+    def used(self) -> dict[str, UsedRange]:
+        """Each sheet's filled extent, for whole columns and rows."""
+        return used_ranges(self.facts)
 
 
 @dataclass(frozen=True)
@@ -81,6 +106,45 @@ STEPS: tuple[Step, ...] = (
     Step("implicit intersection",
          lambda f, w, c: f if c.array else intersect_ranges(f, c.row, c.col)),
 )
+
+
+@dataclass
+class Prepared:
+    """A workbook's formulas as both engines evaluate them."""
+    original: dict[tuple[str, str], str]    # (sheet, "B7") -> the text as in the file
+    formulas: dict[tuple[str, str], str]    # the same cells, every step applied, bound to formulas' names
+    names: dict[str, str]                   # workbook-level names (sheet-scoped ones promoted) -> target
+    warnings: list[str]
+    read: list[str]                         # the constants INDIRECT's texts were read from
+
+
+def prepare_book(facts: BookFacts) -> Prepared:
+    """Every formula of the workbook prepared (the steps, then rewrite.rewrite binding our and
+    Excel's function names to formulas'), its names promoted, and what was unknown said."""
+    bind_catalogue()
+    context = Context(facts)
+    warnings = list(facts.warnings)
+    # A defined name may hold a LAMBDA and be called like a function (=Double(A1)): not unknown.
+    name_calls = {n.name.upper() for n in facts.names}
+
+    def known(name: str) -> bool:  # a LET or LAMBDA parameter may hold a LAMBDA too (_xlpm.f(5))
+        return is_known(name) or name in name_calls or name.startswith("_XLPM.")
+    names = promoted(facts, context.scoped, lambda target, sheet: clip_name_target(
+        rewrite_structured(target, "", 0, 0, context.tables), context.used))
+    original, formulas = {}, {}
+    for (sheet, coord), text in facts.formulas.items():
+        if text == "=":  # openpyxl's reading of a shared formula whose master cell is missing
+            warnings.append(f"{address(sheet, coord)}: a shared formula without its first cell, which "
+                            "holds its text (the cell gets #VALUE!)")
+            text = "=#VALUE!"
+        original[(sheet, coord)] = text
+        row, col = split_coordinate(coord)
+        result = rewrite(prepare(text, context, Cell(sheet, row, col, (sheet, coord) in facts.arrays)),
+                         is_ours, known)
+        for name in result.unknown:
+            warnings.append(f"{address(sheet, coord)}: unknown function {name} (the cell gets #NAME?)")
+        formulas[(sheet, coord)] = result.formula
+    return Prepared(original, formulas, names, warnings, context.layout.read)
 
 
 def prepare(formula: str, context: Context, cell: Cell) -> str:

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..references import MAX_COL, MAX_ROW, column_index, column_letters
+from ..references import MAX_COL, MAX_ROW, column_index, column_letters, split_coordinate
+from .facts import BookFacts
 
 from .rewrite import call_arguments, mask_quoted
 
@@ -70,21 +71,26 @@ class UsedRange:
         return max(cols, default=1)
 
 
-def used_ranges(book) -> dict[str, UsedRange]:
+def used_ranges(facts: BookFacts) -> dict[str, UsedRange]:
     """The filled extent of every sheet (upper-case names), from cells holding anything.
 
     Kept per column and per row, so one far-off cell (a note in XFD1) does not widen every
     whole-row reference of the sheet."""
-    found = {}
-    for ws in book.worksheets:
-        by_col: dict[int, int] = {}
-        by_row: dict[int, int] = {}
-        for (r, c), cell in ws._cells.items():
-            if cell.value is not None:
-                by_col[c] = max(by_col.get(c, 0), r)
-                by_row[r] = max(by_row.get(r, 0), c)
-        found[ws.title.upper()] = UsedRange(by_col, by_row)
-    return found
+    by_sheet: dict[str, tuple[dict[int, int], dict[int, int]]] = {s: ({}, {}) for s in facts.sheets}
+
+    def fill(sheet: str, coord: str) -> None:
+        by_col, by_row = by_sheet[sheet]
+        r, c = split_coordinate(coord)
+        if by_col.get(c, 0) < r:
+            by_col[c] = r
+        if by_row.get(r, 0) < c:
+            by_row[r] = c
+    for sheet, coord in facts.formulas:
+        fill(sheet, coord)
+    for sheet, values in facts.constants.items():
+        for coord in values:
+            fill(sheet, coord)
+    return {sheet.upper(): UsedRange(*found) for sheet, found in by_sheet.items()}
 
 
 @dataclass
