@@ -34,11 +34,12 @@ def differences(path: Path) -> dict:
     loaded = load(path)
     if len(loaded.formulas) > MAX_FORMULAS:
         return {"skipped": f"{len(loaded.formulas)} formula cells"}
-    entry = fastpath._plan_entry(loaded)
+    book = fastread.read(path)
+    entry = fastpath._plan_entry(book)  # as users get it: from the fast reader's facts
     if entry.plan is None:
         return {"fallback": entry.reason}
     try:
-        plan = entry.plan.evaluate(fastread.read(path).values)
+        plan = entry.plan.evaluate(book.values)
     except fastcalc.NeedFormulas as exc:
         return {"fallback": f"fast plan: {exc}"}
     except Exception as exc:  # noqa: BLE001 - fastpath would fall back, but it is the plan's fault

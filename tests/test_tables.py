@@ -233,7 +233,7 @@ def test_subtotal_skips_hidden_rows_for_1xx_codes_and_other_subtotals(tmp_path):
 
 @pytest.mark.parametrize("formula", ["=SUBTOTAL(109,A1:A3)", "=_xlfn.AGGREGATE(9,5,A1:A3)"])
 def test_hidden_rows_are_part_of_the_fingerprint(tmp_path, formula):
-    from roi_xl.engine.model import ModelCache
+    from roi_xl.engine.cache import ModelCache
 
     paths = []
     for hidden in (None, 2):

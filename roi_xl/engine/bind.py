@@ -166,7 +166,6 @@ def undefined_names_as_name_errors() -> None:
 
 def bind_catalogue() -> frozenset[str]:
     """Register every catalogue function in formulas' shared function table (once per process)."""
-    quiet_formulas()
     quote_sheet_ids()
     name_last_column_cells()
     undefined_names_as_name_errors()

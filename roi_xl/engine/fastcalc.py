@@ -668,13 +668,35 @@ def _ifs(name: str, operating, *pairs):
         cells = picked
     else:
         values = _flat_formulas(operating)
-        cells = np.asarray([values[i] for i in picked], object)
+        cells = [values[i] for i in picked]
+        if name in _SUMS:
+            total = _sum_numbers(cells)
+            if total is not None:
+                return total
+        cells = np.asarray(cells, object)
     from formulas.functions import FoundError
 
     try:
         return from_formulas(accumulate(accumulator, cells))
     except FoundError as ex:
         return from_formulas(ex.err)
+
+
+_SUMS = frozenset({"SUMIF", "SUMIFS"})
+
+
+def _sum_numbers(cells: list) -> float | None:
+    """SUMIF(S) of the picked cells without an error among them: the sum formulas' xsum makes
+    (numpy's sum of their numbers as doubles, in order: the same pairwise sum to the last bit),
+    text, booleans and blanks left out; None when a cell holds anything else (an error: xsum)."""
+    numbers = []
+    for v in cells:
+        cls = v.__class__
+        if cls is float or cls is int:
+            numbers.append(v)
+        elif not (cls is str or cls is bool or v is _EMPTY):
+            return None
+    return float(np.sum(np.asarray(numbers, float)))
 
 
 def _to_formulas(value):
@@ -1086,6 +1108,7 @@ class Plan:
         self._shared: list[tuple[str, list[int], str, bool]] = []
         self._params: dict[int, int] | None = None  # while translating a shape: leaf -> token index
         self._used: set[int] = set()
+        self._arguments: dict[tuple[str, str, str], tuple] = {}  # (kind, token, sheet) -> (_argument, reads)
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
         lambda_source = self._translate_lambdas()
         spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
@@ -1107,7 +1130,7 @@ class Plan:
         self._program(namespace)
         # What only the translation needed (every range's cells, every cell's arguments...): a
         # plan is kept for the template's next workbooks, and memory should hold its program only.
-        del self._vars, self._ranges, self._range_deps, self._cell_code, self._shapes
+        del self._vars, self._ranges, self._range_deps, self._cell_code, self._shapes, self._arguments
 
     def _cell(self, text: str, own: str, deps: set, alone: str = "") -> tuple[str, list, set]:
         """(function, its arguments, what it reads) of one formula cell. Formulas of one shape share
@@ -1124,7 +1147,17 @@ class Plan:
         if shared is None:
             shared = self._shapes[shape] = self._share(toks, own)
         name, positions = shared
-        return name, [self._argument(toks[i], own, deps) for i in positions], deps
+        args, cache = [], self._arguments
+        for i in positions:  # one token text means one argument: Data!$B$2:$B$501 in a thousand cells
+            kind, m = toks[i]
+            key = (kind, m.group(0), own)
+            found = cache.get(key)
+            if found is None:
+                reads: set = set()
+                found = cache[key] = (self._argument(toks[i], own, reads), tuple(reads))
+            args.append(found[0])
+            deps.update(found[1])
+        return name, args, deps
 
     def _share(self, toks: list, own: str) -> tuple[str, list[int]]:
         """One translation for every formula of a shape, its parameters p<token index>."""

@@ -11,7 +11,6 @@ import contextlib
 import functools
 import logging
 import re
-from collections import OrderedDict
 
 import numpy as np
 import formulas
@@ -24,13 +23,15 @@ from ..references import column_letters, range_boundaries
 from ..excel import XlError, address
 from formulas.tokens.operand import Error as _FormulasError
 
-from .bind import from_formulas
+from .bind import from_formulas, quiet_formulas
 from .functions import offset
 from ..errors import first_line
 from .errors import CircularReferenceError, WorkbookError
 from .bind import input_value
 from .iteration import components
 from .workbook import BOOK_NAME, LoadedWorkbook
+
+quiet_formulas()  # formulas' models draw a progress bar: not in our output
 
 # formulas logs (and swallows) per-cell failures; we report them our own way.
 logging.getLogger("formulas").setLevel(logging.CRITICAL)
@@ -404,28 +405,3 @@ def _plain(exc: BaseException) -> str:
             or "Unreachable output-targets" in str(exc):
         return "a formula the engine does not handle (run with --debug for the details)"
     return first_line(exc)
-
-
-class ModelCache:
-    """Compiled models by formula fingerprint, least recently used dropped beyond `size`."""
-
-    def __init__(self, size: int = 32):
-        self.size = size
-        self._models: OrderedDict[str, CompiledWorkbook] = OrderedDict()
-        self.fast_plans: OrderedDict = OrderedDict()  # roi_xl.engine.fastpath's, by formula key
-        self.hits = self.misses = 0
-
-    def get(self, loaded: LoadedWorkbook) -> CompiledWorkbook:
-        model = self._models.get(loaded.fingerprint)
-        if model is not None:
-            self.hits += 1
-            self._models.move_to_end(loaded.fingerprint)
-            return model
-        self.misses += 1
-        model = CompiledWorkbook(loaded)
-        if not model.shared:
-            return model
-        self._models[loaded.fingerprint] = model
-        while len(self._models) > self.size:
-            self._models.popitem(last=False)
-        return model

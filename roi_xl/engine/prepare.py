@@ -83,6 +83,9 @@ class Step:
     run: Callable[[str, Context, Cell], str]
     reads: str | None = None               # TABLES, CONSTANTS, HIDDEN_ROWS or FILLED_EXTENT
     trigger: re.Pattern | None = None      # which formulas make it read that (None: every one)
+    # What a formula's upper-case text must hold for the step to change it, or for its trigger to
+    # match (None: the step checks): most formulas skip most steps without a regex.
+    needs: tuple[str, ...] | None = None
 
 
 STEPS: tuple[Step, ...] = (
@@ -90,21 +93,27 @@ STEPS: tuple[Step, ...] = (
          lambda f, w, c: rewrite_structured(f, c.sheet, c.row, c.col, w.tables), TABLES),
     Step("sheet-scoped names", lambda f, w, c: use_scoped_names(f, c.sheet, w.scoped)),
     Step("INDIRECT of a known text",
-         lambda f, w, c: w.layout.resolve_indirect(f, c.sheet, c.row, c.col), CONSTANTS, READS_CONSTANTS),
-    Step("ANCHORARRAY", lambda f, w, c: w.layout.anchor_arrays(f, c.sheet)),
-    Step("OFFSET by constants", lambda f, w, c: w.layout.static_offsets(f, c.sheet, c.row, c.col)),
-    Step("CHOOSE by a constant", lambda f, w, c: w.layout.static_choices(f, c.sheet, c.row, c.col)),
-    Step("OFFSET of a typed reference", lambda f, w, c: rewrite_offsets(f, c.sheet)),
+         lambda f, w, c: w.layout.resolve_indirect(f, c.sheet, c.row, c.col), CONSTANTS, READS_CONSTANTS,
+         needs=("INDIRECT", "CELL")),  # CELL: its trigger's too (what_it_reads)
+    Step("ANCHORARRAY", lambda f, w, c: w.layout.anchor_arrays(f, c.sheet), needs=("ANCHORARRAY",)),
+    Step("OFFSET by constants", lambda f, w, c: w.layout.static_offsets(f, c.sheet, c.row, c.col),
+         needs=("OFFSET",)),
+    Step("CHOOSE by a constant", lambda f, w, c: w.layout.static_choices(f, c.sheet, c.row, c.col),
+         needs=("CHOOSE",)),
+    Step("OFFSET of a typed reference", lambda f, w, c: rewrite_offsets(f, c.sheet), needs=("OFFSET",)),
     # CELL reads constants too: READS_CONSTANTS matches it
-    Step("facts about references", lambda f, w, c: w.layout.reference_facts(f, c.sheet, c.array)),
+    Step("facts about references", lambda f, w, c: w.layout.reference_facts(f, c.sheet, c.array),
+         needs=("ISREF", "ISFORMULA", "FORMULATEXT", "CELL", "SHEET", "ROW", "COLUMN")),
     Step("SUBTOTAL and AGGREGATE over hidden rows",
-         lambda f, w, c: rewrite_subtotals(f, c.sheet, w.rows), HIDDEN_ROWS, SHEET_AWARE_CALL),
-    Step("SHEET and SHEETS", lambda f, w, c: rewrite_sheet_calls(f, c.sheet, w.numbers, w.name_targets)),
+         lambda f, w, c: rewrite_subtotals(f, c.sheet, w.rows), HIDDEN_ROWS, SHEET_AWARE_CALL,
+         needs=("SUBTOTAL", "AGGREGATE")),
+    Step("SHEET and SHEETS", lambda f, w, c: rewrite_sheet_calls(f, c.sheet, w.numbers, w.name_targets),
+         needs=("SHEET",)),
     Step("whole columns and rows",
          lambda f, w, c: clip_whole_refs(f, c.sheet, c.row, c.col, w.used, array=c.array),
-         FILLED_EXTENT, _WHOLE),
+         FILLED_EXTENT, _WHOLE, needs=(":",)),
     Step("implicit intersection",
-         lambda f, w, c: f if c.array else intersect_ranges(f, c.row, c.col)),
+         lambda f, w, c: f if c.array else intersect_ranges(f, c.row, c.col), needs=(":",)),
 )
 
 
@@ -149,13 +158,39 @@ def prepare_book(facts: BookFacts) -> Prepared:
 
 def prepare(formula: str, context: Context, cell: Cell) -> str:
     """`formula` with every step applied, in order."""
+    present = _present(formula)
     for step in STEPS:
-        formula = step.run(formula, context, cell)
+        if step.needs is not None and present.isdisjoint(step.needs):
+            continue
+        changed = step.run(formula, context, cell)
+        if changed != formula:
+            formula, present = changed, _present(changed)
     return formula
+
+
+# Every text a step needs, found in one pass (a lookahead, so that one found inside another counts).
+_NEEDLES = re.compile("(?=(" + "|".join(sorted({re.escape(part) for step in STEPS for part in step.needs or ()},
+                                               key=len, reverse=True)) + "))")
+
+
+def _present(formula: str) -> set[str]:
+    return set(_NEEDLES.findall(formula.upper()))
 
 
 def what_it_reads(formula: str) -> frozenset[str]:
     """What of the workbook the steps read for this formula, besides formula texts and names."""
-    masked = mask_quoted(formula)
-    return frozenset(step.reads for step in STEPS
-                     if step.reads and (step.trigger is None or step.trigger.search(masked)))
+    present = _present(formula)  # a trigger matches only where its step's needs are: no regex else
+    masked = None
+    found = set()
+    for step in STEPS:
+        if not step.reads or step.reads in found:
+            continue
+        if step.trigger is not None:
+            if step.needs is not None and present.isdisjoint(step.needs):
+                continue
+            if masked is None:
+                masked = mask_quoted(formula)
+            if not step.trigger.search(masked):
+                continue
+        found.add(step.reads)
+    return frozenset(found)

@@ -6,7 +6,7 @@ from pathlib import Path
 from ..excel import address
 from ..guard import Limits
 from .errors import WorkbookError
-from .model import ModelCache
+from .cache import ModelCache
 from .fastpath import compute
 
 _DEFAULT_CACHE = ModelCache()

@@ -11,7 +11,7 @@ from formulas.excel.xlreader import load_workbook
 from formulas.tokens.operand import XlError as FormulasError
 from lxml import etree
 from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ..errors import first_line
 from ..excel import XlError, address
@@ -20,7 +20,6 @@ from .bind import bind_catalogue, input_value
 from .errors import WorkbookError
 from .facts import BookFacts, Name
 from .prepare import Prepared, prepare_book
-from .rewrite import formula_text
 from .tables import tables_of
 
 # The name every workbook is loaded under, so node ids (and compiled models) do not depend on
@@ -158,6 +157,15 @@ def openpyxl_facts(book) -> BookFacts:
         for n in getattr(ws, "defined_names", {}).values():
             facts.names.append(Name(n.name, ws.title, n.value or "", bool(n.hidden)))
     return facts
+
+
+def formula_text(value) -> str | None:
+    """The formula text of an openpyxl cell value: a plain or array formula's text, else None."""
+    if isinstance(value, ArrayFormula):
+        return value.text
+    if isinstance(value, DataTableFormula):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _macro_sheets(path: Path) -> set[str]:
