@@ -66,12 +66,14 @@ def _shown(value) -> object:
 
 
 def _cached(path: Path) -> dict[str, object]:
-    with open(path, "rb") as fh:  # a file, not a name: openpyxl refuses .xlam by its name
-        wb = openpyxl.load_workbook(fh, data_only=True)
-    from roi_xl.excel import address
+    # a file, not a name: openpyxl refuses .xlam by its name; read-only, which reads the cells and
+    # not the formatting (format-missing.xlsx's damaged conditional format is kept as it was)
+    with open(path, "rb") as fh:
+        wb = openpyxl.load_workbook(fh, data_only=True, read_only=True)
+        from roi_xl.excel import address
 
-    return {address(ws.title, c.coordinate): _shown(c.value)
-            for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+        return {address(ws.title, c.coordinate): _shown(c.value)
+                for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
 
 
 def recalc_cli(*args, cwd: Path, timeout=300, pythonpath: str = "") -> subprocess.CompletedProcess:
