@@ -54,9 +54,9 @@ from cached_values import cached_formula_cells  # noqa: E402
 from conformance import matches  # noqa: E402
 from plain_workbooks import plain_path, write_plain  # noqa: E402
 from generate import generate  # noqa: E402
-from recalc_bench import fresh, libreoffice, timed  # noqa: E402  (also puts tests/ on the path)
+from recalc_bench import fresh, libreoffice, timed  # noqa: E402
 
-from libreoffice import find_soffice, write_profile  # noqa: E402  (tests/libreoffice.py)
+from roi_xl.office import find_soffice, write_profile  # noqa: E402
 
 ARABIC = ROOT.parent / "shared" / "conformance" / "ironcalc" / "calc_tests" / "MATH_AND_TRIGONOMETRY" \
     / "ARABIC_ROMAN.xlsx"

@@ -9,7 +9,7 @@ bash "$ROOT/scripts/install-libreoffice.sh"
 # Node and Pyodide for the xlwings Lite test; a workstation that cannot get them skips that test.
 if ! bash "$ROOT/scripts/install-pyodide.sh" >/dev/null; then
     if [ -n "${CI:-}" ]; then exit 1; fi
-    echo "test.sh: Pyodide not installed; tests/test_installed_faces.py will skip" >&2
+    echo "test.sh: Pyodide not installed; tests/catalogue/test_installed_faces.py will skip" >&2
 fi
 cd "$ROOT"
 if [ "$#" -gt 0 ]; then

@@ -2,7 +2,7 @@
 
 Each replacement keeps formulas' own wrapper (`wrap_ufunc` / `wrap_func` with the same parsers), so text,
 blanks, booleans, arrays and errors in the arguments behave exactly as before; only the part that differed
-from Excel changes. Found by the LibreOffice comparison (tests/test_second_engine.py).
+from Excel changes. Found by the LibreOffice comparison (tests/conformance/test_second_engine.py).
 
 - ROUND / ROUNDUP / ROUNDDOWN: Excel rounds the number as displayed to 15 significant digits, half away
   from zero (formulas scales in binary: ROUND(1.005,2) gave 1, ROUNDDOWN(0.29,2) 0.28).
