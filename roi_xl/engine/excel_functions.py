@@ -29,15 +29,23 @@ import re
 import numpy as np
 from formulas import functions as _functions
 from formulas.functions import (
-    Array, Error, flatten, is_not_empty, raise_errors, replace_empty, text2num, wrap_func, wrap_ufunc,
+    Array,
+    Error,
+    flatten,
+    is_not_empty,
+    raise_errors,
+    replace_empty,
+    text2num,
+    wrap_func,
+    wrap_ufunc,
 )
 from formulas.functions import date as _date
 from formulas.functions import math as _math
 from formulas.functions import text as _text
 
 from .criteria import criterion_test
-from .text_coercion import joined
 from .function_table import deferred, get_functions
+from .text_coercion import joined
 
 # --- ROUND, ROUNDUP, ROUNDDOWN ---------------------------------------------------------------------
 

@@ -26,8 +26,8 @@ from . import fastcalc, fastread
 from .errors import CircularReferenceError
 from .iteration import settings
 from .model import ModelCache
-from .recursive_names import named_lambdas, self_calling
 from .plan_store import PlanStore
+from .recursive_names import named_lambdas, self_calling
 from .workbook import LoadedWorkbook, formula_text, load
 
 _PLANS_KEPT = 32

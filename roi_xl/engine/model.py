@@ -13,22 +13,20 @@ import logging
 import re
 from collections import OrderedDict
 
-import numpy as np
 import formulas
+import numpy as np
 import schedula as sh
 from formulas.cell import CellWrapper, InvRangesAssembler, Ref
 from formulas.excel import BOOK
 from formulas.ranges import Ranges
-from openpyxl.utils.cell import range_boundaries, get_column_letter
-
-from ..excel import XlError, address
 from formulas.tokens.operand import Error as _FormulasError
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from .bind import from_formulas
-from .functions import offset
 from ..errors import first_line
+from ..excel import XlError, address
+from .bind import from_formulas, input_value
 from .errors import CircularReferenceError, WorkbookError
-from .bind import input_value
+from .functions import offset
 from .iteration import components
 from .workbook import BOOK_NAME, LoadedWorkbook
 

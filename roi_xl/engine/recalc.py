@@ -6,8 +6,8 @@ from pathlib import Path
 from ..excel import address
 from ..guard import Limits
 from .errors import WorkbookError
-from .model import ModelCache
 from .fastpath import compute
+from .model import ModelCache
 
 _DEFAULT_CACHE = ModelCache()
 

@@ -14,12 +14,12 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from ..errors import first_line
 from ..excel import address
+from .bind import bind_catalogue, is_known, is_ours
 from .errors import WorkbookError
 from .layout import Layout
+from .names import promote, scoped_names
 from .prepare import Cell, Context, prepare
 from .rewrite import formula_text, rewrite
-from .bind import bind_catalogue, is_known, is_ours
-from .names import promote, scoped_names
 from .sheet_info import name_sheets, sheet_numbers
 from .subtotal import sheet_rows
 from .tables import rewrite_structured, tables_of

@@ -36,7 +36,8 @@ from lxml import etree
 from roi_xl.atomic import replacing
 from roi_xl.excel import XlError
 
-__all__ = ["write_values", "write_inputs", "sheet_parts", "part_key", "format_number", "error_text", "MAX_ROW", "MAX_COL"]
+__all__ = ["write_values", "write_inputs", "sheet_parts", "part_key", "format_number", "error_text", "MAX_ROW",
+           "MAX_COL"]
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -56,7 +57,8 @@ _FILE_ERRORS = {
     XlError.GETTING_DATA: "#GETTING_DATA", XlError.SPILL: "#VALUE!", XlError.CALC: "#VALUE!",
 }
 
-# Characters XML 1.0 cannot carry (a lone surrogate half among them); Excel writes them (and a literal "_xHHHH_") escaped as _xHHHH_.
+# Characters XML 1.0 cannot carry (a lone surrogate half among them); Excel writes them (and a literal
+# "_xHHHH_") escaped as _xHHHH_.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _X_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 

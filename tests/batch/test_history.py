@@ -3,7 +3,6 @@ computing the same changes directly, and real `roi-xl recalc --history` runs (lo
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,6 @@ import pandas as pd
 import pytest
 
 from roi_xl import summary
-from roi_xl.batch import FileResult
 from roi_xl.history.chart import file_name
 from roi_xl.history.store import HistoryError, add, connect
 from roi_xl.history.trend import trend

@@ -21,6 +21,7 @@ from PIL import Image
 
 from roi_xl.template import spec
 from roi_xl.template.examples import EXAMPLES
+
 from tests.template.test_examples import HAND
 
 ROOT = Path(__file__).resolve().parents[2]

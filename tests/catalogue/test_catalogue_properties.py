@@ -375,10 +375,10 @@ def test_bound_functions_never_raise_on_what_the_engine_passes(name, data):
     """Each function as registered in `formulas` (roi_xl.engine.bind): blanks as schedula.EMPTY,
     formulas' own error values, the omitted-argument marker; the answer is a 2-D array of values
     the engine can store (finite numbers, text, bools or formulas' errors)."""
-    from roi_xl.engine.function_table import get_functions
     from formulas.tokens.operand import XlError as FormulasError
 
     from roi_xl.engine.bind import bind_catalogue
+    from roi_xl.engine.function_table import get_functions
 
     bind_catalogue()
     f = get_functions()[name]
@@ -394,10 +394,10 @@ def test_bound_functions_never_raise_on_what_the_engine_passes(name, data):
 def test_the_omitted_marker_inside_a_range_is_plain_text():
     # Found by the property above: a cell holding the marker's text is a key like any other;
     # only a whole argument left empty in the formula means "omitted".
-    from roi_xl.engine.function_table import get_functions
     import schedula as sh
 
     from roi_xl.engine.bind import bind_catalogue
+    from roi_xl.engine.function_table import get_functions
     from roi_xl.engine.rewrite import OMITTED_MARKER
 
     bind_catalogue()
@@ -413,9 +413,8 @@ def test_a_required_argument_left_empty_is_blank():
 
     assert roi_xl.get("COST_ROLLUP")(OMITTED, [[5.0]]) == roi_xl.get("COST_ROLLUP")(None, [[5.0]])
     # ... and so through the engine, where the empty argument arrives as the marker in a 1x1 array
-    from roi_xl.engine.function_table import get_functions
-
     from roi_xl.engine.bind import bind_catalogue
+    from roi_xl.engine.function_table import get_functions
     from roi_xl.engine.rewrite import OMITTED_MARKER
 
     bind_catalogue()

@@ -497,8 +497,7 @@ def test_array_results_spill_as_cost_rollup_does(tmp_path):
     assert not computed.fast and "array" in computed.note, computed.note
     assert_same(computed.cells, formulas_values(path))
     # ...which fills every spilled cell, in the series' orientation.
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, \
-        get_column_letter
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
     for anchor, (_, expected) in SPILLS.items():
         col, row = coordinate_from_string(anchor)
         c0 = column_index_from_string(col)

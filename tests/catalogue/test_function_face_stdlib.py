@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 import roi_xl
-from tests.catalogue.office_js import cases, excel_value, office_result, same
+
+from tests.catalogue.office_js import cases, excel_value, same
 
 ROOT = Path(__file__).resolve().parents[2]
 

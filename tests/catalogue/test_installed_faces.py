@@ -24,8 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.catalogue import office_js
 import roi_xl
+
+from tests.catalogue import office_js
 from tests.catalogue.office_js import call_data, cases, documented_examples, expected, parse_result, same
 
 ROOT = Path(__file__).resolve().parents[2]

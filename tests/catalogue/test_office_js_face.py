@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.catalogue import office_js
 import roi_xl
-from tests.catalogue.office_js import (call_data, cases, error_cell, error_result, error_texts_in, expected,
-                       same)
+
+from tests.catalogue import office_js
+from tests.catalogue.office_js import call_data, cases, error_cell, error_result, error_texts_in, expected, same
 
 ROOT = Path(__file__).resolve().parents[2]
 

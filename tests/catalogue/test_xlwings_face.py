@@ -32,10 +32,11 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-
 import xlwings
-from tests.catalogue.office_js import cases, excel_value, same
+
 from roi_xl import CATALOGUE, XlError
+
+from tests.catalogue.office_js import cases, excel_value, same
 
 UDFS_DIR = Path(__file__).resolve().parents[2] / "udfs"
 MODULE = "roi_xl.xlwings_udfs"

@@ -23,8 +23,8 @@ import pytest
 import roi_xl
 from roi_xl import XlError
 
-from tests.support.libreoffice import find_soffice, recalc_with_libreoffice
 from tests.conformance.text_corpus import corpus
+from tests.support.libreoffice import find_soffice, recalc_with_libreoffice
 
 pytestmark = pytest.mark.libreoffice
 
@@ -62,55 +62,55 @@ KNOWN = [
           "with dashes between numbers, and VALUE(\"2-Feb-2026\") is 46055; Microsoft's DATEVALUE page: "
           "DATEVALUE(\"5-JUL\") is 5 July of the computer's current year. LibreOffice en-US reads only "
           "M/D/Y, M/D and ISO Y-M-D.",
-          _value_difference(lambda t, o, l: _is_number(o) and l == "#VALUE!" and "-" in t and _date_form(t))),
+          _value_difference(lambda t, o, lo: _is_number(o) and lo == "#VALUE!" and "-" in t and _date_form(t))),
     Known("year-first dates with slashes",
           "Microsoft's DATEVALUE page: DATEVALUE(\"2011/02/23\") is 40597.",
-          _value_difference(lambda t, o, l: _is_number(o) and l == "#VALUE!"
+          _value_difference(lambda t, o, lo: _is_number(o) and lo == "#VALUE!"
                             and re.fullmatch(r"[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}", t) is not None)),
     Known("dates outside 1900-9999",
           "Microsoft's DATEVALUE page: date_text must represent a date between January 1, 1900 and "
           "December 31, 9999, else #VALUE!. LibreOffice reads earlier and later dates.",
-          _value_difference(lambda t, o, l: o == "#VALUE!" and _is_number(l) and any(
+          _value_difference(lambda t, o, lo: o == "#VALUE!" and _is_number(lo) and any(
               not 1900 <= int(year) <= 9999 for year in re.findall(r"[0-9]{3,}", t)))),
     Known("Excel's 1900 calendar (the phantom 29 February 1900)",
           "Excel-saved DATE_TIME.xlsx: DATEVALUE(\"29-Feb-1900\") is 60 and DATEVALUE(\"1-Mar-1900\") 61, "
           "so 1 January 1900 is 1; LibreOffice counts from 30 December 1899 without the phantom day.",
-          _value_difference(lambda t, o, l: (_is_number(o) and o < 61) and (l == "#VALUE!" or l == o + 1))),
+          _value_difference(lambda t, o, lo: (_is_number(o) and o < 61) and (lo == "#VALUE!" or lo == o + 1))),
     Known("spaces around a date",
           "Excel-saved FLOOR_CEILING and MROUND_TRUNC_INT workbooks (conformance suite): FLOOR(x,\" 2024-01-10 \"), "
           "INT(\" 2024-01-10 \") and MROUND(\" 2024-01-10 \",7) are #VALUE!; LibreOffice trims them.",
-          _value_difference(lambda t, o, l: o == "#VALUE!" and _is_number(l) and t != t.strip(" ")
+          _value_difference(lambda t, o, lo: o == "#VALUE!" and _is_number(lo) and t != t.strip(" ")
                             and _date_form(t.strip(" ")))),
     Known("the euro sign",
           "Excel-saved T_VALUE_VALUETOTEXT.xlsx: VALUE(\"23€\") is 23 and VALUE(\"12€\") is 12 (in an en-GB "
           "book: Excel reads € whatever the locale's currency); LibreOffice en-US reads only $.",
-          _value_difference(lambda t, o, l: "€" in t and _is_number(o) and l == "#VALUE!")),
+          _value_difference(lambda t, o, lo: "€" in t and _is_number(o) and lo == "#VALUE!")),
     Known("beyond Excel's largest number",
           "Microsoft's 'Excel specifications and limits': the largest number allowed is "
           "9.99999999999999E+307, so \"1e309\" is no number (#VALUE!); LibreOffice gives 1.797E+308, "
           "and for \"-1e309\" a positive one.",
-          _value_difference(lambda t, o, l: o == "#VALUE!" and _is_number(l) and abs(l) > 9.99999999999999e307)),
+          _value_difference(lambda t, o, lo: o == "#VALUE!" and _is_number(lo) and abs(lo) > 9.99999999999999e307)),
     Known("TRUE and FALSE as text",
           "Microsoft's VALUE page: text must be in a constant number, date or time format recognised by "
           "Excel, else #VALUE!; a logical is none of these (Excel-saved T_VALUE_VALUETOTEXT.xlsx: VALUE(TRUE) "
           "is #VALUE!). LibreOffice reads \"TRUE\" as 1.",
-          _value_difference(lambda t, o, l: t.upper() in ("TRUE", "FALSE") and o == "#VALUE!")),
+          _value_difference(lambda t, o, lo: t.upper() in ("TRUE", "FALSE") and o == "#VALUE!")),
     Known("a number criterion does not match TRUE",
           "Excel-saved STATISTICAL/COUNTIF.xlsx and COUNTIFS.xlsx (conformance suite, rules in "
           "roi_xl/engine/criteria.py): a criterion only meets values of its own kind; LibreOffice matches "
           "TRUE with 1.",
-          lambda t, col, o, l, ov, lv: col == "D" and _is_number(o) and _is_number(l)
-          and l - o == WEIGHT["TRUE"]),
+          lambda t, col, o, lo, ov, lv: col == "D" and _is_number(o) and _is_number(lo)
+          and lo - o == WEIGHT["TRUE"]),
     Known("a number criterion also matches the same number written as text",
           "Excel-saved STATISTICAL/COUNTIF.xlsx (rules in roi_xl/engine/criteria.py): =COUNTIF(range,23) "
           "counts the text '23' too; here \"1e3\" meets the text \"1,000\".",
-          lambda t, col, o, l, ov, lv: col == "D" and _is_number(o) and _is_number(l)
-          and o - l == WEIGHT["1,000"]),
+          lambda t, col, o, lo, ov, lv: col == "D" and _is_number(o) and _is_number(lo)
+          and o - lo == WEIGHT["1,000"]),
     Known("a lookup does not turn text into numbers or logicals",
           "Microsoft's 'How to correct a #N/A error in the VLOOKUP function': a lookup value and source data "
           "of different data types (a number stored as text) do not match; LibreOffice's MATCH matches "
           "\"5\" with 5 and \"TRUE\" with TRUE.",
-          lambda t, col, o, l, ov, lv: col == "E" and o == "#N/A" and _is_number(l)
+          lambda t, col, o, lo, ov, lv: col == "E" and o == "#N/A" and _is_number(lo)
           and (t.strip().upper() in ("TRUE", "FALSE") or _is_number(ov))),
 ]
 

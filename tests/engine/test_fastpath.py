@@ -17,12 +17,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from roi_xl import XlError
-from roi_xl.engine import ModelCache
-from roi_xl.engine import fastcalc, fastpath, fastread
+from roi_xl.engine import ModelCache, fastcalc, fastpath, fastread
 
 from tests.batch.test_batch import _read_summary, client_book, recalc
 from tests.conformance.test_plan_vs_formulas import differences
-from tests.support.two_paths import assert_plan_equals_formulas, assert_same, formulas_values
+from tests.support.two_paths import assert_plan_equals_formulas, formulas_values
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "workbook_templates" / "examples").glob("*.xlsx"))

@@ -9,11 +9,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.support import hostile_corpus
 import roi_xl
-from tests.support.libreoffice import find_soffice, recalc_with_libreoffice
 from roi_xl.engine import ModelCache, fastpath
 from roi_xl.engine.plan_store import PlanStore
+
+from tests.support import hostile_corpus
+from tests.support.libreoffice import find_soffice, recalc_with_libreoffice
 
 
 def _book(tmp_path: Path, name: str, rows: str, calc: str = 'iterate="1"') -> Path:

@@ -15,8 +15,8 @@ from roi_xl import XlError
 from roi_xl.engine import ModelCache, fastpath
 from roi_xl.engine.operators import cancels
 
-from tests.support.formula_cases import assert_excel_value, evaluate_array_formulas, evaluate_cases
 from tests.engine.test_fastpath import _book
+from tests.support.formula_cases import assert_excel_value, evaluate_array_formulas, evaluate_cases
 from tests.support.two_paths import assert_plan_equals_formulas
 
 CELLS = {"A1": True, "A2": "12.5", "A3": "abc", "A5": 3, "A6": 0.1, "A7": 0.2, "A8": 0.3,

@@ -87,7 +87,7 @@ def _costs_workbook(path, *, shorthand: bool):
     plan = wb.active
     plan.title = "Plan"
     plan.append(HEADERS)
-    for i, row in enumerate(ROWS, start=2):
+    for row in ROWS:
         total = ("=[@Hours]*[@[Rate '#1]]" if shorthand
                  else "=Costs[[#This Row],[Hours]]*Costs[[#This Row],[Rate '#1]]")
         plan.append([*row, total])

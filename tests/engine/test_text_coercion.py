@@ -67,6 +67,7 @@ def _concat_book(path, a1):
 
 def test_fast_plan_writes_numbers_as_formulas_does(tmp_path):
     from roi_xl.engine import ModelCache, fastpath
+
     from tests.support.two_paths import assert_plan_equals_formulas
 
     cache = ModelCache()

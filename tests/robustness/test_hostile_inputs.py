@@ -17,12 +17,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tests.support import hostile_corpus
-from tests.batch.test_batch import _distinct_books
 from roi_xl import guard
 from roi_xl.batch import Options, process
 from roi_xl.engine import ModelCache, WorkbookError
 from roi_xl.guard import Limits
+
+from tests.batch.test_batch import _distinct_books
+from tests.support import hostile_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -208,6 +209,7 @@ def test_excel_rules_hold_on_both_engine_paths(corpus, name):
     plan's own `&`; the formulas model's `&`, CONCAT, REPT...), MOD's quotient limit, cells in the
     last column."""
     from roi_xl.engine import fastpath
+
     from tests.support.two_paths import formulas_values
 
     case = next(c for c in corpus if c.name == name)

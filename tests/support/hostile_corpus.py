@@ -113,9 +113,10 @@ def _external_link_book(path: Path, target: str) -> Path:
         '<Relationship Id="rIdX1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         'relationships/externalLink" Target="externalLinks/externalLink1.xml"/></Relationships>')).encode()
     book = members["xl/workbook.xml"].decode()
-    members["xl/workbook.xml"] = book.replace("</sheets>", '</sheets><externalReferences>'
-                                              f'<externalReference xmlns:r="{REL_NS}" r:id="rIdX1"/></externalReferences>'
-                                              ).encode()
+    members["xl/workbook.xml"] = book.replace(
+        "</sheets>",
+        f'</sheets><externalReferences><externalReference xmlns:r="{REL_NS}" r:id="rIdX1"/></externalReferences>'
+    ).encode()
     types = members["[Content_Types].xml"].decode()
     members["[Content_Types].xml"] = types.replace("</Types>", (
         '<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType="application/'

@@ -673,7 +673,7 @@ RECALC_NEVER = """<?xml version="1.0" encoding="UTF-8"?>
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>1</value></prop></item>
 </oor:items>
-"""
+"""  # noqa: E501 - a LibreOffice profile's XML, one item a line as LibreOffice writes it
 
 
 # Values LibreOffice could not have computed itself, so seeing them proves it read ours.

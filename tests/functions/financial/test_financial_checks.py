@@ -11,6 +11,7 @@ from roi_xl.engine import excel_functions
 
 from tests.support.formula_cases import assert_excel_value, evaluate_cases
 
+
 def _pmt(rate, pv, nper):
     """The level end-of-period payment that repays pv in nper periods."""
     return -pv * rate * (1 + rate) ** nper / ((1 + rate) ** nper - 1)

@@ -69,6 +69,7 @@ def test_logical_functions_read_typed_true_and_false_text(tmp_path):
 
 def test_fast_plan_reads_typed_text_as_formulas_does(tmp_path):
     from roi_xl.engine import ModelCache, fastpath
+
     from tests.support.two_paths import assert_plan_equals_formulas
 
     cache = ModelCache()

@@ -51,7 +51,7 @@ def values(tmp_path_factory):
 
 @pytest.mark.parametrize("anchor", list(CASES), ids=[f for f, _ in CASES.values()])
 def test_spilled_values(values, anchor):
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, get_column_letter
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
     formula, expected = CASES[anchor]
     col, row = coordinate_from_string(anchor)

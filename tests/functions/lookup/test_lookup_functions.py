@@ -1,7 +1,8 @@
 """Lookup, reference and information functions `formulas` gets wrong (roi_xl/engine/functions/
 lookup.py, dynamic.py, information.py, layout.py): INDEX with a row or column number 0,
 HLOOKUP/VLOOKUP's errors, XMATCH (regular expressions, 2-D arrays), TRIMRANGE, DROP, SORT's order
-of errors, the approximate match of MATCH/LOOKUP/VLOOKUP, LOOKUP's array form, SHEETS, ADDRESS's sheet quoting, ISNUMBER of numeric text. Expected values worked by hand from Excel's documented rules:
+of errors, the approximate match of MATCH/LOOKUP/VLOOKUP, LOOKUP's array form, SHEETS, ADDRESS's sheet
+quoting, ISNUMBER of numeric text. Expected values worked by hand from Excel's documented rules:
 A1:A5 = 1..5, B1:B5 = 10..50, D1:D4 = country names, F3:G5 a block with blank edges."""
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from roi_xl import XlError
+
 from tests.support.formula_cases import assert_excel_value, evaluate_cases
 
 CELLS = {
