@@ -1,6 +1,6 @@
 """Excel's wildcards (`?` one character, `*` any run, `~` escaping ? * ~), matched without
 backtracking (criteria.Wildcard), agree with a regex built from the same rule on every short
-pattern and text; the hostile patterns themselves run in tests/test_hostile_inputs.py."""
+pattern and text; the hostile patterns themselves run in tests/robustness/test_hostile_inputs.py."""
 from __future__ import annotations
 
 import itertools
