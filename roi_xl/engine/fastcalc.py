@@ -9,7 +9,7 @@ same graph costs a few milliseconds, most of it in our catalogue functions.
 
 The translation mirrors what `formulas` does (with our fixes installed there), not what we think
 Excel does: the plan is the engine of record from a template's first workbook on
-(roi_xl.engine.fastpath), and tests/test_plan_vs_formulas.py holds it to the formulas model's values on
+(roi_xl.engine.fastpath), and tests/conformance/test_plan_vs_formulas.py holds it to the formulas model's values on
 every bundled and conformance workbook. So:
 
 * operators, IF, IFERROR, AND, OR, NOT and SUM are written here with formulas' own rules (its
@@ -47,11 +47,12 @@ from ..excel import OMITTED, XlError, address
 from ..references import coordinate, split_coordinate
 from .functions.logical import text_logical
 from .iteration import Iteration, components, settled, start
-from .recursive_names import deep_recursion, depth_limit, parameters_and_body
 from .operators import cancels, operand_number
+from .recursive_names import deep_recursion, depth_limit, parameters_and_body
 from .rewrite import OMITTED_MARKER
+from .text_coercion import MAX_TEXT  # `&` as formulas makes it (installed there)
+from .text_coercion import value_text as _text
 from .text_number import text_to_number
-from .text_coercion import MAX_TEXT, value_text as _text  # `&` as formulas makes it (installed there)
 
 
 class Untranslatable(Exception):
@@ -714,9 +715,10 @@ def _bridge(name: str, *flagged):
     how formulas hands that argument on: a literal as a plain value (LITERAL), a reference as a
     plain 2-D array (REFERENCE), a computed value as formulas' `Array` (COMPUTED). Functions tell
     the last two apart (=AVERAGE(A1&B1) reads its text "42" as a number, =AVERAGE(A1) skips it)."""
-    from .function_table import get_functions
     from formulas.functions import Array
+
     from .bind import from_formulas
+    from .function_table import get_functions
 
     fn = get_functions()[name]
     if isinstance(fn, dict):
@@ -993,9 +995,8 @@ _OPS = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "&": "_concat",
 def _check_mirrored(name: str) -> None:
     """The translation of SUM and COUNTIF mirrors one implementation; if the engine's table holds
     another (a later fix), the template stays on formulas until the translation follows."""
-    from .function_table import get_functions
-
     from .excel_functions import _REPLACEMENTS
+    from .function_table import get_functions
     from .functions.statistical import REPLACEMENTS
 
     mirrored = REPLACEMENTS["SUM"] if name == "SUM" else _REPLACEMENTS[name]
@@ -1052,7 +1053,6 @@ def _reads_references(name: str) -> bool:
     """Whether formulas gives `name` its arguments' references, or the formula's own cell
     (`extra_inputs`: ROW, COLUMN, implicit intersection's SINGLE, NOW...), which _bridge cannot."""
     from .function_table import get_functions
-
     from .functions.offset import CALL_NAME
 
     entry = get_functions()[name]
@@ -1702,6 +1702,7 @@ def _iterate(cycle: tuple, vals: list, previous: dict) -> None:
 
 def _bridge_op(op: str, x, y):
     from formulas.functions.operators import OPERATORS
+
     from .bind import from_formulas
 
     result = OPERATORS[op](np.asarray([[_to_formulas(x)]], object), np.asarray([[_to_formulas(y)]], object))

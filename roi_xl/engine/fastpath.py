@@ -11,7 +11,7 @@ The formulas model computes a workbook only when the plan cannot: the template d
 plan does not model (NeedFormulas: an array result that spills), the plan fails on them, or the fast
 reader refuses the file. `Computed.note` says which (the batch shows it under --debug; `reason_of`
 gives it without the cell, for counting). Nothing compares the two at run time:
-tests/test_plan_vs_formulas.py and tests/test_fastpath.py do.
+tests/conformance/test_plan_vs_formulas.py and tests/engine/test_fastpath.py do.
 """
 from __future__ import annotations
 
@@ -26,12 +26,12 @@ from ..errors import OutOfMemory, WorkbookError, first_line
 from ..guard import Limits, check
 from ..references import destination
 from . import fastcalc, fastread
+from .cache import ModelCache
 from .errors import CircularReferenceError
 from .iteration import settings
-from .cache import ModelCache
-from .recursive_names import named_lambdas, self_calling
 from .plan_store import PlanStore
 from .prepare import prepare_book
+from .recursive_names import named_lambdas, self_calling
 
 if TYPE_CHECKING:
     from .workbook import LoadedWorkbook

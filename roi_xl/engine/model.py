@@ -12,22 +12,20 @@ import functools
 import logging
 import re
 
-import numpy as np
 import formulas
+import numpy as np
 import schedula as sh
 from formulas.cell import CellWrapper, InvRangesAssembler, Ref
 from formulas.excel import BOOK
 from formulas.ranges import Ranges
-from ..references import column_letters, range_boundaries
-
-from ..excel import XlError, address
 from formulas.tokens.operand import Error as _FormulasError
 
-from .bind import from_formulas, quiet_formulas
-from .functions import offset
 from ..errors import first_line
+from ..excel import XlError, address
+from ..references import column_letters, range_boundaries
+from .bind import from_formulas, input_value, quiet_formulas
 from .errors import CircularReferenceError, WorkbookError
-from .bind import input_value
+from .functions import offset
 from .iteration import components
 from .workbook import BOOK_NAME, LoadedWorkbook
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from ..excel import address
 from ..guard import Limits
-from .errors import WorkbookError
 from .cache import ModelCache
+from .errors import WorkbookError
 from .fastpath import compute
 
 _DEFAULT_CACHE = ModelCache()

@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 
 from ..references import column_letters, range_boundaries, split_coordinate
-
-from .functions.aggregate import AGGREGATES
 from .facts import BookFacts
+from .functions.aggregate import AGGREGATES
 from .rewrite import call_arguments, mask_quoted
 
 _SUBTOTALS = range(1, 12)  # SUBTOTAL's codes are AGGREGATE's function numbers 1-11

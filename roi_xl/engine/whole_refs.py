@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from ..references import MAX_COL, MAX_ROW, column_index, column_letters, split_coordinate
 from .facts import BookFacts
-
 from .rewrite import call_arguments, mask_quoted
 
 # A whole-column or whole-row reference, with an optional sheet, on quote-masked text.

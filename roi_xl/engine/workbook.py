@@ -131,7 +131,7 @@ def openpyxl_facts(book) -> BookFacts:
     facts = BookFacts([ws.title for ws in book.worksheets])
     for ws in book.worksheets:
         constants = facts.constants[ws.title] = {}
-        for (row, col), cell in sorted(ws._cells.items()):
+        for _, cell in sorted(ws._cells.items()):
             if cell.data_type == "f":
                 text = formula_text(cell.value)
                 if text is None:

@@ -37,7 +37,8 @@ from roi_xl.atomic import replacing
 from roi_xl.excel import XlError
 from roi_xl.references import MAX_COL, MAX_ROW
 
-__all__ = ["write_values", "write_inputs", "sheet_parts", "part_key", "format_number", "error_text", "MAX_ROW", "MAX_COL"]
+__all__ = ["write_values", "write_inputs", "sheet_parts", "part_key", "format_number", "error_text", "MAX_ROW",
+           "MAX_COL"]
 
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"  # Strict Open XML's namespace
@@ -54,7 +55,8 @@ _FILE_ERRORS = {
     XlError.GETTING_DATA: "#GETTING_DATA", XlError.SPILL: "#VALUE!", XlError.CALC: "#VALUE!",
 }
 
-# Characters XML 1.0 cannot carry (a lone surrogate half among them); Excel writes them (and a literal "_xHHHH_") escaped as _xHHHH_.
+# Characters XML 1.0 cannot carry (a lone surrogate half among them); Excel writes them (and a literal
+# "_xHHHH_") escaped as _xHHHH_.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _X_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 

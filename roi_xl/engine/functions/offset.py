@@ -23,8 +23,8 @@ import numpy as np
 import schedula as sh
 from formulas.functions import Array, Error, wrap_func
 from formulas.ranges import Ranges
-from ...references import MAX_COL, MAX_ROW, column_index, column_letters, range_boundaries
 
+from ...references import MAX_COL, MAX_ROW, column_index, column_letters, range_boundaries
 from ._args import VALUE, Fail, to_number
 
 REF = Error.errors["#REF!"]
