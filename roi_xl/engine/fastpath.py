@@ -64,7 +64,8 @@ class Computed:
 
         try:
             write_values(src, dst, self.cells, values_only=values_only,
-                         parsed=self.book.parts if self.book is not None else None)
+                         parsed=self.book.parts if self.book is not None else None,
+                         lean=self.book.lean if self.book is not None else ())
         except (KeyError, ValueError, TypeError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
             raise WorkbookError(f"cannot write the recalculated copy: {first_line(exc)}") from exc
 

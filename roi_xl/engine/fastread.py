@@ -36,7 +36,7 @@ from .facts import BookFacts, Name
 from .iteration import Iteration, settings
 from .prepare import CONSTANTS, FILLED_EXTENT, HIDDEN_ROWS, what_it_reads
 from .tables import TableDef
-from .writeback import _Package, _parse, _relationships
+from .writeback import _Package, _parse, _relationships, lean_sheet
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _F, _V, _IS, _T, _R = (f"{{{_MAIN}}}{t}" for t in ("f", "v", "is", "t", "r"))
@@ -68,6 +68,7 @@ class FastBook:
     # `parsed`) so that it does not read and parse them a second time.
     parts: dict[str, tuple[bytes, object]] = field(default_factory=dict, repr=False)
     iteration: Iteration | None = None   # the workbook enables iterative calculation (calcPr)
+    lean: set[str] = field(default_factory=set)  # parts whose tree lacks the empty rows (lean_sheet)
 
     def number_format(self, sheet: str, coord: str) -> str:
         """The number format code of a cell ("General" when it has none); styles are read on
@@ -203,8 +204,11 @@ def read(path: str | Path) -> FastBook:
                 for rel in _TABLE_REL.findall(zf.read(rels)):
                     digest.update(b"\x05" + rel)
             data = zf.read(part)
-            tree = _parse(data, part)
+            lean = lean_sheet(data)
+            tree = _parse(data if lean is None else lean, part)
             book.parts[part] = (data, tree)
+            if lean is not None:
+                book.lean.add(part)
             root = tree.getroot()
             filled: list[str] = []
             filled_by_sheet.append(filled)
