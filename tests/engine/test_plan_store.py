@@ -34,9 +34,13 @@ def _expected(a1, b1):
 
 
 def _no_load(monkeypatch):
-    def refused(path):
-        raise AssertionError("the workbook was loaded")
-    monkeypatch.setattr(fastpath, "load", refused)
+    """Neither prepared and translated again (the stored plan serves) nor loaded for formulas."""
+    from roi_xl.engine import workbook
+
+    def refused(*args):
+        raise AssertionError("the workbook was translated or loaded")
+    monkeypatch.setattr(fastpath, "_plan_entry", refused)
+    monkeypatch.setattr(workbook, "load", refused)
 
 
 @pytest.fixture
@@ -89,10 +93,11 @@ def test_a_damaged_or_mismatched_entry_is_ignored(tmp_path, store, damage, monke
     (entry,) = _entries(store)
     damage(entry)
     loads = []
-    monkeypatch.setattr(fastpath, "load", lambda path, real=fastpath.load: loads.append(path) or real(path))
+    monkeypatch.setattr(fastpath, "_plan_entry",
+                        lambda book, real=fastpath._plan_entry: loads.append(book.path) or real(book))
     computed = fastpath.compute(_book(tmp_path / "b.xlsx", 4, 5), ModelCache(), store=store)
     assert computed.fast and computed.cells == _expected(4, 5)
-    assert loads == [tmp_path / "b.xlsx"]                     # loaded: the entry was not used
+    assert loads == [tmp_path / "b.xlsx"]                     # translated: the entry was not used
     assert store.read(fastread.read(tmp_path / "b.xlsx").key) is not None   # and written anew
 
 
