@@ -616,11 +616,16 @@ def _meeting(rows: list, condition) -> list[int]:
 
 
 def _criterion_positions(rows: list, condition) -> list[int]:
-    from .criteria import criterion_test, plain_text_equality
+    from .criteria import criterion_test, numeric_ordering, plain_text_equality
 
     wanted = plain_text_equality(condition) if condition.__class__ is str else None
     if wanted is not None:  # "alpha": the positions of the texts equal to it, from the range's index
         return _once(rows, "texts", _texts).get(wanted, [])
+    ordering = numeric_ordering(condition) if condition.__class__ is str else None
+    if ordering is not None:  # ">425": the range's numbers compared at once
+        compare, number = ordering
+        positions, numbers = _once(rows, "numbers", _numbers)
+        return positions[compare(numbers, number)].tolist()
     test = criterion_test(_to_formulas(condition))
     return [i for i, v in enumerate(_flat_formulas(rows)) if test(v)]
 
@@ -628,6 +633,12 @@ def _criterion_positions(rows: list, condition) -> list[int]:
 def _flat_formulas(rows: list) -> list:
     """A range's values row by row, as formulas holds them."""
     return _once(rows, "formulas", lambda rs: [_to_formulas(v) for row in rs for v in row])
+
+
+def _numbers(rows: list) -> tuple[np.ndarray, np.ndarray]:
+    from .criteria import numbers_of
+
+    return numbers_of(_flat_formulas(rows))
 
 
 def _texts(rows: list) -> dict[str, list[int]]:
