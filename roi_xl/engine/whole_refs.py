@@ -28,6 +28,10 @@ _WHOLE = re.compile(
     r"(?<![\w.$:!\x00'\"])(?:(?P<sheet>'\x00*'|[A-Za-z_][\w.]*)!)?"
     r"(?:(?P<c1>\$?[A-Za-z]{1,3}):(?P<c2>\$?[A-Za-z]{1,3})|(?P<r1>\$?\d+):(?P<r2>\$?\d+))"
     r"(?![\w.(!:$\x00])")
+# What any whole column or row has, found cheaply on the formula as written: letters after ":"
+# that no row number follows (A:C, $B:$B), or digits on both sides of ":" (3:5). Most formulas'
+# ranges (A1:B5) have neither, and skip the full search.
+_MAYBE_WHOLE = re.compile(r":\$?[A-Za-z]{1,3}(?![\w$])|\d:\$?\d")
 # A range of cells (A1:B5), with an optional sheet, on quote-masked text.
 _RANGE = re.compile(
     r"(?<![\w.$:!\x00'\"])(?:(?P<sheet>'\x00*'|[A-Za-z_][\w.]*)!)?"
@@ -108,7 +112,7 @@ class _Whole:
 def clip_whole_refs(formula: str, sheet: str, row: int, col: int,
                     used: dict[str, UsedRange], array: bool = False) -> str:
     """`formula` (in cell row/col of `sheet`) with whole columns and rows clipped (see module)."""
-    if ":" not in formula:
+    if ":" not in formula or not _MAYBE_WHOLE.search(formula):
         return formula
     masked = mask_quoted(formula)
     refs = [w for w in (_parse(m, formula, sheet) for m in _WHOLE.finditer(masked)) if w]
