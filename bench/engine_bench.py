@@ -52,11 +52,11 @@ sys.path.insert(0, str(BENCH))
 
 from cached_values import cached_formula_cells  # noqa: E402
 from conformance import matches  # noqa: E402
-from plain_workbooks import plain_path, write_plain  # noqa: E402
 from generate import generate  # noqa: E402
-from recalc_bench import fresh, libreoffice, timed  # noqa: E402  (also puts tests/ on the path)
+from plain_workbooks import plain_path, write_plain  # noqa: E402
+from recalc_bench import fresh, libreoffice, timed  # noqa: E402
 
-from libreoffice import find_soffice, write_profile  # noqa: E402  (tests/libreoffice.py)
+from roi_xl.office import find_soffice, write_profile  # noqa: E402
 
 ARABIC = ROOT.parent / "shared" / "conformance" / "ironcalc" / "calc_tests" / "MATH_AND_TRIGONOMETRY" \
     / "ARABIC_ROMAN.xlsx"
@@ -378,7 +378,9 @@ def table(rows: list[dict], grow: list[dict]) -> str:
             lines.append(f"| {g['from']:,} → {g['to']:,} | {g['cells_ratio']} | " + " | ".join(parts) + " |")
     goals = targets(rows, grow)
     if goals:
-        lines += ["", "| target (issue 12) | workload | measured: roi-xl ÷ other, wall (CPU); memory: peak | limit | holds |",
+        lines += ["",
+                  "| target (issue 12) | workload | measured: roi-xl ÷ other, wall (CPU); memory: peak "
+                  "| limit | holds |",
                   "|---|---|---:|---:|---|"]
         for t in goals:
             cpu = f" ({t['cpu_roi_over_other']})" if t["cpu_roi_over_other"] is not None else ""
@@ -389,7 +391,8 @@ def table(rows: list[dict], grow: list[dict]) -> str:
         lines += ["", "| values | compared | cells | differ | not compared (function the other lacks) "
                   "| examples |", "|---|---|---:|---:|---:|---|"]
         for label, k, v in checks:
-            ex = "; ".join(f"{x.get('file', '')} {x['cell']} {x.get('formula', '')} roi-xl {x.get('ours', x.get('excel'))!r} "
+            ex = "; ".join(f"{x.get('file', '')} {x['cell']} {x.get('formula', '')} "
+                           f"roi-xl {x.get('ours', x.get('excel'))!r} "
                            f"other {x['theirs']!r}" if "ours" in x else
                            f"{x['cell']} Excel {x['excel']!r} got {x['theirs']!r}" for x in v.get("examples", [])[:3])
             lines.append(f"| {label} | {k.replace('_', ' ')} | {v.get('cells')} | {v.get('differ')} "

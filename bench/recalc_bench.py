@@ -26,10 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # tests/libreoffice.py: the recalculating profile
+from roi_xl.office import find_soffice, run_in_group, write_profile  # write_profile: the recalculating profile
 
-from libreoffice import find_soffice, run_in_group, write_profile  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 from generate import generate  # noqa: E402  (bench/generate.py)
 

@@ -12,7 +12,7 @@ pointing at its tree). For each tree:
   whether scipy was imported;
 - the wall time of that recalc without -X importtime, rounds alternating with
   `soffice --headless --convert-to xlsx` on the same file (a private profile, warmed once, that
-  recalculates on load: tests/libreoffice.py), median over --rounds, and the ratio.
+  recalculates on load: roi_xl.office.write_profile), median over --rounds, and the ratio.
 FILE defaults to the retail example and a 3-formula workbook (written here) whose wall time is
 nearly all start-up. Prints Markdown tables.
 """
@@ -29,8 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from recalc_bench import fresh, timed  # noqa: E402  (bench/recalc_bench.py; also puts tests/ on the path)
-from libreoffice import find_soffice, write_profile  # noqa: E402
+from recalc_bench import fresh, timed  # noqa: E402  (bench/recalc_bench.py)
+
+from roi_xl.office import find_soffice, write_profile  # noqa: E402
 
 
 def tree_at(rev: str, into: Path) -> Path:

@@ -157,8 +157,8 @@ def warm_up() -> None:
     that forked workers inherit it done. The function families themselves load in each worker when
     a workbook first uses one (engine/function_table.py): preloading them all here would import
     scipy, about a second, for batches that mostly never call a statistical function."""
-    from .engine.bind import bind_catalogue
     from .engine import writeback  # noqa: F401
+    from .engine.bind import bind_catalogue
 
     bind_catalogue()
 

@@ -337,7 +337,7 @@ def lag_spread(values, profile, full):
     count as 0 in place. The result spills in the orientation of values (a column in, a column out).
     Errors: #NUM! for a profile share outside 0..1 or a profile summing above 1; #VALUE! for a
     block of several rows and columns.
-    """
+    """  # noqa: E501 - the first line is the one-line help Excel shows: a line break would be in it
     landed = _cycles.lag_spread(_series(values), _series(profile), full)
     return _oriented(landed, values, profile)
 

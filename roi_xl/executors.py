@@ -107,8 +107,6 @@ def _worker_main(conn) -> None:
     # Ctrl-C reaches the whole process group: the parent decides, workers do not print tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    from .engine.bind import quiet_formulas
-    quiet_formulas()
     parent = os.getppid()
     budget = None  # the memory cap set on this process (roi_xl.memory)
     while True:
@@ -254,8 +252,6 @@ def dask_work(name: str, data: bytes, options: Options) -> tuple[FileResult, byt
     cache = getattr(_local, "cache", None)
     if cache is None:
         cache = _local.cache = ModelCache()
-    from .engine.bind import quiet_formulas
-    quiet_formulas()
     with tempfile.TemporaryDirectory(prefix="roi-xl-") as tmp:
         src = Path(tmp) / "in" / name
         dst = Path(tmp) / "out" / name

@@ -180,8 +180,9 @@ def build(func: Callable[..., Any], arg: Callable[..., Any],
     """One decorated wrapper per catalogue function, by Excel name.
 
     `func` and `arg` are xlwings' decorators: `xw.func`/`xw.arg` at import, whichever runtime
-    they belong to (classic `xlwings.udfs.xlfunc`, Office.js `xlwings.server.func`). `arg` is applied before `func` because xlwings'
-    `xlarg` re-runs `xlfunc` without options, which would reset the category.
+    they belong to (classic `xlwings.udfs.xlfunc`, Office.js `xlwings.server.func`). `arg` is applied
+    before `func` because xlwings' `xlarg` re-runs `xlfunc` without options, which would reset the
+    category.
     No `ret` options: Excel 365 and Office.js spill a returned 2-D list (COST_ROLLUP's table).
     """
     udfs = {}

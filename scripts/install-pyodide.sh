@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the xlwings Lite test (tests/test_installed_faces.py) needs, once per machine: Node.js
+# Installs what the xlwings Lite test (tests/catalogue/test_installed_faces.py) needs, once per machine: Node.js
 # (from PyPI, when `node` is missing), the `pyodide` npm package, and the pure-Python wheels
 # Pyodide gets no other way offline (micropip, packaging, xlwings). Kept outside the checkout, in
 # $ROI_XL_PYODIDE_DIR (default ~/.cache/roi-xl/pyodide-VERSION), so CI's fresh clones reuse it;
 # a second run finds the stamp and does nothing. Prints the folder.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PYODIDE_VERSION="$(sed -n 's/.*"pyodide": *"\([^"]*\)".*/\1/p' "$ROOT/tests/pyodide/package.json")"
+PYODIDE_VERSION="$(sed -n 's/.*"pyodide": *"\([^"]*\)".*/\1/p' "$ROOT/tests/catalogue/pyodide/package.json")"
 DIR="${ROI_XL_PYODIDE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/roi-xl/pyodide-$PYODIDE_VERSION}"
 PY="${PYTHON:-python3}"
 NODE_VERSION=24.19.0
@@ -32,7 +32,7 @@ STAMP="$DIR/.installed-$PYODIDE_VERSION-xlwings-$XLWINGS_VERSION"
 if [ -f "$STAMP" ]; then echo "$DIR"; exit 0; fi
 
 mkdir -p "$DIR/wheels"
-cp "$ROOT/tests/pyodide/package.json" "$DIR/package.json"
+cp "$ROOT/tests/catalogue/pyodide/package.json" "$DIR/package.json"
 echo "Installing the pyodide npm package $PYODIDE_VERSION into $DIR..." >&2
 (cd "$DIR" && npm install --silent --no-audit --no-fund --no-package-lock >/dev/null)
 LOCK="$DIR/node_modules/pyodide/pyodide-lock.json"

@@ -1,11 +1,12 @@
-"""Shared test set-up: LibreOffice headless as a second engine (see tests/libreoffice.py)."""
+"""Set-up every test folder needs: LibreOffice headless as a second engine (tests/support/libreoffice.py)
+and a private cache folder for translated plans."""
 from __future__ import annotations
 
 import os
 
 import pytest
 
-from libreoffice import find_soffice
+from tests.support.libreoffice import find_soffice
 
 
 def _soffice_missing() -> None:

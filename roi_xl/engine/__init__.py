@@ -8,7 +8,7 @@ from .errors import CircularReferenceError, WorkbookError
 
 __all__ = ["CircularReferenceError", "ModelCache", "Results", "WorkbookError", "recalc"]
 
-_LAZY = {"ModelCache": ".model", "Results": ".recalc", "recalc": ".recalc"}
+_LAZY = {"ModelCache": ".cache", "Results": ".recalc", "recalc": ".recalc"}
 
 
 def __getattr__(name: str):

@@ -11,7 +11,6 @@ import functools
 
 import numpy as np
 import schedula as sh
-from .function_table import get_functions
 from formulas.functions import Array, wrap_func
 from formulas.tokens.operand import Error
 from formulas.tokens.operand import XlError as FormulasError
@@ -19,6 +18,7 @@ from formulas.tokens.operand import XlError as FormulasError
 from .. import registry
 from ..excel import OMITTED, XlError, date_to_serial
 from .excel_functions import install as install_excel_functions
+from .function_table import get_functions
 from .lambdas import call_lambdas_in_place
 from .operators import install_operators
 from .rewrite import OMITTED_MARKER
@@ -166,7 +166,6 @@ def undefined_names_as_name_errors() -> None:
 
 def bind_catalogue() -> frozenset[str]:
     """Register every catalogue function in formulas' shared function table (once per process)."""
-    quiet_formulas()
     quote_sheet_ids()
     name_last_column_cells()
     undefined_names_as_name_errors()

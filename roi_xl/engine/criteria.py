@@ -215,6 +215,27 @@ def _text_criterion(condition: str):
     return _compares(op, kind, value)
 
 
+def numeric_ordering(condition):
+    """(comparison, number) when a criterion orders numbers (">425", "<=35"): it picks the cells
+    holding a number so compared and nothing else (_compares), which the fast plan answers from
+    the range's numbers at once; None for any other criterion."""
+    if not isinstance(condition, str) or _kind(condition) != "text":
+        return None
+    op = next((o for o in _OPERATORS if condition.startswith(o)), "")
+    if op not in _COMPARE:
+        return None
+    kind, value = _operand(condition[len(op):])
+    return (_COMPARE[op], value) if kind == "number" else None
+
+
+def numbers_of(values: list) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the numbers among `values` (as criteria tell them: not booleans, not
+    numeric text) and those numbers, for numeric_ordering's comparison."""
+    found = [(i, float(v)) for i, v in enumerate(values) if _kind(v) == "number"]
+    return (np.fromiter((i for i, _ in found), np.int64, len(found)),
+            np.fromiter((v for _, v in found), np.float64, len(found)))
+
+
 def plain_text_equality(condition) -> str | None:
     """The case-folded text a criterion tests cells for equality with, when it is plain text ("alpha",
     "=alpha": no wildcard, not read as a number, boolean or error); else None. Such a test is

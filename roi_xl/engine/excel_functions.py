@@ -2,7 +2,7 @@
 
 Each replacement keeps formulas' own wrapper (`wrap_ufunc` / `wrap_func` with the same parsers), so text,
 blanks, booleans, arrays and errors in the arguments behave exactly as before; only the part that differed
-from Excel changes. Found by the LibreOffice comparison (tests/test_second_engine.py).
+from Excel changes. Found by the LibreOffice comparison (tests/conformance/test_second_engine.py).
 
 - ROUND / ROUNDUP / ROUNDDOWN: Excel rounds the number as displayed to 15 significant digits, half away
   from zero (formulas scales in binary: ROUND(1.005,2) gave 1, ROUNDDOWN(0.29,2) 0.28).
@@ -29,15 +29,23 @@ import re
 import numpy as np
 from formulas import functions as _functions
 from formulas.functions import (
-    Array, Error, flatten, is_not_empty, raise_errors, replace_empty, text2num, wrap_func, wrap_ufunc,
+    Array,
+    Error,
+    flatten,
+    is_not_empty,
+    raise_errors,
+    replace_empty,
+    text2num,
+    wrap_func,
+    wrap_ufunc,
 )
 from formulas.functions import date as _date
 from formulas.functions import math as _math
 from formulas.functions import text as _text
 
 from .criteria import criterion_test
-from .text_coercion import joined
 from .function_table import deferred, get_functions
+from .text_coercion import joined
 
 # --- ROUND, ROUNDUP, ROUNDDOWN ---------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ same graph costs a few milliseconds, most of it in our catalogue functions.
 
 The translation mirrors what `formulas` does (with our fixes installed there), not what we think
 Excel does: the plan is the engine of record from a template's first workbook on
-(roi_xl.engine.fastpath), and tests/test_plan_vs_formulas.py holds it to the formulas model's values on
+(roi_xl.engine.fastpath), and tests/conformance/test_plan_vs_formulas.py holds it to the formulas model's values on
 every bundled and conformance workbook. So:
 
 * operators, IF, IFERROR, AND, OR, NOT and SUM are written here with formulas' own rules (its
@@ -44,13 +44,15 @@ from formulas.tokens.operand import Error as _FormulasError
 
 from .. import registry
 from ..excel import OMITTED, XlError, address
+from ..references import coordinate, split_coordinate
 from .functions.logical import text_logical
 from .iteration import Iteration, components, settled, start
-from .recursive_names import deep_recursion, depth_limit, parameters_and_body
 from .operators import cancels, operand_number
+from .recursive_names import deep_recursion, depth_limit, parameters_and_body
 from .rewrite import OMITTED_MARKER
+from .text_coercion import MAX_TEXT  # `&` as formulas makes it (installed there)
+from .text_coercion import value_text as _text
 from .text_number import text_to_number
-from .text_coercion import MAX_TEXT, value_text as _text  # `&` as formulas makes it (installed there)
 
 
 class Untranslatable(Exception):
@@ -614,11 +616,16 @@ def _meeting(rows: list, condition) -> list[int]:
 
 
 def _criterion_positions(rows: list, condition) -> list[int]:
-    from .criteria import criterion_test, plain_text_equality
+    from .criteria import criterion_test, numeric_ordering, plain_text_equality
 
     wanted = plain_text_equality(condition) if condition.__class__ is str else None
     if wanted is not None:  # "alpha": the positions of the texts equal to it, from the range's index
         return _once(rows, "texts", _texts).get(wanted, [])
+    ordering = numeric_ordering(condition) if condition.__class__ is str else None
+    if ordering is not None:  # ">425": the range's numbers compared at once
+        compare, number = ordering
+        positions, numbers = _once(rows, "numbers", _numbers)
+        return positions[compare(numbers, number)].tolist()
     test = criterion_test(_to_formulas(condition))
     return [i for i, v in enumerate(_flat_formulas(rows)) if test(v)]
 
@@ -626,6 +633,12 @@ def _criterion_positions(rows: list, condition) -> list[int]:
 def _flat_formulas(rows: list) -> list:
     """A range's values row by row, as formulas holds them."""
     return _once(rows, "formulas", lambda rs: [_to_formulas(v) for row in rs for v in row])
+
+
+def _numbers(rows: list) -> tuple[np.ndarray, np.ndarray]:
+    from .criteria import numbers_of
+
+    return numbers_of(_flat_formulas(rows))
 
 
 def _texts(rows: list) -> dict[str, list[int]]:
@@ -667,13 +680,35 @@ def _ifs(name: str, operating, *pairs):
         cells = picked
     else:
         values = _flat_formulas(operating)
-        cells = np.asarray([values[i] for i in picked], object)
+        cells = [values[i] for i in picked]
+        if name in _SUMS:
+            total = _sum_numbers(cells)
+            if total is not None:
+                return total
+        cells = np.asarray(cells, object)
     from formulas.functions import FoundError
 
     try:
         return from_formulas(accumulate(accumulator, cells))
     except FoundError as ex:
         return from_formulas(ex.err)
+
+
+_SUMS = frozenset({"SUMIF", "SUMIFS"})
+
+
+def _sum_numbers(cells: list) -> float | None:
+    """SUMIF(S) of the picked cells without an error among them: the sum formulas' xsum makes
+    (numpy's sum of their numbers as doubles, in order: the same pairwise sum to the last bit),
+    text, booleans and blanks left out; None when a cell holds anything else (an error: xsum)."""
+    numbers = []
+    for v in cells:
+        cls = v.__class__
+        if cls is float or cls is int:
+            numbers.append(v)
+        elif not (cls is str or cls is bool or v is _EMPTY):
+            return None
+    return float(np.sum(np.asarray(numbers, float)))
 
 
 def _to_formulas(value):
@@ -729,8 +764,8 @@ def _formulas_argument(kind: int, value):
 
 def _formulas_call(name: str, *flagged):
     """`name` called through formulas' own wrapper, arguments as _bridge describes."""
-    from .function_table import get_functions
     from .bind import from_formulas
+    from .function_table import get_functions
 
     fn = get_functions()[name]
     if isinstance(fn, dict):
@@ -997,9 +1032,8 @@ _OPS = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "&": "_concat",
 def _check_mirrored(name: str) -> None:
     """The translation of SUM and COUNTIF mirrors one implementation; if the engine's table holds
     another (a later fix), the template stays on formulas until the translation follows."""
-    from .function_table import get_functions
-
     from .excel_functions import _REPLACEMENTS
+    from .function_table import get_functions
     from .functions.statistical import REPLACEMENTS
 
     mirrored = REPLACEMENTS["SUM"] if name == "SUM" else _REPLACEMENTS[name]
@@ -1056,7 +1090,6 @@ def _reads_references(name: str) -> bool:
     """Whether formulas gives `name` its arguments' references, or the formula's own cell
     (`extra_inputs`: ROW, COLUMN, implicit intersection's SINGLE, NOW...), which _bridge cannot."""
     from .function_table import get_functions
-
     from .functions.offset import CALL_NAME
 
     entry = get_functions()[name]
@@ -1073,23 +1106,6 @@ def _is_reference(node) -> bool:
 def _range_item(var: str) -> tuple:
     """A range in the dependency graph: three items, where a cell is (sheet, coord)."""
     return ("#range", var, 0)
-
-
-def _split_coord(coord: str) -> tuple[int, int]:
-    letters = coord.rstrip("0123456789")
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(coord[len(letters):]), col
-
-
-@functools.lru_cache(maxsize=1 << 16)  # every cell of every range: the same cells, one string each
-def _coord(row: int, col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
 
 
 class Plan:
@@ -1129,6 +1145,7 @@ class Plan:
         self._shared: list[tuple[str, list[int], str, bool]] = []
         self._params: dict[int, int] | None = None  # while translating a shape: leaf -> token index
         self._used: set[int] = set()
+        self._arguments: dict[tuple[str, str, str], tuple] = {}  # (kind, token, sheet) -> (_argument, reads)
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
         lambda_source = self._translate_lambdas()
         spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
@@ -1150,7 +1167,7 @@ class Plan:
         self._program(namespace)
         # What only the translation needed (every range's cells, every cell's arguments...): a
         # plan is kept for the template's next workbooks, and memory should hold its program only.
-        del self._vars, self._ranges, self._range_deps, self._cell_code, self._shapes
+        del self._vars, self._ranges, self._range_deps, self._cell_code, self._shapes, self._arguments
 
     def _cell(self, text: str, own: str, deps: set, alone: str = "") -> tuple[str, list, set]:
         """(function, its arguments, what it reads) of one formula cell. Formulas of one shape share
@@ -1167,7 +1184,17 @@ class Plan:
         if shared is None:
             shared = self._shapes[shape] = self._share(toks, own)
         name, positions = shared
-        return name, [self._argument(toks[i], own, deps) for i in positions], deps
+        args, cache = [], self._arguments
+        for i in positions:  # one token text means one argument: Data!$B$2:$B$501 in a thousand cells
+            kind, m = toks[i]
+            key = (kind, m.group(0), own)
+            found = cache.get(key)
+            if found is None:
+                reads: set = set()
+                found = cache[key] = (self._argument(toks[i], own, reads), tuple(reads))
+            args.append(found[0])
+            deps.update(found[1])
+        return name, args, deps
 
     def _share(self, toks: list, own: str) -> tuple[str, list[int]]:
         """One translation for every formula of a shape, its parameters p<token index>."""
@@ -1237,10 +1264,10 @@ class Plan:
         of the range its element (_element); the cells after the first become outputs too."""
         whole = (key[0], "#array " + key[1])
         self._cell_code[whole] = self._cell(text, key[0], deps, alone="#array ")
-        first, last = (_split_coord(c) for c in ref.split(":"))
+        first, last = (split_coordinate(c) for c in ref.split(":"))
         for row in range(first[0], last[0] + 1):
             for col in range(first[1], last[1] + 1):
-                cell = (key[0], _coord(row, col))
+                cell = (key[0], coordinate(row, col))
                 args = [("v", self._var(*whole)), ("k", row - first[0]), ("k", col - first[1])]
                 self._cell_code[cell] = ("_element", args, {whole})
                 if cell != key:
@@ -1263,16 +1290,16 @@ class Plan:
         return var
 
     def _range(self, sheet: str, a: str, b: str) -> str:
-        (r1, c1), (r2, c2) = _split_coord(a), _split_coord(b)
+        (r1, c1), (r2, c2) = split_coordinate(a), split_coordinate(b)
         r1, r2 = min(r1, r2), max(r1, r2)
         c1, c2 = min(c1, c2), max(c1, c2)
-        key = (sheet, _coord(r1, c1), _coord(r2, c2))
+        key = (sheet, coordinate(r1, c1), coordinate(r2, c2))
         var = self._ranges.get(key)
         if var is None:
             if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000:
                 raise Untranslatable("a very large range")
             var = self._ranges[key] = f"r{len(self._ranges)}"
-            self._range_deps[var] = [(sheet, _coord(r, c)) for r in range(r1, r2 + 1)
+            self._range_deps[var] = [(sheet, coordinate(r, c)) for r in range(r1, r2 + 1)
                                      for c in range(c1, c2 + 1)]
             self._range_shape[var] = (r2 - r1 + 1, c2 - c1 + 1)
         return var
@@ -1487,17 +1514,17 @@ class Plan:
         cell of a typed range (INDEX); None for everything else."""
         if name in ("ROW", "COLUMN") and len(args) <= 1:
             if not args:
-                row, col = _split_coord(self._own_cell[1])
+                row, col = split_coordinate(self._own_cell[1])
             elif args[0][0] == "ref":
                 self._sheet(args[0][1], own)
-                row, col = _split_coord(args[0][2])
+                row, col = split_coordinate(args[0][2])
             else:
                 raise Untranslatable(f"{name} of a range or an expression")
             return repr(float(row if name == "ROW" else col))
         if name in ("ROWS", "COLUMNS") and len(args) == 1 and args[0][0] in ("ref", "range"):
             self._sheet(args[0][1], own)
-            first = _split_coord(args[0][2])
-            last = _split_coord(args[0][3] if args[0][0] == "range" else args[0][2])
+            first = split_coordinate(args[0][2])
+            last = split_coordinate(args[0][3] if args[0][0] == "range" else args[0][2])
             axis = 0 if name == "ROWS" else 1
             return repr(float(abs(last[axis] - first[axis]) + 1))
         if name == "INDEX" and 2 <= len(args) <= 3 and _is_reference(args[0]) \
@@ -1616,7 +1643,7 @@ class Plan:
     def _position(self, cell: tuple[str, str]) -> tuple:
         """Where Excel's iteration reaches a cell: sheet order, then row, then column (an array
         formula's whole value before its cells)."""
-        row, col = _split_coord(cell[1].rpartition(" ")[2])
+        row, col = split_coordinate(cell[1].rpartition(" ")[2])
         return self.sheets.index(cell[0]), row, col, not cell[1].startswith("#")
 
     def _deps_of(self, item) -> list:
@@ -1718,6 +1745,7 @@ def _bridge_op(op: str, x, y):
     if answer is not calls.UNANSWERED:
         return answer
     from formulas.functions.operators import OPERATORS
+
     from .bind import from_formulas
 
     result = OPERATORS[op](np.asarray([[_to_formulas(x)]], object), np.asarray([[_to_formulas(y)]], object))

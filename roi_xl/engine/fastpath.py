@@ -1,16 +1,17 @@
 """One workbook's computed values: by its template's translated plan, else by the formulas model.
 
 The plan (fastcalc.Plan) is the engine of record from the first workbook of each formula key
-(fastread.read) on: that workbook is loaded (workbook.load: openpyxl and the rewrite steps) for its
-rewritten formula texts, which are translated into a plan, kept per key, and evaluated on the
-constants the fast reader found. No formulas model is built for a workbook the plan expresses.
+(fastread.read) on: the facts of that workbook the fast reader parsed (fastread.facts, no openpyxl)
+go through the rewrite steps (prepare.prepare_book), whose formula texts are translated into a
+plan, kept per key, and evaluated on the constants the fast reader found. Neither openpyxl's
+workbook nor a formulas model is built for a workbook the plan expresses.
 
 The formulas model computes a workbook only when the plan cannot: the template does not translate
 (Untranslatable: an array formula, an unknown function...), this workbook's values need what the
 plan does not model (NeedFormulas: an array result that spills), the plan fails on them, or the fast
 reader refuses the file. `Computed.note` says which (the batch shows it under --debug; `reason_of`
 gives it without the cell, for counting). Nothing compares the two at run time:
-tests/test_plan_vs_formulas.py and tests/test_fastpath.py do.
+tests/conformance/test_plan_vs_formulas.py and tests/engine/test_fastpath.py do.
 """
 from __future__ import annotations
 
@@ -19,16 +20,21 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import OutOfMemory, WorkbookError, first_line
 from ..guard import Limits, check
+from ..references import destination
 from . import fastcalc, fastread
+from .cache import ModelCache
 from .errors import CircularReferenceError
 from .iteration import settings
-from .model import ModelCache
-from .recursive_names import named_lambdas, self_calling
 from .plan_store import PlanStore
-from .workbook import LoadedWorkbook, formula_text, load
+from .prepare import prepare_book
+from .recursive_names import named_lambdas, self_calling
+
+if TYPE_CHECKING:
+    from .workbook import LoadedWorkbook
 
 _PLANS_KEPT = 32
 
@@ -58,7 +64,8 @@ class Computed:
 
         try:
             write_values(src, dst, self.cells, values_only=values_only,
-                         parsed=self.book.parts if self.book is not None else None)
+                         parsed=self.book.parts if self.book is not None else None,
+                         lean=self.book.lean if self.book is not None else ())
         except (KeyError, ValueError, TypeError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
             raise WorkbookError(f"cannot write the recalculated copy: {first_line(exc)}") from exc
 
@@ -113,7 +120,7 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
         if new:
             entry = _stored_entry(store, book.key)
         if entry is None:
-            entry, translated = _plan_entry(load(path)), True
+            entry, translated = _plan_entry(book), True
         if new:
             plans[book.key] = entry
             while len(plans) > _PLANS_KEPT:
@@ -136,6 +143,8 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
             except Exception as exc:  # noqa: BLE001 - a surprise on these values: formulas decides
                 note = f"fast plan: {type(exc).__name__}: {exc}"
     if loaded is None:
+        from .workbook import load  # openpyxl and the formulas model: only when the plan cannot
+
         loaded = load(path)
     try:
         model = cache.get(loaded)
@@ -168,26 +177,27 @@ def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
     return _Entry(plan, "", stored["warnings"])
 
 
-def _plan_entry(loaded: LoadedWorkbook) -> _Entry:
-    """The template's plan, translated from the formula texts load() rewrote; or why there is none.
+def _plan_entry(book: fastread.FastBook) -> _Entry:
+    """The template's plan, translated from the workbook's prepared formulas; or why there is none.
 
-    The loaded workbook (openpyxl's cells and styles) is let go before the translation: the plan
-    needs only its formula texts and names, and the fast reader's values and parsed parts serve the
-    evaluation and the writing. A workbook the plan cannot express is loaded again for formulas."""
-    from openpyxl.worksheet.formula import ArrayFormula
-
-    arrays = []
-    for ws in loaded.book.worksheets:
-        for c in ws._cells.values():
-            if isinstance(c.value, ArrayFormula):
-                arrays.append((ws.title, c.coordinate, c.value.ref.replace("$", "") or c.coordinate))
-
-    # The text load() handed to formulas: tables, whole columns, names... already rewritten.
-    formulas = {key: formula_text(loaded.book[key[0]][key[1]].value) for key in loaded.formulas}
-    made_of = (formulas, loaded.book.sheetnames, _names(loaded), _defined(loaded), arrays,
-               _iteration(loaded), _lambdas(loaded))
-    warnings = list(loaded.warnings)
-    del loaded
+    The facts the rewrite steps read come from the trees the fast reader parsed (no openpyxl);
+    the fast reader's values and parsed parts then serve the evaluation and the writing. A
+    workbook the plan cannot express is loaded with openpyxl for formulas."""
+    try:
+        facts = fastread.facts(book)
+    except fastread.FastReadError as exc:
+        return _Entry(None, f"fast reader: {exc}")
+    prepared = prepare_book(facts)
+    names = {}  # the names that point at one cell or range
+    for name, target in prepared.names.items():
+        found = destination(target)
+        if found is not None:
+            names[name] = (found[0], found[1].replace("$", ""))
+    arrays = [(sheet, coord, (ref or coord).replace("$", "")) for (sheet, coord), ref in facts.arrays.items()]
+    made_of = (prepared.formulas, facts.sheets, names, list(prepared.names), arrays, book.iteration,
+               named_lambdas(prepared.names))
+    warnings = prepared.warnings
+    del facts, prepared
     try:
         plan = fastcalc.Plan(*made_of)
     except fastcalc.Untranslatable as exc:
@@ -231,28 +241,6 @@ def _lambdas(loaded: LoadedWorkbook) -> dict[str, str]:
     names = loaded.book.defined_names
     items = names.items() if hasattr(names, "items") else ((n.name, n) for n in names.definedName)
     return named_lambdas({name: defined.value for name, defined in items})
-
-
-def _defined(loaded: LoadedWorkbook) -> list[str]:
-    """Every workbook-level name (sheet-scoped ones were promoted to such by load())."""
-    names = loaded.book.defined_names
-    return list(names.keys() if hasattr(names, "keys") else (n.name for n in names.definedName))
-
-
-def _names(loaded: LoadedWorkbook) -> dict[str, tuple[str, str]]:
-    """Workbook-level names that point at one cell or range: name -> (sheet, "A1" or "A1:B2")."""
-    names = loaded.book.defined_names
-    items = names.items() if hasattr(names, "items") else ((n.name, n) for n in names.definedName)
-    out = {}
-    for name, defined in items:
-        try:
-            destinations = list(defined.destinations)
-        except Exception:  # noqa: BLE001 - a formula or constant name: not a reference
-            continue
-        if len(destinations) == 1:
-            sheet, ref = destinations[0]
-            out[name] = (sheet, ref.replace("$", ""))
-    return out
 
 
 class _Cell:

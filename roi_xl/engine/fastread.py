@@ -31,9 +31,12 @@ from pathlib import Path
 from lxml import etree
 
 from ..excel import XlError, date_to_serial
+from ..references import range_boundaries
+from .facts import BookFacts, Name
 from .iteration import Iteration, settings
 from .prepare import CONSTANTS, FILLED_EXTENT, HIDDEN_ROWS, what_it_reads
-from .writeback import _Package, _parse
+from .tables import TableDef
+from .writeback import _Package, _parse, _relationships, lean_sheet
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _F, _V, _IS, _T, _R = (f"{{{_MAIN}}}{t}" for t in ("f", "v", "is", "t", "r"))
@@ -65,6 +68,7 @@ class FastBook:
     # `parsed`) so that it does not read and parse them a second time.
     parts: dict[str, tuple[bytes, object]] = field(default_factory=dict, repr=False)
     iteration: Iteration | None = None   # the workbook enables iterative calculation (calcPr)
+    lean: set[str] = field(default_factory=set)  # parts whose tree lacks the empty rows (lean_sheet)
 
     def number_format(self, sheet: str, coord: str) -> str:
         """The number format code of a cell ("General" when it has none); styles are read on
@@ -200,8 +204,11 @@ def read(path: str | Path) -> FastBook:
                 for rel in _TABLE_REL.findall(zf.read(rels)):
                     digest.update(b"\x05" + rel)
             data = zf.read(part)
-            tree = _parse(data, part)
+            lean = lean_sheet(data)
+            tree = _parse(data if lean is None else lean, part)
             book.parts[part] = (data, tree)
+            if lean is not None:
+                book.lean.add(part)
             root = tree.getroot()
             filled: list[str] = []
             filled_by_sheet.append(filled)
@@ -316,3 +323,98 @@ def cached_formula_values(book: FastBook) -> dict[str, dict[str, object]]:
             except ValueError:  # a damaged cached value: the cell starts from 0, as a blank
                 continue
     return out
+
+
+_FORMULA_CELLS = etree.XPath("m:sheetData/m:row/m:c[m:f]", namespaces=_NS)
+_SHEET_FILTER = etree.XPath("m:autoFilter[@ref and m:filterColumn]/@ref", namespaces=_NS)
+# Excel's own names openpyxl sets apart (print areas and titles, filters): never read by formulas.
+_PRINT_NAMES = ("_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase")
+_RESERVED = re.compile(r"^_xlnm\.(?:Print_Area|Print_Titles|Criteria|_FilterDatabase|Extract"
+                       r"|Consolidate_Area|Sheet_Title)")
+
+
+def facts(book: FastBook) -> BookFacts:
+    """What the rewrite steps read of the workbook (facts.py), from the trees `read` parsed and the
+    workbook's table and name parts, as openpyxl reads them (workbook.openpyxl_facts) but without
+    building a cell object: shared formulas are expanded into each cell by openpyxl's Translator
+    (imported only when a sheet has one), names are scoped and Excel's own set apart alike.
+    FastReadError when a table's range is not one."""
+    out = BookFacts(list(book.sheets), constants=book.values)
+    with zipfile.ZipFile(book.path) as zf:
+        pkg = _Package(zf)
+        wb_root = _parse(zf.read(pkg.workbook), pkg.workbook).getroot()
+        _names(wb_root, out)
+        for name, part in pkg.sheets.items():
+            root = book.parts[part][1].getroot()
+            _formulas(root, name, out)
+            hidden = {int(r) for r in _HIDDEN_ROWS(root) if r.isdigit()}
+            if hidden:
+                out.hidden_rows[name] = hidden
+            filters = list(_SHEET_FILTER(root))
+            for _rel, kind, target in _relationships(zf, pkg.names, part)[1]:
+                member = pkg.names.get(target) if kind.endswith("/table") else None
+                if member is not None:
+                    table, table_filter = _table(_parse(zf.read(member), member).getroot(), name)
+                    out.tables[table.name.upper()] = table
+                    filters += table_filter
+            if filters:
+                out.filters[name] = filters
+    return out
+
+
+def _formulas(root, sheet: str, out: BookFacts) -> None:
+    shared: dict[str, object] = {}  # si -> Translator of the shared formula's first cell
+    for c in _FORMULA_CELLS(root):
+        f = c.find(_F)
+        raw = c.get("r")
+        ref = raw.upper()
+        text = "=" + (f.text or "")
+        kind = f.get("t")
+        if kind == "array":
+            out.arrays[(sheet, ref)] = f.get("ref") or ""
+        elif kind == "shared":
+            si = f.get("si")
+            if si in shared:
+                text = shared[si].translate_formula(raw)
+            elif text != "=":
+                from openpyxl.formula.translate import Translator
+
+                shared[si] = Translator(text, raw)
+        out.formulas[(sheet, ref)] = text
+
+
+def _names(wb_root, out: BookFacts) -> None:
+    """The defined names as openpyxl binds them: a sheet's own (localSheetId, its index among all
+    sheets) on it, the others on the workbook, the last of two alike winning."""
+    workbook: dict[str, Name] = {}
+    scoped: dict[tuple[str, str], Name] = {}
+    for node in wb_root.iter(f"{{{_MAIN}}}definedName"):
+        name, local = node.get("name") or "", node.get("localSheetId")
+        hidden = (node.get("hidden") or "").strip().lower() in ("1", "true")
+        if local is None:
+            if name not in _PRINT_NAMES:
+                workbook[name] = Name(name, None, node.text or "", hidden)
+            continue
+        try:
+            sheet = out.sheets[int(local)]
+        except (ValueError, IndexError):
+            continue  # openpyxl warns and drops it
+        if not _RESERVED.match(name):
+            scoped[(sheet, name)] = Name(name, sheet, node.text or "", hidden)
+    out.names = sorted(workbook.values(), key=lambda n: n.name) + list(scoped.values())
+
+
+def _table(root, sheet: str) -> tuple[TableDef, list[str]]:
+    """A table part's definition, and its filter's range when it filters by criteria."""
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(root.get("ref") or "")
+        header = int(root.get("headerRowCount", "1"))  # openpyxl's default: one header row
+        totals = int(root.get("totalsRowCount") or 0)
+    except ValueError as exc:
+        raise FastReadError(f"table {root.get('name')!r}: {exc}") from exc
+    columns = tuple(c.get("name") for c in root.iter(f"{{{_MAIN}}}tableColumn"))
+    table = TableDef(root.get("displayName") or root.get("name"), sheet, min_col, min_row, max_col,
+                     max_row, header, totals, columns)
+    auto = root.find(f"{{{_MAIN}}}autoFilter")
+    filtered = auto is not None and auto.get("ref") and auto.find(f"{{{_MAIN}}}filterColumn") is not None
+    return table, [auto.get("ref")] if filtered else []

@@ -36,12 +36,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import schedula as sh
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
-from openpyxl.worksheet.formula import ArrayFormula
 
-from .bind import input_value
+from ..references import MAX_COL, MAX_ROW, column_index, column_letters, coordinate, split_coordinate
+from .facts import BookFacts
 from .rewrite import call_arguments, mask_quoted
-from .whole_refs import MAX_COL, MAX_ROW, _scalar_place
+from .whole_refs import _scalar_place
 
 _UNKNOWN = object()
 _DEPTH = 4  # formula cells followed when working out an INDIRECT's text
@@ -78,39 +77,39 @@ class _Box:
     def text(self, whole_rows: bool = False, whole_cols: bool = False) -> str:
         prefix = "" if self.sheet is None else "'" + self.sheet.replace("'", "''") + "'!"
         if whole_cols:
-            return f"{prefix}{get_column_letter(self.left)}:{get_column_letter(self.right)}"
+            return f"{prefix}{column_letters(self.left)}:{column_letters(self.right)}"
         if whole_rows:
             return f"{prefix}{self.top}:{self.bottom}"
-        first = f"{get_column_letter(self.left)}{self.top}"
-        last = f"{get_column_letter(self.right)}{self.bottom}"
+        first = f"{column_letters(self.left)}{self.top}"
+        last = f"{column_letters(self.right)}{self.bottom}"
         return prefix + (first if first == last else f"{first}:{last}")
 
 
 @dataclass
 class Layout:
     """What the rewrites read of the workbook: its cells as they are in the file."""
-    book: object
+    facts: BookFacts
     names: set[str] = field(default_factory=set)           # workbook-level names, upper case
     read: list[str] = field(default_factory=list)          # constants an INDIRECT's text used
 
     def __post_init__(self):
-        self._sheets = {ws.title.upper(): ws for ws in self.book.worksheets}
-        self._texts = {}  # (SHEET, row, col) -> the formula text as in the file
-        self._arrays = {}  # (SHEET, row, col) -> the array formula's range
-        for ws in self.book.worksheets:
-            for (r, c), cell in ws._cells.items():
-                if cell.data_type != "f":
-                    continue
-                value = cell.value
-                if isinstance(value, ArrayFormula):
-                    self._arrays[(ws.title.upper(), r, c)] = value.ref
-                    value = value.text
-                if isinstance(value, str):
-                    self._texts[(ws.title.upper(), r, c)] = value
+        self._sheets = {sheet.upper(): sheet for sheet in self.facts.sheets}
+
+    @functools.cached_property
+    def _texts(self) -> dict[tuple[str, int, int], str]:
+        """(SHEET, row, col) -> the formula text as in the file (made on first use: few formulas
+        ask about other cells)."""
+        return {(sheet.upper(), *split_coordinate(coord)): text
+                for (sheet, coord), text in self.facts.formulas.items()}
+
+    @functools.cached_property
+    def _arrays(self) -> dict[tuple[str, int, int], str]:
+        """(SHEET, row, col) -> the array formula's range."""
+        return {(sheet.upper(), *split_coordinate(coord)): ref
+                for (sheet, coord), ref in self.facts.arrays.items()}
 
     def sheet_title(self, name: str | None, here: str) -> str | None:
-        ws = self._sheets.get((name or here).upper())
-        return ws.title if ws is not None else None
+        return self._sheets.get((name or here).upper())
 
     # --- reading values before evaluation ---------------------------------------------------
 
@@ -141,7 +140,7 @@ class Layout:
             if title is None:
                 return _UNKNOWN
             value = self._cell_value(title, int(cell.group(2)),
-                                     column_index_from_string(cell.group(1).upper()), depth)
+                                     column_index(cell.group(1).upper()), depth)
             if value is _UNKNOWN:
                 return _UNKNOWN
             args.append(np.asarray([[value]], object))
@@ -159,9 +158,10 @@ class Layout:
             return _UNKNOWN
         if key in self._texts:
             return self.static_value(self._texts[key][1:], title, depth + 1)
-        cell = self._sheets[title.upper()]._cells.get((row, col))
-        value = sh.EMPTY if cell is None or cell.value is None else input_value(cell)
-        self.read.append(f"{title}!{get_column_letter(col)}{row}={value!r}")
+        value = self.facts.constants.get(title, {}).get(coordinate(row, col))
+        if value is None:
+            value = sh.EMPTY
+        self.read.append(f"{title}!{column_letters(col)}{row}={value!r}")
         return value
 
     # --- the rewrites ---------------------------------------------------------------------------
@@ -252,7 +252,7 @@ class Layout:
             title = self.sheet_title(_unquote(ref.group("sheet")), sheet) if cell else None
             if title is None:
                 return None
-            key = (title.upper(), int(cell.group(2)), column_index_from_string(cell.group(1).upper()))
+            key = (title.upper(), int(cell.group(2)), column_index(cell.group(1).upper()))
             if key not in self._arrays:
                 return None
             prefix = ref.group("sheet") + "!" if ref.group("sheet") else ""
@@ -342,9 +342,9 @@ class Layout:
         title, top, left, ref = found
         kind = kind.lower()
         first = (ref.group("sheet") + "!" if ref.group("sheet") else "") \
-            + f"{get_column_letter(left)}{top}"
+            + f"{column_letters(left)}{top}"
         if kind == "address" and title.upper() == sheet.upper():
-            return f'"${get_column_letter(left)}${top}"'
+            return f'"${column_letters(left)}${top}"'
         if kind == "col":
             return str(left)
         if kind == "row":
@@ -471,7 +471,7 @@ def _r1c1_index(group: str | None, here: int) -> int:
 
 
 def _column(letters: str) -> int:
-    return column_index_from_string(letters.lstrip("$").upper())
+    return column_index(letters.lstrip("$").upper())
 
 
 def _unquote(sheet: str | None) -> str | None:

@@ -11,26 +11,25 @@ import contextlib
 import functools
 import logging
 import re
-from collections import OrderedDict
 
-import numpy as np
 import formulas
+import numpy as np
 import schedula as sh
 from formulas.cell import CellWrapper, InvRangesAssembler, Ref
 from formulas.excel import BOOK
 from formulas.ranges import Ranges
-from openpyxl.utils.cell import range_boundaries, get_column_letter
-
-from ..excel import XlError, address
 from formulas.tokens.operand import Error as _FormulasError
 
-from .bind import from_formulas
-from .functions import offset
 from ..errors import first_line
+from ..excel import XlError, address
+from ..references import column_letters, range_boundaries
+from .bind import from_formulas, input_value, quiet_formulas
 from .errors import CircularReferenceError, WorkbookError
-from .bind import input_value
+from .functions import offset
 from .iteration import components
 from .workbook import BOOK_NAME, LoadedWorkbook
+
+quiet_formulas()  # formulas' models draw a progress bar: not in our output
 
 # formulas logs (and swallows) per-cell failures; we report them our own way.
 logging.getLogger("formulas").setLevel(logging.CRITICAL)
@@ -68,7 +67,7 @@ def _cells_of(ref: str):
     min_col, min_row, max_col, max_row = range_boundaries(ref)
     for r in range(min_row, max_row + 1):
         for c in range(min_col, max_col + 1):
-            yield r - min_row, c - min_col, f"{get_column_letter(c)}{r}"
+            yield r - min_row, c - min_col, f"{column_letters(c)}{r}"
 
 
 class _OneBookModel(formulas.ExcelModel):
@@ -330,7 +329,7 @@ def _spill(values, loaded: LoadedWorkbook, sheet: str, anchor: str, grid: np.nda
         for c in range(grid.shape[1]):
             if r == 0 and c == 0:
                 continue
-            coord = f"{get_column_letter(min_col + c)}{min_row + r}"
+            coord = f"{column_letters(min_col + c)}{min_row + r}"
             if ws._cells.get((min_row + r, min_col + c)) is not None and \
                     ws._cells[(min_row + r, min_col + c)].value is not None:
                 values[(sheet, anchor)] = XlError.SPILL
@@ -404,28 +403,3 @@ def _plain(exc: BaseException) -> str:
             or "Unreachable output-targets" in str(exc):
         return "a formula the engine does not handle (run with --debug for the details)"
     return first_line(exc)
-
-
-class ModelCache:
-    """Compiled models by formula fingerprint, least recently used dropped beyond `size`."""
-
-    def __init__(self, size: int = 32):
-        self.size = size
-        self._models: OrderedDict[str, CompiledWorkbook] = OrderedDict()
-        self.fast_plans: OrderedDict = OrderedDict()  # roi_xl.engine.fastpath's, by formula key
-        self.hits = self.misses = 0
-
-    def get(self, loaded: LoadedWorkbook) -> CompiledWorkbook:
-        model = self._models.get(loaded.fingerprint)
-        if model is not None:
-            self.hits += 1
-            self._models.move_to_end(loaded.fingerprint)
-            return model
-        self.misses += 1
-        model = CompiledWorkbook(loaded)
-        if not model.shared:
-            return model
-        self._models[loaded.fingerprint] = model
-        while len(self._models) > self.size:
-            self._models.popitem(last=False)
-        return model

@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from openpyxl.workbook.defined_name import DefinedName
-
+from .facts import BookFacts
 from .rewrite import mask_quoted
 
 # A name, optionally qualified by a sheet, on quote-masked text: not part of a longer name, a
@@ -26,30 +25,30 @@ def private_name(sheet_index: int, name: str) -> str:
     return f"_ROI_L{sheet_index}_{name.upper()}"
 
 
-def scoped_names(book) -> dict[str, dict[str, str]]:
+def scoped_names(facts: BookFacts) -> dict[str, dict[str, str]]:
     """Sheet (upper case) -> {NAME: private spelling} of every sheet-scoped name."""
     found: dict[str, dict[str, str]] = {}
-    for index, ws in enumerate(book.worksheets):
-        local = getattr(ws, "defined_names", {})
-        if local:
-            found[ws.title.upper()] = {name.upper(): private_name(index, name) for name in local}
+    index = {sheet: i for i, sheet in enumerate(facts.sheets)}
+    for n in facts.names:
+        if n.sheet is not None:
+            found.setdefault(n.sheet.upper(), {})[n.name.upper()] = private_name(index[n.sheet], n.name)
     return found
 
 
-def promote(book, scoped: dict[str, dict[str, str]],
-            rewrite_target: Callable[[str, str], str]) -> None:
-    """Add every sheet-scoped name to the in-memory workbook under its private spelling, its
-    target passed through `rewrite_target(text, sheet)`; workbook-level names' targets too."""
-    for name, defined in list(book.defined_names.items()):
-        if defined.value and not defined.hidden:
-            defined.value = rewrite_target(defined.value, "")
-    for ws in book.worksheets:
-        for name, defined in getattr(ws, "defined_names", {}).items():
-            if not defined.value:
-                continue
-            private = scoped[ws.title.upper()][name.upper()]
-            target = use_scoped_names(defined.value, ws.title, scoped)
-            book.defined_names[private] = DefinedName(private, attr_text=rewrite_target(target, ws.title))
+def promoted(facts: BookFacts, scoped: dict[str, dict[str, str]],
+             rewrite_target: Callable[[str, str], str]) -> dict[str, str]:
+    """The workbook-level names `formulas` and the plan read: each name -> its target, passed
+    through `rewrite_target(text, sheet)` (hidden ones as they are), every sheet-scoped name under
+    its private spelling."""
+    out: dict[str, str] = {}
+    for n in facts.names:
+        if n.sheet is None:
+            out[n.name] = rewrite_target(n.text, "") if n.text and not n.hidden else n.text
+    for n in facts.names:
+        if n.sheet is not None and n.text:
+            target = use_scoped_names(n.text, n.sheet, scoped)
+            out[scoped[n.sheet.upper()][n.name.upper()]] = rewrite_target(target, n.sheet)
+    return out
 
 
 def use_scoped_names(formula: str, sheet: str, scoped: dict[str, dict[str, str]]) -> str:

@@ -256,7 +256,7 @@ def _layout(sec: Section) -> _Number:
             lay.frac = (num, den, slash)
             before = [i for i in range(num[0]) if toks[i].kind == "digit"]
             lay.int_idx = before
-            for i, t in enumerate(toks):
+            for t in toks:
                 if t.kind == "point":
                     t.kind = "lit"
                 if t.kind == "percent":

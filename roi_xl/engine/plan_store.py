@@ -1,10 +1,11 @@
 """Translated plans kept on disk between runs, so a template's first workbook skips the full load.
 
 What is stored is the plan's input, not code: the formula texts load() rewrote, the sheet names, the
-defined names, the one-cell array formulas' cells and load()'s warnings, as JSON. Reading an entry translates those texts again
-(fastcalc.Plan, milliseconds); no stored Python is ever executed, and a tampered entry can say no
-more than a workbook can. An entry is keyed by the formula key (fastread), roi-xl's version and
-Python's version, and carries all three; any mismatch, damage or surprise makes it ignored.
+defined names, the one-cell array formulas' cells and load()'s warnings, as JSON. Reading an entry
+translates those texts again (fastcalc.Plan, milliseconds); no stored Python is ever executed, and a
+tampered entry can say no more than a workbook can. An entry is keyed by the formula key (fastread),
+roi-xl's version and Python's version, and carries all three; any mismatch, damage or surprise makes it
+ignored.
 
 The folder is private: $XDG_CACHE_HOME/roi-xl (or ~/.cache/roi-xl), made 0700. It is used only while
 it is a real directory (not a symlink) owned by the user with no access for group or others, and an

@@ -14,33 +14,58 @@ reused for another whose prepared formulas are the same.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..excel import address
+from ..references import split_coordinate
+from .bind import bind_catalogue, is_known, is_ours
+from .facts import BookFacts
 from .functions.offset import rewrite_offsets
 from .layout import READS_CONSTANTS, Layout
-from .names import use_scoped_names
-from .rewrite import mask_quoted
-from .sheet_info import rewrite_sheet_calls
-from .subtotal import SHEET_AWARE_CALL, SheetRows, rewrite_subtotals
+from .names import promoted, scoped_names, use_scoped_names
+from .rewrite import mask_quoted, rewrite
+from .sheet_info import name_sheets, rewrite_sheet_calls, sheet_numbers
+from .subtotal import SHEET_AWARE_CALL, SheetRows, rewrite_subtotals, sheet_rows
 from .tables import TableDef, rewrite_structured
-from .whole_refs import _WHOLE, UsedRange, clip_whole_refs, intersect_ranges
+from .whole_refs import _WHOLE, UsedRange, clip_name_target, clip_whole_refs, intersect_ranges, used_ranges
 
 # What a step may read of the workbook besides formula texts and defined names.
 TABLES, CONSTANTS, HIDDEN_ROWS, FILLED_EXTENT = "tables", "constants", "hidden rows", "filled extent"
 
 
-@dataclass
 class Context:
-    """What the steps read of one workbook (workbook.load gathers it)."""
-    tables: dict[str, TableDef]
-    scoped: dict[str, dict[str, str]]      # sheet-scoped names: sheet -> name -> private spelling
-    layout: Layout
-    rows: dict[str, SheetRows]             # hidden rows and filters, for SUBTOTAL and AGGREGATE
-    numbers: dict[str, int]                # sheet -> its position, for SHEET()
-    name_targets: dict[str, str]           # name -> the sheet it points at, for SHEET(name)
-    used: dict[str, UsedRange]             # each sheet's filled extent, for whole columns and rows
+    """What the steps read of one workbook, worked out from its facts on first use (most
+    workbooks never need their hidden rows or filled extent)."""
+
+    def __init__(self, facts: BookFacts):
+        self.facts = facts
+        self.tables: dict[str, TableDef] = facts.tables
+        # sheet-scoped names: sheet -> name -> private spelling
+        self.scoped: dict[str, dict[str, str]] = scoped_names(facts)
+        self.layout = Layout(facts, names={n.name.upper() for n in facts.names if n.sheet is None})
+
+    @functools.cached_property
+    def rows(self) -> dict[str, SheetRows]:
+        """Hidden rows and filters, for SUBTOTAL and AGGREGATE."""
+        return sheet_rows(self.facts)
+
+    @functools.cached_property
+    def numbers(self) -> dict[str, int]:
+        """Sheet -> its position, for SHEET()."""
+        return sheet_numbers(self.facts)
+
+    @functools.cached_property
+    def name_targets(self) -> dict[str, str]:
+        """Name -> the sheet it points at, for SHEET(name)."""
+        return name_sheets(self.facts)
+
+    @functools.cached_property
+    def used(self) -> dict[str, UsedRange]:
+        """Each sheet's filled extent, for whole columns and rows."""
+        return used_ranges(self.facts)
 
 
 @dataclass(frozen=True)
@@ -58,6 +83,9 @@ class Step:
     run: Callable[[str, Context, Cell], str]
     reads: str | None = None               # TABLES, CONSTANTS, HIDDEN_ROWS or FILLED_EXTENT
     trigger: re.Pattern | None = None      # which formulas make it read that (None: every one)
+    # What a formula's upper-case text must hold for the step to change it, or for its trigger to
+    # match (None: the step checks): most formulas skip most steps without a regex.
+    needs: tuple[str, ...] | None = None
 
 
 STEPS: tuple[Step, ...] = (
@@ -65,33 +93,104 @@ STEPS: tuple[Step, ...] = (
          lambda f, w, c: rewrite_structured(f, c.sheet, c.row, c.col, w.tables), TABLES),
     Step("sheet-scoped names", lambda f, w, c: use_scoped_names(f, c.sheet, w.scoped)),
     Step("INDIRECT of a known text",
-         lambda f, w, c: w.layout.resolve_indirect(f, c.sheet, c.row, c.col), CONSTANTS, READS_CONSTANTS),
-    Step("ANCHORARRAY", lambda f, w, c: w.layout.anchor_arrays(f, c.sheet)),
-    Step("OFFSET by constants", lambda f, w, c: w.layout.static_offsets(f, c.sheet, c.row, c.col)),
-    Step("CHOOSE by a constant", lambda f, w, c: w.layout.static_choices(f, c.sheet, c.row, c.col)),
-    Step("OFFSET of a typed reference", lambda f, w, c: rewrite_offsets(f, c.sheet)),
+         lambda f, w, c: w.layout.resolve_indirect(f, c.sheet, c.row, c.col), CONSTANTS, READS_CONSTANTS,
+         needs=("INDIRECT", "CELL")),  # CELL: its trigger's too (what_it_reads)
+    Step("ANCHORARRAY", lambda f, w, c: w.layout.anchor_arrays(f, c.sheet), needs=("ANCHORARRAY",)),
+    Step("OFFSET by constants", lambda f, w, c: w.layout.static_offsets(f, c.sheet, c.row, c.col),
+         needs=("OFFSET",)),
+    Step("CHOOSE by a constant", lambda f, w, c: w.layout.static_choices(f, c.sheet, c.row, c.col),
+         needs=("CHOOSE",)),
+    Step("OFFSET of a typed reference", lambda f, w, c: rewrite_offsets(f, c.sheet), needs=("OFFSET",)),
     # CELL reads constants too: READS_CONSTANTS matches it
-    Step("facts about references", lambda f, w, c: w.layout.reference_facts(f, c.sheet, c.array)),
+    Step("facts about references", lambda f, w, c: w.layout.reference_facts(f, c.sheet, c.array),
+         needs=("ISREF", "ISFORMULA", "FORMULATEXT", "CELL", "SHEET", "ROW", "COLUMN")),
     Step("SUBTOTAL and AGGREGATE over hidden rows",
-         lambda f, w, c: rewrite_subtotals(f, c.sheet, w.rows), HIDDEN_ROWS, SHEET_AWARE_CALL),
-    Step("SHEET and SHEETS", lambda f, w, c: rewrite_sheet_calls(f, c.sheet, w.numbers, w.name_targets)),
+         lambda f, w, c: rewrite_subtotals(f, c.sheet, w.rows), HIDDEN_ROWS, SHEET_AWARE_CALL,
+         needs=("SUBTOTAL", "AGGREGATE")),
+    Step("SHEET and SHEETS", lambda f, w, c: rewrite_sheet_calls(f, c.sheet, w.numbers, w.name_targets),
+         needs=("SHEET",)),
     Step("whole columns and rows",
          lambda f, w, c: clip_whole_refs(f, c.sheet, c.row, c.col, w.used, array=c.array),
-         FILLED_EXTENT, _WHOLE),
+         FILLED_EXTENT, _WHOLE, needs=(":",)),
     Step("implicit intersection",
-         lambda f, w, c: f if c.array else intersect_ranges(f, c.row, c.col)),
+         lambda f, w, c: f if c.array else intersect_ranges(f, c.row, c.col), needs=(":",)),
 )
+
+
+@dataclass
+class Prepared:
+    """A workbook's formulas as both engines evaluate them."""
+    original: dict[tuple[str, str], str]    # (sheet, "B7") -> the text as in the file
+    formulas: dict[tuple[str, str], str]    # the same cells, every step applied, bound to formulas' names
+    names: dict[str, str]                   # workbook-level names (sheet-scoped ones promoted) -> target
+    warnings: list[str]
+    read: list[str]                         # the constants INDIRECT's texts were read from
+
+
+def prepare_book(facts: BookFacts) -> Prepared:
+    """Every formula of the workbook prepared (the steps, then rewrite.rewrite binding our and
+    Excel's function names to formulas'), its names promoted, and what was unknown said."""
+    bind_catalogue()
+    context = Context(facts)
+    warnings = list(facts.warnings)
+    # A defined name may hold a LAMBDA and be called like a function (=Double(A1)): not unknown.
+    name_calls = {n.name.upper() for n in facts.names}
+
+    def known(name: str) -> bool:  # a LET or LAMBDA parameter may hold a LAMBDA too (_xlpm.f(5))
+        return is_known(name) or name in name_calls or name.startswith("_XLPM.")
+    names = promoted(facts, context.scoped, lambda target, sheet: clip_name_target(
+        rewrite_structured(target, "", 0, 0, context.tables), context.used))
+    original, formulas = {}, {}
+    for (sheet, coord), text in facts.formulas.items():
+        if text == "=":  # openpyxl's reading of a shared formula whose master cell is missing
+            warnings.append(f"{address(sheet, coord)}: a shared formula without its first cell, which "
+                            "holds its text (the cell gets #VALUE!)")
+            text = "=#VALUE!"
+        original[(sheet, coord)] = text
+        row, col = split_coordinate(coord)
+        result = rewrite(prepare(text, context, Cell(sheet, row, col, (sheet, coord) in facts.arrays)),
+                         is_ours, known)
+        for name in result.unknown:
+            warnings.append(f"{address(sheet, coord)}: unknown function {name} (the cell gets #NAME?)")
+        formulas[(sheet, coord)] = result.formula
+    return Prepared(original, formulas, names, warnings, context.layout.read)
 
 
 def prepare(formula: str, context: Context, cell: Cell) -> str:
     """`formula` with every step applied, in order."""
+    present = _present(formula)
     for step in STEPS:
-        formula = step.run(formula, context, cell)
+        if step.needs is not None and present.isdisjoint(step.needs):
+            continue
+        changed = step.run(formula, context, cell)
+        if changed != formula:
+            formula, present = changed, _present(changed)
     return formula
+
+
+# Every text a step needs, found in one pass (a lookahead, so that one found inside another counts).
+_NEEDLES = re.compile("(?=(" + "|".join(sorted({re.escape(part) for step in STEPS for part in step.needs or ()},
+                                               key=len, reverse=True)) + "))")
+
+
+def _present(formula: str) -> set[str]:
+    return set(_NEEDLES.findall(formula.upper()))
 
 
 def what_it_reads(formula: str) -> frozenset[str]:
     """What of the workbook the steps read for this formula, besides formula texts and names."""
-    masked = mask_quoted(formula)
-    return frozenset(step.reads for step in STEPS
-                     if step.reads and (step.trigger is None or step.trigger.search(masked)))
+    present = _present(formula)  # a trigger matches only where its step's needs are: no regex else
+    masked = None
+    found = set()
+    for step in STEPS:
+        if not step.reads or step.reads in found:
+            continue
+        if step.trigger is not None:
+            if step.needs is not None and present.isdisjoint(step.needs):
+                continue
+            if masked is None:
+                masked = mask_quoted(formula)
+            if not step.trigger.search(masked):
+                continue
+        found.add(step.reads)
+    return frozenset(found)

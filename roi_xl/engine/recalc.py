@@ -5,8 +5,8 @@ from pathlib import Path
 
 from ..excel import address
 from ..guard import Limits
+from .cache import ModelCache
 from .errors import WorkbookError
-from .model import ModelCache
 from .fastpath import compute
 
 _DEFAULT_CACHE = ModelCache()

@@ -15,8 +15,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-
 from .functions._args import OMITTED_MARKER
 from .functions.dynamic import OMITTED_DEFAULTS
 
@@ -26,6 +24,7 @@ _MASK = "\x00"
 _QUOTED = re.compile(r'"(?:[^"]|"")*"?|\'(?:[^\']|\'\')*\'?|\[[^\]]*\]?')
 
 
+@functools.lru_cache(maxsize=1024)  # the rewrite steps mask each formula several times over
 def mask_quoted(formula: str) -> str:
     """The formula with the inside of every quoted part blanked out, positions unchanged.
 
@@ -129,12 +128,3 @@ def call_arguments(masked: str, open_at: int) -> list[tuple[int, int]]:
             args.append((start, i))
             start = i + 1
     return []
-
-
-def formula_text(value) -> str | None:
-    """The formula text of an openpyxl cell value: a plain or array formula's text, else None."""
-    if isinstance(value, ArrayFormula):
-        return value.text
-    if isinstance(value, DataTableFormula):
-        return None
-    return value if isinstance(value, str) else None

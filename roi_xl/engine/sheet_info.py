@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from ..references import destination
+from .facts import BookFacts
 from .rewrite import mask_quoted
 
 _SHEET = re.compile(r"(?<![\w.!\x00])(?:_xlfn\.)?SHEET\s*\((?P<arg>[^()]*)\)", re.IGNORECASE)
@@ -12,20 +14,17 @@ _REF = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')*'|[A-Za-z_][\w.]*)!)?\$?[A-Za-z]{
                   r"(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
 
 
-def sheet_numbers(book) -> dict[str, int]:
-    return {ws.title.upper(): i + 1 for i, ws in enumerate(book.worksheets)}
+def sheet_numbers(facts: BookFacts) -> dict[str, int]:
+    return {sheet.upper(): i + 1 for i, sheet in enumerate(facts.sheets)}
 
 
-def name_sheets(book) -> dict[str, str]:
+def name_sheets(facts: BookFacts) -> dict[str, str]:
     """Workbook-level name (upper case) -> the sheet its single reference points at."""
     found = {}
-    for name, defined in book.defined_names.items():
-        try:
-            destinations = list(defined.destinations)
-        except Exception:  # noqa: BLE001 - a name that is a formula has no sheet
-            continue
-        if len(destinations) == 1:
-            found[name.upper()] = destinations[0][0]
+    for n in facts.names:
+        target = destination(n.text) if n.sheet is None else None
+        if target is not None:
+            found[n.name.upper()] = target[0]
     return found
 
 

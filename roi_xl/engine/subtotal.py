@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 
-from openpyxl.utils.cell import get_column_letter, range_boundaries
-
+from ..references import column_letters, range_boundaries, split_coordinate
+from .facts import BookFacts
 from .functions.aggregate import AGGREGATES
-from .rewrite import call_arguments, formula_text, mask_quoted
+from .rewrite import call_arguments, mask_quoted
 
 _SUBTOTALS = range(1, 12)  # SUBTOTAL's codes are AGGREGATE's function numbers 1-11
 # What each aggregate gives over no cells at all.
@@ -36,20 +36,18 @@ _NUMBER = re.compile(r"^\s*\d+(?:\.\d*)?\s*$")
 class SheetRows:
     """What SUBTOTAL and AGGREGATE need to know about one sheet."""
 
-    def __init__(self, ws):
-        self.hidden = {r for r, dim in ws.row_dimensions.items() if dim.hidden}
+    def __init__(self, hidden: set[int], filters: list[str], formulas: dict[str, str]):
+        """`hidden` rows, the ranges of `filters` with criteria, the sheet's `formulas` by cell."""
+        self.hidden = set(hidden)
         self.filtered: set[int] = set()
         # Hidden rows count as filtered out only under a filter with criteria.
-        filters = [f.ref for f in [ws.auto_filter] + [t.autoFilter for t in ws.tables.values()]
-                   if f is not None and f.ref and f.filterColumn]
         for ref in filters:
             _, top, _, bottom = range_boundaries(ref)
             self.filtered |= {r for r in self.hidden if top < r <= bottom}
         # Cells holding SUBTOTAL or AGGREGATE: both leave them out (no double counting), as
         # LibreOffice does; Microsoft documents it for each function's own kind.
-        self.subtotal_cells = {(c.row, c.column) for c in ws._cells.values()
-                               if c.data_type == "f" and _mentions_call(formula_text(c.value) or "")
-                               and SHEET_AWARE_CALL.search(mask_quoted(formula_text(c.value)))}
+        self.subtotal_cells = {split_coordinate(coord) for coord, text in formulas.items()
+                               if _mentions_call(text) and SHEET_AWARE_CALL.search(mask_quoted(text))}
 
 
     def fingerprint(self) -> str:
@@ -57,8 +55,12 @@ class SheetRows:
         return ",".join(map(str, sorted(self.hidden))) + ";" + ",".join(map(str, sorted(self.filtered)))
 
 
-def sheet_rows(book) -> dict[str, SheetRows]:
-    return {ws.title.upper(): SheetRows(ws) for ws in book.worksheets}
+def sheet_rows(facts: BookFacts) -> dict[str, SheetRows]:
+    formulas: dict[str, dict[str, str]] = {sheet: {} for sheet in facts.sheets}
+    for (sheet, coord), text in facts.formulas.items():
+        formulas[sheet][coord] = text
+    return {sheet.upper(): SheetRows(facts.hidden_rows.get(sheet, set()), facts.filters.get(sheet, []),
+                                     formulas[sheet]) for sheet in facts.sheets}
 
 
 def _mentions_call(formula: str) -> bool:
@@ -160,7 +162,7 @@ def _visible(ref: str, skip_rows: set, skip_cells: set) -> list[str]:
             if keep and run_start is None:
                 run_start = row
             elif not keep and run_start is not None:
-                letter = get_column_letter(col)
+                letter = column_letters(col)
                 out.append(f"{letter}{run_start}" if run_start == row - 1
                            else f"{letter}{run_start}:{letter}{row - 1}")
                 run_start = None

@@ -16,7 +16,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from openpyxl.utils.cell import get_column_letter, range_boundaries
+from ..references import column_letters, range_boundaries
 
 _SPECIALS = {"#ALL", "#DATA", "#HEADERS", "#TOTALS", "#THIS ROW"}
 
@@ -297,8 +297,8 @@ def _area(table: TableDef, spec: str, row: int) -> tuple[int, int, int, int]:
 
 def _range_text(table: TableDef, top: int, left: int, bottom: int, right: int,
                 other_sheet: bool) -> str:
-    start = f"{get_column_letter(left)}{top}"
-    end = f"{get_column_letter(right)}{bottom}"
+    start = f"{column_letters(left)}{top}"
+    end = f"{column_letters(right)}{bottom}"
     ref = start if start == end else f"{start}:{end}"
     if not other_sheet:
         return ref

@@ -21,7 +21,6 @@ import numpy as np
 from .numfmt import number_text
 from .text_number import datetime_parts, text_to_number
 
-
 # Excel's longest text (a cell holds 32,767 characters): a text result beyond it is #VALUE! (Microsoft
 # documents it for CONCAT, TEXTJOIN and REPT; `&`, CONCATENATE, SUBSTITUTE, REPLACE do the same).
 # Checked before a result is built, where it could grow beyond any bound (SUBSTITUTE, joins).

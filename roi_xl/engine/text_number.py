@@ -22,7 +22,7 @@ plain text in a criterion). It accepts:
   FLOOR(x, " 2024-01-10 "), INT(" 2024-01-10 ") and MROUND(" 2024-01-10 ", 7).
 
 Where no Excel evidence decides a form, the rule follows LibreOffice (en-US); the differential test
-(tests/test_text_corpus_libreoffice.py) lists every remaining difference with Excel's evidence.
+(tests/conformance/test_text_corpus_libreoffice.py) lists every remaining difference with Excel's evidence.
 
 Nothing else is a number: codes such as "M1", "Q1", "W3" or "K10" stay text (formulas' reader took
 them for date-times of the current year), and so do "inf", "nan", "1_000" that Python's float reads.

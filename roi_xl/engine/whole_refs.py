@@ -19,12 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
-
+from ..references import MAX_COL, MAX_ROW, column_index, column_letters, split_coordinate
+from .facts import BookFacts
 from .rewrite import call_arguments, mask_quoted
-
-MAX_ROW = 1048576
-MAX_COL = 16384
 
 # A whole-column or whole-row reference, with an optional sheet, on quote-masked text.
 _WHOLE = re.compile(
@@ -73,21 +70,26 @@ class UsedRange:
         return max(cols, default=1)
 
 
-def used_ranges(book) -> dict[str, UsedRange]:
+def used_ranges(facts: BookFacts) -> dict[str, UsedRange]:
     """The filled extent of every sheet (upper-case names), from cells holding anything.
 
     Kept per column and per row, so one far-off cell (a note in XFD1) does not widen every
     whole-row reference of the sheet."""
-    found = {}
-    for ws in book.worksheets:
-        by_col: dict[int, int] = {}
-        by_row: dict[int, int] = {}
-        for (r, c), cell in ws._cells.items():
-            if cell.value is not None:
-                by_col[c] = max(by_col.get(c, 0), r)
-                by_row[r] = max(by_row.get(r, 0), c)
-        found[ws.title.upper()] = UsedRange(by_col, by_row)
-    return found
+    by_sheet: dict[str, tuple[dict[int, int], dict[int, int]]] = {s: ({}, {}) for s in facts.sheets}
+
+    def fill(sheet: str, coord: str) -> None:
+        by_col, by_row = by_sheet[sheet]
+        r, c = split_coordinate(coord)
+        if by_col.get(c, 0) < r:
+            by_col[c] = r
+        if by_row.get(r, 0) < c:
+            by_row[r] = c
+    for sheet, coord in facts.formulas:
+        fill(sheet, coord)
+    for sheet, values in facts.constants.items():
+        for coord in values:
+            fill(sheet, coord)
+    return {sheet.upper(): UsedRange(*found) for sheet, found in by_sheet.items()}
 
 
 @dataclass
@@ -178,7 +180,7 @@ def intersect_ranges(formula: str, row: int, col: int) -> str:
             edits.append((m.start(), m.end(), "#VALUE!"))
             continue
         sheet_text = formula[m.start("sheet"):m.end("sheet")] + "!" if m.group("sheet") else ""
-        edits.append((m.start(), m.end(), f"{sheet_text}{get_column_letter(at_col)}{at_row}"))
+        edits.append((m.start(), m.end(), f"{sheet_text}{column_letters(at_col)}{at_row}"))
     for start, end, new in sorted(edits, reverse=True):
         formula = formula[:start] + new + formula[end:]
     return formula
@@ -186,7 +188,7 @@ def intersect_ranges(formula: str, row: int, col: int) -> str:
 
 def _cell_index(ref: str) -> tuple[int, int]:
     letters = ref.replace("$", "").rstrip("0123456789")
-    return column_index_from_string(letters.upper()), int(ref.replace("$", "")[len(letters):])
+    return column_index(letters.upper()), int(ref.replace("$", "")[len(letters):])
 
 
 def clip_name_target(value: str, used: dict[str, UsedRange]) -> str:
@@ -208,7 +210,7 @@ def _parse(m: re.Match, formula: str, sheet: str) -> _Whole | None:
     if m.group("c1"):
         a, b = m.group("c1"), m.group("c2")
         try:
-            first, last = (column_index_from_string(x.lstrip("$").upper()) for x in (a, b))
+            first, last = (column_index(x.lstrip("$").upper()) for x in (a, b))
         except ValueError:
             return None
         is_column = True
@@ -236,18 +238,18 @@ def _end(w: _Whole, extent: UsedRange) -> int:
 def _clipped(w: _Whole, end: int, extra: int = 0) -> str:
     if w.is_column:
         last_row = min(end + extra, MAX_ROW)
-        return (f"{w.sheet_text}{get_column_letter(w.first)}1:"
-                f"{get_column_letter(w.last)}{last_row}")
+        return (f"{w.sheet_text}{column_letters(w.first)}1:"
+                f"{column_letters(w.last)}{last_row}")
     last_col = min(end + extra, MAX_COL)
-    return f"{w.sheet_text}A{w.first}:{get_column_letter(last_col)}{w.last}"
+    return f"{w.sheet_text}A{w.first}:{column_letters(last_col)}{w.last}"
 
 
 def _beyond(w: _Whole, end: int) -> tuple[str, int]:
     """One blank cell past the filled part of the reference, and how many blank cells lie there."""
     if w.is_column:
-        return (f"{w.sheet_text}{get_column_letter(w.first)}{end + 1}",
+        return (f"{w.sheet_text}{column_letters(w.first)}{end + 1}",
                 (MAX_ROW - end) * (w.last - w.first + 1))
-    return (f"{w.sheet_text}{get_column_letter(end + 1)}{w.first}",
+    return (f"{w.sheet_text}{column_letters(end + 1)}{w.first}",
             (MAX_COL - end) * (w.last - w.first + 1))
 
 
@@ -255,9 +257,9 @@ def _intersection(w: _Whole, row: int, col: int) -> str:
     """Excel's implicit intersection of a whole column (row) with the formula's row (column)."""
     if w.is_column:
         if w.first == w.last or w.first <= col <= w.last:
-            return f"{w.sheet_text}{get_column_letter(w.first if w.first == w.last else col)}{row}"
+            return f"{w.sheet_text}{column_letters(w.first if w.first == w.last else col)}{row}"
     elif w.first == w.last or w.first <= row <= w.last:
-        return f"{w.sheet_text}{get_column_letter(col)}{w.first if w.first == w.last else row}"
+        return f"{w.sheet_text}{column_letters(col)}{w.first if w.first == w.last else row}"
     return "#VALUE!"
 
 

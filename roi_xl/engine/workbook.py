@@ -8,22 +8,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from formulas.excel.xlreader import load_workbook
+from formulas.tokens.operand import XlError as FormulasError
 from lxml import etree
-from openpyxl.utils.cell import get_column_letter
-from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ..errors import first_line
-from ..excel import address
+from ..excel import XlError, address
+from ..references import column_letters
+from .bind import bind_catalogue, input_value
 from .errors import WorkbookError
-from .layout import Layout
-from .prepare import Cell, Context, prepare
-from .rewrite import formula_text, rewrite
-from .bind import bind_catalogue, is_known, is_ours
-from .names import promote, scoped_names
-from .sheet_info import name_sheets, sheet_numbers
-from .subtotal import sheet_rows
-from .tables import rewrite_structured, tables_of
-from .whole_refs import clip_name_target, used_ranges
+from .facts import BookFacts, Name
+from .prepare import Prepared, prepare_book
+from .tables import tables_of
 
 # The name every workbook is loaded under, so node ids (and compiled models) do not depend on
 # the file's own name: client workbooks made from one template share one compiled model.
@@ -75,7 +72,7 @@ def load(path: str | Path) -> LoadedWorkbook:
         if ws._cells and (ws.max_row > 1_048_576 or ws.max_column > 16_384):
             row, col = max(ws._cells, key=lambda rc: (rc[0] > 1_048_576 or rc[1] > 16_384, rc))
             raise WorkbookError(f"damaged workbook: a cell lies outside the sheet, "
-                                f"{address(ws.title, get_column_letter(col) + str(row))} (the last "
+                                f"{address(ws.title, column_letters(col) + str(row))} (the last "
                                 "cell of a sheet is XFD1048576)")
     loaded = LoadedWorkbook(path=path, book=book)
     for name in _macro_sheets(path):  # openpyxl reads one as a worksheet
@@ -84,75 +81,91 @@ def load(path: str | Path) -> LoadedWorkbook:
             loaded.warnings.append(f"sheet {name!r} is an Excel 4.0 macro sheet: it is not "
                                    "recalculated (macros never run; its cells keep their values)")
     loaded.__post_init__()  # sheet names by upper case, without those
-    digest = hashlib.sha256()
-    names = list(_defined_names(book))  # as in the file, before sheet-scoped ones are promoted
-    # A defined name may hold a LAMBDA and be called like a function (=Double(A1)): not unknown.
-    name_calls = {entry.partition("@")[0].upper() for entry, _ in names}
+    facts = openpyxl_facts(book)
+    prepared = prepare_book(facts)
+    loaded.warnings.extend(prepared.warnings)
+    loaded.formulas = prepared.original
+    for (title, coord), text in prepared.formulas.items():  # what formulas will evaluate
+        cell = book[title][coord]
+        if isinstance(cell.value, ArrayFormula):
+            cell.value.text = text
+        elif cell.value != text:
+            cell.value = text
+    for name, target in prepared.names.items():
+        if name in book.defined_names:
+            book.defined_names[name].value = target
+        else:
+            book.defined_names[name] = DefinedName(name, attr_text=target)
+    loaded.fingerprint = _fingerprint(facts, prepared)
+    return loaded
 
-    def known(name: str) -> bool:  # a LET or LAMBDA parameter may hold a LAMBDA too (_xlpm.f(5))
-        return is_known(name) or name in name_calls or name.startswith("_XLPM.")
-    tables = tables_of(book)
-    for table in sorted(tables.values(), key=lambda t: t.name.upper()):
+
+def _fingerprint(facts: BookFacts, prepared: Prepared) -> str:
+    """What decides the formulas model built from the workbook (model.ModelCache's key)."""
+    digest = hashlib.sha256()
+    for table in sorted(facts.tables.values(), key=lambda t: t.name.upper()):
         digest.update(("\x05" + table.fingerprint()).encode())
-    used = used_ranges(book)
-    scoped = scoped_names(book)
-    rows = sheet_rows(book)
-    for sheet, info in rows.items():  # SUBTOTAL's rewriting depends on them
-        if info.hidden:
-            digest.update(f"\x06{sheet}\x00{info.fingerprint()}".encode())
-    layout = Layout(book, names={entry.partition("@")[0].upper() for entry, _ in names
-                                 if entry.endswith("@None")})
-    context = Context(tables, scoped, layout, rows, sheet_numbers(book), name_sheets(book), used)
-    promote(book, scoped, lambda target, sheet: clip_name_target(
-        rewrite_structured(target, "", 0, 0, tables), used))
+    for sheet in facts.sheets:
+        hidden = facts.hidden_rows.get(sheet)
+        if hidden:  # SUBTOTAL's rewriting depends on them, and on the filters
+            digest.update(f"\x06{sheet}\x00{sorted(hidden)}\x00{facts.filters.get(sheet)}".encode())
+    by_sheet: dict[str, list[str]] = {sheet: [] for sheet in facts.sheets}
+    for (sheet, coord), text in prepared.original.items():
+        by_sheet[sheet].append(f"\x02{coord}\x00{facts.arrays.get((sheet, coord), '')}\x00{text}")
+    for sheet in facts.sheets:
+        digest.update(b"\x01sheet\x00" + sheet.encode())
+        digest.update("".join(by_sheet[sheet]).encode())
+        # Which cells hold constants shapes the model (each is an input node); their values do
+        # not, but for errors (formulas compiles a typed error into the model, as a formula).
+        digest.update(("\x03" + ",".join(coord + (f"={value}" if isinstance(value, (XlError, FormulasError)) else "")
+                                            for coord, value in facts.constants[sheet].items())).encode())
+    for n in facts.names:
+        digest.update(f"\x04{n.name}@{n.sheet}\x00{n.text}".encode())
+    # The constants an INDIRECT's text was read from (layout.py) shape the model too.
+    digest.update(("\x07" + "\x00".join(prepared.read)).encode())
+    return digest.hexdigest()
+
+
+def openpyxl_facts(book) -> BookFacts:
+    """What the rewrite steps read (facts.py), from openpyxl's workbook (macro sheets removed)."""
+    facts = BookFacts([ws.title for ws in book.worksheets])
     for ws in book.worksheets:
-        digest.update(b"\x01sheet\x00" + ws.title.encode())
-        constants = []
-        for (row, col), cell in sorted(ws._cells.items()):
+        constants = facts.constants[ws.title] = {}
+        for _, cell in sorted(ws._cells.items()):
             if cell.data_type == "f":
                 text = formula_text(cell.value)
                 if text is None:
                     continue
-                coord = cell.coordinate
-                if text == "=":  # openpyxl's reading of a shared formula whose master cell is missing
-                    loaded.warnings.append(f"{address(ws.title, coord)}: a shared formula without its "
-                                           "first cell, which holds its text (the cell gets #VALUE!)")
-                    cell.value = text = "=#VALUE!"
-                loaded.formulas[(ws.title, coord)] = text
-                ref = cell.value.ref if isinstance(cell.value, ArrayFormula) else ""
-                digest.update(f"\x02{coord}\x00{ref}\x00{text}".encode())
-                plain = prepare(text, context, Cell(ws.title, row, col, isinstance(cell.value, ArrayFormula)))
-                result = rewrite(plain, is_ours, known)  # then bound to formulas' names
-                for name in result.unknown:
-                    loaded.warnings.append(
-                        f"{address(ws.title, coord)}: unknown function {name} (the cell gets #NAME?)")
-                if result.formula != text:
-                    if isinstance(cell.value, ArrayFormula):
-                        cell.value.text = result.formula
-                    else:
-                        cell.value = result.formula
+                facts.formulas[(ws.title, cell.coordinate)] = text
+                if isinstance(cell.value, ArrayFormula):
+                    facts.arrays[(ws.title, cell.coordinate)] = cell.value.ref
             elif cell.value is not None:
-                # formulas compiles a typed error (#N/A) into the model, as a formula of its own
-                constants.append(cell.coordinate + (f"={cell.value}" if cell.data_type == "e" else ""))
-        # Which cells hold constants shapes the model (each is an input node); their values do not,
-        # but for errors.
-        digest.update(("\x03" + ",".join(constants)).encode())
-    for name, value in names:
-        digest.update(f"\x04{name}\x00{value}".encode())
-    # The constants an INDIRECT's text was read from (layout.py) shape the model too.
-    digest.update(("\x07" + "\x00".join(layout.read)).encode())
-    loaded.fingerprint = digest.hexdigest()
-    return loaded
-
-
-def _defined_names(book):
+                constants[cell.coordinate] = input_value(cell)
+        hidden = {r for r, dim in ws.row_dimensions.items() if dim.hidden}
+        if hidden:
+            facts.hidden_rows[ws.title] = hidden
+        filters = [f.ref for f in [ws.auto_filter] + [t.autoFilter for t in ws.tables.values()]
+                   if f is not None and f.ref and f.filterColumn]
+        if filters:
+            facts.filters[ws.title] = filters
+    facts.tables = tables_of(book)
     names = book.defined_names
     items = names.values() if isinstance(names, dict) else names.definedName
     for n in sorted(items, key=lambda n: (n.name, str(n.localSheetId))):
-        yield f"{n.name}@{n.localSheetId}", n.value
+        facts.names.append(Name(n.name, None, n.value or "", bool(n.hidden)))
     for ws in book.worksheets:
         for n in getattr(ws, "defined_names", {}).values():
-            yield f"{n.name}@{ws.title}", n.value
+            facts.names.append(Name(n.name, ws.title, n.value or "", bool(n.hidden)))
+    return facts
+
+
+def formula_text(value) -> str | None:
+    """The formula text of an openpyxl cell value: a plain or array formula's text, else None."""
+    if isinstance(value, ArrayFormula):
+        return value.text
+    if isinstance(value, DataTableFormula):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _macro_sheets(path: Path) -> set[str]:

@@ -26,7 +26,7 @@ import posixpath
 import re
 import struct
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote
@@ -35,11 +35,10 @@ from lxml import etree
 
 from roi_xl.atomic import replacing
 from roi_xl.excel import XlError
+from roi_xl.references import MAX_COL, MAX_ROW
 
-__all__ = ["write_values", "write_inputs", "sheet_parts", "part_key", "format_number", "error_text", "MAX_ROW", "MAX_COL"]
-
-MAX_ROW = 1_048_576
-MAX_COL = 16_384
+__all__ = ["write_values", "write_inputs", "sheet_parts", "part_key", "format_number", "error_text", "MAX_ROW",
+           "MAX_COL"]
 
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"  # Strict Open XML's namespace
@@ -56,7 +55,8 @@ _FILE_ERRORS = {
     XlError.GETTING_DATA: "#GETTING_DATA", XlError.SPILL: "#VALUE!", XlError.CALC: "#VALUE!",
 }
 
-# Characters XML 1.0 cannot carry (a lone surrogate half among them); Excel writes them (and a literal "_xHHHH_") escaped as _xHHHH_.
+# Characters XML 1.0 cannot carry (a lone surrogate half among them); Excel writes them (and a literal
+# "_xHHHH_") escaped as _xHHHH_.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _X_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
@@ -396,8 +396,9 @@ def _truthy(value: str | None) -> bool:
 class _Sheet:
     """One worksheet part's tree and the edits made to it."""
 
-    def __init__(self, data: bytes, part: str, tree: etree._ElementTree | None = None):
+    def __init__(self, data: bytes, part: str, tree: etree._ElementTree | None = None, lean: bool = False):
         self.part = part
+        self.lean = lean  # the tree lacks the part's empty rows (lean_sheet)
         self.tree = _parse(data, part) if tree is None else tree
         root = self.tree.getroot()
         self.ns = etree.QName(root).namespace
@@ -466,6 +467,8 @@ class _Sheet:
         for row_num in sorted(by_row):
             row_el = rows.get(row_num)
             if row_el is None:
+                if self.lean:  # the row may be one of those the lean tree lacks
+                    raise _NeedsWholeTree
                 row_el = self._new_row(rows, row_order, row_num)
             existing = self._cells(row_el)
             col_order = None
@@ -647,6 +650,8 @@ class _Sheet:
         new sheetData is spliced into the original bytes and everything around it stays byte for
         byte; when the original's layout is not plain enough to be sure, the whole tree is written."""
         spliced = self._splice(original)
+        if spliced is None and self.lean:
+            raise _NeedsWholeTree
         return spliced if spliced is not None else _serialize(self.tree, original)
 
     def _splice(self, original: bytes) -> bytes | None:
@@ -676,6 +681,12 @@ class _Sheet:
             inner = b""
         else:
             inner = frag[frag_tag_end:frag.rindex(b"</")]
+        if self.lean:  # the edited rows in place among the original's, empty ones and all
+            if old_tag.endswith(b"/>"):
+                return None
+            inner = _rows_into(original, tag_end, closes[0].start(), inner)
+            if inner is None:
+                return None
         if not inner and old_tag.endswith(b"/>"):
             new = old_tag
         else:
@@ -689,6 +700,65 @@ class _Sheet:
             ref = self.root.find(self._q("dimension")).get("ref").encode("ascii")
             head = head[:d.start(2)] + ref + head[d.end(2):]
         return head + new + tail
+
+
+# --------------------------------------------------------------------------- lean trees
+
+class _NeedsWholeTree(Exception):
+    """An edit a lean tree cannot make alone: the writer parses the whole part instead."""
+
+
+# A row with no cell that nothing reads (not hidden), written as Excel and openpyxl write one, its
+# number first: <row r="9" ht="15" customHeight="1"/>. Anything else stays in the tree.
+_EMPTY_ROW = re.compile(rb'<row r="\d+"(?: (?!hidden=)[^\s=>/"]+="[^"]*")*\s*(?:/>|>\s*</row>)')
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+_LEAN_FROM = 1 << 20  # parts smaller than this are parsed whole
+
+
+def lean_sheet(data: bytes) -> bytes | None:
+    """A big sheet part's bytes without its empty rows, or None to parse it whole.
+
+    A sheet may list every row of the sheet to give it a height or a style, a million empty rows
+    around a few cells: their tree took 0.9 GB and seconds, for nothing the engine reads (hidden
+    rows are kept: SUBTOTAL reads them). Only when every row is numbered (a tree without some rows
+    would count unnumbered ones wrong). The writer puts the edited rows back among the original
+    bytes (_rows_into), so the empty rows are kept byte for byte."""
+    if len(data) < _LEAN_FROM:
+        return None
+    if data.count(b"<row") - data.count(b"<rowBreaks") != data.count(b'<row r="'):
+        return None
+    lean = _EMPTY_ROW.sub(b"", data)
+    return lean if len(lean) < len(data) // 2 else None
+
+
+def _rows_into(original: bytes, start: int, end: int, inner: bytes) -> bytes | None:
+    """The original sheetData's inside (original[start:end]) with each row the lean tree kept
+    replaced by its edited serialisation (`inner`, lxml's); None when a row is not found as it was.
+    The kept rows are found by their number in order (bytes.find: the empty rows between them are
+    copied, not visited)."""
+    pieces, pos = [], start
+    for m in _ROW_NUMBER.finditer(inner):
+        at = original.find(m.group(0), pos, end)
+        if at < 0:
+            return None
+        new_end, old_end = _row_end(inner, m.start(), len(inner)), _row_end(original, at, end)
+        if new_end < 0 or old_end < 0:
+            return None
+        pieces += [original[pos:at], inner[m.start():new_end]]
+        pos = old_end
+    pieces.append(original[pos:end])
+    return b"".join(pieces)
+
+
+def _row_end(data: bytes, start: int, end: int) -> int:
+    """Where the row element opening at data[start] ends (-1: it does not)."""
+    tag_end = data.find(b">", start, end) + 1
+    if tag_end <= 0:
+        return -1
+    if data[tag_end - 2:tag_end] == b"/>":
+        return tag_end
+    close = data.find(b"</row>", tag_end, end)
+    return close + 6 if close >= 0 else -1
 
 
 # --------------------------------------------------------------------------- calcChain
@@ -823,7 +893,8 @@ def _write_zip(zin: zipfile.ZipFile, fh, replaced: Mapping[str, bytes], drop: It
 
 def write_values(src: str | os.PathLike, dst: str | os.PathLike,
                  values: Mapping[tuple[str, str], object], *, values_only: bool = False,
-                 parsed: Mapping[str, tuple[bytes, etree._ElementTree]] | None = None) -> None:
+                 parsed: Mapping[str, tuple[bytes, etree._ElementTree]] | None = None,
+                 lean: Collection[str] = ()) -> None:
     """Write a copy of `src` at `dst` with the listed cells' cached values set.
 
     `values` maps (sheet name as in the workbook, cell like "B7") to a number, bool, str, None
@@ -833,9 +904,10 @@ def write_values(src: str | os.PathLike, dst: str | os.PathLike,
     so readers without the add-in see plain values (strings then go inline, t="inlineStr").
     `xl/calcChain.xml` is dropped. `src` is only read; `dst` appears whole or not at all.
     `parsed` may hold sheet parts already read from `src` (member -> (bytes, tree parsed by this
-    module's parser)); their trees are edited in place.
+    module's parser)); their trees are edited in place. Those of the parts in `lean` were parsed
+    from `lean_sheet`'s bytes: the empty rows they lack are kept from the original bytes.
     """
-    _write(src, dst, values, values_only=values_only, parsed=parsed)
+    _write(src, dst, values, values_only=values_only, parsed=parsed, lean=lean)
 
 
 def write_inputs(src: str | os.PathLike, dst: str | os.PathLike,
@@ -848,7 +920,8 @@ def write_inputs(src: str | os.PathLike, dst: str | os.PathLike,
 
 
 def _write(src, dst, values, *, values_only: bool = False, inputs: bool = False,
-           parsed: Mapping[str, tuple[bytes, etree._ElementTree]] | None = None) -> None:
+           parsed: Mapping[str, tuple[bytes, etree._ElementTree]] | None = None,
+           lean: Collection[str] = ()) -> None:
     src, dst = Path(src), Path(dst)
     if _same_file(src, dst):
         raise ValueError(f"refusing to write over the source workbook: {dst}")
@@ -864,9 +937,14 @@ def _write(src, dst, values, *, values_only: bool = False, inputs: bool = False,
         for sheet, cells in plan.items():
             part = parts[sheet]
             original, tree = (parsed or {}).get(part) or (zin.read(part), None)
-            edited = _Sheet(original, part, tree)
-            edited.apply(cells, values_only, inputs)
-            replaced[part] = edited.to_bytes(original)
+            try:
+                edited = _Sheet(original, part, tree, lean=tree is not None and part in lean)
+                edited.apply(cells, values_only, inputs)
+                replaced[part] = edited.to_bytes(original)
+            except _NeedsWholeTree:  # an edit among the rows the lean tree lacks: the whole part
+                edited = _Sheet(original, part)
+                edited.apply(cells, values_only, inputs)
+                replaced[part] = edited.to_bytes(original)
         drop, edits = _calc_chain_edits(zin, pkg)
         overlap = set(edits) & set(replaced)
         if overlap:  # cannot happen for real packages; refuse rather than lose an edit

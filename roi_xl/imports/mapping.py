@@ -20,8 +20,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from openpyxl.utils import get_column_letter
-
 from ..template import spec
 from .layouts import MEASURE_NAMES
 from .parse import Export
@@ -109,7 +107,8 @@ def _costs(exports, plan, edits) -> None:
     table = _Table(spec.COSTS, plan.tables[spec.COSTS.name], edits)
     for (tool, channel, month), amount in sorted(sums.items()):
         item = f"{tool} ad spend" + (f", {month}" if month else "")
-        r = table.place(item, lambda row: _key(row["item"]) == item.casefold()
+        # The match is called inside place(); the defaults bind this iteration's item and channel.
+        r = table.place(item, lambda row, item=item, channel=channel: _key(row["item"]) == item.casefold()
                         and _key(row["channel"]) == channel.casefold(),
                         category="Advertising", item=item, channel=channel, amount=_clean(amount))
         if r:
@@ -129,12 +128,12 @@ def _actions(exports, plan, edits) -> None:
     for (measure, channel), count in sorted(sums.items()):
         names = MEASURE_NAMES[measure]
         label = measure.capitalize()
-        existing = table.find(lambda row: _key(row["action"]) in names
+        existing = table.find(lambda row, names=names, channel=channel: _key(row["action"]) in names
                               and _key(row["channel"]) == channel.casefold())
         values = {"count": _clean(count)}
         if existing is None:
             values.update(action=label, channel=channel, notes="Imported; fill in the unit value")
-        r = table.place(label, lambda row: _key(row["action"]) in names
+        r = table.place(label, lambda row, names=names, channel=channel: _key(row["action"]) in names
                         and _key(row["channel"]) == channel.casefold(), **values)
         if r:
             edits.notes.append(f"Value row {r}: {label} ({channel}) = {_clean(count):,g}")

@@ -23,7 +23,7 @@ PNG_RESOLUTION = 110   # dots per inch of the Summary picture: an A4 landscape p
 
 
 def add_report_parser(sub) -> None:
-    from ..cli import _number   # the command line's own check of a number above 0
+    from ..cli import _number  # the command line's own check of a number above 0
 
     p = sub.add_parser(
         "report", help="print measurement plans to PDF (Summary first), for managers",

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import schedula as sh
-from ..function_table import get_functions
 from formulas.functions import XlError, wrap_func
 
+from ..function_table import get_functions
 from ._args import VALUE, Fail, scalar, to_number
 
 AGGREGATES = {1: "AVERAGE", 2: "COUNT", 3: "COUNTA", 4: "MAX", 5: "MIN", 6: "PRODUCT",

@@ -14,8 +14,7 @@ import schedula as sh
 from formulas.functions import wrap_func
 
 from . import daycount as dc
-from ._args import (DIV0, NUM, VALUE, Fail, grid, is_number, raise_first_error, scalar, to_number,
-                    whole)
+from ._args import DIV0, NUM, VALUE, Fail, grid, is_number, raise_first_error, scalar, to_number, whole
 
 
 def _cells(values) -> list:

@@ -18,13 +18,17 @@ a criteria range whose labels are all non-text admits nothing.
 from __future__ import annotations
 
 import math
+
 import numpy as np
 import schedula as sh
 from formulas.functions import XlError, wrap_func
 
-from ..text_number import text_to_number
 from ..criteria import Wildcard
-from ._args import DIV0, NUM, VALUE, Fail as _Fail, grid as _grid, is_number as _is_number
+from ..text_number import text_to_number
+from ._args import DIV0, NUM, VALUE
+from ._args import Fail as _Fail
+from ._args import grid as _grid
+from ._args import is_number as _is_number
 
 
 def _is_text(v) -> bool:

@@ -22,8 +22,8 @@ import types
 
 import schedula as sh
 from dateutil.relativedelta import relativedelta
-from formulas.functions import flatten, is_number, raise_errors, wrap_func, wrap_ufunc
 from formulas.functions import date as _date
+from formulas.functions import flatten, is_number, raise_errors, wrap_func, wrap_ufunc
 
 from ._args import NUM, VALUE
 from .logical import excel_broadcast, text_logical

@@ -26,8 +26,10 @@ import schedula as sh
 from formulas.functions import Error, XlError, wrap_func
 
 from ...excel import ERROR_TYPE_NUMBERS
-from ._args import (NUM, OMITTED_MARKER, VALUE, array_result, Fail as _Fail, grid as _grid, scalar as _scalar,
-                    to_number)
+from ._args import NUM, OMITTED_MARKER, VALUE, array_result, to_number
+from ._args import Fail as _Fail
+from ._args import grid as _grid
+from ._args import scalar as _scalar
 
 CALC = Error.errors.get("#CALC!") or XlError("#CALC!")
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 from formulas.functions import Array, Error, XlError, get_error, wrap_func, wrap_ufunc
-from formulas.functions.logic import FUNCTIONS as _LOGIC, xand as _xand
+from formulas.functions.logic import FUNCTIONS as _LOGIC
+from formulas.functions.logic import xand as _xand
 
 NA = Error.errors["#N/A"]
 

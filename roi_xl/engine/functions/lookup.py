@@ -20,10 +20,10 @@ import re
 
 import numpy as np
 import schedula as sh
+from formulas.cell import CELL
 from formulas.functions import Array, Error, XlError, get_error, wrap_func, wrap_ufunc
 from formulas.functions import look as _look
 from formulas.ranges import Ranges
-from formulas.cell import CELL
 
 from ..criteria import Wildcard
 from ._args import NA, VALUE, Fail, grid, is_number, scalar, to_number

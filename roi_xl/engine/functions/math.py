@@ -11,9 +11,7 @@ import schedula as sh
 from formulas.functions import XlError, wrap_func, wrap_ufunc
 from formulas.functions.math import xroman as _formulas_roman
 
-from ._args import (
-    DIV0, NUM, VALUE, Fail, array_result, elementwise, grid, is_number, scalar, to_number,
-)
+from ._args import DIV0, NUM, VALUE, Fail, array_result, elementwise, grid, is_number, scalar, to_number
 from .statistical import numbers
 
 

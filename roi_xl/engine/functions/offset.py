@@ -23,12 +23,11 @@ import numpy as np
 import schedula as sh
 from formulas.functions import Array, Error, wrap_func
 from formulas.ranges import Ranges
-from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
+from ...references import MAX_COL, MAX_ROW, column_index, column_letters, range_boundaries
 from ._args import VALUE, Fail, to_number
 
 REF = Error.errors["#REF!"]
-MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 # The engine function an OFFSET with computed offsets becomes; it reads constant cells as it runs.
 CALL_NAME = "_ROIXL_OFFSET"
@@ -96,8 +95,8 @@ def rewrite_offsets(formula: str, sheet: str) -> str:
             except _NegativeSize:
                 box = "#VALUE!"
             text = box if isinstance(box, str) else "#REF!" if box is None else (
-                f"{ref_sheet}!{get_column_letter(box[1])}{box[0]}"
-                + (f":{get_column_letter(box[3])}{box[2]}" if box[:2] != box[2:] else ""))
+                f"{ref_sheet}!{column_letters(box[1])}{box[0]}"
+                + (f":{column_letters(box[3])}{box[2]}" if box[:2] != box[2:] else ""))
         else:
             name = ref_sheet[1:-1].replace("''", "'") if ref_sheet.startswith("'") else ref_sheet
             sizes = ",".join(a if a else '""' for a in rest)
@@ -140,10 +139,10 @@ def join_references(formula: str, sheet: str) -> str:
         (s1, c1, r1), (s2, c2, r2) = end(m, 1), end(m, 2)
         if s1.upper() != s2.upper():
             continue
-        left, right = sorted((column_index_from_string(c1.upper()), column_index_from_string(c2.upper())))
+        left, right = sorted((column_index(c1.upper()), column_index(c2.upper())))
         top, bottom = sorted((r1, r2))
         out.append(formula[pos:m.start()]
-                   + f"{s1}!{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}")
+                   + f"{s1}!{column_letters(left)}{top}:{column_letters(right)}{bottom}")
         pos = m.end()
     return "".join(out) + formula[pos:] if out else formula
 
@@ -175,7 +174,7 @@ def xoffset(sheet, top, left, height, width, rows, cols, h="", w=""):
         for i in range(t, b + 1):
             for j in range(le, r + 1):
                 out[i - t, j - le] = cells(str(sheet), i, j)
-        return Ranges().push(f"{get_column_letter(le)}{t}:{get_column_letter(r)}{b}", out.view(Array))
+        return Ranges().push(f"{column_letters(le)}{t}:{column_letters(r)}{b}", out.view(Array))
     except _NegativeSize:
         return np.asarray([[VALUE]], object).view(Array)
     except Fail as fail:

@@ -23,8 +23,7 @@ import math
 import re
 
 import numpy as np
-from formulas.functions import (Error, flatten, is_not_empty, raise_errors, replace_empty, wrap_func,
-                                wrap_ufunc)
+from formulas.functions import Error, flatten, is_not_empty, raise_errors, replace_empty, wrap_func, wrap_ufunc
 from formulas.functions import text as _text
 
 from .. import numfmt

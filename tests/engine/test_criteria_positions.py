@@ -1,0 +1,34 @@
+"""The cells a criterion picks in the fast plan (fastcalc._criterion_positions), answered from a
+range's index (texts) or its numbers at once (">425"), against criteria.py's test of each cell,
+the rule COUNTIF & co. follow everywhere else; plus counts worked out by hand."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from roi_xl.engine import fastcalc
+from roi_xl.engine.criteria import criterion_test
+from roi_xl.excel import XlError
+
+CELLS = st.one_of(st.none(), st.booleans(), st.integers(-50, 50),
+                  st.floats(-50, 50, allow_nan=False), st.sampled_from(["7", "-3", "x", "", "Alpha", "alpha", "1e1"]),
+                  st.sampled_from([XlError.NA, XlError.DIV0]))
+CRITERIA = st.sampled_from([">4", ">=4", "<4", "<=4", ">-3.5", "<=0", ">1e1", "< 4", ">x", ">=",
+                            "alpha", "=alpha", "<>4", "4", "=4", ">TRUE"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(CELLS, min_size=1, max_size=3), min_size=1, max_size=12), CRITERIA)
+def test_the_plan_picks_the_cells_the_criterion_test_picks(rows, condition):
+    width = len(rows[0])
+    rows = [(row * width)[:width] for row in rows]  # a rectangular range
+    flat = fastcalc._flat_formulas(rows)
+    test = criterion_test(fastcalc._to_formulas(condition))
+    assert fastcalc._criterion_positions(rows, condition) == [i for i, v in enumerate(flat) if test(v)]
+
+
+def test_ordering_criteria_pick_numbers_only():
+    rows = [[1], [5.5], ["7"], [True], [None], [10], [-3], [XlError.NA]]
+    assert fastcalc._criterion_positions(rows, ">4") == [1, 5]        # 5.5 and 10: not the text 7, not TRUE
+    assert fastcalc._criterion_positions(rows, "<=5.5") == [0, 1, 6]  # 1, 5.5 and -3
+    assert fastcalc._criterion_positions(rows, ">=x") == []           # a text order: no text is >= "x"

@@ -1,0 +1,97 @@
+"""Sheets listing every row (a height, a style) around a few cells: the fast reader parses them without
+their empty rows (writeback.lean_sheet) and the writer puts the edited rows back among the original
+bytes, so such a file costs about what its cells cost and every row comes back as it was."""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import roi_xl
+from roi_xl.engine import fastread, writeback
+
+ROWS = 60_000  # ~2.5 MB of rows: past lean_sheet's 1 MB
+EMPTY = re.compile(rb'<row r="\d+" ht="21" customHeight="1"/>')
+
+
+def _with_empty_rows(path: Path, rows: int = ROWS) -> None:
+    """Every row after the cells' own listed, empty, with a height (as a formatted sheet has)."""
+    with zipfile.ZipFile(path) as zf:
+        parts = {info: zf.read(info) for info in zf.infolist()}
+    out = {}
+    for info, data in parts.items():
+        if info.filename == "xl/worksheets/sheet1.xml":
+            extra = "".join(f'<row r="{i}" ht="21" customHeight="1"/>' for i in range(10, rows + 1))
+            data = data.replace(b"</sheetData>", extra.encode() + b"</sheetData>")
+        out[info] = data
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in out.items():
+            zf.writestr(info.filename, data)
+
+
+@pytest.fixture(scope="module")
+def formatted(tmp_path_factory) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for r, amount in enumerate([10, 20, 30, 40], start=1):
+        ws[f"A{r}"] = amount
+    ws.row_dimensions[3].hidden = True                  # 30 is hidden by hand
+    ws["B1"] = "=SUM(A1:A4)"                            # 100
+    ws["B2"] = "=SUBTOTAL(109,A1:A4)"                   # 70: 109 leaves hidden rows out
+    ws["B5"] = "=B1*2"                                  # 200
+    path = tmp_path_factory.mktemp("lean") / "formatted.xlsx"
+    wb.save(path)
+    _with_empty_rows(path)
+    return path
+
+
+def _sheet(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read("xl/worksheets/sheet1.xml")
+
+
+def test_the_reader_parses_a_formatted_sheet_without_its_empty_rows(formatted):
+    book = fastread.read(formatted)
+    assert book.lean == {"xl/worksheets/sheet1.xml"}
+    tree = book.parts["xl/worksheets/sheet1.xml"][1]
+    rows = tree.getroot().findall(".//{*}row")
+    assert len(rows) == 5  # rows 1-5 hold cells (row 3 is also hidden); none of the 59,991 empty ones
+    assert fastread.facts(book).hidden_rows == {"S": {3}}
+
+
+def test_a_recalculated_formatted_sheet_keeps_every_row_byte_for_byte(formatted, tmp_path):
+    out = tmp_path / "out.xlsx"
+    result = roi_xl.recalc(formatted, out)
+    assert result["S!B1"] == 100
+    assert result["S!B2"] == 70
+    assert result["S!B5"] == 200
+    before, after = _sheet(formatted), _sheet(out)
+    assert EMPTY.findall(after) == EMPTY.findall(before) and len(EMPTY.findall(after)) == ROWS - 9
+    # all that changed: each formula cell gained its value
+    assert re.sub(rb"<v>[^<]*</v>(?=</c>)", b"", after) == re.sub(rb"<v>[^<]*</v>(?=</c>)", b"", before)
+
+
+def test_a_value_written_into_an_empty_row_keeps_that_row_once(formatted, tmp_path):
+    """The lean tree lacks row 40,000: the writer parses the whole part for that edit."""
+    book = fastread.read(formatted)
+    out = tmp_path / "typed.xlsx"
+    writeback.write_values(formatted, out, {("S", "C40000"): 5}, parsed=book.parts, lean=book.lean)
+    after = _sheet(out)
+    assert after.count(b'<row r="40000"') == 1
+    assert re.search(rb'<row r="40000"[^>]*><c r="C40000"[^>]*><v>5</v></c></row>', after)
+    assert len(EMPTY.findall(after)) == ROWS - 10  # the other empty rows all kept
+
+
+def test_small_parts_and_unnumbered_rows_are_parsed_whole():
+    rows = b"".join(b'<row r="%d"/>' % i for i in range(1, 100_000))
+    sheet = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>%s</sheetData></worksheet>'
+    assert writeback.lean_sheet(sheet % rows[:1000]) is None                 # under 1 MB: whole
+    assert writeback.lean_sheet(sheet % (rows + b"<row/>")) is None          # a row without its number
+    assert writeback.lean_sheet(sheet % rows) == sheet % b""                  # every row empty: gone
+    hidden = rows + b'<row r="100000" hidden="1"/>'
+    assert writeback.lean_sheet(sheet % hidden) == sheet % b'<row r="100000" hidden="1"/>'
