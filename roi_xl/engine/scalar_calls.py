@@ -24,7 +24,7 @@ built with ranges=True, a wrap_ufunc with options (excluded arguments, a signatu
 return_func, 32 arguments or more (wrap_ufunc's other loop), array_result, any other wrapper.
 A call whose core raises (formulas' wrapper would turn that into an error, or raise) or whose
 result is not one plain value answers UNANSWERED and goes formulas' way too, which does then
-exactly what it always did. tests/test_scalar_calls.py holds every function served here to
+exactly what it always did. tests/engine/test_scalar_calls.py holds every function served here to
 formulas' way on a broad set of values.
 """
 from __future__ import annotations
