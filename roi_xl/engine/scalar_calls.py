@@ -21,8 +21,8 @@ once per function, and calls it with exactly what the wrapper would have done ar
 
 Anything else answers None from `_derive` (the call goes formulas' way in _bridge): a function
 built with ranges=True, a wrap_ufunc with options (excluded arguments, a signature) or its own
-return_func, 32 arguments or more (wrap_ufunc's other loop), array_result, any other wrapper.
-A call whose core raises (formulas' wrapper would turn that into an error, or raise) or whose
+return_func, array_result, any other wrapper. A call of 32 arguments or more (wrap_ufunc's other
+loop), one whose core raises (formulas' wrapper would turn that into an error, or raise) or whose
 result is not one plain value answers UNANSWERED and goes formulas' way too, which does then
 exactly what it always did. tests/engine/test_scalar_calls.py holds every function served here to
 formulas' way on a broad set of values.
