@@ -725,26 +725,52 @@ def _bridge(name: str, *flagged):
     """Call formulas' own implementation of `name`. `flagged` alternates (kind, value), kind being
     how formulas hands that argument on: a literal as a plain value (LITERAL), a reference as a
     plain 2-D array (REFERENCE), a computed value as formulas' `Array` (COMPUTED). Functions tell
-    the last two apart (=AVERAGE(A1&B1) reads its text "42" as a number, =AVERAGE(A1) skips it)."""
-    from formulas.functions import Array
+    the last two apart (=AVERAGE(A1&B1) reads its text "42" as a number, =AVERAGE(A1) skips it).
+    When every argument is one value, scalar_calls calls the function's element-wise core directly
+    (the same parsing, errors and result, without numpy's vectorising); otherwise, or when it
+    does not answer, formulas' wrapper does (_formulas_call)."""
+    calls = _scalar_calls or _load_scalar_calls()
+    answer = calls.call(name, flagged)
+    if answer is calls.UNANSWERED:
+        return _formulas_call(name, *flagged)
+    return answer
 
+
+_scalar_calls = None  # the module scalar_calls, imported on the first bridged call
+
+
+def _load_scalar_calls():
+    global _scalar_calls
+    from . import scalar_calls
+
+    _scalar_calls = scalar_calls
+    return scalar_calls
+
+
+def _formulas_argument(kind: int, value):
+    """One argument as formulas passes it to a function (see _bridge)."""
+    if kind == LITERAL:
+        return _to_formulas(value)
+    if value.__class__ is list:
+        arg = _as_formulas_array(value)
+    else:
+        arg = np.asarray([[_to_formulas(value)]], object)
+    if kind == COMPUTED:
+        from formulas.functions import Array
+
+        return arg.view(Array)
+    return arg
+
+
+def _formulas_call(name: str, *flagged):
+    """`name` called through formulas' own wrapper, arguments as _bridge describes."""
     from .bind import from_formulas
     from .function_table import get_functions
 
     fn = get_functions()[name]
     if isinstance(fn, dict):
         fn = fn["function"]
-    args = []
-    for kind, value in zip(flagged[::2], flagged[1::2]):
-        if kind == LITERAL:
-            args.append(_to_formulas(value))
-            continue
-        if value.__class__ is list:
-            arg = _as_formulas_array(value)
-        else:
-            arg = np.asarray([[_to_formulas(value)]], object)
-        args.append(arg.view(Array) if kind == COMPUTED else arg)
-    result = fn(*args)
+    result = fn(*[_formulas_argument(kind, value) for kind, value in zip(flagged[::2], flagged[1::2])])
     if isinstance(result, list) or (isinstance(result, np.ndarray) and result.ndim == 1 and result.size > 1):
         raise NeedFormulas(f"{name} returned a one-dimensional array")  # a row or a column?
     return from_formulas(result)  # a value, or an array as lists of rows (see _one)
@@ -1712,6 +1738,12 @@ def _iterate(cycle: tuple, vals: list, previous: dict) -> None:
 
 
 def _bridge_op(op: str, x, y):
+    """formulas' operator `op` on two values (each passed as a one-cell array), through
+    scalar_calls when both are single values, as _bridge."""
+    calls = _scalar_calls or _load_scalar_calls()
+    answer = calls.call_operator(op, x, y)
+    if answer is not calls.UNANSWERED:
+        return answer
     from formulas.functions.operators import OPERATORS
 
     from .bind import from_formulas
