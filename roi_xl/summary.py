@@ -107,12 +107,9 @@ def plain_value(value, date_format: bool = False):
 
 
 def _is_date_format(cell) -> bool:
-    from openpyxl.styles.numbers import is_date_format
+    from .engine.numfmt import is_date_format  # the engine's reading of format codes (TEXT's)
 
-    try:
-        return bool(is_date_format(cell.number_format))
-    except Exception:  # noqa: BLE001 - an odd number format is just not a date
-        return False
+    return is_date_format(cell.number_format)
 
 
 def read_named(book, computed: Mapping[tuple[str, str], object]) -> dict[str, object]:

@@ -258,17 +258,22 @@ class _SheetView:
         return _Cell(values.get(coord), "n", self._book.number_format(self._sheet, coord))
 
 
+class _NameView:
+    """A defined name as read_named reads it: the one reference it holds, if it is one."""
+
+    def __init__(self, text: str):
+        found = destination(text)
+        self.destinations = [found] if found is not None else []
+
+
 class _BookView:
     """What summary.read_named reads of an openpyxl workbook, from the fast reader's findings:
     workbook-level defined names, sheet names, and each cell's constant and number format."""
 
     def __init__(self, book: fastread.FastBook):
-        from openpyxl.workbook.defined_name import DefinedName
-
         self._book = book
         self.sheetnames = list(book.sheets)
-        self.defined_names = {name: DefinedName(name=name, attr_text=text)
-                              for name, local, text in book.names if local is None}
+        self.defined_names = {name: _NameView(text) for name, local, text in book.names if local is None}
 
     def __getitem__(self, sheet: str) -> _SheetView:
         return _SheetView(self._book, sheet)

@@ -582,6 +582,16 @@ def _is_date(sec: Section) -> bool:
     return bool(sec.kinds() & {"date", "ampm", "elapsed"})
 
 
+def is_date_format(code: str | None) -> bool:
+    """Whether a cell with this format code shows a number as a date or a time (its first section,
+    the one for a positive number); False for General, a number format or a code Excel refuses."""
+    try:
+        sections = parse(code or "General")
+    except FormatError:
+        return False
+    return bool(sections) and _is_date(sections[0])
+
+
 def format_number(v: float, code: str) -> str:
     """A number through a format code; FormatError when Excel would give #VALUE!."""
     sections = parse(code)

@@ -84,7 +84,8 @@ from pathlib import Path
 from roi_xl.cli import main
 rc = main(["recalc", sys.argv[1], "--out", sys.argv[2], "--jobs", "1"])
 heavy = sorted(m for m in ("scipy", "pandas", "formulas.functions.stat", "formulas.functions.comp",
-                           "roi_xl.engine.functions.distributions", "dask") if m in sys.modules)
+                           "roi_xl.engine.functions.distributions", "dask", "openpyxl", "formulas.excel",
+                           "roi_xl.engine.model", "roi_xl.engine.workbook") if m in sys.modules)
 print("heavy:", ",".join(heavy))
 sys.exit(rc)
 """
@@ -92,7 +93,8 @@ sys.exit(rc)
 
 def test_recalc_of_an_example_imports_no_scipy_nor_pandas(tmp_path):
     """A bundled example uses no statistical function: recalculating it (a fresh process, as
-    `roi-xl recalc` runs) must not import scipy (seconds of start-up) nor pandas."""
+    `roi-xl recalc` runs) must not import scipy (seconds of start-up) nor pandas; and the plan
+    computes it, so neither openpyxl nor the formulas model is imported either (issue 12)."""
     example = ROOT / "workbook_templates" / "examples" / "retail_ecommerce.xlsx"
     run = subprocess.run([sys.executable, "-c", _RECALC, str(example), str(tmp_path)], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)
