@@ -1448,6 +1448,8 @@ class Plan:
                      f"_logical_argument({c})" if self._maybe_array(a) else f"_text_logical({c})"  # typed "TRUE"
                      for a, c in zip(args, codes)]
             return f"_{name.lower()}({', '.join(codes)})"
+        if name == "NA" and not args:  # the template's empty figures: a constant, not a bridged call
+            return self._const(XlError.NA)
         if name == "NOT":
             if len(args) != 1:
                 raise Untranslatable("NOT takes 1 argument")
