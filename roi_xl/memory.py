@@ -27,6 +27,22 @@ def default_budget(jobs: int) -> int:
     return max(MIN_BUDGET, physical * 3 // 4 // max(1, jobs))
 
 
+def _kind():
+    import resource
+
+    return resource.RLIMIT_DATA if sys.platform.startswith("linux") else resource.RLIMIT_AS
+
+
+def this_process_budget() -> int | None:
+    """The memory cap limit_this_process set (bytes), or None where there is none."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    soft, _hard = resource.getrlimit(_kind())
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
 def limit_this_process(budget: int) -> bool:
     """Cap this process's memory at `budget` bytes (never above a hard limit already set);
     False where the platform has no such limit."""
@@ -34,7 +50,7 @@ def limit_this_process(budget: int) -> bool:
         import resource
     except ImportError:  # Windows
         return False
-    kind = resource.RLIMIT_DATA if sys.platform.startswith("linux") else resource.RLIMIT_AS
+    kind = _kind()
     _soft, hard = resource.getrlimit(kind)
     if hard != resource.RLIM_INFINITY:
         budget = min(budget, hard)

@@ -44,6 +44,7 @@ from formulas.tokens.operand import Error as _FormulasError
 
 from .. import registry
 from ..excel import OMITTED, XlError, address
+from ..memory import this_process_budget
 from ..references import coordinate, split_coordinate
 from .functions.logical import text_logical
 from .iteration import Iteration, components, settled, start
@@ -1108,6 +1109,11 @@ def _range_item(var: str) -> tuple:
     return ("#range", var, 0)
 
 
+# What each cell of an array formula's range costs the plan at least (its step, its output, its
+# address): a lower bound, so that only a spread certain to pass the memory budget is refused early.
+_SPREAD_CELL_BYTES = 200
+
+
 class Plan:
     """The translated template: `evaluate(values)` gives every formula cell's value.
 
@@ -1265,6 +1271,12 @@ class Plan:
         whole = (key[0], "#array " + key[1])
         self._cell_code[whole] = self._cell(text, key[0], deps, alone="#array ")
         first, last = (split_coordinate(c) for c in ref.split(":"))
+        cells = (last[0] - first[0] + 1) * (last[1] - first[1] + 1)
+        budget = this_process_budget()
+        if budget is not None and cells * _SPREAD_CELL_BYTES > budget:
+            # past the budget for certain: said at once, not after filling memory up to it (where
+            # unwinding the half-built plan took minutes)
+            raise MemoryError(f"an array formula over {cells:,} cells")
         for row in range(first[0], last[0] + 1):
             for col in range(first[1], last[1] + 1):
                 cell = (key[0], coordinate(row, col))
