@@ -50,11 +50,6 @@ class SheetRows:
                                if _mentions_call(text) and SHEET_AWARE_CALL.search(mask_quoted(text))}
 
 
-    def fingerprint(self) -> str:
-        """What SUBTOTAL's rewriting depends on beyond the formulas: hidden and filtered rows."""
-        return ",".join(map(str, sorted(self.hidden))) + ";" + ",".join(map(str, sorted(self.filtered)))
-
-
 def sheet_rows(facts: BookFacts) -> dict[str, SheetRows]:
     formulas: dict[str, dict[str, str]] = {sheet: {} for sheet in facts.sheets}
     for (sheet, coord), text in facts.formulas.items():

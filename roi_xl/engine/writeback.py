@@ -35,7 +35,7 @@ from lxml import etree
 
 from roi_xl.atomic import replacing
 from roi_xl.excel import XlError
-from roi_xl.references import MAX_COL, MAX_ROW
+from roi_xl.references import MAX_COL, MAX_ROW, column_index, column_letters
 
 __all__ = ["write_values", "write_inputs", "sheet_parts", "part_key", "format_number", "error_text", "MAX_ROW",
            "MAX_COL"]
@@ -338,25 +338,14 @@ def _encode(value) -> tuple[str | None, str | None]:
     raise TypeError(f"cannot write a {type(value).__name__} as a cell value: {value!r}")
 
 
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + (ord(ch) - 64)
-    return n
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def _column_of(ref: str) -> int:
-    """Column number of a cell reference found in a sheet ("AB12" -> 28)."""
-    return _column_number(ref.rstrip("0123456789").lstrip("$").rstrip("$"))
-
-
-def _column_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    """Column number of a cell reference found in a sheet ("AB12" -> 28). Any number of letters:
+    an r attribute is whatever the file holds (references.column_index refuses past ZZZ)."""
+    n = 0
+    for ch in ref.rstrip("0123456789").lstrip("$").rstrip("$").upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -365,7 +354,7 @@ def _parse_ref(ref: str) -> tuple[int, int]:
     m = _CELL_REF.match(ref.strip()) if isinstance(ref, str) else None
     if not m:
         raise ValueError(f"not a cell reference: {ref!r}")
-    col, row = _column_number(m.group(1)), int(m.group(2))
+    col, row = column_index(m.group(1)), int(m.group(2))
     if not (1 <= col <= MAX_COL and 1 <= row <= MAX_ROW):
         raise ValueError(f"cell reference outside the sheet: {ref!r}")
     return row, col
@@ -480,7 +469,7 @@ class _Sheet:
                     cell = self._new_cell(row_el, existing, col_order, row_num, col)
                 t, text, _value = cells[(row_num, col)]
                 if inputs and cell.find(self.F) is not None:
-                    raise ValueError(f"{self.part}: {_column_letters(col)}{row_num} holds a "
+                    raise ValueError(f"{self.part}: {column_letters(col)}{row_num} holds a "
                                      "formula, not an input")
                 self._set_value(cell, t, text, inline=values_only or inputs)
         if values_only:
@@ -501,8 +490,8 @@ class _Sheet:
         return new
 
     def _new_cell(self, row_el, existing: dict[int, etree._Element], order: list[int], row_num: int, col: int):
-        self._number_all(existing, lambda c: f"{_column_letters(c)}{row_num}")
-        attrib = {"r": f"{_column_letters(col)}{row_num}"}
+        self._number_all(existing, lambda c: f"{column_letters(c)}{row_num}")
+        attrib = {"r": f"{column_letters(col)}{row_num}"}
         style = self._style_for(row_el, col)
         if style is not None:
             attrib["s"] = style
@@ -544,8 +533,8 @@ class _Sheet:
         m = _RANGE_REF.match(dim.get("ref"))
         if not m:
             return
-        r1, c1 = int(m.group(2)), _column_number(m.group(1))
-        r2, c2 = (int(m.group(4)), _column_number(m.group(3))) if m.group(3) else (r1, c1)
+        r1, c1 = int(m.group(2)), column_index(m.group(1))
+        r2, c2 = (int(m.group(4)), column_index(m.group(3))) if m.group(3) else (r1, c1)
         rows = [r for r, _ in self.created]
         cols = [c for _, c in self.created]
         if self.had_cells:
@@ -555,8 +544,8 @@ class _Sheet:
             nr1, nc1, nr2, nc2 = min(rows), min(cols), max(rows), max(cols)
         if (nr1, nc1, nr2, nc2) == (r1, c1, r2, c2):
             return
-        first = f"{_column_letters(nc1)}{nr1}"
-        last = f"{_column_letters(nc2)}{nr2}"
+        first = f"{column_letters(nc1)}{nr1}"
+        last = f"{column_letters(nc2)}{nr2}"
         dim.set("ref", first if first == last else f"{first}:{last}")
         self.dimension_changed = True
 
