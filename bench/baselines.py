@@ -8,8 +8,8 @@ subprocess, so its time includes start-up and imports, as `roi-xl recalc`'s does
 
 naive: `formulas.ExcelModel().loads(path).finish().calculate()` per workbook, with our catalogue
 registered once (without it our functions are #NAME?). It writes nothing, which only flatters it.
-floor: the fastest reading we have (roi_xl.engine.fastread: every constant and formula text) and the
-same writer as roi-xl (roi_xl.engine.writeback.write_values) filling every formula cell with a
+floor: the fastest reading we have (roi_xl.xlsx.read: every constant and formula text) and the
+same writer as roi-xl (roi_xl.xlsx.writer.write_values) filling every formula cell with a
 number, so that the files written are the same size of job as the real run's.
 formulas: `formulas.ExcelModel().loads(path).finish().calculate()` as formulas comes, for workbooks that
 use no catalogue function; it writes nothing either.
@@ -51,11 +51,11 @@ def ironcalc(out: Path, files: list[Path]) -> None:
 
 
 def floor(out: Path, files: list[Path]) -> None:
-    from roi_xl.engine import fastread
-    from roi_xl.engine.writeback import write_values
+    from roi_xl.engine import fastbook
+    from roi_xl.xlsx.writer import write_values
 
     for path in files:
-        book = fastread.read(path)
+        book = fastbook.read(path)
         write_values(path, out / path.name, {cell: 1.0 for cell in book.formula_cells})
 
 

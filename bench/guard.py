@@ -1,4 +1,4 @@
-"""How much the file checks (roi_xl.guard) cost before a workbook is read.
+"""How much the file checks (roi_xl.xlsx.guard) cost before a workbook is read.
 
     python bench/guard.py            # the shipped examples, and generated sheets of 10k-1M cells
 
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from roi_xl.guard import Limits, UnsafeWorkbook, check  # noqa: E402
+from roi_xl.xlsx.guard import Limits, UnsafeWorkbook, check  # noqa: E402
 
 
 def _best(path: Path, limits: Limits, runs: int = 5) -> float:

@@ -33,7 +33,7 @@ from .atomic import pid_alive
 
 if TYPE_CHECKING:  # the engine (formulas, numpy, scipy) loads in seconds: not for usage errors
     from .engine import ModelCache
-    from .guard import Limits
+    from .xlsx.guard import Limits
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 STAGING_PREFIX = ".roi-xl-staging-"
@@ -147,7 +147,7 @@ class Options:
     summary: bool = False       # read the template's named figures
     debug: bool = False         # full tracebacks for unexpected failures
     keep_values: bool = False   # return every computed value (in-process use)
-    limits: Limits | None = None  # what one workbook may cost (roi_xl.guard; None: the defaults)
+    limits: Limits | None = None  # what one workbook may cost (roi_xl.xlsx.guard; None: the defaults)
     plan_cache: bool = False    # keep translated plans on disk between runs (engine/plan_store.py)
     max_memory: int | None = None  # bytes each worker process may use (roi_xl.memory; None: no cap)
 
@@ -157,8 +157,8 @@ def warm_up() -> None:
     that forked workers inherit it done. The function families themselves load in each worker when
     a workbook first uses one (engine/function_table.py): preloading them all here would import
     scipy, about a second, for batches that mostly never call a statistical function."""
-    from .engine import writeback  # noqa: F401
     from .engine.bind import bind_catalogue
+    from .xlsx import writer  # noqa: F401
 
     bind_catalogue()
 
@@ -461,7 +461,7 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
     130 interrupted by Ctrl-C, 128 + n for another signal).
 
     `timeout`: seconds one workbook may take (None or 0: no limit); `limits`: what the guard lets
-    through (roi_xl.guard). An output that would land on its own input is refused unless
+    through (roi_xl.xlsx.guard). An output that would land on its own input is refused unless
     `replace_inputs`; the originals are then kept in `<out>/roi-xl-originals-<time>/`.
     `plan_cache`: keep translated plans in the user's private cache folder between runs.
     `max_memory`: bytes each worker process may use (None: memory.default_budget for `jobs`; 0:

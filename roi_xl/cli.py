@@ -59,7 +59,7 @@ def _cmd_functions(args: argparse.Namespace) -> int:
 
 def _cmd_recalc(args: argparse.Namespace) -> int:
     from .batch import run
-    from .guard import Limits
+    from .xlsx.guard import Limits
 
     limits = Limits(max_size=args.max_size, max_ratio=args.max_ratio, max_cells=args.max_cells,
                     max_formula_length=args.max_formula_length)
@@ -135,9 +135,9 @@ def _memory_size(text: str) -> int:
 
 
 def _add_limit_options(p) -> None:
-    """What one workbook may cost (roi_xl.guard); the defaults protect a shared machine."""
+    """What one workbook may cost (roi_xl.xlsx.guard); the defaults protect a shared machine."""
     from .batch import DEFAULT_TIMEOUT
-    from .guard import Limits
+    from .xlsx.guard import Limits
 
     d = Limits()
     g = p.add_argument_group("limits (a workbook over one fails with a message naming it)")

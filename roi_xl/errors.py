@@ -1,6 +1,6 @@
 """The error a whole workbook fails with (cell-level problems are Excel error values instead).
 
-Kept out of the engine package so that the file checks (roi_xl.guard) and the command line can
+Kept out of the engine package so that the file checks (roi_xl.xlsx.guard) and the command line can
 use it without loading the engine (formulas, numpy), which takes about a second.
 """
 

@@ -1,7 +1,7 @@
 """Headless recalculation of workbooks on the `formulas` library.
 
 ModelCache, Results and recalc load on first use: `formulas` (with numpy and openpyxl) takes a good part
-of a second to import, which the modules that only read or write a workbook's zip (fastread, writeback)
+of a second to import, which the modules that only read or write a workbook's zip (roi_xl.xlsx)
 do not need; scipy loads only with a statistical function a workbook uses (function_table.py).
 """
 from .errors import CircularReferenceError, WorkbookError

@@ -1,6 +1,6 @@
 """What the rewrite steps and the plan read of a workbook, whichever reader read it.
 
-Two readers gather these facts: the fast reader from the file's XML (fastread.facts: no openpyxl,
+Two readers gather these facts: the fast reader from the file's XML (fastbook.facts: no openpyxl,
 the path every workbook the plan computes takes) and workbook.load from openpyxl's cells (the
 formulas model's path, and files the fast reader refuses). prepare.prepare_book turns them into
 the formula texts both engines evaluate, so the rewrite steps run on the same facts either way.

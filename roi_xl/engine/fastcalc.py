@@ -1117,7 +1117,7 @@ _SPREAD_CELL_BYTES = 200
 class Plan:
     """The translated template: `evaluate(values)` gives every formula cell's value.
 
-    `values` is fastread's sheet -> {"B7": constant}; a cell missing from it is blank. `names` are
+    `values` is the fast reader's (xlsx.read) sheet -> {"B7": constant}; a cell missing from it is blank. `names` are
     the names that point at one cell or range; `defined` every defined name (any other name is
     #NAME?, as formulas has it with bind.undefined_names_as_name_errors); `arrays` the array
     formulas (Ctrl+Shift+Enter) as (sheet, cell, range): operators work element by element in

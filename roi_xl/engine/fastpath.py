@@ -1,7 +1,7 @@
 """One workbook's computed values: by its template's translated plan, else by the formulas model.
 
 The plan (fastcalc.Plan) is the engine of record from the first workbook of each formula key
-(fastread.read) on: the facts of that workbook the fast reader parsed (fastread.facts, no openpyxl)
+(fastbook.read) on: the facts of that workbook the fast reader parsed (fastbook.facts, no openpyxl)
 go through the rewrite steps (prepare.prepare_book), whose formula texts are translated into a
 plan, kept per key, and evaluated on the constants the fast reader found. Neither openpyxl's
 workbook nor a formulas model is built for a workbook the plan expresses.
@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import OutOfMemory, WorkbookError, first_line
-from ..guard import Limits, check
 from ..references import destination
-from . import fastcalc, fastread
+from ..xlsx.guard import Limits, check
+from ..xlsx.read import FastReadError, cached_formula_values
+from . import fastbook, fastcalc
 from .cache import ModelCache
 from .errors import CircularReferenceError
 from .iteration import settings
@@ -53,14 +54,14 @@ class Computed:
     fast: bool                       # computed by the fast plan
     note: str = ""                   # why not, when not
     loaded: LoadedWorkbook | None = None
-    book: fastread.FastBook | None = None
+    book: fastbook.FastBook | None = None
 
     def write(self, src: Path, dst: Path, values_only: bool = False) -> None:
-        """A copy of the workbook `src` at `dst` carrying these values (writeback.write_values);
+        """A copy of the workbook `src` at `dst` carrying these values (writer.write_values);
         WorkbookError when its parts cannot be edited, OSError when `dst` cannot be written."""
         from lxml import etree
 
-        from .writeback import write_values
+        from ..xlsx.writer import write_values
 
         try:
             write_values(src, dst, self.cells, values_only=values_only,
@@ -81,7 +82,7 @@ class Computed:
 def compute(path: str | Path, cache: ModelCache, *, limits: Limits | None = None,
             fast: bool = True, store: PlanStore | None = None) -> Computed:
     """Every formula cell's value; raises WorkbookError as workbook.load does, or when the guard
-    (roi_xl.guard, run before any reader opens the file) refuses it under `limits`. `store` keeps
+    (roi_xl.xlsx.guard, run before any reader opens the file) refuses it under `limits`. `store` keeps
     plans on disk between runs (plan_store.py): a template known there skips the full load."""
     path = Path(path)
     notes = check(path, limits or Limits())
@@ -108,7 +109,7 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
     plans = cache.fast_plans
     if fast:
         try:
-            book = fastread.read(path)
+            book = fastbook.read(path)
         except MemoryError:  # the worker's budget: trying the other path would only fail again
             raise
         except Exception as exc:  # noqa: BLE001 - the full load reports a bad file properly
@@ -132,7 +133,7 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
         else:
             try:
                 cells = entry.plan.evaluate(
-                    book.values, fastread.cached_formula_values(book) if entry.plan.cycles else None)
+                    book.values, cached_formula_values(book) if entry.plan.cycles else None)
                 if translated and store is not None:  # new, and it computed a workbook
                     store.write(book.key, entry.plan, entry.warnings)
                 return Computed(cells, list(entry.warnings), True, book=book)
@@ -177,15 +178,15 @@ def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
     return _Entry(plan, "", stored["warnings"])
 
 
-def _plan_entry(book: fastread.FastBook) -> _Entry:
+def _plan_entry(book: fastbook.FastBook) -> _Entry:
     """The template's plan, translated from the workbook's prepared formulas; or why there is none.
 
     The facts the rewrite steps read come from the trees the fast reader parsed (no openpyxl);
     the fast reader's values and parsed parts then serve the evaluation and the writing. A
     workbook the plan cannot express is loaded with openpyxl for formulas."""
     try:
-        facts = fastread.facts(book)
-    except fastread.FastReadError as exc:
+        facts = fastbook.facts(book)
+    except FastReadError as exc:
         return _Entry(None, f"fast reader: {exc}")
     prepared = prepare_book(facts)
     names = {}  # the names that point at one cell or range
@@ -249,7 +250,7 @@ class _Cell:
 
 
 class _SheetView:
-    def __init__(self, book: fastread.FastBook, sheet: str):
+    def __init__(self, book: fastbook.FastBook, sheet: str):
         self._book, self._sheet = book, sheet
 
     def __getitem__(self, coord: str) -> _Cell:
@@ -270,7 +271,7 @@ class _BookView:
     """What summary.read_named reads of an openpyxl workbook, from the fast reader's findings:
     workbook-level defined names, sheet names, and each cell's constant and number format."""
 
-    def __init__(self, book: fastread.FastBook):
+    def __init__(self, book: fastbook.FastBook):
         self._book = book
         self.sheetnames = list(book.sheets)
         self.defined_names = {name: _NameView(text) for name, local, text in book.names if local is None}

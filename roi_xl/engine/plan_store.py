@@ -3,7 +3,7 @@
 What is stored is the plan's input, not code: the formula texts load() rewrote, the sheet names, the
 defined names, the one-cell array formulas' cells and load()'s warnings, as JSON. Reading an entry
 translates those texts again (fastcalc.Plan, milliseconds); no stored Python is ever executed, and a
-tampered entry can say no more than a workbook can. An entry is keyed by the formula key (fastread),
+tampered entry can say no more than a workbook can. An entry is keyed by the formula key (fastbook),
 roi-xl's version and Python's version, and carries all three; any mismatch, damage or surprise makes it
 ignored.
 

@@ -6,7 +6,7 @@ SUBTOTAL's view of hidden rows, whole columns... Each step below rewrites one of
 A1 formulas, given the formula's cell and what the workbook holds (`Context`).
 
 The list is the one definition of that pipeline: workbook.load runs it on every formula, and the
-fast reader (fastread.py) derives the formula key from it. A step that reads the workbook beyond
+fast reader (fastbook.py) derives the formula key from it. A step that reads the workbook beyond
 the formula texts and defined names, which the key always holds, declares what (`reads`) and
 the formulas that make it read it (`trigger`, searched on the quote-masked text): when any formula
 of a workbook triggers it, the key covers what it read, so a plan made for one workbook is only

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..excel import address
-from ..guard import Limits
+from ..xlsx.guard import Limits
 from .cache import ModelCache
 from .errors import WorkbookError
 from .fastpath import compute
@@ -42,7 +42,7 @@ def recalc(path: str | Path, out_path: str | Path | None = None, *,
     The input file is never written to. `out_path` gets the input's bytes with every formula
     cell's cached value filled in and nothing else changed. Raises `WorkbookError` (with a plain
     message) for a workbook that cannot be recalculated, or that `limits` refuse (see
-    roi_xl.guard: not a workbook, unsafe XML, zip bomb, too many cells, formula too long).
+    roi_xl.xlsx.guard: not a workbook, unsafe XML, zip bomb, too many cells, formula too long).
 
     `timeout`: seconds the work may take. It then runs in a child process (forked where the
     platform allows, so it starts with this one's compiled models), which is killed once the time

@@ -169,7 +169,7 @@ def formula_text(value) -> str | None:
 
 
 def _macro_sheets(path: Path) -> set[str]:
-    from .writeback import package
+    from ..xlsx.package import package
 
     with zipfile.ZipFile(path) as zf:
         return package(zf).macro_sheets

@@ -37,8 +37,8 @@ def import_exports(plan: str | Path, exports: list[str | Path], out: str | Path 
     """Import `exports` into a copy of `plan` at `out` (default PLAN-imported.xlsx), recalculated.
     With `in_place` the plan itself is replaced and its previous version kept beside it."""
     from ..engine.errors import WorkbookError
-    from ..engine.writeback import write_inputs
-    from ..guard import check
+    from ..xlsx.guard import check
+    from ..xlsx.writer import write_inputs
     from .mapping import map_exports
     from .parse import parse_export
     from .plan import read_plan

@@ -24,7 +24,7 @@ import openpyxl
 from lxml import etree
 from openpyxl.utils import range_boundaries
 
-from ..engine.writeback import package
+from ..xlsx.package import package
 from . import spec
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -130,7 +130,7 @@ def _stage(paths: list[Path], tmp: Path, recalc: bool, debug: bool) -> dict[Path
     from ..batch import Options, process
     from ..engine import ModelCache
     from ..errors import first_line
-    from ..guard import check
+    from ..xlsx.guard import check
     from .printing import print_copy
 
     cache, staged, names = ModelCache(), {}, set()

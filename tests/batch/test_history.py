@@ -154,7 +154,7 @@ def test_recalc_history_keeps_the_summary_figures_and_each_kpi(tmp_path):
 
 
 def test_history_add_and_trend_commands(tmp_path):
-    from roi_xl.engine.writeback import write_inputs
+    from roi_xl.xlsx.writer import write_inputs
 
     db, plan = tmp_path / "h.duckdb", EXAMPLES[0]
     # the same plan a year later: period moved a year on, 1,000 more on its first cost row

@@ -17,11 +17,11 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from roi_xl.engine.writeback import write_inputs
 from roi_xl.imports.command import ImportFailed, import_exports
 from roi_xl.imports.parse import parse_export
 from roi_xl.imports.reader import ExportError
 from roi_xl.template.build import write_plan
+from roi_xl.xlsx.writer import write_inputs
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORTS = Path(__file__).parent / "exports"

@@ -27,14 +27,14 @@ def differences(path: Path) -> dict:
     """Both evaluations of one workbook: {"plan": None or why not, "cells": n, "differ": [...]}."""
     import warnings
 
-    from roi_xl.engine import ModelCache, fastcalc, fastpath, fastread
+    from roi_xl.engine import ModelCache, fastbook, fastcalc, fastpath
     from roi_xl.engine.workbook import load
 
     warnings.simplefilter("ignore")  # numpy overflow chatter of formulas' functions
     loaded = load(path)
     if len(loaded.formulas) > MAX_FORMULAS:
         return {"skipped": f"{len(loaded.formulas)} formula cells"}
-    book = fastread.read(path)
+    book = fastbook.read(path)
     entry = fastpath._plan_entry(book)  # as users get it: from the fast reader's facts
     if entry.plan is None:
         return {"fallback": entry.reason}

@@ -1,5 +1,5 @@
 """The facts the rewrite steps read (roi_xl/engine/facts.py), gathered by the fast reader from the
-file's XML (fastread.facts: the path every workbook the plan computes takes) and by workbook.load
+file's XML (fastbook.facts: the path every workbook the plan computes takes) and by workbook.load
 from openpyxl (the formulas model's path): both readers must find the same facts in a workbook.
 
 Checked on a workbook built to hold every kind of fact (a table filtered by a criterion, hidden
@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from roi_xl.engine import fastread
+from roi_xl.engine import fastbook
 from roi_xl.engine.facts import Name
 from roi_xl.engine.tables import TableDef
+from roi_xl.xlsx.read import FastReadError
 
 from tests.support.workbook_fixtures import make_shared_formulas
 
@@ -79,7 +80,7 @@ def every_fact(tmp_path_factory) -> Path:
 
 
 def test_the_fast_reader_finds_every_fact_as_worked_out_by_hand(every_fact):
-    facts = fastread.facts(fastread.read(every_fact))
+    facts = fastbook.facts(fastbook.read(every_fact))
     assert facts.sheets == ["Plan", "Costs"]
     # the shared formula's dependents get the master's text moved to their row
     assert [facts.formulas[("Plan", f"B{i}")] for i in range(2, 6)] == ["=A2*2", "=A3*2", "=A4*2", "=A5*2"]
@@ -96,12 +97,12 @@ def test_the_fast_reader_finds_every_fact_as_worked_out_by_hand(every_fact):
 
 
 def test_both_readers_find_the_same_facts_in_the_built_workbook(every_fact):
-    assert _comparable(fastread.facts(fastread.read(every_fact))) == _comparable(_openpyxl_facts(every_fact))
+    assert _comparable(fastbook.facts(fastbook.read(every_fact))) == _comparable(_openpyxl_facts(every_fact))
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_both_readers_find_the_same_facts_in_the_examples(path):
-    assert _comparable(fastread.facts(fastread.read(path))) == _comparable(_openpyxl_facts(path))
+    assert _comparable(fastbook.facts(fastbook.read(path))) == _comparable(_openpyxl_facts(path))
 
 
 def test_both_readers_find_the_same_facts_in_excel_saved_workbooks():
@@ -112,11 +113,11 @@ def test_both_readers_find_the_same_facts_in_excel_saved_workbooks():
         if path.stat().st_size > 2_000_000:
             continue
         try:
-            book = fastread.read(path)
-        except fastread.FastReadError:
+            book = fastbook.read(path)
+        except FastReadError:
             continue  # the full load reads it: nothing to compare
         compared += 1
-        mine, theirs = _comparable(fastread.facts(book)), _comparable(_openpyxl_facts(path))
+        mine, theirs = _comparable(fastbook.facts(book)), _comparable(_openpyxl_facts(path))
         differ += [f"{path.name}: {key}" for key in mine if mine[key] != theirs[key]]
     assert compared > 100
     assert differ == []

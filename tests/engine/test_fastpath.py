@@ -1,4 +1,4 @@
-"""The fast path (roi_xl.engine.fastread, fastcalc, fastpath): the translated plan is the engine of
+"""The fast path (roi_xl.xlsx.read, roi_xl.engine.fastbook, fastcalc, fastpath): the translated plan is the engine of
 record from a template's first workbook, formulas the fallback for what the plan does not express.
 
 Every comparison with formulas is cell by cell, same type and same value, between the plan and a
@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from roi_xl import XlError
-from roi_xl.engine import ModelCache, fastcalc, fastpath, fastread
+from roi_xl.engine import ModelCache, fastbook, fastcalc, fastpath
+from roi_xl.xlsx.read import FastReadError
 
 from tests.batch.test_batch import _read_summary, client_book, recalc
 from tests.conformance.test_plan_vs_formulas import differences
@@ -51,7 +52,7 @@ def test_template_workbooks_share_one_plan_that_equals_formulas(path, example_pl
 
 def test_fast_outputs_are_byte_identical_to_formulas_outputs(tmp_path, example_plan_cache):
     from roi_xl.batch import Options, process
-    from roi_xl.engine.writeback import write_values
+    from roi_xl.xlsx.writer import write_values
 
     for path in EXAMPLES[:2]:
         assert fastpath.compute(path, example_plan_cache).fast  # so process() takes the plan too
@@ -335,9 +336,9 @@ def test_an_array_result_on_the_first_workbook_falls_back_and_keeps_the_plan(tmp
 
 def test_a_workbook_the_fast_reader_refuses_goes_through_formulas(tmp_path, monkeypatch):
     def refused(path):
-        raise fastread.FastReadError("cells without references")
+        raise FastReadError("cells without references")
 
-    monkeypatch.setattr(fastread, "read", refused)
+    monkeypatch.setattr(fastbook, "read", refused)
     computed = fastpath.compute(_book(tmp_path / "a.xlsx", {"C1": "=A1*2"}, {"A1": 4}), ModelCache())
     assert not computed.fast and computed.cells == {("Sheet", "C1"): 8.0}
     assert computed.note == "fast reader: FastReadError: cells without references"
@@ -468,7 +469,7 @@ def test_reader_gives_the_constants_formulas_sees(tmp_path):
     ws["A8"], ws["A9"] = 1e-307, 1.2345678901234e-5   # kept exactly, as Excel keeps them
     path = tmp_path / "r.xlsx"
     wb.save(path)
-    book = fastread.read(path)
+    book = fastbook.read(path)
     got = book.values["My Sheet"]
     assert got == {"A1": 1, "A2": 2.5, "A3": "text & <more>", "A4": True, "A5": XlError.NA,
                    "A6": 45352,                    # 2024-03-01 as Excel's serial number
@@ -477,10 +478,10 @@ def test_reader_gives_the_constants_formulas_sees(tmp_path):
     other = tmp_path / "other.xlsx"
     ws["A1"] = 99
     wb.save(other)
-    assert fastread.read(other).key == book.key     # constants do not change the key
+    assert fastbook.read(other).key == book.key     # constants do not change the key
     ws["A7"] = "=A1+1"
     wb.save(other)
-    assert fastread.read(other).key != book.key     # formulas do
+    assert fastbook.read(other).key != book.key     # formulas do
 
 
 def test_tiny_constants_are_not_rounded_away_on_either_path(tmp_path):
@@ -511,7 +512,7 @@ def test_reader_refuses_a_dtd(tmp_path):
                 data = data.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]><worksheet', 1)
             zout.writestr(info, data)
     with pytest.raises(ValueError, match="DTD"):
-        fastread.read(bad)
+        fastbook.read(bad)
 
 
 # --------------------------------------------------------------------------- the batch
@@ -588,11 +589,11 @@ def _printed_book(path: Path, print_area: str, formula: str = "=SUM(A1:A3)") -> 
 
 def test_a_print_area_is_not_part_of_the_key_unless_a_formula_names_it(tmp_path):
     # Each client's copy may be printed over its own rows: one plan still serves them all...
-    one = fastread.read(_printed_book(tmp_path / "a.xlsx", "A1:C3")).key
-    assert fastread.read(_printed_book(tmp_path / "b.xlsx", "A1:C40")).key == one
+    one = fastbook.read(_printed_book(tmp_path / "a.xlsx", "A1:C3")).key
+    assert fastbook.read(_printed_book(tmp_path / "b.xlsx", "A1:C40")).key == one
     # ...but a formula that names the print area depends on it (ROWS(Print_Area): 3, then 40)
-    short = fastread.read(_printed_book(tmp_path / "c.xlsx", "A1:C3", "=ROWS(Print_Area)")).key
-    tall = fastread.read(_printed_book(tmp_path / "d.xlsx", "A1:C40", "=ROWS(Print_Area)")).key
+    short = fastbook.read(_printed_book(tmp_path / "c.xlsx", "A1:C3", "=ROWS(Print_Area)")).key
+    tall = fastbook.read(_printed_book(tmp_path / "d.xlsx", "A1:C40", "=ROWS(Print_Area)")).key
     assert short != tall
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from roi_xl.engine import ModelCache, fastcalc, fastpath, fastread, plan_store
+from roi_xl.engine import ModelCache, fastbook, fastcalc, fastpath, plan_store
 from roi_xl.engine.plan_store import PlanStore
 
 from tests.batch.test_batch import recalc
@@ -75,7 +75,7 @@ def test_an_entry_holds_formula_texts_not_code(tmp_path, store):
                             "names", "python", "roi_xl", "sheets", "warnings"]
     assert data["iteration"] is None        # the workbook does not enable iterative calculation
     assert sorted(data["formulas"]) == sorted(["Sheet", c, f] for c, f in FORMULAS.items())
-    assert data["key"] == fastread.read(path).key
+    assert data["key"] == fastbook.read(path).key
 
 
 @pytest.mark.parametrize("damage", [
@@ -98,12 +98,12 @@ def test_a_damaged_or_mismatched_entry_is_ignored(tmp_path, store, damage, monke
     computed = fastpath.compute(_book(tmp_path / "b.xlsx", 4, 5), ModelCache(), store=store)
     assert computed.fast and computed.cells == _expected(4, 5)
     assert loads == [tmp_path / "b.xlsx"]                     # translated: the entry was not used
-    assert store.read(fastread.read(tmp_path / "b.xlsx").key) is not None   # and written anew
+    assert store.read(fastbook.read(tmp_path / "b.xlsx").key) is not None   # and written anew
 
 
 def test_an_entry_for_another_version_is_ignored(tmp_path, store, monkeypatch):
     fastpath.compute(_book(tmp_path / "a.xlsx", 2, 3), ModelCache(), store=store)
-    key = fastread.read(tmp_path / "a.xlsx").key
+    key = fastbook.read(tmp_path / "a.xlsx").key
     assert store.read(key) is not None
     monkeypatch.setattr(plan_store, "__version__", "99.0")
     assert store.read(key) is None
@@ -114,7 +114,7 @@ def test_an_entry_for_another_version_is_ignored(tmp_path, store, monkeypatch):
 
 def test_a_folder_others_may_open_is_neither_read_nor_written(tmp_path, store):
     fastpath.compute(_book(tmp_path / "a.xlsx", 2, 3), ModelCache(), store=store)
-    key = fastread.read(tmp_path / "a.xlsx").key
+    key = fastbook.read(tmp_path / "a.xlsx").key
     os.chmod(store.folder, 0o755)
     assert store.read(key) is None
     assert not store.write("other", _plan(), [])
@@ -132,7 +132,7 @@ def test_a_symlinked_folder_is_not_used(tmp_path):
 
 def test_an_entry_others_may_write_or_do_not_own_is_ignored(tmp_path, store):
     fastpath.compute(_book(tmp_path / "a.xlsx", 2, 3), ModelCache(), store=store)
-    key = fastread.read(tmp_path / "a.xlsx").key
+    key = fastbook.read(tmp_path / "a.xlsx").key
     (entry,) = _entries(store)
     os.chmod(entry, 0o666)
     assert store.read(key) is None

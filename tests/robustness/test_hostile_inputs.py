@@ -17,10 +17,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from roi_xl import guard
 from roi_xl.batch import Options, process
 from roi_xl.engine import ModelCache, WorkbookError
-from roi_xl.guard import Limits
+from roi_xl.xlsx import guard
+from roi_xl.xlsx.guard import Limits
 
 from tests.batch.test_batch import _distinct_books
 from tests.support import hostile_corpus

@@ -400,7 +400,7 @@ def test_clients_of_the_template_share_one_translated_plan():
     """The engine keys a translated plan by the workbook's formulas, tables and defined names: the
     examples, filled differently, must share the template's key (print areas cut at each client's
     last row did not)."""
-    from roi_xl.engine.fastread import read
+    from roi_xl.engine.fastbook import read
 
     keys = {read(path).key for path in [TEMPLATE, *sorted(EXAMPLES_DIR.glob("*.xlsx"))]}
     assert len(keys) == 1

@@ -1,5 +1,5 @@
 """Sheets listing every row (a height, a style) around a few cells: the fast reader parses them without
-their empty rows (writeback.lean_sheet) and the writer puts the edited rows back among the original
+their empty rows (xlsx.lean.lean_sheet) and the writer puts the edited rows back among the original
 bytes, so such a file costs about what its cells cost and every row comes back as it was."""
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 import roi_xl
-from roi_xl.engine import fastread, writeback
+from roi_xl.engine import fastbook
+from roi_xl.xlsx.lean import lean_sheet
+from roi_xl.xlsx.writer import write_values
 
 ROWS = 60_000  # ~2.5 MB of rows: past lean_sheet's 1 MB
 EMPTY = re.compile(rb'<row r="\d+" ht="21" customHeight="1"/>')
@@ -56,12 +58,12 @@ def _sheet(path: Path) -> bytes:
 
 
 def test_the_reader_parses_a_formatted_sheet_without_its_empty_rows(formatted):
-    book = fastread.read(formatted)
+    book = fastbook.read(formatted)
     assert book.lean == {"xl/worksheets/sheet1.xml"}
     tree = book.parts["xl/worksheets/sheet1.xml"][1]
     rows = tree.getroot().findall(".//{*}row")
     assert len(rows) == 5  # rows 1-5 hold cells (row 3 is also hidden); none of the 59,991 empty ones
-    assert fastread.facts(book).hidden_rows == {"S": {3}}
+    assert fastbook.facts(book).hidden_rows == {"S": {3}}
 
 
 def test_a_recalculated_formatted_sheet_keeps_every_row_byte_for_byte(formatted, tmp_path):
@@ -78,9 +80,9 @@ def test_a_recalculated_formatted_sheet_keeps_every_row_byte_for_byte(formatted,
 
 def test_a_value_written_into_an_empty_row_keeps_that_row_once(formatted, tmp_path):
     """The lean tree lacks row 40,000: the writer parses the whole part for that edit."""
-    book = fastread.read(formatted)
+    book = fastbook.read(formatted)
     out = tmp_path / "typed.xlsx"
-    writeback.write_values(formatted, out, {("S", "C40000"): 5}, parsed=book.parts, lean=book.lean)
+    write_values(formatted, out, {("S", "C40000"): 5}, parsed=book.parts, lean=book.lean)
     after = _sheet(out)
     assert after.count(b'<row r="40000"') == 1
     assert re.search(rb'<row r="40000"[^>]*><c r="C40000"[^>]*><v>5</v></c></row>', after)
@@ -90,8 +92,8 @@ def test_a_value_written_into_an_empty_row_keeps_that_row_once(formatted, tmp_pa
 def test_small_parts_and_unnumbered_rows_are_parsed_whole():
     rows = b"".join(b'<row r="%d"/>' % i for i in range(1, 100_000))
     sheet = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>%s</sheetData></worksheet>'
-    assert writeback.lean_sheet(sheet % rows[:1000]) is None                 # under 1 MB: whole
-    assert writeback.lean_sheet(sheet % (rows + b"<row/>")) is None          # a row without its number
-    assert writeback.lean_sheet(sheet % rows) == sheet % b""                  # every row empty: gone
+    assert lean_sheet(sheet % rows[:1000]) is None                 # under 1 MB: whole
+    assert lean_sheet(sheet % (rows + b"<row/>")) is None          # a row without its number
+    assert lean_sheet(sheet % rows) == sheet % b""                  # every row empty: gone
     hidden = rows + b'<row r="100000" hidden="1"/>'
-    assert writeback.lean_sheet(sheet % hidden) == sheet % b'<row r="100000" hidden="1"/>'
+    assert lean_sheet(sheet % hidden) == sheet % b'<row r="100000" hidden="1"/>'

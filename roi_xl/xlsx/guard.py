@@ -14,7 +14,7 @@ the machine:
   a reader takes for a sheet is counted; an array formula counts every cell of its range), and
   formulas longer than the limit (Excel's own: 8,192 characters) are refused before a formula
   parser sees them;
-* ambiguous packages: two members naming one part (by writeback.part_key, the name every reader
+* ambiguous packages: two members naming one part (by package.part_key, the name every reader
   of ours looks parts up by) are refused, so no reader can be shown a decoy.
 
 Each limit has a default in `Limits` and a `roi-xl recalc` option to raise it. The readers keep
@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
-from .errors import WorkbookError, first_line
-from .excel import address
-from .memory import size_text as _size
+from roi_xl.errors import WorkbookError, first_line
+from roi_xl.excel import address
+from roi_xl.memory import size_text
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: .xls, encrypted OOXML
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")         # a zip (or an empty zip)
@@ -170,17 +170,17 @@ def _check_package(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
         raise UnsafeWorkbook(f"not an Excel workbook: {kind}")
     total = sum(i.file_size for i in infos)
     if total > limits.max_size:
-        raise UnsafeWorkbook(f"too large: its parts expand to {_size(total)} "
-                             f"(the limit is {_size(limits.max_size)}; raise it with --max-size)")
+        raise UnsafeWorkbook(f"too large: its parts expand to {size_text(total)} "
+                             f"(the limit is {size_text(limits.max_size)}; raise it with --max-size)")
     for info in infos:
         if info.file_size > RATIO_GRACE:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.max_ratio:
                 raise UnsafeWorkbook(
                     f"looks like a zip bomb: {info.filename} expands {ratio:,.0f} times "
-                    f"(to {_size(info.file_size)}; the limit is {limits.max_ratio:g} times, "
+                    f"(to {size_text(info.file_size)}; the limit is {limits.max_ratio:g} times, "
                     "raise it with --max-ratio)")
-    from .engine.writeback import package, part_key  # its parser refuses DTDs, resolves no entities
+    from .package import package, part_key  # its parser refuses DTDs, resolves no entities
 
     _same_names(infos, part_key)
     try:

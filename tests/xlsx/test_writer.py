@@ -1,4 +1,4 @@
-"""Write-back of computed values into the user's own workbook (roi_xl.engine.writeback).
+"""Write-back of computed values into the user's own workbook (roi_xl.xlsx.writer and the modules it uses).
 
 Every test writes a real file and reopens it: zip members byte for byte, sheet XML canonically,
 openpyxl for values and formulas, LibreOffice as an independent reader."""
@@ -18,9 +18,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from roi_xl.engine import writeback
-from roi_xl.engine.writeback import format_number, sheet_parts, write_values
 from roi_xl.excel import XlError
+from roi_xl.xlsx import writer
+from roi_xl.xlsx.cells import cell_text, encode, error_text
+from roi_xl.xlsx.package import sheet_parts
+from roi_xl.xlsx.sheet_edit import SheetEdit
+from roi_xl.xlsx.writer import plan, write_values
 
 from tests.support import workbook_fixtures as fx
 
@@ -425,19 +428,19 @@ def test_failure_mid_write_leaves_no_output_and_no_temp_file(rich, tmp_path, mon
     out = out_dir / "out.xlsx"
     if existing:
         out.write_bytes(b"previous result")
-    real = writeback._write_zip
+    real = writer.write_zip
 
     def failing(zin, fh, replaced, drop):
         fh.write(b"PK\x03\x04 half a zip")
         raise OSError("disk full")
 
-    monkeypatch.setattr(writeback, "_write_zip", failing)
+    monkeypatch.setattr(writer, "write_zip", failing)
     with pytest.raises(OSError, match="disk full"):
         write_values(rich, out, RICH_VALUES)
     assert sorted(p.name for p in out_dir.iterdir()) == (["out.xlsx"] if existing else [])
     if existing:
         assert out.read_bytes() == b"previous result"
-    monkeypatch.setattr(writeback, "_write_zip", real)
+    monkeypatch.setattr(writer, "write_zip", real)
     write_values(rich, out, RICH_VALUES)
     assert sorted(p.name for p in out_dir.iterdir()) == ["out.xlsx"]
     assert zipfile.ZipFile(out).testzip() is None
@@ -476,8 +479,8 @@ def test_output_keeps_permissions_of_existing_destination(rich, tmp_path):
 
 def edit_sheet(xml: str, values, values_only=False) -> bytes:
     original = xml.encode()
-    sheet = writeback._Sheet(original, "sheet.xml")
-    sheet.apply(writeback._plan({("S", ref): v for ref, v in values.items()})["S"], values_only)
+    sheet = SheetEdit(original, "sheet.xml")
+    sheet.apply(plan({("S", ref): v for ref, v in values.items()})["S"], values_only)
     return sheet.to_bytes(original)
 
 
@@ -556,25 +559,25 @@ def test_values_only_on_hand_written_shared_and_array_formulas():
     (123456789012345.0, "123456789012345"), (1e16, "1E+16"), (2 ** 60, "1.152921504606847E+18"),
     (0.1 + 0.2, "0.30000000000000004"), (True, "1"),
 ])
-def test_format_number(value, text):
-    assert format_number(value) == text
+def test_cell_text(value, text):
+    assert cell_text(value) == text
     assert float(text) == float(value)
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), 10 ** 400])
 def test_non_finite_numbers_are_num_errors(value):
-    assert format_number(value) is None
-    assert writeback._encode(value) == ("e", "#NUM!")
+    assert cell_text(value) is None
+    assert encode(value) == ("e", "#NUM!")
 
 
-def test_format_number_round_trips():
+def test_cell_text_round_trips():
     hypothesis = pytest.importorskip("hypothesis")
     from hypothesis import strategies as st
 
     @hypothesis.given(st.floats(allow_nan=False, allow_infinity=False))
     @hypothesis.settings(max_examples=200, deadline=None)
     def check(x):
-        text = format_number(x)
+        text = cell_text(x)
         assert float(text) == x and "e" not in text and len(text) <= 24
 
     check()
@@ -583,7 +586,7 @@ def test_format_number_round_trips():
 def test_value_encoding_edge_cases():
     import numpy as np
 
-    enc = writeback._encode
+    enc = encode
     assert enc(np.float64(0.5)) == (None, "0.5")
     assert enc(np.int64(7)) == (None, "7")
     assert enc(np.bool_(True)) == ("b", "1")
@@ -592,9 +595,9 @@ def test_value_encoding_edge_cases():
     assert enc("#N/A") == ("str", "#N/A")  # a string that looks like an error stays a string
     assert enc("a\x01b") == ("str", "a_x0001_b")  # not XML-encodable: Excel's _xHHHH_ escape
     assert enc("_x0041_") == ("str", "_x005F_x0041_")
-    assert writeback.error_text(XlError.DIV0) == "#DIV/0!" and writeback.error_text("#n/a") == "#N/A"
+    assert error_text(XlError.DIV0) == "#DIV/0!" and error_text("#n/a") == "#N/A"
     with pytest.raises(ValueError):
-        writeback.error_text("#NOPE")
+        error_text("#NOPE")
     formulas = pytest.importorskip("formulas")
     assert enc(formulas.DIV) == ("e", "#DIV/0!")
 

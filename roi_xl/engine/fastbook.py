@@ -1,0 +1,195 @@
+"""A workbook read by the fast reader (roi_xl.xlsx.read), with its formula key and its facts.
+
+* `read`: the fast reader's `Book` and `key`, a digest of everything that decides the formula model:
+  sheet names in order, every `<f>` element (cell, text and its t/ref/si attributes, so shared
+  formulas are covered) and the defined names. Constants are left out on purpose: the fast
+  evaluator reads a missing constant as a blank, so one compiled plan serves every workbook of a
+  template, however many rows each client filled. What a rewrite step reads beyond the formulas
+  (prepare.what_it_reads) is added only when some formula makes the step read it.
+* `facts`: what the rewrite steps read of the workbook (facts.py), from the trees the reader parsed.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from ..references import range_boundaries
+from ..xlsx.package import MAIN, Package, parse, relationships
+from ..xlsx.read import FILTERS, FORMULA_CELLS, HIDDEN_ROW_NUMBERS, SHEET_FILTER, Book, FastReadError
+from ..xlsx.read import read as read_xml
+from .facts import BookFacts, Name
+from .iteration import Iteration, settings
+from .prepare import CONSTANTS, FILLED_EXTENT, HIDDEN_ROWS, what_it_reads
+from .tables import TableDef
+
+
+@dataclass
+class FastBook(Book):
+    """The fast reader's Book, with the formula key and the iterative calculation it enables."""
+    key: str = ""
+    iteration: Iteration | None = None   # the workbook enables iterative calculation (calcPr)
+
+
+# What load()'s steps read for a formula (prepare.what_it_reads). Cached by text: the workbooks of
+# one template repeat the same formulas, and masking the quoted parts of each was most of this
+# reader's time.
+_what_it_reads = functools.lru_cache(maxsize=65_536)(what_it_reads)
+
+
+def read(path: str | Path) -> FastBook:
+    """The workbook's formula key and constants; FastReadError when it needs the full load."""
+    book, parts = read_xml(path, FastBook)
+    digest = hashlib.sha256()
+    calc = parts.calc
+    if calc is not None:
+        book.iteration = settings(calc.get("iterate"), calc.get("iterateCount"), calc.get("iterateDelta"))
+    if book.iteration is not None:  # the plan iterates circular references: part of the key
+        digest.update(b"\x0a" + repr(book.iteration).encode())
+    # Excel's own names (_xlnm.Print_Area, Print_Titles, _FilterDatabase) change with how a client's
+    # copy is printed or filtered: they are part of the key only when a formula names them.
+    builtin: list[tuple[str, bytes]] = []
+    for name, node in parts.names:
+        if name.lower().startswith("_xlnm."):
+            builtin.append((name[6:].upper(), node))
+        else:
+            digest.update(b"\x04" + node)
+    formula_texts: list[str] = []
+    # What load() rewrites formulas by besides their text (prepare.STEPS): the tables'
+    # definitions always; each sheet's filled extent when a formula holds a whole column or
+    # row (they are clipped to it); hidden rows and filters when one calls SUBTOTAL or AGGREGATE;
+    # the constants when one reads a text of them (INDIRECT, CELL).
+    for member, data in parts.tables:
+        digest.update(b"\x05" + member.encode() + b"\x00" + data)
+    reads: frozenset[str] = frozenset()
+    for sheet in parts.sheets:
+        digest.update(b"\x01sheet\x00" + sheet.name.encode())
+        for rel in sheet.table_rels:
+            digest.update(b"\x05" + rel)
+        for ref, t, spans, si, text in sheet.formulas:
+            digest.update(f"\x02{ref}\x00{t}\x00{spans}\x00{si}\x00{text}".encode())
+            reads |= _what_it_reads(text)
+            if builtin:
+                formula_texts.append(text)
+    # A name's whole columns are clipped too (workbook.load); Excel's own names (print titles:
+    # $4:$4) are not referenced by formulas.
+    whole = FILLED_EXTENT in reads or any(
+        FILLED_EXTENT in what_it_reads(text) for name, _, text in book.names if not name.startswith("_xlnm."))
+    subtotal, indirect = HIDDEN_ROWS in reads, CONSTANTS in reads
+    for sheet in parts.sheets:
+        if subtotal:
+            root = book.parts[sheet.part][1].getroot()
+            digest.update(b"\x07" + sheet.name.encode() + b"\x00" + ",".join(HIDDEN_ROW_NUMBERS(root)).encode()
+                          + b"".join(etree.tostring(f, method="c14n") for f in FILTERS(root)))
+        if whole:
+            digest.update(b"\x08" + ",".join(sheet.filled).encode())
+    if builtin:  # every formula's and other name's text, searched once for each of Excel's names
+        mentioned = "\x00".join(formula_texts + [text for name, _, text in book.names
+                                                 if not name.lower().startswith("_xlnm.")]).upper()
+        for bare, node in builtin:
+            if bare in mentioned:
+                digest.update(b"\x04" + node)
+    if indirect:  # load() reads INDIRECT's and CELL's texts from the constants (engine.layout)
+        digest.update(b"\x09" + repr(sorted((name, sorted(v.items(), key=repr))
+                                             for name, v in book.values.items())).encode())
+    book.key = digest.hexdigest()
+    return book
+
+
+_F = f"{{{MAIN}}}f"
+# Excel's own names openpyxl sets apart (print areas and titles, filters): never read by formulas.
+_PRINT_NAMES = ("_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase")
+_RESERVED = re.compile(r"^_xlnm\.(?:Print_Area|Print_Titles|Criteria|_FilterDatabase|Extract"
+                       r"|Consolidate_Area|Sheet_Title)")
+
+
+def facts(book: FastBook) -> BookFacts:
+    """What the rewrite steps read of the workbook (facts.py), from the trees `read` parsed and the
+    workbook's table and name parts, as openpyxl reads them (workbook.openpyxl_facts) but without
+    building a cell object: shared formulas are expanded into each cell by openpyxl's Translator
+    (imported only when a sheet has one), names are scoped and Excel's own set apart alike.
+    FastReadError when a table's range is not one."""
+    out = BookFacts(list(book.sheets), constants=book.values)
+    with zipfile.ZipFile(book.path) as zf:
+        pkg = Package(zf)
+        wb_root = parse(zf.read(pkg.workbook), pkg.workbook).getroot()
+        _names(wb_root, out)
+        for name, part in pkg.sheets.items():
+            root = book.parts[part][1].getroot()
+            _formulas(root, name, out)
+            hidden = {int(r) for r in HIDDEN_ROW_NUMBERS(root) if r.isdigit()}
+            if hidden:
+                out.hidden_rows[name] = hidden
+            filters = list(SHEET_FILTER(root))
+            for _rel, kind, target in relationships(zf, pkg.names, part)[1]:
+                member = pkg.names.get(target) if kind.endswith("/table") else None
+                if member is not None:
+                    table, table_filter = _table(parse(zf.read(member), member).getroot(), name)
+                    out.tables[table.name.upper()] = table
+                    filters += table_filter
+            if filters:
+                out.filters[name] = filters
+    return out
+
+
+def _formulas(root, sheet: str, out: BookFacts) -> None:
+    shared: dict[str, object] = {}  # si -> Translator of the shared formula's first cell
+    for c in FORMULA_CELLS(root):
+        f = c.find(_F)
+        raw = c.get("r")
+        ref = raw.upper()
+        text = "=" + (f.text or "")
+        kind = f.get("t")
+        if kind == "array":
+            out.arrays[(sheet, ref)] = f.get("ref") or ""
+        elif kind == "shared":
+            si = f.get("si")
+            if si in shared:
+                text = shared[si].translate_formula(raw)
+            elif text != "=":
+                from openpyxl.formula.translate import Translator
+
+                shared[si] = Translator(text, raw)
+        out.formulas[(sheet, ref)] = text
+
+
+def _names(wb_root, out: BookFacts) -> None:
+    """The defined names as openpyxl binds them: a sheet's own (localSheetId, its index among all
+    sheets) on it, the others on the workbook, the last of two alike winning."""
+    workbook: dict[str, Name] = {}
+    scoped: dict[tuple[str, str], Name] = {}
+    for node in wb_root.iter(f"{{{MAIN}}}definedName"):
+        name, local = node.get("name") or "", node.get("localSheetId")
+        hidden = (node.get("hidden") or "").strip().lower() in ("1", "true")
+        if local is None:
+            if name not in _PRINT_NAMES:
+                workbook[name] = Name(name, None, node.text or "", hidden)
+            continue
+        try:
+            sheet = out.sheets[int(local)]
+        except (ValueError, IndexError):
+            continue  # openpyxl warns and drops it
+        if not _RESERVED.match(name):
+            scoped[(sheet, name)] = Name(name, sheet, node.text or "", hidden)
+    out.names = sorted(workbook.values(), key=lambda n: n.name) + list(scoped.values())
+
+
+def _table(root, sheet: str) -> tuple[TableDef, list[str]]:
+    """A table part's definition, and its filter's range when it filters by criteria."""
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(root.get("ref") or "")
+        header = int(root.get("headerRowCount", "1"))  # openpyxl's default: one header row
+        totals = int(root.get("totalsRowCount") or 0)
+    except ValueError as exc:
+        raise FastReadError(f"table {root.get('name')!r}: {exc}") from exc
+    columns = tuple(c.get("name") for c in root.iter(f"{{{MAIN}}}tableColumn"))
+    table = TableDef(root.get("displayName") or root.get("name"), sheet, min_col, min_row, max_col,
+                     max_row, header, totals, columns)
+    auto = root.find(f"{{{MAIN}}}autoFilter")
+    filtered = auto is not None and auto.get("ref") and auto.find(f"{{{MAIN}}}filterColumn") is not None
+    return table, [auto.get("ref")] if filtered else []

@@ -1,0 +1,187 @@
+"""Write computed values back into the user's own workbook, leaving everything else as it was.
+
+openpyxl's load-and-save loses charts' styles, shapes, `x14` conditional formats, dynamic-array
+metadata and every cached value, so the output is made from the input zip instead:
+
+* every member is copied with the same name, order, compression type and uncompressed bytes
+  (zipcopy.write_zip);
+* only the sheet parts that hold a listed cell are edited, with lxml (ElementTree would rename
+  the namespace prefixes that `mc:Ignorable` names), and in them only the listed cells change:
+  their cached value `<v>` and its type `t` (cells.encode); `<f>` stays unless ``values_only``
+  freezes the formulas. The new `<sheetData>` is spliced into the original bytes, so the XML
+  declaration, the root start tag and everything outside the cells stay byte for byte
+  (sheet_edit.SheetEdit);
+* `xl/calcChain.xml` is dropped with its relationship and its content-type override (Excel
+  rebuilds it; a stale one makes it "repair" the file). Those two parts change only by that.
+
+String results are written inline as formula strings (``t="str"``), so `sharedStrings.xml` is
+never touched. The output is written to a temporary file beside ``dst`` and moved into place.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import posixpath
+import re
+import zipfile
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+from lxml import etree
+
+from roi_xl.atomic import replacing
+from roi_xl.references import MAX_COL, MAX_ROW, column_index
+
+from .cells import encode
+from .package import Package, parse
+from .sheet_edit import CellEdit, NeedsWholeTree, SheetEdit
+from .splice import without_elements
+from .zipcopy import write_zip
+
+__all__ = ["write_values", "write_inputs", "plan"]
+
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_ref(ref: str) -> tuple[int, int]:
+    """(row, column) of "B7" (also "$B$7", "b7"). Cached: a batch repeats the same cells."""
+    m = _CELL_REF.match(ref.strip()) if isinstance(ref, str) else None
+    if not m:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    col, row = column_index(m.group(1)), int(m.group(2))
+    if not (1 <= col <= MAX_COL and 1 <= row <= MAX_ROW):
+        raise ValueError(f"cell reference outside the sheet: {ref!r}")
+    return row, col
+
+
+def plan(values: Mapping[tuple[str, str], object]) -> dict[str, dict[tuple[int, int], CellEdit]]:
+    """sheet -> {(row, col): (t, text, value)}, every key and value checked before any I/O."""
+    out: dict[str, dict[tuple[int, int], CellEdit]] = {}
+    for key, value in values.items():
+        try:
+            sheet, ref = key
+        except (TypeError, ValueError):
+            raise ValueError(f"keys are (sheet, cell) pairs, not {key!r}") from None
+        if not isinstance(ref, str):
+            raise ValueError(f"not a cell reference: {ref!r}")
+        row, col = _parse_ref(ref)
+        t, text = encode(value)
+        out.setdefault(sheet, {})[(row, col)] = (t, text, value)
+    return out
+
+
+# --------------------------------------------------------------------------- calcChain
+
+def _calc_chain_edits(zf: zipfile.ZipFile, pkg: Package) -> tuple[set[str], dict[str, bytes]]:
+    """The calcChain members to drop and the re-serialised parts that referred to them."""
+    names, wb = pkg.names, pkg.workbook
+    drop: set[str] = set()
+    edits: dict[str, bytes] = {}
+    doomed = [(rel, target) for rel, rel_type, target in pkg.rels if rel_type.endswith("/calcChain")]
+    for _rel, target in doomed:
+        member = names.get(target)
+        if member:
+            drop.add(member)
+    conventional = names.get(posixpath.join(posixpath.dirname(wb), "calcChain.xml"))
+    if conventional:
+        drop.add(conventional)
+    if doomed and pkg.rels_file is not None:  # doomed relationships come from that part
+        member, tree = pkg.rels_file
+        for rel, _target in doomed:
+            rel.getparent().remove(rel)
+        edits[member] = without_elements(zf.read(member), tree, "Relationship",
+                                          lambda a: a.get("Type", "").endswith("/calcChain"))
+    ct = names.get("[Content_Types].xml")
+    if drop and ct:
+        original = zf.read(ct)
+        tree = parse(original, ct)
+        dropped = {"/" + d.lower() for d in drop}
+        removed = False
+        for el in list(tree.getroot()):
+            if (isinstance(el.tag, str) and etree.QName(el).localname == "Override"
+                    and (el.get("PartName") or "").lower() in dropped):
+                el.getparent().remove(el)
+                removed = True
+        if removed:
+            edits[ct] = without_elements(original, tree, "Override",
+                                          lambda a: a.get("PartName", "").lower() in dropped)
+    return drop, edits
+
+
+
+# --------------------------------------------------------------------------- writing
+
+def _same_file(src: Path, dst: Path) -> bool:
+    if src.resolve() == dst.resolve():
+        return True
+    try:
+        return os.path.samefile(src, dst)
+    except OSError:
+        return False
+
+
+
+def write_values(src: str | os.PathLike, dst: str | os.PathLike,
+                 values: Mapping[tuple[str, str], object], *, values_only: bool = False,
+                 parsed: Mapping[str, tuple[bytes, etree._ElementTree]] | None = None,
+                 lean: Collection[str] = ()) -> None:
+    """Write a copy of `src` at `dst` with the listed cells' cached values set.
+
+    `values` maps (sheet name as in the workbook, cell like "B7") to a number, bool, str, None
+    (a blank result) or an `XlError`. NaN and infinities become #NUM!. A listed cell that has no
+    `<c>` yet (a spilled cell, say) is created in order, inheriting its row's or column's style.
+    Formulas stay; with `values_only=True` every formula of each edited sheet is removed instead,
+    so readers without the add-in see plain values (strings then go inline, t="inlineStr").
+    `xl/calcChain.xml` is dropped. `src` is only read; `dst` appears whole or not at all.
+    `parsed` may hold sheet parts already read from `src` (member -> (bytes, tree parsed by
+    package.parse)); their trees are edited in place. Those of the parts in `lean` were parsed
+    from `lean.lean_sheet`'s bytes: the empty rows they lack are kept from the original bytes.
+    """
+    _write(src, dst, values, values_only=values_only, parsed=parsed, lean=lean)
+
+
+def write_inputs(src: str | os.PathLike, dst: str | os.PathLike,
+                 values: Mapping[tuple[str, str], object]) -> None:
+    """Write a copy of `src` at `dst` with the listed input cells set to what a user would type:
+    a number, a bool, a text (an inline string, never a formula, whatever it starts with) or
+    None (cleared). A listed cell holding a formula is refused (ValueError) before anything is
+    written. Everything else is kept as `write_values` keeps it."""
+    _write(src, dst, values, inputs=True)
+
+
+def _write(src: str | os.PathLike, dst: str | os.PathLike, values: Mapping[tuple[str, str], object], *,
+           values_only: bool = False, inputs: bool = False,
+           parsed: Mapping[str, tuple[bytes, etree._ElementTree]] | None = None,
+           lean: Collection[str] = ()) -> None:
+    source, target = Path(src), Path(dst)
+    if _same_file(source, target):
+        raise ValueError(f"refusing to write over the source workbook: {target}")
+    planned = plan(values)
+    with zipfile.ZipFile(source, "r") as zin:
+        pkg = Package(zin)
+        parts = pkg.sheets
+        unknown = [s for s in planned if s not in parts]
+        if unknown:
+            raise KeyError(f"no sheet named {', '.join(map(repr, unknown))} in {source.name} "
+                           f"(sheets: {', '.join(map(repr, parts))})")
+        replaced: dict[str, bytes] = {}
+        for sheet, cells in planned.items():
+            part = parts[sheet]
+            original, tree = (parsed or {}).get(part) or (zin.read(part), None)
+            try:
+                edited = SheetEdit(original, part, tree, lean=tree is not None and part in lean)
+                edited.apply(cells, values_only, inputs)
+                replaced[part] = edited.to_bytes(original)
+            except NeedsWholeTree:  # an edit among the rows the lean tree lacks: the whole part
+                edited = SheetEdit(original, part)
+                edited.apply(cells, values_only, inputs)
+                replaced[part] = edited.to_bytes(original)
+        drop, edits = _calc_chain_edits(zin, pkg)
+        overlap = set(edits) & set(replaced)
+        if overlap:  # cannot happen for real packages; refuse rather than lose an edit
+            raise ValueError(f"part edited twice: {sorted(overlap)}")
+        replaced.update(edits)
+
+        with replacing(target) as tmp, open(tmp, "wb") as fh:
+            write_zip(zin, fh, replaced, drop)
