@@ -21,8 +21,8 @@ import stat
 import sys
 from pathlib import Path
 
-from .. import __version__
 from ..atomic import replacing
+from ..version import __version__
 from .iteration import Iteration
 
 FORMAT = 2  # 2: an array formula is (sheet, cell, range)
