@@ -76,6 +76,15 @@ def range_boundaries(text: str) -> tuple[int | None, int | None, int | None, int
     return first_col, first_row, last_col, last_row
 
 
+
+def cell_box(text: str) -> tuple[int, int, int, int]:
+    """(min_col, min_row, max_col, max_row) of a cell or a block of cells ("B7", "$A$1:C9");
+    ValueError for a whole column or row ("A:C", "3:5") as for anything else."""
+    box = range_boundaries(text)
+    if box[0] is None or box[1] is None or box[2] is None or box[3] is None:
+        raise ValueError(f"{text} is not a cell or a block of cells")
+    return box[0], box[1], box[2], box[3]
+
 # A defined name's text that is one reference: Plan!$B$7, 'My sheet'!$A$1:$C$9, Data!$A:$A, Data!$3:$5.
 _DESTINATION = re.compile(
     r"^\s*(?:'(?P<quoted>(?:[^']|'')+)'|(?P<plain>[^'\s!]+))!"

@@ -24,7 +24,7 @@ import schedula as sh
 from formulas.functions import Array, Error, wrap_func
 from formulas.ranges import Ranges
 
-from ...references import MAX_COL, MAX_ROW, column_index, column_letters, range_boundaries
+from ...references import MAX_COL, MAX_ROW, cell_box, column_index, column_letters
 from ._args import VALUE, Fail, to_number
 
 REF = Error.errors["#REF!"]
@@ -84,7 +84,7 @@ def rewrite_offsets(formula: str, sheet: str) -> str:
         if ref is None:
             continue
         args = [rewrite_offsets(a, sheet) for a in args]  # OFFSET inside the offsets
-        c1, r1, c2, r2 = range_boundaries(ref.group("a") + (":" + ref.group("b") if ref.group("b") else ""))
+        c1, r1, c2, r2 = cell_box(ref.group("a") + (":" + ref.group("b") if ref.group("b") else ""))
         ref_sheet = ref.group("sheet") or _quoted(sheet)
         rest = args[1:] + [""] * (5 - len(args))
         if all(_NUMBER.match(a) or a == "" for a in rest):
