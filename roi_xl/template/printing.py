@@ -22,9 +22,9 @@ from pathlib import Path
 
 import openpyxl
 from lxml import etree
-from openpyxl.utils import range_boundaries
 
 from ..engine.writeback import package
+from ..references import cell_box
 from . import spec
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -103,7 +103,7 @@ def _table_rows(ws, table: spec.Table) -> tuple[int, int, int]:
     found = ws.tables.get(table.name)
     if found is None:
         return table.header_row, table.first_row, table.last_row
-    _, top, _, bottom = range_boundaries(found.ref)
+    _, top, _, bottom = cell_box(found.ref)
     return top, top + 1, bottom - (1 if found.totalsRowCount else 0)
 
 
