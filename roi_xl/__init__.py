@@ -2,6 +2,7 @@
 from . import catalogue as _catalogue  # noqa: F401 - fills the registry
 from .excel import OMITTED, XlError
 from .registry import CATALOGUE, ExcelFunction, functions, get
+from .version import __version__
 
 
 def recalc(path, out_path=None, **kwargs):
@@ -10,7 +11,5 @@ def recalc(path, out_path=None, **kwargs):
 
     return _recalc(path, out_path, **kwargs)
 
-
-__version__ = "0.1.0"
 
 __all__ = ["CATALOGUE", "OMITTED", "ExcelFunction", "XlError", "functions", "get", "recalc", "__version__"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
 from . import functions
+from .arg_types import byte_size, memory_size, number, positive_int, seconds
 
 
 def functions_markdown() -> str:
@@ -90,50 +90,6 @@ def _add_data_commands(sub) -> None:
     add_history_parsers(sub)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
-def _number(text: str, *, zero: bool = False) -> float:
-    """A finite number above 0 (or 0 and above, with `zero`)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (value >= 0 if zero else value > 0) or value == float("inf"):
-        raise argparse.ArgumentTypeError("must be 0 or more" if zero else "must be more than 0")
-    return value
-
-
-def _seconds(text: str) -> float:
-    return _number(text, zero=True)
-
-
-_SIZE = re.compile(r"(\d+(?:\.\d*)?)\s*([KMGT]?)(?:I?B)?", re.I)
-
-
-def _byte_size(text: str) -> int:
-    """'500MB', '2G', '1.5GiB', '1048576' -> bytes."""
-    m = _SIZE.fullmatch(text.strip())
-    if m is None:
-        raise argparse.ArgumentTypeError(f"not a size (e.g. 500MB, 2GB): {text!r}")
-    value = int(float(m.group(1)) * 1024 ** " KMGT".index(m.group(2).upper() or " "))
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be more than 0")
-    return value
-
-
-def _memory_size(text: str) -> int:
-    """--max-memory: a size, or 0 for no cap."""
-    return 0 if text.strip() == "0" else _byte_size(text)
-
-
 def _add_limit_options(p) -> None:
     """What one workbook may cost (roi_xl.xlsx.guard); the defaults protect a shared machine."""
     from .batch import DEFAULT_TIMEOUT
@@ -141,18 +97,18 @@ def _add_limit_options(p) -> None:
 
     d = Limits()
     g = p.add_argument_group("limits (a workbook over one fails with a message naming it)")
-    g.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    g.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"time one workbook may take; it is then stopped (default {DEFAULT_TIMEOUT:g}, 0: none)")
-    g.add_argument("--max-memory", type=_memory_size, default=None, metavar="BYTES",
+    g.add_argument("--max-memory", type=memory_size, default=None, metavar="BYTES",
                    help="memory each worker process may use, e.g. 4GB (default: three quarters of the "
                         "machine's memory shared among --jobs; 0: no cap)")
-    g.add_argument("--max-size", type=_byte_size, default=d.max_size, metavar="BYTES",
+    g.add_argument("--max-size", type=byte_size, default=d.max_size, metavar="BYTES",
                    help=f"uncompressed size of a workbook's parts, e.g. 1GB (default {d.max_size // 2**20} MB)")
-    g.add_argument("--max-ratio", type=_number, default=d.max_ratio, metavar="N",
+    g.add_argument("--max-ratio", type=number, default=d.max_ratio, metavar="N",
                    help=f"how many times a part over 1 MB may expand (zip bombs; default {d.max_ratio:g})")
-    g.add_argument("--max-cells", type=_positive_int, default=d.max_cells, metavar="N",
+    g.add_argument("--max-cells", type=positive_int, default=d.max_cells, metavar="N",
                    help=f"cells in a workbook's sheets (default {d.max_cells:,})")
-    g.add_argument("--max-formula-length", type=_positive_int, default=d.max_formula_length,
+    g.add_argument("--max-formula-length", type=positive_int, default=d.max_formula_length,
                    metavar="N", help=f"characters in one formula (default {d.max_formula_length:,}, Excel's own)")
 
 
@@ -169,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("recalc", help="recalculate workbooks and write them, values filled in, to --out")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="workbook files, folders or glob patterns")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the recalculated copies")
-    p.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
+    p.add_argument("--jobs", "-j", type=positive_int, default=None, metavar="N",
                    help="workbooks recalculated in parallel processes (default: one per four "
                         "workbooks, at most the machine's cores)")
     p.add_argument("--summary", metavar="FILE", default=None,

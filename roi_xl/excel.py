@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterator
 
+from .references import quote_sheet
+
 
 class XlError(Enum):
     """An Excel error value. Functions return these; they never raise."""
@@ -289,4 +291,4 @@ def address(sheet: str, cell: str) -> str:
     """A sheet-qualified address as Excel writes it: Summary!B4, 'Cost by channel'!B4."""
     if _PLAIN_SHEET.fullmatch(sheet):
         return f"{sheet}!{cell}"
-    return "'" + sheet.replace("'", "''") + f"'!{cell}"
+    return f"{quote_sheet(sheet)}!{cell}"

@@ -1,4 +1,5 @@
-"""Excel cell references: column letters, cell coordinates, ranges and the sheet's limits.
+"""Excel cell references: column letters, cell coordinates, ranges, sheet names in formulas and the
+sheet's limits.
 
 One definition for every module that reads or writes "B7" or "$A$1:C9". The functions behave as
 openpyxl's of the same job (`openpyxl.utils.cell`), which the formulas engine also uses, so both
@@ -74,6 +75,34 @@ def range_boundaries(text: str) -> tuple[int | None, int | None, int | None, int
     last_col = column_index(max_col) if max_col is not None else first_col
     last_row = int(max_row) if max_row is not None else first_row
     return first_col, first_row, last_col, last_row
+
+
+
+def cell_box(text: str) -> tuple[int, int, int, int]:
+    """(min_col, min_row, max_col, max_row) of a cell or a block of cells ("B7", "$A$1:C9");
+    ValueError for a whole column or row ("A:C", "3:5") as for anything else."""
+    box = range_boundaries(text)
+    if box[0] is None or box[1] is None or box[2] is None or box[3] is None:
+        raise ValueError(f"{text} is not a cell or a block of cells")
+    return box[0], box[1], box[2], box[3]
+
+
+# Pieces of the patterns that find references inside a formula's text; each module compiles its own
+# pattern from them (anchored, named groups, lookarounds as its job needs).
+COLUMN = r"\$?[A-Za-z]{1,3}"                    # A, $XFD
+CELL = COLUMN + r"\$?\d+"                        # B7, $A$1
+BLOCK = rf"{CELL}(?::{CELL})?"                    # B7, $A$1:C9
+SHEET = r"(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)"   # a sheet as a formula names it: 'My sheet' or Data
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet's name as a formula may always write it: 'It''s here'."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+def unquote_sheet(text: str) -> str:
+    """A sheet's name from a formula's text, quoted or not: 'It''s here' -> It's here."""
+    return text[1:-1].replace("''", "'") if text.startswith("'") else text
 
 
 # A defined name's text that is one reference: Plan!$B$7, 'My sheet'!$A$1:$C$9, Data!$A:$A, Data!$3:$5.

@@ -170,8 +170,8 @@ def wrap(fn: ExcelFunction, error_value: ErrorValue | None = None) -> Callable[.
     udf.__name__ = udf.__qualname__ = fn.name
     udf.__module__ = __name__
     udf.__doc__ = fn.wizard_help
-    udf.__signature__ = signature  # what inspect.signature, and so xlwings' xlfunc, reads
-    udf.excel_function = fn
+    udf.__signature__ = signature  # type: ignore[attr-defined]  # what inspect.signature, and so xlwings' xlfunc, reads
+    udf.excel_function = fn  # type: ignore[attr-defined]
     return udf
 
 

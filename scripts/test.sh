@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs everything the tests need on a fresh machine, then runs pytest.
-# Extra arguments go to pytest (e.g. scripts/test.sh -k roi -x). Without any, the linter (ruff, configured
-# in pyproject.toml) checks the whole repository, the whole suite runs, and then the conformance gate
-# (scripts/conformance.sh, when ../shared/conformance exists).
+# Extra arguments go to pytest (e.g. scripts/test.sh -k roi -x). Without any, the linter (ruff) checks the
+# whole repository and the type checker (mypy) the package, both configured in pyproject.toml; then the
+# whole suite runs, and the conformance gate (scripts/conformance.sh, when ../shared/conformance exists).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh"
@@ -17,5 +17,6 @@ if [ "$#" -gt 0 ]; then
     exec python -m pytest "$@"
 fi
 python -m ruff check .
+python -m mypy
 python -m pytest
 bash "$ROOT/scripts/conformance.sh"

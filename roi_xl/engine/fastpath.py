@@ -76,6 +76,7 @@ class Computed:
 
         if self.loaded is not None:
             return read_named(self.loaded.book, self.cells)
+        assert self.book is not None  # computed by the plan, from the fast reader's book
         return read_named(_BookView(self.book), self.cells)
 
 

@@ -11,6 +11,8 @@ import contextlib
 import functools
 import logging
 import re
+from collections.abc import Callable
+from typing import Any
 
 import formulas
 import numpy as np
@@ -22,7 +24,7 @@ from formulas.tokens.operand import Error as _FormulasError
 
 from ..errors import first_line
 from ..excel import XlError, address
-from ..references import column_letters, range_boundaries
+from ..references import cell_box, column_letters
 from .bind import from_formulas, input_value, quiet_formulas
 from .errors import CircularReferenceError, WorkbookError
 from .functions import offset
@@ -64,7 +66,7 @@ def _located(model) -> dict[str, tuple[str, str]]:
 
 def _cells_of(ref: str):
     """Every cell of an A1 range, row by row, as (row offset, col offset, 'B7')."""
-    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    min_col, min_row, max_col, max_row = cell_box(ref)
     for r in range(min_row, max_row + 1):
         for c in range(min_col, max_col + 1):
             yield r - min_row, c - min_col, f"{column_letters(c)}{r}"
@@ -175,6 +177,7 @@ class CompiledWorkbook:
         self.input_cells = [where[n] for n in self.inputs]
         self.output_refs = [where[n] for n in self.outputs]
         self.shared = True
+        self._function: Callable[..., Any]
         if not self.outputs:
             self._function = lambda *args: []
             return
@@ -323,7 +326,7 @@ def _spill(values, loaded: LoadedWorkbook, sheet: str, anchor: str, grid: np.nda
     """An array result of a single-cell formula spills into the cells below and to the right,
     as in Excel 365; a non-empty cell in the way makes the anchor #SPILL!."""
     ws = loaded.book[sheet]
-    min_col, min_row, _, _ = range_boundaries(anchor)
+    min_col, min_row, _, _ = cell_box(anchor)
     targets = []
     for r in range(grid.shape[0]):
         for c in range(grid.shape[1]):

@@ -73,7 +73,9 @@ def _bracket(body: str, toks: list, section: dict):
 @functools.lru_cache(maxsize=512)
 def parse(code: str) -> tuple:
     """The sections of a format code (at most four)."""
-    sections, toks, current = [], [], {}
+    sections: list = []
+    toks: list = []
+    current: dict = {}
     i, n = 0, len(code)
     while i < n:
         c = code[i]
@@ -309,7 +311,7 @@ def _next_kind(toks, i):
 
 
 def _run_before(toks, i) -> list:
-    run = []
+    run: list[int] = []
     j = i - 1
     while j >= 0 and toks[j].kind == "digit":
         run.insert(0, j)
@@ -417,6 +419,7 @@ def _scientific(out: list, v: float, lay: _Number) -> bool:
     whole, _, frac = format(mant, "f").partition(".")
     _integer(out, toks, lay.int_idx, whole.lstrip("0"), lay.group)
     _decimals(out, toks, lay.dec_idx, frac)
+    assert lay.exp_tok is not None  # called for a layout with an exponent only
     sign = toks[lay.exp_tok].text
     out[lay.exp_tok] = sign[0] + ("-" if exp < 0 else "+" if sign[1] == "+" else "")
     _integer(out, toks, lay.exp_idx, str(abs(exp)).lstrip("0"), False)
@@ -431,6 +434,7 @@ def _best_fraction(f: float, max_den: int) -> tuple:
 
 def _fraction(out: list, v: float, lay: _Number) -> bool:
     toks = lay.toks
+    assert lay.frac is not None  # called for a fraction's layout only
     num_idx, den, slash = lay.frac
     x = float(_scaled(v, lay))
     if lay.int_idx:

@@ -20,9 +20,10 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import TypeGuard
 
-from .. import __version__
 from ..atomic import replacing
+from ..version import __version__
 from .iteration import Iteration
 
 FORMAT = 2  # 2: an array formula is (sheet, cell, range)
@@ -129,10 +130,10 @@ def _checked(data, key: str) -> dict | None:
             "lambdas": lambdas}
 
 
-def _rows(items, width: int) -> bool:
+def _rows(items, width: int) -> TypeGuard[list[list[str]]]:
     return isinstance(items, list) and all(isinstance(i, list) and len(i) == width and _strings(i)
                                            for i in items)
 
 
-def _strings(items) -> bool:
+def _strings(items) -> TypeGuard[list[str]]:
     return isinstance(items, list) and all(isinstance(i, str) for i in items)

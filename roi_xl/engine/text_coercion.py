@@ -81,4 +81,4 @@ def install() -> None:
     date._text2datetime = formulas_text2datetime
     for name, module in list(sys.modules.items()):
         if name.startswith("formulas.functions.") and hasattr(module, "_text2num"):
-            module._text2num = formulas_text2num
+            setattr(module, "_text2num", formulas_text2num)  # noqa: B010 - a module found at run time

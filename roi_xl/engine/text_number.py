@@ -208,9 +208,10 @@ def _date_parts(text: str) -> tuple[tuple[int, int, int], float] | None:
             sep = _DATE_TIME_SEP.match(rest)
             if sep is None and kind == "numeric3" and len(m.group("a")) == 4:
                 sep = _ISO_TIME_SEP.match(rest)
-            time = _seconds(rest[sep.end():]) if sep and sep.end() < len(rest) else None
-            if time is None:
+            seconds = _seconds(rest[sep.end():]) if sep and sep.end() < len(rest) else None
+            if seconds is None:
                 continue
+            time = seconds
         ymd = _ymd(kind, m)
         if ymd is None or date_serial(*ymd) is None:
             return None
@@ -221,7 +222,8 @@ def _date_parts(text: str) -> tuple[tuple[int, int, int], float] | None:
 def read_date(text: str) -> tuple[int, float] | None:
     """A date, optionally followed by a time: (serial day, fraction of a day), or None."""
     parts = _date_parts(text)
-    return None if parts is None else (date_serial(*parts[0]), parts[1] / 86400)
+    serial = None if parts is None else date_serial(*parts[0])
+    return None if parts is None or serial is None else (serial, parts[1] / 86400)
 
 
 def _date_or_time(text: str) -> tuple[tuple[int, int, int] | None, float] | None:
@@ -229,7 +231,7 @@ def _date_or_time(text: str) -> tuple[tuple[int, int, int] | None, float] | None
     text = text.strip(" ")
     if len(text) > _LONGEST:
         return None
-    parts = _date_parts(text)
+    parts: tuple[tuple[int, int, int] | None, float] | None = _date_parts(text)
     if parts is None:
         seconds = _seconds(text)
         parts = None if seconds is None else (None, seconds)
@@ -272,7 +274,8 @@ def text_to_number(text: str) -> float | None:
 def date_value(text: str) -> float | None:
     """DATEVALUE's reading: the day of a date text (its time ignored), else None."""
     parts = _date_or_time(text)
-    return None if parts is None or parts[0] is None else float(date_serial(*parts[0]))
+    serial = None if parts is None or parts[0] is None else date_serial(*parts[0])
+    return None if serial is None else float(serial)
 
 
 def time_value(text: str) -> float | None:

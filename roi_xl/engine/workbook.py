@@ -6,6 +6,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from formulas.excel.xlreader import load_workbook
 from formulas.tokens.operand import XlError as FormulasError
@@ -30,7 +31,7 @@ BOOK_NAME = "ROI.XLSX"
 @dataclass
 class LoadedWorkbook:
     path: Path
-    book: object                      # openpyxl Workbook, formulas already rewritten
+    book: Any                         # openpyxl Workbook, formulas already rewritten
     formulas: dict[tuple[str, str], str] = field(default_factory=dict)  # original text
     warnings: list[str] = field(default_factory=list)
     fingerprint: str = ""

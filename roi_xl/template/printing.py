@@ -22,8 +22,8 @@ from pathlib import Path
 
 import openpyxl
 from lxml import etree
-from openpyxl.utils import range_boundaries
 
+from ..references import cell_box
 from ..xlsx.package import package
 from . import spec
 
@@ -103,7 +103,7 @@ def _table_rows(ws, table: spec.Table) -> tuple[int, int, int]:
     found = ws.tables.get(table.name)
     if found is None:
         return table.header_row, table.first_row, table.last_row
-    _, top, _, bottom = range_boundaries(found.ref)
+    _, top, _, bottom = cell_box(found.ref)
     return top, top + 1, bottom - (1 if found.totalsRowCount else 0)
 
 

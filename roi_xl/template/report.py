@@ -23,7 +23,7 @@ PNG_RESOLUTION = 110   # dots per inch of the Summary picture: an A4 landscape p
 
 
 def add_report_parser(sub) -> None:
-    from ..cli import _number  # the command line's own check of a number above 0
+    from ..arg_types import number
 
     p = sub.add_parser(
         "report", help="print measurement plans to PDF (Summary first), for managers",
@@ -38,7 +38,7 @@ def add_report_parser(sub) -> None:
     p.add_argument("--no-recalc", action="store_true",
                    help="print the values the workbooks carry (e.g. computed in Excel) instead of "
                         "recalculating them first")
-    p.add_argument("--timeout", type=_number, default=300, metavar="SECONDS",
+    p.add_argument("--timeout", type=number, default=300, metavar="SECONDS",
                    help="time LibreOffice may take for all the files (default 300)")
     p.add_argument("--debug", action="store_true", help="show tracebacks of unexpected failures")
     p.set_defaults(run=_cmd_report)

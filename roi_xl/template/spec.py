@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from openpyxl.utils import get_column_letter
+from ..references import column_letters, quote_sheet
 
 # ------------------------------------------------------------------ drop-down lists
 
@@ -148,13 +148,13 @@ class Table:
 
     @property
     def ref(self) -> str:
-        return (f"{get_column_letter(self.first_col)}{self.header_row}:"
-                f"{get_column_letter(self.last_col)}{self.last_row}")
+        return (f"{column_letters(self.first_col)}{self.header_row}:"
+                f"{column_letters(self.last_col)}{self.last_row}")
 
     def letter(self, key: str) -> str:
         for i, col in enumerate(self.columns):
             if col.key == key:
-                return get_column_letter(self.first_col + i)
+                return column_letters(self.first_col + i)
         raise KeyError(f"{self.name} has no column {key!r}")
 
     def column(self, key: str) -> Column:
@@ -200,7 +200,7 @@ class Sheet:
 
 
 def quote(sheet: str) -> str:
-    return sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
+    return sheet if sheet.replace("_", "").isalnum() else quote_sheet(sheet)
 
 
 HEADER_ROW = 4  # list sheets: title row 1, instructions row 2, header row 4, data from row 5

@@ -3,8 +3,6 @@ and Dask executors giving the same bytes, the summary table, frozen values, exit
 lines, and an interrupted run leaving nothing partial behind."""
 from __future__ import annotations
 
-import datetime as dt
-import json
 import logging
 import os
 import re
@@ -18,70 +16,11 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from openpyxl.workbook.defined_name import DefinedName
+
+from tests.support.batch_books import client_book, define_name, distinct_books, plain_book
+from tests.support.cli import read_summary, recalc
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def recalc(*args, timeout=120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-           "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"}
-    return subprocess.run([sys.executable, "-m", "roi_xl.cli", "recalc", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env)
-
-
-def _name(wb, name, ref):
-    wb.defined_names[name] = DefinedName(name, attr_text=ref)
-
-
-def client_book(path: Path, client="Acme", revenue=48_500.0, costs=(7_500.0, 3_800.0, 1_000.0),
-                soft=2_000.0, currency="EUR", names_on_formulas=False, scale=1) -> Path:
-    """A small client plan: inputs and the template's defined names on a Summary sheet.
-
-    Client, Currency, PeriodStart/End and HardValue always name input cells. With
-    `names_on_formulas`, TotalCost, TotalValue, ROI, ROITotal, RONI, KPIScore and Payback name
-    formula cells, as in the template.
-    """
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Summary"
-    ws["A1"], ws["B1"] = "Client", client
-    ws["B1"].data_type = "s"              # text even when it looks like a formula
-    ws["B2"] = currency
-    ws["B3"], ws["B4"] = dt.date(2024, 1, 1), dt.date(2024, 3, 31)
-    ws["B3"].number_format = ws["B4"].number_format = "yyyy-mm-dd"
-    ws["B5"] = revenue                   # hard value
-    ws["B6"] = soft
-    for row, cost in enumerate(costs, start=10):
-        ws[f"C{row}"] = cost
-    last = 9 + len(costs)
-    ws["B7"] = f"=SUM(C10:C{last})*{scale}"                       # total cost
-    ws["B8"] = "=B5+B6"                                           # total value
-    ws["B20"] = "=SOCIAL_ROI(B5,B7)"                              # ROI on hard value
-    ws["B21"] = "=SOCIAL_ROI(B8,B7)"                              # ROI on total value
-    ws["B22"], ws["B23"] = 0.8, 1.0                               # KPI attainment, weight
-    ws["B24"] = "=KPI_SCORE(B22,B23)"
-    ws["B25"] = "=B7/B5*12"                                       # payback, months
-    ws["B26"] = "=B20"                                            # a second copy (not named)
-    for name, ref in (("Client", "B1"), ("Currency", "B2"), ("PeriodStart", "B3"),
-                      ("PeriodEnd", "B4"), ("HardValue", "B5")):
-        _name(wb, name, f"Summary!${ref[0]}${ref[1:]}")
-    if names_on_formulas:
-        for name, ref in (("TotalCost", "$B$7"), ("TotalValue", "$B$8"), ("ROI", "$B$20"),
-                          ("ROITotal", "$B$21"), ("KPIScore", "$B$24"), ("Payback", "$B$25")):
-            _name(wb, name, f"Summary!{ref}")
-    wb.save(path)
-    return path
-
-
-def plain_book(path: Path, a=1_000, b=400) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws["A1"], ws["A2"] = a, b
-    ws["B1"] = "=SOCIAL_ROI(A1,A2)"
-    ws["B2"] = '=IF(B1>1,"good","weak")'
-    wb.save(path)
-    return path
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -146,14 +85,6 @@ def test_parallel_and_repeated_runs_give_identical_bytes(tmp_path):
 # --------------------------------------------------------------------------- summary
 
 
-def _read_summary(path: Path) -> pd.DataFrame:
-    if path.suffix == ".csv":
-        return pd.read_csv(path)
-    if path.suffix == ".json":
-        return pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
-    return pd.read_parquet(path)
-
-
 @pytest.mark.parametrize("suffix", [".json", ".parquet"])
 def test_summary_has_the_template_figures(tmp_path, suffix):
     src = tmp_path / "in"
@@ -165,7 +96,7 @@ def test_summary_has_the_template_figures(tmp_path, suffix):
     summary = tmp_path / f"summary{suffix}"
     run = recalc(src, "--out", tmp_path / "out", "--summary", summary)
     assert run.returncode == 1, run.stderr
-    df = _read_summary(summary).set_index("file")
+    df = read_summary(summary).set_index("file")
     assert list(df.index) == [str(src / n) for n in ("acme.xlsx", "broken.xlsx", "nocost.xlsx", "plain.xlsx")]
 
     acme = df.loc[str(src / "acme.xlsx")]
@@ -202,7 +133,7 @@ def test_summary_rows_escaping_and_failures(tmp_path):
     run = recalc(src, missing, "--out", tmp_path / "out", "--summary", summary, "--jobs", "2")
     assert run.returncode == 1, run.stderr
     assert f"{missing}: no such file" in run.stderr.splitlines()
-    df = _read_summary(summary)
+    df = read_summary(summary)
     assert list(df.columns[:6]) == ["file", "output", "status", "error", "warnings", "seconds"]
     assert list(df["status"]) == ["ok", "ok", "ok", "failed"]
     assert df.loc[0, "client"] == "'" + hostile            # text stays text in a spreadsheet
@@ -229,9 +160,9 @@ def test_named_cells_on_formulas_take_the_computed_values(tmp_path):
     _name_wb = openpyxl.load_workbook(path)
     _name_wb["Summary"]["B30"] = "=B3+1"
     _name_wb["Summary"]["B30"].number_format = "d mmm yyyy"
-    _name(_name_wb, "PeriodEnd", "Summary!$B$30")
+    define_name(_name_wb, "PeriodEnd", "Summary!$B$30")
     del _name_wb.defined_names["Currency"]
-    _name(_name_wb, "currency", "Summary!$B$2")               # names ignore case
+    define_name(_name_wb, "currency", "Summary!$B$2")               # names ignore case
     _name_wb.save(path)
     loaded = load(path)
     computed = {("Summary", "B7"): 12_300.0, ("Summary", "B20"): XlError.DIV0,
@@ -340,25 +271,9 @@ def test_progress_bar_on_a_terminal(tmp_path):
 # --------------------------------------------------------------------------- interruption
 
 
-def _distinct_books(folder: Path, count: int) -> list[Path]:
-    """Workbooks that each need their own compile (distinct formulas), so a run takes a while."""
-    folder.mkdir()
-    paths = []
-    for i in range(count):
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        for r in range(1, 6):
-            ws[f"A{r}"], ws[f"B{r}"] = r * 10 + i, r + 1
-            ws[f"C{r}"] = f"=SOCIAL_ROI(A{r},B{r})*{i + 1}"
-            ws[f"D{r}"] = f"=SUM(C$1:C{r})+{i}"
-        paths.append(folder / f"w{i:02d}.xlsx")
-        wb.save(paths[-1])
-    return paths
-
-
 @pytest.mark.parametrize("sig, jobs", [(signal.SIGINT, 1), (signal.SIGTERM, 2)])
 def test_interrupted_run_leaves_only_whole_outputs(tmp_path, sig, jobs):
-    inputs = _distinct_books(tmp_path / "in", 30)
+    inputs = distinct_books(tmp_path / "in", 30)
     out = tmp_path / "out"
     stale = out / ".roi-xl-staging-999999999-abcd"       # a killed run's leftovers (no such pid)
     stale.mkdir(parents=True)

@@ -22,7 +22,7 @@ from PIL import Image
 from roi_xl.template import spec
 from roi_xl.template.examples import EXAMPLES
 
-from tests.template.test_examples import HAND
+from tests.support.example_figures import HAND
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES_DIR = ROOT / "workbook_templates" / "examples"

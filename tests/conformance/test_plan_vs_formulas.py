@@ -17,43 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.two_paths import differences
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "workbook_templates" / "examples").glob("*.xlsx"))
 SUITE = ROOT.parent / "shared" / "conformance" / "ironcalc"
-MAX_FORMULAS = 5_000
-
-
-def differences(path: Path) -> dict:
-    """Both evaluations of one workbook: {"plan": None or why not, "cells": n, "differ": [...]}."""
-    import warnings
-
-    from roi_xl.engine import ModelCache, fastbook, fastcalc, fastpath
-    from roi_xl.engine.workbook import load
-
-    warnings.simplefilter("ignore")  # numpy overflow chatter of formulas' functions
-    loaded = load(path)
-    if len(loaded.formulas) > MAX_FORMULAS:
-        return {"skipped": f"{len(loaded.formulas)} formula cells"}
-    book = fastbook.read(path)
-    entry = fastpath._plan_entry(book)  # as users get it: from the fast reader's facts
-    if entry.plan is None:
-        return {"fallback": entry.reason}
-    try:
-        plan = entry.plan.evaluate(book.values)
-    except fastcalc.NeedFormulas as exc:
-        return {"fallback": f"fast plan: {exc}"}
-    except Exception as exc:  # noqa: BLE001 - fastpath would fall back, but it is the plan's fault
-        return {"differ": [f"the plan raises {type(exc).__name__}: {exc}"], "cells": 0}
-    try:
-        reference = ModelCache(size=1).get(loaded).evaluate(loaded)
-    except Exception as exc:  # noqa: BLE001 - the plan computed what formulas cannot
-        return {"differ": [f"formulas fails: {type(exc).__name__}: {exc}"], "cells": len(plan)}
-    differ = []
-    for key in sorted(set(plan) | set(reference)):
-        a, b = plan.get(key, "(missing)"), reference.get(key, "(missing)")
-        if not fastpath.same_value(a, b):
-            differ.append(f"{key[0]}!{key[1]}: plan {a!r}, formulas {b!r}")
-    return {"differ": differ, "cells": len(plan)}
 
 
 def _suite() -> list[Path]:

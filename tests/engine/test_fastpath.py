@@ -20,9 +20,9 @@ from roi_xl import XlError
 from roi_xl.engine import ModelCache, fastbook, fastcalc, fastpath
 from roi_xl.xlsx.read import FastReadError
 
-from tests.batch.test_batch import _read_summary, client_book, recalc
-from tests.conformance.test_plan_vs_formulas import differences
-from tests.support.two_paths import assert_plan_equals_formulas, formulas_values
+from tests.support.batch_books import client_book, formula_book
+from tests.support.cli import read_summary, recalc
+from tests.support.two_paths import assert_plan_equals_formulas, differences, formulas_values
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "workbook_templates" / "examples").glob("*.xlsx"))
@@ -184,22 +184,13 @@ def test_varied_inputs_by_hand(tmp_path):
 
 # --------------------------------------------------------------------------- falling back
 
-def _book(path: Path, formulas: dict, inputs: dict) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for ref, value in {**inputs, **formulas}.items():
-        ws[ref] = value
-    wb.save(path)
-    return path
-
-
 def test_an_untranslatable_formula_keeps_the_template_on_formulas(tmp_path):
     cache = ModelCache()
     inputs = {"A1": 1, "A2": 2, "A3": 3, "B1": 10, "B2": 20, "B3": 30}
     formulas = {"C1": "=SUMPRODUCT(IF(A1:A3>1,B1:B3,0))", "C2": "=A1+1"}   # IF over a range
-    first = fastpath.compute(_book(tmp_path / "a.xlsx", formulas, inputs), cache)
+    first = fastpath.compute(formula_book(tmp_path / "a.xlsx", formulas, inputs), cache)
     assert "fast plan off" in first.note and "range" in first.note
-    second = fastpath.compute(_book(tmp_path / "b.xlsx", formulas, {**inputs, "A1": 2}), cache)
+    second = fastpath.compute(formula_book(tmp_path / "b.xlsx", formulas, {**inputs, "A1": 2}), cache)
     assert not second.fast and "fast plan off" in second.note
     assert second.cells[("Sheet", "C1")] == 10 + 20 + 30
     assert second.cells[("Sheet", "C2")] == 3.0
@@ -217,7 +208,7 @@ def test_operators_on_ranges_are_computed_by_the_plan(tmp_path, formula, want):
     # (A1:A3*{1;2}, three rows by two, is {1;4;#N/A} in Excel and SUM of it #N/A; the formulas model
     # gives #VALUE!: the plan, the engine of record, follows Excel, test_arrays_of_different_sizes.)
     inputs = {"A1": 1, "A2": 2, "A3": 3, "B1": 10, "B2": 20, "B3": 30, "D1": "x", "D2": "y", "D3": "X"}
-    path = _book(tmp_path / "a.xlsx", {"F1": formula}, inputs)
+    path = formula_book(tmp_path / "a.xlsx", {"F1": formula}, inputs)
     computed = fastpath.compute(path, ModelCache())
     got = computed.cells[("Sheet", "F1")]
     assert fastpath.same_value(got, want) or (isinstance(want, float) and abs(got - want) < 1e-12), got
@@ -228,7 +219,7 @@ def test_arrays_of_different_sizes(tmp_path):
     # Excel's rule ("Guidelines and examples of array formulas"): the smaller array's missing
     # elements are #N/A, a single row or column repeats.
     inputs = {"A1": 1, "A2": 2, "A3": 3}
-    path = _book(tmp_path / "a.xlsx", {"F1": "=SUM(A1:A3*{1;2})", "F2": "=SUM(A1:A3*{2})",
+    path = formula_book(tmp_path / "a.xlsx", {"F1": "=SUM(A1:A3*{1;2})", "F2": "=SUM(A1:A3*{2})",
                                        "F3": "=SUM(A1:A2*{1,2})"}, inputs)
     computed = fastpath.compute(path, ModelCache())
     assert computed.fast, computed.note
@@ -261,11 +252,11 @@ def test_an_array_result_sends_that_workbook_to_formulas(tmp_path):
     cache = ModelCache()
     formulas = {"D1": "=COST_ROLLUP(A1:A3,B1:B3,C1)"}
     inputs = {"A1": "Staff", "A2": "Ads", "A3": "staff", "B1": 10, "B2": 5, "B3": 1, "C1": "ads"}
-    first = fastpath.compute(_book(tmp_path / "a.xlsx", formulas, inputs), cache)
+    first = fastpath.compute(formula_book(tmp_path / "a.xlsx", formulas, inputs), cache)
     assert first.note == ""
     # C1 blank: COST_ROLLUP without a key spills a two-column table, which the plan does not model
     del inputs["C1"]
-    path = _book(tmp_path / "b.xlsx", formulas, inputs)
+    path = formula_book(tmp_path / "b.xlsx", formulas, inputs)
     spilled = fastpath.compute(path, cache)
     assert not spilled.fast and "array" in spilled.note
     assert spilled.cells[("Sheet", "D1")] == "Staff" and spilled.cells[("Sheet", "E1")] == 11.0
@@ -277,7 +268,7 @@ def test_a_wrong_translation_is_what_the_differential_test_reports(tmp_path, mon
     # from the first workbook on, and tests/conformance/test_plan_vs_formulas.py's comparison must name the cell.
     monkeypatch.setitem(fastcalc._RUNTIME, "_add", lambda x, y: 42.0)
     formulas = {"C1": "=(A1+B1)", "C2": "=A1*B1"}  # in parentheses: plain "+", not the final one
-    path = _book(tmp_path / "a.xlsx", formulas, {"A1": 1, "B1": 2})
+    path = formula_book(tmp_path / "a.xlsx", formulas, {"A1": 1, "B1": 2})
     first = fastpath.compute(path, ModelCache())
     assert first.fast and first.cells[("Sheet", "C1")] == 42.0
     assert differences(path)["differ"] == ["Sheet!C1: plan 42.0, formulas 3.0"]
@@ -286,14 +277,14 @@ def test_a_wrong_translation_is_what_the_differential_test_reports(tmp_path, mon
 def test_a_fault_in_the_plan_falls_back_to_formulas(tmp_path):
     cache = ModelCache()
     formulas = {"C1": "=A1*B1"}
-    fastpath.compute(_book(tmp_path / "a.xlsx", formulas, {"A1": 2, "B1": 3}), cache)
+    fastpath.compute(formula_book(tmp_path / "a.xlsx", formulas, {"A1": 2, "B1": 3}), cache)
     (entry,) = cache.fast_plans.values()
 
     def broken(*values):
         raise RuntimeError("a bug in the translation")
 
     entry.plan._steps = [(broken, (), 0)]  # the program's one step: the formula cell
-    second = fastpath.compute(_book(tmp_path / "b.xlsx", formulas, {"A1": 4, "B1": 5}), cache)
+    second = fastpath.compute(formula_book(tmp_path / "b.xlsx", formulas, {"A1": 4, "B1": 5}), cache)
     assert not second.fast and "a bug in the translation" in second.note
     assert second.cells[("Sheet", "C1")] == 20.0
 
@@ -304,7 +295,7 @@ def test_a_fault_on_the_first_workbook_falls_back_to_formulas(tmp_path, monkeypa
 
     monkeypatch.setattr(fastcalc.Plan, "evaluate", broken)
     cache = ModelCache()
-    first = fastpath.compute(_book(tmp_path / "a.xlsx", {"C1": "=A1*B1"}, {"A1": 2, "B1": 3}), cache)
+    first = fastpath.compute(formula_book(tmp_path / "a.xlsx", {"C1": "=A1*B1"}, {"A1": 2, "B1": 3}), cache)
     assert not first.fast and first.note == "fast plan: RuntimeError: a bug in the translation"
     assert first.cells[("Sheet", "C1")] == 6.0 and cache.misses == 1
 
@@ -316,7 +307,7 @@ def test_the_first_workbook_builds_no_formulas_model(tmp_path, monkeypatch):
         raise AssertionError("a formulas model was built")
 
     monkeypatch.setattr(model.CompiledWorkbook, "__init__", refused)
-    path = _book(tmp_path / "a.xlsx", {"C1": "=A1*B1+1", "C2": '=IF(C1>6,"big","small")'},
+    path = formula_book(tmp_path / "a.xlsx", {"C1": "=A1*B1+1", "C2": '=IF(C1>6,"big","small")'},
                  {"A1": 2, "B1": 3})
     computed = fastpath.compute(path, ModelCache())
     assert computed.fast and computed.note == ""
@@ -327,10 +318,10 @@ def test_an_array_result_on_the_first_workbook_falls_back_and_keeps_the_plan(tmp
     cache = ModelCache()
     formulas = {"D1": "=COST_ROLLUP(A1:A3,B1:B3,C1)"}
     inputs = {"A1": "Staff", "A2": "Ads", "A3": "staff", "B1": 10, "B2": 5, "B3": 1}
-    spilled = fastpath.compute(_book(tmp_path / "a.xlsx", formulas, inputs), cache)  # C1 blank
+    spilled = fastpath.compute(formula_book(tmp_path / "a.xlsx", formulas, inputs), cache)  # C1 blank
     assert not spilled.fast and spilled.note == "fast plan: an array in one cell (Excel spills it)"
     assert spilled.cells[("Sheet", "D2")] == "Ads" and spilled.cells[("Sheet", "E2")] == 5.0
-    keyed = fastpath.compute(_book(tmp_path / "b.xlsx", formulas, {**inputs, "C1": "ads"}), cache)
+    keyed = fastpath.compute(formula_book(tmp_path / "b.xlsx", formulas, {**inputs, "C1": "ads"}), cache)
     assert keyed.fast and keyed.cells == {("Sheet", "D1"): 5.0}
 
 
@@ -339,7 +330,7 @@ def test_a_workbook_the_fast_reader_refuses_goes_through_formulas(tmp_path, monk
         raise FastReadError("cells without references")
 
     monkeypatch.setattr(fastbook, "read", refused)
-    computed = fastpath.compute(_book(tmp_path / "a.xlsx", {"C1": "=A1*2"}, {"A1": 4}), ModelCache())
+    computed = fastpath.compute(formula_book(tmp_path / "a.xlsx", {"C1": "=A1*2"}, {"A1": 4}), ModelCache())
     assert not computed.fast and computed.cells == {("Sheet", "C1"): 8.0}
     assert computed.note == "fast reader: FastReadError: cells without references"
 
@@ -349,7 +340,7 @@ def test_bridged_functions_get_their_arguments_as_formulas_hands_them(tmp_path):
     # (Excel: 42) but skips the same text in a cell (Excel: no numbers, #DIV/0!). A function that
     # raises on a value makes its cell #VALUE! (ISODD("Hey") in Excel).
     formulas = {"C1": "=AVERAGE(A1&B1)", "C2": "=AVERAGE(A3)", "C3": "=ISODD(A4)", "C4": "=ISODD(A1)"}
-    path = _book(tmp_path / "a.xlsx", formulas, {"A1": 4, "B1": 2, "A3": "42", "A4": "Hey"})
+    path = formula_book(tmp_path / "a.xlsx", formulas, {"A1": 4, "B1": 2, "A3": "42", "A4": "Hey"})
     computed = fastpath.compute(path, ModelCache())
     assert computed.fast, computed.note
     assert computed.cells == {("Sheet", "C1"): 42.0, ("Sheet", "C2"): XlError.DIV0,
@@ -370,7 +361,7 @@ def test_bridged_functions_get_their_arguments_as_formulas_hands_them(tmp_path):
     # INDEX gives a reference: SUM skips a numeric text there (Excel: 0), not in a computed "5".
     ("=SUM(INDEX(D1:D2,1))", 0.0), ("=SUM(INDEX(D1:D2,1)&\"\")", 5.0)])
 def test_functions_of_references_the_plan_knows(tmp_path, formula, want):
-    path = _book(tmp_path / "a.xlsx", {"F9": formula},
+    path = formula_book(tmp_path / "a.xlsx", {"F9": formula},
                  {"A1": 1, "A2": 7, "A3": 2, "B5": "#N/A", "D1": "5"})
     computed = fastpath.compute(path, ModelCache())
     assert computed.fast, computed.note
@@ -382,7 +373,7 @@ def test_functions_of_references_the_plan_knows(tmp_path, formula, want):
 def test_functions_that_read_references_stay_on_formulas(tmp_path, formula, name, want):
     # formulas hands these the reference itself (or the workbook's cells), which the plan's
     # values are not: the template falls back, with the reason.
-    path = _book(tmp_path / "a.xlsx", {"C1": formula}, {"A1": 1, "A2": 7, "A3": 2, "B5": "#N/A"})
+    path = formula_book(tmp_path / "a.xlsx", {"C1": formula}, {"A1": 1, "A2": 7, "A3": 2, "B5": "#N/A"})
     computed = fastpath.compute(path, ModelCache())
     assert not computed.fast and computed.note.startswith("fast plan off: Sheet!C1: ")
     assert name in computed.note
@@ -391,7 +382,7 @@ def test_functions_that_read_references_stay_on_formulas(tmp_path, formula, name
 
 def test_index_of_a_whole_column_goes_to_formulas_for_that_workbook(tmp_path):
     # INDEX(A1:B3,0,2) is the column B1:B3 (Excel spills it): the plan does not model that result.
-    path = _book(tmp_path / "a.xlsx", {"D1": "=SUM(INDEX(A1:B3,0,2))"},
+    path = formula_book(tmp_path / "a.xlsx", {"D1": "=SUM(INDEX(A1:B3,0,2))"},
                  {"A1": 1, "A2": 7, "A3": 2, "B1": 10, "B2": 20, "B3": 30})
     computed = fastpath.compute(path, ModelCache())
     assert not computed.fast and "INDEX of a whole row or column" in computed.note
@@ -409,7 +400,7 @@ def test_index_of_a_whole_column_goes_to_formulas_for_that_workbook(tmp_path):
 def test_criteria_functions_on_the_plan(tmp_path, formula, want):
     constants = {"A1": 1, "A2": 7, "A3": 2, "A4": "x", "A5": 7,
                  "B1": "a", "B2": "b", "B3": "a", "B4": "A", "B5": "b", "B6": "a"}
-    path = _book(tmp_path / "a.xlsx", {"D1": formula, "D2": "=D1"}, constants)
+    path = formula_book(tmp_path / "a.xlsx", {"D1": formula, "D2": "=D1"}, constants)
     computed = fastpath.compute(path, ModelCache())
     assert computed.fast, computed.note
     got = computed.cells[("Sheet", "D1")]
@@ -449,7 +440,7 @@ def test_debug_says_why_a_template_is_not_fast(tmp_path):
     src.mkdir()
     formulas = {"C1": "=SUMPRODUCT(IF(A1:A3>1,B1:B3))"}
     for i in range(2):
-        _book(src / f"b{i}.xlsx", formulas, {"A1": i, "A2": 2, "A3": 3, "B1": 1, "B2": 1, "B3": 1})
+        formula_book(src / f"b{i}.xlsx", formulas, {"A1": i, "A2": 2, "A3": 3, "B1": 1, "B2": 1, "B3": 1})
     run = recalc(src, "--out", tmp_path / "out", "--jobs", "1", "--debug")
     assert run.returncode == 0, run.stderr
     assert run.stderr.count("warning: fast plan off: Sheet!C1: a range or an array where one value "
@@ -490,8 +481,8 @@ def test_tiny_constants_are_not_rounded_away_on_either_path(tmp_path):
     cache = ModelCache()
     formulas = {"C1": "=A1*1E+300", "C2": "=A2*1E+5", "C3": "=A1>0"}
     inputs = {"A1": 1e-307, "A2": 1.2345678901234e-5}
-    fastpath.compute(_book(tmp_path / "a.xlsx", formulas, inputs), cache)
-    path = _book(tmp_path / "b.xlsx", formulas, {"A1": 3e-308, "A2": -1.2345678901234e-5})
+    fastpath.compute(formula_book(tmp_path / "a.xlsx", formulas, inputs), cache)
+    path = formula_book(tmp_path / "b.xlsx", formulas, {"A1": 3e-308, "A2": -1.2345678901234e-5})
     fast = fastpath.compute(path, cache)
     assert_plan_equals_formulas(fast, path)
     assert fast.cells[("Sheet", "C1")] == pytest.approx(3e-8, rel=1e-15)
@@ -525,7 +516,7 @@ def test_summary_from_the_fast_path_matches_the_formulas_path(tmp_path):
     summary = tmp_path / "s.csv"
     run = recalc(src, "--out", tmp_path / "out", "--summary", summary, "--jobs", "1")
     assert run.returncode == 0, run.stderr
-    df = _read_summary(summary).set_index("file")
+    df = read_summary(summary).set_index("file")
     cost = 7_500 + 3_800 + 1_000
     for i, revenue in enumerate((48_500.0, 30_000.0, 12_000.0)):   # c1 and c2 come from the plan
         row = df.loc[str(src / f"c{i}.xlsx")]
@@ -541,13 +532,13 @@ def test_whole_columns_are_keyed_by_the_filled_extent(tmp_path):
     # load() clips A:A to the rows filled; a plan made on a 3-row client must not serve a 6-row one.
     cache = ModelCache()
     formulas = {"C1": "=SUM(A:A)", "C2": "=COUNT(A:A)*2"}
-    short = _book(tmp_path / "short.xlsx", formulas, {"A1": 1, "A2": 2, "A3": 3})
+    short = formula_book(tmp_path / "short.xlsx", formulas, {"A1": 1, "A2": 2, "A3": 3})
     assert fastpath.compute(short, cache).cells[("Sheet", "C1")] == 6.0
-    long = _book(tmp_path / "long.xlsx", formulas, {f"A{r}": r for r in range(1, 7)})
+    long = formula_book(tmp_path / "long.xlsx", formulas, {f"A{r}": r for r in range(1, 7)})
     cells = fastpath.compute(long, cache).cells
     assert cells[("Sheet", "C1")] == 21.0            # 1 + 2 + ... + 6
     assert cells[("Sheet", "C2")] == 12.0
-    again = fastpath.compute(_book(tmp_path / "again.xlsx", formulas,
+    again = fastpath.compute(formula_book(tmp_path / "again.xlsx", formulas,
                                    {f"A{r}": 10 * r for r in range(1, 7)}), cache)
     assert again.fast and again.cells[("Sheet", "C1")] == 210.0   # same extent: the plan serves
 
@@ -609,7 +600,7 @@ def test_a_fallback_reason_leaves_out_where_it_happened(note, reason):
 
 def test_a_formula_too_deep_to_translate_falls_back(tmp_path):
     # 2,000 nested negations: deeper than the translation's recursion; formulas computes it.
-    path = _book(tmp_path / "a.xlsx", {"B1": "=" + "-" * 2000 + "A1"}, {"A1": 3})
+    path = formula_book(tmp_path / "a.xlsx", {"B1": "=" + "-" * 2000 + "A1"}, {"A1": 3})
     computed = fastpath.compute(path, ModelCache())
     assert not computed.fast and computed.note.startswith("fast plan off: RecursionError")
     assert computed.cells[("Sheet", "B1")] == 3.0                 # an even number of minus signs
@@ -635,14 +626,14 @@ def test_a_fallback_note_names_a_sheet_as_a_formula_would(tmp_path):
     ('=MATCH("b",{"a","b","c"},0)', 2.0), ("=VLOOKUP(2,{1,\"x\";2,\"y\"},2,FALSE)", "y"),
     ("=MAX({-1.5,-2E+1,#N/A})", XlError.NA), ("=SUM({1,2,3})*A1", 6.0 * 4)])
 def test_array_constants_on_the_plan(tmp_path, formula, want):
-    path = _book(tmp_path / "a.xlsx", {"C1": formula}, {"A1": 4})
+    path = formula_book(tmp_path / "a.xlsx", {"C1": formula}, {"A1": 4})
     computed = fastpath.compute(path, ModelCache())
     assert fastpath.same_value(computed.cells[("Sheet", "C1")], want)
     assert_plan_equals_formulas(computed, path)
 
 
 def test_an_operator_on_an_array_constant_is_computed_by_the_plan(tmp_path):
-    path = _book(tmp_path / "a.xlsx", {"C1": "=SUM({1,2}*2)"}, {})
+    path = formula_book(tmp_path / "a.xlsx", {"C1": "=SUM({1,2}*2)"}, {})
     computed = fastpath.compute(path, ModelCache())
     assert computed.fast and computed.cells[("Sheet", "C1")] == 6.0
 
@@ -661,7 +652,7 @@ def test_an_operator_on_an_array_constant_is_computed_by_the_plan(tmp_path):
 def test_exact_lookups_on_the_plan(tmp_path, formula, want):
     inputs = {"A1": "a", "A2": "B", "A3": 7, "A4": "b", "B1": 10, "B2": 20, "B4": 40,
               "C1": "x", "D1": "y", "E1": "z"}
-    path = _book(tmp_path / "a.xlsx", {"G1": formula}, inputs)
+    path = formula_book(tmp_path / "a.xlsx", {"G1": formula}, inputs)
     computed = fastpath.compute(path, ModelCache())
     assert fastpath.same_value(computed.cells[("Sheet", "G1")], want), computed.cells[("Sheet", "G1")]
     assert_plan_equals_formulas(computed, path)

@@ -15,7 +15,7 @@ from roi_xl import XlError
 from roi_xl.engine import ModelCache, fastpath
 from roi_xl.engine.operators import cancels
 
-from tests.engine.test_fastpath import _book
+from tests.support.batch_books import formula_book
 from tests.support.formula_cases import assert_excel_value, evaluate_array_formulas, evaluate_cases
 from tests.support.two_paths import assert_plan_equals_formulas
 
@@ -148,9 +148,9 @@ def test_fast_path_agrees(tmp_path):
                 "C5": "=-(-B1)", "C6": "=2^--B2", "C7": "=A1-A3+A2", "C8": "=--B3", "C9": "=B4*2"}
     first = {"A1": 0.1, "A2": 0.2, "A3": 0.3, "B1": True, "B2": "3", "B3": "x", "B4": "1,000"}
     cache = ModelCache()
-    first_path = _book(tmp_path / "a.xlsx", formulas, first)
+    first_path = formula_book(tmp_path / "a.xlsx", formulas, first)
     assert_plan_equals_formulas(fastpath.compute(first_path, cache), first_path)
-    second = _book(tmp_path / "b.xlsx", formulas, {**first, "A1": 0.5, "A2": -0.4, "A3": 0.1})
+    second = formula_book(tmp_path / "b.xlsx", formulas, {**first, "A1": 0.5, "A2": -0.4, "A3": 0.1})
     fast = fastpath.compute(second, cache)
     assert fast.fast, fast.note
     cells = {ref: fast.cells[("Sheet", ref)] for ref in formulas}

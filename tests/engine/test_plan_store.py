@@ -12,7 +12,7 @@ import pytest
 from roi_xl.engine import ModelCache, fastbook, fastcalc, fastpath, plan_store
 from roi_xl.engine.plan_store import PlanStore
 
-from tests.batch.test_batch import recalc
+from tests.support.cli import recalc
 
 FORMULAS = {"C1": "=A1*B1+1", "C2": '=IF(C1>6,"big","small")', "C3": "=SUM(A1:B1)"}
 

@@ -22,8 +22,8 @@ from roi_xl.engine import ModelCache, WorkbookError
 from roi_xl.xlsx import guard
 from roi_xl.xlsx.guard import Limits
 
-from tests.batch.test_batch import _distinct_books
 from tests.support import hostile_corpus
+from tests.support.batch_books import distinct_books
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -373,7 +373,7 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_run_killed_outright_leaves_no_half_written_workbook(tmp_path, jobs):
-    inputs = _distinct_books(tmp_path / "in", 24)
+    inputs = distinct_books(tmp_path / "in", 24)
     before = _sha256(inputs)
     out = tmp_path / "out"
     out.mkdir()

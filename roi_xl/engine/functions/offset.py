@@ -24,7 +24,17 @@ import schedula as sh
 from formulas.functions import Array, Error, wrap_func
 from formulas.ranges import Ranges
 
-from ...references import MAX_COL, MAX_ROW, column_index, column_letters, range_boundaries
+from ...references import (
+    CELL,
+    MAX_COL,
+    MAX_ROW,
+    SHEET,
+    cell_box,
+    column_index,
+    column_letters,
+    quote_sheet,
+    unquote_sheet,
+)
 from ._args import VALUE, Fail, to_number
 
 REF = Error.errors["#REF!"]
@@ -36,9 +46,7 @@ CELL_VALUES: contextvars.ContextVar = contextvars.ContextVar("roi_xl_offset_cell
 
 _MASKED = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'')
 _CALL = re.compile(r"(?<![\w.!])(?:_xlfn\.)?OFFSET\s*\(", re.IGNORECASE)
-_REFERENCE = re.compile(
-    r"^(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?"
-    r"(?P<a>\$?[A-Za-z]{1,3}\$?\d+)(?::(?P<b>\$?[A-Za-z]{1,3}\$?\d+))?$")
+_REFERENCE = re.compile(rf"^(?:(?P<sheet>{SHEET})!)?(?P<a>{CELL})(?::(?P<b>{CELL}))?$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?$")
 
 
@@ -84,7 +92,7 @@ def rewrite_offsets(formula: str, sheet: str) -> str:
         if ref is None:
             continue
         args = [rewrite_offsets(a, sheet) for a in args]  # OFFSET inside the offsets
-        c1, r1, c2, r2 = range_boundaries(ref.group("a") + (":" + ref.group("b") if ref.group("b") else ""))
+        c1, r1, c2, r2 = cell_box(ref.group("a") + (":" + ref.group("b") if ref.group("b") else ""))
         ref_sheet = ref.group("sheet") or _quoted(sheet)
         rest = args[1:] + [""] * (5 - len(args))
         if all(_NUMBER.match(a) or a == "" for a in rest):
@@ -98,7 +106,7 @@ def rewrite_offsets(formula: str, sheet: str) -> str:
                 f"{ref_sheet}!{column_letters(box[1])}{box[0]}"
                 + (f":{column_letters(box[3])}{box[2]}" if box[:2] != box[2:] else ""))
         else:
-            name = ref_sheet[1:-1].replace("''", "'") if ref_sheet.startswith("'") else ref_sheet
+            name = unquote_sheet(ref_sheet)
             sizes = ",".join(a if a else '""' for a in rest)
             text = (f'{CALL_NAME}("{name.replace(chr(34), chr(34) * 2)}",{r1},{c1},'
                     f"{r2 - r1 + 1},{c2 - c1 + 1},{sizes})")
@@ -111,8 +119,8 @@ def rewrite_offsets(formula: str, sheet: str) -> str:
 # or INDIRECT of a typed A1 reference. `formulas` misreads "S!B2:S!B6" (it gave B2 and B6 alone)
 # and the SUBTOTAL rewrite needs the rows of INDIRECT("B2"):INDIRECT("B6") before loading. The
 # left end may also be a cell of the formula's own sheet (A1:OFFSET(A1,4,0) became "A1:S!A5").
-_END = (r"(?:(?:(?P<{s}>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!){o}\$?(?P<{c}>[A-Za-z]{{1,3}})\$?(?P<{r}>\d+)"
-        r"|INDIRECT\(\s*\"(?:(?P<{s}i>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?\$?(?P<{c}i>[A-Za-z]{{1,3}})"
+_END = (r"(?:(?:(?P<{s}>" + SHEET + r")!){o}\$?(?P<{c}>[A-Za-z]{{1,3}})\$?(?P<{r}>\d+)"
+        r"|INDIRECT\(\s*\"(?:(?P<{s}i>" + SHEET + r")!)?\$?(?P<{c}i>[A-Za-z]{{1,3}})"
         r"\$?(?P<{r}i>\d+)\"\s*\))")
 _JOINED = re.compile(r"(?<![\w.!$:])" + _END.format(s="s1", c="c1", r="r1", o="?") + r"\s*:\s*"
                      + _END.format(s="s2", c="c2", r="r2", o="") + r"(?![\w.(!:$])", re.IGNORECASE)
@@ -150,7 +158,7 @@ def join_references(formula: str, sheet: str) -> str:
 def _quoted(sheet: str) -> str:
     if re.fullmatch(r"[A-Za-z_][\w.]*", sheet):
         return sheet
-    return "'" + sheet.replace("'", "''") + "'"
+    return quote_sheet(sheet)
 
 
 def _size(value):
