@@ -1,5 +1,6 @@
 """roi-xl: social-media ROI functions for Excel, a measurement-plan template, a headless engine."""
 from . import catalogue as _catalogue  # noqa: F401 - fills the registry
+from .errors import RoiXlError, WorkbookError
 from .excel import OMITTED, XlError
 from .registry import CATALOGUE, ExcelFunction, functions, get
 
@@ -13,4 +14,5 @@ def recalc(path, out_path=None, **kwargs):
 
 __version__ = "0.1.0"
 
-__all__ = ["CATALOGUE", "OMITTED", "ExcelFunction", "XlError", "functions", "get", "recalc", "__version__"]
+__all__ = ["CATALOGUE", "OMITTED", "ExcelFunction", "RoiXlError", "WorkbookError", "XlError", "functions", "get",
+           "recalc", "__version__"]

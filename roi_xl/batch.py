@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .atomic import pid_alive
+from .errors import ExecutorError, InputError, UsageError
 
 if TYPE_CHECKING:  # the engine (formulas, numpy, scipy) loads in seconds: not for usage errors
     from .engine import ModelCache
@@ -39,18 +40,6 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 STAGING_PREFIX = ".roi-xl-staging-"
 BACKUP_PREFIX = "roi-xl-originals-"  # inputs replaced with --replace-inputs are kept in here
 DEFAULT_TIMEOUT = 300.0              # seconds one workbook may take in a batch (--timeout)
-
-
-class InputError(Exception):
-    """An INPUT argument that names nothing usable (a usage error, exit code 2)."""
-
-
-class UsageError(InputError):
-    """Options that cannot work together or an output that cannot be made (exit code 2)."""
-
-
-class ExecutorError(Exception):
-    """The executor cannot run at all (a Dask scheduler that does not answer): exit code 2."""
 
 
 def _is_workbook(path: Path) -> bool:
@@ -165,10 +154,9 @@ def warm_up() -> None:
 
 def process(path: Path, output: Path | None, cache: ModelCache, options: Options = Options()) -> FileResult:
     """Recalculate one workbook into `output` (None: compute only); never raises for a bad file."""
-    from .engine import WorkbookError
     from .engine.fastpath import compute
     from .engine.plan_store import PlanStore
-    from .errors import OutOfMemory, first_line
+    from .errors import OutOfMemory, WorkbookError, first_line
     from .excel import address
 
     start = time.perf_counter()
@@ -433,7 +421,8 @@ FILES_PER_JOB = 4
 def check_options(*, summary: Path | None, executor: str, scheduler: str | None) -> None:
     """Usage errors found before any work starts (UsageError)."""
     if summary is not None:
-        from .summary import SummaryError, summary_format
+        from .errors import SummaryError
+        from .summary import summary_format
 
         try:
             summary_format(summary)
@@ -607,8 +596,8 @@ def run(inputs: list[str], out_dir: str | os.PathLike, *, jobs: int | None = Non
 
 def _record_history(results: list[FileResult], history, stderr) -> bool:
     """Add the results to the history database; False (said on stderr) when that failed."""
+    from .errors import HistoryError
     from .history.record import record
-    from .history.store import HistoryError
 
     try:
         messages = record(results, history)

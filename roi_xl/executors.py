@@ -21,8 +21,9 @@ from collections import deque
 from multiprocessing import connection
 from pathlib import Path
 
-from .batch import ExecutorError, FileResult, Options, Task, out_of_memory, process, warm_up
+from .batch import FileResult, Options, Task, out_of_memory, process, warm_up
 from .engine import ModelCache
+from .errors import ExecutorError
 from .memory import limit_this_process
 
 _DIED = "the worker process died while recalculating it (out of memory, or a crash)"

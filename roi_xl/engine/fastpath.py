@@ -22,12 +22,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import OutOfMemory, WorkbookError, first_line
+from ..errors import (
+    CircularReferenceError,
+    FastReadError,
+    NeedFormulas,
+    OutOfMemory,
+    Untranslatable,
+    WorkbookError,
+    first_line,
+)
 from ..guard import Limits, check
 from ..references import destination
 from . import fastcalc, fastread
 from .cache import ModelCache
-from .errors import CircularReferenceError
 from .iteration import settings
 from .plan_store import PlanStore
 from .prepare import prepare_book
@@ -136,7 +143,7 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
                 if translated and store is not None:  # new, and it computed a workbook
                     store.write(book.key, entry.plan, entry.warnings)
                 return Computed(cells, list(entry.warnings), True, book=book)
-            except fastcalc.NeedFormulas as exc:
+            except NeedFormulas as exc:
                 note = f"fast plan: {exc}"
             except MemoryError:
                 raise
@@ -185,7 +192,7 @@ def _plan_entry(book: fastread.FastBook) -> _Entry:
     workbook the plan cannot express is loaded with openpyxl for formulas."""
     try:
         facts = fastread.facts(book)
-    except fastread.FastReadError as exc:
+    except FastReadError as exc:
         return _Entry(None, f"fast reader: {exc}")
     prepared = prepare_book(facts)
     names = {}  # the names that point at one cell or range
@@ -200,7 +207,7 @@ def _plan_entry(book: fastread.FastBook) -> _Entry:
     del facts, prepared
     try:
         plan = fastcalc.Plan(*made_of)
-    except fastcalc.Untranslatable as exc:
+    except Untranslatable as exc:
         return _Entry(None, f"fast plan off: {exc}")
     except MemoryError:
         raise

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..errors import FastReadError
 from ..excel import XlError, date_to_serial
 from ..references import range_boundaries
 from .facts import BookFacts, Name
@@ -49,10 +50,6 @@ _FILTERS = etree.XPath("m:autoFilter", namespaces=_NS)
 # A sheet's relationship to a table part (the table's own XML holds no sheet name).
 _TABLE_REL = re.compile(rb'<Relationship\b[^>]*Type="[^"]*/table"[^>]*>')
 _HEX = re.compile(r"_x([0-9a-fA-F]{4})_")
-
-
-class FastReadError(Exception):
-    """The workbook has something this reader does not handle; use the full load."""
 
 
 @dataclass

@@ -20,11 +20,10 @@ from formulas.excel import BOOK
 from formulas.ranges import Ranges
 from formulas.tokens.operand import Error as _FormulasError
 
-from ..errors import first_line
+from ..errors import CircularReferenceError, WorkbookError, first_line
 from ..excel import XlError, address
 from ..references import column_letters, range_boundaries
 from .bind import from_formulas, input_value, quiet_formulas
-from .errors import CircularReferenceError, WorkbookError
 from .functions import offset
 from .iteration import components
 from .workbook import BOOK_NAME, LoadedWorkbook

@@ -39,8 +39,8 @@ def add_history_parsers(sub) -> None:
 
 def _cmd_history_add(args: argparse.Namespace) -> int:
     from ..batch import find_workbooks
+    from ..errors import HistoryError
     from .record import add_workbooks
-    from .store import HistoryError
 
     paths = find_workbooks(args.inputs)
     if not paths:
@@ -59,7 +59,7 @@ def _cmd_history_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_trend(args: argparse.Namespace) -> int:
-    from .store import HistoryError
+    from ..errors import HistoryError
     from .trend import metric_column, trend
 
     try:
@@ -91,7 +91,7 @@ def _cmd_trend(args: argparse.Namespace) -> int:
 
 def _write_table(table, path: Path) -> None:
     from ..atomic import replacing
-    from .store import HistoryError
+    from ..errors import HistoryError
 
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):

@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .store import FIGURES, HistoryError, cleaned, connect
+from ..errors import HistoryError
+from .store import FIGURES, cleaned, connect
 
 METRICS = {name.upper(): name for name in FIGURES}
 COLUMNS = ("client", "period_start", "period_end", "value", "previous", "change", "change_pct",

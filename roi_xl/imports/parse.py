@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import ExportError, NotANumber
 from . import values
 from .layouts import MEASURES, Layout, channel_of, column_index, find_header, normal
-from .reader import ExportError, RawExport, read_export
+from .reader import RawExport, read_export
 
 
 @dataclass
@@ -137,7 +138,7 @@ class _Reading:
                 continue
             try:
                 x = values.number(cells[i], self.decimal)
-            except values.NotANumber:
+            except NotANumber:
                 if i in self.measures:
                     return f"{header!r} is not a number: {printable(cells[i])}"
                 continue  # a text column the plan does not use (campaign status, objective...)

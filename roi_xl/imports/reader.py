@@ -14,12 +14,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ExportError
+
 MAX_BYTES = 50 * 1024 * 1024   # an export of a quarter's daily campaign rows is a few MB
 MAX_ROWS = 200_000
-
-
-class ExportError(Exception):
-    """An export that cannot be read at all (the message names the cause, not the file)."""
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from .errors import OutOfDomain
+from ..errors import OutOfDomain
 
 
 def _counts(*counts: float) -> None:

@@ -25,14 +25,11 @@ from lxml import etree
 from openpyxl.utils import range_boundaries
 
 from ..engine.writeback import package
+from ..errors import NotAPlan
 from . import spec
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-
-
-class NotAPlan(Exception):
-    """The workbook is not a measurement plan made from the template."""
 
 
 def print_copy(src: str | Path, dst: str | Path) -> Path:

@@ -59,8 +59,9 @@ def _fail(path, cause: str) -> None:
 def report(inputs: list[str], out_dir: Path, *, png: bool = False, recalc: bool = True,
            timeout: float = 300, debug: bool = False) -> int:
     """Print each plan of `inputs` to `out_dir`/<name>.pdf; the exit code (see the module)."""
-    from ..batch import InputError, find_workbooks, printable
-    from ..office import OfficeError, convert
+    from ..batch import find_workbooks, printable
+    from ..errors import InputError, OfficeError
+    from ..office import convert
 
     out_dir = Path(out_dir)
     try:

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 
 from roi_xl import summary
+from roi_xl.errors import HistoryError
 from roi_xl.history.chart import file_name
-from roi_xl.history.store import HistoryError, add, connect
+from roi_xl.history.store import add, connect
 from roi_xl.history.trend import trend
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,9 +18,9 @@ import pytest
 from lxml import etree
 
 from roi_xl.engine.writeback import write_inputs
-from roi_xl.imports.command import ImportFailed, import_exports
+from roi_xl.errors import ExportError, ImportFailed
+from roi_xl.imports.command import import_exports
 from roi_xl.imports.parse import parse_export
-from roi_xl.imports.reader import ExportError
 from roi_xl.template.build import write_plan
 
 ROOT = Path(__file__).resolve().parents[2]

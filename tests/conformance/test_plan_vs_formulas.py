@@ -27,8 +27,9 @@ def differences(path: Path) -> dict:
     """Both evaluations of one workbook: {"plan": None or why not, "cells": n, "differ": [...]}."""
     import warnings
 
-    from roi_xl.engine import ModelCache, fastcalc, fastpath, fastread
+    from roi_xl.engine import ModelCache, fastpath, fastread
     from roi_xl.engine.workbook import load
+    from roi_xl.errors import NeedFormulas
 
     warnings.simplefilter("ignore")  # numpy overflow chatter of formulas' functions
     loaded = load(path)
@@ -40,7 +41,7 @@ def differences(path: Path) -> dict:
         return {"fallback": entry.reason}
     try:
         plan = entry.plan.evaluate(book.values)
-    except fastcalc.NeedFormulas as exc:
+    except NeedFormulas as exc:
         return {"fallback": f"fast plan: {exc}"}
     except Exception as exc:  # noqa: BLE001 - fastpath would fall back, but it is the plan's fault
         return {"differ": [f"the plan raises {type(exc).__name__}: {exc}"], "cells": 0}

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from roi_xl import XlError
 from roi_xl.engine import ModelCache, fastcalc, fastpath, fastread
+from roi_xl.errors import FastReadError
 
 from tests.batch.test_batch import _read_summary, client_book, recalc
 from tests.conformance.test_plan_vs_formulas import differences
@@ -335,7 +336,7 @@ def test_an_array_result_on_the_first_workbook_falls_back_and_keeps_the_plan(tmp
 
 def test_a_workbook_the_fast_reader_refuses_goes_through_formulas(tmp_path, monkeypatch):
     def refused(path):
-        raise fastread.FastReadError("cells without references")
+        raise FastReadError("cells without references")
 
     monkeypatch.setattr(fastread, "read", refused)
     computed = fastpath.compute(_book(tmp_path / "a.xlsx", {"C1": "=A1*2"}, {"A1": 4}), ModelCache())

@@ -19,7 +19,8 @@ import pytest
 
 from roi_xl import guard
 from roi_xl.batch import Options, process
-from roi_xl.engine import ModelCache, WorkbookError
+from roi_xl.engine import ModelCache
+from roi_xl.errors import UnsafeWorkbook, WorkbookError
 from roi_xl.guard import Limits
 
 from tests.batch.test_batch import _distinct_books
@@ -245,7 +246,7 @@ def test_each_limit_has_a_clear_message_and_can_be_raised(tmp_path):
         "expands": Limits(max_ratio=1.2),
     }
     for message, limits in refusals.items():
-        with pytest.raises(guard.UnsafeWorkbook) as refused:
+        with pytest.raises(UnsafeWorkbook) as refused:
             guard.check(book, limits)
         assert message in str(refused.value)
     src = tmp_path / "in"
