@@ -40,7 +40,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import schedula as _sh
-from formulas.tokens.operand import Error as _FormulasError
+from formulas.tokens.operand import Error
 
 from .. import registry
 from ..errors import NeedFormulas, Untranslatable
@@ -56,7 +56,7 @@ from .text_coercion import MAX_TEXT  # `&` as formulas makes it (installed there
 from .text_coercion import value_text as _text
 from .text_number import text_to_number
 
-_EMPTY, _FORMULAS_ERRORS = _sh.EMPTY, _FormulasError.errors  # a blank and the errors, as formulas has them
+_EMPTY, _FORMULAS_ERRORS = _sh.EMPTY, Error.errors  # a blank and the errors, as formulas has them
 
 # How formulas hands an argument to a function (_bridge).
 LITERAL, REFERENCE, COMPUTED = 0, 1, 2
