@@ -58,7 +58,7 @@ def _cmd_functions(args: argparse.Namespace) -> int:
 
 
 def _cmd_recalc(args: argparse.Namespace) -> int:
-    from .batch import run
+    from .batch.command import run
     from .guard import Limits
 
     limits = Limits(max_size=args.max_size, max_ratio=args.max_ratio, max_cells=args.max_cells,
@@ -136,7 +136,7 @@ def _memory_size(text: str) -> int:
 
 def _add_limit_options(p) -> None:
     """What one workbook may cost (roi_xl.guard); the defaults protect a shared machine."""
-    from .batch import DEFAULT_TIMEOUT
+    from .batch.command import DEFAULT_TIMEOUT
     from .guard import Limits
 
     d = Limits()

@@ -33,7 +33,7 @@ The measures' errors keep ValueError / LookupError as bases, plain exceptions fo
 Excel; the registry maps them to #NUM!, #VALUE! and #N/A. Private signals local to one module stay
 there, plain Exceptions nobody outside catches: engine.fastcalc._ValueErr, engine.tables._Bad,
 engine.functions.offset._NegativeSize, engine.writeback._NeedsWholeTree and engine.functions._args.Fail.
-So does batch.run.Interrupted, no error but the KeyboardInterrupt a batch's SIGTERM raises.
+So does batch.command.Interrupted, no error but the KeyboardInterrupt a batch's SIGTERM raises.
 
 This module imports nothing of roi-xl's, so the file checks (roi_xl.guard) and the command line
 can use it without loading the engine (formulas, numpy), which takes about a second.

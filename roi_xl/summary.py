@@ -169,7 +169,7 @@ def _utf8(value):
 
 
 def rows(results: Iterable) -> list[dict[str, object]]:
-    """One row per FileResult (roi_xl.batch), in the order given."""
+    """One row per FileResult (roi_xl.batch.work), in the order given."""
     out = []
     for r in results:
         row = {

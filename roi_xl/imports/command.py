@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..batch import printable
+from ..batch.report import printable
 from ..errors import ImportFailed
 
 

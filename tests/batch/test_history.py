@@ -195,7 +195,7 @@ def test_trend_over_parquet_summaries_of_a_dask_batch(tmp_path):
     assert _cli("recalc", *EXAMPLES, "--out", tmp_path / "a", "--history", local).returncode == 0
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
-        from roi_xl.batch import run
+        from roi_xl.batch.command import run
 
         code = run([str(p) for p in EXAMPLES], tmp_path / "b", executor="dask",
                    scheduler=cluster.scheduler_address, summary=tmp_path / "dask.parquet", bar=False)

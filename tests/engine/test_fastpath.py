@@ -51,7 +51,7 @@ def test_template_workbooks_share_one_plan_that_equals_formulas(path, example_pl
 
 
 def test_fast_outputs_are_byte_identical_to_formulas_outputs(tmp_path, example_plan_cache):
-    from roi_xl.batch import Options, process
+    from roi_xl.batch.work import Options, process
     from roi_xl.engine.writeback import write_values
 
     for path in EXAMPLES[:2]:
