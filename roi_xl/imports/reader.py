@@ -83,7 +83,7 @@ def _read_csv(data: bytes, max_rows: int) -> RawExport:
     sep = _separator(lines)
     rows: list[list[object]] = []
     for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
-        rows.append(row)
+        rows.append(list[object](row))
         if len(rows) > max_rows:
             raise ExportError(f"more than {max_rows:,} rows")
     return RawExport(rows, encoding, sep)

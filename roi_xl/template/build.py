@@ -200,7 +200,7 @@ def _write_table(ws, table: spec.Table, rows: Sequence[Mapping[str, Any]], curre
             _style(cell, col.kind, col.fmt, currency)
             # a long definition shows whole (the row grows), not cut
             cell.alignment = _WRAPPED if _wraps(col) else _TOP
-            if col.kind == spec.COMPUTED:
+            if col.kind == spec.COMPUTED and col.formula is not None:
                 i = r - table.first_row
                 cell.value = (col.formula(r, i) if callable(col.formula)
                               else col.formula.format(r=r, i=i))
