@@ -10,7 +10,7 @@ way round. The hierarchy (what a caller catches; the module that raises it in br
     │   ├── CircularReferenceError  formulas that depend on themselves (engine.model)
     │   └── OutOfMemory             over the process's memory budget (engine, memory)
     ├── InputError                  an INPUT argument that names nothing usable: exit code 2 (batch)
-    │   └── UsageError              options that cannot work together: exit code 2 (batch)
+    │   └── UsageError              options that cannot work together: exit code 2 (batch.command)
     ├── ExecutorError               the executor cannot run at all: exit code 2 (batch.executors)
     ├── SummaryError                a --summary path in no format we write (summary)
     ├── HistoryError                the history database cannot be opened or written (history)
@@ -24,10 +24,9 @@ way round. The hierarchy (what a caller catches; the module that raises it in br
     ├── NotReached (LookupError)    a quantity that does not happen within the data (measures)
     ├── ArgumentError               an argument's coercion gives an Excel error (excel, functions)
     ├── FormatError (ValueError)    a TEXT() format code Excel refuses: #VALUE! (engine.numfmt)
-    └── the engine's fallbacks: a faster path declines and the general one takes over
-        ├── FastReadError           the fast reader does not handle the file (engine.fastread)
-        ├── Untranslatable          a formula the plan's translation does not handle (engine.fastcalc)
-        └── NeedFormulas            a workbook the translation cannot compute (engine.fastcalc)
+    ├── FastReadError               the fast reader declines the file: the full load reads it (engine.fastread)
+    ├── Untranslatable              a formula the plan does not translate: the formulas model (engine.fastcalc)
+    └── NeedFormulas                values the plan cannot compute: the formulas model (engine.fastcalc)
 
 The measures' errors keep ValueError / LookupError as bases, plain exceptions for callers outside
 Excel; the registry maps them to #NUM!, #VALUE! and #N/A. Private signals local to one module stay
