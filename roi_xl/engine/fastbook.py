@@ -20,9 +20,10 @@ from typing import Any
 
 from lxml import etree
 
+from ..errors import FastReadError
 from ..references import cell_box
 from ..xlsx.package import MAIN, Package, parse, relationships
-from ..xlsx.read import FILTERS, FORMULA_CELLS, HIDDEN_ROW_NUMBERS, SHEET_FILTER, Book, FastReadError
+from ..xlsx.read import FILTERS, FORMULA_CELLS, HIDDEN_ROW_NUMBERS, SHEET_FILTER, Book
 from ..xlsx.read import read as read_xml
 from .facts import BookFacts, Name
 from .iteration import Iteration, settings

@@ -14,11 +14,10 @@ from lxml import etree
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from ..errors import first_line
+from ..errors import WorkbookError, first_line
 from ..excel import XlError, address
 from ..references import column_letters
 from .bind import bind_catalogue, input_value
-from .errors import WorkbookError
 from .facts import BookFacts, Name
 from .prepare import Prepared, prepare_book
 from .tables import tables_of

@@ -23,7 +23,8 @@ import math
 
 import numpy as np
 import schedula as sh
-from formulas.functions import Error, XlError, wrap_func
+from formulas.functions import Error, wrap_func
+from formulas.functions import XlError as FormulasError
 
 from ...excel import ERROR_TYPE_NUMBERS
 from ._args import NUM, OMITTED_MARKER, VALUE, array_result, to_number
@@ -31,7 +32,7 @@ from ._args import Fail as _Fail
 from ._args import grid as _grid
 from ._args import scalar as _scalar
 
-CALC = Error.errors.get("#CALC!") or XlError("#CALC!")
+CALC = Error.errors.get("#CALC!") or FormulasError("#CALC!")
 
 
 def _number(value, default=None) -> float:
@@ -64,7 +65,7 @@ def _identity(v):
     """A value as UNIQUE and SORT compare it: type first, text case-folded."""
     if v is sh.EMPTY:
         return (4, 0)
-    if isinstance(v, XlError):
+    if isinstance(v, FormulasError):
         return (3, ERROR_TYPE_NUMBERS.get(str(v), 99))
     if isinstance(v, (bool, np.bool_)):
         return (2, bool(v))
@@ -103,7 +104,7 @@ def xunique(array, by_col=False, exactly_once=False):
 # --- FILTER ----------------------------------------------------------------------------------------
 
 def _include_flag(v) -> bool:
-    if isinstance(v, XlError):
+    if isinstance(v, FormulasError):
         raise _Fail(v)
     if v is sh.EMPTY:
         return False
