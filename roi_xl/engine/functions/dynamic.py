@@ -27,6 +27,7 @@ from formulas.functions import Error, wrap_func
 from formulas.functions import XlError as FormulasError
 
 from ...excel import ERROR_TYPE_NUMBERS
+from ...references import MAX_COL, MAX_ROW
 from ._args import NUM, OMITTED_MARKER, VALUE, array_result, to_number
 from ._args import Fail as _Fail
 from ._args import grid as _grid
@@ -53,7 +54,7 @@ def xsequence(rows, columns=1, start=1, step=1):
         return VALUE
     if n_rows == 0 or n_cols == 0:
         return CALC
-    if n_rows * n_cols > 1_048_576 * 16_384:
+    if n_rows * n_cols > MAX_ROW * MAX_COL:
         return NUM
     values = first + inc * np.arange(n_rows * n_cols, dtype=float)
     return values.astype(object).reshape(n_rows, n_cols)
