@@ -91,8 +91,14 @@ _BINARY = {**{op: 1 for op in _COMPARE}, "&": 2, "+": 3, "-": 3, "*": 4, "/": 4,
 _UNARY_BP = 6  # Excel: -2^2 is 4, negation binds tighter than ^
 
 
-def _tokens(text: str) -> list[tuple[str, re.Match]]:
-    out, pos = [], 0
+# A token: its kind (a group of _TOKEN, "ref" for a reference, "array" for an array constant) and
+# its match.
+_Token = tuple[str, "re.Match[str] | _ArrayToken"]
+
+
+def _tokens(text: str) -> list[_Token]:
+    out: list[_Token] = []
+    pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
@@ -102,11 +108,9 @@ def _tokens(text: str) -> list[tuple[str, re.Match]]:
                 pos = token.end
                 continue
             raise Untranslatable(f"cannot read {text[pos:pos + 12]!r}")
-        if m.lastgroup != "ws":
-            kind = m.lastgroup
-            if kind in ("sheet", "a", "b"):
-                kind = "ref"
-            out.append((kind, m))
+        kind = m.lastgroup
+        if kind != "ws":
+            out.append(("ref" if kind in ("sheet", "a", "b") else str(kind), m))
         pos = m.end()
     return out
 
@@ -137,8 +141,7 @@ def _array_constant(text: str, start: int) -> _ArrayToken:
         m = _ELEMENT.match(text, pos)
         if m is None:
             raise Untranslatable("an array constant the plan does not read")
-        kind = m.lastgroup if m.lastgroup != "sep" else next(k for k in ("str", "err", "num", "bool")
-                                                               if m.group(k) is not None)
+        kind = next(k for k in ("str", "err", "num", "bool") if m.group(k) is not None)  # "sep" is last
         raw = m.group(kind)
         if kind == "str":
             value = raw[1:-1].replace('""', '"')
@@ -161,7 +164,7 @@ def _array_constant(text: str, start: int) -> _ArrayToken:
 
 class _Parser:
     def __init__(self, text: str | None = None, toks: list | None = None):
-        self.toks = _tokens(text) if toks is None else toks
+        self.toks = toks if toks is not None else _tokens(text or "")
         self.i = 0
         # id(leaf node) -> its token's index, for the leaves a shared translation takes as
         # parameters (_SHAPE_PARAMS); see Plan._shaped
@@ -627,13 +630,13 @@ def _criterion_positions(rows: list, condition) -> list[int]:
         compare, number = ordering
         positions, numbers = _once(rows, "numbers", _numbers)
         return positions[compare(numbers, number)].tolist()
-    test = criterion_test(_to_formulas(condition))
+    test = criterion_test(formulas_value(condition))
     return [i for i, v in enumerate(_flat_formulas(rows)) if test(v)]
 
 
 def _flat_formulas(rows: list) -> list:
     """A range's values row by row, as formulas holds them."""
-    return _once(rows, "formulas", lambda rs: [_to_formulas(v) for row in rs for v in row])
+    return _once(rows, "formulas", lambda rs: [formulas_value(v) for row in rs for v in row])
 
 
 def _numbers(rows: list) -> tuple[np.ndarray, np.ndarray]:
@@ -660,7 +663,7 @@ def _ifs(name: str, operating, *pairs):
     from .excel_functions import ACCUMULATORS, accumulate
 
     shape = (len(pairs[0]), len(pairs[0][0]))
-    picked = None
+    picked: list[int] | None = None
     for rows, condition in zip(pairs[::2], pairs[1::2]):
         if condition.__class__ is list:
             raise NeedFormulas(f"{name} with criteria given as a range")
@@ -672,21 +675,22 @@ def _ifs(name: str, operating, *pairs):
             meets = _once(rows, ("set", condition.__class__, condition),
                           lambda rs, c=condition: frozenset(_meeting(rs, c)))
             picked = [i for i in picked if i in meets]
+    assert picked is not None  # a criteria function has a range and a criterion at least
     if operating is None:
         operating = pairs[0]
     elif (len(operating), len(operating[0])) != shape:
         raise NeedFormulas(f"{name} over ranges of different sizes")
     accumulator = ACCUMULATORS[name]
     if accumulator is len:  # COUNTIF(S): how many were picked, whatever they hold
-        cells = picked
+        cells = np.asarray(picked)
     else:
         values = _flat_formulas(operating)
-        cells = [values[i] for i in picked]
+        chosen = [values[i] for i in picked]
         if name in _SUMS:
-            total = _sum_numbers(cells)
+            total = _sum_numbers(chosen)
             if total is not None:
                 return total
-        cells = np.asarray(cells, object)
+        cells = np.asarray(chosen, object)
     from formulas.functions import FoundError
 
     try:
@@ -712,7 +716,9 @@ def _sum_numbers(cells: list) -> float | None:
     return float(np.sum(np.asarray(numbers, float)))
 
 
-def _to_formulas(value):
+def formulas_value(value):
+    """One plain value of the plan as formulas holds it in a cell: a blank is its EMPTY, an omitted
+    argument the rewrite's marker, an error formulas' own error token."""
     if value is None:
         return _EMPTY
     if value is OMITTED:  # an argument left out of a call, as the rewrite marks it for formulas
@@ -748,14 +754,14 @@ def _load_scalar_calls():
     return scalar_calls
 
 
-def _formulas_argument(kind: int, value):
+def formulas_argument(kind: int, value):
     """One argument as formulas passes it to a function (see _bridge)."""
     if kind == LITERAL:
-        return _to_formulas(value)
+        return formulas_value(value)
     if value.__class__ is list:
         arg = _as_formulas_array(value)
     else:
-        arg = np.asarray([[_to_formulas(value)]], object)
+        arg = np.asarray([[formulas_value(value)]], object)
     if kind == COMPUTED:
         from formulas.functions import Array
 
@@ -771,7 +777,7 @@ def _formulas_call(name: str, *flagged):
     fn = get_functions()[name]
     if isinstance(fn, dict):
         fn = fn["function"]
-    result = fn(*[_formulas_argument(kind, value) for kind, value in zip(flagged[::2], flagged[1::2])])
+    result = fn(*[formulas_argument(kind, value) for kind, value in zip(flagged[::2], flagged[1::2])])
     if isinstance(result, list) or (isinstance(result, np.ndarray) and result.ndim == 1 and result.size > 1):
         raise NeedFormulas(f"{name} returned a one-dimensional array")  # a row or a column?
     return from_formulas(result)  # a value, or an array as lists of rows (see _one)
@@ -816,7 +822,7 @@ def _index(rows, r, c=_NO_COLUMN):
 def _as_formulas_array(rows: list) -> np.ndarray:
     """A range's values as formulas holds them, converted once per evaluation however many functions
     read it (a SUMIFS column read by a thousand cells)."""
-    arg = _once(rows, "array", lambda rs: np.asarray([[_to_formulas(v) for v in row] for row in rs], object))
+    arg = _once(rows, "array", lambda rs: np.asarray([[formulas_value(v) for v in row] for row in rs], object))
     return arg.copy()  # formulas' functions may write into their arguments
 
 
@@ -841,7 +847,7 @@ def _formulas_key(v):
 
 def _positions(values_of, rows: list, tag: str, key) -> dict:
     """{key: first position} of a range's values (values_of(rows)), once per evaluation."""
-    def build(rs):
+    def build(rs: list) -> dict:
         index: dict = {}
         for i, v in enumerate(values_of(rs)):
             k = key(v)
@@ -1033,11 +1039,11 @@ _OPS = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "&": "_concat",
 def _check_mirrored(name: str) -> None:
     """The translation of SUM and COUNTIF mirrors one implementation; if the engine's table holds
     another (a later fix), the template stays on formulas until the translation follows."""
-    from .excel_functions import _REPLACEMENTS
+    from .excel_functions import REPLACEMENTS as OURS
     from .function_table import get_functions
     from .functions.statistical import REPLACEMENTS
 
-    mirrored = REPLACEMENTS["SUM"] if name == "SUM" else _REPLACEMENTS[name]
+    mirrored = REPLACEMENTS["SUM"] if name == "SUM" else OURS[name]
     if get_functions().get(name) is not mirrored:
         raise Untranslatable(f"{name} is not the implementation the translation mirrors")
 
@@ -1147,12 +1153,13 @@ class Plan:
         self._consts: dict[str, object] = {}
         # Translations shared by formulas of one shape (shape_of): shape -> (function name,
         # parameter token indexes); their code (_shared_source).
-        self._shapes: dict[str, object] = {}
+        self._shapes: dict[str, tuple[str, list[int]]] = {}
         self._shared: list[tuple[str, list[int], str, bool]] = []
         self._params: dict[int, int] | None = None  # while translating a shape: leaf -> token index
         self._used: set[int] = set()
         self._arguments: dict[tuple[str, str, str], tuple] = {}  # (kind, token, sheet) -> (_argument, reads)
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
+        self._own_cell: tuple[str, str] | None = None  # the formula cell being translated
         lambda_source = self._translate_lambdas()
         spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
         self.outputs = list(formulas)
@@ -1185,7 +1192,7 @@ class Plan:
         toks = _tokens(text[1:])
         shape = shape_of(toks) if not alone else None
         if shape is None:  # reads its own address (ROW()...): a translation of its own
-            shape = f"\x02{alone}{address(*self._own_cell)}\x02{text}"
+            shape = f"\x02{alone}{address(*self._own_cell or ('', ''))}\x02{text}"
         shared = self._shapes.get(shape)
         if shared is None:
             shared = self._shapes[shape] = self._share(toks, own)
@@ -1245,7 +1252,8 @@ class Plan:
         for name, (params, body) in parsed.items():
             function, count = self._lambda_calls[name.upper()]
             self._scope = {p.upper(): f"p{j}" for j, p in enumerate(params)}
-            self._depth, deps = "_d + 1", set()
+            self._depth = "_d + 1"
+            deps: set = set()
             try:
                 code = self._expr(parse("=" + body), self.sheets[0], deps)
             except Untranslatable as exc:
@@ -1528,6 +1536,8 @@ class Plan:
         cell of a typed range (INDEX); None for everything else."""
         if name in ("ROW", "COLUMN") and len(args) <= 1:
             if not args:
+                if self._own_cell is None:
+                    raise Untranslatable(f"{name}() in a LAMBDA")
                 row, col = split_coordinate(self._own_cell[1])
             elif args[0][0] == "ref":
                 self._sheet(args[0][1], own)
@@ -1642,6 +1652,8 @@ class Plan:
         """Cells that read each other, computed as Excel iterates them (iteration.py, _iterate): from
         their cached values, pass after pass in sheet, row, column order (each range of the group
         built again before a cell reads it), until no value moves by the maximum change."""
+        if self.iteration is None:
+            raise Untranslatable("a circular reference")
         self.cycles = True
         ranges = {item for item in group if len(item) == 3}
         cells = sorted((item for item in group if len(item) == 2), key=self._position)
@@ -1730,8 +1742,8 @@ class Plan:
         out = {key: _output(vals[at]) for key, at in zip(self.outputs, self._outputs)}
         # formulas reads a constant error (#N/A typed in a cell) as a formula of its own, so the
         # formulas path lists those cells among its results; so does this one.
-        for sheet, cells in values.items():
-            for coord, value in cells.items():
+        for sheet, constants in values.items():
+            for coord, value in constants.items():
                 if value.__class__ is XlError:
                     out.setdefault((sheet, coord), value)
         return out
@@ -1762,7 +1774,7 @@ def _bridge_op(op: str, x, y):
 
     from .bind import from_formulas
 
-    result = OPERATORS[op](np.asarray([[_to_formulas(x)]], object), np.asarray([[_to_formulas(y)]], object))
+    result = OPERATORS[op](np.asarray([[formulas_value(x)]], object), np.asarray([[formulas_value(y)]], object))
     return from_formulas(result)
 
 

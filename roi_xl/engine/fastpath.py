@@ -22,7 +22,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import OutOfMemory, WorkbookError, first_line
 from ..guard import Limits, check
@@ -259,7 +259,8 @@ def _iteration(loaded: LoadedWorkbook):
 
 def _lambdas(loaded: LoadedWorkbook) -> dict[str, str]:
     """The workbook-level names holding a LAMBDA (recursive_names.py)."""
-    names = loaded.book.defined_names
+    book: Any = loaded.book  # openpyxl's workbook
+    names = book.defined_names
     items = names.items() if hasattr(names, "items") else ((n.name, n) for n in names.definedName)
     return named_lambdas({name: defined.value for name, defined in items})
 

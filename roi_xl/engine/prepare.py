@@ -30,7 +30,7 @@ from .rewrite import mask_quoted, rewrite
 from .sheet_info import name_sheets, rewrite_sheet_calls, sheet_numbers
 from .subtotal import SHEET_AWARE_CALL, SheetRows, rewrite_subtotals, sheet_rows
 from .tables import TableDef, rewrite_structured
-from .whole_refs import _WHOLE, UsedRange, clip_name_target, clip_whole_refs, intersect_ranges, used_ranges
+from .whole_refs import WHOLE, UsedRange, clip_name_target, clip_whole_refs, intersect_ranges, used_ranges
 
 # What a step may read of the workbook besides formula texts and defined names.
 TABLES, CONSTANTS, HIDDEN_ROWS, FILLED_EXTENT = "tables", "constants", "hidden rows", "filled extent"
@@ -111,7 +111,7 @@ STEPS: tuple[Step, ...] = (
          needs=("SHEET",)),
     Step("whole columns and rows",
          lambda f, w, c: clip_whole_refs(f, c.sheet, c.row, c.col, w.used, array=c.array),
-         FILLED_EXTENT, _WHOLE, needs=(":",)),
+         FILLED_EXTENT, WHOLE, needs=(":",)),
     Step("implicit intersection",
          lambda f, w, c: f if c.array else intersect_ranges(f, c.row, c.col), needs=(":",)),
 )
