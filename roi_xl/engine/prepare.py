@@ -141,24 +141,41 @@ def prepare_book(facts: BookFacts) -> Prepared:
     names = promoted(facts, context.scoped, lambda target, sheet: clip_name_target(
         rewrite_structured(target, "", 0, 0, context.tables), context.used))
     original, formulas = {}, {}
+    # Where a formula holds no text any step needs, and the workbook no tables nor sheet-scoped
+    # names, every step leaves it as it is: only rewrite() may change it, and what rewrite()
+    # decides does not depend on the numbers in the formula (_rewrite_key). So a formula of a
+    # column whose neighbour above rewrite() left alone is left alone without asking again.
+    steps_idle = not context.tables and not context.scoped
+    unchanged: set[str] = set()  # _rewrite_key of the formulas rewrite() left as they were
     for (sheet, coord), text in facts.formulas.items():
         if text == "=":  # openpyxl's reading of a shared formula whose master cell is missing
             warnings.append(f"{address(sheet, coord)}: a shared formula without its first cell, which "
                             "holds its text (the cell gets #VALUE!)")
             text = "=#VALUE!"
         original[(sheet, coord)] = text
-        row, col = split_coordinate(coord)
-        result = rewrite(prepare(text, context, Cell(sheet, row, col, (sheet, coord) in facts.arrays)),
-                         is_ours, known)
+        present = _present(text)
+        if steps_idle and not present:
+            key = _rewrite_key(text)
+            if key in unchanged:
+                formulas[(sheet, coord)] = text
+                continue
+            result = rewrite(text, is_ours, known)
+            if result.formula == text and not result.unknown:
+                unchanged.add(key)
+        else:
+            row, col = split_coordinate(coord)
+            result = rewrite(prepare(text, context, Cell(sheet, row, col, (sheet, coord) in facts.arrays),
+                                     present), is_ours, known)
         for name in result.unknown:
             warnings.append(f"{address(sheet, coord)}: unknown function {name} (the cell gets #NAME?)")
         formulas[(sheet, coord)] = result.formula
     return Prepared(original, formulas, names, warnings, context.layout.read)
 
 
-def prepare(formula: str, context: Context, cell: Cell) -> str:
-    """`formula` with every step applied, in order."""
-    present = _present(formula)
+def prepare(formula: str, context: Context, cell: Cell, present: set[str] | None = None) -> str:
+    """`formula` with every step applied, in order (`present`: _present(formula), when known)."""
+    if present is None:
+        present = _present(formula)
     for step in STEPS:
         if step.needs is not None and present.isdisjoint(step.needs):
             continue
@@ -175,6 +192,18 @@ _NEEDLES = re.compile("(?=(" + "|".join(sorted({re.escape(part) for step in STEP
 
 def _present(formula: str) -> set[str]:
     return set(_NEEDLES.findall(formula.upper()))
+
+
+# A run of digits that is not part of a function's name (LOG10, ATAN2): a number, a row of a reference.
+_NUMBERS = re.compile(r"[0-9]+(?![\w.]*\s*\()")
+
+
+def _rewrite_key(formula: str) -> str:
+    """What rewrite() reads of a formula: its quote-masked text with each run of digits but those of
+    function names as "0". rewrite() looks at function names, their prefixes and empty arguments,
+    and at numbers only for a bare exponent (1E5), whatever their digits: formulas with one key are
+    all left alone by it, or none."""
+    return _NUMBERS.sub("0", mask_quoted(formula))
 
 
 def what_it_reads(formula: str) -> frozenset[str]:
