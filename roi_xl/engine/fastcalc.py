@@ -348,6 +348,52 @@ def shape_of(toks: list) -> str | None:
     return "\x01".join(parts)
 
 
+_ZEROS = str.maketrans("123456789", "000000000")
+_VARYING = ("str", "num", "ref")  # the tokens whose digits may differ between formulas of one layout
+
+
+class _Layout:
+    """Where the parameters of a shared translation stand in a formula's text, for the formulas
+    that differ from it only in digits inside its numbers, texts and references (A7 and A8, 12 and
+    13, "K0001" and "K0002"): those tokenise alike, because _TOKEN reads a digit only as any digit
+    (its one literal digit, in #DIV/0!, is an error token, which is not one of those), so they
+    share its shape and their parameters are at the same places. `fits` checks the rest of the
+    text (function names, operators, names, spaces) is the same."""
+
+    __slots__ = ("name", "fixed", "params")
+
+    def __init__(self, name: str, fixed: list[tuple[int, int, str]], params: list[tuple[str, int, int]]):
+        self.name, self.fixed, self.params = name, fixed, params
+
+    @classmethod
+    def of(cls, body: str, toks: list, name: str, positions: list[int]) -> _Layout | None:
+        """The layout of a formula's text (without its '=') tokenised as `toks`; None when it holds
+        an array constant (no match to read its place from)."""
+        fixed, at = [], 0
+        for kind, m in toks:
+            if not isinstance(m, re.Match):
+                return None
+            if kind in _VARYING:
+                fixed.append((at, m.start(), body[at:m.start()]))
+                at = m.end()
+        fixed.append((at, len(body), body[at:]))
+        params = []
+        for i in positions:
+            m = toks[i][1]
+            params.append((toks[i][0], m.start(), m.end()))
+        return cls(name, fixed, params)
+
+    def fits(self, body: str) -> bool:
+        for a, b, text in self.fixed:
+            if body[a:b] != text:
+                return False
+        return True
+
+    def arguments(self, body: str):
+        """(kind, token text, start) of each parameter, in a formula that fits."""
+        return ((kind, body[a:b], a) for kind, a, b in self.params)
+
+
 # --------------------------------------------------------------------------- runtime
 
 
@@ -1158,6 +1204,7 @@ class Plan:
         self._params: dict[int, int] | None = None  # while translating a shape: leaf -> token index
         self._used: set[int] = set()
         self._arguments: dict[tuple[str, str, str], tuple] = {}  # (kind, token, sheet) -> (_argument, reads)
+        self._layouts: dict[str, _Layout] = {}  # a formula's text with its digits 0 -> its layout
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
         self._own_cell: tuple[str, str] | None = None  # the formula cell being translated
         lambda_source = self._translate_lambdas()
@@ -1180,34 +1227,56 @@ class Plan:
         self._program(namespace)
         # What only the translation needed (every range's cells, every cell's arguments...): a
         # plan is kept for the template's next workbooks, and memory should hold its program only.
-        del self._vars, self._ranges, self._range_deps, self._cell_code, self._shapes, self._arguments
+        del self._vars, self._ranges, self._range_deps, self._cell_code, self._shapes, self._arguments, \
+            self._layouts
 
     def _cell(self, text: str, own: str, deps: set, alone: str = "") -> tuple[str, list, set]:
         """(function, its arguments, what it reads) of one formula cell. Formulas of one shape share
         one translation, a function of their numbers, texts, references and names (_SHAPE_PARAMS):
         a column of one formula is parsed, translated and compiled once, not once a cell. `alone`
-        gives the formula a translation of its own (an array formula over a range)."""
+        gives the formula a translation of its own (an array formula over a range).
+
+        A formula laid out as one met before (_Layout: the same text but for the digits of its
+        numbers, texts and references) is not tokenised again: its arguments are read where the
+        other's were."""
         if not text.startswith("="):
             raise Untranslatable("not a formula")
-        toks = _tokens(text[1:])
+        body = text[1:]
+        if not alone:
+            layout = self._layouts.get(body.translate(_ZEROS))
+            if layout is not None and layout.fits(body):
+                return layout.name, self._arguments_of(layout.arguments(body), own, deps, body), deps
+        toks = _tokens(body)
         shape = shape_of(toks) if not alone else None
+        laid_out = shape is not None
         if shape is None:  # reads its own address (ROW()...): a translation of its own
             shape = f"\x02{alone}{address(*self._own_cell or ('', ''))}\x02{text}"
         shared = self._shapes.get(shape)
         if shared is None:
             shared = self._shapes[shape] = self._share(toks, own)
         name, positions = shared
+        if laid_out:
+            layout = _Layout.of(body, toks, name, positions)
+            if layout is not None:
+                self._layouts[body.translate(_ZEROS)] = layout
+        return name, self._arguments_of(((toks[i][0], toks[i][1].group(0), i) for i in positions), own, deps,
+                                        body, toks), deps
+
+    def _arguments_of(self, tokens, own: str, deps: set, body: str, toks: list | None = None) -> list:
+        """The arguments of a shared translation for one cell, from its parameters' (kind, text,
+        where: a token's index in `toks`, or its start in the formula's text); `deps` gets what
+        they read. One token text means one argument: Data!$B$2:$B$501 in a thousand cells."""
         args, cache = [], self._arguments
-        for i in positions:  # one token text means one argument: Data!$B$2:$B$501 in a thousand cells
-            kind, m = toks[i]
-            key = (kind, m.group(0), own)
+        for kind, token, where in tokens:
+            key = (kind, token, own)
             found = cache.get(key)
             if found is None:
+                tok = toks[where] if toks is not None else (kind, _TOKEN.match(body, where))
                 reads: set = set()
-                found = cache[key] = (self._argument(toks[i], own, reads), tuple(reads))
+                found = cache[key] = (self._argument(tok, own, reads), tuple(reads))
             args.append(found[0])
             deps.update(found[1])
-        return name, args, deps
+        return args
 
     def _share(self, toks: list, own: str) -> tuple[str, list[int]]:
         """One translation for every formula of a shape, its parameters p<token index>."""

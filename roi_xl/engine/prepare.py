@@ -30,7 +30,15 @@ from .rewrite import mask_quoted, rewrite
 from .sheet_info import name_sheets, rewrite_sheet_calls, sheet_numbers
 from .subtotal import SHEET_AWARE_CALL, SheetRows, rewrite_subtotals, sheet_rows
 from .tables import TableDef, rewrite_structured
-from .whole_refs import WHOLE, UsedRange, clip_name_target, clip_whole_refs, intersect_ranges, used_ranges
+from .whole_refs import (
+    WHOLE,
+    UsedRange,
+    clip_name_target,
+    clip_whole_refs,
+    intersect_ranges,
+    may_hold_whole_refs,
+    used_ranges,
+)
 
 # What a step may read of the workbook besides formula texts and defined names.
 TABLES, CONSTANTS, HIDDEN_ROWS, FILLED_EXTENT = "tables", "constants", "hidden rows", "filled extent"
@@ -141,12 +149,13 @@ def prepare_book(facts: BookFacts) -> Prepared:
     names = promoted(facts, context.scoped, lambda target, sheet: clip_name_target(
         rewrite_structured(target, "", 0, 0, context.tables), context.used))
     original, formulas = {}, {}
-    # Where a formula holds no text any step needs, and the workbook no tables nor sheet-scoped
-    # names, every step leaves it as it is: only rewrite() may change it, and what rewrite()
-    # decides does not depend on the numbers in the formula (_rewrite_key). So a formula of a
-    # column whose neighbour above rewrite() left alone is left alone without asking again.
+    # In a workbook without tables or sheet-scoped names, what the steps and rewrite() decide for
+    # a formula holding no text a step needs but ":" (ranges, no whole column) does not depend on
+    # the numbers in it, nor on where it is (_rewrite_key): implicit intersection only rewrites a
+    # range where one value is expected, wherever the cell. So a formula of a column whose
+    # neighbour above they all left alone is left alone without asking again.
     steps_idle = not context.tables and not context.scoped
-    unchanged: set[str] = set()  # _rewrite_key of the formulas rewrite() left as they were
+    unchanged: set[tuple[bool, str]] = set()  # (array, _rewrite_key) of formulas left as they were
     for (sheet, coord), text in facts.formulas.items():
         if text == "=":  # openpyxl's reading of a shared formula whose master cell is missing
             warnings.append(f"{address(sheet, coord)}: a shared formula without its first cell, which "
@@ -154,18 +163,17 @@ def prepare_book(facts: BookFacts) -> Prepared:
             text = "=#VALUE!"
         original[(sheet, coord)] = text
         present = _present(text)
-        if steps_idle and not present:
-            key = _rewrite_key(text)
+        array = (sheet, coord) in facts.arrays
+        key = None
+        if steps_idle and present <= _RANGES_ONLY and not may_hold_whole_refs(text):
+            key = array, _rewrite_key(text)
             if key in unchanged:
                 formulas[(sheet, coord)] = text
                 continue
-            result = rewrite(text, is_ours, known)
-            if result.formula == text and not result.unknown:
-                unchanged.add(key)
-        else:
-            row, col = split_coordinate(coord)
-            result = rewrite(prepare(text, context, Cell(sheet, row, col, (sheet, coord) in facts.arrays),
-                                     present), is_ours, known)
+        row, col = split_coordinate(coord)
+        result = rewrite(prepare(text, context, Cell(sheet, row, col, array), present), is_ours, known)
+        if key is not None and result.formula == text and not result.unknown:
+            unchanged.add(key)
         for name in result.unknown:
             warnings.append(f"{address(sheet, coord)}: unknown function {name} (the cell gets #NAME?)")
         formulas[(sheet, coord)] = result.formula
@@ -194,15 +202,18 @@ def _present(formula: str) -> set[str]:
     return set(_NEEDLES.findall(formula.upper()))
 
 
+_RANGES_ONLY = frozenset({":"})  # the needs of the steps that decide alike by _rewrite_key
+
 # A run of digits that is not part of a function's name (LOG10, ATAN2): a number, a row of a reference.
 _NUMBERS = re.compile(r"[0-9]+(?![\w.]*\s*\()")
 
 
 def _rewrite_key(formula: str) -> str:
-    """What rewrite() reads of a formula: its quote-masked text with each run of digits but those of
-    function names as "0". rewrite() looks at function names, their prefixes and empty arguments,
-    and at numbers only for a bare exponent (1E5), whatever their digits: formulas with one key are
-    all left alone by it, or none."""
+    """What rewrite() and implicit intersection read of a formula: its quote-masked text with each
+    run of digits but those of function names as "0". rewrite() looks at function names, their
+    prefixes and empty arguments, and at numbers only for a bare exponent (1E5), whatever their
+    digits; implicit intersection at where a range stands (inside which calls), not at its rows
+    and columns, unless it rewrites it. Formulas with one key are all left alone, or none."""
     return _NUMBERS.sub("0", mask_quoted(formula))
 
 

@@ -109,10 +109,16 @@ class _Whole:
     last_text: str
 
 
+def may_hold_whole_refs(formula: str) -> bool:
+    """Whether a formula may hold a whole column or row (when not, clip_whole_refs leaves it as
+    it is): a cheap search, not the full one."""
+    return ":" in formula and _MAYBE_WHOLE.search(formula) is not None
+
+
 def clip_whole_refs(formula: str, sheet: str, row: int, col: int,
                     used: dict[str, UsedRange], array: bool = False) -> str:
     """`formula` (in cell row/col of `sheet`) with whole columns and rows clipped (see module)."""
-    if ":" not in formula or not _MAYBE_WHOLE.search(formula):
+    if not may_hold_whole_refs(formula):
         return formula
     masked = mask_quoted(formula)
     refs = [w for w in (_parse(m, formula, sheet) for m in WHOLE.finditer(masked)) if w]
