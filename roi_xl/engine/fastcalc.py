@@ -1205,6 +1205,7 @@ class Plan:
         self._used: set[int] = set()
         self._arguments: dict[tuple[str, str, str], tuple] = {}  # (kind, token, sheet) -> (_argument, reads)
         self._layouts: dict[str, _Layout] = {}  # a formula's text with its digits 0 -> its layout
+        self._formula_sheets: set[str] = set()  # the sheets holding formula cells (_program)
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
         self._own_cell: tuple[str, str] | None = None  # the formula cell being translated
         lambda_source = self._translate_lambdas()
@@ -1228,7 +1229,7 @@ class Plan:
         # What only the translation needed (every range's cells, every cell's arguments...): a
         # plan is kept for the template's next workbooks, and memory should hold its program only.
         del self._vars, self._ranges, self._range_deps, self._cell_code, self._shapes, self._arguments, \
-            self._layouts
+            self._layouts, self._formula_sheets
 
     def _cell(self, text: str, own: str, deps: set, alone: str = "") -> tuple[str, list, set]:
         """(function, its arguments, what it reads) of one formula cell. Formulas of one shape share
@@ -1662,11 +1663,13 @@ class Plan:
         """What evaluate() runs: every value in one list (slots); the constants placed once, the
         input cells and constant ranges read from the workbook, then a step a formula cell or a
         range holding formula cells, in an order where each comes after what it reads."""
+        # the sheets holding formula cells: a range elsewhere holds none (most lookup tables)
+        self._formula_sheets = {sheet for sheet, _ in self._cell_code}
         order = self._cyclic_order() if self.iteration else self._order()
         # A range without formula cells is read from the constants as a block; a range holding
         # formula cells is built from their values.
         constant = {var for var, cells in self._range_deps.items()
-                    if not any(c in self._cell_code for c in cells)}
+                    if cells[0][0] not in self._formula_sheets or not any(c in self._cell_code for c in cells)}
         for var, cells in self._range_deps.items():
             if var not in constant:
                 for cell in cells:
@@ -1743,7 +1746,10 @@ class Plan:
 
     def _deps_of(self, item) -> list:
         if len(item) == 3:
-            return [c for c in self._range_deps[item[1]] if c in self._cell_code]
+            cells = self._range_deps[item[1]]
+            if cells[0][0] not in self._formula_sheets:
+                return []
+            return [c for c in cells if c in self._cell_code]
         return [d for d in self._cell_code[item][2] if len(d) == 3 or d in self._cell_code]
 
     def _cyclic_order(self) -> list:
