@@ -40,27 +40,24 @@ from collections.abc import Iterable
 
 import numpy as np
 import schedula as _sh
-from formulas.tokens.operand import Error
 
 from .. import registry
 from ..errors import NeedFormulas, Untranslatable
 from ..excel import OMITTED, XlError, address
 from ..memory import this_process_budget
 from ..references import coordinate, split_coordinate
+from .formulas_args import COMPUTED, LITERAL, REFERENCE, formulas_argument, formulas_value
 from .functions.logical import text_logical
 from .iteration import Iteration, components, settled, start
 from .operators import cancels, operand_number
+from .range_memo import forget, once
 from .recursive_names import deep_recursion, depth_limit, parameters_and_body
 from .rewrite import OMITTED_MARKER
 from .text_coercion import MAX_TEXT  # `&` as formulas makes it (installed there)
 from .text_coercion import value_text as _text
 from .text_number import text_to_number
 
-_EMPTY, _FORMULAS_ERRORS = _sh.EMPTY, Error.errors  # a blank and the errors, as formulas has them
-
-# How formulas hands an argument to a function (_bridge).
-LITERAL, REFERENCE, COMPUTED = 0, 1, 2
-
+_EMPTY = _sh.EMPTY  # a blank, as formulas has it
 
 # --------------------------------------------------------------------------- parsing
 
@@ -635,25 +632,9 @@ def _sum(is_reference, args):
     return _finite(total)
 
 
-# What is worked out about a range once per evaluation (a thousand SUMIFS over the same column and
-# category test it once; a thousand lookups share one index): (id of the range's rows, what) ->
-# (rows, the answer). The rows are kept with it so that the id cannot be reused meanwhile.
-_MASKS: dict[tuple, tuple[list, object]] = {}
-
-
-def _once(rows: list, what, build):
-    key = (id(rows), what)
-    hit = _MASKS.get(key)
-    if hit is not None and hit[0] is rows:
-        return hit[1]
-    answer = build(rows)
-    _MASKS[key] = (rows, answer)
-    return answer
-
-
 def _meeting(rows: list, condition) -> list[int]:
     """The positions (row by row) of a range's cells that meet a criterion, in order."""
-    return _once(rows, (condition.__class__, condition), lambda rs: _criterion_positions(rs, condition))
+    return once(rows, (condition.__class__, condition), lambda rs: _criterion_positions(rs, condition))
 
 
 def _criterion_positions(rows: list, condition) -> list[int]:
@@ -661,11 +642,11 @@ def _criterion_positions(rows: list, condition) -> list[int]:
 
     wanted = plain_text_equality(condition) if condition.__class__ is str else None
     if wanted is not None:  # "alpha": the positions of the texts equal to it, from the range's index
-        return _once(rows, "texts", _texts).get(wanted, [])
+        return once(rows, "texts", _texts).get(wanted, [])
     ordering = numeric_ordering(condition) if condition.__class__ is str else None
     if ordering is not None:  # ">425": the range's numbers compared at once
         compare, number = ordering
-        positions, numbers = _once(rows, "numbers", _numbers)
+        positions, numbers = once(rows, "numbers", _numbers)
         return positions[compare(numbers, number)].tolist()
     test = criterion_test(formulas_value(condition))
     return [i for i, v in enumerate(_flat_formulas(rows)) if test(v)]
@@ -673,7 +654,7 @@ def _criterion_positions(rows: list, condition) -> list[int]:
 
 def _flat_formulas(rows: list) -> list:
     """A range's values row by row, as formulas holds them."""
-    return _once(rows, "formulas", lambda rs: [formulas_value(v) for row in rs for v in row])
+    return once(rows, "formulas", lambda rs: [formulas_value(v) for row in rs for v in row])
 
 
 def _numbers(rows: list) -> tuple[np.ndarray, np.ndarray]:
@@ -709,7 +690,7 @@ def _ifs(name: str, operating, *pairs):
         if picked is None:
             picked = _meeting(rows, condition)
         else:
-            meets = _once(rows, ("set", condition.__class__, condition),
+            meets = once(rows, ("set", condition.__class__, condition),
                           lambda rs, c=condition: frozenset(_meeting(rs, c)))
             picked = [i for i in picked if i in meets]
     assert picked is not None  # a criteria function has a range and a criterion at least
@@ -753,18 +734,6 @@ def _sum_numbers(cells: list) -> float | None:
     return float(np.sum(np.asarray(numbers, float)))
 
 
-def formulas_value(value):
-    """One plain value of the plan as formulas holds it in a cell: a blank is its EMPTY, an omitted
-    argument the rewrite's marker, an error formulas' own error token."""
-    if value is None:
-        return _EMPTY
-    if value is OMITTED:  # an argument left out of a call, as the rewrite marks it for formulas
-        return OMITTED_MARKER
-    if value.__class__ is XlError:
-        return _FORMULAS_ERRORS.get(value.value, _FORMULAS_ERRORS["#VALUE!"])
-    return value
-
-
 def _bridge(name: str, *flagged):
     """Call formulas' own implementation of `name`. `flagged` alternates (kind, value), kind being
     how formulas hands that argument on: a literal as a plain value (LITERAL), a reference as a
@@ -789,21 +758,6 @@ def _load_scalar_calls():
 
     _scalar_calls = scalar_calls
     return scalar_calls
-
-
-def formulas_argument(kind: int, value):
-    """One argument as formulas passes it to a function (see _bridge)."""
-    if kind == LITERAL:
-        return formulas_value(value)
-    if value.__class__ is list:
-        arg = _as_formulas_array(value)
-    else:
-        arg = np.asarray([[formulas_value(value)]], object)
-    if kind == COMPUTED:
-        from formulas.functions import Array
-
-        return arg.view(Array)
-    return arg
 
 
 def _formulas_call(name: str, *flagged):
@@ -856,13 +810,6 @@ def _index(rows, r, c=_NO_COLUMN):
     return rows[i - 1][j - 1]
 
 
-def _as_formulas_array(rows: list) -> np.ndarray:
-    """A range's values as formulas holds them, converted once per evaluation however many functions
-    read it (a SUMIFS column read by a thousand cells)."""
-    arg = _once(rows, "array", lambda rs: np.asarray([[formulas_value(v) for v in row] for row in rs], object))
-    return arg.copy()  # formulas' functions may write into their arguments
-
-
 # --- exact-match lookups over typed ranges, from an index of the range built once per evaluation.
 # The common case only: anything else (an approximate match, wildcards, a blank or an error to look
 # for, a column number out of range...) answers _UNSURE and the call goes to formulas' own (_bridge).
@@ -891,7 +838,7 @@ def _positions(values_of, rows: list, tag: str, key) -> dict:
             if k is not None:
                 index.setdefault(k, i)
         return index
-    return _once(rows, tag, build)
+    return once(rows, tag, build)
 
 
 def _wanted(value):
@@ -1795,7 +1742,7 @@ class Plan:
                 vals[at] = get(coord)
         for at, sheet, keys in self._blocks:
             vals[at] = _block(values.get(sheet, _NOTHING), keys)
-        _MASKS.clear()
+        forget()
         try:
             with deep_recursion(bool(self.lambdas)):
                 for fn, args, at in self._steps:
@@ -1804,7 +1751,7 @@ class Plan:
                     else:
                         vals[at] = fn(*[vals[a] for a in args])
         finally:
-            _MASKS.clear()
+            forget()
         out = {key: _output(vals[at]) for key, at in zip(self.outputs, self._outputs)}
         # formulas reads a constant error (#N/A typed in a cell) as a formula of its own, so the
         # formulas path lists those cells among its results; so does this one.

@@ -40,7 +40,7 @@ from formulas.functions import replace_empty, wrap_func, wrap_ranges_func, wrap_
 
 from ..excel import OMITTED, XlError
 from .bind import from_formulas
-from .fastcalc import REFERENCE, formulas_argument, formulas_value
+from .formulas_args import REFERENCE, formulas_argument, formulas_value
 from .function_table import get_functions
 from .functions import _args
 
@@ -161,11 +161,11 @@ def _ufunc_on_arguments(parse, safe_eval):
 
 
 def _elementwise(func):
-    return lambda values, flagged: _args._one(func, values)
+    return lambda values, flagged: _args.call_guarded(func, values)
 
 
 def _whole(func):
-    return lambda values, flagged: _args._one(func, _arguments(flagged))
+    return lambda values, flagged: _args.call_guarded(func, _arguments(flagged))
 
 
 def _arguments(flagged) -> list:
