@@ -45,7 +45,7 @@ from .. import registry
 from ..errors import NeedFormulas, Untranslatable
 from ..excel import OMITTED, XlError, address
 from ..memory import this_process_budget
-from ..references import coordinate, split_coordinate
+from ..references import CELL, SHEET, coordinate, split_coordinate, unquote_sheet
 from .formulas_args import COMPUTED, LITERAL, REFERENCE, formulas_argument, formulas_value
 from .functions.logical import text_logical
 from .iteration import Iteration, components, settled, start
@@ -62,12 +62,11 @@ _EMPTY = _sh.EMPTY  # a blank, as formulas has it
 # --------------------------------------------------------------------------- parsing
 
 _ERRORS = "|".join(re.escape(e.value) for e in XlError)
-_CELL = r"\$?[A-Za-z]{1,3}\$?[0-9]{1,7}"
 _TOKEN = re.compile(rf"""
     (?P<ws>\s+)
   | (?P<str>"(?:[^"]|"")*")
   | (?P<err>{_ERRORS})
-  | (?P<ref>(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(?P<a>{_CELL})(?::(?P<b>{_CELL}))?)(?![\w.(!:])
+  | (?P<ref>(?:(?P<sheet>{SHEET})!)?(?P<a>{CELL})(?::(?P<b>{CELL}))?)(?![\w.(!:])
   | (?P<num>(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[Ee][+-][0-9]+)?)(?![\w.:])
   | (?P<bool>TRUE|FALSE)(?![\w.(])
   | (?P<func>[A-Za-z_][\w.]*)\(
@@ -293,8 +292,8 @@ def _leaf(kind: str, m) -> tuple:
         text = m.group(0)
         return ("lit", float(text) if any(c in text for c in ".eE") else int(text))
     sheet = m.group("sheet")
-    if sheet and sheet.startswith("'"):
-        sheet = sheet[1:-1].replace("''", "'")
+    if sheet:
+        sheet = unquote_sheet(sheet)
     a, b = m.group("a").replace("$", "").upper(), m.group("b")
     if b is None:
         return ("ref", sheet, a)

@@ -37,18 +37,29 @@ from dataclasses import dataclass, field
 import numpy as np
 import schedula as sh
 
-from ..references import MAX_COL, MAX_ROW, column_index, column_letters, coordinate, split_coordinate
+from ..references import (
+    BLOCK,
+    CELL,
+    COLUMN,
+    MAX_COL,
+    MAX_ROW,
+    SHEET,
+    column_index,
+    column_letters,
+    coordinate,
+    quote_sheet,
+    split_coordinate,
+    unquote_sheet,
+)
 from .facts import BookFacts
 from .rewrite import call_arguments, mask_quoted
 from .whole_refs import scalar_place
 
 _UNKNOWN = object()
 _DEPTH = 4  # formula cells followed when working out an INDIRECT's text
-_SHEET = r"(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)"
 # A plain reference as a formula holds it: A1, $A$1:B2, Sheet!A1, 'My sheet'!A:A, 3:5.
 _PLAIN_REF = re.compile(
-    rf"^\s*(?:(?P<sheet>{_SHEET})!)?(?P<body>\$?[A-Za-z]{{1,3}}\$?\d+(?::\$?[A-Za-z]{{1,3}}\$?\d+)?"
-    r"|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+)\s*$")
+    rf"^\s*(?:(?P<sheet>{SHEET})!)?(?P<body>{BLOCK}|{COLUMN}:{COLUMN}|\$?\d+:\$?\d+)\s*$")
 _A1_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _A1_COLS = re.compile(r"^\$?([A-Za-z]{1,3}):\$?([A-Za-z]{1,3})$")
 _A1_ROWS = re.compile(r"^\$?(\d+):\$?(\d+)$")
@@ -59,7 +70,7 @@ _HERE = re.compile(r"(?<![\w.!\x00])(ROW|COLUMN)\(\s*\)", re.IGNORECASE)
 READS_CONSTANTS = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:INDIRECT|CELL)\s*\(", re.IGNORECASE)
 _VOLATILE = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:NOW|TODAY|RAND|RANDBETWEEN|RANDARRAY|INFO)\s*\(",
                        re.IGNORECASE)
-_CELL_LIKE = re.compile(r"(?<![\w.])\$?[A-Za-z]{1,3}\$?\d+(?![\w.(!])")
+_CELL_LIKE = re.compile(rf"(?<![\w.]){CELL}(?![\w.(!])")
 _STRING = re.compile(r'^\s*"((?:[^"]|"")*)"\s*$')
 _PREFIXES = re.compile(r"_xlfn\.|_xlws\.|_xlpm\.|_xlop\.", re.IGNORECASE)
 _CELL_INFO = {"address", "col", "row", "contents", "type", "color", "filename", "format",
@@ -75,7 +86,7 @@ class _Box:
     right: int
 
     def text(self, whole_rows: bool = False, whole_cols: bool = False) -> str:
-        prefix = "" if self.sheet is None else "'" + self.sheet.replace("'", "''") + "'!"
+        prefix = "" if self.sheet is None else quote_sheet(self.sheet) + "!"
         if whole_cols:
             return f"{prefix}{column_letters(self.left)}:{column_letters(self.right)}"
         if whole_rows:
@@ -187,7 +198,7 @@ class Layout:
 
     def _reference(self, text: str, sheet: str, row: int, col: int, a1: bool) -> str:
         name, body = None, text
-        m = re.match(rf"^({_SHEET}|[^!]+)!(.+)$", text)
+        m = re.match(rf"^({SHEET}|[^!]+)!(.+)$", text)
         if m:
             name, body = _unquote(m.group(1)), m.group(2)
             title = self.sheet_title(name, sheet)
@@ -474,9 +485,7 @@ def _column(letters: str) -> int:
 
 
 def _unquote(sheet: str | None) -> str | None:
-    if sheet and sheet.startswith("'"):
-        return sheet[1:-1].replace("''", "'")
-    return sheet
+    return unquote_sheet(sheet) if sheet else sheet
 
 
 def _is_error(value) -> bool:

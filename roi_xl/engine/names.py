@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..references import unquote_sheet
 from .facts import BookFacts
 from .rewrite import mask_quoted
 
@@ -60,7 +61,7 @@ def use_scoped_names(formula: str, sheet: str, scoped: dict[str, dict[str, str]]
     for m in _NAME.finditer(masked):
         if m.group("sheet"):
             text = formula[m.start("sheet"):m.end("sheet")]
-            owner = (text[1:-1].replace("''", "'") if text.startswith("'") else text).upper()
+            owner = unquote_sheet(text).upper()
         else:
             owner = sheet.upper()
         private = scoped.get(owner, {}).get(m.group("name").upper())

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 
-from ..references import destination
+from ..references import BLOCK, SHEET, destination, unquote_sheet
 from .facts import BookFacts
 from .rewrite import mask_quoted
 
 _SHEET = re.compile(r"(?<![\w.!\x00])(?:_xlfn\.)?SHEET\s*\((?P<arg>[^()]*)\)", re.IGNORECASE)
-_REF = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')*'|[A-Za-z_][\w.]*)!)?\$?[A-Za-z]{1,3}\$?\d+"
-                  r"(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
+_REF = re.compile(rf"^(?:(?P<sheet>{SHEET})!)?{BLOCK}$")
 
 
 def sheet_numbers(facts: BookFacts) -> dict[str, int]:
@@ -49,8 +48,7 @@ def _number(arg: str, sheet: str, numbers: dict[str, int], names: dict[str, str]
     ref = _REF.match(arg)
     if ref:
         owner = ref.group("sheet") or sheet
-        if owner.startswith("'"):
-            owner = owner[1:-1].replace("''", "'")
+        owner = unquote_sheet(owner)
         return str(numbers.get(owner.upper(), "#REF!"))
     if arg.upper() in names:
         return str(numbers.get(names[arg.upper()].upper(), "#REF!"))

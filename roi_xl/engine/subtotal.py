@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ..references import cell_bounds, column_letters, split_coordinate
+from ..references import BLOCK, SHEET, cell_box, column_letters, split_coordinate, unquote_sheet
 from .facts import BookFacts
 from .functions.aggregate import AGGREGATES
 from .rewrite import call_arguments, mask_quoted
@@ -28,8 +28,7 @@ _EMPTY = {1: "#DIV/0!", 2: "0", 3: "0", 4: "0", 5: "0", 6: "0", 7: "#DIV/0!", 8:
 # A call whose result depends on hidden rows (and that the other one leaves out when nested).
 SHEET_AWARE_CALL = re.compile(r"(?<![\w.!\x00])(?:_xlfn\.)?(?P<name>SUBTOTAL|AGGREGATE)\s*\(",
                               re.IGNORECASE)
-_STATIC = re.compile(r"^\s*(?:(?P<sheet>'(?:[^']|'')*'|[A-Za-z_][\w.]*)!)?"
-                     r"(?P<ref>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)\s*$")
+_STATIC = re.compile(rf"^\s*(?:(?P<sheet>{SHEET})!)?(?P<ref>{BLOCK})\s*$")
 _NUMBER = re.compile(r"^\s*\d+(?:\.\d*)?\s*$")
 
 
@@ -42,7 +41,7 @@ class SheetRows:
         self.filtered: set[int] = set()
         # Hidden rows count as filtered out only under a filter with criteria.
         for ref in filters:
-            _, top, _, bottom = cell_bounds(ref)
+            _, top, _, bottom = cell_box(ref)
             self.filtered |= {r for r in self.hidden if top < r <= bottom}
         # Cells holding SUBTOTAL or AGGREGATE: both leave them out (no double counting), as
         # LibreOffice does; Microsoft documents it for each function's own kind.
@@ -131,8 +130,7 @@ def _pieces(refs, sheet, rows, skip_rows, skip_cells) -> list[str]:
             parts.append(arg.strip())
             continue
         sheet_text = m.group("sheet") or ""
-        owner = (sheet_text[1:-1].replace("''", "'") if sheet_text.startswith("'")
-                 else sheet_text) or sheet
+        owner = unquote_sheet(sheet_text) or sheet
         info = rows.get(owner.upper())
         if info is None:
             parts.append(arg.strip())
@@ -145,7 +143,7 @@ def _pieces(refs, sheet, rows, skip_rows, skip_cells) -> list[str]:
 
 def _visible(ref: str, skip_rows: set, skip_cells: set) -> list[str]:
     """The cells of `ref` outside skip_rows and skip_cells, as few A1 ranges as column runs allow."""
-    min_col, min_row, max_col, max_row = cell_bounds(ref)
+    min_col, min_row, max_col, max_row = cell_box(ref)
     if not any(min_row <= r <= max_row for r in skip_rows) and not any(
             min_row <= r <= max_row and min_col <= c <= max_col for r, c in skip_cells):
         return [ref]

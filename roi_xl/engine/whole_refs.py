@@ -19,23 +19,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..references import MAX_COL, MAX_ROW, column_index, column_letters, split_coordinate
+from ..references import CELL, COLUMN, MAX_COL, MAX_ROW, column_index, column_letters, split_coordinate, unquote_sheet
 from .facts import BookFacts
 from .rewrite import call_arguments, mask_quoted
 
 # A whole-column or whole-row reference, with an optional sheet, on quote-masked text.
 WHOLE = re.compile(
     r"(?<![\w.$:!\x00'\"])(?:(?P<sheet>'\x00*'|[A-Za-z_][\w.]*)!)?"
-    r"(?:(?P<c1>\$?[A-Za-z]{1,3}):(?P<c2>\$?[A-Za-z]{1,3})|(?P<r1>\$?\d+):(?P<r2>\$?\d+))"
+    rf"(?:(?P<c1>{COLUMN}):(?P<c2>{COLUMN})|(?P<r1>\$?\d+):(?P<r2>\$?\d+))"
     r"(?![\w.(!:$\x00])")
 # What any whole column or row has, found cheaply on the formula as written: letters after ":"
 # that no row number follows (A:C, $B:$B), or digits on both sides of ":" (3:5). Most formulas'
 # ranges (A1:B5) have neither, and skip the full search.
-_MAYBE_WHOLE = re.compile(r":\$?[A-Za-z]{1,3}(?![\w$])|\d:\$?\d")
+_MAYBE_WHOLE = re.compile(rf":{COLUMN}(?![\w$])|\d:\$?\d")
 # A range of cells (A1:B5), with an optional sheet, on quote-masked text.
 _RANGE = re.compile(
     r"(?<![\w.$:!\x00'\"])(?:(?P<sheet>'\x00*'|[A-Za-z_][\w.]*)!)?"
-    r"(?P<a>\$?[A-Za-z]{1,3}\$?\d+):(?P<b>\$?[A-Za-z]{1,3}\$?\d+)(?![\w.(!:$\x00])")
+    rf"(?P<a>{CELL}):(?P<b>{CELL})(?![\w.(!:$\x00])")
 _NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 
 # Excel functions whose every argument is a single value: a whole column there intersects.
@@ -216,7 +216,7 @@ def clip_name_target(value: str, used: dict[str, UsedRange]) -> str:
 
 def _parse(m: re.Match, formula: str, sheet: str) -> _Whole | None:
     sheet_text = formula[m.start("sheet"):m.end("sheet")] if m.group("sheet") else ""
-    name = sheet_text[1:-1].replace("''", "'") if sheet_text.startswith("'") else sheet_text
+    name = unquote_sheet(sheet_text)
     if m.group("c1"):
         a, b = m.group("c1"), m.group("c2")
         try:
