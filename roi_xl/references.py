@@ -1,5 +1,5 @@
-"""Excel cell references: column letters, cell coordinates, ranges, sheet names in formulas and the
-sheet's limits.
+"""Excel cell references: column letters, cell coordinates, A1 ranges and R1C1 ends, sheet names in
+formulas and the sheet's limits.
 
 One definition for every module that reads or writes "B7" or "$A$1:C9". The functions behave as
 openpyxl's of the same job (`openpyxl.utils.cell`), which the formulas engine also uses, so both
@@ -86,6 +86,29 @@ def cell_box(text: str) -> tuple[int, int, int, int]:
         raise ValueError(f"{text} is not a cell or a block of cells")
     return box[0], box[1], box[2], box[3]
 
+
+
+# One end of an R1C1 reference: R3C7, R[1]C[-1], R (this row), C2 (a whole column)...
+_R1C1 = re.compile(r"^(?:(R)(\[-?\d+\]|\d+)?)?(?:(C)(\[-?\d+\]|\d+)?)?$", re.IGNORECASE)
+
+
+def r1c1_end(text: str, row: int, col: int) -> tuple[int | None, int | None] | None:
+    """(row, column) that one end of an R1C1 reference names from the cell (row, col): R3C7 ->
+    (3, 7), R[1]C[-1] -> (row + 1, col - 1), "R" alone this row; None for a part it leaves out
+    (R2 names a row: (2, None)). None for a text that is not one."""
+    m = _R1C1.match(text)
+    if m is None or not text:
+        return None
+    return (_r1c1_index(m.group(2), row) if m.group(1) else None,
+            _r1c1_index(m.group(4), col) if m.group(3) else None)
+
+
+def _r1c1_index(group: str | None, here: int) -> int:
+    if group is None:
+        return here  # "R" alone: this row
+    if group.startswith("["):
+        return here + int(group[1:-1])
+    return int(group)
 
 # Pieces of the patterns that find references inside a formula's text; each module compiles its own
 # pattern from them (anchored, named groups, lookarounds as its job needs).

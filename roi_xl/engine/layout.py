@@ -48,6 +48,7 @@ from ..references import (
     column_letters,
     coordinate,
     quote_sheet,
+    r1c1_end,
     split_coordinate,
     unquote_sheet,
 )
@@ -63,7 +64,6 @@ _PLAIN_REF = re.compile(
 _A1_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _A1_COLS = re.compile(r"^\$?([A-Za-z]{1,3}):\$?([A-Za-z]{1,3})$")
 _A1_ROWS = re.compile(r"^\$?(\d+):\$?(\d+)$")
-_R1C1 = re.compile(r"^(?:(R)(\[-?\d+\]|\d+)?)?(?:(C)(\[-?\d+\]|\d+)?)?$", re.IGNORECASE)
 _NUMBER = re.compile(r"^\s*[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?\s*$")
 _HERE = re.compile(r"(?<![\w.!\x00])(ROW|COLUMN)\(\s*\)", re.IGNORECASE)
 # Calls whose rewriting here may read constant cells (the fast reader keys on their values).
@@ -446,12 +446,10 @@ def _parse_a1(body: str):
 def _parse_r1c1(body: str, row: int, col: int):
     ends = []
     for part in body.split(":"):
-        m = _R1C1.match(part)
-        if m is None or not part:
+        end = r1c1_end(part, row, col)
+        if end is None:
             return None
-        r = _r1c1_index(m.group(2), row) if m.group(1) else None
-        c = _r1c1_index(m.group(4), col) if m.group(3) else None
-        ends.append((r, c))
+        ends.append(end)
     if len(ends) > 2:
         return None
     rows = [r for r, _ in ends if r is not None]  # the rows and columns given
@@ -470,14 +468,6 @@ def _parse_r1c1(body: str, row: int, col: int):
     if box.top < 1 or box.left < 1 or box.bottom > MAX_ROW or box.right > MAX_COL:
         return None
     return box, False, False
-
-
-def _r1c1_index(group: str | None, here: int) -> int:
-    if group is None:
-        return here            # "R" alone: this row
-    if group.startswith("["):
-        return here + int(group[1:-1])
-    return int(group)
 
 
 def _column(letters: str) -> int:
