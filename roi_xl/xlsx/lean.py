@@ -87,12 +87,13 @@ def plain_cells(sheet: LeanSheet, row: tuple[int, int]) -> list[tuple[bytes, byt
     return _CELL.findall(sheet.source, row[0], row[1])
 
 
-def rows_into(original: bytes, start: int, end: int, inner: bytes) -> bytes | None:
+def rows_into(original: bytes, start: int, end: int, inner: bytes) -> list[bytes | memoryview] | None:
     """The original sheetData's inside (original[start:end]) with each row the lean tree kept
-    replaced by its edited serialisation (`inner`, lxml's); None when a row is not found as it was.
-    The kept rows are found by their number in order (bytes.find: the empty rows between them are
-    copied, not visited)."""
-    pieces: list[bytes] = []
+    replaced by its edited serialisation (`inner`, lxml's), as pieces to join (the original's as
+    views, not copies); None when a row is not found as it was. The kept rows are found by their
+    number in order (bytes.find: the rows between them are copied, not visited)."""
+    view = memoryview(original)
+    pieces: list[bytes | memoryview] = []
     pos = start
     for m in _ROW_NUMBER.finditer(inner):
         at = original.find(m.group(0), pos, end)
@@ -101,10 +102,10 @@ def rows_into(original: bytes, start: int, end: int, inner: bytes) -> bytes | No
         new_end, old_end = _row_end(inner, m.start(), len(inner)), _row_end(original, at, end)
         if new_end < 0 or old_end < 0:
             return None
-        pieces += [original[pos:at], inner[m.start():new_end]]
+        pieces += [view[pos:at], inner[m.start():new_end]]
         pos = old_end
-    pieces.append(original[pos:end])
-    return b"".join(pieces)
+    pieces.append(view[pos:end])
+    return pieces
 
 
 def _row_end(data: bytes, start: int, end: int) -> int:
