@@ -16,7 +16,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from roi_xl.template.build import Plan, build_workbook, write_workbook
+from roi_xl.template.build import PlanInputs, build_workbook, write_workbook
 from roi_xl.template.examples import EXAMPLES
 
 CURRENCIES = ("EUR", "USD", "GBP", "NOK", "SEK", "CHF")
@@ -32,7 +32,7 @@ def _vary_number(rng: random.Random, value):
     return round(scaled) if isinstance(value, int) else round(scaled, 4)
 
 
-def client_plan(index: int, seed: int) -> Plan:
+def client_plan(index: int, seed: int) -> PlanInputs:
     rng = random.Random(seed * 1_000_003 + index)
     base = EXAMPLES[sorted(EXAMPLES)[index % len(EXAMPLES)]]
     fields = dict(base.fields)
@@ -59,7 +59,7 @@ def client_plan(index: int, seed: int) -> Plan:
                         row[key] = varied
             out.append(row)
         tables[name] = out
-    return Plan(fields, tables)
+    return PlanInputs(fields, tables)
 
 
 def _write(args: tuple[int, int, str]) -> str:

@@ -16,7 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from roi_xl.xlsx.guard import Limits, UnsafeWorkbook, check  # noqa: E402
+from roi_xl.errors import UnsafeWorkbook  # noqa: E402
+from roi_xl.xlsx.guard import Limits, check  # noqa: E402
 
 
 def _best(path: Path, limits: Limits, runs: int = 5) -> float:

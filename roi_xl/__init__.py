@@ -1,5 +1,6 @@
 """roi-xl: social-media ROI functions for Excel, a measurement-plan template, a headless engine."""
 from . import catalogue as _catalogue  # noqa: F401 - fills the registry
+from .errors import RoiXlError, WorkbookError
 from .excel import OMITTED, XlError
 from .registry import CATALOGUE, ExcelFunction, functions, get
 from .version import __version__
@@ -12,4 +13,5 @@ def recalc(path, out_path=None, **kwargs):
     return _recalc(path, out_path, **kwargs)
 
 
-__all__ = ["CATALOGUE", "OMITTED", "ExcelFunction", "XlError", "functions", "get", "recalc", "__version__"]
+__all__ = ["CATALOGUE", "OMITTED", "ExcelFunction", "RoiXlError", "WorkbookError", "XlError", "functions", "get",
+           "recalc", "__version__"]

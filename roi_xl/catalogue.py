@@ -6,7 +6,8 @@ docstring is the function's Excel help: first paragraph the one-line summary, th
 """
 from __future__ import annotations
 
-from .excel import ArgumentError, Grid, XlError, numeric_or_none
+from .errors import ArgumentError
+from .excel import Grid, XlError, numeric_or_none
 from .measures import attribution as _attribution
 from .measures import costs as _costs
 from .measures import cycles as _cycles

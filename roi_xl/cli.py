@@ -58,7 +58,7 @@ def _cmd_functions(args: argparse.Namespace) -> int:
 
 
 def _cmd_recalc(args: argparse.Namespace) -> int:
-    from .batch import run
+    from .batch.command import run
     from .xlsx.guard import Limits
 
     limits = Limits(max_size=args.max_size, max_ratio=args.max_ratio, max_cells=args.max_cells,
@@ -92,7 +92,7 @@ def _add_data_commands(sub) -> None:
 
 def _add_limit_options(p) -> None:
     """What one workbook may cost (roi_xl.xlsx.guard); the defaults protect a shared machine."""
-    from .batch import DEFAULT_TIMEOUT
+    from .batch.command import DEFAULT_TIMEOUT
     from .xlsx.guard import Limits
 
     d = Limits()

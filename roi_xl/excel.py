@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterator
 
+from .errors import ArgumentError
 from .references import quote_sheet
 
 
@@ -189,14 +190,6 @@ def is_range(value: Any) -> bool:
 
 def iter_cells(value: Any) -> Iterator[Any]:
     yield from to_grid(value).cells
-
-
-class ArgumentError(Exception):
-    """Raised inside coercion to return an Excel error from the argument that caused it."""
-
-    def __init__(self, error: XlError):
-        super().__init__(str(error))
-        self.error = error
 
 
 def number(value: Any) -> float:

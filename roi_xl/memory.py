@@ -4,7 +4,7 @@ A workbook that needs more memory than the machine has (an array formula over a 
 a text doubled down a column) would otherwise grow a worker until the system kills it, or
 something else on the machine. Each worker process sets its own limit with setrlimit: past it, an
 allocation fails with MemoryError, which the engine reports as a plain one-line failure of that
-workbook (engine.fastpath.OutOfMemory) while the batch goes on.
+workbook (roi_xl.errors.OutOfMemory) while the batch goes on.
 
 RLIMIT_DATA (Linux 4.7 and later) counts the private writable memory a process maps: its heap
 and numpy's arrays, not shared libraries or the address space reserved for threads, so the

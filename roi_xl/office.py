@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from .errors import OfficeError
+
 # OOXMLRecalcMode / ODFRecalcMode: 0 recalculates every file on load, 1 never does.
 _XCU = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
@@ -24,10 +26,6 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <value>{mode}</value></prop></item>
 </oor:items>
 """
-
-
-class OfficeError(Exception):
-    """LibreOffice is missing, or a conversion did not finish; the message says which."""
 
 
 def find_soffice() -> str | None:

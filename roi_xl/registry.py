@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import excel
-from .excel import ArgumentError, XlError
-from .measures import BadChoice, NotReached, OutOfDomain
+from .errors import ArgumentError, BadChoice, NotReached, OutOfDomain
+from .excel import XlError
 
 CATEGORY = "Social ROI"
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .atomic import replacing
+from .errors import SummaryError
 
 # (defined name in the workbook, column in the summary), in column order.
 NAMED_FIELDS: tuple[tuple[str, str], ...] = (
@@ -45,10 +46,6 @@ FORMATS = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".pq": "parque
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
-
-
-class SummaryError(Exception):
-    """A --summary path that cannot be written in any format we know (a usage error)."""
 
 
 def summary_format(path: str | os.PathLike) -> str:
@@ -172,7 +169,7 @@ def _utf8(value):
 
 
 def rows(results: Iterable) -> list[dict[str, object]]:
-    """One row per FileResult (roi_xl.batch), in the order given."""
+    """One row per FileResult (roi_xl.batch.work), in the order given."""
     out = []
     for r in results:
         row = {

@@ -4,7 +4,7 @@ ModelCache, Results and recalc load on first use: `formulas` (with numpy and ope
 of a second to import, which the modules that only read or write a workbook's zip (roi_xl.xlsx)
 do not need; scipy loads only with a statistical function a workbook uses (function_table.py).
 """
-from .errors import CircularReferenceError, WorkbookError
+from ..errors import CircularReferenceError, WorkbookError
 
 __all__ = ["CircularReferenceError", "ModelCache", "Results", "WorkbookError", "recalc"]
 

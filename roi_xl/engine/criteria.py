@@ -2,7 +2,7 @@
 the engine (excel_functions) and the fast path (fastcalc).
 
 `criterion_test(condition)` gives a test of one cell value, values as formulas holds them (schedula's
-EMPTY for a blank cell, formulas' XlError for errors). The rules, read from the values Excel cached in
+EMPTY for a blank cell, FormulasError for errors). The rules, read from the values Excel cached in
 the ironcalc conformance workbooks (STATISTICAL/COUNTIF.xlsx, COUNTIFS.xlsx) and Microsoft's COUNTIF page:
 
 - A criterion is an optional operator (=, <>, <, <=, >, >=) and a value; a criterion that is not text
@@ -24,7 +24,7 @@ import re
 
 import numpy as np
 import schedula as sh
-from formulas.functions import XlError
+from formulas.functions import XlError as FormulasError
 from formulas.tokens.operand import Error
 
 from .text_number import text_to_number
@@ -123,7 +123,7 @@ def _kind(value) -> str:
         return kind
     if _is_blank(value):
         return "blank"
-    if isinstance(value, XlError):
+    if isinstance(value, FormulasError):
         return "error"
     if isinstance(value, (bool, np.bool_)):
         return "bool"

@@ -16,12 +16,14 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
-from ..references import range_boundaries
+from ..errors import FastReadError
+from ..references import cell_box
 from ..xlsx.package import MAIN, Package, parse, relationships
-from ..xlsx.read import FILTERS, FORMULA_CELLS, HIDDEN_ROW_NUMBERS, SHEET_FILTER, Book, FastReadError
+from ..xlsx.read import FILTERS, FORMULA_CELLS, HIDDEN_ROW_NUMBERS, SHEET_FILTER, Book
 from ..xlsx.read import read as read_xml
 from .facts import BookFacts, Name
 from .iteration import Iteration, settings
@@ -138,7 +140,7 @@ def facts(book: FastBook) -> BookFacts:
 
 
 def _formulas(root, sheet: str, out: BookFacts) -> None:
-    shared: dict[str, object] = {}  # si -> Translator of the shared formula's first cell
+    shared: dict[str, Any] = {}  # si -> openpyxl Translator of the shared formula's first cell
     for c in FORMULA_CELLS(root):
         f = c.find(_F)
         raw = c.get("r")
@@ -182,7 +184,7 @@ def _names(wb_root, out: BookFacts) -> None:
 def _table(root, sheet: str) -> tuple[TableDef, list[str]]:
     """A table part's definition, and its filter's range when it filters by criteria."""
     try:
-        min_col, min_row, max_col, max_row = range_boundaries(root.get("ref") or "")
+        min_col, min_row, max_col, max_row = cell_box(root.get("ref") or "")  # a table is a block
         header = int(root.get("headerRowCount", "1"))  # openpyxl's default: one header row
         totals = int(root.get("totalsRowCount") or 0)
     except ValueError as exc:

@@ -40,9 +40,10 @@ from collections.abc import Iterable
 
 import numpy as np
 import schedula as _sh
-from formulas.tokens.operand import Error as _FormulasError
+from formulas.tokens.operand import Error
 
 from .. import registry
+from ..errors import NeedFormulas, Untranslatable
 from ..excel import OMITTED, XlError, address
 from ..memory import this_process_budget
 from ..references import coordinate, split_coordinate
@@ -55,16 +56,7 @@ from .text_coercion import MAX_TEXT  # `&` as formulas makes it (installed there
 from .text_coercion import value_text as _text
 from .text_number import text_to_number
 
-
-class Untranslatable(Exception):
-    """A formula the translation does not handle (the template uses the formulas path)."""
-
-
-class NeedFormulas(Exception):
-    """A workbook whose values the translation cannot produce (it uses the formulas path)."""
-
-
-_EMPTY, _FORMULAS_ERRORS = _sh.EMPTY, _FormulasError.errors  # a blank and the errors, as formulas has them
+_EMPTY, _FORMULAS_ERRORS = _sh.EMPTY, Error.errors  # a blank and the errors, as formulas has them
 
 # How formulas hands an argument to a function (_bridge).
 LITERAL, REFERENCE, COMPUTED = 0, 1, 2
@@ -346,7 +338,6 @@ def shape_of(toks: list) -> str | None:
 
 
 # --------------------------------------------------------------------------- runtime
-
 
 
 def _v(x):

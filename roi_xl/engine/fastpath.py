@@ -22,13 +22,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import OutOfMemory, WorkbookError, first_line
+from ..errors import (
+    CircularReferenceError,
+    FastReadError,
+    NeedFormulas,
+    OutOfMemory,
+    Untranslatable,
+    WorkbookError,
+    first_line,
+)
 from ..references import destination
 from ..xlsx.guard import Limits, check
-from ..xlsx.read import FastReadError, cached_formula_values
+from ..xlsx.read import cached_formula_values
 from . import fastbook, fastcalc
 from .cache import ModelCache
-from .errors import CircularReferenceError
 from .iteration import settings
 from .plan_store import PlanStore
 from .prepare import prepare_book
@@ -138,7 +145,7 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
                 if translated and store is not None:  # new, and it computed a workbook
                     store.write(book.key, entry.plan, entry.warnings)
                 return Computed(cells, list(entry.warnings), True, book=book)
-            except fastcalc.NeedFormulas as exc:
+            except NeedFormulas as exc:
                 note = f"fast plan: {exc}"
             except MemoryError:
                 raise
@@ -202,7 +209,7 @@ def _plan_entry(book: fastbook.FastBook) -> _Entry:
     del facts, prepared
     try:
         plan = fastcalc.Plan(*made_of)
-    except fastcalc.Untranslatable as exc:
+    except Untranslatable as exc:
         return _Entry(None, f"fast plan off: {exc}")
     except MemoryError:
         raise

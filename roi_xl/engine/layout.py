@@ -481,9 +481,9 @@ def _unquote(sheet: str | None) -> str | None:
 
 
 def _is_error(value) -> bool:
-    from formulas.functions import XlError
+    from formulas.functions import XlError as FormulasError
 
-    return isinstance(value, XlError)
+    return isinstance(value, FormulasError)
 
 
 def _text(value) -> str:

@@ -20,13 +20,12 @@ import schedula as sh
 from formulas.cell import CellWrapper, InvRangesAssembler, Ref
 from formulas.excel import BOOK
 from formulas.ranges import Ranges
-from formulas.tokens.operand import Error as _FormulasError
+from formulas.tokens.operand import Error
 
-from ..errors import first_line
+from ..errors import CircularReferenceError, WorkbookError, first_line
 from ..excel import XlError, address
 from ..references import cell_box, column_letters
 from .bind import from_formulas, input_value, quiet_formulas
-from .errors import CircularReferenceError, WorkbookError
 from .functions import offset
 from .iteration import components
 from .workbook import BOOK_NAME, LoadedWorkbook
@@ -38,7 +37,7 @@ logging.getLogger("formulas").setLevel(logging.CRITICAL)
 logging.getLogger("schedula").setLevel(logging.CRITICAL)
 
 _PREFIX = f"'[{BOOK_NAME}]"
-_FORMULAS_VALUE = _FormulasError.errors["#VALUE!"]
+_FORMULAS_VALUE = Error.errors["#VALUE!"]
 
 
 def _split(node: str) -> tuple[str, str]:

@@ -29,13 +29,11 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from ..errors import FormatError
+
 D = decimal.Decimal
 _CTX = decimal.Context(prec=400, rounding=decimal.ROUND_HALF_UP, Emax=10_000, Emin=-10_000)
 MAX_SERIAL = 2958466  # 10000-01-01: dates from here on are #VALUE!
-
-
-class FormatError(ValueError):
-    """A code (or a value for it) Excel refuses: TEXT gives #VALUE!."""
 
 
 # --- tokens -----------------------------------------------------------------------------------

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import WorkbookError
 from ..excel import address
 from ..xlsx.guard import Limits
 from .cache import ModelCache
-from .errors import WorkbookError
 from .fastpath import compute
 
 _DEFAULT_CACHE = ModelCache()

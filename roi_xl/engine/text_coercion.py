@@ -49,11 +49,12 @@ def value_text(value) -> str:
 
 def formulas_text2num(value):
     """formulas' `_text2num` by the engine's rule: a text's number, else the value unchanged."""
-    from formulas.functions import Array, XlError
+    from formulas.functions import Array
+    from formulas.functions import XlError as FormulasError
 
     if isinstance(value, Array) and not value.shape:
         value = value.tolist()
-    if isinstance(value, str) and not isinstance(value, XlError):
+    if isinstance(value, str) and not isinstance(value, FormulasError):
         number = text_to_number(value)
         return value if number is None else number
     return value

@@ -14,11 +14,10 @@ from lxml import etree
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from ..errors import first_line
+from ..errors import WorkbookError, first_line
 from ..excel import XlError, address
-from ..references import column_letters
+from ..references import MAX_COL, MAX_ROW, column_letters
 from .bind import bind_catalogue, input_value
-from .errors import WorkbookError
 from .facts import BookFacts, Name
 from .prepare import Prepared, prepare_book
 from .tables import tables_of
@@ -70,8 +69,8 @@ def load(path: str | Path) -> LoadedWorkbook:
         inner = exc.__cause__ or exc.__context__ or exc
         raise WorkbookError(f"damaged workbook: {first_line(inner)}") from exc
     for ws in book.worksheets:  # openpyxl reads such a cell, then refuses to look it up
-        if ws._cells and (ws.max_row > 1_048_576 or ws.max_column > 16_384):
-            row, col = max(ws._cells, key=lambda rc: (rc[0] > 1_048_576 or rc[1] > 16_384, rc))
+        if ws._cells and (ws.max_row > MAX_ROW or ws.max_column > MAX_COL):
+            row, col = max(ws._cells, key=lambda rc: (rc[0] > MAX_ROW or rc[1] > MAX_COL, rc))
             raise WorkbookError(f"damaged workbook: a cell lies outside the sheet, "
                                 f"{address(ws.title, column_letters(col) + str(row))} (the last "
                                 "cell of a sheet is XFD1048576)")

@@ -1,11 +1,14 @@
-"""`roi-xl history add` and `roi-xl trend`: their parsers and what they run."""
+"""`roi-xl history add` and `roi-xl trend`: their parsers and what they run (add_workbooks recalculates
+plans with the batch's one-workbook work, then record adds them)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
 
-from ..batch import printable
+from ..batch.report import printable
 
 
 def add_history_parsers(sub) -> None:
@@ -38,9 +41,8 @@ def add_history_parsers(sub) -> None:
 
 
 def _cmd_history_add(args: argparse.Namespace) -> int:
-    from ..batch import find_workbooks
-    from .record import add_workbooks
-    from .store import HistoryError
+    from ..batch.files import find_workbooks
+    from ..errors import HistoryError
 
     paths = find_workbooks(args.inputs)
     if not paths:
@@ -58,8 +60,27 @@ def _cmd_history_add(args: argparse.Namespace) -> int:
     return 0 if added == len(paths) else 1
 
 
+def add_workbooks(paths: list[Path], history: str | os.PathLike) -> tuple[int, list[str]]:
+    """Recalculate each workbook (into a temporary copy) and add it; (rows added, messages)."""
+    from ..batch.work import Options, process
+    from ..engine import ModelCache
+    from .record import record
+
+    cache, results, messages = ModelCache(), [], []
+    with tempfile.TemporaryDirectory(prefix="roi-xl-history-") as tmp:
+        for i, path in enumerate(paths):
+            r = process(Path(path), Path(tmp) / f"{i}.xlsx", cache, Options(summary=True))
+            if r.ok:
+                results.append(r)
+            else:
+                messages.append(r.error_line())
+        messages += record(results, history)
+    added = len(results) - sum(1 for m in messages if "not added to the history" in m)
+    return added, messages
+
+
 def _cmd_trend(args: argparse.Namespace) -> int:
-    from .store import HistoryError
+    from ..errors import HistoryError
     from .trend import metric_column, trend
 
     try:
@@ -91,7 +112,7 @@ def _cmd_trend(args: argparse.Namespace) -> int:
 
 def _write_table(table, path: Path) -> None:
     from ..atomic import replacing
-    from .store import HistoryError
+    from ..errors import HistoryError
 
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):

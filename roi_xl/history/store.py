@@ -16,6 +16,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..errors import HistoryError
+
 # (summary column, SQL type) of the results table, after the key.
 FIGURES = ("total_cost", "hard_value", "soft_value", "total_value", "roi", "roi_total", "roni",
            "kpi_score", "payback")
@@ -39,10 +41,6 @@ CREATE TABLE IF NOT EXISTS kpi_attainment (
     attainment DOUBLE
 );
 """
-
-
-class HistoryError(Exception):
-    """The database cannot be opened or written (the message names the file and cause)."""
 
 
 def connect(path: str | os.PathLike, read_only: bool = False):

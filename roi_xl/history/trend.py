@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .store import FIGURES, HistoryError, cleaned, connect
+from ..errors import HistoryError
+from .store import FIGURES, cleaned, connect
 
 METRICS = {name.upper(): name for name in FIGURES}
 COLUMNS = ("client", "period_start", "period_end", "value", "previous", "change", "change_pct",
@@ -69,7 +70,7 @@ def trend(*, history: str | os.PathLike | None = None, summaries: list[str] | No
     con = connect(history, read_only=True) if history is not None else duckdb.connect()
     try:
         if history is None:
-            reader = _reader(summaries)
+            reader = _reader(summaries or [])
             present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
             if not {"status", "client", "period_start"} <= present:
                 raise HistoryError("not roi-xl summary files (they need the status, client and "

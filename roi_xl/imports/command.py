@@ -11,7 +11,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..batch import printable
+from ..batch.report import printable
+from ..errors import ImportFailed
 
 
 @dataclass
@@ -24,10 +25,6 @@ class ImportResult:
     backup: Path | None = None
 
 
-class ImportFailed(Exception):
-    """The plan or the output cannot be used: nothing was written."""
-
-
 def default_output(plan: Path) -> Path:
     return plan.with_name(f"{plan.stem}-imported{plan.suffix}")
 
@@ -36,13 +33,12 @@ def import_exports(plan: str | Path, exports: list[str | Path], out: str | Path 
                    in_place: bool = False, force: bool = False, **limits) -> ImportResult:
     """Import `exports` into a copy of `plan` at `out` (default PLAN-imported.xlsx), recalculated.
     With `in_place` the plan itself is replaced and its previous version kept beside it."""
-    from ..engine.errors import WorkbookError
+    from ..errors import ExportError, WorkbookError
     from ..xlsx.guard import check
     from ..xlsx.writer import write_inputs
     from .mapping import map_exports
     from .parse import parse_export
     from .plan import read_plan
-    from .reader import ExportError
 
     plan = Path(plan)
     output = plan if in_place else Path(out) if out is not None else default_output(plan)

@@ -130,7 +130,7 @@ def _actions(exports, plan, edits) -> None:
         label = measure.capitalize()
         existing = table.find(lambda row, names=names, channel=channel: _key(row["action"]) in names
                               and _key(row["channel"]) == channel.casefold())
-        values = {"count": _clean(count)}
+        values: dict[str, object] = {"count": _clean(count)}
         if existing is None:
             values.update(action=label, channel=channel, notes="Imported; fill in the unit value")
         r = table.place(label, lambda row, names=names, channel=channel: _key(row["action"]) in names

@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import ExportError, NotANumber
 from . import values
 from .layouts import MEASURES, Layout, channel_of, column_index, find_header, normal
-from .reader import ExportError, RawExport, read_export
+from .reader import RawExport, read_export
 
 
 @dataclass
@@ -63,11 +64,12 @@ def parse_export(path: str | Path, period: tuple[_dt.date, _dt.date] | None,
         raise ExportError(f"a {layout.tool} export without a source or channel column, so no "
                           "social network can be told apart; export it by session source / medium")
     body = raw.rows[at + 1:]
-    labels = {cols.get(k) for k in ("date", "date_end", "campaign", "channel", "currency")} - {None}
+    labels = {i for i in (cols.get(k) for k in ("date", "date_end", "campaign", "channel", "currency"))
+              if i is not None}
     numeric = [i for i, h in enumerate(headers) if h and i not in labels]
     date_col = cols.get("date")
     read = _Reading(
-        layout, cols, headers, labels, {cols[m] for m in measures},
+        layout, cols, headers, labels, {i for i in (cols[m] for m in measures) if i is not None},
         decimal=values.decimal_mark(r[i] for r in body for i in numeric if i < len(r)),
         order=values.date_order(r[date_col] for r in body if date_col is not None and date_col < len(r)))
     read.file_date = _preamble_date(raw.rows[:at], read.order)
@@ -117,11 +119,12 @@ class _Reading:
         row_currency = str(cell(cells, "currency") or "").strip().upper() or file_currency
         if row_currency and currency and row_currency != currency:
             return f"currency {row_currency}, the plan's is {currency} (not converted)"
-        try:
-            day = values.date(cell(cells, "date"), self.order) if self.cols.get("date") is not None \
-                else self.file_date
-        except ValueError:
-            return f"{self.headers[self.cols['date']]!r} is not a date: {printable(cell(cells, 'date'))}"
+        day, date_col = self.file_date, self.cols.get("date")
+        if date_col is not None:
+            try:
+                day = values.date(cell(cells, "date"), self.order)
+            except ValueError:
+                return f"{self.headers[date_col]!r} is not a date: {printable(cell(cells, 'date'))}"
         if day is not None and period is not None and not period[0] <= day <= period[1]:
             return (f"date {day.isoformat()} is outside the plan's period "
                     f"{period[0].isoformat()} to {period[1].isoformat()}")
@@ -137,14 +140,14 @@ class _Reading:
                 continue
             try:
                 x = values.number(cells[i], self.decimal)
-            except values.NotANumber:
+            except NotANumber:
                 if i in self.measures:
                     return f"{header!r} is not a number: {printable(cells[i])}"
                 continue  # a text column the plan does not use (campaign status, objective...)
             if x is not None:
                 numbers[header] = x
-        measures = {m: numbers.get(self.headers[self.cols[m]], 0.0) for m in MEASURES
-                    if self.cols.get(m) is not None}
+        measures = {m: numbers.get(self.headers[col], 0.0) for m in MEASURES
+                    if (col := self.cols.get(m)) is not None}
         return Row(n, day, channel, measures, numbers)
 
 
@@ -188,7 +191,7 @@ def _seen(raw: RawExport) -> str:
 
 def printable(value) -> str:
     """A cell's text quoted for a message: control characters escaped, long text cut."""
-    from ..batch import printable as one_line
+    from ..batch.report import printable as one_line
 
     text = one_line(value if value is not None else "")
     return "'" + text[:60] + ("..." if len(text) > 60 else "") + "'"

@@ -14,12 +14,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ExportError
+
 MAX_BYTES = 50 * 1024 * 1024   # an export of a quarter's daily campaign rows is a few MB
 MAX_ROWS = 200_000
-
-
-class ExportError(Exception):
-    """An export that cannot be read at all (the message names the cause, not the file)."""
 
 
 @dataclass
@@ -85,7 +83,7 @@ def _read_csv(data: bytes, max_rows: int) -> RawExport:
     sep = _separator(lines)
     rows: list[list[object]] = []
     for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
-        rows.append(row)
+        rows.append(list[object](row))
         if len(rows) > max_rows:
             raise ExportError(f"more than {max_rows:,} rows")
     return RawExport(rows, encoding, sep)

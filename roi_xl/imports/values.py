@@ -11,14 +11,12 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
+from ..errors import NotANumber
+
 _BLANK = {"", "-", "--", "—", "n/a", "N/A"}   # tools' ways of writing "no value"
 _CURRENCY_MARKS = re.compile(r"[€$£¥₹\s\u00a0\u202f']|[A-Z]{3}$|^[A-Z]{3}")
 _COMMA_DECIMAL = re.compile(r"^-?[\d.\s\u00a0\u202f']*\d,\d{1,2}$|\.\d{3},\d")
 _POINT_DECIMAL = re.compile(r"^-?[\d,]*\d\.\d{1,2}$|,\d{3}\.\d")
-
-
-class NotANumber(ValueError):
-    pass
 
 
 def decimal_mark(texts) -> str:

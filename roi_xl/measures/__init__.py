@@ -2,8 +2,5 @@
 
 Each function raises a plain exception for a result that does not exist; the catalogue maps
 them to Excel errors: ZeroDivisionError -> #DIV/0!, OutOfDomain -> #NUM!, BadChoice -> #VALUE!,
-NotReached -> #N/A.
+NotReached -> #N/A (the three are in roi_xl.errors).
 """
-from .errors import BadChoice, NotReached, OutOfDomain
-
-__all__ = ["BadChoice", "NotReached", "OutOfDomain"]

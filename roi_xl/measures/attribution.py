@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .errors import BadChoice, NotReached, OutOfDomain
+from ..errors import BadChoice, NotReached, OutOfDomain
 
 MODELS = ("first", "last", "linear", "position", "time_decay")
 

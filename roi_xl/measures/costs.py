@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .errors import OutOfDomain
+from ..errors import OutOfDomain
 
 
 def cost_total(rows: Iterable[tuple[float, float, float, float]]) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from .errors import OutOfDomain
+from ..errors import OutOfDomain
 
 # A profile typed as percentages (10%, 20%, ...) may sum to 1 plus a rounding error.
 _SUM_TOLERANCE = 1e-9

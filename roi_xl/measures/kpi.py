@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .errors import BadChoice, OutOfDomain
+from ..errors import BadChoice, OutOfDomain
 
 DIRECTIONS = ("higher", "lower")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from .errors import OutOfDomain
+from ..errors import OutOfDomain
 
 
 def _counts(*counts: float) -> None:
@@ -22,23 +22,23 @@ def _total(counts: Iterable[float]) -> float:
 
 def share_of_voice(own_mentions: Iterable[float], all_mentions: Iterable[float]) -> float:
     """Your mentions as a share of all brands' mentions (yours included)."""
-    own_mentions, all_mentions = _total(own_mentions), _total(all_mentions)
-    if all_mentions == 0:
+    own, total = _total(own_mentions), _total(all_mentions)
+    if total == 0:
         raise ZeroDivisionError("no mentions at all")
-    if own_mentions > all_mentions:
+    if own > total:
         raise OutOfDomain("own mentions above all mentions")
-    return own_mentions / all_mentions
+    return own / total
 
 
 def net_sentiment(positive: Iterable[float], negative: Iterable[float],
                   neutral: Iterable[float] = ()) -> float:
     """(positive - negative) / (positive + negative + neutral) over summed counts of mentions:
     -1 all negative, 1 all positive."""
-    positive, negative, neutral = _total(positive), _total(negative), _total(neutral)
-    total = positive + negative + neutral
+    pos, neg = _total(positive), _total(negative)
+    total = pos + neg + _total(neutral)
     if total == 0:
         raise ZeroDivisionError("no mentions")
-    return (positive - negative) / total
+    return (pos - neg) / total
 
 
 def referral_value(advocates: float, referrals_per_advocate: float, conversion_rate: float,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .errors import NotReached, OutOfDomain
+from ..errors import NotReached, OutOfDomain
 
 
 def _per_unit_cost(amount: float, cost: float) -> float:

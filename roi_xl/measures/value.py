@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .errors import OutOfDomain
+from ..errors import OutOfDomain
 
 
 def action_value(pairs: Iterable[tuple[float, float]]) -> float:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "Plan": "build", "build_workbook": "build", "write_plan": "build", "write_workbook": "build",
+    "PlanInputs": "build", "build_workbook": "build", "write_plan": "build", "write_workbook": "build",
     "Finding": "check", "check_workbook": "check",
 }
 

@@ -36,7 +36,7 @@ _MAX_DATE = 73051     # 2099-12-31
 
 
 @dataclass
-class Plan:
+class PlanInputs:
     """A client's plan as data: Start/Summary input fields by key, table rows by table name."""
     fields: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -200,7 +200,7 @@ def _write_table(ws, table: spec.Table, rows: Sequence[Mapping[str, Any]], curre
             _style(cell, col.kind, col.fmt, currency)
             # a long definition shows whole (the row grows), not cut
             cell.alignment = _WRAPPED if _wraps(col) else _TOP
-            if col.kind == spec.COMPUTED:
+            if col.kind == spec.COMPUTED and col.formula is not None:
                 i = r - table.first_row
                 cell.value = (col.formula(r, i) if callable(col.formula)
                               else col.formula.format(r=r, i=i))
@@ -272,7 +272,7 @@ def _write_fields(ws, fields: Sequence[spec.Field], values: Mapping[str, Any], c
                 f.name, attr_text=f"{spec.quote(ws.title)}!$B${f.row}")
 
 
-def _start(ws, sheet: spec.Sheet, plan: Plan, currency: str, validations, wb) -> None:
+def _start(ws, sheet: spec.Sheet, plan: PlanInputs, currency: str, validations, wb) -> None:
     _title(ws, sheet)
     for row, heading in spec.START_SECTIONS:
         ws.cell(row=row, column=1, value=heading).font = _SECTION_FONT
@@ -303,7 +303,7 @@ def _start(ws, sheet: spec.Sheet, plan: Plan, currency: str, validations, wb) ->
     ws.freeze_panes = "A3"
 
 
-def _summary(ws, sheet: spec.Sheet, plan: Plan, currency: str, validations, wb,
+def _summary(ws, sheet: spec.Sheet, plan: PlanInputs, currency: str, validations, wb,
              kpi_rows: int) -> None:
     _title(ws, sheet)
     for row, heading, (b, c) in spec.SUMMARY_SECTIONS:
@@ -388,14 +388,14 @@ def _xlwings(ws) -> None:
 
 # ------------------------------------------------------------------ the workbook
 
-def build_workbook(plan: Plan | None = None, *, client: str | None = None,
+def build_workbook(plan: PlanInputs | None = None, *, client: str | None = None,
                    currency: str | None = None, start: _dt.date | None = None,
                    end: _dt.date | None = None) -> Workbook:
     """The measurement plan as an openpyxl Workbook: empty, or filled with `plan`.
 
     client, currency, start and end override the plan's Start fields.
     """
-    plan = Plan(dict(plan.fields), dict(plan.tables)) if plan else Plan()
+    plan = PlanInputs(dict(plan.fields), dict(plan.tables)) if plan else PlanInputs()
     for key, value in (("client", client), ("currency", currency), ("start", start),
                        ("end", end)):
         if value is not None:
@@ -477,6 +477,6 @@ def write_workbook(wb: Workbook, path: str | Path) -> Path:
     return path
 
 
-def write_plan(path: str | Path, plan: Plan | None = None, **start: Any) -> Path:
+def write_plan(path: str | Path, plan: PlanInputs | None = None, **start: Any) -> Path:
     """Build and save a plan (the template when plan is None); start: client, currency, start, end."""
     return write_workbook(build_workbook(plan, **start), path)

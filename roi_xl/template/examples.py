@@ -13,7 +13,7 @@ import datetime as _dt
 from pathlib import Path
 
 from . import spec
-from .build import Plan, build_workbook, write_workbook
+from .build import PlanInputs, build_workbook, write_workbook
 
 D = _dt.datetime
 
@@ -30,7 +30,7 @@ def _rows(keys: str, *rows: tuple) -> list[dict]:
 
 # ------------------------------------------------------------------ retail e-commerce (EUR)
 
-RETAIL = Plan(
+RETAIL = PlanInputs(
     fields={"client": "Nomada Footwear (online shop)", "currency": "EUR",
             "start": D(2025, 1, 1), "end": D(2025, 6, 30), "cadence": "Monthly",
             "prepared_by": "Laia Puig, digital marketing",
@@ -175,7 +175,7 @@ RETAIL = Plan(
 
 # ------------------------------------------------------------------ B2B software, long sales cycle (USD)
 
-B2B = Plan(
+B2B = PlanInputs(
     fields={"client": "Ledgerline Software (B2B finance SaaS)", "currency": "USD",
             "start": D(2024, 7, 1), "end": D(2025, 6, 30), "cadence": "Quarterly",
             "prepared_by": "Dana Whitfield, demand generation",
@@ -321,7 +321,7 @@ B2B = Plan(
 
 # ------------------------------------------------------------------ health clinic, customer service (GBP)
 
-CLINIC = Plan(
+CLINIC = PlanInputs(
     fields={"client": "Riverside Family Clinic", "currency": "GBP",
             "start": D(2025, 1, 1), "end": D(2025, 3, 31), "cadence": "Monthly",
             "prepared_by": "Sam Okafor, patient services",
@@ -462,7 +462,7 @@ CLINIC = Plan(
     },
 )
 
-EXAMPLES: dict[str, Plan] = {
+EXAMPLES: dict[str, PlanInputs] = {
     "retail_ecommerce": RETAIL,
     "b2b_software": B2B,
     "health_clinic": CLINIC,

@@ -23,16 +23,13 @@ from pathlib import Path
 import openpyxl
 from lxml import etree
 
+from ..errors import NotAPlan
 from ..references import cell_box
 from ..xlsx.package import package
 from . import spec
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-
-
-class NotAPlan(Exception):
-    """The workbook is not a measurement plan made from the template."""
 
 
 def print_copy(src: str | Path, dst: str | Path) -> Path:

@@ -51,7 +51,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _fail(path, cause: str) -> None:
     """The one line a file that failed gets: `path: cause`."""
-    from ..batch import printable
+    from ..batch.report import printable
 
     print(printable(f"{path}: {cause}"), file=sys.stderr)
 
@@ -59,8 +59,10 @@ def _fail(path, cause: str) -> None:
 def report(inputs: list[str], out_dir: Path, *, png: bool = False, recalc: bool = True,
            timeout: float = 300, debug: bool = False) -> int:
     """Print each plan of `inputs` to `out_dir`/<name>.pdf; the exit code (see the module)."""
-    from ..batch import InputError, find_workbooks, printable
-    from ..office import OfficeError, convert
+    from ..batch.files import find_workbooks
+    from ..batch.report import printable
+    from ..errors import InputError, OfficeError
+    from ..office import convert
 
     out_dir = Path(out_dir)
     try:
@@ -105,7 +107,7 @@ def report(inputs: list[str], out_dir: Path, *, png: bool = False, recalc: bool 
 def _deliver(path: Path, pdf: Path, out_dir: Path, png: bool) -> bool:
     """Put `path`'s printed `pdf` (and with `png` its Summary picture) in `out_dir`; say so."""
     from ..atomic import replacing
-    from ..batch import printable
+    from ..batch.report import printable
 
     target = out_dir / (path.stem + ".pdf")
     try:
@@ -127,7 +129,7 @@ def _deliver(path: Path, pdf: Path, out_dir: Path, png: bool) -> bool:
 
 def _stage(paths: list[Path], tmp: Path, recalc: bool, debug: bool) -> dict[Path, Path]:
     """Each plan's print copy under `tmp`, named uniquely; a failing file gets its line."""
-    from ..batch import Options, process
+    from ..batch.work import Options, process
     from ..engine import ModelCache
     from ..errors import first_line
     from ..xlsx.guard import check

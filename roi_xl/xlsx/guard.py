@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
-from roi_xl.errors import WorkbookError, first_line
+from roi_xl.errors import UnsafeWorkbook, first_line
 from roi_xl.excel import address
 from roi_xl.memory import size_text
 
@@ -62,10 +62,6 @@ class Limits:
         for name in ("max_size", "max_ratio", "max_cells", "max_formula_length"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be positive")
-
-
-class UnsafeWorkbook(WorkbookError):
-    """A workbook refused by a check of `guard` (not a workbook, unsafe, or over a limit)."""
 
 
 def check(path: str | os.PathLike, limits: Limits = Limits()) -> list[str]:
@@ -396,6 +392,5 @@ def _too_long(sheet: str | None, part: str, cell: str, length: int | None,
         f"more than {limits.max_formula_length:,} characters"
     return UnsafeWorkbook(f"formula too long in {where}: {shown} (the limit is "
                           f"{limits.max_formula_length:,}; raise it with --max-formula-length)")
-
 
 

@@ -29,12 +29,13 @@ from typing import TypeVar
 
 from lxml import etree
 
+from roi_xl.errors import FastReadError
 from roi_xl.excel import XlError, date_to_serial
 
 from .lean import LeanSheet, lean_sheet, plain_cells
 from .package import MAIN, Package, parse
 
-__all__ = ["FastReadError", "Book", "KeyParts", "SheetKeyParts", "read", "cached_formula_values",
+__all__ = ["Book", "KeyParts", "SheetKeyParts", "read", "cached_formula_values",
            "FORMULA_CELLS", "HIDDEN_ROW_NUMBERS", "FILTERS", "SHEET_FILTER"]
 
 _F, _V, _IS, _T, _R = (f"{{{MAIN}}}{t}" for t in ("f", "v", "is", "t", "r"))
@@ -51,10 +52,6 @@ SHEET_FILTER = etree.XPath("m:autoFilter[@ref and m:filterColumn]/@ref", namespa
 # A sheet's relationship to a table part (the table's own XML holds no sheet name).
 _TABLE_REL = re.compile(rb'<Relationship\b[^>]*Type="[^"]*/table"[^>]*>')
 _HEX = re.compile(r"_x([0-9a-fA-F]{4})_")
-
-
-class FastReadError(Exception):
-    """The workbook has something this reader does not handle; use the full load."""
 
 
 @dataclass

@@ -15,13 +15,14 @@ import re
 
 from lxml import etree
 
+from roi_xl.errors import NeedsWholeTree
 from roi_xl.references import column_index, column_letters
 
 from .lean import rows_into
 from .package import parse
 from .splice import serialize, start_tag_end
 
-__all__ = ["SheetEdit", "NeedsWholeTree", "CellEdit"]
+__all__ = ["SheetEdit", "CellEdit"]
 
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 _RANGE_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?$")
@@ -45,10 +46,6 @@ def _matches_at(pattern: re.Pattern[bytes], data: bytes, needle: bytes) -> list[
             out.append(m)
         at = data.find(needle, at + 1)
     return out
-
-
-class NeedsWholeTree(Exception):
-    """An edit a lean tree cannot make alone: the writer parses the whole part instead."""
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -30,11 +30,12 @@ from pathlib import Path
 from lxml import etree
 
 from roi_xl.atomic import replacing
+from roi_xl.errors import NeedsWholeTree
 from roi_xl.references import MAX_COL, MAX_ROW, column_index
 
 from .cells import encode
 from .package import Package, parse
-from .sheet_edit import CellEdit, NeedsWholeTree, SheetEdit
+from .sheet_edit import CellEdit, SheetEdit
 from .splice import without_elements
 from .zipcopy import write_zip
 

@@ -307,7 +307,7 @@ def test_interrupted_run_leaves_only_whole_outputs(tmp_path, sig, jobs):
 def _crash_on_purpose(path, staged, options):
     if path.name == "crash.xlsx":
         os._exit(3)                                     # a worker killed mid-work (OOM, segfault)
-    from roi_xl import executors
+    from roi_xl.batch import executors
 
     return executors.process(path, staged, executors.ModelCache(), options)
 
@@ -315,8 +315,8 @@ def _crash_on_purpose(path, staged, options):
 def test_a_dying_worker_fails_only_its_own_workbook(tmp_path, monkeypatch):
     import multiprocessing
 
-    from roi_xl import executors
-    from roi_xl.batch import Options, Task
+    from roi_xl.batch import executors
+    from roi_xl.batch.work import Options, Task
 
     if multiprocessing.get_start_method() != "fork":
         pytest.skip("the stand-in worker function reaches workers only through fork")
@@ -371,24 +371,24 @@ def test_a_signal_during_a_finalizer_is_raised_after_the_workbook():
     swallowed as "Exception ignored": it is recorded, and raised at the next safe point."""
     import weakref
 
-    from roi_xl import batch
+    from roi_xl.batch import command
 
     class Thing:
         pass
 
     thing = Thing()
-    weakref.finalize(thing, lambda: batch._raise_interrupted(signal.SIGTERM, sys._getframe()))
+    weakref.finalize(thing, lambda: command._raise_interrupted(signal.SIGTERM, sys._getframe()))
     del thing                                 # the finalizer runs here and must not raise
-    with pytest.raises(batch.Interrupted) as info:
-        batch._raise_pending()
+    with pytest.raises(command.Interrupted) as info:
+        command._raise_pending()
     assert info.value.signum == signal.SIGTERM
-    batch._raise_pending()                    # nothing left pending
+    command._raise_pending()                    # nothing left pending
 
 
 def test_default_jobs_grow_with_the_workbooks():
     # One worker per four workbooks, at most one per core: the three bundled examples take one
     # process (each extra worker would pay its own start and its own first workbook).
-    from roi_xl.batch import default_jobs
+    from roi_xl.batch.command import default_jobs
 
     cores = default_jobs()
     assert default_jobs(1) == default_jobs(3) == 1

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 
 from roi_xl import summary
+from roi_xl.errors import HistoryError
 from roi_xl.history.chart import file_name
-from roi_xl.history.store import HistoryError, add, connect
+from roi_xl.history.store import add, connect
 from roi_xl.history.trend import trend
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -194,7 +195,7 @@ def test_trend_over_parquet_summaries_of_a_dask_batch(tmp_path):
     assert _cli("recalc", *EXAMPLES, "--out", tmp_path / "a", "--history", local).returncode == 0
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
-        from roi_xl.batch import run
+        from roi_xl.batch.command import run
 
         code = run([str(p) for p in EXAMPLES], tmp_path / "b", executor="dask",
                    scheduler=cluster.scheduler_address, summary=tmp_path / "dask.parquet", bar=False)

@@ -17,9 +17,9 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from roi_xl.imports.command import ImportFailed, import_exports
+from roi_xl.errors import ExportError, ImportFailed
+from roi_xl.imports.command import import_exports
 from roi_xl.imports.parse import parse_export
-from roi_xl.imports.reader import ExportError
 from roi_xl.template.build import write_plan
 from roi_xl.xlsx.writer import write_inputs
 

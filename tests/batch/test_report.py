@@ -252,7 +252,8 @@ def test_print_copy_shows_only_what_was_filled_summary_first(tmp_path):
 
 
 def test_print_copy_of_a_workbook_that_is_not_a_plan(tmp_path):
-    from roi_xl.template.printing import NotAPlan, print_copy
+    from roi_xl.errors import NotAPlan
+    from roi_xl.template.printing import print_copy
 
     book = openpyxl.Workbook()
     book.save(tmp_path / "plain.xlsx")

@@ -10,8 +10,9 @@ from openpyxl.workbook.defined_name import DefinedName
 
 import roi_xl
 from roi_xl import XlError
-from roi_xl.engine import CircularReferenceError, ModelCache, WorkbookError, fastpath
+from roi_xl.engine import ModelCache, fastpath
 from roi_xl.engine.workbook import load
+from roi_xl.errors import CircularReferenceError, WorkbookError
 
 REVENUE, COST = 48_500.0, 12_300.0   # a month of social-attributed sales and its full cost
 

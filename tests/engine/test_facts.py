@@ -16,7 +16,7 @@ import pytest
 from roi_xl.engine import fastbook
 from roi_xl.engine.facts import Name
 from roi_xl.engine.tables import TableDef
-from roi_xl.xlsx.read import FastReadError
+from roi_xl.errors import FastReadError
 
 from tests.support.workbook_fixtures import make_shared_formulas
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from roi_xl import XlError
 from roi_xl.engine import ModelCache, fastbook, fastcalc, fastpath
-from roi_xl.xlsx.read import FastReadError
+from roi_xl.errors import FastReadError
 
 from tests.support.batch_books import client_book, formula_book
 from tests.support.cli import read_summary, recalc
@@ -51,7 +51,7 @@ def test_template_workbooks_share_one_plan_that_equals_formulas(path, example_pl
 
 
 def test_fast_outputs_are_byte_identical_to_formulas_outputs(tmp_path, example_plan_cache):
-    from roi_xl.batch import Options, process
+    from roi_xl.batch.work import Options, process
     from roi_xl.xlsx.writer import write_values
 
     for path in EXAMPLES[:2]:

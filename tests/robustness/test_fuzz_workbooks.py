@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import roi_xl
 from roi_xl import XlError
-from roi_xl.batch import Options, process
+from roi_xl.batch.work import Options, process
 from roi_xl.engine import ModelCache
 
 FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 30)), deadline=None, database=None,

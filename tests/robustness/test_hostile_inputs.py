@@ -17,8 +17,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from roi_xl.batch import Options, process
-from roi_xl.engine import ModelCache, WorkbookError
+from roi_xl.batch.work import Options, process
+from roi_xl.engine import ModelCache
+from roi_xl.errors import UnsafeWorkbook, WorkbookError
 from roi_xl.xlsx import guard
 from roi_xl.xlsx.guard import Limits
 
@@ -245,7 +246,7 @@ def test_each_limit_has_a_clear_message_and_can_be_raised(tmp_path):
         "expands": Limits(max_ratio=1.2),
     }
     for message, limits in refusals.items():
-        with pytest.raises(guard.UnsafeWorkbook) as refused:
+        with pytest.raises(UnsafeWorkbook) as refused:
             guard.check(book, limits)
         assert message in str(refused.value)
     src = tmp_path / "in"
@@ -325,13 +326,13 @@ def test_debug_shows_tracebacks_only_when_asked(tmp_path):
 
 _SLOW_HOOK = '''
 import time
-import roi_xl.batch, roi_xl.executors
-_process = roi_xl.batch.process
+import roi_xl.batch.executors, roi_xl.batch.work
+_process = roi_xl.batch.work.process
 def process(path, *args, **kwargs):
     if path.name.startswith("slow"):   # stands for a pathological workbook
         time.sleep(120)
     return _process(path, *args, **kwargs)
-roi_xl.batch.process = roi_xl.executors.process = process
+roi_xl.batch.work.process = roi_xl.batch.executors.process = process
 '''
 
 
@@ -450,7 +451,7 @@ def test_an_output_over_its_input_is_refused_unless_asked(tmp_path):
 
 def test_summary_cells_that_could_run_as_formulas_are_escaped(tmp_path):
     """OWASP's CSV injection rule: text starting with = + - @ tab or CR gets a leading quote."""
-    from roi_xl.batch import FileResult
+    from roi_xl.batch.work import FileResult
     from roi_xl.summary import write
 
     hostile = {"=HYPERLINK(\"http://evil.invalid\",\"x\")": "'=HYPERLINK(\"http://evil.invalid\",\"x\")",

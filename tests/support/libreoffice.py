@@ -20,8 +20,10 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.datetime import to_excel
 
+from roi_xl.errors import OfficeError
+
 # The product's own soffice helpers (roi_xl/office.py); the tests and bench import them from here.
-from roi_xl.office import OfficeError, convert, find_soffice, run_in_group, write_profile  # noqa: F401
+from roi_xl.office import convert, find_soffice, run_in_group, write_profile  # noqa: F401
 
 _PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 

@@ -32,8 +32,9 @@ def differences(path: Path) -> dict:
     """Both evaluations of one workbook: {"plan": None or why not, "cells": n, "differ": [...]}."""
     import warnings
 
-    from roi_xl.engine import ModelCache, fastbook, fastcalc, fastpath
+    from roi_xl.engine import ModelCache, fastbook, fastpath
     from roi_xl.engine.workbook import load
+    from roi_xl.errors import NeedFormulas
 
     warnings.simplefilter("ignore")  # numpy overflow chatter of formulas' functions
     loaded = load(path)
@@ -45,7 +46,7 @@ def differences(path: Path) -> dict:
         return {"fallback": entry.reason}
     try:
         plan = entry.plan.evaluate(book.values)
-    except fastcalc.NeedFormulas as exc:
+    except NeedFormulas as exc:
         return {"fallback": f"fast plan: {exc}"}
     except Exception as exc:  # noqa: BLE001 - fastpath would fall back, but it is the plan's fault
         return {"differ": [f"the plan raises {type(exc).__name__}: {exc}"], "cells": 0}

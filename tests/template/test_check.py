@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from roi_xl.template.build import Plan, write_plan
+from roi_xl.template.build import PlanInputs, write_plan
 from roi_xl.template.check import check_workbook
 from roi_xl.template.examples import RETAIL
 
@@ -34,7 +34,7 @@ def test_clean_examples_pass():
 @pytest.fixture(scope="module")
 def faulty(tmp_path_factory) -> Path:
     """The retail example with one fault of each kind planted (data rows start at Excel row 5)."""
-    plan = Plan(copy.deepcopy(RETAIL.fields), copy.deepcopy(RETAIL.tables))
+    plan = PlanInputs(copy.deepcopy(RETAIL.fields), copy.deepcopy(RETAIL.tables))
     t = plan.tables
     t["tblObjectives"].append({"id": "D", "objective": "Recruit store staff", "type": "Recruitment"})
     # row 8

@@ -12,7 +12,7 @@ import pytest
 import roi_xl
 from roi_xl.engine import ModelCache, fastpath
 from roi_xl.template import spec
-from roi_xl.template.build import Plan, write_plan
+from roi_xl.template.build import PlanInputs, write_plan
 from roi_xl.template.check import check_workbook
 from roi_xl.template.examples import B2B, CLINIC, EXAMPLES
 
@@ -104,8 +104,8 @@ def test_attribution_compares_models_and_follows_the_chosen_one(b2b):
     assert value(b2b, "Summary", f"B{spec.MODEL_ROW}") == "position"
 
 
-def _plan(base: Plan, **changes) -> Plan:
-    plan = Plan(copy.deepcopy(base.fields), copy.deepcopy(base.tables))
+def _plan(base: PlanInputs, **changes) -> PlanInputs:
+    plan = PlanInputs(copy.deepcopy(base.fields), copy.deepcopy(base.tables))
     for key, rows in changes.items():
         if key == "fields":
             plan.fields.update(rows)

@@ -7,7 +7,8 @@ import functools
 
 import numpy as np
 import schedula as sh
-from formulas.functions import Array, Error, XlError
+from formulas.functions import Array, Error
+from formulas.functions import XlError as FormulasError
 
 from .. import text_number
 
@@ -38,7 +39,7 @@ def scalar(value):
     if g.size != 1:
         raise Fail(VALUE)
     v = g[0, 0]
-    if isinstance(v, XlError):
+    if isinstance(v, FormulasError):
         raise Fail(v)
     return v
 
@@ -46,7 +47,7 @@ def scalar(value):
 def raise_first_error(args) -> None:
     """Excel's financial functions return the first error among their arguments, in order."""
     for value in args:
-        if isinstance(value, XlError):
+        if isinstance(value, FormulasError):
             raise Fail(value)
 
 
@@ -56,7 +57,7 @@ def is_number(v) -> bool:
 
 def to_number(v) -> float:
     """One value as Excel turns an argument into a number."""
-    if isinstance(v, XlError):
+    if isinstance(v, FormulasError):
         raise Fail(v)
     if v is sh.EMPTY:
         return 0.0

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import schedula as sh
-from formulas.functions import XlError, wrap_func
+from formulas.functions import XlError as FormulasError
+from formulas.functions import wrap_func
 
 from ..function_table import get_functions
 from ._args import VALUE, Fail, scalar, to_number
@@ -31,13 +32,13 @@ def _number(arg, low: int, high: int) -> int:
 
 def _without_errors(arg):
     """The argument with its error values made blank cells, which every function skips."""
-    if isinstance(arg, XlError):
+    if isinstance(arg, FormulasError):
         return sh.EMPTY
     if not isinstance(arg, np.ndarray):
         return arg
     out = arg.copy()
     for idx, v in np.ndenumerate(out):
-        if isinstance(v, XlError):
+        if isinstance(v, FormulasError):
             out[idx] = sh.EMPTY
     return out
 

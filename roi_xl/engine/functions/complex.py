@@ -18,7 +18,8 @@ import re
 
 import numpy as np
 import schedula as sh
-from formulas.functions import XlError, wrap_func
+from formulas.functions import XlError as FormulasError
+from formulas.functions import wrap_func
 
 from ..numfmt import number_text
 from ._args import DIV0, NUM, VALUE, Fail, elementwise, flat_values, to_number
@@ -33,7 +34,7 @@ _FORMS = (  # (real, imaginary, suffix) groups for each written form
 
 def parse(value) -> tuple[complex, str | None]:
     """One argument as (number, suffix); the suffix is None for a real number."""
-    if isinstance(value, XlError):
+    if isinstance(value, FormulasError):
         raise Fail(value)
     if value is sh.EMPTY or value is None:
         return complex(0.0), None
@@ -84,7 +85,7 @@ def format_complex(z: complex, suffix: str = "i") -> str:
 
 def complex_(real_num, i_num, suffix="i"):
     x, y = to_number(real_num), to_number(i_num)
-    if isinstance(suffix, XlError):
+    if isinstance(suffix, FormulasError):
         raise Fail(suffix)
     if suffix is sh.EMPTY or suffix == "":
         suffix = "i"

@@ -21,7 +21,8 @@ import math
 
 import numpy as np
 import schedula as sh
-from formulas.functions import XlError, wrap_func
+from formulas.functions import XlError as FormulasError
+from formulas.functions import wrap_func
 
 from ..criteria import Wildcard
 from ..text_number import text_to_number
@@ -32,12 +33,12 @@ from ._args import is_number as _is_number
 
 
 def _is_text(v) -> bool:
-    return isinstance(v, str) and not isinstance(v, XlError)
+    return isinstance(v, str) and not isinstance(v, FormulasError)
 
 
 def _label(v) -> str | None:
     """A header cell's text as matched against a field name or a criteria label."""
-    if isinstance(v, XlError) or v is sh.EMPTY:
+    if isinstance(v, FormulasError) or v is sh.EMPTY:
         return None
     if isinstance(v, (bool, np.bool_)):
         return "TRUE" if v else "FALSE"
@@ -52,7 +53,7 @@ def _field_column(header: np.ndarray, field) -> int:
     if f.size != 1:
         raise _Fail(VALUE)  # a range of several cells is no field
     f = f[0, 0]
-    if isinstance(f, XlError):
+    if isinstance(f, FormulasError):
         raise _Fail(f)
     if isinstance(f, (bool, np.bool_)) or _is_number(f):
         index = math.floor(float(f))
@@ -74,7 +75,7 @@ def _condition(crit):
     """A one-argument test for the database values under one criteria cell (None: no test)."""
     if crit is sh.EMPTY:
         return None
-    if isinstance(crit, XlError):
+    if isinstance(crit, FormulasError):
         return lambda v: False
     if isinstance(crit, (bool, np.bool_)):
         return lambda v: isinstance(v, (bool, np.bool_)) and bool(v) == bool(crit)

@@ -23,15 +23,17 @@ import math
 
 import numpy as np
 import schedula as sh
-from formulas.functions import Error, XlError, wrap_func
+from formulas.functions import Error, wrap_func
+from formulas.functions import XlError as FormulasError
 
 from ...excel import ERROR_TYPE_NUMBERS
+from ...references import MAX_COL, MAX_ROW
 from ._args import NUM, OMITTED_MARKER, VALUE, array_result, to_number
 from ._args import Fail as _Fail
 from ._args import grid as _grid
 from ._args import scalar as _scalar
 
-CALC = Error.errors.get("#CALC!") or XlError("#CALC!")
+CALC = Error.errors.get("#CALC!") or FormulasError("#CALC!")
 
 
 def _number(value, default=None) -> float:
@@ -52,7 +54,7 @@ def xsequence(rows, columns=1, start=1, step=1):
         return VALUE
     if n_rows == 0 or n_cols == 0:
         return CALC
-    if n_rows * n_cols > 1_048_576 * 16_384:
+    if n_rows * n_cols > MAX_ROW * MAX_COL:
         return NUM
     values = first + inc * np.arange(n_rows * n_cols, dtype=float)
     return values.astype(object).reshape(n_rows, n_cols)
@@ -64,7 +66,7 @@ def _identity(v):
     """A value as UNIQUE and SORT compare it: type first, text case-folded."""
     if v is sh.EMPTY:
         return (4, 0)
-    if isinstance(v, XlError):
+    if isinstance(v, FormulasError):
         return (3, ERROR_TYPE_NUMBERS.get(str(v), 99))
     if isinstance(v, (bool, np.bool_)):
         return (2, bool(v))
@@ -103,7 +105,7 @@ def xunique(array, by_col=False, exactly_once=False):
 # --- FILTER ----------------------------------------------------------------------------------------
 
 def _include_flag(v) -> bool:
-    if isinstance(v, XlError):
+    if isinstance(v, FormulasError):
         raise _Fail(v)
     if v is sh.EMPTY:
         return False

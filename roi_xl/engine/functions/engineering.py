@@ -13,8 +13,9 @@ import math
 
 import numpy as np
 import schedula as sh
-from formulas.functions import XlError, wrap_func
+from formulas.functions import XlError as FormulasError
 from formulas.functions import eng as _formulas_eng
+from formulas.functions import wrap_func
 
 from ._args import NUM, VALUE, Fail, elementwise, to_number
 
@@ -30,7 +31,7 @@ def _no_bool(v):
 
 def _read(value, base: int) -> int:
     """A binary/octal/hex argument (text or a number written in that base) as a signed integer."""
-    if isinstance(value, XlError):
+    if isinstance(value, FormulasError):
         raise Fail(value)
     _no_bool(value)
     if value is sh.EMPTY:

@@ -13,7 +13,8 @@ logical value at all; =OR("",TRUE) is TRUE). Text in a referenced cell is skippe
 from __future__ import annotations
 
 import numpy as np
-from formulas.functions import Array, Error, XlError, get_error, wrap_func, wrap_ufunc
+from formulas.functions import Array, Error, get_error, wrap_func, wrap_ufunc
+from formulas.functions import XlError as FormulasError
 from formulas.functions.logic import FUNCTIONS as _LOGIC
 from formulas.functions.logic import xand as _xand
 
@@ -85,7 +86,7 @@ def _same(a, b) -> bool:
 def xswitch(value, *cases):
     """SWITCH(value, case1, result1, ..., [default]): the first matching case's result."""
     for case, result in zip(cases[::2], cases[1::2]):
-        if isinstance(case, XlError):
+        if isinstance(case, FormulasError):
             return case
         if _same(value, case):
             return result

@@ -21,7 +21,8 @@ import re
 import numpy as np
 import schedula as sh
 from formulas.cell import CELL
-from formulas.functions import Array, Error, XlError, get_error, wrap_func, wrap_ufunc
+from formulas.functions import Array, Error, get_error, wrap_func, wrap_ufunc
+from formulas.functions import XlError as FormulasError
 from formulas.functions import look as _look
 from formulas.ranges import Ranges
 
@@ -37,7 +38,7 @@ def _blank(v) -> bool:
 
 def _key(v):
     """(kind order, comparable value), or None for blanks and errors (never ordered)."""
-    if _blank(v) or isinstance(v, XlError):
+    if _blank(v) or isinstance(v, FormulasError):
         return None
     if isinstance(v, (bool, np.bool_)):
         return _KIND_ORDER["bool"], bool(v)
@@ -64,13 +65,13 @@ def _matches(values: list, x, match_mode: int) -> list[bool]:
         return [_blank(v) for v in values]
     if match_mode == 2 and isinstance(x, str):
         full = Wildcard(x).fullmatch
-        return [isinstance(v, str) and not isinstance(v, XlError) and full(v) for v in values]
+        return [isinstance(v, str) and not isinstance(v, FormulasError) and full(v) for v in values]
     if match_mode == 3:
         try:
             found = re.compile(x if isinstance(x, str) else str(x)).search
         except re.error:
             raise Fail(VALUE) from None
-        return [isinstance(v, str) and not isinstance(v, XlError) and bool(found(v)) for v in values]
+        return [isinstance(v, str) and not isinstance(v, FormulasError) and bool(found(v)) for v in values]
     kx = _key(x)
     return [_key(v) == kx for v in values]
 
@@ -181,7 +182,7 @@ def _place(func):
     def place(cell=None, ref=None):
         if ref is not None and not isinstance(ref, Ranges):
             first = grid(ref)[0, 0]
-            return np.asarray([[first if isinstance(first, XlError) else VALUE]], object)
+            return np.asarray([[first if isinstance(first, FormulasError) else VALUE]], object)
         return func(cell, ref)
     return place
 
@@ -200,7 +201,7 @@ def _size_of(axis: int):
         if isinstance(ref, Ranges):
             return _look.xcolumns(ref, axis=axis)
         values = grid(ref)
-        if values.size == 1 and isinstance(values[0, 0], XlError):
+        if values.size == 1 and isinstance(values[0, 0], FormulasError):
             return values[0, 0]
         return values.shape[axis]
     return size
@@ -225,7 +226,7 @@ def _whole_lines(array, row_num, col_num=None, area_num=1):
             if n.size != 1:
                 return None  # arrays of positions: formulas' element-wise answer
             n = n.ravel()[0]
-        if isinstance(n, XlError):
+        if isinstance(n, FormulasError):
             return n
         numbers[i] = None if (n is None or (i == 1 and n is sh.EMPTY and col_num is None)) \
             else int(to_number(n))
@@ -269,7 +270,7 @@ def _index(formulas_index):
             answer = fail.err
         if answer is None:
             return formulas_index(array, row_num, col_num, area_num)
-        if isinstance(answer, XlError):
+        if isinstance(answer, FormulasError):
             return np.asarray([[answer]], object).view(Array)
         return answer
     return index
@@ -291,7 +292,7 @@ def _checked_lookup(formulas_lookup):
             return np.asarray([[VALUE]], object).view(Array)
         for arg in (index, range_lookup):
             first = grid(arg.value if isinstance(arg, Ranges) else arg)[0, 0]
-            if isinstance(first, XlError):
+            if isinstance(first, FormulasError):
                 return np.asarray([[first]], object).view(Array)
         return formulas_lookup(lookup_value, table_array, index, range_lookup)
     return lookup
@@ -327,7 +328,7 @@ def _xmatch(value_type, value, value_raw, index, array_type, array, array_raw, m
 def _xlookup(value_type, value, value_raw, index, array_type, array, array_raw, match_type=1,
              result_vec=None):
     r = _xmatch(value_type, value, value_raw, index, array_type, array, array_raw, match_type)
-    if not isinstance(r, XlError):
+    if not isinstance(r, FormulasError):
         r = np.asarray(result_vec[r - 1], object).ravel()[0]
     return r
 
@@ -378,7 +379,7 @@ _QUOTED_ADDRESS = re.compile(r"^'((?:[^']|'')+)'!(.*)$", re.DOTALL)
 
 
 def _unquoted(address):
-    if not isinstance(address, str) or isinstance(address, XlError):
+    if not isinstance(address, str) or isinstance(address, FormulasError):
         return address
     m = _QUOTED_ADDRESS.match(address)
     if m is None:

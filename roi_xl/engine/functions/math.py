@@ -8,7 +8,8 @@ import math
 
 import numpy as np
 import schedula as sh
-from formulas.functions import XlError, wrap_func, wrap_ufunc
+from formulas.functions import XlError as FormulasError
+from formulas.functions import wrap_func, wrap_ufunc
 from formulas.functions.math import xroman as _formulas_roman
 
 from ._args import DIV0, NUM, VALUE, Fail, array_result, elementwise, grid, is_number, scalar, to_number
@@ -144,7 +145,7 @@ def mmult(array1, array2):
     (blank, text, TRUE/FALSE) is #VALUE!, as are shapes that do not chain."""
     a, b = grid(array1), grid(array2)
     for v in (*a.ravel(), *b.ravel()):
-        if isinstance(v, XlError):
+        if isinstance(v, FormulasError):
             raise Fail(v)
     if not all(is_number(v) for v in (*a.ravel(), *b.ravel())) or a.shape[1] != b.shape[0]:
         raise Fail(VALUE)

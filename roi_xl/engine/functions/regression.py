@@ -21,7 +21,8 @@ import math
 
 import numpy as np
 import schedula as sh
-from formulas.functions import Error, XlError, wrap_func
+from formulas.functions import Error, wrap_func
+from formulas.functions import XlError as FormulasError
 
 from ...excel import OMITTED
 from ._args import NA, NUM, OMITTED_MARKER, VALUE, Fail, array_result, grid, is_number, scalar, to_number
@@ -40,7 +41,7 @@ def _omitted(arg) -> bool:
 def _numbers(arg) -> np.ndarray:
     g = grid(arg)
     for v in g.ravel():
-        if isinstance(v, XlError):
+        if isinstance(v, FormulasError):
             raise Fail(v)
         if not is_number(v):
             raise Fail(VALUE)

@@ -21,7 +21,8 @@ import statistics
 
 import numpy as np
 import schedula as sh
-from formulas.functions import Array, XlError, wrap_func
+from formulas.functions import Array, wrap_func
+from formulas.functions import XlError as FormulasError
 
 from ..function_table import deferred
 from ._args import DIV0, NUM, Fail, is_number, to_number, whole
@@ -40,7 +41,7 @@ def numbers(args) -> list[float]:
     for arg in args:
         if _is_collection(arg):
             for v in np.asarray(arg, object).ravel():
-                if isinstance(v, XlError):
+                if isinstance(v, FormulasError):
                     raise Fail(v)
                 if is_number(v):
                     out.append(float(v))
@@ -62,7 +63,7 @@ def count(*args) -> float:
         if isinstance(arg, np.ndarray) and not isinstance(arg, Array):
             n += is_number(v)  # one referenced cell: only a number counts
             continue
-        if isinstance(v, XlError) or v is sh.EMPTY:
+        if isinstance(v, FormulasError) or v is sh.EMPTY:
             continue
         try:
             to_number(v)
@@ -91,7 +92,7 @@ def _numbers_a(args) -> list[float]:
             out.extend(numbers([arg]))
             continue
         for v in np.asarray(arg, object).ravel():
-            if isinstance(v, XlError):
+            if isinstance(v, FormulasError):
                 raise Fail(v)
             if v is not sh.EMPTY:
                 out.append(float(v) if is_number(v) or isinstance(v, (bool, np.bool_)) else 0.0)

@@ -26,6 +26,7 @@ import numpy as np
 from formulas.functions import Error, flatten, is_not_empty, raise_errors, replace_empty, wrap_func, wrap_ufunc
 from formulas.functions import text as _text
 
+from ...errors import FormatError
 from .. import numfmt
 from ..criteria import Wildcard
 from ..text_coercion import MAX_TEXT, joined
@@ -183,7 +184,7 @@ def xtext(value, format_text):
                 return numfmt.format_text(value, code)
             value = number
         return numfmt.format_number(float(value), code)
-    except numfmt.FormatError:
+    except FormatError:
         return VALUE
 
 

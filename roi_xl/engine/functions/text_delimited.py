@@ -21,7 +21,8 @@ import math
 import re
 
 import schedula as sh
-from formulas.functions import Error, XlError, flatten, get_error, return_2d_func, wrap_ufunc
+from formulas.functions import Error, flatten, get_error, return_2d_func, wrap_ufunc
+from formulas.functions import XlError as FormulasError
 from formulas.functions import text as _text
 
 from ._args import OMITTED_MARKER
@@ -33,7 +34,7 @@ NA = Error.errors["#N/A"]
 def _number(v) -> float:
     if v is sh.EMPTY:
         return 0.0
-    if isinstance(v, str) and not isinstance(v, XlError):
+    if isinstance(v, str) and not isinstance(v, FormulasError):
         return float(v)  # ValueError: #VALUE! from the wrapper
     return float(v)
 
@@ -67,7 +68,7 @@ def xtextafterbefore(after, text, delimiter, instance_num=None, match_mode=0, ma
     if end and len(found) == abs(instance) - 1:
         found.append((0, 0) if instance < 0 else (len(text), len(text)))
     if len(found) < abs(instance):
-        if isinstance(if_not_found, XlError):
+        if isinstance(if_not_found, FormulasError):
             return if_not_found
         value = next(iter(flatten(if_not_found, None)), "")
         return "" if value is sh.EMPTY else value
@@ -88,7 +89,7 @@ def xtextsplit(text, col_delimiter, row_delimiter=None, ignore_empty=False, matc
         if _omitted(row_delimiter):
             return VALUE
         rows = _text.xtextsplit(text, row_delimiter, None, ignore_empty, match_mode, pad_with)
-        return rows if isinstance(rows, XlError) else [[row[0]] for row in zip(*rows)]
+        return rows if isinstance(rows, FormulasError) else [[row[0]] for row in zip(*rows)]
     row_delimiter = None if _omitted(row_delimiter) else row_delimiter
     return _text.xtextsplit(text, col_delimiter, row_delimiter, ignore_empty, match_mode, pad_with)
 

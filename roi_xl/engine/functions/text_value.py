@@ -8,7 +8,8 @@ TIMEVALUE used the same parser.
 from __future__ import annotations
 
 import schedula as sh
-from formulas.functions import Error, XlError, wrap_ufunc
+from formulas.functions import Error, wrap_ufunc
+from formulas.functions import XlError as FormulasError
 
 from .. import text_number
 
@@ -26,7 +27,7 @@ def _text_function(read, *, numbers: bool):
     """A function of one text argument. VALUE (`numbers`) takes a number as itself and a blank as 0;
     DATEVALUE and TIMEVALUE want text: a number or a blank is #VALUE!. TRUE/FALSE are #VALUE!."""
     def call(value):
-        if isinstance(value, XlError):
+        if isinstance(value, FormulasError):
             return value
         blank = type(value) is _EMPTY  # formulas' blank is a str token
         if isinstance(value, str) and not blank:
@@ -60,7 +61,7 @@ def numbervalue(text: str, decimal: str = ".", group: str = ",") -> float | None
 
 def _xnumbervalue(text, decimal=".", group=","):
     for arg in (text, decimal, group):
-        if isinstance(arg, XlError):
+        if isinstance(arg, FormulasError):
             return arg
     separators = []
     for arg in (decimal, group):

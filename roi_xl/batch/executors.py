@@ -21,9 +21,10 @@ from collections import deque
 from multiprocessing import connection
 from pathlib import Path
 
-from .batch import ExecutorError, FileResult, Options, Task, out_of_memory, process, warm_up
-from .engine import ModelCache
-from .memory import limit_this_process
+from ..engine import ModelCache
+from ..errors import ExecutorError
+from ..memory import limit_this_process
+from .work import FileResult, Options, Task, out_of_memory, process, warm_up
 
 _DIED = "the worker process died while recalculating it (out of memory, or a crash)"
 
@@ -227,16 +228,19 @@ class LocalPool(_Stream):
 
     def _collect(self, w: _Worker) -> tuple[FileResult | None, bool]:
         """(the worker's result, True); (a failure, False) when it died or ran out of time;
-        (None, True) while it is still working."""
+        (None, True) while it is still working, or idle."""
+        task = w.task
+        if task is None:
+            return None, True
         if w.conn.poll():
             try:
                 return w.conn.recv(), True
             except (EOFError, OSError):
-                return _failure(w.task, _DIED), False
+                return _failure(task, _DIED), False
         if not w.process.is_alive():
-            return _failure(w.task, _DIED), False
+            return _failure(task, _DIED), False
         if time.monotonic() >= w.deadline:
-            return _failure(w.task, f"took longer than the time limit of {self.timeout:g} s "
+            return _failure(task, f"took longer than the time limit of {self.timeout:g} s "
                                     "for one workbook (stopped; raise it with --timeout)"), False
         return None, True
 
