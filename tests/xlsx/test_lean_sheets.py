@@ -100,3 +100,17 @@ def test_small_parts_and_unnumbered_rows_are_parsed_whole():
     assert lean_sheet(sheet % rows).data == sheet % b""             # every row empty: gone
     hidden = rows + b'<row r="100000" hidden="1"/>'
     assert lean_sheet(sheet % hidden).data == sheet % b'<row r="100000" hidden="1"/>'
+
+
+def test_stretches_of_empty_rows_go_whole_and_the_rows_among_them_stay():
+    """Rows told empty 64 KB at a time: a hidden row, a row with a cell and a row written open
+    and closed in the middle of 200,000 empty ones are found as they are."""
+    empty = [b'<row r="%d" ht="21" customHeight="1"/>' % i for i in range(1, 200_001)]
+    hidden = b'<row r="70000" hidden="1" ht="21"/>'
+    filled = b'<row r="120000"><c r="A120000"><f>1+1</f></c></row>'
+    empty[70_000 - 1], empty[120_000 - 1] = hidden, filled
+    empty[150_000 - 1] = b'<row r="150000"></row>'
+    sheet = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>%s</sheetData></worksheet>'
+    lean = lean_sheet(sheet % b"".join(empty))
+    assert lean.data == sheet % (hidden + filled)
+    assert lean.rows == [b"70000", b"120000"]
