@@ -120,3 +120,12 @@ def destination(text: str) -> tuple[str, str] | None:
         return None
     sheet = m.group("quoted").replace("''", "'") if m.group("quoted") is not None else m.group("plain")
     return sheet, m.group("ref")
+
+
+def cell_bounds(text: str) -> tuple[int, int, int, int]:
+    """range_boundaries of a range of cells ("B7", "$A$1:C9"); ValueError for a whole column or
+    row ("A:C", "3:5") as for anything else that is not one."""
+    min_col, min_row, max_col, max_row = range_boundaries(text)
+    if min_col is None or min_row is None or max_col is None or max_row is None:
+        raise ValueError(f"{text} is not a range of cells")
+    return min_col, min_row, max_col, max_row

@@ -61,7 +61,8 @@ def _excel_round(x: float, digits: float, rounding: str):
         return x  # wrap_ufunc turns inf/nan into #NUM!
     d = int(digits)  # Excel truncates the digits toward zero: ROUND(1.25, 1.9) rounds at 1
     value = decimal.Decimal(f"{x:.15g}")
-    if value.as_tuple().exponent >= -d:  # already has no digit beyond the rounding position
+    exponent = value.as_tuple().exponent  # a number (not 'n', 'N' or 'F'): x is finite
+    if isinstance(exponent, int) and exponent >= -d:  # already has no digit beyond the rounding position
         return float(value) + 0.0
     d = max(d, _MIN_DIGITS)
     try:
@@ -193,7 +194,8 @@ def xfilters(accumulator, operating_range, test_range, condition, *args):
 _stat = functools.partial(deferred, "formulas.functions.stat")
 
 
-_REPLACEMENTS = {
+# The engine's own entries of the function table (function_table.entries), by formulas' name.
+REPLACEMENTS = {
     "ROUND": wrap_ufunc(xround),
     "ROUNDUP": wrap_ufunc(xroundup),
     "ROUNDDOWN": wrap_ufunc(xrounddown),
@@ -203,7 +205,7 @@ _REPLACEMENTS = {
     "N": wrap_func(xn),
     "DATEDIF": wrap_ufunc(xdatedif, input_parser=lambda *a: text2num(a)),
 }
-_REPLACEMENTS["_XLFN.TEXTJOIN"] = _REPLACEMENTS["TEXTJOIN"]
+REPLACEMENTS["_XLFN.TEXTJOIN"] = REPLACEMENTS["TEXTJOIN"]
 # The criteria functions: the accumulators formulas uses (math.py, stat.py), only the criteria test
 # changes. COUNTIF, SUMIF and AVERAGEIF take (range, criterion[, operating range]) (xfilter), the others
 # (operating range, then range/criterion pairs) (xfilters); COUNTIFS has no operating range.
@@ -222,9 +224,9 @@ for _name, _accumulator in ACCUMULATORS.items():
         _function = functools.partial(xfilters, len, None)
     else:
         _function = functools.partial(xfilters, _accumulator)
-    _REPLACEMENTS[_name] = wrap_func(_function)
-_REPLACEMENTS["_XLFN.MAXIFS"] = _REPLACEMENTS["MAXIFS"]
-_REPLACEMENTS["_XLFN.MINIFS"] = _REPLACEMENTS["MINIFS"]
+    REPLACEMENTS[_name] = wrap_func(_function)
+REPLACEMENTS["_XLFN.MAXIFS"] = REPLACEMENTS["MAXIFS"]
+REPLACEMENTS["_XLFN.MINIFS"] = REPLACEMENTS["MINIFS"]
 
 
 def install() -> None:
@@ -236,4 +238,5 @@ def install() -> None:
     get_functions()
 
 
-__all__ = ["install", "xround", "xroundup", "xrounddown", "xtrim", "xtextjoin", "xn", "xdatedif"]
+__all__ = ["ACCUMULATORS", "REPLACEMENTS", "install", "xround",
+           "xroundup", "xrounddown", "xtrim", "xtextjoin", "xn", "xdatedif"]

@@ -40,27 +40,24 @@ from collections.abc import Iterable
 
 import numpy as np
 import schedula as _sh
-from formulas.tokens.operand import Error
 
 from .. import registry
 from ..errors import NeedFormulas, Untranslatable
 from ..excel import OMITTED, XlError, address
 from ..memory import this_process_budget
 from ..references import coordinate, split_coordinate
+from .formulas_args import COMPUTED, LITERAL, REFERENCE, formulas_argument, formulas_value
 from .functions.logical import text_logical
 from .iteration import Iteration, components, settled, start
 from .operators import cancels, operand_number
+from .range_memo import forget, once
 from .recursive_names import deep_recursion, depth_limit, parameters_and_body
 from .rewrite import OMITTED_MARKER
 from .text_coercion import MAX_TEXT  # `&` as formulas makes it (installed there)
 from .text_coercion import value_text as _text
 from .text_number import text_to_number
 
-_EMPTY, _FORMULAS_ERRORS = _sh.EMPTY, Error.errors  # a blank and the errors, as formulas has them
-
-# How formulas hands an argument to a function (_bridge).
-LITERAL, REFERENCE, COMPUTED = 0, 1, 2
-
+_EMPTY = _sh.EMPTY  # a blank, as formulas has it
 
 # --------------------------------------------------------------------------- parsing
 
@@ -83,8 +80,14 @@ _BINARY = {**{op: 1 for op in _COMPARE}, "&": 2, "+": 3, "-": 3, "*": 4, "/": 4,
 _UNARY_BP = 6  # Excel: -2^2 is 4, negation binds tighter than ^
 
 
-def _tokens(text: str) -> list[tuple[str, re.Match]]:
-    out, pos = [], 0
+# A token: its kind (a group of _TOKEN, "ref" for a reference, "array" for an array constant) and
+# its match.
+_Token = tuple[str, "re.Match[str] | _ArrayToken"]
+
+
+def _tokens(text: str) -> list[_Token]:
+    out: list[_Token] = []
+    pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
@@ -94,11 +97,9 @@ def _tokens(text: str) -> list[tuple[str, re.Match]]:
                 pos = token.end
                 continue
             raise Untranslatable(f"cannot read {text[pos:pos + 12]!r}")
-        if m.lastgroup != "ws":
-            kind = m.lastgroup
-            if kind in ("sheet", "a", "b"):
-                kind = "ref"
-            out.append((kind, m))
+        kind = m.lastgroup
+        if kind != "ws":
+            out.append(("ref" if kind in ("sheet", "a", "b") else str(kind), m))
         pos = m.end()
     return out
 
@@ -129,8 +130,7 @@ def _array_constant(text: str, start: int) -> _ArrayToken:
         m = _ELEMENT.match(text, pos)
         if m is None:
             raise Untranslatable("an array constant the plan does not read")
-        kind = m.lastgroup if m.lastgroup != "sep" else next(k for k in ("str", "err", "num", "bool")
-                                                               if m.group(k) is not None)
+        kind = next(k for k in ("str", "err", "num", "bool") if m.group(k) is not None)  # "sep" is last
         raw = m.group(kind)
         if kind == "str":
             value = raw[1:-1].replace('""', '"')
@@ -153,7 +153,7 @@ def _array_constant(text: str, start: int) -> _ArrayToken:
 
 class _Parser:
     def __init__(self, text: str | None = None, toks: list | None = None):
-        self.toks = _tokens(text) if toks is None else toks
+        self.toks = toks if toks is not None else _tokens(text or "")
         self.i = 0
         # id(leaf node) -> its token's index, for the leaves a shared translation takes as
         # parameters (_SHAPE_PARAMS); see Plan._shaped
@@ -335,6 +335,52 @@ def shape_of(toks: list) -> str | None:
         else:
             parts.append(m.group(0))
     return "\x01".join(parts)
+
+
+_ZEROS = str.maketrans("123456789", "000000000")
+_VARYING = ("str", "num", "ref")  # the tokens whose digits may differ between formulas of one layout
+
+
+class _Layout:
+    """Where the parameters of a shared translation stand in a formula's text, for the formulas
+    that differ from it only in digits inside its numbers, texts and references (A7 and A8, 12 and
+    13, "K0001" and "K0002"): those tokenise alike, because _TOKEN reads a digit only as any digit
+    (its one literal digit, in #DIV/0!, is an error token, which is not one of those), so they
+    share its shape and their parameters are at the same places. `fits` checks the rest of the
+    text (function names, operators, names, spaces) is the same."""
+
+    __slots__ = ("name", "fixed", "params")
+
+    def __init__(self, name: str, fixed: list[tuple[int, int, str]], params: list[tuple[str, int, int]]):
+        self.name, self.fixed, self.params = name, fixed, params
+
+    @classmethod
+    def of(cls, body: str, toks: list, name: str, positions: list[int]) -> _Layout | None:
+        """The layout of a formula's text (without its '=') tokenised as `toks`; None when it holds
+        an array constant (no match to read its place from)."""
+        fixed, at = [], 0
+        for kind, m in toks:
+            if not isinstance(m, re.Match):
+                return None
+            if kind in _VARYING:
+                fixed.append((at, m.start(), body[at:m.start()]))
+                at = m.end()
+        fixed.append((at, len(body), body[at:]))
+        params = []
+        for i in positions:
+            m = toks[i][1]
+            params.append((toks[i][0], m.start(), m.end()))
+        return cls(name, fixed, params)
+
+    def fits(self, body: str) -> bool:
+        for a, b, text in self.fixed:
+            if body[a:b] != text:
+                return False
+        return True
+
+    def arguments(self, body: str):
+        """(kind, token text, start) of each parameter, in a formula that fits."""
+        return ((kind, body[a:b], a) for kind, a, b in self.params)
 
 
 # --------------------------------------------------------------------------- runtime
@@ -586,25 +632,9 @@ def _sum(is_reference, args):
     return _finite(total)
 
 
-# What is worked out about a range once per evaluation (a thousand SUMIFS over the same column and
-# category test it once; a thousand lookups share one index): (id of the range's rows, what) ->
-# (rows, the answer). The rows are kept with it so that the id cannot be reused meanwhile.
-_MASKS: dict[tuple, tuple[list, object]] = {}
-
-
-def _once(rows: list, what, build):
-    key = (id(rows), what)
-    hit = _MASKS.get(key)
-    if hit is not None and hit[0] is rows:
-        return hit[1]
-    answer = build(rows)
-    _MASKS[key] = (rows, answer)
-    return answer
-
-
 def _meeting(rows: list, condition) -> list[int]:
     """The positions (row by row) of a range's cells that meet a criterion, in order."""
-    return _once(rows, (condition.__class__, condition), lambda rs: _criterion_positions(rs, condition))
+    return once(rows, (condition.__class__, condition), lambda rs: _criterion_positions(rs, condition))
 
 
 def _criterion_positions(rows: list, condition) -> list[int]:
@@ -612,19 +642,19 @@ def _criterion_positions(rows: list, condition) -> list[int]:
 
     wanted = plain_text_equality(condition) if condition.__class__ is str else None
     if wanted is not None:  # "alpha": the positions of the texts equal to it, from the range's index
-        return _once(rows, "texts", _texts).get(wanted, [])
+        return once(rows, "texts", _texts).get(wanted, [])
     ordering = numeric_ordering(condition) if condition.__class__ is str else None
     if ordering is not None:  # ">425": the range's numbers compared at once
         compare, number = ordering
-        positions, numbers = _once(rows, "numbers", _numbers)
+        positions, numbers = once(rows, "numbers", _numbers)
         return positions[compare(numbers, number)].tolist()
-    test = criterion_test(_to_formulas(condition))
+    test = criterion_test(formulas_value(condition))
     return [i for i, v in enumerate(_flat_formulas(rows)) if test(v)]
 
 
 def _flat_formulas(rows: list) -> list:
     """A range's values row by row, as formulas holds them."""
-    return _once(rows, "formulas", lambda rs: [_to_formulas(v) for row in rs for v in row])
+    return once(rows, "formulas", lambda rs: [formulas_value(v) for row in rs for v in row])
 
 
 def _numbers(rows: list) -> tuple[np.ndarray, np.ndarray]:
@@ -651,7 +681,7 @@ def _ifs(name: str, operating, *pairs):
     from .excel_functions import ACCUMULATORS, accumulate
 
     shape = (len(pairs[0]), len(pairs[0][0]))
-    picked = None
+    picked: list[int] | None = None
     for rows, condition in zip(pairs[::2], pairs[1::2]):
         if condition.__class__ is list:
             raise NeedFormulas(f"{name} with criteria given as a range")
@@ -660,24 +690,25 @@ def _ifs(name: str, operating, *pairs):
         if picked is None:
             picked = _meeting(rows, condition)
         else:
-            meets = _once(rows, ("set", condition.__class__, condition),
+            meets = once(rows, ("set", condition.__class__, condition),
                           lambda rs, c=condition: frozenset(_meeting(rs, c)))
             picked = [i for i in picked if i in meets]
+    assert picked is not None  # a criteria function has a range and a criterion at least
     if operating is None:
         operating = pairs[0]
     elif (len(operating), len(operating[0])) != shape:
         raise NeedFormulas(f"{name} over ranges of different sizes")
     accumulator = ACCUMULATORS[name]
     if accumulator is len:  # COUNTIF(S): how many were picked, whatever they hold
-        cells = picked
+        cells = np.asarray(picked)
     else:
         values = _flat_formulas(operating)
-        cells = [values[i] for i in picked]
+        chosen = [values[i] for i in picked]
         if name in _SUMS:
-            total = _sum_numbers(cells)
+            total = _sum_numbers(chosen)
             if total is not None:
                 return total
-        cells = np.asarray(cells, object)
+        cells = np.asarray(chosen, object)
     from formulas.functions import FoundError
 
     try:
@@ -701,16 +732,6 @@ def _sum_numbers(cells: list) -> float | None:
         elif not (cls is str or cls is bool or v is _EMPTY):
             return None
     return float(np.sum(np.asarray(numbers, float)))
-
-
-def _to_formulas(value):
-    if value is None:
-        return _EMPTY
-    if value is OMITTED:  # an argument left out of a call, as the rewrite marks it for formulas
-        return OMITTED_MARKER
-    if value.__class__ is XlError:
-        return _FORMULAS_ERRORS.get(value.value, _FORMULAS_ERRORS["#VALUE!"])
-    return value
 
 
 def _bridge(name: str, *flagged):
@@ -739,21 +760,6 @@ def _load_scalar_calls():
     return scalar_calls
 
 
-def _formulas_argument(kind: int, value):
-    """One argument as formulas passes it to a function (see _bridge)."""
-    if kind == LITERAL:
-        return _to_formulas(value)
-    if value.__class__ is list:
-        arg = _as_formulas_array(value)
-    else:
-        arg = np.asarray([[_to_formulas(value)]], object)
-    if kind == COMPUTED:
-        from formulas.functions import Array
-
-        return arg.view(Array)
-    return arg
-
-
 def _formulas_call(name: str, *flagged):
     """`name` called through formulas' own wrapper, arguments as _bridge describes."""
     from .bind import from_formulas
@@ -762,7 +768,7 @@ def _formulas_call(name: str, *flagged):
     fn = get_functions()[name]
     if isinstance(fn, dict):
         fn = fn["function"]
-    result = fn(*[_formulas_argument(kind, value) for kind, value in zip(flagged[::2], flagged[1::2])])
+    result = fn(*[formulas_argument(kind, value) for kind, value in zip(flagged[::2], flagged[1::2])])
     if isinstance(result, list) or (isinstance(result, np.ndarray) and result.ndim == 1 and result.size > 1):
         raise NeedFormulas(f"{name} returned a one-dimensional array")  # a row or a column?
     return from_formulas(result)  # a value, or an array as lists of rows (see _one)
@@ -804,13 +810,6 @@ def _index(rows, r, c=_NO_COLUMN):
     return rows[i - 1][j - 1]
 
 
-def _as_formulas_array(rows: list) -> np.ndarray:
-    """A range's values as formulas holds them, converted once per evaluation however many functions
-    read it (a SUMIFS column read by a thousand cells)."""
-    arg = _once(rows, "array", lambda rs: np.asarray([[_to_formulas(v) for v in row] for row in rs], object))
-    return arg.copy()  # formulas' functions may write into their arguments
-
-
 # --- exact-match lookups over typed ranges, from an index of the range built once per evaluation.
 # The common case only: anything else (an approximate match, wildcards, a blank or an error to look
 # for, a column number out of range...) answers _UNSURE and the call goes to formulas' own (_bridge).
@@ -832,14 +831,14 @@ def _formulas_key(v):
 
 def _positions(values_of, rows: list, tag: str, key) -> dict:
     """{key: first position} of a range's values (values_of(rows)), once per evaluation."""
-    def build(rs):
+    def build(rs: list) -> dict:
         index: dict = {}
         for i, v in enumerate(values_of(rs)):
             k = key(v)
             if k is not None:
                 index.setdefault(k, i)
         return index
-    return _once(rows, tag, build)
+    return once(rows, tag, build)
 
 
 def _wanted(value):
@@ -1024,11 +1023,11 @@ _OPS = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "&": "_concat",
 def _check_mirrored(name: str) -> None:
     """The translation of SUM and COUNTIF mirrors one implementation; if the engine's table holds
     another (a later fix), the template stays on formulas until the translation follows."""
-    from .excel_functions import _REPLACEMENTS
+    from .excel_functions import REPLACEMENTS as OURS
     from .function_table import get_functions
     from .functions.statistical import REPLACEMENTS
 
-    mirrored = REPLACEMENTS["SUM"] if name == "SUM" else _REPLACEMENTS[name]
+    mirrored = REPLACEMENTS["SUM"] if name == "SUM" else OURS[name]
     if get_functions().get(name) is not mirrored:
         raise Untranslatable(f"{name} is not the implementation the translation mirrors")
 
@@ -1138,12 +1137,15 @@ class Plan:
         self._consts: dict[str, object] = {}
         # Translations shared by formulas of one shape (shape_of): shape -> (function name,
         # parameter token indexes); their code (_shared_source).
-        self._shapes: dict[str, object] = {}
+        self._shapes: dict[str, tuple[str, list[int]]] = {}
         self._shared: list[tuple[str, list[int], str, bool]] = []
         self._params: dict[int, int] | None = None  # while translating a shape: leaf -> token index
         self._used: set[int] = set()
         self._arguments: dict[tuple[str, str, str], tuple] = {}  # (kind, token, sheet) -> (_argument, reads)
+        self._layouts: dict[str, _Layout] = {}  # a formula's text with its digits 0 -> its layout
+        self._formula_sheets: set[str] = set()  # the sheets holding formula cells (_program)
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
+        self._own_cell: tuple[str, str] | None = None  # the formula cell being translated
         lambda_source = self._translate_lambdas()
         spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
         self.outputs = list(formulas)
@@ -1164,34 +1166,56 @@ class Plan:
         self._program(namespace)
         # What only the translation needed (every range's cells, every cell's arguments...): a
         # plan is kept for the template's next workbooks, and memory should hold its program only.
-        del self._vars, self._ranges, self._range_deps, self._cell_code, self._shapes, self._arguments
+        del self._vars, self._ranges, self._range_deps, self._cell_code, self._shapes, self._arguments, \
+            self._layouts, self._formula_sheets
 
     def _cell(self, text: str, own: str, deps: set, alone: str = "") -> tuple[str, list, set]:
         """(function, its arguments, what it reads) of one formula cell. Formulas of one shape share
         one translation, a function of their numbers, texts, references and names (_SHAPE_PARAMS):
         a column of one formula is parsed, translated and compiled once, not once a cell. `alone`
-        gives the formula a translation of its own (an array formula over a range)."""
+        gives the formula a translation of its own (an array formula over a range).
+
+        A formula laid out as one met before (_Layout: the same text but for the digits of its
+        numbers, texts and references) is not tokenised again: its arguments are read where the
+        other's were."""
         if not text.startswith("="):
             raise Untranslatable("not a formula")
-        toks = _tokens(text[1:])
+        body = text[1:]
+        if not alone:
+            layout = self._layouts.get(body.translate(_ZEROS))
+            if layout is not None and layout.fits(body):
+                return layout.name, self._arguments_of(layout.arguments(body), own, deps, body), deps
+        toks = _tokens(body)
         shape = shape_of(toks) if not alone else None
+        laid_out = shape is not None
         if shape is None:  # reads its own address (ROW()...): a translation of its own
-            shape = f"\x02{alone}{address(*self._own_cell)}\x02{text}"
+            shape = f"\x02{alone}{address(*self._own_cell or ('', ''))}\x02{text}"
         shared = self._shapes.get(shape)
         if shared is None:
             shared = self._shapes[shape] = self._share(toks, own)
         name, positions = shared
+        if laid_out:
+            layout = _Layout.of(body, toks, name, positions)
+            if layout is not None:
+                self._layouts[body.translate(_ZEROS)] = layout
+        return name, self._arguments_of(((toks[i][0], toks[i][1].group(0), i) for i in positions), own, deps,
+                                        body, toks), deps
+
+    def _arguments_of(self, tokens, own: str, deps: set, body: str, toks: list | None = None) -> list:
+        """The arguments of a shared translation for one cell, from its parameters' (kind, text,
+        where: a token's index in `toks`, or its start in the formula's text); `deps` gets what
+        they read. One token text means one argument: Data!$B$2:$B$501 in a thousand cells."""
         args, cache = [], self._arguments
-        for i in positions:  # one token text means one argument: Data!$B$2:$B$501 in a thousand cells
-            kind, m = toks[i]
-            key = (kind, m.group(0), own)
+        for kind, token, where in tokens:
+            key = (kind, token, own)
             found = cache.get(key)
             if found is None:
+                tok = toks[where] if toks is not None else (kind, _TOKEN.match(body, where))
                 reads: set = set()
-                found = cache[key] = (self._argument(toks[i], own, reads), tuple(reads))
+                found = cache[key] = (self._argument(tok, own, reads), tuple(reads))
             args.append(found[0])
             deps.update(found[1])
-        return name, args, deps
+        return args
 
     def _share(self, toks: list, own: str) -> tuple[str, list[int]]:
         """One translation for every formula of a shape, its parameters p<token index>."""
@@ -1236,7 +1260,8 @@ class Plan:
         for name, (params, body) in parsed.items():
             function, count = self._lambda_calls[name.upper()]
             self._scope = {p.upper(): f"p{j}" for j, p in enumerate(params)}
-            self._depth, deps = "_d + 1", set()
+            self._depth = "_d + 1"
+            deps: set = set()
             try:
                 code = self._expr(parse("=" + body), self.sheets[0], deps)
             except Untranslatable as exc:
@@ -1519,6 +1544,8 @@ class Plan:
         cell of a typed range (INDEX); None for everything else."""
         if name in ("ROW", "COLUMN") and len(args) <= 1:
             if not args:
+                if self._own_cell is None:
+                    raise Untranslatable(f"{name}() in a LAMBDA")
                 row, col = split_coordinate(self._own_cell[1])
             elif args[0][0] == "ref":
                 self._sheet(args[0][1], own)
@@ -1574,11 +1601,13 @@ class Plan:
         """What evaluate() runs: every value in one list (slots); the constants placed once, the
         input cells and constant ranges read from the workbook, then a step a formula cell or a
         range holding formula cells, in an order where each comes after what it reads."""
+        # the sheets holding formula cells: a range elsewhere holds none (most lookup tables)
+        self._formula_sheets = {sheet for sheet, _ in self._cell_code}
         order = self._cyclic_order() if self.iteration else self._order()
         # A range without formula cells is read from the constants as a block; a range holding
         # formula cells is built from their values.
         constant = {var for var, cells in self._range_deps.items()
-                    if not any(c in self._cell_code for c in cells)}
+                    if cells[0][0] not in self._formula_sheets or not any(c in self._cell_code for c in cells)}
         for var, cells in self._range_deps.items():
             if var not in constant:
                 for cell in cells:
@@ -1633,6 +1662,8 @@ class Plan:
         """Cells that read each other, computed as Excel iterates them (iteration.py, _iterate): from
         their cached values, pass after pass in sheet, row, column order (each range of the group
         built again before a cell reads it), until no value moves by the maximum change."""
+        if self.iteration is None:
+            raise Untranslatable("a circular reference")
         self.cycles = True
         ranges = {item for item in group if len(item) == 3}
         cells = sorted((item for item in group if len(item) == 2), key=self._position)
@@ -1653,7 +1684,10 @@ class Plan:
 
     def _deps_of(self, item) -> list:
         if len(item) == 3:
-            return [c for c in self._range_deps[item[1]] if c in self._cell_code]
+            cells = self._range_deps[item[1]]
+            if cells[0][0] not in self._formula_sheets:
+                return []
+            return [c for c in cells if c in self._cell_code]
         return [d for d in self._cell_code[item][2] if len(d) == 3 or d in self._cell_code]
 
     def _cyclic_order(self) -> list:
@@ -1708,7 +1742,7 @@ class Plan:
                 vals[at] = get(coord)
         for at, sheet, keys in self._blocks:
             vals[at] = _block(values.get(sheet, _NOTHING), keys)
-        _MASKS.clear()
+        forget()
         try:
             with deep_recursion(bool(self.lambdas)):
                 for fn, args, at in self._steps:
@@ -1717,12 +1751,12 @@ class Plan:
                     else:
                         vals[at] = fn(*[vals[a] for a in args])
         finally:
-            _MASKS.clear()
+            forget()
         out = {key: _output(vals[at]) for key, at in zip(self.outputs, self._outputs)}
         # formulas reads a constant error (#N/A typed in a cell) as a formula of its own, so the
         # formulas path lists those cells among its results; so does this one.
-        for sheet, cells in values.items():
-            for coord, value in cells.items():
+        for sheet, constants in values.items():
+            for coord, value in constants.items():
                 if value.__class__ is XlError:
                     out.setdefault((sheet, coord), value)
         return out
@@ -1753,7 +1787,7 @@ def _bridge_op(op: str, x, y):
 
     from .bind import from_formulas
 
-    result = OPERATORS[op](np.asarray([[_to_formulas(x)]], object), np.asarray([[_to_formulas(y)]], object))
+    result = OPERATORS[op](np.asarray([[formulas_value(x)]], object), np.asarray([[formulas_value(y)]], object))
     return from_formulas(result)
 
 

@@ -32,8 +32,6 @@ def entries(module: str) -> dict:
     mod = importlib.import_module(module)
     if module.startswith(FORMULAS + "."):
         return mod.FUNCTIONS
-    if module == OURS:
-        return mod._REPLACEMENTS
     return mod.REPLACEMENTS
 
 

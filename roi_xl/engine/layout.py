@@ -40,7 +40,7 @@ import schedula as sh
 from ..references import MAX_COL, MAX_ROW, column_index, column_letters, coordinate, split_coordinate
 from .facts import BookFacts
 from .rewrite import call_arguments, mask_quoted
-from .whole_refs import _scalar_place
+from .whole_refs import scalar_place
 
 _UNKNOWN = object()
 _DEPTH = 4  # formula cells followed when working out an INDIRECT's text
@@ -136,8 +136,8 @@ class Layout:
         for name in func.inputs:
             ref = _PLAIN_REF.match(str(name))
             cell = _A1_CELL.match(ref.group("body")) if ref else None
-            title = self.sheet_title(_unquote(ref.group("sheet")), sheet) if cell else None
-            if title is None:
+            title = self.sheet_title(_unquote(ref.group("sheet")), sheet) if ref and cell else None
+            if ref is None or cell is None or title is None:
                 return _UNKNOWN
             value = self._cell_value(title, int(cell.group(2)),
                                      column_index(cell.group(1).upper()), depth)
@@ -190,11 +190,10 @@ class Layout:
         m = re.match(rf"^({_SHEET}|[^!]+)!(.+)$", text)
         if m:
             name, body = _unquote(m.group(1)), m.group(2)
-            if self.sheet_title(name, sheet) is None:
+            title = self.sheet_title(name, sheet)
+            if title is None:
                 return "#REF!"
-            name = self.sheet_title(name, sheet)
-            if name.upper() == sheet.upper():
-                name = None
+            name = None if title.upper() == sheet.upper() else title
         parsed = _parse_a1(body) if a1 else _parse_r1c1(body, row, col)
         if parsed is None:
             if name is None and body.upper() in self.names:
@@ -387,7 +386,7 @@ def _rewrite_calls(formula: str, name: str, answer, scalar_only: bool = False) -
         spans = call_arguments(masked, m.end() - 1)
         if not spans:
             continue
-        if scalar_only and not _scalar_place(masked, start):
+        if scalar_only and not scalar_place(masked, start):
             continue
         args = [formula[a:b] for a, b in spans]
         if args == [""]:
@@ -423,8 +422,8 @@ def _parse_a1(body: str):
     ends = body.split(":")
     if len(ends) > 2:
         return None
-    cells = [_A1_CELL.match(e) for e in ends]
-    if not all(cells):
+    cells = [c for c in (_A1_CELL.match(e) for e in ends) if c is not None]
+    if len(cells) != len(ends):
         return None
     rows = [int(c.group(2)) for c in cells]
     cols = [_column(c.group(1)) for c in cells]
@@ -444,17 +443,17 @@ def _parse_r1c1(body: str, row: int, col: int):
         ends.append((r, c))
     if len(ends) > 2:
         return None
-    rows = [r for r, _ in ends]
-    cols = [c for _, c in ends]
-    if all(c is None for c in cols) and all(r is not None for r in rows):  # R2 or R2:R4
+    rows = [r for r, _ in ends if r is not None]  # the rows and columns given
+    cols = [c for _, c in ends if c is not None]
+    if not cols and len(rows) == len(ends):  # R2 or R2:R4
         top, bottom = min(rows), max(rows)
         ok = 1 <= top and bottom <= MAX_ROW
         return (_Box(None, top, 1, bottom, MAX_COL), True, False) if ok else None
-    if all(r is None for r in rows) and all(c is not None for c in cols):  # C3 or C3:C5
+    if not rows and len(cols) == len(ends):  # C3 or C3:C5
         left, right = min(cols), max(cols)
         ok = 1 <= left and right <= MAX_COL
         return (_Box(None, 1, left, MAX_ROW, right), False, True) if ok else None
-    if any(v is None for v in rows + cols):
+    if len(rows) != len(ends) or len(cols) != len(ends):
         return None
     box = _Box(None, min(rows), min(cols), max(rows), max(cols))
     if box.top < 1 or box.left < 1 or box.bottom > MAX_ROW or box.right > MAX_COL:

@@ -30,7 +30,15 @@ from .rewrite import mask_quoted, rewrite
 from .sheet_info import name_sheets, rewrite_sheet_calls, sheet_numbers
 from .subtotal import SHEET_AWARE_CALL, SheetRows, rewrite_subtotals, sheet_rows
 from .tables import TableDef, rewrite_structured
-from .whole_refs import _WHOLE, UsedRange, clip_name_target, clip_whole_refs, intersect_ranges, used_ranges
+from .whole_refs import (
+    WHOLE,
+    UsedRange,
+    clip_name_target,
+    clip_whole_refs,
+    intersect_ranges,
+    may_hold_whole_refs,
+    used_ranges,
+)
 
 # What a step may read of the workbook besides formula texts and defined names.
 TABLES, CONSTANTS, HIDDEN_ROWS, FILLED_EXTENT = "tables", "constants", "hidden rows", "filled extent"
@@ -111,7 +119,7 @@ STEPS: tuple[Step, ...] = (
          needs=("SHEET",)),
     Step("whole columns and rows",
          lambda f, w, c: clip_whole_refs(f, c.sheet, c.row, c.col, w.used, array=c.array),
-         FILLED_EXTENT, _WHOLE, needs=(":",)),
+         FILLED_EXTENT, WHOLE, needs=(":",)),
     Step("implicit intersection",
          lambda f, w, c: f if c.array else intersect_ranges(f, c.row, c.col), needs=(":",)),
 )
@@ -141,24 +149,41 @@ def prepare_book(facts: BookFacts) -> Prepared:
     names = promoted(facts, context.scoped, lambda target, sheet: clip_name_target(
         rewrite_structured(target, "", 0, 0, context.tables), context.used))
     original, formulas = {}, {}
+    # In a workbook without tables or sheet-scoped names, what the steps and rewrite() decide for
+    # a formula holding no text a step needs but ":" (ranges, no whole column) does not depend on
+    # the numbers in it, nor on where it is (_rewrite_key): implicit intersection only rewrites a
+    # range where one value is expected, wherever the cell. So a formula of a column whose
+    # neighbour above they all left alone is left alone without asking again.
+    steps_idle = not context.tables and not context.scoped
+    unchanged: set[tuple[bool, str]] = set()  # (array, _rewrite_key) of formulas left as they were
     for (sheet, coord), text in facts.formulas.items():
         if text == "=":  # openpyxl's reading of a shared formula whose master cell is missing
             warnings.append(f"{address(sheet, coord)}: a shared formula without its first cell, which "
                             "holds its text (the cell gets #VALUE!)")
             text = "=#VALUE!"
         original[(sheet, coord)] = text
+        present = _present(text)
+        array = (sheet, coord) in facts.arrays
+        key = None
+        if steps_idle and present <= _RANGES_ONLY and not may_hold_whole_refs(text):
+            key = array, _rewrite_key(text)
+            if key in unchanged:
+                formulas[(sheet, coord)] = text
+                continue
         row, col = split_coordinate(coord)
-        result = rewrite(prepare(text, context, Cell(sheet, row, col, (sheet, coord) in facts.arrays)),
-                         is_ours, known)
+        result = rewrite(prepare(text, context, Cell(sheet, row, col, array), present), is_ours, known)
+        if key is not None and result.formula == text and not result.unknown:
+            unchanged.add(key)
         for name in result.unknown:
             warnings.append(f"{address(sheet, coord)}: unknown function {name} (the cell gets #NAME?)")
         formulas[(sheet, coord)] = result.formula
     return Prepared(original, formulas, names, warnings, context.layout.read)
 
 
-def prepare(formula: str, context: Context, cell: Cell) -> str:
-    """`formula` with every step applied, in order."""
-    present = _present(formula)
+def prepare(formula: str, context: Context, cell: Cell, present: set[str] | None = None) -> str:
+    """`formula` with every step applied, in order (`present`: _present(formula), when known)."""
+    if present is None:
+        present = _present(formula)
     for step in STEPS:
         if step.needs is not None and present.isdisjoint(step.needs):
             continue
@@ -175,6 +200,21 @@ _NEEDLES = re.compile("(?=(" + "|".join(sorted({re.escape(part) for step in STEP
 
 def _present(formula: str) -> set[str]:
     return set(_NEEDLES.findall(formula.upper()))
+
+
+_RANGES_ONLY = frozenset({":"})  # the needs of the steps that decide alike by _rewrite_key
+
+# A run of digits that is not part of a function's name (LOG10, ATAN2): a number, a row of a reference.
+_NUMBERS = re.compile(r"[0-9]+(?![\w.]*\s*\()")
+
+
+def _rewrite_key(formula: str) -> str:
+    """What rewrite() and implicit intersection read of a formula: its quote-masked text with each
+    run of digits but those of function names as "0". rewrite() looks at function names, their
+    prefixes and empty arguments, and at numbers only for a bare exponent (1E5), whatever their
+    digits; implicit intersection at where a range stands (inside which calls), not at its rows
+    and columns, unless it rewrites it. Formulas with one key are all left alone, or none."""
+    return _NUMBERS.sub("0", mask_quoted(formula))
 
 
 def what_it_reads(formula: str) -> frozenset[str]:

@@ -40,7 +40,7 @@ from formulas.functions import replace_empty, wrap_func, wrap_ranges_func, wrap_
 
 from ..excel import OMITTED, XlError
 from .bind import from_formulas
-from .fastcalc import REFERENCE, _formulas_argument, _to_formulas
+from .formulas_args import REFERENCE, formulas_argument, formulas_value
 from .function_table import get_functions
 from .functions import _args
 
@@ -161,16 +161,16 @@ def _ufunc_on_arguments(parse, safe_eval):
 
 
 def _elementwise(func):
-    return lambda values, flagged: _args._one(func, values)
+    return lambda values, flagged: _args.call_guarded(func, values)
 
 
 def _whole(func):
-    return lambda values, flagged: _args._one(func, _arguments(flagged))
+    return lambda values, flagged: _args.call_guarded(func, _arguments(flagged))
 
 
 def _arguments(flagged) -> list:
     """The arguments as formulas passes them (fastcalc._bridge's own conversion)."""
-    return [_formulas_argument(kind, value) for kind, value in zip(flagged[::2], flagged[1::2])]
+    return [formulas_argument(kind, value) for kind, value in zip(flagged[::2], flagged[1::2])]
 
 
 def _derive(fn):
@@ -200,7 +200,7 @@ def _derive(fn):
 _CALLS: dict = {}  # name (an operator: ("op", op)) -> (its entry, the entry's scalar call or None)
 
 
-def scalar_call(name: str, fn=None):
+def scalar_call(name: str | tuple[str, str], fn=None):
     """The scalar call of function `name` (or of `fn`, the entry under that key) as the function
     table holds it now, derived once."""
     if fn is None:
@@ -213,14 +213,14 @@ def scalar_call(name: str, fn=None):
     return hit[1]
 
 
-def call(name: str, flagged: tuple, fn=None):
+def call(name: str | tuple[str, str], flagged: tuple, fn=None):
     """Function `name` on the plan's arguments (fastcalc._bridge's (kind, value) pairs) when every
     one is a single value and the function is of a form served here; UNANSWERED otherwise."""
     values = []
     for value in flagged[1::2]:
         if value.__class__ not in _SCALARS:
             return UNANSWERED  # a range or an array (lists of rows), or something else
-        values.append(_to_formulas(value))
+        values.append(formulas_value(value))
     core = scalar_call(name, fn)
     if core is None:
         return UNANSWERED

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ..references import column_letters, range_boundaries, split_coordinate
+from ..references import cell_bounds, column_letters, split_coordinate
 from .facts import BookFacts
 from .functions.aggregate import AGGREGATES
 from .rewrite import call_arguments, mask_quoted
@@ -42,7 +42,7 @@ class SheetRows:
         self.filtered: set[int] = set()
         # Hidden rows count as filtered out only under a filter with criteria.
         for ref in filters:
-            _, top, _, bottom = range_boundaries(ref)
+            _, top, _, bottom = cell_bounds(ref)
             self.filtered |= {r for r in self.hidden if top < r <= bottom}
         # Cells holding SUBTOTAL or AGGREGATE: both leave them out (no double counting), as
         # LibreOffice does; Microsoft documents it for each function's own kind.
@@ -145,7 +145,7 @@ def _pieces(refs, sheet, rows, skip_rows, skip_cells) -> list[str]:
 
 def _visible(ref: str, skip_rows: set, skip_cells: set) -> list[str]:
     """The cells of `ref` outside skip_rows and skip_cells, as few A1 ranges as column runs allow."""
-    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    min_col, min_row, max_col, max_row = cell_bounds(ref)
     if not any(min_row <= r <= max_row for r in skip_rows) and not any(
             min_row <= r <= max_row and min_col <= c <= max_col for r, c in skip_cells):
         return [ref]

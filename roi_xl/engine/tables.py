@@ -16,7 +16,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ..references import column_letters, range_boundaries
+from ..references import cell_bounds, column_letters
 
 _SPECIALS = {"#ALL", "#DATA", "#HEADERS", "#TOTALS", "#THIS ROW"}
 
@@ -52,7 +52,7 @@ def tables_of(book) -> dict[str, TableDef]:
     found: dict[str, TableDef] = {}
     for ws in book.worksheets:
         for table in getattr(ws, "tables", {}).values():
-            min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+            min_col, min_row, max_col, max_row = cell_bounds(table.ref)
             header = 1 if table.headerRowCount is None else int(table.headerRowCount)
             totals = int(table.totalsRowCount or 0)
             columns = tuple(c.name for c in table.tableColumns)

@@ -24,7 +24,7 @@ from .facts import BookFacts
 from .rewrite import call_arguments, mask_quoted
 
 # A whole-column or whole-row reference, with an optional sheet, on quote-masked text.
-_WHOLE = re.compile(
+WHOLE = re.compile(
     r"(?<![\w.$:!\x00'\"])(?:(?P<sheet>'\x00*'|[A-Za-z_][\w.]*)!)?"
     r"(?:(?P<c1>\$?[A-Za-z]{1,3}):(?P<c2>\$?[A-Za-z]{1,3})|(?P<r1>\$?\d+):(?P<r2>\$?\d+))"
     r"(?![\w.(!:$\x00])")
@@ -109,20 +109,26 @@ class _Whole:
     last_text: str
 
 
+def may_hold_whole_refs(formula: str) -> bool:
+    """Whether a formula may hold a whole column or row (when not, clip_whole_refs leaves it as
+    it is): a cheap search, not the full one."""
+    return ":" in formula and _MAYBE_WHOLE.search(formula) is not None
+
+
 def clip_whole_refs(formula: str, sheet: str, row: int, col: int,
                     used: dict[str, UsedRange], array: bool = False) -> str:
     """`formula` (in cell row/col of `sheet`) with whole columns and rows clipped (see module)."""
-    if ":" not in formula or not _MAYBE_WHOLE.search(formula):
+    if not may_hold_whole_refs(formula):
         return formula
     masked = mask_quoted(formula)
-    refs = [w for w in (_parse(m, formula, sheet) for m in _WHOLE.finditer(masked)) if w]
+    refs = [w for w in (_parse(m, formula, sheet) for m in WHOLE.finditer(masked)) if w]
     refs = [w for w in refs if w.sheet_key in used]
     if not refs:
         return formula
     calls = _enclosing_calls(masked)
     # One end for every whole column (row) of the formula, so ranges that must be the same
     # size (SUMIFS(B:B,A:A,..), XLOOKUP(x,A:A,B:B)) stay so even when one column is longer.
-    align = {}
+    align: dict[bool, int] = {}
     for w in refs:
         align[w.is_column] = max(align.get(w.is_column, 1), _end(w, used[w.sheet_key]))
     ends = {w.start: align[w.is_column] for w in refs}
@@ -140,7 +146,7 @@ def clip_whole_refs(formula: str, sheet: str, row: int, col: int,
             value = whole_count if (name == "ROWS") == w.is_column else span
             edits.append((call[1], call[2], str(value)))
         elif call and name in ("ROW", "COLUMN") and _is_sole_argument(masked, call, w) \
-                and not array and _scalar_place(masked, call[1]):
+                and not array and scalar_place(masked, call[1]):
             # a plain cell shows the first of the numbers: ROW(A:A) is 1, COLUMN(C:E) 3
             first = w.first if (name == "ROW") != w.is_column else 1
             edits.append((call[1], call[2], str(first)))
@@ -153,7 +159,7 @@ def clip_whole_refs(formula: str, sheet: str, row: int, col: int,
         elif call and name in ("XLOOKUP", "XMATCH"):
             # a blank looked up finds the first blank cell: keep one past the filled part
             edits.append((w.start, w.end, _clipped(w, end, extra=1)))
-        elif not array and _scalar_place(masked, w.start):
+        elif not array and scalar_place(masked, w.start):
             edits.append((w.start, w.end, _intersection(w, row, col)))
         else:
             edits.append((w.start, w.end, _clipped(w, end)))
@@ -173,7 +179,7 @@ def intersect_ranges(formula: str, row: int, col: int) -> str:
     masked = mask_quoted(formula)
     edits = []
     for m in _RANGE.finditer(masked):
-        if not _scalar_place(masked, m.start()):
+        if not scalar_place(masked, m.start()):
             continue
         left, top = _cell_index(m.group("a"))
         right, bottom = _cell_index(m.group("b"))
@@ -199,7 +205,7 @@ def clip_name_target(value: str, used: dict[str, UsedRange]) -> str:
     """A defined name's target with its whole columns/rows clipped (no cell to intersect with)."""
     masked = mask_quoted(value)
     edits = []
-    for m in _WHOLE.finditer(masked):
+    for m in WHOLE.finditer(masked):
         w = _parse(m, value, "")
         if w and w.sheet_key in used:
             edits.append((w.start, w.end, _clipped(w, _end(w, used[w.sheet_key]))))
@@ -341,7 +347,7 @@ def _enclosing_calls(masked: str) -> dict[int, tuple[str, int, int, int]]:
             if name:
                 spans.append((name, start, i + 1, open_at))
     result: dict[int, tuple[str, int, int, int]] = {}
-    for m in _WHOLE.finditer(masked):
+    for m in WHOLE.finditer(masked):
         inside = [s for s in spans if s[3] < m.start() < s[2]]
         if inside:
             result[m.start()] = max(inside, key=lambda s: s[3])
@@ -351,7 +357,7 @@ def _enclosing_calls(masked: str) -> dict[int, tuple[str, int, int, int]]:
 _PARENTHESES = re.compile(r"[()]")
 
 
-def _scalar_place(masked: str, pos: int) -> bool:
+def scalar_place(masked: str, pos: int) -> bool:
     """Whether a range at `pos` sits where a plain formula wants one value: outside any call,
     or inside scalar functions only (`FLOOR(A:A,2)`, not `SUM(ROUND(A1:A3,2))`, which an
     Excel 365 user writes for its array)."""

@@ -23,7 +23,7 @@ def test_the_plan_picks_the_cells_the_criterion_test_picks(rows, condition):
     width = len(rows[0])
     rows = [(row * width)[:width] for row in rows]  # a rectangular range
     flat = fastcalc._flat_formulas(rows)
-    test = criterion_test(fastcalc._to_formulas(condition))
+    test = criterion_test(fastcalc.formulas_value(condition))
     assert fastcalc._criterion_positions(rows, condition) == [i for i, v in enumerate(flat) if test(v)]
 
 

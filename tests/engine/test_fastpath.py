@@ -656,3 +656,22 @@ def test_exact_lookups_on_the_plan(tmp_path, formula, want):
     computed = fastpath.compute(path, ModelCache())
     assert fastpath.same_value(computed.cells[("Sheet", "G1")], want), computed.cells[("Sheet", "G1")]
     assert_plan_equals_formulas(computed, path)
+
+
+def test_formulas_laid_out_alike_get_their_own_arguments():
+    """fastcalc._Layout: a formula differing from one translated before only in the digits of its
+    numbers, texts and references reuses its layout; one differing elsewhere (a name, a function's
+    name, a sheet, an error) is tokenised on its own."""
+    formulas = {
+        ("S", "C1"): "=A1*2+B1", ("S", "C2"): "=A2*3+B2", ("S", "C3"): '=A3&"k9"',
+        ("S", "C4"): '=A4&"k1"', ("S", "C5"): "=Rate1*A1", ("S", "C6"): "=Rate2*A1",
+        ("S", "C7"): "=S1!A1+1", ("S", "C8"): "=S2!A1+1", ("S", "C9"): "=LOG10(A4)",
+        ("S", "C10"): "=LOG(A4)", ("S", "C11"): "=IFERROR(A5,#DIV/0!)", ("S", "C12"): "=IFERROR(A5,0)",
+    }
+    plan = fastcalc.Plan(formulas, ["S", "S1", "S2"], {"Rate1": ("S", "B1"), "Rate2": ("S", "B2")},
+                         ["Rate1", "Rate2"])
+    values = {"S": {"A1": 2, "B1": 10, "A2": 5, "B2": 1, "A3": "x", "A4": 100, "A5": None},
+              "S1": {"A1": 7}, "S2": {"A1": 8}}
+    got = plan.evaluate(values)
+    assert [got[("S", f"C{i}")] for i in range(1, 13)] == [
+        14.0, 16.0, "xk9", "100k1", 20.0, 2.0, 8.0, 9.0, 2.0, 2.0, 0, 0]

@@ -31,3 +31,29 @@ def test_the_steps_run_in_the_order_the_rewrites_depend_on():
     assert names.index("INDIRECT of a known text") < names.index("whole columns and rows")
     assert names.index("OFFSET of a typed reference") < names.index("whole columns and rows")
     assert all(step.reads in (None, TABLES, CONSTANTS, HIDDEN_ROWS, FILLED_EXTENT) for step in prepare.STEPS)
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("=ROMAN($A764,4)", "=ROMAN($A1564,3)", True),           # numbers and rows: one key
+    ("=Data!E17*Data!F17+42", "=Data!E300*Data!F300+7", True),
+    ("=1E5+A1", "=2E6+A2", True),                            # a bare exponent in both
+    ("=LOG10(A1)", "=LOG11(A1)", False),                     # a function's name keeps its digits
+    ('="x1"&A1', '="x22"&A1', False),                        # a text's length, not its digits
+    ("=A1+1", "=A1-1", False),
+])
+def test_formulas_differing_in_their_numbers_share_a_rewrite_key(a, b, same):
+    assert (prepare._rewrite_key(a) == prepare._rewrite_key(b)) is same
+
+
+def test_formulas_of_one_key_are_each_rewritten_as_alone():
+    """prepare_book skips rewrite() for a formula whose key rewrite() left alone before: the
+    formulas it does change (a bare exponent, an unknown function) are still changed, each."""
+    from roi_xl.engine.facts import BookFacts
+
+    formulas = {("S", f"A{i}"): f"=ROUND(B{i},{i})" for i in range(1, 5)}
+    formulas.update({("S", f"C{i}"): f"={i}E{i}+B{i}" for i in range(1, 4)})
+    formulas.update({("S", f"D{i}"): f"=NOSUCH{i}(B{i})" for i in range(1, 3)})
+    prepared = prepare.prepare_book(BookFacts(["S"], formulas))
+    assert [prepared.formulas[("S", f"A{i}")] for i in range(1, 5)] == [f"=ROUND(B{i},{i})" for i in range(1, 5)]
+    assert [prepared.formulas[("S", f"C{i}")] for i in range(1, 4)] == [f"={i}E+{i}+B{i}" for i in range(1, 4)]
+    assert sum("unknown function NOSUCH" in w for w in prepared.warnings) == 2

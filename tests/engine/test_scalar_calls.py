@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roi_xl.engine import bind, scalar_calls
-from roi_xl.engine.fastcalc import COMPUTED, LITERAL, REFERENCE, _bridge, _bridge_op, _formulas_call, _to_formulas
+from roi_xl.engine.fastcalc import COMPUTED, LITERAL, REFERENCE, _bridge, _bridge_op, _formulas_call, formulas_value
 from roi_xl.engine.function_table import get_functions
 from roi_xl.excel import OMITTED, XlError
 
@@ -166,7 +166,7 @@ def test_operators_are_formulas_own(op):
     from formulas.functions.operators import OPERATORS
 
     def old(x, y):  # _bridge_op's formulas way
-        one_cell = (np.asarray([[_to_formulas(v)]], object) for v in (x, y))
+        one_cell = (np.asarray([[formulas_value(v)]], object) for v in (x, y))
         return bind.from_formulas(OPERATORS[op](*one_cell))
 
     answered = 0

@@ -105,14 +105,14 @@ def elementwise(func):
     def call(*args):
         arrays = [grid(a) for a in args]
         if all(a.size == 1 for a in arrays):
-            return np.asarray([[_one(func, [a[0, 0] for a in arrays])]], object).view(Array)
+            return np.asarray([[call_guarded(func, [a[0, 0] for a in arrays])]], object).view(Array)
         try:
             b = np.broadcast(*arrays)
         except ValueError:
             return np.asarray([[VALUE]], object).view(Array)
         out = np.empty(b.shape, object)
         for idx, values in zip(np.ndindex(*b.shape), b):
-            out[idx] = _one(func, values)
+            out[idx] = call_guarded(func, values)
         return out.view(Array)
     return call
 
@@ -122,11 +122,12 @@ def whole(func):
     Fail becomes its error, a non-finite number #NUM!."""
     @functools.wraps(func)
     def call(*args):
-        return np.asarray([[_one(func, args)]], object).view(Array)
+        return np.asarray([[call_guarded(func, args)]], object).view(Array)
     return call
 
 
-def _one(func, values):
+def call_guarded(func, values):
+    """func(*values) as a cell's result: its Fail's error, #NUM! for a math error."""
     try:
         return as_result(func(*values))
     except Fail as fail:

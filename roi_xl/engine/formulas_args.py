@@ -1,0 +1,54 @@
+"""The plan's values as the `formulas` library holds them, for the calls the plan hands to formulas'
+own functions (fastcalc._bridge, scalar_calls): a blank as its EMPTY, an omitted argument as the
+rewrite's marker, an error as formulas' error token, a range as a 2-D object array; and the three
+ways formulas hands an argument on (LITERAL, REFERENCE, COMPUTED).
+"""
+from __future__ import annotations
+
+import numpy as np
+import schedula as _sh
+from formulas.tokens.operand import Error
+
+from ..excel import OMITTED, XlError
+from .range_memo import once
+from .rewrite import OMITTED_MARKER
+
+_EMPTY, _FORMULAS_ERRORS = _sh.EMPTY, Error.errors  # a blank and the errors, as formulas has them
+
+# How formulas hands an argument to a function: a literal as a plain value, a reference as a plain
+# 2-D array, a computed value as formulas' `Array` (fastcalc._bridge).
+LITERAL, REFERENCE, COMPUTED = 0, 1, 2
+
+
+def formulas_value(value):
+    """One plain value of the plan as formulas holds it in a cell: a blank is its EMPTY, an omitted
+    argument the rewrite's marker, an error formulas' own error token."""
+    if value is None:
+        return _EMPTY
+    if value is OMITTED:  # an argument left out of a call, as the rewrite marks it for formulas
+        return OMITTED_MARKER
+    if value.__class__ is XlError:
+        return _FORMULAS_ERRORS.get(value.value, _FORMULAS_ERRORS["#VALUE!"])
+    return value
+
+
+def formulas_argument(kind: int, value):
+    """One argument as formulas passes it to a function (see _bridge)."""
+    if kind == LITERAL:
+        return formulas_value(value)
+    if value.__class__ is list:
+        arg = as_formulas_array(value)
+    else:
+        arg = np.asarray([[formulas_value(value)]], object)
+    if kind == COMPUTED:
+        from formulas.functions import Array
+
+        return arg.view(Array)
+    return arg
+
+
+def as_formulas_array(rows: list) -> np.ndarray:
+    """A range's values as formulas holds them, converted once per evaluation however many functions
+    read it (a SUMIFS column read by a thousand cells)."""
+    arg = once(rows, "array", lambda rs: np.asarray([[formulas_value(v) for v in row] for row in rs], object))
+    return arg.copy()  # formulas' functions may write into their arguments
