@@ -18,60 +18,41 @@ from roi_xl.xlsx import lean
 from roi_xl.xlsx.writer import write_values
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 STRINGS = ["apple", "pear & plum", "  spaced  "]
 ROWS = 12_000  # ~1.3 MB of plain rows: past lean_sheet's 1 MB
 
 
-def _package(path: Path, sheets: list[tuple[str, str]], head: str = "") -> Path:
-    """A workbook of (name, sheetData inside) sheets and the shared strings STRINGS; `head` goes
-    before each sheet's sheetData."""
-    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
-                        f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                        for i in range(1, len(sheets) + 1))
+def _package(path: Path, sheets: list[tuple[str, str]]) -> Path:
+    """A workbook of (name, sheetData inside) sheets: openpyxl writes the package with a style 1 of
+    two decimals, then each sheet part is ours, and STRINGS the shared strings."""
+    wb = openpyxl.Workbook()
+    for i, (name, _) in enumerate(sheets):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = name
+    first = wb[sheets[0][0]]
+    first["B1"] = 1.5
+    first["B1"].number_format = "0.00"
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    # the shared strings (this openpyxl writes strings inline): the part, its relationship, its type
+    parts["xl/sharedStrings.xml"] = (f'<sst xmlns="{NS}">' + "".join(
+        f'<si><t xml:space="preserve">{text.replace("&", "&amp;")}</t></si>' for text in STRINGS)
+        + "</sst>").encode()
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    for i, (_, data) in enumerate(sheets, 1):
+        parts[f"xl/worksheets/sheet{i}.xml"] = (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS}" '
+            f'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">'
+            f'<sheetData>{data}</sheetData></worksheet>').encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml",
-                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                    '<Default Extension="xml" ContentType="application/xml"/>'
-                    '<Override PartName="/xl/workbook.xml" ContentType="application/'
-                    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-                    '<Override PartName="/xl/styles.xml" ContentType="application/'
-                    'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' + overrides + "</Types>")
-        zf.writestr("_rels/.rels",
-                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                    f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        zf.writestr("xl/workbook.xml",
-                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{NS}" '
-                    f'xmlns:r="{REL}"><sheets>' + "".join(
-                        f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>'
-                        for i, (name, _) in enumerate(sheets, 1)) + "</sheets></workbook>")
-        zf.writestr("xl/_rels/workbook.xml.rels",
-                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' + "".join(
-                        f'<Relationship Id="rId{i}" Type="{REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-                        for i in range(1, len(sheets) + 1))
-                    + f'<Relationship Id="rIdS" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
-                    f'<Relationship Id="rIdT" Type="{REL}/styles" Target="styles.xml"/></Relationships>')
-        zf.writestr("xl/styles.xml",  # style 1: two decimals
-                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="{NS}">'
-                    '<fonts count="1"><font/></fonts><fills count="1"><fill><patternFill patternType="none"/>'
-                    '</fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
-                    '<cellXfs count="2">'
-                    '<xf numFmtId="0"/><xf numFmtId="2" applyNumberFormat="1"/></cellXfs></styleSheet>')
-        zf.writestr("xl/sharedStrings.xml",
-                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="{NS}">' + "".join(
-                        f'<si><t xml:space="preserve">{s.replace("&", "&amp;")}</t></si>' for s in STRINGS)
-                    + "</sst>")
-        for i, (_, data) in enumerate(sheets, 1):
-            zf.writestr(f"xl/worksheets/sheet{i}.xml",
-                        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS}" '
-                        f'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">{head}'
-                        f'<sheetData>{data}</sheetData></worksheet>')
+        for name, data in parts.items():
+            zf.writestr(name, data)
     return path
 
 
@@ -172,6 +153,10 @@ def test_a_value_written_into_a_plain_row_parses_the_whole_part(big, tmp_path):
     assert ws["A12000"].value == _number(12000)
 
 
+def _odd_book(tmp_path: Path, odd: str) -> fastbook.FastBook:
+    return fastbook.read(_package(tmp_path / "odd.xlsx", [("Data", _data_rows(odd=odd))]))
+
+
 @pytest.mark.parametrize("odd, why", [
     ('<row r="2" hidden="1"><c r="A2"><v>74</v></c></row>', "a hidden row"),
     ('<row r="2"><c r="A2" t="str"><v>74</v></c></row>', "a text a formula left"),
@@ -180,8 +165,7 @@ def test_a_value_written_into_a_plain_row_parses_the_whole_part(big, tmp_path):
     ('<row r="2"><c r="A2"><v>74</v><extLst/></c></row>', "an element the form lacks"),
 ])
 def test_rows_written_another_way_stay_in_the_tree(tmp_path, odd, why):
-    path = _package(tmp_path / "odd.xlsx", [("Data", _data_rows(odd=odd))])
-    book = fastbook.read(path)
+    book = _odd_book(tmp_path, odd)
     assert book.lean == {"xl/worksheets/sheet1.xml"}, why
     rows = book.parts["xl/worksheets/sheet1.xml"][1].getroot().findall(f".//{{{NS}}}row")
     assert [row.get("r") for row in rows] == ["2"], why
@@ -195,8 +179,7 @@ def test_rows_written_another_way_stay_in_the_tree(tmp_path, odd, why):
     ('<row><c r="A2"><v>74</v></c></row>', "a row without its number"),
 ])
 def test_sheets_the_scan_cannot_be_sure_of_are_parsed_whole(tmp_path, odd, why):
-    path = _package(tmp_path / "odd.xlsx", [("Data", _data_rows(odd=odd))])
-    book = fastbook.read(path)
+    book = _odd_book(tmp_path, odd)
     assert book.lean == set(), why
     assert book.values["Data"]["A3"] == _number(3) and book.values["Data"]["A12000"] == _number(12000), why
 
