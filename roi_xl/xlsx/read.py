@@ -32,7 +32,7 @@ from lxml import etree
 from roi_xl.errors import FastReadError
 from roi_xl.excel import XlError, date_to_serial
 
-from .lean import lean_sheet
+from .lean import LeanSheet, lean_sheet, plain_cells
 from .package import MAIN, Package, parse
 
 __all__ = ["Book", "KeyParts", "SheetKeyParts", "read", "cached_formula_values",
@@ -180,6 +180,127 @@ def _iso_date(text: str) -> float:
     return date_to_serial(from_ISO8601(text))
 
 
+_ROW_FILLED = etree.XPath("m:c[m:v or m:f or m:is]", namespaces=_NS)
+_SHEET_DATA, _ROW = f"{{{MAIN}}}sheetData", f"{{{MAIN}}}row"
+_CACHED = 1 << 16  # distinct value texts (and styles) whose conversion is kept for the next cell
+
+
+def _kept_rows(root: etree._Element, lean: LeanSheet) -> list[etree._Element] | None:
+    """The rows of a lean tree, one for each row lean_sheet left to parse, in order; None when the
+    tree is not as the scan took it (another namespace, elements among the rows, other rows)."""
+    data = root.find(_SHEET_DATA)
+    if root.tag != f"{{{MAIN}}}worksheet" or data is None:
+        return None
+    rows = [el for el in data if isinstance(el.tag, str)]
+    numbers = [row for row in lean.rows if row.__class__ is bytes]
+    if len(rows) != len(numbers) or any(el.tag != _ROW or el.get("r", "").encode() != number
+                                        for el, number in zip(rows, numbers)):
+        return None
+    return rows
+
+
+class _Cells:
+    """Each filled cell of a sheet, from its tree or from a plain row's bytes, into the Book's
+    values and styles and the key's lists, in document order."""
+
+    def __init__(self, zf: zipfile.ZipFile, pkg: Package, book: Book):
+        self.zf, self.pkg, self.book = zf, pkg, book
+        self.strings: list[str] | None = None
+        self.numbers: dict[bytes, int | float] = {}
+        self.styles_seen: dict[bytes, str] = {}
+
+    def start(self, sheet: SheetKeyParts) -> None:
+        self.name, self.sheet = sheet.name, sheet
+        self.values: dict[str, object] = {}
+        self.styles: dict[str, str] = {}
+        self.book.values[sheet.name] = self.values
+        self.book.styles[sheet.name] = self.styles
+
+    def shared(self, index: str) -> str:
+        if self.strings is None:
+            self.strings = _shared_strings(self.zf, self.pkg)
+        return self.strings[int(index)]
+
+    def element(self, c: etree._Element) -> None:
+        """A cell of the tree (one with a value, a formula or an inline string)."""
+        ref = c.get("r").upper()
+        self.sheet.filled.append(ref)
+        style = c.get("s")
+        if style is not None:
+            self.styles[ref] = style
+        f = v = inline = None
+        for child in c:
+            tag = child.tag
+            if tag == _F:
+                f = child
+            elif tag == _V:
+                v = child.text
+            elif tag == _IS:
+                inline = child
+        if f is not None:
+            if f.get("t") == "dataTable":
+                raise FastReadError("data table formulas")
+            self.book.formula_cells.append((self.name, ref))
+            self.sheet.formulas.append((ref, f.get("t", ""), f.get("ref", ""), f.get("si", ""), f.text or ""))
+            return
+        kind = c.get("t", "n")
+        if kind == "inlineStr":
+            if inline is not None:
+                self.values[ref] = _text_content(inline)
+            return
+        if not v:
+            return
+        if kind == "n":
+            self.values[ref] = _number(v)
+        elif kind == "s":
+            self.values[ref] = self.shared(v)
+        elif kind == "str":
+            self.values[ref] = v
+        elif kind == "b":
+            self.values[ref] = bool(int(v))
+        elif kind == "e":
+            self.values[ref] = XlError.from_code(v) or XlError.VALUE
+        elif kind == "d":
+            self.values[ref] = _iso_date(v)
+        else:
+            raise FastReadError(f"{self.name}!{ref}: unknown cell type {kind!r}")
+
+    def plain(self, cells: list[tuple[bytes, bytes, bytes, bytes, bytes]]) -> None:
+        """A plain row's cells as lean.plain_cells reads them: the same values as `element` makes
+        of them, each distinct number text converted once (and its value shared)."""
+        values, styles, filled = self.values, self.styles, self.sheet.filled
+        numbers, styles_seen = self.numbers, self.styles_seen
+        for raw, style, kind, has_value, v in cells:
+            if not has_value:
+                continue
+            ref = raw.decode().upper()
+            filled.append(ref)
+            if style:
+                text = styles_seen.get(style)
+                if text is None:
+                    text = style.decode()
+                    if len(styles_seen) < _CACHED:
+                        styles_seen[style] = text
+                styles[ref] = text
+            if not v:
+                continue
+            if not kind or kind == b"n":
+                number = numbers.get(v)
+                if number is None:
+                    number = _number(v.decode())
+                    if len(numbers) < _CACHED:
+                        numbers[v] = number
+                values[ref] = number
+            elif kind == b"s":
+                values[ref] = self.shared(v.decode())
+            elif kind == b"b":
+                values[ref] = bool(int(v.decode()))
+            elif kind == b"e":
+                values[ref] = XlError.from_code(v.decode()) or XlError.VALUE
+            else:  # b"d"
+                values[ref] = _iso_date(v.decode())
+
+
 B = TypeVar("B", bound=Book)
 
 
@@ -201,10 +322,10 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
             name = node.get("name") or ""
             key.names.append((name, etree.tostring(node, method="c14n")))
             book.names.append((name, node.get("localSheetId"), node.text or ""))
-        strings = None
         for member in sorted(zf.namelist()):
             if member.startswith("xl/tables/") and member.endswith(".xml"):
                 key.tables.append((member, zf.read(member)))
+        cells = _Cells(zf, pkg, book)
         for name, part in pkg.sheets.items():
             sheet = SheetKeyParts(name, part)
             key.sheets.append(sheet)
@@ -213,65 +334,29 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
                 sheet.table_rels += _TABLE_REL.findall(zf.read(rels))
             data = zf.read(part)
             lean = lean_sheet(data)
-            tree = parse(data if lean is None else lean, part)
+            tree = parse(data if lean is None else lean.data, part)
+            kept = None if lean is None else _kept_rows(tree.getroot(), lean)
+            if lean is not None and kept is None:  # not as the scan took it: the whole part
+                lean, tree = None, parse(data, part)
             book.parts[part] = (data, tree)
-            if lean is not None:
-                book.lean.add(part)
             root = tree.getroot()
-            filled = sheet.filled
-            formulas = sheet.formulas
             if etree.QName(root).localname != "worksheet":
                 raise FastReadError(f"{name}: not a worksheet")
             if _UNREFERENCED(root):
                 raise FastReadError(f"{name}: cells without a reference")
-            values: dict[str, object] = {}
-            styles: dict[str, str] = {}
-            book.values[name] = values
-            book.styles[name] = styles
-            for c in _FILLED(root):
-                ref = c.get("r").upper()
-                filled.append(ref)
-                style = c.get("s")
-                if style is not None:
-                    styles[ref] = style
-                f = v = inline = None
-                for child in c:
-                    tag = child.tag
-                    if tag == _F:
-                        f = child
-                    elif tag == _V:
-                        v = child.text
-                    elif tag == _IS:
-                        inline = child
-                if f is not None:
-                    if f.get("t") == "dataTable":
-                        raise FastReadError("data table formulas")
-                    book.formula_cells.append((name, ref))
-                    formulas.append((ref, f.get("t", ""), f.get("ref", ""), f.get("si", ""), f.text or ""))
-                    continue
-                kind = c.get("t", "n")
-                if kind == "inlineStr":
-                    if inline is not None:
-                        values[ref] = _text_content(inline)
-                    continue
-                if not v:
-                    continue
-                if kind == "n":
-                    values[ref] = _number(v)
-                elif kind == "s":
-                    if strings is None:
-                        strings = _shared_strings(zf, pkg)
-                    values[ref] = strings[int(v)]
-                elif kind == "str":
-                    values[ref] = v
-                elif kind == "b":
-                    values[ref] = bool(int(v))
-                elif kind == "e":
-                    values[ref] = XlError.from_code(v) or XlError.VALUE
-                elif kind == "d":
-                    values[ref] = _iso_date(v)
+            cells.start(sheet)
+            if lean is None or kept is None:
+                for c in _FILLED(root):
+                    cells.element(c)
+                continue
+            book.lean.add(part)
+            rows = iter(kept)
+            for row in lean.rows:  # in document order: a plain row's bytes, or the tree's next row
+                if isinstance(row, tuple):
+                    cells.plain(plain_cells(lean, row))
                 else:
-                    raise FastReadError(f"{name}!{ref}: unknown cell type {kind!r}")
+                    for c in _ROW_FILLED(next(rows)):
+                        cells.element(c)
     return book, key
 
 

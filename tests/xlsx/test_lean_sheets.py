@@ -62,7 +62,10 @@ def test_the_reader_parses_a_formatted_sheet_without_its_empty_rows(formatted):
     assert book.lean == {"xl/worksheets/sheet1.xml"}
     tree = book.parts["xl/worksheets/sheet1.xml"][1]
     rows = tree.getroot().findall(".//{*}row")
-    assert len(rows) == 5  # rows 1-5 hold cells (row 3 is also hidden); none of the 59,991 empty ones
+    # rows 1, 2 and 5 hold formulas, row 3 is hidden; row 4's number was read from its bytes, and
+    # none of the 59,991 empty rows is there
+    assert [row.get("r") for row in rows] == ["1", "2", "3", "5"]
+    assert book.values["S"] == {"A1": 10, "A2": 20, "A3": 30, "A4": 40}
     assert fastbook.facts(book).hidden_rows == {"S": {3}}
 
 
@@ -94,6 +97,20 @@ def test_small_parts_and_unnumbered_rows_are_parsed_whole():
     sheet = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>%s</sheetData></worksheet>'
     assert lean_sheet(sheet % rows[:1000]) is None                 # under 1 MB: whole
     assert lean_sheet(sheet % (rows + b"<row/>")) is None          # a row without its number
-    assert lean_sheet(sheet % rows) == sheet % b""                  # every row empty: gone
+    assert lean_sheet(sheet % rows).data == sheet % b""             # every row empty: gone
     hidden = rows + b'<row r="100000" hidden="1"/>'
-    assert lean_sheet(sheet % hidden) == sheet % b'<row r="100000" hidden="1"/>'
+    assert lean_sheet(sheet % hidden).data == sheet % b'<row r="100000" hidden="1"/>'
+
+
+def test_stretches_of_empty_rows_go_whole_and_the_rows_among_them_stay():
+    """Rows told empty 64 KB at a time: a hidden row, a row with a cell and a row written open
+    and closed in the middle of 200,000 empty ones are found as they are."""
+    empty = [b'<row r="%d" ht="21" customHeight="1"/>' % i for i in range(1, 200_001)]
+    hidden = b'<row r="70000" hidden="1" ht="21"/>'
+    filled = b'<row r="120000"><c r="A120000"><f>1+1</f></c></row>'
+    empty[70_000 - 1], empty[120_000 - 1] = hidden, filled
+    empty[150_000 - 1] = b'<row r="150000"></row>'
+    sheet = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>%s</sheetData></worksheet>'
+    lean = lean_sheet(sheet % b"".join(empty))
+    assert lean.data == sheet % (hidden + filled)
+    assert lean.rows == [b"70000", b"120000"]
