@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from roi_xl.engine.iteration import components
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "roi_xl"
 
@@ -97,38 +99,10 @@ class Imports:
                 self.private.append((module, node.lineno, aliases[node.value.id], node.attr))
 
     def cycles(self) -> list[list[str]]:
-        """The strongly connected components of more than one module (Tarjan's algorithm)."""
-        index: dict[str, int] = {}
-        low: dict[str, int] = {}
-        stack: list[str] = []
-        on_stack: set[str] = set()
-        found: list[list[str]] = []
-
-        def visit(v: str) -> None:
-            index[v] = low[v] = len(index)
-            stack.append(v)
-            on_stack.add(v)
-            for w in sorted(self.edges[v]):
-                if w not in index:
-                    visit(w)
-                    low[v] = min(low[v], low[w])
-                elif w in on_stack:
-                    low[v] = min(low[v], index[w])
-            if low[v] == index[v]:
-                component = []
-                while True:
-                    w = stack.pop()
-                    on_stack.discard(w)
-                    component.append(w)
-                    if w == v:
-                        break
-                if len(component) > 1 or v in self.edges[v]:
-                    found.append(sorted(component))
-
-        for v in sorted(self.edges):
-            if v not in index:
-                visit(v)
-        return found
+        """The strongly connected groups of more than one module, or of one importing itself (the
+        engine's own Tarjan, iteration.components, over this graph)."""
+        groups = components(sorted(self.edges), lambda m: sorted(self.edges[m]))
+        return [sorted(g) for g in groups if len(g) > 1 or g[0] in self.edges[g[0]]]
 
     def path_within(self, component: list[str]) -> str:
         """One cycle through the component, spelled out, so a failure says where to cut."""
