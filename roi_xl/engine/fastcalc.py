@@ -47,7 +47,9 @@ from ..excel import OMITTED, XlError, address
 from ..memory import this_process_budget
 from ..references import CELL, SHEET, coordinate, split_coordinate, unquote_sheet
 from .formulas_args import COMPUTED, LITERAL, REFERENCE, formulas_argument, formulas_value
+from .functions._args import Fail
 from .functions.logical import text_logical
+from .functions.statistical import AGGREGATES, ALIASES
 from .iteration import Iteration, components, settled, start
 from .operators import cancels, operand_number
 from .range_memo import forget, once
@@ -594,14 +596,15 @@ def _not(x):
     return not x
 
 
-def _sum(is_reference, args):
-    """SUM as roi_xl.engine.functions.statistical computes it (the engine's SUM, not formulas' own):
-    in a reference only numbers count (text, TRUE/FALSE and blanks are skipped, an error is the
-    result); a value typed or computed as an argument becomes a number (TRUE 1, text read as a
-    number or #VALUE!, an empty argument skipped); added left to right."""
-    total = 0.0
+def _numbers_of(is_reference, args) -> list | XlError:
+    """The numbers of an aggregate's arguments by the rule of functions/statistical.numbers, on the
+    plan's values: in a reference only numbers count (text, TRUE/FALSE and blanks are skipped, an
+    error is the result); a value typed or computed as an argument becomes a number (TRUE 1, text
+    read as a number or #VALUE!, an empty argument skipped). `is_reference` flags each argument:
+    1 a reference or an array constant, 0 a value, 2 computed (an array but for one value)."""
+    out: list = []
     for reference, a in zip(is_reference, args):
-        if reference == 2:  # computed, maybe an array: numbers only in an array, but for one value
+        if reference == 2:
             if a.__class__ is list and len(a) == 1 and len(a[0]) == 1:
                 a = a[0][0]
             reference = a.__class__ is list
@@ -610,7 +613,7 @@ def _sum(is_reference, args):
                 for v in row:
                     cls = v.__class__
                     if cls is float or cls is int:
-                        total += v
+                        out.append(v)
                     elif cls is XlError:
                         return v
             continue
@@ -620,15 +623,31 @@ def _sum(is_reference, args):
         if cls is XlError:
             return a
         if cls is bool:
-            total += float(a)
+            out.append(float(a))
         elif cls is str:
             n = text_to_number(a)
             if n is None:
                 return XlError.VALUE
-            total += n
+            out.append(n)
         else:
-            total += float(a)
-    return _finite(total)
+            out.append(float(a))
+    return out
+
+
+def _aggregate(name: str, is_reference, args):
+    """SUM, AVERAGE, MIN, MAX and the other aggregates of functions/statistical.py: the engine's own
+    reduction (statistical.AGGREGATES[name]) of the arguments' numbers (_numbers_of)."""
+    xs = _numbers_of(is_reference, args)
+    if xs.__class__ is XlError:
+        return xs
+    try:
+        return _finite(float(AGGREGATES[name](xs)))
+    except Fail as fail:
+        from .bind import from_formulas
+
+        return from_formulas(fail.err)
+    except (ValueError, OverflowError, ZeroDivisionError):
+        return XlError.NUM
 
 
 def _meeting(rows: list, condition) -> list[int]:
@@ -1020,15 +1039,23 @@ _OPS = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "&": "_concat",
 
 
 def _check_mirrored(name: str) -> None:
-    """The translation of SUM and COUNTIF mirrors one implementation; if the engine's table holds
-    another (a later fix), the template stays on formulas until the translation follows."""
+    """The translation of the aggregates (_aggregate) and COUNTIF mirrors one implementation; if the
+    engine's table holds another (a later fix), the template stays on formulas until the
+    translation follows."""
     from .excel_functions import REPLACEMENTS as OURS
     from .function_table import get_functions
     from .functions.statistical import REPLACEMENTS
 
-    mirrored = REPLACEMENTS["SUM"] if name == "SUM" else OURS[name]
+    mirrored = REPLACEMENTS[name] if _reduction(name) is not None else OURS[name]
     if get_functions().get(name) is not mirrored:
         raise Untranslatable(f"{name} is not the implementation the translation mirrors")
+
+
+def _reduction(name: str) -> str | None:
+    """The statistical.AGGREGATES entry the function `name` (maybe an alias: STDEV.S) reduces its
+    numbers with, or None for any other function."""
+    name = ALIASES.get(name, name)
+    return name if name in AGGREGATES else None
 
 
 def _strip_prefix(name: str) -> str:
@@ -1481,13 +1508,14 @@ class Plan:
             if len(args) != 1:
                 raise Untranslatable("NOT takes 1 argument")
             return f"_not(_v({self._operand(args[0], own, deps)}))"
-        if name == "SUM":
-            _check_mirrored("SUM")
+        reduction = _reduction(name)
+        if reduction is not None:
+            _check_mirrored(name)
             flags, codes = [], []
             for a in args:
                 flags.append(1 if _is_reference(a) or a[0] == "array" else 2 if self._maybe_array(a) else 0)
                 codes.append("None" if a[0] == "missing" else self._operand(a, own, deps, allow_range=True))
-            return f"_sum({tuple(flags)!r}, ({', '.join(codes)},))"
+            return f"_aggregate({reduction!r}, {tuple(flags)!r}, ({', '.join(codes)},))"
         if not _known_to_formulas(name):
             raise Untranslatable(f"unknown function {name}")
         if _reads_references(name):
@@ -1794,7 +1822,8 @@ _RUNTIME = {
     "_add_final": _add_final, "_sub_final": _sub_final,
     "_v": _v, "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_neg": _neg, "_pos": _pos,
     "_pct": _pct, "_concat": _concat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt,
-    "_ge": _ge, "_cond": _cond, "_and": _and, "_or": _or, "_text_logical": text_logical, "_not": _not, "_sum": _sum,
+    "_ge": _ge, "_cond": _cond, "_and": _and, "_or": _or, "_text_logical": text_logical, "_not": _not,
+    "_aggregate": _aggregate,
     "_ifs": _ifs, "_index": _index, "_block": _block,
     "_raised": _raised, "_UNSURE": _UNSURE, "_vlookup": _vlookup, "_match": _match,
     "_xlookup": _xlookup, "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,

@@ -191,7 +191,9 @@ def _sum(xs):
     return total
 
 
-_AGGREGATES = {
+# The aggregates that read their arguments' numbers by numbers(): each one's reduction of them. The
+# plan calls these same reductions on the numbers its own values hold (fastcalc._aggregate).
+AGGREGATES = {
     "SUM": _sum,
     "AVERAGE": _mean,
     "MIN": lambda xs: min(xs, default=0.0),
@@ -210,21 +212,21 @@ _AGGREGATES = {
     "SKEW": _skew,
     "_XLFN.SKEW.P": _skew_p,
 }
-_ALIASES = {"_XLFN.STDEV.S": "STDEV", "_XLFN.STDEV.P": "STDEVP", "_XLFN.VAR.S": "VAR",
+ALIASES = {"_XLFN.STDEV.S": "STDEV", "_XLFN.STDEV.P": "STDEVP", "_XLFN.VAR.S": "VAR",
             "_XLFN.VAR.P": "VARP", "STDEV.S": "STDEV", "STDEV.P": "STDEVP", "VAR.S": "VAR",
             "VAR.P": "VARP", "SKEW.P": "_XLFN.SKEW.P"}
 
 
 def aggregate(name: str, func=None, values=numbers):
-    """The function `name`: func (default _AGGREGATES[name]) of the arguments' values."""
-    func = func or _AGGREGATES[name]
+    """The function `name`: func (default AGGREGATES[name]) of the arguments' values."""
+    func = func or AGGREGATES[name]
     call = whole(lambda *args: func(values(args)))
     call.__name__ = name.lower()
     return call
 
 
-REPLACEMENTS = {name: wrap_func(aggregate(name)) for name in _AGGREGATES}
-REPLACEMENTS.update({alias: REPLACEMENTS[name] for alias, name in _ALIASES.items()})
+REPLACEMENTS = {name: wrap_func(aggregate(name)) for name in AGGREGATES}
+REPLACEMENTS.update({alias: REPLACEMENTS[name] for alias, name in ALIASES.items()})
 REPLACEMENTS["COUNT"] = wrap_func(whole(count))
 REPLACEMENTS["COUNTA"] = wrap_func(whole(counta))
 REPLACEMENTS["AVERAGEA"] = wrap_func(aggregate("AVERAGEA", _mean, _numbers_a))
