@@ -12,8 +12,8 @@ SOURCES = {
         '_XLFN.BYROW', '_XLFN.IFS', '_XLFN.MAKEARRAY', '_XLFN.MAP', '_XLFN.REDUCE', '_XLFN.SCAN',
     ),
     'formulas.functions.math': (
-        'ARABIC', 'ATAN2', 'FACTDOUBLE', 'MDETERM', 'MINVERSE', 'MULTINOMIAL', 'PERCENTOF', 'PI', 'POWER',
-        'RAND', 'SQRTPI', 'SUMPRODUCT', 'SUMX2MY2', 'SUMX2PY2', 'SUMXMY2', '_XLFN.ARABIC', '_XLFN.PERCENTOF',
+        'ATAN2', 'FACTDOUBLE', 'MDETERM', 'MINVERSE', 'MULTINOMIAL', 'PERCENTOF', 'PI', 'POWER', 'RAND',
+        'SQRTPI', 'SUMPRODUCT', 'SUMX2MY2', 'SUMX2PY2', 'SUMXMY2', '_XLFN.PERCENTOF',
     ),
     'formulas.functions.stat': (
         'BETA.DIST', 'BETA.INV', 'CHISQ.DIST', 'CHISQ.DIST.RT', 'CHISQ.INV', 'CHISQ.INV.RT', 'CHISQ.TEST',
@@ -148,8 +148,9 @@ SOURCES = {
         'XLOOKUP', 'XMATCH', '_XLFN.XLOOKUP', '_XLFN.XMATCH',
     ),
     'roi_xl.engine.functions.math': (
-        'BASE', 'COMBIN', 'COMBINA', 'DECIMAL', 'FACT', 'GCD', 'LCM', 'MMULT', 'MOD', 'QUOTIENT',
-        'RANDBETWEEN', 'ROMAN', 'SERIESSUM', 'SUMSQ', '_XLFN.BASE', '_XLFN.COMBINA', '_XLFN.DECIMAL',
+        'ARABIC', 'BASE', 'COMBIN', 'COMBINA', 'DECIMAL', 'FACT', 'GCD', 'LCM', 'MMULT', 'MOD', 'QUOTIENT',
+        'RANDBETWEEN', 'ROMAN', 'SERIESSUM', 'SUMSQ', '_XLFN.ARABIC', '_XLFN.BASE', '_XLFN.COMBINA',
+        '_XLFN.DECIMAL',
     ),
     'roi_xl.engine.functions.matrix': (
         'MUNIT', '_XLFN.MUNIT',

@@ -1,5 +1,5 @@
 """Math functions `formulas` 1.3.4 lacks or gets wrong: QUOTIENT, COMBIN, COMBINA, BASE, DECIMAL,
-GCD, LCM, SERIESSUM, MMULT, SUMSQ, ROMAN (Excel's documented rules; arguments are truncated to integers
+GCD, LCM, SERIESSUM, MMULT, SUMSQ, ROMAN, ARABIC (Excel's documented rules; arguments are truncated to integers
 where Excel does so). QUOTIENT, GCD, LCM and SERIESSUM come from the Analysis ToolPak and, as
 Excel-saved workbooks show, take no TRUE/FALSE (#VALUE!)."""
 from __future__ import annotations
@@ -10,7 +10,6 @@ import numpy as np
 import schedula as sh
 from formulas.functions import XlError as FormulasError
 from formulas.functions import wrap_func, wrap_ufunc
-from formulas.functions.math import xroman as _formulas_roman
 
 from ._args import DIV0, NUM, VALUE, Fail, array_result, elementwise, grid, is_number, scalar, to_number
 from .statistical import numbers
@@ -20,11 +19,100 @@ def _int(v) -> int:
     return math.trunc(to_number(v))
 
 
-def roman(number, form=0):
-    """formulas' ROMAN, but form FALSE is 4 (the simplest form) and TRUE 0, as Excel documents."""
+_NUMERALS = ((1000, "M"), (500, "D"), (100, "C"), (50, "L"), (10, "X"), (5, "V"), (1, "I"))
+
+
+def _roman_table(form: int) -> tuple:
+    """ROMAN's (value, letters) pairs for one form, largest first: each numeral, then the pairs
+    that subtract a smaller numeral from it (its value minus that numeral's, when that is not a
+    numeral itself), at most form + 1 of them, the closest to the numeral last. Form 0 allows IV,
+    IX, XL, XC, CD, CM; form 1 adds VL, VC, LD, LM; form 2 IL, IC, XD, XM; form 3 VD, VM; form 4 ID, IM
+    (Excel's ROMAN(499, 0..4): CDXCIX, LDVLIV, XDIX, VDIV, ID)."""
+    pairs = []
+    for i, (value, letter) in enumerate(_NUMERALS):
+        pairs.append((value, letter))
+        subtractive = []
+        for smaller, s in _NUMERALS[i + 1:]:
+            if all(value - smaller != v for v, _ in _NUMERALS):
+                subtractive.append((value - smaller, s + letter))
+                if len(subtractive) == form + 1:
+                    break
+        pairs.extend(reversed(subtractive))
+    return tuple(pairs)
+
+
+_ROMAN_TABLES = tuple(_roman_table(form) for form in range(5))
+
+
+def _roman_form(form) -> int:
+    """ROMAN's form: omitted, blank or TRUE is 0 (classic), FALSE 4 (simplified), a number or numeric
+    text truncated; outside 0..4 #VALUE!."""
+    if form is sh.EMPTY:
+        return 0
     if isinstance(form, (bool, np.bool_)):
-        form = 0 if form else 4
-    return _formulas_roman(number, form)
+        return 0 if form else 4
+    n = _int(form)
+    if not 0 <= n <= 4:
+        raise Fail(VALUE)
+    return n
+
+
+def roman(number, form=0):
+    """Excel's ROMAN: number (a blank 0, TRUE 1, numeric text read, decimals truncated) from 0 to 3999
+    as Roman numerals of the form's table (greedy, largest pair first); 0 is the empty text; a
+    number outside 0..3999 or a form outside 0..4 is #VALUE!; the first error among the arguments
+    is the result."""
+    if isinstance(number, FormulasError):
+        raise Fail(number)
+    if isinstance(form, FormulasError):
+        raise Fail(form)
+    n = _int(number)
+    table = _ROMAN_TABLES[_roman_form(form)]
+    if not 0 <= n <= 3999:
+        raise Fail(VALUE)
+    out = []
+    for value, letters in table:
+        if n >= value:
+            count, n = divmod(n, value)
+            out.append(letters * count)
+            if not n:
+                break
+    return "".join(out)
+
+
+_ARABIC_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
+
+
+def arabic(text):
+    """Excel's ARABIC: Roman numerals as a number, case ignored, leading and trailing spaces ignored,
+    a leading "-" negating, a blank or "" 0; at most 255 characters; an error is the result; anything
+    else (a number, TRUE, any other character) #VALUE!. Read right to left, a numeral adds while it is at least the
+    numeral after it and subtracts otherwise, a run of one numeral counting the same way (IIX is 8,
+    IM 999, XIXI 20)."""
+    if text is sh.EMPTY:
+        return 0.0
+    if isinstance(text, FormulasError):
+        raise Fail(text)
+    if not isinstance(text, str):
+        raise Fail(VALUE)
+    roman_text = text.strip(" ").upper()
+    if len(text) > 255:
+        raise Fail(VALUE)
+    sign = 1.0
+    if roman_text.startswith("-"):
+        sign, roman_text = -1.0, roman_text[1:]
+        if not roman_text:
+            raise Fail(VALUE)
+    total, previous, adding = 0, -1, True
+    for letter in reversed(roman_text):
+        value = _ARABIC_VALUES.get(letter)
+        if value is None:
+            raise Fail(VALUE)
+        if value != previous:
+            adding = previous < value
+        previous = value
+        total += value if adding else -value
+    return sign * total
 
 
 def _toolpak_number(v) -> float:
@@ -211,6 +299,8 @@ REPLACEMENTS = {
     "SERIESSUM": wrap_func(array_result(seriessum)),
     "MMULT": wrap_func(array_result(mmult)),
     "SUMSQ": wrap_func(array_result(sumsq)),
-    "ROMAN": wrap_ufunc(roman, input_parser=lambda *a: a),  # formulas' own parsing
+    "ROMAN": wrap_func(elementwise(roman)),
+    "ARABIC": wrap_func(elementwise(arabic)),
 }
+REPLACEMENTS["_XLFN.ARABIC"] = REPLACEMENTS["ARABIC"]
 REPLACEMENTS["COMBINA"] = REPLACEMENTS["_XLFN.COMBINA"]

@@ -1,4 +1,4 @@
-"""QUOTIENT, COMBIN, COMBINA, BASE, DECIMAL, GCD, LCM, SERIESSUM, MMULT, SUMSQ
+"""QUOTIENT, COMBIN, COMBINA, BASE, DECIMAL, GCD, LCM, SERIESSUM, MMULT, SUMSQ, ROMAN, ARABIC
 (roi_xl/engine/functions/math.py) through the real engine; expected values worked by hand from
 Excel's documented definitions."""
 from __future__ import annotations
@@ -90,6 +90,44 @@ CASES = {
     "=ROMAN(499,FALSE)": "ID",
     "=ROMAN(499,4)": "ID",
     "=ROMAN(99,FALSE)": "IC",
+    "=ROMAN(1999,0)": "MCMXCIX",           # M + CM + XC + IX
+    "=ROMAN(1999,1)": "MLMVLIV",           # M + LM + VL + IV
+    "=ROMAN(1999,2)": "MXMIX",             # M + XM + IX
+    "=ROMAN(1999,3)": "MVMIV",             # M + VM + IV
+    "=ROMAN(1999,4)": "MIM",               # M + IM
+    "=ROMAN(3999)": "MMMCMXCIX",
+    "=ROMAN(3999.99)": "MMMCMXCIX",        # decimals truncated
+    "=ROMAN(5.99,1.9)": "V",               # both truncated: form 1
+    "=ROMAN(0)": "",
+    "=ROMAN(A3)": "",                      # a blank is 0
+    "=ROMAN(A1,A3)": "X",                  # a blank form is 0
+    "=ROMAN(A7)": "I",                     # TRUE is 1
+    "=ROMAN(A4)": "XII",                   # numeric text
+    '=ROMAN("12.5")': "XII",
+    "=ROMAN(4000)": XlError.VALUE,         # 0 to 3999 only
+    "=ROMAN(-1)": XlError.VALUE,
+    "=ROMAN(10,5)": XlError.VALUE,         # forms 0 to 4 only
+    "=ROMAN(10,-1)": XlError.VALUE,
+    '=ROMAN("ten")': XlError.VALUE,
+    '=ROMAN(10,"x")': XlError.VALUE,
+    "=ROMAN(D4)": XlError.DIV0,            # the argument's error
+    "=ROMAN(4000,D4)": XlError.DIV0,       # the form's error before the number's range
+    # ARABIC: case and leading/trailing spaces ignored, a leading minus negates, "" is 0
+    '=_xlfn.ARABIC("MCMXCIX")': 1999.0,
+    '=_xlfn.ARABIC("mlmvliv")': 1999.0,   # 1000 + (1000-50) + (50-5) + (5-1)
+    '=_xlfn.ARABIC("MIM")': 1999.0,
+    '=_xlfn.ARABIC(" XIV ")': 14.0,
+    '=_xlfn.ARABIC("-MMXI")': -2011.0,
+    '=_xlfn.ARABIC("")': 0.0,
+    "=_xlfn.ARABIC(A3)": 0.0,              # a blank
+    '=_xlfn.ARABIC("IIII")': 4.0,         # not canonical, still summed
+    '=_xlfn.ARABIC("XIXI")': 20.0,        # read right to left: I, X, -I, +X... 1 + 10 - 1 + 10
+    '=_xlfn.ARABIC("X I")': XlError.VALUE,  # a space inside
+    '=_xlfn.ARABIC("-")': XlError.VALUE,
+    '=_xlfn.ARABIC("ABC")': XlError.VALUE,
+    "=_xlfn.ARABIC(5)": XlError.VALUE,     # a number
+    "=_xlfn.ARABIC(A7)": XlError.VALUE,    # TRUE
+    "=_xlfn.ARABIC(D4)": XlError.DIV0,
 }
 
 
