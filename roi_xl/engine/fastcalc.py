@@ -49,7 +49,6 @@ from ..references import CELL, SHEET, coordinate, split_coordinate, unquote_shee
 from .formulas_args import COMPUTED, LITERAL, REFERENCE, formulas_argument, formulas_value
 from .functions._args import Fail
 from .functions.logical import text_logical
-from .functions.statistical import AGGREGATES, ALIASES
 from .iteration import Iteration, components, settled, start
 from .operators import cancels, operand_number
 from .range_memo import forget, once
@@ -641,7 +640,7 @@ def _aggregate(name: str, is_reference, args):
     if xs.__class__ is XlError:
         return xs
     try:
-        return _finite(float(AGGREGATES[name](xs)))
+        return _finite(float((_statistical or _load_statistical()).AGGREGATES[name](xs)))
     except Fail as fail:
         from .bind import from_formulas
 
@@ -1053,9 +1052,28 @@ def _check_mirrored(name: str) -> None:
 
 def _reduction(name: str) -> str | None:
     """The statistical.AGGREGATES entry the function `name` (maybe an alias: STDEV.S) reduces its
-    numbers with, or None for any other function."""
-    name = ALIASES.get(name, name)
-    return name if name in AGGREGATES else None
+    numbers with, or None for any other function. The generated list of the table's sources answers
+    for the functions of other modules, so a workbook that aggregates nothing does not import the
+    statistical family (its `statistics` import alone costs ~13 ms of start-up)."""
+    from .function_sources import SOURCES
+
+    if name not in SOURCES[_STATISTICAL]:
+        return None
+    statistical = _statistical or _load_statistical()
+    name = statistical.ALIASES.get(name, name)
+    return name if name in statistical.AGGREGATES else None
+
+
+_STATISTICAL = "roi_xl.engine.functions.statistical"
+_statistical = None  # that module, imported when a workbook first aggregates
+
+
+def _load_statistical():
+    global _statistical
+    from .functions import statistical
+
+    _statistical = statistical
+    return statistical
 
 
 def _strip_prefix(name: str) -> str:

@@ -80,7 +80,7 @@ def roman(number, form=0):
     return "".join(out)
 
 
-_ARABIC_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
+_ARABIC_VALUES = {letter: value for value, letter in _NUMERALS}  # "M" -> 1000 ... "I" -> 1
 
 
 def arabic(text):
