@@ -33,11 +33,19 @@ def test_function_reference_is_generated_from_the_registry():
 
 
 def test_output_piped_into_a_reader_that_stops_early_is_not_a_traceback():
-    # `roi-xl functions --json | head -1`: the reader closes the pipe after a few bytes.
+    # `roi-xl functions --json | head -1`: the reader closes the pipe after a few bytes. The pipe
+    # holds 4 KB (Linux's default 64 KB would take the whole ~24 KB output, and a command that
+    # finished writing before the reader closed would not meet the closed pipe at all).
+    import fcntl
+    import os
+
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
     run = subprocess.Popen([sys.executable, "-m", "roi_xl.cli", "functions", "--json"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
-    assert run.stdout.read(10)
-    run.stdout.close()
+                           stdout=write_end, stderr=subprocess.PIPE, bufsize=0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb", buffering=0) as reader:
+        assert reader.read(10)
     stderr = run.stderr.read().decode()
     assert run.wait(timeout=60) == 1
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
