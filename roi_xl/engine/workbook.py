@@ -19,6 +19,7 @@ from ..excel import XlError, address
 from ..references import MAX_COL, MAX_ROW, column_letters
 from .bind import bind_catalogue, input_value
 from .facts import BookFacts, Name
+from .iteration import Iteration, settings
 from .prepare import Prepared, prepare_book
 from .tables import tables_of
 
@@ -34,6 +35,7 @@ class LoadedWorkbook:
     formulas: dict[tuple[str, str], str] = field(default_factory=dict)  # original text
     warnings: list[str] = field(default_factory=list)
     fingerprint: str = ""
+    iteration: Iteration | None = None  # iterative calculation enabled (iteration.py)
 
     def sheet(self, upper_name: str):
         return self.book[self._by_upper[upper_name]]
@@ -96,13 +98,18 @@ def load(path: str | Path) -> LoadedWorkbook:
             book.defined_names[name].value = target
         else:
             book.defined_names[name] = DefinedName(name, attr_text=target)
-    loaded.fingerprint = _fingerprint(facts, prepared)
+    calc = getattr(book, "calculation", None)
+    if calc is not None:
+        loaded.iteration = settings(calc.iterate, calc.iterateCount, calc.iterateDelta)
+    loaded.fingerprint = _fingerprint(facts, prepared, loaded.iteration)
     return loaded
 
 
-def _fingerprint(facts: BookFacts, prepared: Prepared) -> str:
+def _fingerprint(facts: BookFacts, prepared: Prepared, iteration: Iteration | None = None) -> str:
     """What decides the formulas model built from the workbook (model.ModelCache's key)."""
     digest = hashlib.sha256()
+    if iteration is not None:  # the model iterates its circular references, and how far
+        digest.update(f"\x08{iteration.count}\x00{iteration.delta!r}".encode())
     for table in sorted(facts.tables.values(), key=lambda t: t.name.upper()):
         digest.update(("\x05" + table.fingerprint()).encode())
     for sheet in facts.sheets:
