@@ -239,6 +239,8 @@ class CompiledWorkbook:
         expected = len(self.outputs) - len(cycles.cells) + len(cycles.frontier)
 
         def compute(circular: list) -> list:
+            if not expected:  # every formula cell is in a loop reading only constants
+                return []
             out = function(*args, *circular)
             return [out] if expected == 1 else list(out)
 
