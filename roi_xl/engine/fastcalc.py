@@ -346,13 +346,15 @@ class _Layout:
     that differ from it only in digits inside its numbers, texts and references (A7 and A8, 12 and
     13, "K0001" and "K0002"): those tokenise alike, because _TOKEN reads a digit only as any digit
     (its one literal digit, in #DIV/0!, is an error token, which is not one of those), so they
-    share its shape and their parameters are at the same places. `fits` checks the rest of the
-    text (function names, operators, names, spaces) is the same."""
+    share its shape and their parameters are at the same places (`spans`). A formula is looked up
+    by its text with each digit 0, so only its digits may differ from the layout's; `fits` checks
+    those of the rest of the text (function names, operators, names) are the same: the parts
+    holding a digit (`fixed`), most formulas none."""
 
-    __slots__ = ("name", "fixed", "params")
+    __slots__ = ("name", "fixed", "spans")
 
-    def __init__(self, name: str, fixed: list[tuple[int, int, str]], params: list[tuple[str, int, int]]):
-        self.name, self.fixed, self.params = name, fixed, params
+    def __init__(self, name: str, fixed: list[tuple[int, int, str]], spans: list[tuple[int, int]]):
+        self.name, self.fixed, self.spans = name, fixed, spans
 
     @classmethod
     def of(cls, body: str, toks: list, name: str, positions: list[int]) -> _Layout | None:
@@ -366,11 +368,7 @@ class _Layout:
                 fixed.append((at, m.start(), body[at:m.start()]))
                 at = m.end()
         fixed.append((at, len(body), body[at:]))
-        params = []
-        for i in positions:
-            m = toks[i][1]
-            params.append((toks[i][0], m.start(), m.end()))
-        return cls(name, fixed, params)
+        return cls(name, [part for part in fixed if _DIGIT.search(part[2])], _spans(toks, positions))
 
     def fits(self, body: str) -> bool:
         for a, b, text in self.fixed:
@@ -378,9 +376,14 @@ class _Layout:
                 return False
         return True
 
-    def arguments(self, body: str):
-        """(kind, token text, start) of each parameter, in a formula that fits."""
-        return ((kind, body[a:b], a) for kind, a, b in self.params)
+
+
+def _spans(toks: list, positions: list[int]) -> list[tuple[int, int]]:
+    """Where the tokens at `positions` (numbers, texts, references, names: matches) are."""
+    return [(toks[i][1].start(), toks[i][1].end()) for i in positions]
+
+
+_DIGIT = re.compile("[0-9]")
 
 
 # --------------------------------------------------------------------------- runtime
@@ -1188,7 +1191,7 @@ class Plan:
         self._shared: list[tuple[str, list[int], str, bool]] = []
         self._params: dict[int, int] | None = None  # while translating a shape: leaf -> token index
         self._used: set[int] = set()
-        self._arguments: dict[tuple[str, str, str], tuple] = {}  # (kind, token, sheet) -> (_argument, reads)
+        self._arguments: dict[str, dict[str, tuple]] = {}  # sheet -> token -> _argument
         self._layouts: dict[str, _Layout] = {}  # a formula's text with its digits 0 -> its layout
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
         self._own_cell: tuple[str, str] | None = None  # the formula cell being translated
@@ -1230,7 +1233,7 @@ class Plan:
         if not alone:
             layout = self._layouts.get(body.translate(_ZEROS))
             if layout is not None and layout.fits(body):
-                return (layout.name, *self._arguments_of(layout.arguments(body), own, body))
+                return (layout.name, *self._arguments_of(body, layout.spans, own))
         toks = _tokens(body)
         shape = shape_of(toks) if not alone else None
         laid_out = shape is not None
@@ -1244,24 +1247,30 @@ class Plan:
             layout = _Layout.of(body, toks, name, positions)
             if layout is not None:
                 self._layouts[body.translate(_ZEROS)] = layout
-        return (name, *self._arguments_of(((toks[i][0], toks[i][1].group(0), i) for i in positions), own,
-                                          body, toks))
+        return (name, *self._arguments_of(body, _spans(toks, positions), own))
 
-    def _arguments_of(self, tokens, own: str, body: str, toks: list | None = None) -> tuple[tuple, tuple]:
-        """The slots of a shared translation's arguments for one cell, and what they read, from its
-        parameters' (kind, text, where: a token's index in `toks`, or its start in the formula's
-        text). One token text means one argument: Data!$B$2:$B$501 in a thousand cells."""
-        args, reads, cache = [], [], self._arguments
-        for kind, token, where in tokens:
-            key = (kind, token, own)
-            found = cache.get(key)
-            if found is None:
-                tok = toks[where] if toks is not None else (kind, _TOKEN.match(body, where))
-                found = cache[key] = self._argument(tok, own)
-            args.append(found[0])
-            if found[1] is not None:
-                reads.append(found[1])
-        return tuple(args), tuple(reads)
+    def _arguments_of(self, body: str, spans: list[tuple[int, int]], own: str) -> tuple[tuple, tuple]:
+        """The slots of a shared translation's arguments for one cell of sheet `own`, and what they
+        read, from where its parameters' tokens are in the formula's text. One token text means
+        one argument: Data!$B$2:$B$501 in a thousand cells. (A text is one kind of token: a text
+        starts with ", a number with a digit or '.', and a name reading as a reference is one
+        followed by ':', which no translated formula holds.)"""
+        cache = self._arguments.get(own)
+        if cache is None:
+            cache = self._arguments[own] = {}
+        found = [cache.get(body[a:b]) for a, b in spans]
+        if None in found:
+            for i, (a, b) in enumerate(spans):
+                if found[i] is None:
+                    found[i] = cache.get(body[a:b]) or self._new_argument(cache, body, a, b, own)
+        return tuple([f[0] for f in found]), tuple([f[1] for f in found if f[1] is not None])  # type: ignore[index]
+
+    def _new_argument(self, cache: dict, body: str, a: int, b: int, own: str) -> tuple:
+        """_argument of the token at body[a:b], kept in `cache` under its text."""
+        m = _TOKEN.match(body, a)
+        kind = m.lastgroup if m is not None else None
+        found = cache[body[a:b]] = self._argument(("ref" if kind in ("sheet", "a", "b") else kind, m), own)
+        return found
 
     def _share(self, toks: list, own: str) -> tuple[str, list[int]]:
         """One translation for every formula of a shape, its parameters p<token index>."""
