@@ -1168,8 +1168,9 @@ class Plan:
         self.sheets = list(sheets)
         self.iteration = iteration  # circular references iterate (iteration.py) instead of failing
         self.cycles = False         # ... and there are some: evaluate() wants the cached values
-        # what it was made from (plan_store.py keeps it)
-        self.formulas, self.names = dict(formulas), dict(names)
+        # what it was made from (plan_store.py keeps it); the formulas' dict as given, not a copy of
+        # 50,000 entries: the callers hand it over
+        self.formulas, self.names = formulas, dict(names)
         self.defined, self.arrays = sorted(defined), sorted(arrays)
         self._by_upper = {s.upper(): s for s in sheets}
         self._names = {k.upper(): v for k, v in names.items()}
@@ -1198,14 +1199,17 @@ class Plan:
         lambda_source = self._translate_lambdas()
         spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
         self.outputs = list(formulas)
+        code, slots, initial = self._cell_code, self._vars, self._initial
         for key, text in formulas.items():
             self._own_cell = key
             try:
-                if ":" in spans.get(key, ""):
+                if spans and ":" in spans.get(key, ""):
                     self._spread(key, spans[key], text)
                 else:
-                    self._cell_code[key] = self._cell(text, key[0])
-                    self._slot(*key)
+                    code[key] = self._cell(text, key[0])
+                    if key not in slots:  # _slot, inline
+                        slots[key] = len(initial)
+                        initial.append(None)
             except Untranslatable as exc:
                 raise Untranslatable(f"{address(*key)}: {exc}") from None
         self.source = "\n".join(lambda_source + self._shared_source()) + "\n"
@@ -1769,16 +1773,18 @@ class Plan:
         state: dict = {}
 
         deps_of = self._deps_of
-
-        for root in self._cell_code:
+        code, ranges = self._cell_code, self._range_cells
+        for root, (_name, _args, reads) in code.items():
             if root in done:
                 continue
-            deps = deps_of(root)
-            if not deps:
+            for d in reads:  # _deps_of, inline: most cells read none
+                if d[1] in ranges if len(d) == 3 else d in code:
+                    break
+            else:
                 done.add(root)
                 order.append(root)
                 continue
-            stack = [(root, iter(deps))]
+            stack = [(root, iter(deps_of(root)))]
             state[root] = 1
             while stack:
                 item, it = stack[-1]
