@@ -7,6 +7,8 @@ formulas' (formulas_rule).
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import schedula as _sh
 from formulas.functions import wrap_ufunc
@@ -78,7 +80,13 @@ def formulas_rule(rule):
     def element(*values):
         return formulas_value(rule(*map(plan_value, values)))
 
-    function = wrap_ufunc(element, input_parser=lambda *a: a, check_error=lambda *a: None,
-                          args_parser=lambda *a: a, check_nan=False)
+    ufunc = wrap_ufunc(element, input_parser=lambda *a: a, check_error=lambda *a: None,
+                       args_parser=lambda *a: a, check_nan=False)
+
+    @functools.wraps(ufunc)
+    def function(*args, **kwargs):
+        with np.errstate(over="ignore"):  # an overflow is the rule's #NUM!, not numpy's warning
+            return ufunc(*args, **kwargs)
+
     function.rule = rule
     return function

@@ -20,10 +20,13 @@ changes here and nowhere else. No function raises: a bad operand gives the error
   within 7 units in the last place. (LibreOffice snaps every subtraction with its own tolerance.)
 * `&`: the first error, else both values as text (TRUE, numbers as Excel shows them in General, a
   blank ""); longer than a cell holds (32,767 characters) is #VALUE!, as in Excel.
-* Comparison (= <> < <= > >=): the first error; a blank compares as "" against text and as 0
-  otherwise; text compares case-insensitively; values of different kinds order numbers < text <
-  booleans (Excel: =1<"a" and ="z"<TRUE are TRUE). The conformance workbook
-  ironcalc/calc_tests/logical.xlsx (sheet Compare, saved by Excel) holds these cases.
+* Comparison (= <> < <= > >=): the first error; a blank compares as "" against text, as FALSE
+  against a boolean and as 0 otherwise; text compares case-insensitively; values of different kinds
+  order numbers < text < booleans (Excel: =1<"a" and ="z"<TRUE are TRUE, =TRUE=1 FALSE). The
+  conformance workbook ironcalc/calc_tests/logical.xlsx (sheet Compare, saved by Excel) holds these
+  cases but a blank against a boolean; that an empty cell equals FALSE in Excel (and "" or 0 do not)
+  is D. Glancy's observation ("Oh You False Empty Cell", yoursumbuddy.com). formulas and the plan
+  compared a blank with FALSE as 0 (so =A1=FALSE was FALSE for an empty A1).
 * IF's condition: an error is the result, a blank or 0 FALSE, another number TRUE, text #VALUE!;
   NOT likewise, negated; AND, OR, XOR over values: the first error, text and blanks skipped, none
   left #VALUE!.
@@ -226,17 +229,21 @@ def _kind(x) -> int:
     return 0
 
 
+_BLANK_AS = {str: "", bool: False}  # a blank against text, against a boolean; else 0
+
+
 def comparable(x, y):
     """Two operands of a comparison as (kind, value) keys ordered as Excel orders them, or the first
-    error: a blank is "" against text and 0 otherwise, text upper-cased, numbers < text < booleans."""
+    error: a blank is "" against text, FALSE against a boolean and 0 otherwise, text upper-cased,
+    numbers < text < booleans."""
     if x.__class__ is XlError:
         return x
     if y.__class__ is XlError:
         return y
     if x is None:
-        x = "" if y.__class__ is str else 0
+        x = _BLANK_AS.get(y.__class__, 0)
     if y is None:
-        y = "" if x.__class__ is str else 0
+        y = _BLANK_AS.get(x.__class__, 0)
     kx, ky = _kind(x), _kind(y)
     if kx == ky == 1:
         return (1, x.upper()), (1, y.upper())
