@@ -12,8 +12,9 @@ Excel does: the plan is the engine of record from a template's first workbook on
 (roi_xl.engine.fastpath), and tests/conformance/test_plan_vs_formulas.py holds it to the formulas model's values on
 every bundled and conformance workbook. So:
 
-* operators, IF, IFERROR, AND, OR, NOT and SUM are written here with formulas' own rules (its
-  coercions, its comparison order, its sum); COUNTIF(S), SUMIF(S) & co. over typed ranges pick cells
+* operators, comparisons, IF's condition, NOT, AND and OR are Excel's rules of rules.py, the very
+  functions formulas' operator table and IF/NOT/AND/OR call (through adapters); IFERROR and SUM
+  follow formulas' own; COUNTIF(S), SUMIF(S) & co. over typed ranges pick cells
   with the engine's criteria test (criteria.py), each test of a range worked out once per evaluation,
   and sum them with the engine's accumulators (excel_functions.ACCUMULATORS); INDEX picking one cell
   of a typed range, ROW/COLUMN/ROWS/COLUMNS of a typed reference are translated;

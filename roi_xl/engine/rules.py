@@ -114,27 +114,35 @@ def _raise(a: float, b: float):
 _NUMBERS = frozenset({float, int})
 
 
+# The four operators test for two numbers first and compute inline (finite(r) spelt out): they are
+# the plan's hottest code.
 def add(x, y):
     if x.__class__ in _NUMBERS and y.__class__ in _NUMBERS:
-        return finite(float(x) + y)
+        r = float(x) + y
+        return r if -_INF < r < _INF else NUM
     return _arithmetic(_plus, x, y)
 
 
 def sub(x, y):
     if x.__class__ in _NUMBERS and y.__class__ in _NUMBERS:
-        return finite(float(x) - y)
+        r = float(x) - y
+        return r if -_INF < r < _INF else NUM
     return _arithmetic(_minus, x, y)
 
 
 def mul(x, y):
     if x.__class__ in _NUMBERS and y.__class__ in _NUMBERS:
-        return finite(float(x) * y)
+        r = float(x) * y
+        return r if -_INF < r < _INF else NUM
     return _arithmetic(_times, x, y)
 
 
 def div(x, y):
     if x.__class__ in _NUMBERS and y.__class__ in _NUMBERS:
-        return finite(float(x) / y) if y else DIV0
+        if not y:
+            return DIV0
+        r = float(x) / y
+        return r if -_INF < r < _INF else NUM
     return _arithmetic(_over, x, y)
 
 
@@ -253,6 +261,8 @@ def comparable(x, y):
 def eq(x, y):
     if x.__class__ in _NUMBERS and y.__class__ in _NUMBERS:
         return x == y
+    if x.__class__ is str and y.__class__ is str:
+        return x.upper() == y.upper()
     keys = comparable(x, y)
     return keys if keys.__class__ is XlError else keys[0] == keys[1]
 
@@ -260,6 +270,8 @@ def eq(x, y):
 def ne(x, y):
     if x.__class__ in _NUMBERS and y.__class__ in _NUMBERS:
         return x != y
+    if x.__class__ is str and y.__class__ is str:
+        return x.upper() != y.upper()
     keys = comparable(x, y)
     return keys if keys.__class__ is XlError else keys[0] != keys[1]
 
@@ -267,6 +279,8 @@ def ne(x, y):
 def lt(x, y):
     if x.__class__ in _NUMBERS and y.__class__ in _NUMBERS:
         return x < y
+    if x.__class__ is str and y.__class__ is str:
+        return x.upper() < y.upper()
     keys = comparable(x, y)
     return keys if keys.__class__ is XlError else keys[0] < keys[1]
 
@@ -274,6 +288,8 @@ def lt(x, y):
 def le(x, y):
     if x.__class__ in _NUMBERS and y.__class__ in _NUMBERS:
         return x <= y
+    if x.__class__ is str and y.__class__ is str:
+        return x.upper() <= y.upper()
     keys = comparable(x, y)
     return keys if keys.__class__ is XlError else keys[0] <= keys[1]
 
@@ -281,6 +297,8 @@ def le(x, y):
 def gt(x, y):
     if x.__class__ in _NUMBERS and y.__class__ in _NUMBERS:
         return x > y
+    if x.__class__ is str and y.__class__ is str:
+        return x.upper() > y.upper()
     keys = comparable(x, y)
     return keys if keys.__class__ is XlError else keys[0] > keys[1]
 
@@ -288,6 +306,8 @@ def gt(x, y):
 def ge(x, y):
     if x.__class__ in _NUMBERS and y.__class__ in _NUMBERS:
         return x >= y
+    if x.__class__ is str and y.__class__ is str:
+        return x.upper() >= y.upper()
     keys = comparable(x, y)
     return keys if keys.__class__ is XlError else keys[0] >= keys[1]
 
