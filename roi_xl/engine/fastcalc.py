@@ -1642,21 +1642,6 @@ def _iterate(cycle: tuple, vals: list, previous: dict) -> None:
             break
 
 
-def _bridge_op(op: str, x, y):
-    """formulas' operator `op` on two values (each passed as a one-cell array), through
-    scalar_calls when both are single values, as _bridge."""
-    calls = _scalar_calls or _load_scalar_calls()
-    answer = calls.call_operator(op, x, y)
-    if answer is not calls.UNANSWERED:
-        return answer
-    from formulas.functions.operators import OPERATORS
-
-    from .bind import from_formulas
-
-    result = OPERATORS[op](np.asarray([[formulas_value(x)]], object), np.asarray([[formulas_value(y)]], object))
-    return from_formulas(result)
-
-
 _RUNTIME = {
     "_add_final": _add_final, "_sub_final": _sub_final,
     "_v": _v, "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_neg": _neg, "_pos": _pos,
@@ -1666,6 +1651,6 @@ _RUNTIME = {
     "_ifs": _ifs, "_index": _index, "_block": _block,
     "_raised": _raised, "_UNSURE": _UNSURE, "_vlookup": _vlookup, "_match": _match,
     "_xlookup": _xlookup, "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,
-    "_logical_argument": _logical_argument, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
+    "_logical_argument": _logical_argument, "_bridge": _bridge, "_XlError": XlError,
     "_NOTHING": _NOTHING, "_NeedFormulas": NeedFormulas, "_NUM": XlError.NUM, "_VALUE": XlError.VALUE,
 }
