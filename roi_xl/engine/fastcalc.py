@@ -50,7 +50,6 @@ from ..references import CELL, SHEET, coordinate, split_coordinate, unquote_shee
 from . import rules
 from .formulas_args import COMPUTED, LITERAL, REFERENCE, formulas_argument, formulas_value
 from .functions._args import Fail
-from .functions.logical import text_logical
 from .iteration import Iteration, components, settled, start
 from .range_memo import forget, once
 from .recursive_names import deep_recursion, depth_limit, parameters_and_body
@@ -387,6 +386,7 @@ class _Layout:
 
 # The operators, comparisons and conditions are Excel's rules (rules.py), the ones formulas' operator
 # table and IF/NOT/AND/OR call too; the generated code names them as below.
+text_logical = rules.text_logical
 _v, _pos, _cond, _not = rules.blank_as_zero, rules.pos, rules.condition, rules.not_
 _add, _sub, _mul, _div, _pow = rules.add, rules.sub, rules.mul, rules.div, rules.power
 _add_final, _sub_final, _neg, _pct = rules.add_final, rules.sub_final, rules.neg, rules.pct

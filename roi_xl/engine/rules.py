@@ -27,9 +27,11 @@ changes here and nowhere else. No function raises: a bad operand gives the error
   cases but a blank against a boolean; that an empty cell equals FALSE in Excel (and "" or 0 do not)
   is D. Glancy's observation ("Oh You False Empty Cell", yoursumbuddy.com). formulas and the plan
   compared a blank with FALSE as 0 (so =A1=FALSE was FALSE for an empty A1).
-* IF's condition: an error is the result, a blank or 0 FALSE, another number TRUE, text #VALUE!;
-  NOT likewise, negated; AND, OR, XOR over values: the first error, text and blanks skipped, none
-  left #VALUE!.
+* IF's condition: an error is the result, a blank or 0 FALSE, another number TRUE, the text "TRUE"
+  or "FALSE" (any case) that logical value, other text #VALUE! (formulas and the plan had #VALUE!
+  for any text; Excel reads those two words as the logical values, M. McLaughlin, "What's true in
+  an Excel IF statement?", 2008, as AND and OR do). NOT likewise, negated. AND, OR, XOR over values:
+  the first error, text and blanks skipped, none left #VALUE!.
 """
 from __future__ import annotations
 
@@ -315,15 +317,25 @@ def ge(x, y):
 # --------------------------------------------------------------------------- conditions
 
 
+def text_logical(value):
+    """"TRUE"/"FALSE" (any case) as the logical value Excel reads where it expects one; other values
+    unchanged."""
+    if isinstance(value, str) and value.upper() in ("TRUE", "FALSE"):
+        return value.upper() == "TRUE"
+    return value
+
+
 def condition(x):
-    """IF's condition as True or False, or the error IF gives: an error itself, text #VALUE!."""
+    """IF's condition as True or False, or the error IF gives: an error itself, text other than
+    "TRUE"/"FALSE" #VALUE!."""
     cls = x.__class__
     if cls is bool or cls is XlError:
         return x
     if x is None:
         return False
     if cls is str:
-        return VALUE
+        x = text_logical(x)
+        return VALUE if x.__class__ is str else x
     return bool(x)
 
 
@@ -335,7 +347,7 @@ def not_(x):
 
 def _logical(values: Iterable, reduce):
     """AND/OR/XOR over the values of their arguments: the first error; text (a typed "TRUE" is read
-    as a logical value before: functions.logical.text_logical) and blanks skipped; none left #VALUE!."""
+    as a logical value before: text_logical) and blanks skipped; none left #VALUE!."""
     truths = []
     for v in values:
         cls = v.__class__

@@ -5,7 +5,8 @@ model), and the claim that both paths call the one definition.
 Expected values are worked by hand from Excel's rules (see rules.py's docstring): a blank is 0 in
 arithmetic, "" against text and FALSE against a boolean in a comparison (an empty cell equals FALSE
 in Excel, "" and 0 do not); numbers < text < booleans; the first error wins; ^ is POWER; `&` stops
-at 32,767 characters; IF's condition and NOT read text as #VALUE!; AND/OR/XOR skip text and blanks.
+at 32,767 characters; IF's condition and NOT read "TRUE"/"FALSE" as logical values and other text as
+#VALUE!; AND/OR/XOR skip text and blanks.
 """
 from __future__ import annotations
 
@@ -75,11 +76,14 @@ BY_HAND = [
     (rules.le, (-2.5, -0.27), True),
     (rules.condition, (None,), False),
     (rules.condition, (3,), True),
-    (rules.condition, ("TRUE",), VALUE),
+    (rules.condition, ("true",), True),          # the words TRUE and FALSE are logical values
+    (rules.condition, ("FALSE",), False),
+    (rules.condition, ("yes",), VALUE),
     (rules.condition, (NA,), NA),
     (rules.not_, (None,), True),
     (rules.not_, (0.5,), False),
     (rules.not_, ("x",), VALUE),
+    (rules.not_, ("True",), False),
     (rules.and_, ([True, "x", None, 3],), True),
     (rules.and_, ([True, 0],), False),
     (rules.or_, (["x", None],), VALUE),          # nothing left
@@ -110,8 +114,9 @@ CASES = {
     "=A1=0": True, '=A1=""': True, "=A1=A10": True, "=A1<TRUE": True, "=A11=A10": False,
     "=A11<A10": True, "=A12=A10": False, "=A8<A9": True, '="a"="A"': True, '=1<"a"': True,
     '="z"<TRUE': True, "=A2=1": False, "=A6=A5": NA, "=A5<A6": DIV0,
-    "=IF(A1,1,2)": 2.0, "=IF(A7,1,2)": 1.0, "=IF(A3,1,2)": VALUE, "=IF(A6,1,2)": NA, "=IF(A2,A1,2)": 0.0,
-    "=NOT(A1)": True, "=NOT(A7)": False, "=NOT(A3)": VALUE, "=NOT(A5)": DIV0,
+    "=IF(A1,1,2)": 2.0, "=IF(A7,1,2)": 1.0, "=IF(A3,1,2)": VALUE, "=IF(A6,1,2)": NA,
+    '=IF("true",1,2)': 1.0, '=IF("FALSE",1,2)': 2.0, "=IF(A2,A1,2)": 0.0,
+    "=NOT(A1)": True, "=NOT(A7)": False, "=NOT(A3)": VALUE, '=NOT("TRUE")': False, "=NOT(A5)": DIV0,
     "=AND(A2,A7)": True, "=AND(A2,A11)": False, "=OR(A10,A11)": False, "=OR(A3,A1)": VALUE,
     "=AND(A2,A6)": NA, '=OR("TRUE")': True, "=XOR(A2,A7)": False, "=XOR(A2,A10)": True,
 }

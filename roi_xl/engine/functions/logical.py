@@ -22,6 +22,7 @@ from formulas.functions.logic import FUNCTIONS as _LOGIC
 
 from .. import rules
 from ..formulas_args import formulas_rule, formulas_value, plan_value
+from ..rules import text_logical
 
 NA = Error.errors["#N/A"]
 
@@ -75,13 +76,6 @@ def _if(condition, then, otherwise=False):
 # Element by element as formulas' own IF, the rule deciding errors and blanks (no conversion before).
 _IF = wrap_ufunc(_if, input_parser=lambda *a: a, check_error=lambda *a: None, args_parser=lambda *a: a,
                  check_nan=False)
-
-
-def text_logical(value):
-    """"TRUE"/"FALSE" (any case) as the logical value; other values unchanged."""
-    if isinstance(value, str) and value.upper() in ("TRUE", "FALSE"):
-        return value.upper() == "TRUE"
-    return value
 
 
 def _typed(arg):
