@@ -12,8 +12,9 @@ Excel does: the plan is the engine of record from a template's first workbook on
 (roi_xl.engine.fastpath), and tests/conformance/test_plan_vs_formulas.py holds it to the formulas model's values on
 every bundled and conformance workbook. So:
 
-* operators, IF, IFERROR, AND, OR, NOT and SUM are written here with formulas' own rules (its
-  coercions, its comparison order, its sum); COUNTIF(S), SUMIF(S) & co. over typed ranges pick cells
+* operators, comparisons, IF's condition, NOT, AND and OR are Excel's rules of rules.py, the very
+  functions formulas' operator table and IF/NOT/AND/OR call (through adapters); IFERROR and SUM
+  follow formulas' own; COUNTIF(S), SUMIF(S) & co. over typed ranges pick cells
   with the engine's criteria test (criteria.py), each test of a range worked out once per evaluation,
   and sum them with the engine's accumulators (excel_functions.ACCUMULATORS); INDEX picking one cell
   of a typed range, ROW/COLUMN/ROWS/COLUMNS of a typed reference are translated;
@@ -46,16 +47,13 @@ from ..errors import NeedFormulas, Untranslatable
 from ..excel import OMITTED, XlError, address
 from ..memory import this_process_budget
 from ..references import CELL, SHEET, coordinate, split_coordinate, unquote_sheet
+from . import rules
 from .formulas_args import COMPUTED, LITERAL, REFERENCE, formulas_argument, formulas_value
 from .functions._args import Fail
-from .functions.logical import text_logical
 from .iteration import Iteration, components, settled, start
-from .operators import cancels, operand_number
 from .range_memo import forget, once
 from .recursive_names import deep_recursion, depth_limit, parameters_and_body
 from .rewrite import OMITTED_MARKER
-from .text_coercion import MAX_TEXT  # `&` as formulas makes it (installed there)
-from .text_coercion import value_text as _text
 from .text_number import text_to_number
 
 _EMPTY = _sh.EMPTY  # a blank, as formulas has it
@@ -389,24 +387,15 @@ _DIGIT = re.compile("[0-9]")
 # --------------------------------------------------------------------------- runtime
 
 
-def _v(x):
-    """formulas' replace_empty: a blank argument of IF, IFERROR and the operators is 0."""
-    return 0 if x is None else x
-
-
-def _num(x) -> float:
-    """An operand as the engine's numeric operators read it (operators.operand_number: text by
-    Excel's rule, else #VALUE!). Errors are checked before this is called."""
-    if x is None:
-        return 0.0
-    try:
-        return float(x) if x.__class__ is not str else operand_number(x)
-    except (TypeError, ValueError):
-        raise _ValueErr from None
-
-
-class _ValueErr(Exception):
-    pass
+# The operators, comparisons and conditions are Excel's rules (rules.py), the ones formulas' operator
+# table and IF/NOT/AND/OR call too; the generated code names them as below.
+text_logical = rules.text_logical
+_v, _pos, _cond, _not = rules.blank_as_zero, rules.pos, rules.condition, rules.not_
+_add, _sub, _mul, _div, _pow = rules.add, rules.sub, rules.mul, rules.div, rules.power
+_add_final, _sub_final, _neg, _pct = rules.add_final, rules.sub_final, rules.neg, rules.pct
+_concat = rules.concat
+_eq, _ne, _lt, _le, _gt, _ge = rules.eq, rules.ne, rules.lt, rules.le, rules.gt, rules.ge
+_finite = rules.finite
 
 
 def _first_error(*xs):
@@ -414,147 +403,6 @@ def _first_error(*xs):
         if x.__class__ is XlError:
             return x
     return None
-
-
-def _finite(r):
-    return r if math.isfinite(r) else XlError.NUM
-
-
-def _add(x, y):
-    e = _first_error(x, y)
-    if e is not None:
-        return e
-    try:
-        return _finite(_num(x) + _num(y))
-    except _ValueErr:
-        return XlError.VALUE
-
-
-def _sub(x, y):
-    e = _first_error(x, y)
-    if e is not None:
-        return e
-    try:
-        return _finite(_num(x) - _num(y))
-    except _ValueErr:
-        return XlError.VALUE
-
-
-def _add_final(x, y):
-    r = _add(x, y)
-    return 0.0 if r.__class__ is float and r and cancels(_num(x), _num(y)) else r
-
-
-def _sub_final(x, y):
-    r = _sub(x, y)
-    return 0.0 if r.__class__ is float and r and cancels(_num(x), -_num(y)) else r
-
-
-def _mul(x, y):
-    e = _first_error(x, y)
-    if e is not None:
-        return e
-    try:
-        return _finite(_num(x) * _num(y))
-    except _ValueErr:
-        return XlError.VALUE
-
-
-def _div(x, y):
-    e = _first_error(x, y)
-    if e is not None:
-        return e
-    try:
-        a, b = _num(x), _num(y)
-    except _ValueErr:
-        return XlError.VALUE
-    if not b:
-        return XlError.DIV0
-    return _finite(a / b)
-
-
-def _neg(x):
-    if x.__class__ is XlError:
-        return x
-    try:
-        return _finite(-_num(x))
-    except _ValueErr:
-        return XlError.VALUE
-
-
-def _pos(x):
-    return 0 if x is None else x  # formulas' U+ passes the value through
-
-
-def _pct(x):
-    if x.__class__ is XlError:
-        return x
-    try:
-        return _finite(_num(x) / 100.0)
-    except _ValueErr:
-        return XlError.VALUE
-
-
-def _concat(x, y):
-    e = _first_error(x, y)
-    if e is not None:
-        return e
-    x, y = _text("" if x is None else x), _text("" if y is None else y)
-    return XlError.VALUE if len(x) + len(y) > MAX_TEXT else x + y  # Excel's longest text
-
-
-def _key(x):
-    cls = x.__class__
-    if cls is bool:
-        return 2
-    if cls is str:
-        return 1
-    return 0
-
-
-def _keys(x, y):
-    """formulas' logic_input_parser: blanks become '' or 0, text compares upper-cased, and values of
-    different kinds order by kind (numbers < text < booleans)."""
-    if x is None:
-        x = "" if y.__class__ is str else 0
-    if y is None:
-        y = "" if x.__class__ is str else 0
-    kx, ky = _key(x), _key(y)
-    if kx == ky == 1:
-        return (1, x.upper()), (1, y.upper())
-    return (kx, x), (ky, y)
-
-
-def _comparison(test):
-    def compare(x, y):
-        e = _first_error(x, y)
-        if e is not None:
-            return e
-        a, b = _keys(x, y)
-        return test(a, b)
-    return compare
-
-
-_eq = _comparison(lambda a, b: a == b)
-_ne = _comparison(lambda a, b: a != b)
-_lt = _comparison(lambda a, b: a < b)
-_le = _comparison(lambda a, b: a <= b)
-_gt = _comparison(lambda a, b: a > b)
-_ge = _comparison(lambda a, b: a >= b)
-
-
-def _cond(x):
-    """IF's condition (after replace_empty): an error stays, text is #VALUE!, else truthiness."""
-    cls = x.__class__
-    if cls is bool:
-        return x
-    if cls is XlError:
-        return x
-    if x is None:
-        return False
-    if cls is str:
-        return XlError.VALUE
-    return bool(x)
 
 
 def _cells(args):
@@ -567,35 +415,12 @@ def _cells(args):
             yield a
 
 
-def _logical(args, reduce):
-    values = []
-    for v in _cells(args):
-        if v.__class__ is XlError:
-            return v
-        if v is None or v.__class__ is str:
-            continue
-        values.append(v)
-    if not values:
-        return XlError.VALUE
-    return reduce(bool(v) for v in values)
-
-
 def _and(*args):
-    return _logical(args, all)
+    return rules.and_(_cells(args))
 
 
 def _or(*args):
-    return _logical(args, any)
-
-
-def _not(x):
-    if x.__class__ is XlError:
-        return x
-    if x is None:
-        return True
-    if x.__class__ is str:
-        return XlError.VALUE
-    return not x
+    return rules.or_(_cells(args))
 
 
 def _numbers_of(is_reference, args) -> list | XlError:
@@ -946,10 +771,6 @@ def _one(value):
 def _logical_argument(value):
     """AND/OR's argument computed by a function: an array is read as a range, a text "TRUE" typed."""
     return value if value.__class__ is list else text_logical(value)
-
-
-def _pow(x, y):
-    return _bridge_op("^", x, y)
 
 
 _PAST = object()  # past the end of an array
@@ -1849,21 +1670,6 @@ def _iterate(cycle: tuple, vals: list, previous: dict) -> None:
             break
 
 
-def _bridge_op(op: str, x, y):
-    """formulas' operator `op` on two values (each passed as a one-cell array), through
-    scalar_calls when both are single values, as _bridge."""
-    calls = _scalar_calls or _load_scalar_calls()
-    answer = calls.call_operator(op, x, y)
-    if answer is not calls.UNANSWERED:
-        return answer
-    from formulas.functions.operators import OPERATORS
-
-    from .bind import from_formulas
-
-    result = OPERATORS[op](np.asarray([[formulas_value(x)]], object), np.asarray([[formulas_value(y)]], object))
-    return from_formulas(result)
-
-
 _RUNTIME = {
     "_add_final": _add_final, "_sub_final": _sub_final,
     "_v": _v, "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_neg": _neg, "_pos": _pos,
@@ -1873,6 +1679,6 @@ _RUNTIME = {
     "_ifs": _ifs, "_index": _index, "_block": _block,
     "_raised": _raised, "_UNSURE": _UNSURE, "_vlookup": _vlookup, "_match": _match,
     "_xlookup": _xlookup, "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,
-    "_logical_argument": _logical_argument, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
+    "_logical_argument": _logical_argument, "_bridge": _bridge, "_XlError": XlError,
     "_NOTHING": _NOTHING, "_NeedFormulas": NeedFormulas, "_NUM": XlError.NUM, "_VALUE": XlError.VALUE,
 }

@@ -40,7 +40,7 @@ from formulas.functions import replace_empty, wrap_func, wrap_ranges_func, wrap_
 
 from ..excel import OMITTED, XlError
 from .bind import from_formulas
-from .formulas_args import REFERENCE, formulas_argument, formulas_value
+from .formulas_args import formulas_argument, formulas_value
 from .function_table import get_functions
 from .functions import _args
 
@@ -233,11 +233,4 @@ def call(name: str | tuple[str, str], flagged: tuple, fn=None):
     return from_formulas(result)
 
 
-def call_operator(op: str, x, y):
-    """formulas' operator `op` on x and y as fastcalc._bridge_op hands them (one-cell arrays)."""
-    from formulas.functions.operators import OPERATORS
-
-    return call(("op", op), (REFERENCE, x, REFERENCE, y), OPERATORS[op])
-
-
-__all__ = ["UNANSWERED", "call", "call_operator", "scalar_call"]
+__all__ = ["UNANSWERED", "call", "scalar_call"]
