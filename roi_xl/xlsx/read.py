@@ -35,17 +35,16 @@ from roi_xl.excel import XlError, date_to_serial
 from .lean import LeanSheet, lean_sheet, plain_cells
 from .package import MAIN, Package, parse
 
-__all__ = ["Book", "KeyParts", "SheetKeyParts", "read", "cached_formula_values",
-           "FORMULA_CELLS", "HIDDEN_ROW_NUMBERS", "FILTERS", "SHEET_FILTER"]
+__all__ = ["Book", "FormulaXml", "KeyParts", "SheetKeyParts", "read", "cached_formula_values",
+           "HIDDEN_ROW_NUMBERS", "FILTERS", "SHEET_FILTER"]
 
 _F, _V, _IS, _T, _R = (f"{{{MAIN}}}{t}" for t in ("f", "v", "is", "t", "r"))
 _NS = {"m": MAIN}
 # Only cells holding something (XPath runs in libxml2: the many styled blank cells cost nothing).
 _FILLED = etree.XPath("m:sheetData/m:row/m:c[m:v or m:f or m:is]", namespaces=_NS)
 _UNREFERENCED = etree.XPath("boolean(m:sheetData/m:row/m:c[not(@r)])", namespaces=_NS)
-# A worksheet's formula cells, its hidden rows' numbers, its filters, its filter's range when it
-# filters by criteria: what the engine's facts read of the trees.
-FORMULA_CELLS = etree.XPath("m:sheetData/m:row/m:c[m:f]", namespaces=_NS)
+# A worksheet's hidden rows' numbers, its filters, its filter's range when it filters by criteria:
+# what the engine's facts read of the trees.
 HIDDEN_ROW_NUMBERS = etree.XPath("m:sheetData/m:row[@hidden='1' or @hidden='true']/@r", namespaces=_NS)
 FILTERS = etree.XPath("m:autoFilter", namespaces=_NS)
 SHEET_FILTER = etree.XPath("m:autoFilter[@ref and m:filterColumn]/@ref", namespaces=_NS)
@@ -232,7 +231,7 @@ class _Cells:
         for child in c:
             tag = child.tag
             if tag == _F:
-                f = child
+                f = child if f is None else f  # the first, as Element.find
             elif tag == _V:
                 v = child.text
             elif tag == _IS:
