@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..references import IN_SHEET
+
 __all__ = ["LeanSheet", "lean_sheet", "plain_cells", "rows_into"]
 
 # A row with no cell that nothing reads (not hidden), written as Excel and openpyxl write one, its
@@ -26,15 +28,16 @@ _STRETCH = 1 << 16  # bytes of rows told empty at once
 # A plain cell: its reference, style, a type that needs no tree (not a formula's "str", not
 # "inlineStr") and its value's text with no markup, entity or character XML refuses.
 _TEXT = rb'[^<&\x00-\x08\x0b\x0c\x0e-\x1f]*'
-_CELL_FORM = (rb'<c r="([A-Za-z]{1,3}[0-9]{1,7})"(?: s="([0-9]{1,9})")?(?: t="(n|s|b|e|d)")?\s*'
+_CELL_FORM = (rb'<c r="(%s)"(?: s="([0-9]{1,9})")?(?: t="(n|s|b|e|d)")?\s*'
               rb'(?:/>|>(?:(<v>)(' + _TEXT + rb')</v>)?</c>)')
-_CELL = re.compile(_CELL_FORM)
-# A plain row: numbered first, not hidden, no namespace declared, nothing but plain cells; or else
-# a row the tree keeps (group 1: its number), up to its end: a row inside it is never taken for a
-# plain one (a nested row, not the sheet's, is the tree's to see or not).
+_CELL = re.compile(_CELL_FORM % rb"[A-Za-z]{1,3}[0-9]{1,7}")  # a row _PLAIN_OR_KEPT found plain
+# A plain row: numbered first, not hidden, no namespace declared, nothing but plain cells inside
+# the sheet (a cell past XFD1048576 is the tree's, whose reader refuses it); or else a row the tree
+# keeps (group 1: its number), up to its end: a row inside it is never taken for a plain one (a
+# nested row, not the sheet's, is the tree's to see or not).
 _PLAIN_OR_KEPT = re.compile(
     rb'<row r="[0-9]+"(?: (?!xmlns|hidden=|r=)[A-Za-z_][\w.:\-]*="[^"<&]*")*\s*>(?:\s*'
-    + re.sub(rb"\((?!\?)", b"(?:", _CELL_FORM) + rb')*\s*</row>'
+    + re.sub(rb"\((?!\?)", b"(?:", _CELL_FORM % IN_SHEET.encode()) + rb')*\s*</row>'
     rb'|<row r="([0-9]+)"(?:[^>"]|"[^"]*")*?(?:/>|>.*?</row>)', re.DOTALL)
 
 

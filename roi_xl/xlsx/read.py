@@ -29,8 +29,9 @@ from typing import TypeVar
 
 from lxml import etree
 
-from roi_xl.errors import FastReadError
-from roi_xl.excel import XlError, date_to_serial
+from roi_xl.errors import FastReadError, cell_outside_sheet
+from roi_xl.excel import XlError, address, date_to_serial
+from roi_xl.references import outside_sheet
 
 from .lean import LeanSheet, lean_sheet, plain_cells
 from .package import MAIN, Package, parse
@@ -223,6 +224,8 @@ class _Cells:
     def element(self, c: etree._Element) -> None:
         """A cell of the tree (one with a value, a formula or an inline string)."""
         ref = c.get("r").upper()
+        if outside_sheet(ref):  # as the formulas path refuses it (a plain row has none: lean.py)
+            raise cell_outside_sheet(address(self.name, ref))
         self.sheet.filled.append(ref)
         style = c.get("s")
         if style is not None:
