@@ -77,11 +77,14 @@ def read(path: str | Path) -> FastBook:
         digest.update(b"\x01sheet\x00" + sheet.name.encode())
         for rel in sheet.table_rels:
             digest.update(b"\x05" + rel)
-        for ref, t, spans, si, text in sheet.formulas:
-            digest.update(f"\x02{ref}\x00{t}\x00{spans}\x00{si}\x00{text}".encode())
+        # one update a sheet (the digest of the bytes joined is that of the updates one by one),
+        # each distinct text looked at once
+        digest.update("".join([f"\x02{ref}\x00{t}\x00{spans}\x00{si}\x00{text}"
+                               for ref, t, spans, si, text in sheet.formulas]).encode())
+        for text in {formula[4] for formula in sheet.formulas}:
             reads |= _what_it_reads(text)
-            if builtin:
-                formula_texts.append(text)
+        if builtin:
+            formula_texts += [formula[4] for formula in sheet.formulas]
     # A name's whole columns are clipped too (workbook.load); Excel's own names (print titles:
     # $4:$4) are not referenced by formulas.
     whole = FILLED_EXTENT in reads or any(
