@@ -24,10 +24,6 @@ from ..references import column_index, column_letters, split_coordinate
 __all__ = ["Shared"]
 
 
-class Untranslated(Exception):
-    """The formula needs openpyxl's Translator itself (it refuses it, or raises for this cell)."""
-
-
 
 # openpyxl.formula.tokenizer.Tokenizer's rules.
 _SN = re.compile("^[1-9](\\.[0-9]+)?[Ee]$")   # a number in scientific notation, before its sign
@@ -56,7 +52,7 @@ def _is_range(value: str) -> bool:
 
 def _tokens(formula: str) -> list[tuple[str, bool]]:
     """openpyxl's Tokenizer(formula).items of a formula starting with "=", each as (value, whether
-    it is a range operand, the tokens Translator moves); Untranslated where it raises."""
+    it is a range operand, the tokens Translator moves); ValueError where it raises."""
     items: list[tuple[str, bool]] = []
     token: list[str] = []
     stack: list[str] = []   # "(" of a parenthesis, "{" of an array, "f" of a function
@@ -81,10 +77,10 @@ def _tokens(formula: str) -> list[tuple[str, bool]]:
             save()
         if ch in _STRINGS:
             if token and token[-1] != ":":
-                raise Untranslated(formula)
+                raise ValueError(formula)
             m = _STRINGS[ch].match(formula, offset)
             if m is None:
-                raise Untranslated(formula)
+                raise ValueError(formula)
             if ch == '"':
                 items.append((m.group(0), False))  # a text operand
             else:
@@ -99,13 +95,13 @@ def _tokens(formula: str) -> list[tuple[str, bool]]:
                     offset = m.end()
                     break
             else:
-                raise Untranslated(formula)
+                raise ValueError(formula)
         elif ch == "#":
             if token and token[-1] != "!":
-                raise Untranslated(formula)
+                raise ValueError(formula)
             error = next((e for e in _ERRORS if formula.startswith(e, offset)), None)
             if error is None:
-                raise Untranslated(formula)
+                raise ValueError(formula)
             value = "".join(token) + error
             items.append((value, _is_range(value)))  # Sheet!#REF! is a "range" Translator keeps
             del token[:]
@@ -124,7 +120,7 @@ def _tokens(formula: str) -> list[tuple[str, bool]]:
         elif ch == "{" or ch == "(":
             if ch == "{":
                 if token:
-                    raise Untranslated(formula)
+                    raise ValueError(formula)
                 add("{")
                 stack.append("{")
             elif token:
@@ -137,7 +133,7 @@ def _tokens(formula: str) -> list[tuple[str, bool]]:
             offset += 1
         elif ch == ")" or ch == "}":
             if not stack or (stack[-1] == "{") != (ch == "}"):
-                raise Untranslated(formula)
+                raise ValueError(formula)
             stack.pop()
             add(ch)
             offset += 1
@@ -155,10 +151,10 @@ _COORD = re.compile(r"[A-Za-z]{1,3}[1-9][0-9]*")
 
 
 def _cell(coord: str) -> tuple[int, int]:
-    """(row, column) of a cell's r attribute; Untranslated for any other form ($A$1, A0) than a
+    """(row, column) of a cell's r attribute; ValueError for any other form ($A$1, A0) than a
     plain reference, which openpyxl reads its own way."""
     if _COORD.fullmatch(coord) is None:
-        raise Untranslated(coord)
+        raise ValueError(coord)
     return split_coordinate(coord.upper())
 
 
@@ -172,7 +168,7 @@ class Shared:
         try:
             self.row, self.col = _cell(origin)
             tokens = _tokens(text)
-        except Untranslated:
+        except ValueError:  # left to openpyxl's Translator
             return
         pieces: list[str | _Range] = ["=" if tokens else ""]
         for value, is_range in tokens:
@@ -193,7 +189,7 @@ class Shared:
                 rdelta, cdelta = row - self.row, col - self.col
                 return "".join(p if p.__class__ is str else p.moved(rdelta, cdelta)  # type: ignore[union-attr]
                                for p in self.pieces)
-            except Untranslated:
+            except ValueError:  # left to openpyxl's Translator
                 pass
         from openpyxl.formula.translate import Translator
 
@@ -270,11 +266,8 @@ class _Range:
             elif part[0] == "r":
                 row = int(part[1]) + rdelta
                 if row <= 0:
-                    raise Untranslated(part[1])
+                    raise ValueError(part[1])
                 out.append(str(row))
-            else:
-                try:
-                    out.append(column_letters(column_index(part[1]) + cdelta))
-                except ValueError:
-                    raise Untranslated(part[1]) from None
+            else:  # ValueError off the sheet's columns (A to ZZZ), as Translator's
+                out.append(column_letters(column_index(part[1]) + cdelta))
         return "".join(out)  # type: ignore[arg-type]
