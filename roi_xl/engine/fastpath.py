@@ -130,8 +130,8 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
     if fast:
         try:
             book = fastbook.read(path)
-        except MemoryError:  # the worker's budget: trying the other path would only fail again
-            raise
+        except (MemoryError, WorkbookError):  # the worker's budget, a damaged workbook (a cell past
+            raise                             # the sheet): the other path would only fail again
         except Exception as exc:  # noqa: BLE001 - the full load reports a bad file properly
             note = f"fast reader: {type(exc).__name__}: {exc}"
     loaded, translated = None, False

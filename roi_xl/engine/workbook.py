@@ -14,7 +14,7 @@ from lxml import etree
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from ..errors import WorkbookError, first_line
+from ..errors import WorkbookError, cell_outside_sheet, first_line
 from ..excel import XlError, address
 from ..references import MAX_COL, MAX_ROW, column_letters
 from .bind import bind_catalogue, input_value
@@ -73,9 +73,7 @@ def load(path: str | Path) -> LoadedWorkbook:
     for ws in book.worksheets:  # openpyxl reads such a cell, then refuses to look it up
         if ws._cells and (ws.max_row > MAX_ROW or ws.max_column > MAX_COL):
             row, col = max(ws._cells, key=lambda rc: (rc[0] > MAX_ROW or rc[1] > MAX_COL, rc))
-            raise WorkbookError(f"damaged workbook: a cell lies outside the sheet, "
-                                f"{address(ws.title, column_letters(col) + str(row))} (the last "
-                                "cell of a sheet is XFD1048576)")
+            raise cell_outside_sheet(address(ws.title, column_letters(col) + str(row)))
     loaded = LoadedWorkbook(path=path, book=book)
     for name in _macro_sheets(path):  # openpyxl reads one as a worksheet
         if name in book.sheetnames:
