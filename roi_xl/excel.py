@@ -7,6 +7,7 @@ returns instead of raising.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -122,6 +123,10 @@ class Grid:
         return self.rows == 1 and self.cols == 1
 
     def first_error(self) -> XlError | None:
+        return self._first_error
+
+    @functools.cached_property
+    def _first_error(self) -> XlError | None:  # a range handed to many calls is scanned once
         return next((c for c in self.cells if isinstance(c, XlError)), None)
 
 
@@ -168,7 +173,9 @@ def _plain_grid(rows: list) -> Grid | None:
 
 
 def to_grid(value: Any) -> Grid:
-    """Any argument as a Grid: a scalar is a 1x1 range."""
+    """Any argument as a Grid: a scalar is a 1x1 range, a Grid itself."""
+    if value.__class__ is Grid:
+        return value
     if value.__class__ is list and value:
         grid = _plain_grid(value)
         if grid is not None:

@@ -44,7 +44,7 @@ import schedula as _sh
 
 from .. import registry
 from ..errors import NeedFormulas, Untranslatable
-from ..excel import OMITTED, XlError, address
+from ..excel import OMITTED, XlError, address, to_grid
 from ..memory import this_process_budget
 from ..references import CELL, SHEET, coordinate, split_coordinate, unquote_sheet
 from . import rules
@@ -750,8 +750,10 @@ def _xlookup(value, look, ret, if_not_found=XlError.NA, match_mode=0, search_mod
 
 
 def _ours(fn):
+    """A catalogue function called by the plan: a range it reads is made a Grid once per evaluation
+    (a cost roll-up over one column in a hundred cells converts that column once)."""
     def call(*args):
-        result = fn(*args)
+        result = fn(*[once(a, "grid", to_grid) if a.__class__ is list else a for a in args])
         if result.__class__ is list and result and result[0].__class__ is not list:
             return [result]
         return result

@@ -678,3 +678,19 @@ class TestDeclarations:
         assert names["DEFLECTION_SAVINGS"] == ["contacts_deflected", "cost_per_contact",
                                                "social_cost_per_contact"]
         assert names["PAYBACK_PERIODS"] == ["investment", "returns_by_period"]
+
+
+def test_a_range_handed_over_as_a_grid_reads_as_the_range_itself():
+    """The plan hands a catalogue function a range it reads often as one Grid (converted once per
+    evaluation): the function answers as for the rows themselves. COST_TOTAL of the amounts 100,
+    250 and a text "n/a" (no number: nothing), hours, rates and allocations left out: 350; an error
+    in the range is the result."""
+    from roi_xl.excel import to_grid
+
+    costs = [[100.0], [250.0], ["n/a"]]
+    grid = to_grid(costs)
+    assert to_grid(grid) is grid
+    assert roi_xl.CATALOGUE["COST_TOTAL"](grid) == roi_xl.CATALOGUE["COST_TOTAL"](costs) == 350.0
+    broken = to_grid([[100.0], [XlError.NA]])
+    assert broken.first_error() is XlError.NA
+    assert roi_xl.CATALOGUE["COST_TOTAL"](broken) is XlError.NA
