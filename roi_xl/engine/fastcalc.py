@@ -649,9 +649,15 @@ def _aggregate(name: str, is_reference, args):
         return XlError.NUM
 
 
-def _meeting(rows: list, condition) -> list[int]:
-    """The positions (row by row) of a range's cells that meet a criterion, in order."""
-    return once(rows, (condition.__class__, condition), lambda rs: _criterion_positions(rs, condition))
+def _meeting(rows: list, condition) -> np.ndarray:
+    """Which cells of a range (row by row) meet a criterion, as a boolean mask: worked out once per
+    evaluation for each (range, criterion), so a thousand COUNTIFS over one column with a handful of
+    criteria test it a handful of times, and several criteria combine with one `&`."""
+    def build(rs):
+        mask = np.zeros(len(rs) * len(rs[0]), bool)
+        mask[_criterion_positions(rs, condition)] = True
+        return mask
+    return once(rows, ("mask", condition.__class__, condition), build)
 
 
 def _criterion_positions(rows: list, condition) -> list[int]:
@@ -698,34 +704,33 @@ def _ifs(name: str, operating, *pairs):
     from .excel_functions import ACCUMULATORS, accumulate
 
     shape = (len(pairs[0]), len(pairs[0][0]))
-    picked: list[int] | None = None
+    mask: np.ndarray | None = None
     for rows, condition in zip(pairs[::2], pairs[1::2]):
         if condition.__class__ is list:
             raise NeedFormulas(f"{name} with criteria given as a range")
         if (len(rows), len(rows[0])) != shape:
             raise NeedFormulas(f"{name} over ranges of different sizes")
-        if picked is None:
-            picked = _meeting(rows, condition)
-        else:
-            meets = once(rows, ("set", condition.__class__, condition),
-                          lambda rs, c=condition: frozenset(_meeting(rs, c)))
-            picked = [i for i in picked if i in meets]
-    assert picked is not None  # a criteria function has a range and a criterion at least
+        meets = _meeting(rows, condition)
+        mask = meets if mask is None else mask & meets
+    assert mask is not None  # a criteria function has a range and a criterion at least
     if operating is None:
         operating = pairs[0]
     elif (len(operating), len(operating[0])) != shape:
         raise NeedFormulas(f"{name} over ranges of different sizes")
     accumulator = ACCUMULATORS[name]
     if accumulator is len:  # COUNTIF(S): how many were picked, whatever they hold
-        cells = np.asarray(picked)
-    else:
-        values = _flat_formulas(operating)
-        chosen = [values[i] for i in picked]
-        if name in _SUMS:
-            total = _sum_numbers(chosen)
-            if total is not None:
-                return total
-        cells = np.asarray(chosen, object)
+        return int(np.count_nonzero(mask))
+    if name in _SUMS:
+        numbers, is_number = once(operating, "summed", _summed)
+        if is_number is not None:  # no error in the range: the picked numbers' sum
+            return _sum_picked(numbers[mask & is_number])
+    values = _flat_formulas(operating)
+    chosen = [values[i] for i in np.flatnonzero(mask).tolist()]
+    if name in _SUMS:
+        total = _sum_numbers(chosen)
+        if total is not None:
+            return total
+    cells = np.asarray(chosen, object)
     from formulas.functions import FoundError
 
     try:
@@ -737,10 +742,26 @@ def _ifs(name: str, operating, *pairs):
 _SUMS = frozenset({"SUMIF", "SUMIFS"})
 
 
+def _summed(rows: list) -> tuple[np.ndarray, np.ndarray | None]:
+    """A summed range's cells as doubles (0 where not a number) and which are numbers (not text,
+    booleans or blanks, which SUMIF(S) leave out); None for the second when the range holds anything
+    else (an error: formulas' xsum decides what the sum is then)."""
+    values = _flat_formulas(rows)
+    numbers = np.zeros(len(values))
+    is_number = np.zeros(len(values), bool)
+    for i, v in enumerate(values):
+        cls = v.__class__
+        if cls is float or cls is int:
+            numbers[i] = v
+            is_number[i] = True
+        elif not (cls is str or cls is bool or v is _EMPTY):
+            return numbers, None
+    return numbers, is_number
+
+
 def _sum_numbers(cells: list) -> float | None:
-    """SUMIF(S) of the picked cells without an error among them: the sum formulas' xsum makes
-    (numpy's sum of their numbers as doubles, in order: the same pairwise sum to the last bit),
-    text, booleans and blanks left out; None when a cell holds anything else (an error: xsum)."""
+    """SUMIF(S) of the picked cells without an error among them (the range holds one elsewhere), as
+    _sum_picked; None when a picked cell holds anything else (an error: xsum)."""
     numbers = []
     for v in cells:
         cls = v.__class__
@@ -748,7 +769,13 @@ def _sum_numbers(cells: list) -> float | None:
             numbers.append(v)
         elif not (cls is str or cls is bool or v is _EMPTY):
             return None
-    return float(np.sum(np.asarray(numbers, float)))
+    return _sum_picked(np.asarray(numbers, float))
+
+
+def _sum_picked(numbers: np.ndarray) -> float:
+    """SUMIF(S) of the picked numbers, in order: the sum formulas' xsum makes (numpy's pairwise
+    sum of the same doubles in the same order, to the last bit)."""
+    return float(np.sum(numbers))
 
 
 def _bridge(name: str, *flagged):
