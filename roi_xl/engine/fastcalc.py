@@ -1569,16 +1569,18 @@ class Plan:
             translated = self._criteria_call(name, args, own, deps)
             if translated is not None:
                 return translated
-        parts, codes = [], []
+        parts, codes, kinds = [], [], []
         for a in args:
             codes.append(self._operand(a, own, deps, allow_range=True))
             kind = LITERAL if a[0] in ("lit", "missing") else \
                 REFERENCE if _is_reference(a) else COMPUTED
             parts.append(f"{kind}, {codes[-1]}")
+            kinds.append(kind)
         bridged = f"_bridge({name!r}, {', '.join(parts)})"
         fast = self._lookup_call(name, args, codes)
         if fast is None:
-            return bridged
+            direct = (_scalar_calls or _load_scalar_calls()).direct(name, tuple(kinds), _bridge)
+            return bridged if direct is None else f"{self._const(direct)}({', '.join(codes)})"
         t = self._temp()
         return f"({t} if ({t} := {fast}) is not _UNSURE else {bridged})"
 
