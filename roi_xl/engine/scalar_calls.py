@@ -41,9 +41,9 @@ from formulas.functions import replace_empty, wrap_func, wrap_ranges_func, wrap_
 from ..excel import OMITTED, XlError
 from .bind import from_formulas
 from .formulas_args import REFERENCE, formulas_argument, formulas_value
-from .rewrite import OMITTED_MARKER
 from .function_table import get_functions
 from .functions import _args
+from .rewrite import OMITTED_MARKER
 
 UNANSWERED = object()  # the call goes formulas' way (fastcalc._bridge)
 
