@@ -1,5 +1,5 @@
 """The one-number functions of Excel's math family: trigonometric, hyperbolic, EXP, LN, LOG,
-LOG10, SQRT, SIGN, ABS, EVEN, ODD, DEGREES, RADIANS.
+LOG10, SQRT, SIGN, ABS, INT, EVEN, ODD, DEGREES, RADIANS.
 
 `formulas` 1.3.4 reads their text arguments with Python's float() (so "2024-01-10", "8%" and
 "€100" were #VALUE!, while "inf" passed) and differs from Excel in places. Here every argument is
@@ -121,6 +121,7 @@ FUNCTIONS = {
     "SQRT": _sqrt,
     "SIGN": lambda x: float((x > 0) - (x < 0)), "ABS": abs,
     "EVEN": _even, "ODD": _odd, "DEGREES": math.degrees, "RADIANS": math.radians,
+    "INT": lambda x: float(math.floor(x)),  # INT(-1.5) is -2; INT(1E308) 1E308 (formulas: #VALUE!)
 }
 _NEWER = {"COT", "CSC", "SEC", "ACOT", "COTH", "CSCH", "SECH", "ACOTH"}  # written _xlfn.NAME
 
