@@ -68,6 +68,17 @@ def to_number(v) -> float:
     return float(v)
 
 
+def read_numbers(func):
+    """func over floats, its arguments read as Excel reads numbers (to_number) once none of them is
+    an error value (the first is the result, as formulas' wrap_ufunc checked before reading any:
+    ROUND("abc", #N/A) is #N/A)."""
+    def call(*args):
+        raise_first_error(args)
+        return func(*map(to_number, args))
+    call.__name__ = getattr(func, "__name__", "call")
+    return call
+
+
 def text_to_number(text: str) -> float:
     """Text where Excel expects a number, read by the engine's one rule (text_number.text_to_number:
     numbers, times, dates; codes such as "M1" are not), else #VALUE!."""
