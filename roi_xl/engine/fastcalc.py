@@ -700,9 +700,6 @@ def _ifs(name: str, operating, *pairs):
     (excel_functions: its criteria test, its accumulators), the picked cells found by _meeting.
     `operating` is the range summed (None: the first range). A criterion given as a range (an
     array result) or ranges of different sizes go to formulas."""
-    from .bind import from_formulas
-    from .excel_functions import ACCUMULATORS, accumulate
-
     shape = (len(pairs[0]), len(pairs[0][0]))
     mask: np.ndarray | None = None
     for rows, condition in zip(pairs[::2], pairs[1::2]):
@@ -717,13 +714,16 @@ def _ifs(name: str, operating, *pairs):
         operating = pairs[0]
     elif (len(operating), len(operating[0])) != shape:
         raise NeedFormulas(f"{name} over ranges of different sizes")
-    accumulator = ACCUMULATORS[name]
-    if accumulator is len:  # COUNTIF(S): how many were picked, whatever they hold
+    if name in _COUNTS:  # how many were picked, whatever they hold
         return int(np.count_nonzero(mask))
     if name in _SUMS:
         numbers, is_number = once(operating, "summed", _summed)
         if is_number is not None:  # no error in the range: the picked numbers' sum
             return _sum_picked(numbers[mask & is_number])
+    from .bind import from_formulas
+    from .excel_functions import ACCUMULATORS, accumulate
+
+    accumulator = ACCUMULATORS[name]
     values = _flat_formulas(operating)
     chosen = [values[i] for i in np.flatnonzero(mask).tolist()]
     if name in _SUMS:
@@ -740,6 +740,8 @@ def _ifs(name: str, operating, *pairs):
 
 
 _SUMS = frozenset({"SUMIF", "SUMIFS"})
+_ADD_REDUCE = np.add.reduce
+_COUNTS = frozenset({"COUNTIF", "COUNTIFS"})  # excel_functions.ACCUMULATORS' `len`
 
 
 def _summed(rows: list) -> tuple[np.ndarray, np.ndarray | None]:
@@ -774,8 +776,8 @@ def _sum_numbers(cells: list) -> float | None:
 
 def _sum_picked(numbers: np.ndarray) -> float:
     """SUMIF(S) of the picked numbers, in order: the sum formulas' xsum makes (numpy's pairwise
-    sum of the same doubles in the same order, to the last bit)."""
-    return float(np.sum(numbers))
+    sum of the same doubles in the same order, to the last bit: np.sum is this add.reduce)."""
+    return float(_ADD_REDUCE(numbers))
 
 
 def _bridge(name: str, *flagged):
