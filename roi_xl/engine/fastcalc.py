@@ -661,18 +661,57 @@ def _meeting(rows: list, condition) -> np.ndarray:
 
 
 def _criterion_positions(rows: list, condition) -> list[int]:
-    from .criteria import criterion_test, numeric_ordering, plain_text_equality
-
-    wanted = plain_text_equality(condition) if condition.__class__ is str else None
-    if wanted is not None:  # "alpha": the positions of the texts equal to it, from the range's index
-        return once(rows, "texts", _texts).get(wanted, [])
-    ordering = numeric_ordering(condition) if condition.__class__ is str else None
-    if ordering is not None:  # ">425": the range's numbers compared at once
-        compare, number = ordering
+    form = _criterion_form(condition) if condition.__class__ is str else _TESTED
+    if form[0] == "text":  # "alpha": the positions of the texts equal to it, from the range's index
+        return once(rows, "texts", _texts).get(form[1], [])
+    if form[0] == "order":  # ">425": the range's numbers compared
+        compare, number = form[1], form[2]
+        if len(rows) * len(rows[0]) <= _FEW:
+            found = _few_compared(_flat_formulas(rows), compare, number)
+            if found is not None:
+                return found
         positions, numbers = once(rows, "numbers", _numbers)
         return positions[compare(numbers, number)].tolist()
+    from .criteria import criterion_test
+
     test = criterion_test(formulas_value(condition))
     return [i for i, v in enumerate(_flat_formulas(rows)) if test(v)]
+
+
+_TESTED = ("test",)
+_FORMS: dict[str, tuple] = {}  # a criterion's text -> its form, for every evaluation (texts repeat)
+_FEW = 32  # a range this small is compared in Python: numpy's set-up costs more than the loop
+_FORMULAS_ERROR = type(formulas_value(XlError.NA))
+
+
+def _criterion_form(condition: str) -> tuple:
+    """How a criterion text is answered: ("text", folded text) by the range's index of texts,
+    ("order", comparison, number) by its numbers (criteria.numeric_ordering), else ("test",)."""
+    form = _FORMS.get(condition)
+    if form is None:
+        from .criteria import numeric_ordering, plain_text_equality
+
+        wanted = plain_text_equality(condition)
+        ordering = numeric_ordering(condition) if wanted is None else None
+        form = ("text", wanted) if wanted is not None else ("order", *ordering) if ordering else _TESTED
+        if len(_FORMS) >= 4096:
+            _FORMS.clear()
+        _FORMS[condition] = form
+    return form
+
+
+def _few_compared(values: list, compare, number: float) -> list[int] | None:
+    """The positions of the numbers among a few values (criteria.numbers_of's: floats and ints, not
+    booleans) meeting the comparison; None when a value is of a class not recognised here."""
+    found = []
+    for i, v in enumerate(values):
+        cls = v.__class__
+        if cls is float or cls is int:
+            if compare(float(v), number):
+                found.append(i)
+        elif not (cls is str or cls is bool or v is _EMPTY or cls is _FORMULAS_ERROR):
+            return None
+    return found
 
 
 def _flat_formulas(rows: list) -> list:
