@@ -4,6 +4,7 @@ a number is itself, TRUE/FALSE are 1/0, a blank is 0, text is read as a number (
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 import schedula as sh
@@ -89,7 +90,7 @@ def text_to_number(text: str) -> float:
 
 
 def as_result(out):
-    if isinstance(out, float) and not np.isfinite(out):
+    if isinstance(out, float) and not math.isfinite(out):  # np.float64 too; math's is the cheaper call
         return NUM
     return out
 
