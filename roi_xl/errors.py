@@ -53,6 +53,13 @@ class WorkbookError(RoiXlError):
     """A workbook that cannot be recalculated; the message says why in plain words."""
 
 
+def cell_outside_sheet(where: str) -> WorkbookError:
+    """The refusal of a workbook holding a cell past the sheet's last (`where`: Sheet!XFE1), which
+    no reader of ours can place: one sentence for both engines' readers."""
+    return WorkbookError(f"damaged workbook: a cell lies outside the sheet, {where} (the last cell "
+                         "of a sheet is XFD1048576)")
+
+
 class UnsafeWorkbook(WorkbookError):
     """A workbook refused by a check of `guard` (not a workbook, unsafe, or over a limit)."""
 

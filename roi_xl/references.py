@@ -116,6 +116,18 @@ COLUMN = r"\$?[A-Za-z]{1,3}"                    # A, $XFD
 CELL = COLUMN + r"\$?\d+"                        # B7, $A$1
 BLOCK = rf"{CELL}(?::{CELL})?"                    # B7, $A$1:C9
 SHEET = r"(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)"   # a sheet as a formula names it: 'My sheet' or Data
+# A cell's reference as a file's r attribute holds it (no $, letters in any case) inside the sheet:
+# A1 to XFD1048576 (a row written with leading zeros, or 0, is left to the readers as before).
+IN_SHEET = (r"(?:[A-Wa-w][A-Za-z]{0,2}|[X-Zx-z][A-Za-z]?|[Xx](?:[A-Ea-e][A-Za-z]|[Ff][A-Da-d]))"
+            r"(?:[1-9][0-9]{0,5}|10(?:[0-3][0-9]{4}|4(?:[0-7][0-9]{3}|8(?:[0-4][0-9]{2}|5(?:[0-6][0-9]|7[0-6]))))"
+            r"|0[0-9]{0,6})")
+_IN_SHEET = re.compile(IN_SHEET)
+_CELLISH = re.compile(r"[A-Za-z]+[0-9]+")
+
+
+def outside_sheet(ref: str) -> bool:
+    """Whether a cell's r attribute ("XFE1", "A1048577") names a cell past XFD1048576."""
+    return _IN_SHEET.fullmatch(ref) is None and _CELLISH.fullmatch(ref) is not None
 
 
 def quote_sheet(name: str) -> str:

@@ -88,3 +88,13 @@ def test_a_names_one_reference():
     assert destination("'My sheet'!$A$1:$C$9") == ("My sheet", "$A$1:$C$9")
     assert destination("Data!$A:$A") == ("Data", "$A:$A")
     assert destination("=SUM(Data!A1:A3)") is None and destination("Data!A1,Data!B1") is None
+
+
+def test_outside_sheet_reads_the_last_column_and_row():
+    from roi_xl.references import outside_sheet
+
+    inside = ["A1", "XFD1048576", "xfd1", "WZZ9", "XEZ1", "ZZ1048576", "A999999", "B1000000", "A0"]
+    outside = ["XFE1", "XGA1", "YAA1", "ZZZ1", "AAAA1", "A1048577", "A1100000", "A10000000", "xfe2"]
+    assert [ref for ref in inside if outside_sheet(ref)] == []
+    assert [ref for ref in outside if not outside_sheet(ref)] == []
+    assert not outside_sheet("$A$1") and not outside_sheet("Name")  # not a cell's r: not this check's

@@ -18,6 +18,7 @@ from formulas.tokens.operand import XlError as FormulasError
 from .. import registry
 from ..excel import OMITTED, XlError, date_to_serial
 from .excel_functions import install as install_excel_functions
+from .formulas_args import plan_value
 from .function_table import get_functions
 from .lambdas import call_lambdas_in_place
 from .operators import install_operators
@@ -35,15 +36,9 @@ def from_formulas(value, argument: bool = True):
         if value.ndim == 1:
             return [from_formulas(v, False) for v in value]
         return [[from_formulas(v, False) for v in row] for row in value]
-    if value is sh.EMPTY:
-        return None
-    if isinstance(value, FormulasError):
-        return XlError.from_code(str(value)) or XlError.VALUE
-    if isinstance(value, str):
-        return OMITTED if argument and value == OMITTED_MARKER else value
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    if argument and isinstance(value, str) and value == OMITTED_MARKER:
+        return OMITTED
+    return plan_value(value)
 
 
 def to_formulas(value):

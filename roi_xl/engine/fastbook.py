@@ -14,20 +14,20 @@ import functools
 import hashlib
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 
 from ..errors import FastReadError
 from ..references import cell_box
 from ..xlsx.package import MAIN, Package, parse, relationships
-from ..xlsx.read import FILTERS, FORMULA_CELLS, HIDDEN_ROW_NUMBERS, SHEET_FILTER, Book
+from ..xlsx.read import FILTERS, HIDDEN_ROW_NUMBERS, SHEET_FILTER, Book, FormulaXml
 from ..xlsx.read import read as read_xml
 from .facts import BookFacts, Name
 from .iteration import Iteration, settings
 from .prepare import CONSTANTS, FILLED_EXTENT, HIDDEN_ROWS, what_it_reads
+from .shared_formulas import Shared
 from .tables import TableDef
 
 
@@ -36,6 +36,9 @@ class FastBook(Book):
     """The fast reader's Book, with the formula key and the iterative calculation it enables."""
     key: str = ""
     iteration: Iteration | None = None   # the workbook enables iterative calculation (calcPr)
+    # Each sheet's formulas as the reader found them (read.SheetKeyParts.formulas): what `facts`
+    # reads, rather than visiting the formula cells of the trees again.
+    formulas: dict[str, list[FormulaXml]] = field(default_factory=dict, repr=False)
 
 
 # What load()'s steps read for a formula (prepare.what_it_reads). Cached by text: the workbooks of
@@ -70,14 +73,18 @@ def read(path: str | Path) -> FastBook:
         digest.update(b"\x05" + member.encode() + b"\x00" + data)
     reads: frozenset[str] = frozenset()
     for sheet in parts.sheets:
+        book.formulas[sheet.name] = sheet.formulas
         digest.update(b"\x01sheet\x00" + sheet.name.encode())
         for rel in sheet.table_rels:
             digest.update(b"\x05" + rel)
-        for ref, t, spans, si, text in sheet.formulas:
-            digest.update(f"\x02{ref}\x00{t}\x00{spans}\x00{si}\x00{text}".encode())
+        # one update a sheet (the digest of the bytes joined is that of the updates one by one),
+        # each distinct text looked at once
+        digest.update("".join([f"\x02{ref}\x00{t}\x00{spans}\x00{si}\x00{text}"
+                               for ref, t, spans, si, text in sheet.formulas]).encode())
+        for text in {formula[4] for formula in sheet.formulas}:
             reads |= _what_it_reads(text)
-            if builtin:
-                formula_texts.append(text)
+        if builtin:
+            formula_texts += [formula[4] for formula in sheet.formulas]
     # A name's whole columns are clipped too (workbook.load); Excel's own names (print titles:
     # $4:$4) are not referenced by formulas.
     whole = FILLED_EXTENT in reads or any(
@@ -103,7 +110,6 @@ def read(path: str | Path) -> FastBook:
     return book
 
 
-_F = f"{{{MAIN}}}f"
 # Excel's own names openpyxl sets apart (print areas and titles, filters): never read by formulas.
 _PRINT_NAMES = ("_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase")
 _RESERVED = re.compile(r"^_xlnm\.(?:Print_Area|Print_Titles|Criteria|_FilterDatabase|Extract"
@@ -113,8 +119,8 @@ _RESERVED = re.compile(r"^_xlnm\.(?:Print_Area|Print_Titles|Criteria|_FilterData
 def facts(book: FastBook) -> BookFacts:
     """What the rewrite steps read of the workbook (facts.py), from the trees `read` parsed and the
     workbook's table and name parts, as openpyxl reads them (workbook.openpyxl_facts) but without
-    building a cell object: shared formulas are expanded into each cell by openpyxl's Translator
-    (imported only when a sheet has one), names are scoped and Excel's own set apart alike.
+    building a cell object: shared formulas are expanded into each cell as openpyxl's Translator
+    does (shared_formulas.py), names are scoped and Excel's own set apart alike.
     FastReadError when a table's range is not one."""
     out = BookFacts(list(book.sheets), constants=book.values)
     with zipfile.ZipFile(book.path) as zf:
@@ -123,7 +129,7 @@ def facts(book: FastBook) -> BookFacts:
         _names(wb_root, out)
         for name, part in pkg.sheets.items():
             root = book.parts[part][1].getroot()
-            _formulas(root, name, out)
+            _formulas(book.formulas[name], name, out)
             hidden = {int(r) for r in HIDDEN_ROW_NUMBERS(root) if r.isdigit()}
             if hidden:
                 out.hidden_rows[name] = hidden
@@ -139,24 +145,17 @@ def facts(book: FastBook) -> BookFacts:
     return out
 
 
-def _formulas(root, sheet: str, out: BookFacts) -> None:
-    shared: dict[str, Any] = {}  # si -> openpyxl Translator of the shared formula's first cell
-    for c in FORMULA_CELLS(root):
-        f = c.find(_F)
-        raw = c.get("r")
-        ref = raw.upper()
-        text = "=" + (f.text or "")
-        kind = f.get("t")
+def _formulas(formulas: list[FormulaXml], sheet: str, out: BookFacts) -> None:
+    shared: dict[str, Shared] = {}  # si -> the shared formula of its first cell
+    for ref, kind, spans, si, text in formulas:
+        text = "=" + text
         if kind == "array":
-            out.arrays[(sheet, ref)] = f.get("ref") or ""
+            out.arrays[(sheet, ref)] = spans
         elif kind == "shared":
-            si = f.get("si")
             if si in shared:
-                text = shared[si].translate_formula(raw)
+                text = shared[si].at(ref)
             elif text != "=":
-                from openpyxl.formula.translate import Translator
-
-                shared[si] = Translator(text, raw)
+                shared[si] = Shared(text, ref)
         out.formulas[(sheet, ref)] = text
 
 

@@ -12,8 +12,9 @@ Excel does: the plan is the engine of record from a template's first workbook on
 (roi_xl.engine.fastpath), and tests/conformance/test_plan_vs_formulas.py holds it to the formulas model's values on
 every bundled and conformance workbook. So:
 
-* operators, IF, IFERROR, AND, OR, NOT and SUM are written here with formulas' own rules (its
-  coercions, its comparison order, its sum); COUNTIF(S), SUMIF(S) & co. over typed ranges pick cells
+* operators, comparisons, IF's condition, NOT, AND and OR are Excel's rules of rules.py, the very
+  functions formulas' operator table and IF/NOT/AND/OR call (through adapters); IFERROR and SUM
+  follow formulas' own; COUNTIF(S), SUMIF(S) & co. over typed ranges pick cells
   with the engine's criteria test (criteria.py), each test of a range worked out once per evaluation,
   and sum them with the engine's accumulators (excel_functions.ACCUMULATORS); INDEX picking one cell
   of a typed range, ROW/COLUMN/ROWS/COLUMNS of a typed reference are translated;
@@ -46,16 +47,13 @@ from ..errors import NeedFormulas, Untranslatable
 from ..excel import OMITTED, XlError, address
 from ..memory import this_process_budget
 from ..references import CELL, SHEET, coordinate, split_coordinate, unquote_sheet
+from . import rules
 from .formulas_args import COMPUTED, LITERAL, REFERENCE, formulas_argument, formulas_value
 from .functions._args import Fail
-from .functions.logical import text_logical
 from .iteration import Iteration, components, settled, start
-from .operators import cancels, operand_number
 from .range_memo import forget, once
 from .recursive_names import deep_recursion, depth_limit, parameters_and_body
 from .rewrite import OMITTED_MARKER
-from .text_coercion import MAX_TEXT  # `&` as formulas makes it (installed there)
-from .text_coercion import value_text as _text
 from .text_number import text_to_number
 
 _EMPTY = _sh.EMPTY  # a blank, as formulas has it
@@ -346,13 +344,15 @@ class _Layout:
     that differ from it only in digits inside its numbers, texts and references (A7 and A8, 12 and
     13, "K0001" and "K0002"): those tokenise alike, because _TOKEN reads a digit only as any digit
     (its one literal digit, in #DIV/0!, is an error token, which is not one of those), so they
-    share its shape and their parameters are at the same places. `fits` checks the rest of the
-    text (function names, operators, names, spaces) is the same."""
+    share its shape and their parameters are at the same places (`spans`). A formula is looked up
+    by its text with each digit 0, so only its digits may differ from the layout's; `fits` checks
+    those of the rest of the text (function names, operators, names) are the same: the parts
+    holding a digit (`fixed`), most formulas none."""
 
-    __slots__ = ("name", "fixed", "params")
+    __slots__ = ("name", "fixed", "spans")
 
-    def __init__(self, name: str, fixed: list[tuple[int, int, str]], params: list[tuple[str, int, int]]):
-        self.name, self.fixed, self.params = name, fixed, params
+    def __init__(self, name: str, fixed: list[tuple[int, int, str]], spans: list[tuple[int, int]]):
+        self.name, self.fixed, self.spans = name, fixed, spans
 
     @classmethod
     def of(cls, body: str, toks: list, name: str, positions: list[int]) -> _Layout | None:
@@ -366,11 +366,7 @@ class _Layout:
                 fixed.append((at, m.start(), body[at:m.start()]))
                 at = m.end()
         fixed.append((at, len(body), body[at:]))
-        params = []
-        for i in positions:
-            m = toks[i][1]
-            params.append((toks[i][0], m.start(), m.end()))
-        return cls(name, fixed, params)
+        return cls(name, [part for part in fixed if _DIGIT.search(part[2])], _spans(toks, positions))
 
     def fits(self, body: str) -> bool:
         for a, b, text in self.fixed:
@@ -378,32 +374,28 @@ class _Layout:
                 return False
         return True
 
-    def arguments(self, body: str):
-        """(kind, token text, start) of each parameter, in a formula that fits."""
-        return ((kind, body[a:b], a) for kind, a, b in self.params)
+
+
+def _spans(toks: list, positions: list[int]) -> list[tuple[int, int]]:
+    """Where the tokens at `positions` (numbers, texts, references, names: matches) are."""
+    return [(toks[i][1].start(), toks[i][1].end()) for i in positions]
+
+
+_DIGIT = re.compile("[0-9]")
 
 
 # --------------------------------------------------------------------------- runtime
 
 
-def _v(x):
-    """formulas' replace_empty: a blank argument of IF, IFERROR and the operators is 0."""
-    return 0 if x is None else x
-
-
-def _num(x) -> float:
-    """An operand as the engine's numeric operators read it (operators.operand_number: text by
-    Excel's rule, else #VALUE!). Errors are checked before this is called."""
-    if x is None:
-        return 0.0
-    try:
-        return float(x) if x.__class__ is not str else operand_number(x)
-    except (TypeError, ValueError):
-        raise _ValueErr from None
-
-
-class _ValueErr(Exception):
-    pass
+# The operators, comparisons and conditions are Excel's rules (rules.py), the ones formulas' operator
+# table and IF/NOT/AND/OR call too; the generated code names them as below.
+text_logical = rules.text_logical
+_v, _pos, _cond, _not = rules.blank_as_zero, rules.pos, rules.condition, rules.not_
+_add, _sub, _mul, _div, _pow = rules.add, rules.sub, rules.mul, rules.div, rules.power
+_add_final, _sub_final, _neg, _pct = rules.add_final, rules.sub_final, rules.neg, rules.pct
+_concat = rules.concat
+_eq, _ne, _lt, _le, _gt, _ge = rules.eq, rules.ne, rules.lt, rules.le, rules.gt, rules.ge
+_finite = rules.finite
 
 
 def _first_error(*xs):
@@ -411,147 +403,6 @@ def _first_error(*xs):
         if x.__class__ is XlError:
             return x
     return None
-
-
-def _finite(r):
-    return r if math.isfinite(r) else XlError.NUM
-
-
-def _add(x, y):
-    e = _first_error(x, y)
-    if e is not None:
-        return e
-    try:
-        return _finite(_num(x) + _num(y))
-    except _ValueErr:
-        return XlError.VALUE
-
-
-def _sub(x, y):
-    e = _first_error(x, y)
-    if e is not None:
-        return e
-    try:
-        return _finite(_num(x) - _num(y))
-    except _ValueErr:
-        return XlError.VALUE
-
-
-def _add_final(x, y):
-    r = _add(x, y)
-    return 0.0 if r.__class__ is float and r and cancels(_num(x), _num(y)) else r
-
-
-def _sub_final(x, y):
-    r = _sub(x, y)
-    return 0.0 if r.__class__ is float and r and cancels(_num(x), -_num(y)) else r
-
-
-def _mul(x, y):
-    e = _first_error(x, y)
-    if e is not None:
-        return e
-    try:
-        return _finite(_num(x) * _num(y))
-    except _ValueErr:
-        return XlError.VALUE
-
-
-def _div(x, y):
-    e = _first_error(x, y)
-    if e is not None:
-        return e
-    try:
-        a, b = _num(x), _num(y)
-    except _ValueErr:
-        return XlError.VALUE
-    if not b:
-        return XlError.DIV0
-    return _finite(a / b)
-
-
-def _neg(x):
-    if x.__class__ is XlError:
-        return x
-    try:
-        return _finite(-_num(x))
-    except _ValueErr:
-        return XlError.VALUE
-
-
-def _pos(x):
-    return 0 if x is None else x  # formulas' U+ passes the value through
-
-
-def _pct(x):
-    if x.__class__ is XlError:
-        return x
-    try:
-        return _finite(_num(x) / 100.0)
-    except _ValueErr:
-        return XlError.VALUE
-
-
-def _concat(x, y):
-    e = _first_error(x, y)
-    if e is not None:
-        return e
-    x, y = _text("" if x is None else x), _text("" if y is None else y)
-    return XlError.VALUE if len(x) + len(y) > MAX_TEXT else x + y  # Excel's longest text
-
-
-def _key(x):
-    cls = x.__class__
-    if cls is bool:
-        return 2
-    if cls is str:
-        return 1
-    return 0
-
-
-def _keys(x, y):
-    """formulas' logic_input_parser: blanks become '' or 0, text compares upper-cased, and values of
-    different kinds order by kind (numbers < text < booleans)."""
-    if x is None:
-        x = "" if y.__class__ is str else 0
-    if y is None:
-        y = "" if x.__class__ is str else 0
-    kx, ky = _key(x), _key(y)
-    if kx == ky == 1:
-        return (1, x.upper()), (1, y.upper())
-    return (kx, x), (ky, y)
-
-
-def _comparison(test):
-    def compare(x, y):
-        e = _first_error(x, y)
-        if e is not None:
-            return e
-        a, b = _keys(x, y)
-        return test(a, b)
-    return compare
-
-
-_eq = _comparison(lambda a, b: a == b)
-_ne = _comparison(lambda a, b: a != b)
-_lt = _comparison(lambda a, b: a < b)
-_le = _comparison(lambda a, b: a <= b)
-_gt = _comparison(lambda a, b: a > b)
-_ge = _comparison(lambda a, b: a >= b)
-
-
-def _cond(x):
-    """IF's condition (after replace_empty): an error stays, text is #VALUE!, else truthiness."""
-    cls = x.__class__
-    if cls is bool:
-        return x
-    if cls is XlError:
-        return x
-    if x is None:
-        return False
-    if cls is str:
-        return XlError.VALUE
-    return bool(x)
 
 
 def _cells(args):
@@ -564,35 +415,12 @@ def _cells(args):
             yield a
 
 
-def _logical(args, reduce):
-    values = []
-    for v in _cells(args):
-        if v.__class__ is XlError:
-            return v
-        if v is None or v.__class__ is str:
-            continue
-        values.append(v)
-    if not values:
-        return XlError.VALUE
-    return reduce(bool(v) for v in values)
-
-
 def _and(*args):
-    return _logical(args, all)
+    return rules.and_(_cells(args))
 
 
 def _or(*args):
-    return _logical(args, any)
-
-
-def _not(x):
-    if x.__class__ is XlError:
-        return x
-    if x is None:
-        return True
-    if x.__class__ is str:
-        return XlError.VALUE
-    return not x
+    return rules.or_(_cells(args))
 
 
 def _numbers_of(is_reference, args) -> list | XlError:
@@ -1013,10 +841,6 @@ def _logical_argument(value):
     return value if value.__class__ is list else text_logical(value)
 
 
-def _pow(x, y):
-    return _bridge_op("^", x, y)
-
-
 _PAST = object()  # past the end of an array
 
 
@@ -1206,9 +1030,9 @@ def _is_reference(node) -> bool:
     return node[0] in ("ref", "range", "name") or (node[0] == "call" and node[1] == "INDEX")
 
 
-def _range_item(var: str) -> tuple:
-    """A range in the dependency graph: three items, where a cell is (sheet, coord)."""
-    return ("#range", var, 0)
+def _range_item(at: int) -> tuple:
+    """A range (its slot) in the dependency graph: three items, where a cell is (sheet, coord)."""
+    return ("#range", at, 0)
 
 
 # What each cell of an array formula's range costs the plan at least (its step, its output, its
@@ -1233,18 +1057,22 @@ class Plan:
         self.sheets = list(sheets)
         self.iteration = iteration  # circular references iterate (iteration.py) instead of failing
         self.cycles = False         # ... and there are some: evaluate() wants the cached values
-        # what it was made from (plan_store.py keeps it)
-        self.formulas, self.names = dict(formulas), dict(names)
+        # what it was made from (plan_store.py keeps it); the formulas' dict as given, not a copy of
+        # 50,000 entries: the callers hand it over
+        self.formulas, self.names = formulas, dict(names)
         self.defined, self.arrays = sorted(defined), sorted(arrays)
         self._by_upper = {s.upper(): s for s in sheets}
         self._names = {k.upper(): v for k, v in names.items()}
         self._defined = {n.upper() for n in self.defined}
-        self._vars: dict[tuple[str, str], str] = {}     # cell -> its name (a slot in _program)
-        self._ranges: dict[tuple[str, str, str], str] = {}
-        self._range_deps: dict[str, list[tuple[str, str]]] = {}
-        self._range_shape: dict[str, tuple[int, int]] = {}
-        # cell -> (function, its arguments as ("v", variable) or ("k", constant), what it reads)
-        self._cell_code: dict[tuple[str, str], tuple[str, list, set]] = {}
+        # Every value evaluate() handles has a slot in one list (_initial: the constants the
+        # arguments pass, None for the cells and ranges evaluate() fills), given when first met.
+        self._initial: list = []
+        self._pooled: dict[tuple[type, object], int] = {}  # (class, constant) -> its slot
+        self._vars: dict[tuple[str, str], int] = {}        # cell -> its slot
+        self._ranges: dict[tuple[str, int, int, int, int], int] = {}  # (sheet, rows, columns) -> slot
+        self._range_at: dict[int, tuple[str, int, int, int, int]] = {}  # ... and back
+        # cell -> (function, its arguments' slots, what it reads: cells and _range_item)
+        self._cell_code: dict[tuple[str, str], tuple[str, tuple[int, ...], tuple]] = {}
         self._tmp = 0
         self._consts: dict[str, object] = {}
         # Translations shared by formulas of one shape (shape_of): shape -> (function name,
@@ -1253,22 +1081,24 @@ class Plan:
         self._shared: list[tuple[str, list[int], str, bool]] = []
         self._params: dict[int, int] | None = None  # while translating a shape: leaf -> token index
         self._used: set[int] = set()
-        self._arguments: dict[tuple[str, str, str], tuple] = {}  # (kind, token, sheet) -> (_argument, reads)
+        self._arguments: dict[str, dict[str, tuple]] = {}  # sheet -> token -> _argument
         self._layouts: dict[str, _Layout] = {}  # a formula's text with its digits 0 -> its layout
-        self._formula_sheets: set[str] = set()  # the sheets holding formula cells (_program)
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
         self._own_cell: tuple[str, str] | None = None  # the formula cell being translated
         lambda_source = self._translate_lambdas()
         spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
         self.outputs = list(formulas)
+        code, slots, initial = self._cell_code, self._vars, self._initial
         for key, text in formulas.items():
-            deps: set = set()
             self._own_cell = key
             try:
-                if ":" in spans.get(key, ""):
-                    self._spread(key, spans[key], text, deps)
+                if spans and ":" in spans.get(key, ""):
+                    self._spread(key, spans[key], text)
                 else:
-                    self._cell_code[key] = self._cell(text, key[0], deps)
+                    code[key] = self._cell(text, key[0])
+                    if key not in slots:  # _slot, inline
+                        slots[key] = len(initial)
+                        initial.append(None)
             except Untranslatable as exc:
                 raise Untranslatable(f"{address(*key)}: {exc}") from None
         self.source = "\n".join(lambda_source + self._shared_source()) + "\n"
@@ -1278,11 +1108,11 @@ class Plan:
         self._program(namespace)
         # What only the translation needed (every range's cells, every cell's arguments...): a
         # plan is kept for the template's next workbooks, and memory should hold its program only.
-        del self._vars, self._ranges, self._range_deps, self._cell_code, self._shapes, self._arguments, \
-            self._layouts, self._formula_sheets
+        del self._vars, self._ranges, self._range_at, self._cell_code, self._shapes, self._arguments, \
+            self._layouts, self._pooled, self._range_cells
 
-    def _cell(self, text: str, own: str, deps: set, alone: str = "") -> tuple[str, list, set]:
-        """(function, its arguments, what it reads) of one formula cell. Formulas of one shape share
+    def _cell(self, text: str, own: str, alone: str = "") -> tuple[str, tuple[int, ...], tuple]:
+        """(function, its arguments' slots, what it reads) of one formula cell. Formulas of one shape share
         one translation, a function of their numbers, texts, references and names (_SHAPE_PARAMS):
         a column of one formula is parsed, translated and compiled once, not once a cell. `alone`
         gives the formula a translation of its own (an array formula over a range).
@@ -1296,7 +1126,7 @@ class Plan:
         if not alone:
             layout = self._layouts.get(body.translate(_ZEROS))
             if layout is not None and layout.fits(body):
-                return layout.name, self._arguments_of(layout.arguments(body), own, deps, body), deps
+                return (layout.name, *self._arguments_of(body, layout.spans, own))
         toks = _tokens(body)
         shape = shape_of(toks) if not alone else None
         laid_out = shape is not None
@@ -1310,24 +1140,30 @@ class Plan:
             layout = _Layout.of(body, toks, name, positions)
             if layout is not None:
                 self._layouts[body.translate(_ZEROS)] = layout
-        return name, self._arguments_of(((toks[i][0], toks[i][1].group(0), i) for i in positions), own, deps,
-                                        body, toks), deps
+        return (name, *self._arguments_of(body, _spans(toks, positions), own))
 
-    def _arguments_of(self, tokens, own: str, deps: set, body: str, toks: list | None = None) -> list:
-        """The arguments of a shared translation for one cell, from its parameters' (kind, text,
-        where: a token's index in `toks`, or its start in the formula's text); `deps` gets what
-        they read. One token text means one argument: Data!$B$2:$B$501 in a thousand cells."""
-        args, cache = [], self._arguments
-        for kind, token, where in tokens:
-            key = (kind, token, own)
-            found = cache.get(key)
-            if found is None:
-                tok = toks[where] if toks is not None else (kind, _TOKEN.match(body, where))
-                reads: set = set()
-                found = cache[key] = (self._argument(tok, own, reads), tuple(reads))
-            args.append(found[0])
-            deps.update(found[1])
-        return args
+    def _arguments_of(self, body: str, spans: list[tuple[int, int]], own: str) -> tuple[tuple, tuple]:
+        """The slots of a shared translation's arguments for one cell of sheet `own`, and what they
+        read, from where its parameters' tokens are in the formula's text. One token text means
+        one argument: Data!$B$2:$B$501 in a thousand cells. (A text is one kind of token: a text
+        starts with ", a number with a digit or '.', and a name reading as a reference is one
+        followed by ':', which no translated formula holds.)"""
+        cache = self._arguments.get(own)
+        if cache is None:
+            cache = self._arguments[own] = {}
+        found = [cache.get(body[a:b]) for a, b in spans]
+        if None in found:
+            for i, (a, b) in enumerate(spans):
+                if found[i] is None:
+                    found[i] = cache.get(body[a:b]) or self._new_argument(cache, body, a, b, own)
+        return tuple([f[0] for f in found]), tuple([f[1] for f in found if f[1] is not None])  # type: ignore[index]
+
+    def _new_argument(self, cache: dict, body: str, a: int, b: int, own: str) -> tuple:
+        """_argument of the token at body[a:b], kept in `cache` under its text."""
+        m = _TOKEN.match(body, a)
+        kind = m.lastgroup if m is not None else None
+        found = cache[body[a:b]] = self._argument(("ref" if kind in ("sheet", "a", "b") else kind, m), own)
+        return found
 
     def _share(self, toks: list, own: str) -> tuple[str, list[int]]:
         """One translation for every formula of a shape, its parameters p<token index>."""
@@ -1345,13 +1181,20 @@ class Plan:
         self._shared.append((name, positions, code, self._calls))
         return name, positions
 
-    def _argument(self, tok, own: str, deps: set) -> tuple[str, object]:
-        """One parameter of a shared translation for one cell: ("v", variable) or ("k", constant)."""
+    def _argument(self, tok, own: str) -> tuple[int, tuple | None]:
+        """One parameter of a shared translation for one cell: its slot, and what it reads (a cell,
+        a _range_item, or None for a constant)."""
         node = _leaf(*tok)
-        if node[0] == "lit":
-            return "k", _literal(node[1])
-        code = self._expr(node, own, deps)
-        return ("k", self._consts[code]) if code in self._consts else ("v", code)
+        if node[0] == "name":  # outside a LAMBDA: a name is its target
+            node = self._name_target(node[1])
+        kind = node[0]
+        if kind == "lit":
+            return self._pool(_literal(node[1])), None
+        sheet = self._sheet(node[1], own)
+        if kind == "ref":
+            return self._slot(sheet, node[2]), (sheet, node[2])
+        at = self._range(sheet, node[2], node[3])
+        return at, _range_item(at)
 
     def _translate_lambdas(self) -> list[str]:
         """Each named LAMBDA as a Python function of (depth, parameters...): IF takes one branch,
@@ -1393,11 +1236,12 @@ class Plan:
         codes = [self._operand(a, own, deps) for a in args]
         return f"{function}({self._depth}{''.join(', ' + c for c in codes)})"
 
-    def _spread(self, key: tuple[str, str], ref: str, text: str, deps: set) -> None:
+    def _spread(self, key: tuple[str, str], ref: str, text: str) -> None:
         """An array formula over a range (Ctrl+Shift+Enter): its value, kept apart, gives each cell
         of the range its element (_element); the cells after the first become outputs too."""
         whole = (key[0], "#array " + key[1])
-        self._cell_code[whole] = self._cell(text, key[0], deps, alone="#array ")
+        self._cell_code[whole] = self._cell(text, key[0], alone="#array ")
+        at = self._slot(*whole)
         first, last = (split_coordinate(c) for c in ref.split(":"))
         cells = (last[0] - first[0] + 1) * (last[1] - first[1] + 1)
         budget = this_process_budget()
@@ -1408,8 +1252,9 @@ class Plan:
         for row in range(first[0], last[0] + 1):
             for col in range(first[1], last[1] + 1):
                 cell = (key[0], coordinate(row, col))
-                args = [("v", self._var(*whole)), ("k", row - first[0]), ("k", col - first[1])]
-                self._cell_code[cell] = ("_element", args, {whole})
+                self._cell_code[cell] = ("_element", (at, self._pool(row - first[0]), self._pool(col - first[1])),
+                                         (whole,))
+                self._slot(*cell)
                 if cell != key:
                     self.outputs.append(cell)
 
@@ -1422,27 +1267,36 @@ class Plan:
             raise Untranslatable(f"reference to a missing sheet {sheet!r}")
         return real
 
-    def _var(self, sheet: str, coord: str) -> str:
+    def _slot(self, sheet: str, coord: str) -> int:
+        """A cell's slot."""
         key = (sheet, coord)
-        var = self._vars.get(key)
-        if var is None:
-            var = self._vars[key] = f"c{len(self._vars)}"
-        return var
+        at = self._vars.get(key)
+        if at is None:
+            at = self._vars[key] = len(self._initial)
+            self._initial.append(None)
+        return at
 
-    def _range(self, sheet: str, a: str, b: str) -> str:
+    def _pool(self, value) -> int:
+        """The slot of a constant argument, one for each value of one class."""
+        key = (value.__class__, value)
+        at = self._pooled.get(key)
+        if at is None:
+            at = self._pooled[key] = len(self._initial)
+            self._initial.append(value)
+        return at
+
+    def _range(self, sheet: str, a: str, b: str) -> int:
+        """A range's slot (its corners in any order)."""
         (r1, c1), (r2, c2) = split_coordinate(a), split_coordinate(b)
-        r1, r2 = min(r1, r2), max(r1, r2)
-        c1, c2 = min(c1, c2), max(c1, c2)
-        key = (sheet, coordinate(r1, c1), coordinate(r2, c2))
-        var = self._ranges.get(key)
-        if var is None:
-            if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000:
+        key = (sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+        at = self._ranges.get(key)
+        if at is None:
+            if (key[3] - key[1] + 1) * (key[4] - key[2] + 1) > 100_000:
                 raise Untranslatable("a very large range")
-            var = self._ranges[key] = f"r{len(self._ranges)}"
-            self._range_deps[var] = [(sheet, coordinate(r, c)) for r in range(r1, r2 + 1)
-                                     for c in range(c1, c2 + 1)]
-            self._range_shape[var] = (r2 - r1 + 1, c2 - c1 + 1)
-        return var
+            at = self._ranges[key] = len(self._initial)
+            self._initial.append(None)
+            self._range_at[at] = key
+        return at
 
     def _const(self, value) -> str:
         if value.__class__ in (int, float, bool, str) and not (value.__class__ is float and not math.isfinite(value)):
@@ -1496,6 +1350,20 @@ class Plan:
             return self._is_array(node[1])
         return False
 
+    def _name_target(self, name: str) -> tuple:
+        """What a name outside a LAMBDA's parameters reads: the ("ref" or "range") node of the cell or
+        range it points at, else #NAME? as a literal; Untranslatable for a name defined otherwise."""
+        target = self._names.get(name.upper())
+        if target is None:
+            if name.upper() in self._defined or name.upper().startswith("_XLPM."):  # LAMBDA's, LET's names
+                raise Untranslatable(f"unknown name {name}")
+            return ("lit", XlError.NAME)
+        sheet, ref = target
+        if ":" in ref:
+            a, b = ref.split(":")
+            return ("range", sheet, a, b)
+        return ("ref", sheet, ref)
+
     def _name_is_range(self, name: str) -> bool:
         target = self._names.get(name.upper())
         return target is not None and ":" in target[1]
@@ -1511,29 +1379,19 @@ class Plan:
             return "0"  # formulas compiles an empty argument to 0
         if kind == "array":  # a list of rows, as a range's values are
             return self._const(node[1])
-        if kind == "ref":
+        if kind == "ref":  # a variable's name: met only where _share refuses the translation
             sheet = self._sheet(node[1], own)
             deps.add((sheet, node[2]))
-            return self._var(sheet, node[2])
+            return f"c{self._slot(sheet, node[2])}"
         if kind == "range":
             sheet = self._sheet(node[1], own)
-            var = self._range(sheet, node[2], node[3])
-            deps.add(_range_item(var))
-            return var
+            at = self._range(sheet, node[2], node[3])
+            deps.add(_range_item(at))
+            return f"r{at}"
         if kind == "name":
             if node[1].upper() in self._scope:  # a parameter of the LAMBDA being translated
                 return self._scope[node[1].upper()]
-            target = self._names.get(node[1].upper())
-            if target is None:
-                name = node[1].upper()
-                if name in self._defined or name.startswith("_XLPM."):  # LAMBDA's, LET's names
-                    raise Untranslatable(f"unknown name {node[1]}")
-                return self._const(XlError.NAME)
-            sheet, ref = target
-            if ":" in ref:
-                a, b = ref.split(":")
-                return self._expr(("range", sheet, a, b), own, deps)
-            return self._expr(("ref", sheet, ref), own, deps)
+            return self._expr(self._name_target(node[1]), own, deps)
         if kind in ("op", "final"):
             op, left, right = node[1:] if kind == "op" else node[1][1:]
             l_code = self._operand(left, own, deps, allow_range=True)
@@ -1716,64 +1574,51 @@ class Plan:
         """What evaluate() runs: every value in one list (slots); the constants placed once, the
         input cells and constant ranges read from the workbook, then a step a formula cell or a
         range holding formula cells, in an order where each comes after what it reads."""
-        # the sheets holding formula cells: a range elsewhere holds none (most lookup tables)
-        self._formula_sheets = {sheet for sheet, _ in self._cell_code}
-        order = self._cyclic_order() if self.iteration else self._order()
-        # A range without formula cells is read from the constants as a block; a range holding
-        # formula cells is built from their values.
-        constant = {var for var, cells in self._range_deps.items()
-                    if cells[0][0] not in self._formula_sheets or not any(c in self._cell_code for c in cells)}
-        for var, cells in self._range_deps.items():
-            if var not in constant:
-                for cell in cells:
-                    self._var(*cell)
-        slots = {var: i for i, var in enumerate([*self._vars.values(), *self._range_deps])}
-        initial: list = [None] * len(slots)
-        pooled: dict = {}
-
-        def slot(arg) -> int:
-            kind, x = arg
-            if kind == "v":
-                return slots[x]
-            at = pooled.get((x.__class__, x))
-            if at is None:
-                at = pooled[(x.__class__, x)] = len(initial)
-                initial.append(x)
-            return at
-
-        by_sheet: dict[str, list[tuple[str, int]]] = {}
-        for cell, var in self._vars.items():
-            if cell not in self._cell_code:
-                by_sheet.setdefault(cell[0], []).append((cell[1], slots[var]))
-        self._inputs = [(sheet, by_sheet[sheet]) for sheet in self.sheets if sheet in by_sheet]
+        code = self._cell_code
+        # A range without formula cells (most lookup tables: on a sheet without any) is read from
+        # the constants as a block of coordinates, rows shared between the ranges that overlap; a
+        # range holding formula cells is built from its cells' values.
+        formula_sheets = {sheet for sheet, _ in code}
+        self._range_cells: dict[int, list[tuple[str, str]]] = {}  # a range holding formula cells -> its cells
         self._blocks = []
-        for var in constant:
-            rows, cols = self._range_shape[var]
-            coords = [c for _, c in self._range_deps[var]]
-            keys = tuple(tuple(coords[r * cols:(r + 1) * cols]) for r in range(rows))
-            self._blocks.append((slots[var], self._range_deps[var][0][0], keys))
-        steps = []
+        rows: dict[tuple[int, int, int], tuple[str, ...]] = {}  # (row, first column, last column) -> coordinates
+        for at, (sheet, r1, c1, r2, c2) in self._range_at.items():
+            if sheet in formula_sheets:
+                cells = [(sheet, coordinate(r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+                if any(c in code for c in cells):
+                    self._range_cells[at] = cells
+                    for cell in cells:
+                        self._slot(*cell)
+                    continue
+            keys = []
+            for r in range(r1, r2 + 1):
+                row = rows.get((r, c1, c2))
+                if row is None:
+                    row = rows[(r, c1, c2)] = tuple([coordinate(r, c) for c in range(c1, c2 + 1)])
+                keys.append(row)
+            self._blocks.append((at, sheet, tuple(keys)))
+        order = self._cyclic_order() if self.iteration else self._order()
+        by_sheet: dict[str, list[tuple[str, int]]] = {}
+        for cell, at in self._vars.items():
+            if cell not in code:
+                by_sheet.setdefault(cell[0], []).append((cell[1], at))
+        self._inputs = [(sheet, by_sheet[sheet]) for sheet in self.sheets if sheet in by_sheet]
+        slots = self._vars
 
-        def step_of(item) -> tuple | None:
-            """A formula cell's step, or a range of formula cells' (None: a constant range)."""
+        def step_of(item) -> tuple:
+            """A formula cell's step, or a range of formula cells'."""
             if len(item) == 3:
-                var = item[1]
-                if var in constant:
-                    return None
-                cells = tuple(slots[self._vars[c]] for c in self._range_deps[var])
-                return _rows_of(self._range_shape[var][1]), cells, slots[var]
-            name, args, _deps = self._cell_code[item]
-            fn = namespace[name] if name in namespace else _RUNTIME[name]
-            return fn, tuple(slot(a) for a in args), slots[self._vars[item]]
+                at = item[1]
+                _sheet, _r1, c1, _r2, c2 = self._range_at[at]
+                return _rows_of(c2 - c1 + 1), tuple([slots[c] for c in self._range_cells[at]]), at
+            name, args, _deps = code[item]
+            return namespace[name] if name in namespace else _RUNTIME[name], args, slots[item]
 
-        for item in order:
-            step = self._cycle_step(item, step_of, slots) if isinstance(item, list) else step_of(item)
-            if step is not None:
-                steps.append(step)
-        self._steps, self._initial = steps, initial
-        self._outputs = [slots[self._var(*key)] for key in self.outputs]
+        self._steps = [self._cycle_step(item, step_of) if item.__class__ is list else step_of(item)
+                       for item in order]
+        self._outputs = [slots[key] for key in self.outputs]
 
-    def _cycle_step(self, group: list, step_of, slots: dict) -> tuple:
+    def _cycle_step(self, group: list, step_of) -> tuple:
         """Cells that read each other, computed as Excel iterates them (iteration.py, _iterate): from
         their cached values, pass after pass in sheet, row, column order (each range of the group
         built again before a cell reads it), until no value moves by the maximum change."""
@@ -1786,9 +1631,8 @@ class Plan:
         for cell in cells:
             body += [step_of(dep) for dep in sorted(ranges.intersection(self._deps_of(cell)))]
             body.append(step_of(cell))
-        starts = [(slots[self._vars[c]], c[0], c[1]) for c in cells]
-        cycle = (starts, [b for b in body if b is not None], tuple(slots[self._vars[c]] for c in cells),
-                 self.iteration.count, self.iteration.delta)
+        starts = [(self._vars[c], c[0], c[1]) for c in cells]
+        cycle = (starts, body, tuple(self._vars[c] for c in cells), self.iteration.count, self.iteration.delta)
         return None, cycle, None
 
     def _position(self, cell: tuple[str, str]) -> tuple:
@@ -1798,33 +1642,38 @@ class Plan:
         return self.sheets.index(cell[0]), row, col, not cell[1].startswith("#")
 
     def _deps_of(self, item) -> list:
+        """The formula cells and ranges holding some that a formula cell or such a range reads
+        (constant cells and ranges are read before every step: not in the graph)."""
+        code = self._cell_code
         if len(item) == 3:
-            cells = self._range_deps[item[1]]
-            if cells[0][0] not in self._formula_sheets:
-                return []
-            return [c for c in cells if c in self._cell_code]
-        return [d for d in self._cell_code[item][2] if len(d) == 3 or d in self._cell_code]
+            return [c for c in self._range_cells[item[1]] if c in code]
+        ranges = self._range_cells
+        return [d for d in code[item][2] if (d[1] in ranges if len(d) == 3 else d in code)]
 
     def _cyclic_order(self) -> list:
         """_order's order with circular references allowed: cells that read each other (directly
         or through others) form one item, the list of them and of the ranges between them."""
-        for key in self._cell_code:
-            self._var(*key)
         return [group if len(group) > 1 or group[0] in self._deps_of(group[0]) else group[0]
                 for group in components(list(self._cell_code), self._deps_of)]
 
     def _order(self) -> list:
-        """Formula cells and ranges in an order where each comes after what it reads."""
-        for key in self._cell_code:
-            self._var(*key)
+        """Formula cells and ranges of formula cells in an order where each comes after what it
+        reads (depth first from each cell; most read none, and come at once)."""
         done: set = set()
         order: list = []
         state: dict = {}
 
         deps_of = self._deps_of
-
-        for root in list(self._cell_code):
+        code, ranges = self._cell_code, self._range_cells
+        for root, (_name, _args, reads) in code.items():
             if root in done:
+                continue
+            for d in reads:  # _deps_of, inline: most cells read none
+                if d[1] in ranges if len(d) == 3 else d in code:
+                    break
+            else:
+                done.add(root)
+                order.append(root)
                 continue
             stack = [(root, iter(deps_of(root)))]
             state[root] = 1
@@ -1891,21 +1740,6 @@ def _iterate(cycle: tuple, vals: list, previous: dict) -> None:
             break
 
 
-def _bridge_op(op: str, x, y):
-    """formulas' operator `op` on two values (each passed as a one-cell array), through
-    scalar_calls when both are single values, as _bridge."""
-    calls = _scalar_calls or _load_scalar_calls()
-    answer = calls.call_operator(op, x, y)
-    if answer is not calls.UNANSWERED:
-        return answer
-    from formulas.functions.operators import OPERATORS
-
-    from .bind import from_formulas
-
-    result = OPERATORS[op](np.asarray([[formulas_value(x)]], object), np.asarray([[formulas_value(y)]], object))
-    return from_formulas(result)
-
-
 _RUNTIME = {
     "_add_final": _add_final, "_sub_final": _sub_final,
     "_v": _v, "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_neg": _neg, "_pos": _pos,
@@ -1915,6 +1749,6 @@ _RUNTIME = {
     "_ifs": _ifs, "_index": _index, "_block": _block,
     "_raised": _raised, "_UNSURE": _UNSURE, "_vlookup": _vlookup, "_match": _match,
     "_xlookup": _xlookup, "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,
-    "_logical_argument": _logical_argument, "_bridge": _bridge, "_bridge_op": _bridge_op, "_XlError": XlError,
+    "_logical_argument": _logical_argument, "_bridge": _bridge, "_XlError": XlError,
     "_NOTHING": _NOTHING, "_NeedFormulas": NeedFormulas, "_NUM": XlError.NUM, "_VALUE": XlError.VALUE,
 }

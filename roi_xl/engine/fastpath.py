@@ -24,21 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import (
-    CircularReferenceError,
-    FastReadError,
-    NeedFormulas,
-    OutOfMemory,
-    Untranslatable,
-    WorkbookError,
-    first_line,
-)
+from ..errors import FastReadError, NeedFormulas, OutOfMemory, Untranslatable, WorkbookError, first_line
 from ..references import destination
 from ..xlsx.guard import Limits, check
 from ..xlsx.read import cached_formula_values
 from . import fastbook, fastcalc
 from .cache import ModelCache
-from .iteration import settings
 from .plan_store import PlanStore
 from .prepare import prepare_book
 from .recursive_names import named_lambdas, self_calling
@@ -139,8 +130,8 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
     if fast:
         try:
             book = fastbook.read(path)
-        except MemoryError:  # the worker's budget: trying the other path would only fail again
-            raise
+        except (MemoryError, WorkbookError):  # the worker's budget, a damaged workbook (a cell past
+            raise                             # the sheet): the other path would only fail again
         except Exception as exc:  # noqa: BLE001 - the full load reports a bad file properly
             note = f"fast reader: {type(exc).__name__}: {exc}"
     loaded, translated = None, False
@@ -176,15 +167,8 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
         from .workbook import load  # openpyxl and the formulas model: only when the plan cannot
 
         loaded = load(path)
-    try:
-        model = cache.get(loaded)
-    except CircularReferenceError as exc:
-        if _iteration(loaded) is None:
-            raise
-        raise WorkbookError(f"{exc}: the workbook enables iterative calculation, which roi-xl "
-                            f"computes only with its translated plan, and this workbook needs the "
-                            f"formulas engine ({reason_of(note) or 'fast reader off'})") from exc
-    cells = model.evaluate(loaded)
+    model = cache.get(loaded)
+    cells = model.evaluate(loaded, _file_values(path, book) if model.cycles is not None else None)
     warnings = list(loaded.warnings) + model.warnings
     recursive = self_calling(_lambdas(loaded))
     if recursive:
@@ -192,6 +176,17 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
                         "computes only with its translated plan, and this workbook needs the formulas "
                         f"engine ({reason_of(note) or 'fast reader off'}): cells calling it get #VALUE!")
     return Computed(cells, warnings, False, note, loaded=loaded, book=book)
+
+
+def _file_values(path: Path, book: fastbook.FastBook | None) -> dict[str, dict[str, object]]:
+    """The values the file holds for its formula cells, where circular references start iterating:
+    from the fast reader's parts (read here when it was not used); none if it cannot read them."""
+    if book is None:
+        try:
+            book = fastbook.read(path)
+        except Exception:  # noqa: BLE001 - a file only openpyxl reads: the loop starts from blanks
+            return {}
+    return cached_formula_values(book)
 
 
 def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
@@ -256,14 +251,6 @@ def same_value(a, b) -> bool:
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return a == b
-
-
-def _iteration(loaded: LoadedWorkbook):
-    """The workbook's iterative calculation settings (iteration.py), as openpyxl read calcPr."""
-    calc = getattr(loaded.book, "calculation", None)
-    if calc is None:
-        return None
-    return settings(calc.iterate, calc.iterateCount, calc.iterateDelta)
 
 
 def _lambdas(loaded: LoadedWorkbook) -> dict[str, str]:

@@ -1,13 +1,19 @@
 """The plan's values as the `formulas` library holds them, for the calls the plan hands to formulas'
 own functions (fastcalc._bridge, scalar_calls): a blank as its EMPTY, an omitted argument as the
 rewrite's marker, an error as formulas' error token, a range as a 2-D object array; and the three
-ways formulas hands an argument on (LITERAL, REFERENCE, COMPUTED).
+ways formulas hands an argument on (LITERAL, REFERENCE, COMPUTED). Back the other way, one of
+formulas' values as the plan holds it (plan_value), and a rule of rules.py as a function of
+formulas' (formulas_rule).
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import schedula as _sh
+from formulas.functions import wrap_ufunc
 from formulas.tokens.operand import Error
+from formulas.tokens.operand import XlError as FormulasError
 
 from ..excel import OMITTED, XlError
 from .range_memo import once
@@ -52,3 +58,35 @@ def as_formulas_array(rows: list) -> np.ndarray:
     read it (a SUMIFS column read by a thousand cells)."""
     arg = once(rows, "array", lambda rs: np.asarray([[formulas_value(v) for v in row] for row in rs], object))
     return arg.copy()  # formulas' functions may write into their arguments
+
+
+def plan_value(value):
+    """One value of formulas' (not an array) as the plan holds it: its EMPTY a blank (None), its error
+    token our XlError, a numpy scalar the Python value."""
+    if value is _EMPTY:
+        return None
+    if isinstance(value, FormulasError):
+        return XlError.from_code(str(value)) or XlError.VALUE
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def formulas_rule(rule):
+    """`rule` (a function of rules.py over the plan's values) as a function of formulas' table:
+    element by element over its arrays (numpy broadcasting, as formulas' own operators), each element
+    converted to the plan's value, the rule applied, its result converted back. The rule decides
+    everything, errors and blanks included; `.rule` names it."""
+    def element(*values):
+        return formulas_value(rule(*map(plan_value, values)))
+
+    ufunc = wrap_ufunc(element, input_parser=lambda *a: a, check_error=lambda *a: None,
+                       args_parser=lambda *a: a, check_nan=False)
+
+    @functools.wraps(ufunc)
+    def function(*args, **kwargs):
+        with np.errstate(over="ignore"):  # an overflow is the rule's #NUM!, not numpy's warning
+            return ufunc(*args, **kwargs)
+
+    function.rule = rule
+    return function

@@ -8,7 +8,7 @@ SOURCES = {
         'ISODD', 'ISREF', 'ISTEXT', 'NA', 'TYPE', '_XLFN.ISFORMULA',
     ),
     'formulas.functions.logic': (
-        'BYCOL', 'BYROW', 'FALSE', 'IFS', 'MAKEARRAY', 'MAP', 'NOT', 'REDUCE', 'SCAN', 'TRUE', '_XLFN.BYCOL',
+        'BYCOL', 'BYROW', 'FALSE', 'IFS', 'MAKEARRAY', 'MAP', 'REDUCE', 'SCAN', 'TRUE', '_XLFN.BYCOL',
         '_XLFN.BYROW', '_XLFN.IFS', '_XLFN.MAKEARRAY', '_XLFN.MAP', '_XLFN.REDUCE', '_XLFN.SCAN',
     ),
     'formulas.functions.math': (
@@ -141,7 +141,8 @@ SOURCES = {
         'ISNUMBER',
     ),
     'roi_xl.engine.functions.logical': (
-        'AND', 'IF', 'IFERROR', 'IFNA', 'OR', 'SWITCH', 'XOR', '_XLFN.IFNA', '_XLFN.SWITCH', '_XLFN.XOR',
+        'AND', 'IF', 'IFERROR', 'IFNA', 'NOT', 'OR', 'SWITCH', 'XOR', '_XLFN.IFNA', '_XLFN.SWITCH',
+        '_XLFN.XOR',
     ),
     'roi_xl.engine.functions.lookup': (
         'ADDRESS', 'COLUMN', 'COLUMNS', 'HLOOKUP', 'INDEX', 'LOOKUP', 'MATCH', 'ROW', 'ROWS', 'VLOOKUP',

@@ -26,8 +26,10 @@ from ..errors import CircularReferenceError, WorkbookError, first_line
 from ..excel import XlError, address
 from ..references import cell_box, column_letters
 from .bind import from_formulas, input_value, quiet_formulas
+from .formulas_args import formulas_value
 from .functions import offset
 from .iteration import components
+from .model_iteration import CircularGroups
 from .workbook import BOOK_NAME, LoadedWorkbook
 
 quiet_formulas()  # formulas' models draw a progress bar: not in our output
@@ -163,11 +165,21 @@ class CompiledWorkbook:
         self.inputs = [c.output for c in cells
                        if not isinstance(c, Ref) and c.func is None and c.value is not sh.EMPTY]
         self.outputs = [c.output for c in cells if not isinstance(c, Ref) and c.func is not None]
-        # Cells in a self-reference Excel tolerates (see _maybe_not_a_cycle) cannot be computed by
-        # formulas: they show #VALUE!, and the rest of the workbook is computed as usual.
-        lazy = _raise_on_cycles(model, set(self.outputs))
-        self.outputs = [n for n in self.outputs if n not in lazy]
         where = _located(model)
+        # Cells in a self-reference Excel tolerates (see _maybe_not_a_cycle) cannot be computed by
+        # formulas: they show #VALUE!, and the rest of the workbook is computed as usual. A workbook
+        # that enables iterative calculation has its circular groups iterated instead.
+        lazy, groups = _raise_on_cycles(model, set(self.outputs), loaded.iteration is not None)
+        self.cycles: CircularGroups | None = None
+        compiled_outputs = self.outputs = [n for n in self.outputs if n not in lazy]
+        if groups:
+            assert loaded.iteration is not None
+            order = {name.upper(): i for i, name in enumerate(loaded.book.sheetnames)}
+            self.cycles = CircularGroups(model.dsp, groups, set(self.outputs), self.inputs,
+                                         lambda node: _position(order, *where[node]), loaded.iteration)
+            circular = set(self.cycles.cells)
+            compiled_outputs = [n for n in self.outputs if n not in circular] + self.cycles.frontier
+            self.outputs = [n for n in self.outputs if n not in circular] + self.cycles.cells
         self.uncomputed = [where[n] for n in sorted(lazy)]
         self._spills: dict[str, np.ndarray] = {}
         for node in self.outputs:
@@ -182,7 +194,8 @@ class CompiledWorkbook:
             return
         try:
             with _cell_values(loaded):
-                self._function = model.compile(self.inputs, self.outputs)
+                cut = self.cycles.cells if self.cycles is not None else []  # each loop cut at its cells
+                self._function = model.compile(self.inputs + cut, compiled_outputs)
         except Exception as exc:
             _raise_interrupt(exc)
             raise WorkbookError(f"cannot compile the formulas: {_plain(exc)}") from exc
@@ -190,15 +203,20 @@ class CompiledWorkbook:
         # Formulas without inputs (=SEQUENCE(3)) are computed once, while compiling: keep their arrays.
         self._constant_spills = dict(self._spills)
 
-    def evaluate(self, loaded: LoadedWorkbook) -> dict[tuple[str, str], object]:
-        """Computed value of every formula cell (and spilled cell), keyed (sheet name, 'B7')."""
+    def evaluate(self, loaded: LoadedWorkbook,
+                 previous: dict[str, dict[str, object]] | None = None) -> dict[tuple[str, str], object]:
+        """Computed value of every formula cell (and spilled cell), keyed (sheet name, 'B7');
+        `previous` (sheet -> {"B7": cached value}) is where circular references start iterating."""
         args = [input_value(loaded.sheet(sheet)[coord]) for sheet, coord in self.input_cells]
         self._spills.clear()
         with _cell_values(loaded):
-            raw = self._function(*args)
+            if self.cycles is None:
+                raw = self._function(*args)
+                if len(self.outputs) == 1:
+                    raw = [raw]  # schedula returns a lone output bare
+            else:
+                raw = self._iterated(loaded, args, previous or {})
         self._spills.update(getattr(self, "_constant_spills", {}))
-        if len(self.outputs) == 1:
-            raw = [raw]  # schedula returns a lone output bare
         values: dict[tuple[str, str], object] = {
             (loaded.sheet_name(sheet), ref): XlError.VALUE for sheet, ref in self.uncomputed}
         for node, (sheet_upper, ref), result in zip(self.outputs, self.output_refs, raw):
@@ -213,6 +231,26 @@ class CompiledWorkbook:
                 if grid.shape != (1, 1):
                     _spill(values, loaded, sheet, ref, grid)
         return values
+
+    def _iterated(self, loaded: LoadedWorkbook, args: list, previous: dict) -> list:
+        """The outputs with the circular groups iterated (model_iteration.py)."""
+        assert self.cycles is not None
+        cycles, function = self.cycles, self._function
+        expected = len(self.outputs) - len(cycles.cells) + len(cycles.frontier)
+
+        def compute(circular: list) -> list:
+            if not expected:  # every formula cell is in a loop reading only constants
+                return []
+            out = function(*args, *circular)
+            return [out] if expected == 1 else list(out)
+
+        where = dict(zip(self.outputs, self.output_refs))
+        first = {}
+        for cell in cycles.cells:
+            sheet, ref = where[cell]
+            first[cell] = previous.get(loaded.sheet_name(sheet), {}).get(ref.partition(":")[0])
+        constants = dict(zip(self.inputs, args))
+        return cycles.solve(compute, constants, first, _plain_value, formulas_value)
 
 
 @contextlib.contextmanager
@@ -295,6 +333,17 @@ def _keep_array(spills: dict, node: str, value):
     return value
 
 
+def _position(order: dict[str, int], sheet: str, ref: str) -> tuple:
+    """Where Excel's passes reach a cell: sheet order, then row, then column."""
+    min_col, min_row, _, _ = cell_box(ref)
+    return order.get(sheet, len(order)), min_row, min_col
+
+
+def _plain_value(value):
+    """A node's value as the engine's value (to compare two passes)."""
+    return _cell_value(_grid(value), 0, 0)
+
+
 def _grid(result) -> np.ndarray:
     value = result.value if isinstance(result, Ranges) else result
     if not isinstance(value, np.ndarray):
@@ -341,9 +390,10 @@ def _spill(values, loaded: LoadedWorkbook, sheet: str, anchor: str, grid: np.nda
         values[(sheet, coord)] = _cell_value(grid, r, c)
 
 
-def _raise_on_cycles(model, formula_nodes: set[str]) -> set[str]:
+def _raise_on_cycles(model, formula_nodes: set[str], iterating: bool = False) -> tuple[set[str], list[set]]:
     """Find strongly connected groups of cells (iteration.components) and report the first; return
-    the formula cells of the groups Excel does not call circular, and of those depending on them.
+    the formula cells of the groups Excel does not call circular, and of those depending on them,
+    and (when the workbook iterates, where no group is refused) the circular groups, in order.
 
     The edges from a range back to its cells (InvRangesAssembler) and from a defined name back
     to the cell it names (formulas' inverse references) are not dependencies and are left out.
@@ -354,13 +404,18 @@ def _raise_on_cycles(model, formula_nodes: set[str]) -> set[str]:
             or _is_name_inverse(n, names)}
     succ = {k: [c for c in v if c not in skip] for k, v in model.dsp.dmap.succ.items() if k not in skip}
     lazy: set[str] = set()
+    groups: list[set] = []
     for group in components(list(succ), lambda node: succ.get(node, ())):
         cells = sorted(n for n in group if n in formula_nodes)
         if len(group) > 1 and cells:
+            if iterating:
+                groups.append(set(group))
+                continue
             if not _maybe_not_a_cycle(model, cells):
                 raise CircularReferenceError([_shown(model, n) for n in cells])
             lazy.update(cells)
-    return _downstream(succ, lazy) & formula_nodes if lazy else set()
+    groups.reverse()  # components() lists a group before those it reads (succ edges point onward)
+    return (_downstream(succ, lazy) & formula_nodes if lazy else set()), groups
 
 
 def _downstream(succ: dict, start: set) -> set:

@@ -158,27 +158,35 @@ def prepare_book(facts: BookFacts) -> Prepared:
     # neighbour above they all left alone is left alone without asking again.
     steps_idle = not context.tables and not context.scoped
     unchanged: set[tuple[bool, str]] = set()  # (array, _rewrite_key) of formulas left as they were
-    for (sheet, coord), text in facts.formulas.items():
+    # A formula laid out as one met before (the same text but for the values of its digits) has
+    # the same _present and whole-reference test, and the same _rewrite_key unless a digit is part
+    # of a function's name (_Laid): worked out once a layout, not once a formula.
+    laid_out: dict[str, _Laid] = {}
+    for key, text in facts.formulas.items():  # the cells' keys shared with facts, not made again
+        sheet, coord = key
         if text == "=":  # openpyxl's reading of a shared formula whose master cell is missing
             warnings.append(f"{address(sheet, coord)}: a shared formula without its first cell, which "
                             "holds its text (the cell gets #VALUE!)")
             text = "=#VALUE!"
-        original[(sheet, coord)] = text
-        present = _present(text)
-        array = (sheet, coord) in facts.arrays
-        key = None
-        if steps_idle and present <= _RANGES_ONLY and not may_hold_whole_refs(text):
-            key = array, _rewrite_key(text)
-            if key in unchanged:
-                formulas[(sheet, coord)] = text
+        original[key] = text
+        zeroed = text.translate(_ZEROS)
+        laid = laid_out.get(zeroed)
+        if laid is None:
+            laid = laid_out[zeroed] = _Laid(text)
+        array = key in facts.arrays
+        idle = None
+        if steps_idle and laid.idle:
+            idle = array, laid.key if laid.key is not None else _rewrite_key(text)
+            if idle in unchanged:
+                formulas[key] = text
                 continue
         row, col = split_coordinate(coord)
-        result = rewrite(prepare(text, context, Cell(sheet, row, col, array), present), is_ours, known)
-        if key is not None and result.formula == text and not result.unknown:
-            unchanged.add(key)
+        result = rewrite(prepare(text, context, Cell(sheet, row, col, array), laid.present), is_ours, known)
+        if idle is not None and result.formula == text and not result.unknown:
+            unchanged.add(idle)
         for name in result.unknown:
             warnings.append(f"{address(sheet, coord)}: unknown function {name} (the cell gets #NAME?)")
-        formulas[(sheet, coord)] = result.formula
+        formulas[key] = result.formula
     return Prepared(original, formulas, names, warnings, context.layout.read)
 
 
@@ -215,6 +223,30 @@ _RANGES_ONLY = frozenset({":"})  # the needs of the steps that decide alike by _
 
 # A run of digits that is not part of a function's name (LOG10, ATAN2): a number, a row of a reference.
 _NUMBERS = re.compile(r"[0-9]+(?![\w.]*\s*\()")
+
+
+_ZEROS = str.maketrans("123456789", "000000000")
+# A digit in a function's name (LOG10, ATAN2): one _NUMBERS leaves as it is.
+_NAMED_DIGIT = re.compile(r"[0-9][\w.]*\s*\(")
+
+
+class _Laid:
+    """What prepare_book reads of a formula that is the same for every formula laid out alike (the
+    same text with each digit 0): no step's needle (_present) holds a digit, the whole-reference
+    test looks at digits as digits, and _rewrite_key turns every run of digits into "0" but those
+    in a function's name, which only the formula's own text tells (`key` None then)."""
+
+    __slots__ = ("present", "idle", "key")
+
+    def __init__(self, formula: str):
+        self.present = _present(formula)
+        # only implicit intersection may change it, as _rewrite_key says (prepare_book)
+        self.idle = self.present <= _RANGES_ONLY and not may_hold_whole_refs(formula)
+        self.key = None
+        if self.idle:
+            masked = mask_quoted(formula)
+            if not _NAMED_DIGIT.search(masked):
+                self.key = _NUMBERS.sub("0", masked)
 
 
 def _rewrite_key(formula: str) -> str:

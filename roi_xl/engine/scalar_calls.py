@@ -40,7 +40,7 @@ from formulas.functions import replace_empty, wrap_func, wrap_ranges_func, wrap_
 
 from ..excel import OMITTED, XlError
 from .bind import from_formulas
-from .formulas_args import REFERENCE, formulas_argument, formulas_value
+from .formulas_args import formulas_argument, formulas_value
 from .function_table import get_functions
 from .functions import _args
 from .rewrite import OMITTED_MARKER
@@ -234,13 +234,6 @@ def call(name: str | tuple[str, str], flagged: tuple, fn=None):
     return from_formulas(result)
 
 
-def call_operator(op: str, x, y):
-    """formulas' operator `op` on x and y as fastcalc._bridge_op hands them (one-cell arrays)."""
-    from formulas.functions.operators import OPERATORS
-
-    return call(("op", op), (REFERENCE, x, REFERENCE, y), OPERATORS[op])
-
-
 def elementwise_core(name: str):
     """The engine's element-wise core (functions/_args.py `elementwise`) of function `name` as the
     table holds it now, with that entry; (None, entry) for any other form."""
@@ -303,4 +296,4 @@ def direct(name: str, kinds: tuple[int, ...], fallback):
 _DIRECT: dict = {}  # (name, kinds, fallback) -> (the entry, its direct call): one per form, not per formula
 
 
-__all__ = ["UNANSWERED", "call", "call_operator", "direct", "elementwise_core", "scalar_call"]
+__all__ = ["UNANSWERED", "call", "direct", "elementwise_core", "scalar_call"]

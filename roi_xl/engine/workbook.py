@@ -14,11 +14,12 @@ from lxml import etree
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from ..errors import WorkbookError, first_line
+from ..errors import WorkbookError, cell_outside_sheet, first_line
 from ..excel import XlError, address
 from ..references import MAX_COL, MAX_ROW, column_letters
 from .bind import bind_catalogue, input_value
 from .facts import BookFacts, Name
+from .iteration import Iteration, settings
 from .prepare import Prepared, prepare_book
 from .tables import tables_of
 
@@ -34,6 +35,7 @@ class LoadedWorkbook:
     formulas: dict[tuple[str, str], str] = field(default_factory=dict)  # original text
     warnings: list[str] = field(default_factory=list)
     fingerprint: str = ""
+    iteration: Iteration | None = None  # iterative calculation enabled (iteration.py)
 
     def sheet(self, upper_name: str):
         return self.book[self._by_upper[upper_name]]
@@ -71,9 +73,7 @@ def load(path: str | Path) -> LoadedWorkbook:
     for ws in book.worksheets:  # openpyxl reads such a cell, then refuses to look it up
         if ws._cells and (ws.max_row > MAX_ROW or ws.max_column > MAX_COL):
             row, col = max(ws._cells, key=lambda rc: (rc[0] > MAX_ROW or rc[1] > MAX_COL, rc))
-            raise WorkbookError(f"damaged workbook: a cell lies outside the sheet, "
-                                f"{address(ws.title, column_letters(col) + str(row))} (the last "
-                                "cell of a sheet is XFD1048576)")
+            raise cell_outside_sheet(address(ws.title, column_letters(col) + str(row)))
     loaded = LoadedWorkbook(path=path, book=book)
     for name in _macro_sheets(path):  # openpyxl reads one as a worksheet
         if name in book.sheetnames:
@@ -96,13 +96,18 @@ def load(path: str | Path) -> LoadedWorkbook:
             book.defined_names[name].value = target
         else:
             book.defined_names[name] = DefinedName(name, attr_text=target)
-    loaded.fingerprint = _fingerprint(facts, prepared)
+    calc = getattr(book, "calculation", None)
+    if calc is not None:
+        loaded.iteration = settings(calc.iterate, calc.iterateCount, calc.iterateDelta)
+    loaded.fingerprint = _fingerprint(facts, prepared, loaded.iteration)
     return loaded
 
 
-def _fingerprint(facts: BookFacts, prepared: Prepared) -> str:
+def _fingerprint(facts: BookFacts, prepared: Prepared, iteration: Iteration | None = None) -> str:
     """What decides the formulas model built from the workbook (model.ModelCache's key)."""
     digest = hashlib.sha256()
+    if iteration is not None:  # the model iterates its circular references, and how far
+        digest.update(f"\x08{iteration.count}\x00{iteration.delta!r}".encode())
     for table in sorted(facts.tables.values(), key=lambda t: t.name.upper()):
         digest.update(("\x05" + table.fingerprint()).encode())
     for sheet in facts.sheets:

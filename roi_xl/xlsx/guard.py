@@ -293,12 +293,13 @@ _F_START = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f[\s/>]")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*["']([^"']*)""")
 
 
-def _cells(buf: bytes, end: int) -> int:
-    """The cells ("<c" or "<x:c" then a space, tab, newline, ">" or "/") that start in buf[:end].
-    When every "<c" is followed by a space and no ":c" is there (a sheet of cells written the usual
-    way, no <cols>), one count says it; else each of _CELL_STARTS is counted."""
+def _cells(buf: bytes, end: int, colon: bool = True) -> int:
+    """The cells ("<c" or "<x:c" then a space, tab, newline, ">" or "/") that start in buf[:end]
+    (`colon`: False when buf[:end] holds no ":", so no prefixed one). When every "<c" is followed
+    by a space and no ":c" is there (a sheet of cells written the usual way, no <cols>), one count
+    says it; else each of _CELL_STARTS is counted."""
     tags = buf.count(b"<c", 0, end)
-    prefixed = buf.count(b":c", 0, end)
+    prefixed = buf.count(b":c", 0, end) if colon else 0
     if not tags and not prefixed:  # most parts: none
         return 0
     if not prefixed:
@@ -340,15 +341,18 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, li
                 # Up to the last tag start every tag, and every formula's text, is whole.
                 end = len(buf) if not chunk else buf.rfind(b"<")
                 if end > 0:
-                    count.cells += _cells(buf, end)
-                    if b"array" in buf or b"dataTable" in buf:
+                    # a prefixed tag (":c", ":f") needs a colon: one memchr often rules them out
+                    colon = buf.find(b":", 0, end) >= 0
+                    count.cells += _cells(buf, end, colon)
+                    # every formula's start tag holds "<f" or ":f" (prefixed): most chunks of a
+                    # big sheet hold neither, and two finds are far quicker than the regex; an
+                    # array formula (or a data table) is one of them
+                    formulas = buf.find(b"<f", 0, end) >= 0 or colon and buf.find(b":f", 0, end) >= 0
+                    if formulas and (b"array" in buf or b"dataTable" in buf):
                         count.cells += _array_cells(buf, end)
                     if count.cells > limits.max_cells:
                         raise UnsafeWorkbook(f"too many cells: more than {limits.max_cells:,} "
                                              "(the limit; raise it with --max-cells)")
-                    # every formula's start tag holds "<f" or ":f" (prefixed): most chunks of a
-                    # big sheet hold neither, and two counts are far quicker than the regex
-                    formulas = buf.find(b"<f", 0, end) >= 0 or buf.find(b":f", 0, end) >= 0
                     for m in long_formula.finditer(buf, 0, end) if formulas else ():
                         text = m.group(1)
                         length = len(unescape(text.decode("utf-8", "replace")))

@@ -11,8 +11,11 @@ original bytes, so the rows the tree lacks are kept byte for byte.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+
+from ..references import IN_SHEET
 
 __all__ = ["LeanSheet", "lean_sheet", "plain_cells", "rows_into"]
 
@@ -26,16 +29,22 @@ _STRETCH = 1 << 16  # bytes of rows told empty at once
 # A plain cell: its reference, style, a type that needs no tree (not a formula's "str", not
 # "inlineStr") and its value's text with no markup, entity or character XML refuses.
 _TEXT = rb'[^<&\x00-\x08\x0b\x0c\x0e-\x1f]*'
-_CELL_FORM = (rb'<c r="([A-Za-z]{1,3}[0-9]{1,7})"(?: s="([0-9]{1,9})")?(?: t="(n|s|b|e|d)")?\s*'
+_CELL_FORM = (rb'<c r="(%s)"(?: s="([0-9]{1,9})")?(?: t="(n|s|b|e|d)")?\s*'
               rb'(?:/>|>(?:(<v>)(' + _TEXT + rb')</v>)?</c>)')
-_CELL = re.compile(_CELL_FORM)
-# A plain row: numbered first, not hidden, no namespace declared, nothing but plain cells; or else
-# a row the tree keeps (group 1: its number), up to its end: a row inside it is never taken for a
-# plain one (a nested row, not the sheet's, is the tree's to see or not).
-_PLAIN_OR_KEPT = re.compile(
+_CELL = re.compile(_CELL_FORM % rb"[A-Za-z]{1,3}[0-9]{1,7}")  # a row _PLAIN_OR_KEPT found plain
+# A plain row: numbered first, not hidden, no namespace declared, nothing but plain cells inside
+# the sheet (a cell past XFD1048576 is the tree's, whose reader refuses it); or else a row the tree
+# keeps (group 1: its number), up to its end: a row inside it is never taken for a plain one (a
+# nested row, not the sheet's, is the tree's to see or not).
+_PLAIN_OR_KEPT = (
     rb'<row r="[0-9]+"(?: (?!xmlns|hidden=|r=)[A-Za-z_][\w.:\-]*="[^"<&]*")*\s*>(?:\s*'
-    + re.sub(rb"\((?!\?)", b"(?:", _CELL_FORM) + rb')*\s*</row>'
-    rb'|<row r="([0-9]+)"(?:[^>"]|"[^"]*")*?(?:/>|>.*?</row>)', re.DOTALL)
+    + re.sub(rb"\((?!\?)", b"(?:", _CELL_FORM % IN_SHEET.encode()) + rb')*\s*</row>'
+    rb'|<row r="([0-9]+)"(?:[^>"]|"[^"]*")*?(?:/>|>.*?</row>)')
+
+
+@functools.cache
+def _plain_or_kept() -> re.Pattern[bytes]:  # compiled on first use (~5 ms): only big parts need it
+    return re.compile(_PLAIN_OR_KEPT, re.DOTALL)
 
 
 @dataclass
@@ -68,7 +77,7 @@ def lean_sheet(data: bytes) -> LeanSheet | None:
     pieces: list[bytes] = [source[:start]]
     rows: list[tuple[int, int] | bytes] = []
     pos = start
-    for m in _PLAIN_OR_KEPT.finditer(source, start, end):
+    for m in _plain_or_kept().finditer(source, start, end):
         kept = m.group(1)
         if kept is not None:
             rows.append(kept)

@@ -29,29 +29,30 @@ from typing import TypeVar
 
 from lxml import etree
 
-from roi_xl.errors import FastReadError
-from roi_xl.excel import XlError, date_to_serial
+from roi_xl.errors import FastReadError, cell_outside_sheet
+from roi_xl.excel import XlError, address, date_to_serial
+from roi_xl.references import IN_SHEET, outside_sheet
 
 from .lean import LeanSheet, lean_sheet, plain_cells
 from .package import MAIN, Package, parse
 
-__all__ = ["Book", "KeyParts", "SheetKeyParts", "read", "cached_formula_values",
-           "FORMULA_CELLS", "HIDDEN_ROW_NUMBERS", "FILTERS", "SHEET_FILTER"]
+__all__ = ["Book", "FormulaXml", "KeyParts", "SheetKeyParts", "read", "cached_formula_values",
+           "HIDDEN_ROW_NUMBERS", "FILTERS", "SHEET_FILTER"]
 
-_F, _V, _IS, _T, _R = (f"{{{MAIN}}}{t}" for t in ("f", "v", "is", "t", "r"))
+_C, _F, _V, _IS, _T, _R = (f"{{{MAIN}}}{t}" for t in ("c", "f", "v", "is", "t", "r"))
 _NS = {"m": MAIN}
 # Only cells holding something (XPath runs in libxml2: the many styled blank cells cost nothing).
 _FILLED = etree.XPath("m:sheetData/m:row/m:c[m:v or m:f or m:is]", namespaces=_NS)
 _UNREFERENCED = etree.XPath("boolean(m:sheetData/m:row/m:c[not(@r)])", namespaces=_NS)
-# A worksheet's formula cells, its hidden rows' numbers, its filters, its filter's range when it
-# filters by criteria: what the engine's facts read of the trees.
-FORMULA_CELLS = etree.XPath("m:sheetData/m:row/m:c[m:f]", namespaces=_NS)
+# A worksheet's hidden rows' numbers, its filters, its filter's range when it filters by criteria:
+# what the engine's facts read of the trees.
 HIDDEN_ROW_NUMBERS = etree.XPath("m:sheetData/m:row[@hidden='1' or @hidden='true']/@r", namespaces=_NS)
 FILTERS = etree.XPath("m:autoFilter", namespaces=_NS)
 SHEET_FILTER = etree.XPath("m:autoFilter[@ref and m:filterColumn]/@ref", namespaces=_NS)
 # A sheet's relationship to a table part (the table's own XML holds no sheet name).
 _TABLE_REL = re.compile(rb'<Relationship\b[^>]*Type="[^"]*/table"[^>]*>')
 _HEX = re.compile(r"_x([0-9a-fA-F]{4})_")
+_in_sheet = re.compile(IN_SHEET).fullmatch  # the common case, before outside_sheet's closer look
 
 
 @dataclass
@@ -180,7 +181,6 @@ def _iso_date(text: str) -> float:
     return date_to_serial(from_ISO8601(text))
 
 
-_ROW_FILLED = etree.XPath("m:c[m:v or m:f or m:is]", namespaces=_NS)
 _SHEET_DATA, _ROW = f"{{{MAIN}}}sheetData", f"{{{MAIN}}}row"
 _CACHED = 1 << 16  # distinct value texts (and styles) whose conversion is kept for the next cell
 
@@ -221,27 +221,41 @@ class _Cells:
             self.strings = _shared_strings(self.zf, self.pkg)
         return self.strings[int(index)]
 
+    def row(self, row: etree._Element) -> None:
+        """The cells of a row the tree kept that hold something (those _ROW_FILLED finds): one pass
+        over its children costs less than an XPath call a row."""
+        element = self.element
+        for c in row:
+            if c.tag == _C and len(c):
+                element(c)
+
     def element(self, c: etree._Element) -> None:
-        """A cell of the tree (one with a value, a formula or an inline string)."""
+        """A cell of the tree; one without a value, a formula or an inline string is passed over."""
+        f = v = inline = None
+        has_value = False
+        for child in c:
+            tag = child.tag
+            if tag == _F:
+                f = child if f is None else f  # the first, as Element.find
+            elif tag == _V:
+                v, has_value = child.text, True
+            elif tag == _IS:
+                inline = child
+        if f is None and not has_value and inline is None:
+            return
         ref = c.get("r").upper()
+        if _in_sheet(ref) is None and outside_sheet(ref):  # refused as the formulas path does (a
+            raise cell_outside_sheet(address(self.name, ref))  # plain row holds none: lean.py)
         self.sheet.filled.append(ref)
         style = c.get("s")
         if style is not None:
             self.styles[ref] = style
-        f = v = inline = None
-        for child in c:
-            tag = child.tag
-            if tag == _F:
-                f = child
-            elif tag == _V:
-                v = child.text
-            elif tag == _IS:
-                inline = child
         if f is not None:
-            if f.get("t") == "dataTable":
+            t = f.get("t", "")
+            if t == "dataTable":
                 raise FastReadError("data table formulas")
             self.book.formula_cells.append((self.name, ref))
-            self.sheet.formulas.append((ref, f.get("t", ""), f.get("ref", ""), f.get("si", ""), f.text or ""))
+            self.sheet.formulas.append((ref, t, f.get("ref", ""), f.get("si", ""), f.text or ""))
             return
         kind = c.get("t", "n")
         if kind == "inlineStr":
@@ -355,8 +369,7 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
                 if isinstance(row, tuple):
                     cells.plain(plain_cells(lean, row))
                 else:
-                    for c in _ROW_FILLED(next(rows)):
-                        cells.element(c)
+                    cells.row(next(rows))
     return book, key
 
 

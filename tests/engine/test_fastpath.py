@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from roi_xl import XlError
 from roi_xl.engine import ModelCache, fastbook, fastcalc, fastpath
-from roi_xl.errors import FastReadError
+from roi_xl.errors import FastReadError, Untranslatable
 
 from tests.support.batch_books import client_book, formula_book
 from tests.support.cli import read_summary, recalc
@@ -675,3 +675,26 @@ def test_formulas_laid_out_alike_get_their_own_arguments():
     got = plan.evaluate(values)
     assert [got[("S", f"C{i}")] for i in range(1, 13)] == [
         14.0, 16.0, "xk9", "100k1", 20.0, 2.0, 8.0, 9.0, 2.0, 2.0, 0, 0]
+
+
+def test_plan_orders_cells_through_ranges_of_formula_cells():
+    """Plan._program: ranges of constants only are read as blocks (overlapping ones share rows),
+    a range holding formula cells is built from their values after them, and a cell listed before
+    what it reads is still computed after it; a circle through a range is refused."""
+    formulas = {
+        ("S", "D1"): "=C1*2",              # listed first: computed after C1, B1 and B2
+        ("S", "C1"): "=SUM(B1:B2)",        # a range of formula cells: 6 + 9
+        ("S", "B1"): "=SUM(A1:A3)",        # 1 + 2 + 3
+        ("S", "B2"): "=SUM(A2:A4)",        # 2 + 3 + 4, overlapping A1:A3
+        ("S", "E1"): "=SUM(A1:B2)",        # constants and formula cells: 1 + 2 + 6 + 9
+        ("T", "A1"): "=SUM(S!A3:A4)*10",   # another sheet's constants: (3 + 4) * 10
+    }
+    plan = fastcalc.Plan(formulas, ["S", "T"], {})
+    got = plan.evaluate({"S": {"A1": 1, "A2": 2, "A3": 3, "A4": 4}})
+    assert [got[("S", c)] for c in ("D1", "C1", "B1", "B2", "E1")] == [30.0, 15.0, 6.0, 9.0, 18.0]
+    assert got[("T", "A1")] == 70.0
+    # another workbook of the template (A2, A3 blank): B1 10, B2 1, C1 11, D1 22, E1 10 + 10 + 1
+    again = plan.evaluate({"S": {"A1": 10, "A4": 1}})
+    assert [again[("S", c)] for c in ("D1", "C1", "B1", "B2", "E1")] == [22.0, 11.0, 10.0, 1.0, 21.0]
+    with pytest.raises(Untranslatable, match="circular"):
+        fastcalc.Plan({("S", "A1"): "=B1+1", ("S", "B1"): "=SUM(A1:A2)"}, ["S"], {})

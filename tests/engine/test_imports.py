@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import roi_xl
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,3 +189,25 @@ def test_the_layout_does_not_import_the_workbook_loader():
     assert "prepare" in _engine_imports("workbook") and "layout" in _engine_imports("prepare")
     assert "workbook" not in _engine_imports("layout") | _engine_imports("prepare") | _engine_imports("facts")
     assert "workbook" not in _engine_imports("bind")
+
+
+_IN_PROCESS = """
+import sys
+from roi_xl.engine import recalc
+values = recalc(sys.argv[1])
+print(len(values), "openpyxl" in sys.modules)
+"""
+
+
+def test_shared_formulas_are_expanded_without_openpyxl():
+    """ARABIC_ROMAN holds 20,071 cells of shared formulas: the plan's reader expands them itself
+    (engine/shared_formulas.py), so recalculating it (in this process: the CLI may hand the work
+    to a worker process) imports no openpyxl."""
+    book = ROOT.parent / "shared" / "conformance" / "ironcalc" / "calc_tests" / "MATH_AND_TRIGONOMETRY" \
+        / "ARABIC_ROMAN.xlsx"
+    if not book.is_file():
+        pytest.skip("shared/conformance not present")
+    run = subprocess.run([sys.executable, "-c", _IN_PROCESS, str(book)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.split() == ["40427", "False"], run.stdout

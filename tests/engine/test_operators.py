@@ -13,7 +13,7 @@ import pytest
 
 from roi_xl import XlError
 from roi_xl.engine import ModelCache, fastpath
-from roi_xl.engine.operators import cancels
+from roi_xl.engine.rules import cancels
 
 from tests.support.batch_books import formula_book
 from tests.support.formula_cases import assert_excel_value, evaluate_array_formulas, evaluate_cases

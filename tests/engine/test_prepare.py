@@ -57,3 +57,22 @@ def test_formulas_of_one_key_are_each_rewritten_as_alone():
     assert [prepared.formulas[("S", f"A{i}")] for i in range(1, 5)] == [f"=ROUND(B{i},{i})" for i in range(1, 5)]
     assert [prepared.formulas[("S", f"C{i}")] for i in range(1, 4)] == [f"={i}E+{i}+B{i}" for i in range(1, 4)]
     assert sum("unknown function NOSUCH" in w for w in prepared.warnings) == 2
+
+
+def test_no_step_needs_a_digit():
+    """prepare._Laid reads _present once for every formula laid out alike (the same text but for
+    its digits' values): true while no step's needle holds a digit."""
+    assert not any(c.isdigit() for step in prepare.STEPS for part in step.needs or () for c in part)
+
+
+def test_formulas_laid_out_alike_but_for_a_function_name_are_each_checked():
+    """LOG10 and LOG20 are laid out alike (digits 0: LOG00) but only LOG10 is a function: the
+    digits of a function's name keep _Laid from answering for them."""
+    from roi_xl.engine.facts import BookFacts
+
+    formulas = {("S", "A1"): "=LOG10(B1)", ("S", "A2"): "=LOG20(B2)", ("S", "A3"): "=LOG10(B3)",
+                ("S", "A4"): "=ATAN2(B4,1)", ("S", "A5"): "=ATAN7(B5,1)"}
+    prepared = prepare.prepare_book(BookFacts(["S"], formulas))
+    unknown = sorted(w.split("unknown function ")[1].split()[0] for w in prepared.warnings)
+    assert unknown == ["ATAN7", "LOG20"]
+    assert prepared.formulas[("S", "A3")] == "=LOG10(B3)"

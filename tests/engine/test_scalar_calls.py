@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roi_xl.engine import bind, scalar_calls
-from roi_xl.engine.fastcalc import COMPUTED, LITERAL, REFERENCE, _bridge, _bridge_op, _formulas_call, formulas_value
+from roi_xl.engine.fastcalc import COMPUTED, LITERAL, REFERENCE, _bridge, _formulas_call
 from roi_xl.engine.function_table import get_functions
 from roi_xl.excel import OMITTED, XlError
 
@@ -158,25 +158,6 @@ def test_the_hot_functions_are_served():
 def test_scalar_path_is_formulas_own(name):
     answered = sum(_check(name, flagged) for n in _arities(name) for flagged in _cases(n))
     assert answered > 0  # the scalar path did answer (not only left every call to formulas)
-
-
-@pytest.mark.parametrize("op", ["^", "+", "-", "*", "/", "&"])
-def test_operators_are_formulas_own(op):
-    """fastcalc._bridge_op (the plan's `^`) through the scalar path: formulas' operator's answer."""
-    from formulas.functions.operators import OPERATORS
-
-    def old(x, y):  # _bridge_op's formulas way
-        one_cell = (np.asarray([[formulas_value(v)]], object) for v in (x, y))
-        return bind.from_formulas(OPERATORS[op](*one_cell))
-
-    answered = 0
-    for x in VALUES:
-        for y in (2.0, -0.5, "3", "abc", None, True, XlError.NA, 1e308):
-            a = _outcome(lambda _n, *v: _bridge_op(op, *v), None, (x, y))
-            b = _outcome(lambda _n, *v: old(*v), None, (x, y))
-            assert _same(a, b), (op, x, y, a, b)
-            answered += scalar_calls.call_operator(op, x, y) is not scalar_calls.UNANSWERED
-    assert answered > 0
 
 
 _MODERATE = st.one_of(

@@ -586,6 +586,54 @@ def test_a_cell_outside_the_sheet_is_a_workbook_error(tmp_path):
         assert "outside the sheet" in str(raised.value), raised.value
 
 
+def _beyond(tmp_path: Path, name: str, cell: str, plain_rows: int) -> Path:
+    """A workbook whose sheet holds B1 = A1+1 (A1 = 40), `plain_rows` rows of numbers from row 2
+    (enough makes the sheet part big: its plain rows are read from the bytes, xlsx/lean.py), and
+    the constant 7 in `cell`, past the sheet's last cell."""
+    rows = ['<row r="1"><c r="A1"><v>40</v></c><c r="B1"><f>A1+1</f></c></row>']
+    rows += [f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="C{r}" s="0"><v>1.5</v></c></row>'
+             for r in range(2, 2 + plain_rows)]
+    rows.append(f'<row r="{plain_rows + 2}"><c r="D{plain_rows + 2}"><v>1</v></c><c r="{cell}"><v>7</v></c></row>')
+    good = hostile_corpus._small(tmp_path / "good.xlsx")
+    return hostile_corpus._with_part(good, tmp_path / name, "xl/worksheets/sheet1.xml",
+                                     hostile_corpus._sheet_xml("".join(rows)))
+
+
+@pytest.mark.parametrize("plain_rows", [0, 30_000])
+def test_a_constant_outside_the_sheet_is_refused_by_the_plan_too(tmp_path, monkeypatch, plain_rows):
+    """A constant past XFD or row 1,048,576 (issue 19): the plan's reader refuses the workbook with
+    the formulas path's sentence, naming the cell, without the full load; in a small sheet part
+    and among a big part's plain rows alike. Through the API and the CLI."""
+    import roi_xl
+    from roi_xl.engine import workbook
+
+    def no_full_load(path):
+        raise AssertionError("the full load ran")
+
+    for name, cell in (("xfe.xlsx", "XFE1"), ("row.xlsx", "A1048577"), ("zzz.xlsx", "zzz2"), ("aaaa.xlsx", "AAAA3")):
+        path = _beyond(tmp_path, name, cell, plain_rows)
+        assert (path.stat().st_size > 100_000) == bool(plain_rows)
+        expected = (f"damaged workbook: a cell lies outside the sheet, Sheet!{cell.upper()} "
+                    "(the last cell of a sheet is XFD1048576)")
+        with pytest.raises(WorkbookError) as by_formulas:
+            workbook.load(path)
+        if cell != "AAAA3":  # the formulas path's own refusal (openpyxl reads columns up to ZZZ)
+            assert str(by_formulas.value) == expected
+        else:
+            assert str(by_formulas.value).startswith("damaged workbook: 'AAAA' is not a valid column")
+        with monkeypatch.context() as m:
+            m.setattr(workbook, "load", no_full_load)
+            with pytest.raises(WorkbookError) as raised:
+                roi_xl.recalc(path, tmp_path / f"out-{name}")
+        assert str(raised.value) == expected
+        run = recalc_cli(path, "--out", tmp_path / "out", cwd=tmp_path)
+        assert run.returncode == 1 and run.stderr.splitlines()[0] == f"{path}: {expected}", run.stderr
+    # the same sheets with their last cell in XFD1048576 are read and recalculated
+    for cell in ("XFD1048576", "xfd1048576"):
+        path = _beyond(tmp_path, "last.xlsx", cell, plain_rows)
+        assert roi_xl.recalc(path)["Sheet!B1"] == 41
+
+
 # --------------------------------------------------------------------------- time and memory
 
 

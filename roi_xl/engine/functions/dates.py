@@ -25,8 +25,9 @@ from dateutil.relativedelta import relativedelta
 from formulas.functions import date as _date
 from formulas.functions import flatten, is_number, raise_errors, wrap_func, wrap_ufunc
 
+from ..rules import text_logical
 from ._args import NUM, VALUE
-from .logical import excel_broadcast, text_logical
+from .logical import excel_broadcast
 
 _HALF_SECOND = 0.5 / 86400
 

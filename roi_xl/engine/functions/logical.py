@@ -6,6 +6,9 @@ XOR's typed text.
 largest number of rows and of columns among the arguments; an argument with one row (or column) is
 repeated along it; elsewhere, a position beyond an argument's own size is #N/A.
 
+IF's condition, NOT, and AND, OR, XOR over their values are Excel's rules (rules.py), the ones the
+plan calls; here they are applied to formulas' values.
+
 AND, OR, XOR skip text wherever it comes from, except that a typed or computed argument "TRUE" or
 "FALSE" is that logical value (Excel: =OR("TRUE") is TRUE, =OR("1") and =OR("") are #VALUE!, no
 logical value at all; =OR("",TRUE) is TRUE). Text in a referenced cell is skipped like any text.
@@ -13,10 +16,13 @@ logical value at all; =OR("",TRUE) is TRUE). Text in a referenced cell is skippe
 from __future__ import annotations
 
 import numpy as np
-from formulas.functions import Array, Error, get_error, wrap_func, wrap_ufunc
+from formulas.functions import Array, Error, flatten, get_error, wrap_func, wrap_ufunc
 from formulas.functions import XlError as FormulasError
 from formulas.functions.logic import FUNCTIONS as _LOGIC
-from formulas.functions.logic import xand as _xand
+
+from .. import rules
+from ..formulas_args import formulas_rule, formulas_value, plan_value
+from ..rules import text_logical
 
 NA = Error.errors["#N/A"]
 
@@ -51,17 +57,25 @@ def excel_broadcast(args: tuple) -> tuple:
     return tuple(out)
 
 
-def _broadcasting(name):
-    """formulas' `name` with its arguments first spread by Excel's rule."""
-    func = _LOGIC[name]["function"]
+def _broadcasting(name, func=None):
+    """formulas' `name` (or `func` in its place) with its arguments first spread by Excel's rule."""
+    func = func or _LOGIC[name]["function"]
     return {**_LOGIC[name], "function": lambda *args: func(*excel_broadcast(args))}
 
 
-def text_logical(value):
-    """"TRUE"/"FALSE" (any case) as the logical value; other values unchanged."""
-    if isinstance(value, str) and value.upper() in ("TRUE", "FALSE"):
-        return value.upper() == "TRUE"
-    return value
+def _if(condition, then, otherwise=False):
+    """IF on one element: rules.condition picks the branch (or is the error); a blank branch is 0."""
+    chosen = rules.condition(plan_value(condition))
+    if chosen is True:
+        chosen = plan_value(then)
+    elif chosen is False:
+        chosen = plan_value(otherwise)
+    return formulas_value(rules.blank_as_zero(chosen))
+
+
+# Element by element as formulas' own IF, the rule deciding errors and blanks (no conversion before).
+_IF = wrap_ufunc(_if, input_parser=lambda *a: a, check_error=lambda *a: None, args_parser=lambda *a: a,
+                 check_nan=False)
 
 
 def _typed(arg):
@@ -71,8 +85,13 @@ def _typed(arg):
     return text_logical(arg)
 
 
-def _logical(reduce):
-    return wrap_func(lambda *args: _xand(*map(_typed, args), func=reduce))
+def _logical(rule):
+    """AND, OR or XOR: `rule` over every value of the arguments (a typed "TRUE" read first)."""
+    def function(*args):
+        return formulas_value(rule(plan_value(v) for v in flatten(tuple(map(_typed, args)), None)))
+
+    function.rule = rule
+    return wrap_func(function)
 
 
 def _same(a, b) -> bool:
@@ -93,10 +112,11 @@ def xswitch(value, *cases):
     return cases[-1] if len(cases) % 2 else NA
 
 
-_XOR = _logical(np.logical_xor.reduce)
+_XOR = _logical(rules.xor)
 _SWITCH = {"function": wrap_ufunc(xswitch, input_parser=lambda *a: a,  # formulas' own options
                                    check_error=lambda first, *a: get_error(first))}
-REPLACEMENTS = {"IF": _broadcasting("IF"), "IFERROR": _broadcasting("IFERROR"),
+REPLACEMENTS = {"IF": _broadcasting("IF", _IF), "NOT": {"function": formulas_rule(rules.not_)},
+                "IFERROR": _broadcasting("IFERROR"),
                 "IFNA": _broadcasting("IFNA"), "_XLFN.IFNA": _broadcasting("IFNA"),
-                "AND": _logical(np.logical_and.reduce), "OR": _logical(np.logical_or.reduce),
+                "AND": _logical(rules.and_), "OR": _logical(rules.or_),
                 "XOR": _XOR, "_XLFN.XOR": _XOR, "SWITCH": _SWITCH, "_XLFN.SWITCH": _SWITCH}
