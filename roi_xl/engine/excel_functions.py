@@ -5,7 +5,8 @@ blanks, booleans, arrays and errors in the arguments behave exactly as before; o
 from Excel changes. Found by the LibreOffice comparison (tests/conformance/test_second_engine.py).
 
 - ROUND / ROUNDUP / ROUNDDOWN: Excel rounds the number as displayed to 15 significant digits, half away
-  from zero (formulas scales in binary: ROUND(1.005,2) gave 1, ROUNDDOWN(0.29,2) 0.28).
+  from zero (formulas scales in binary: ROUND(1.005,2) gave 1, ROUNDDOWN(0.29,2) 0.28); text read as a
+  number by the engine's rule (formulas' float() refused "1,000" and "50%").
 - TRIM: Excel also collapses runs of inner spaces (only the ASCII space) to one.
 - TEXTJOIN: ignore_empty TRUE skips "" as well as blank cells.
 - N: N(TRUE) is 1 and N(FALSE) 0.
@@ -45,6 +46,7 @@ from formulas.functions import text as _text
 
 from .criteria import criterion_test
 from .function_table import deferred, get_functions
+from .functions._args import elementwise, read_numbers
 from .text_coercion import joined
 
 # --- ROUND, ROUNDUP, ROUNDDOWN ---------------------------------------------------------------------
@@ -58,7 +60,7 @@ _MIN_DIGITS = -400  # 10**400 exceeds every float: ROUND/ROUNDDOWN give 0 below 
 def _excel_round(x: float, digits: float, rounding: str):
     """Excel's ROUND family on floats: the 15-significant-digit decimal of x rounded at `digits`."""
     if not math.isfinite(x):
-        return x  # wrap_ufunc turns inf/nan into #NUM!
+        return x  # the wrapper turns inf/nan into #NUM! (_args.as_result)
     d = int(digits)  # Excel truncates the digits toward zero: ROUND(1.25, 1.9) rounds at 1
     value = decimal.Decimal(f"{x:.15g}")
     exponent = value.as_tuple().exponent  # a number (not 'n', 'N' or 'F'): x is finite
@@ -196,9 +198,10 @@ _stat = functools.partial(deferred, "formulas.functions.stat")
 
 # The engine's own entries of the function table (function_table.entries), by formulas' name.
 REPLACEMENTS = {
-    "ROUND": wrap_ufunc(xround),
-    "ROUNDUP": wrap_ufunc(xroundup),
-    "ROUNDDOWN": wrap_ufunc(xrounddown),
+    # The engine's element-wise cores (the plan calls them directly), numbers read by its rule.
+    "ROUND": wrap_func(elementwise(read_numbers(xround))),
+    "ROUNDUP": wrap_func(elementwise(read_numbers(xroundup))),
+    "ROUNDDOWN": wrap_func(elementwise(read_numbers(xrounddown))),
     "TRIM": wrap_ufunc(xtrim, **_text._kw1),
     "TEXTJOIN": wrap_func(xtextjoin),
     "_XLFN.TEXTJOIN": None,  # same function as TEXTJOIN, filled below

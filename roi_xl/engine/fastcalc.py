@@ -477,24 +477,69 @@ def _aggregate(name: str, is_reference, args):
         return XlError.NUM
 
 
-def _meeting(rows: list, condition) -> list[int]:
-    """The positions (row by row) of a range's cells that meet a criterion, in order."""
-    return once(rows, (condition.__class__, condition), lambda rs: _criterion_positions(rs, condition))
+def _meeting(rows: list, condition) -> np.ndarray:
+    """Which cells of a range (row by row) meet a criterion, as a boolean mask: worked out once per
+    evaluation for each (range, criterion), so a thousand COUNTIFS over one column with a handful of
+    criteria test it a handful of times, and several criteria combine with one `&`."""
+    def build(rs):
+        mask = np.zeros(len(rs) * len(rs[0]), bool)
+        mask[_criterion_positions(rs, condition)] = True
+        return mask
+    return once(rows, ("mask", condition.__class__, condition), build)
 
 
 def _criterion_positions(rows: list, condition) -> list[int]:
-    from .criteria import criterion_test, numeric_ordering, plain_text_equality
-
-    wanted = plain_text_equality(condition) if condition.__class__ is str else None
-    if wanted is not None:  # "alpha": the positions of the texts equal to it, from the range's index
-        return once(rows, "texts", _texts).get(wanted, [])
-    ordering = numeric_ordering(condition) if condition.__class__ is str else None
-    if ordering is not None:  # ">425": the range's numbers compared at once
-        compare, number = ordering
+    form = _criterion_form(condition) if condition.__class__ is str else _TESTED
+    if form[0] == "text":  # "alpha": the positions of the texts equal to it, from the range's index
+        return once(rows, "texts", _texts).get(form[1], [])
+    if form[0] == "order":  # ">425": the range's numbers compared
+        compare, number = form[1], form[2]
+        if len(rows) * len(rows[0]) <= _FEW:
+            found = _few_compared(_flat_formulas(rows), compare, number)
+            if found is not None:
+                return found
         positions, numbers = once(rows, "numbers", _numbers)
         return positions[compare(numbers, number)].tolist()
+    from .criteria import criterion_test
+
     test = criterion_test(formulas_value(condition))
     return [i for i, v in enumerate(_flat_formulas(rows)) if test(v)]
+
+
+_TESTED = ("test",)
+_FORMS: dict[str, tuple] = {}  # a criterion's text -> its form, for every evaluation (texts repeat)
+_FEW = 32  # a range this small is compared in Python: numpy's set-up costs more than the loop
+_FORMULAS_ERROR = type(formulas_value(XlError.NA))
+
+
+def _criterion_form(condition: str) -> tuple:
+    """How a criterion text is answered: ("text", folded text) by the range's index of texts,
+    ("order", comparison, number) by its numbers (criteria.numeric_ordering), else ("test",)."""
+    form = _FORMS.get(condition)
+    if form is None:
+        from .criteria import numeric_ordering, plain_text_equality
+
+        wanted = plain_text_equality(condition)
+        ordering = numeric_ordering(condition) if wanted is None else None
+        form = ("text", wanted) if wanted is not None else ("order", *ordering) if ordering else _TESTED
+        if len(_FORMS) >= 4096:
+            _FORMS.clear()
+        _FORMS[condition] = form
+    return form
+
+
+def _few_compared(values: list, compare, number: float) -> list[int] | None:
+    """The positions of the numbers among a few values (criteria.numbers_of's: floats and ints, not
+    booleans) meeting the comparison; None when a value is of a class not recognised here."""
+    found = []
+    for i, v in enumerate(values):
+        cls = v.__class__
+        if cls is float or cls is int:
+            if compare(float(v), number):
+                found.append(i)
+        elif not (cls is str or cls is bool or v is _EMPTY or cls is _FORMULAS_ERROR):
+            return None
+    return found
 
 
 def _flat_formulas(rows: list) -> list:
@@ -522,38 +567,37 @@ def _ifs(name: str, operating, *pairs):
     (excel_functions: its criteria test, its accumulators), the picked cells found by _meeting.
     `operating` is the range summed (None: the first range). A criterion given as a range (an
     array result) or ranges of different sizes go to formulas."""
-    from .bind import from_formulas
-    from .excel_functions import ACCUMULATORS, accumulate
-
     shape = (len(pairs[0]), len(pairs[0][0]))
-    picked: list[int] | None = None
+    mask: np.ndarray | None = None
     for rows, condition in zip(pairs[::2], pairs[1::2]):
         if condition.__class__ is list:
             raise NeedFormulas(f"{name} with criteria given as a range")
         if (len(rows), len(rows[0])) != shape:
             raise NeedFormulas(f"{name} over ranges of different sizes")
-        if picked is None:
-            picked = _meeting(rows, condition)
-        else:
-            meets = once(rows, ("set", condition.__class__, condition),
-                          lambda rs, c=condition: frozenset(_meeting(rs, c)))
-            picked = [i for i in picked if i in meets]
-    assert picked is not None  # a criteria function has a range and a criterion at least
+        meets = _meeting(rows, condition)
+        mask = meets if mask is None else mask & meets
+    assert mask is not None  # a criteria function has a range and a criterion at least
     if operating is None:
         operating = pairs[0]
     elif (len(operating), len(operating[0])) != shape:
         raise NeedFormulas(f"{name} over ranges of different sizes")
+    if name in _COUNTS:  # how many were picked, whatever they hold
+        return int(np.count_nonzero(mask))
+    if name in _SUMS:
+        numbers, is_number = once(operating, "summed", _summed)
+        if is_number is not None:  # no error in the range: the picked numbers' sum
+            return _sum_picked(numbers[mask & is_number])
+    from .bind import from_formulas
+    from .excel_functions import ACCUMULATORS, accumulate
+
     accumulator = ACCUMULATORS[name]
-    if accumulator is len:  # COUNTIF(S): how many were picked, whatever they hold
-        cells = np.asarray(picked)
-    else:
-        values = _flat_formulas(operating)
-        chosen = [values[i] for i in picked]
-        if name in _SUMS:
-            total = _sum_numbers(chosen)
-            if total is not None:
-                return total
-        cells = np.asarray(chosen, object)
+    values = _flat_formulas(operating)
+    chosen = [values[i] for i in np.flatnonzero(mask).tolist()]
+    if name in _SUMS:
+        total = _sum_numbers(chosen)
+        if total is not None:
+            return total
+    cells = np.asarray(chosen, object)
     from formulas.functions import FoundError
 
     try:
@@ -563,12 +607,30 @@ def _ifs(name: str, operating, *pairs):
 
 
 _SUMS = frozenset({"SUMIF", "SUMIFS"})
+_ADD_REDUCE = np.add.reduce
+_COUNTS = frozenset({"COUNTIF", "COUNTIFS"})  # excel_functions.ACCUMULATORS' `len`
+
+
+def _summed(rows: list) -> tuple[np.ndarray, np.ndarray | None]:
+    """A summed range's cells as doubles (0 where not a number) and which are numbers (not text,
+    booleans or blanks, which SUMIF(S) leave out); None for the second when the range holds anything
+    else (an error: formulas' xsum decides what the sum is then)."""
+    values = _flat_formulas(rows)
+    numbers = np.zeros(len(values))
+    is_number = np.zeros(len(values), bool)
+    for i, v in enumerate(values):
+        cls = v.__class__
+        if cls is float or cls is int:
+            numbers[i] = v
+            is_number[i] = True
+        elif not (cls is str or cls is bool or v is _EMPTY):
+            return numbers, None
+    return numbers, is_number
 
 
 def _sum_numbers(cells: list) -> float | None:
-    """SUMIF(S) of the picked cells without an error among them: the sum formulas' xsum makes
-    (numpy's sum of their numbers as doubles, in order: the same pairwise sum to the last bit),
-    text, booleans and blanks left out; None when a cell holds anything else (an error: xsum)."""
+    """SUMIF(S) of the picked cells without an error among them (the range holds one elsewhere), as
+    _sum_picked; None when a picked cell holds anything else (an error: xsum)."""
     numbers = []
     for v in cells:
         cls = v.__class__
@@ -576,7 +638,13 @@ def _sum_numbers(cells: list) -> float | None:
             numbers.append(v)
         elif not (cls is str or cls is bool or v is _EMPTY):
             return None
-    return float(np.sum(np.asarray(numbers, float)))
+    return _sum_picked(np.asarray(numbers, float))
+
+
+def _sum_picked(numbers: np.ndarray) -> float:
+    """SUMIF(S) of the picked numbers, in order: the sum formulas' xsum makes (numpy's pairwise
+    sum of the same doubles in the same order, to the last bit: np.sum is this add.reduce)."""
+    return float(_ADD_REDUCE(numbers))
 
 
 def _bridge(name: str, *flagged):
@@ -1402,16 +1470,18 @@ class Plan:
             translated = self._criteria_call(name, args, own, deps)
             if translated is not None:
                 return translated
-        parts, codes = [], []
+        parts, codes, kinds = [], [], []
         for a in args:
             codes.append(self._operand(a, own, deps, allow_range=True))
             kind = LITERAL if a[0] in ("lit", "missing") else \
                 REFERENCE if _is_reference(a) else COMPUTED
             parts.append(f"{kind}, {codes[-1]}")
+            kinds.append(kind)
         bridged = f"_bridge({name!r}, {', '.join(parts)})"
         fast = self._lookup_call(name, args, codes)
         if fast is None:
-            return bridged
+            direct = (_scalar_calls or _load_scalar_calls()).direct(name, tuple(kinds), _bridge)
+            return bridged if direct is None else f"{self._const(direct)}({', '.join(codes)})"
         t = self._temp()
         return f"({t} if ({t} := {fast}) is not _UNSURE else {bridged})"
 

@@ -45,9 +45,9 @@ SOURCES = {
         '_XLFN.PDURATION',
     ),
     'formulas.functions.text': (
-        'ARRAYTOTEXT', 'ASC', 'BAHTTEXT', 'CLEAN', 'FIND', 'FINDB', 'FIXED', 'LEFT', 'LEFTB', 'LEN', 'LENB',
-        'LOWER', 'MID', 'MIDB', 'PROPER', 'REGEXEXTRACT', 'RIGHT', 'RIGHTB', 'T', 'UNICODE', 'UPPER',
-        'VALUETOTEXT', '_XLFN.ARRAYTOTEXT', '_XLFN.REGEXEXTRACT', '_XLFN.UNICODE', '_XLFN.VALUETOTEXT',
+        'ARRAYTOTEXT', 'ASC', 'BAHTTEXT', 'CLEAN', 'FIND', 'FINDB', 'FIXED', 'LEFTB', 'LENB', 'MIDB',
+        'PROPER', 'REGEXEXTRACT', 'RIGHTB', 'T', 'UNICODE', 'VALUETOTEXT', '_XLFN.ARRAYTOTEXT',
+        '_XLFN.REGEXEXTRACT', '_XLFN.UNICODE', '_XLFN.VALUETOTEXT',
     ),
     'formulas.functions.look': (
         'AREAS', 'CHOOSE', 'CHOOSECOLS', 'CHOOSEROWS', 'EXPAND', 'GROUPBY', 'HSTACK', 'PIVOTBY', 'SINGLE',
@@ -186,6 +186,9 @@ SOURCES = {
     ),
     'roi_xl.engine.functions.text_delimited': (
         'TEXTAFTER', 'TEXTBEFORE', 'TEXTSPLIT', '_XLFN.TEXTAFTER', '_XLFN.TEXTBEFORE', '_XLFN.TEXTSPLIT',
+    ),
+    'roi_xl.engine.functions.text_slices': (
+        'LEFT', 'LEN', 'LOWER', 'MID', 'RIGHT', 'UPPER',
     ),
     'roi_xl.engine.functions.text_value': (
         'DATEVALUE', 'NUMBERVALUE', 'TIMEVALUE', 'VALUE', '_XLFN.NUMBERVALUE',

@@ -373,8 +373,25 @@ def _scaled(v: float, lay: _Number) -> D:
     return x.scaleb(2 * lay.percent - 3 * lay.scale, context=_CTX)
 
 
-def _render_number(v: float, sec: Section, signed: bool) -> str:
+# Each section's layout, worked out once (TEXT formats thousands of values with one code): by the
+# section's identity (parse keeps its sections), the section kept beside it so the id is not reused.
+# A layout is only read once made. Bounded like parse's cache.
+_LAYOUTS: dict[int, tuple[Section, _Number]] = {}
+
+
+def _layout_of(sec: Section) -> _Number:
+    hit = _LAYOUTS.get(id(sec))
+    if hit is not None and hit[0] is sec:
+        return hit[1]
+    if len(_LAYOUTS) >= 1024:
+        _LAYOUTS.clear()
     lay = _layout(sec)
+    _LAYOUTS[id(sec)] = (sec, lay)
+    return lay
+
+
+def _render_number(v: float, sec: Section, signed: bool) -> str:
+    lay = _layout_of(sec)
     toks = lay.toks
     out = [t.text if t.kind in ("lit", "percent", "point", "slash") else "" for t in toks]
     if lay.frac:

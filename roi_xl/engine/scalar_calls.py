@@ -43,6 +43,7 @@ from .bind import from_formulas
 from .formulas_args import formulas_argument, formulas_value
 from .function_table import get_functions
 from .functions import _args
+from .rewrite import OMITTED_MARKER
 
 UNANSWERED = object()  # the call goes formulas' way (fastcalc._bridge)
 
@@ -233,4 +234,66 @@ def call(name: str | tuple[str, str], flagged: tuple, fn=None):
     return from_formulas(result)
 
 
-__all__ = ["UNANSWERED", "call", "scalar_call"]
+def elementwise_core(name: str):
+    """The engine's element-wise core (functions/_args.py `elementwise`) of function `name` as the
+    table holds it now, with that entry; (None, entry) for any other form."""
+    fn = get_functions()[name]
+    if isinstance(fn, dict):
+        fn = fn["function"]
+    if getattr(fn, "__code__", None) is not _RANGES_WRAPPER:
+        return None, fn
+    inner = _closure(fn)["func"]
+    if getattr(inner, "__code__", None) is not _FUNC_WRAPPER:
+        return None, fn
+    core = _closure(inner)["func"]
+    if getattr(core, "__code__", None) is not _ELEMENTWISE:
+        return None, fn
+    return _closure(core)["func"], fn
+
+
+def direct(name: str, kinds: tuple[int, ...], fallback):
+    """For the plan's translation: a function of the call's values that runs `name`'s element-wise
+    core itself (no per-call lookup, no numpy), decided once; None when `name` has no such core.
+    Exactly scalar_calls' `_elementwise` way: the values as formulas holds them (formulas_value),
+    `call_guarded`, the result read back (from_formulas). Whatever that way would leave unanswered
+    (a range or an array among the values, a core that raises, a result that is not one plain
+    value, the table's entry replaced since) goes to fallback(name, kind, value, ...) (_bridge)."""
+    core, fn = elementwise_core(name)
+    if core is None:
+        return None
+    hit = _DIRECT.get((name, kinds, fallback))
+    if hit is not None and hit[0] is fn:
+        return hit[1]
+    table = get_functions()
+    guarded = _args.call_guarded
+
+    def call(*values):
+        args = []
+        for v in values:
+            cls = v.__class__
+            if cls is float or cls is str:
+                args.append(v)  # formulas holds them as they are
+            elif cls in _SCALARS:
+                args.append(formulas_value(v))
+            else:
+                break  # a range or an array
+        else:
+            if dict.get(table, name) is fn:
+                try:
+                    result = guarded(core, args)
+                except Exception:  # noqa: BLE001 - formulas' wrapper decides what that becomes
+                    result = UNANSWERED
+                cls = result.__class__
+                if cls is float or (cls is str and result != OMITTED_MARKER):
+                    return result  # what from_formulas reads them as
+                if result is not UNANSWERED and _is_plain(result):
+                    return from_formulas(result)
+        return fallback(name, *[x for pair in zip(kinds, values) for x in pair])
+    _DIRECT[(name, kinds, fallback)] = (fn, call)
+    return call
+
+
+_DIRECT: dict = {}  # (name, kinds, fallback) -> (the entry, its direct call): one per form, not per formula
+
+
+__all__ = ["UNANSWERED", "call", "direct", "elementwise_core", "scalar_call"]

@@ -32,3 +32,28 @@ def test_ordering_criteria_pick_numbers_only():
     assert fastcalc._criterion_positions(rows, ">4") == [1, 5]        # 5.5 and 10: not the text 7, not TRUE
     assert fastcalc._criterion_positions(rows, "<=5.5") == [0, 1, 6]  # 1, 5.5 and -3
     assert fastcalc._criterion_positions(rows, ">=x") == []           # a text order: no text is >= "x"
+
+
+def test_ifs_combine_criteria_and_sum_the_picked_numbers():
+    """_ifs by hand: the masks of several criteria combined, over ranges evaluated once and reused
+    by many calls with other criteria (range_memo), a summed range with text, TRUE, a blank and an
+    error (left out unless picked: SUMIFS then gives the error)."""
+    from roi_xl.engine import range_memo
+
+    cats = [["a"], ["b"], ["A"], ["a"], ["c"], ["a"]]
+    amounts = [[10], [20], [30], [40], [50], [60]]
+    summed = [[1.5], ["7"], [True], [None], [XlError.DIV0], [2.25]]
+    range_memo.forget()
+    try:
+        assert fastcalc._ifs("COUNTIFS", None, cats, "a", amounts, ">15") == 3  # rows 3, 4, 6
+        assert fastcalc._ifs("COUNTIFS", None, cats, "a", amounts, "<=40") == 3  # rows 1, 3, 4
+        assert fastcalc._ifs("COUNTIF", None, cats, "b") == 1
+        assert fastcalc._ifs("SUMIFS", amounts, amounts, ">15", cats, "a") == 130.0  # 30 + 40 + 60
+        assert fastcalc._ifs("SUMIFS", summed, cats, "a") == 3.75  # 1.5 + TRUE, "7", blank left out + 2.25
+        assert fastcalc._ifs("SUMIFS", summed, cats, "A", amounts, "<35") == 1.5  # rows 1 and 3 (TRUE)
+        assert fastcalc._ifs("SUMIFS", summed, cats, "c") is XlError.DIV0
+        assert fastcalc._ifs("SUMIF", summed, cats, "b") == 0.0  # the text "7" is not summed
+        assert fastcalc._ifs("AVERAGEIFS", amounts, cats, "a") == (10 + 30 + 40 + 60) / 4
+        assert fastcalc._ifs("COUNTIFS", None, cats, "zzz", amounts, ">0") == 0
+    finally:
+        range_memo.forget()

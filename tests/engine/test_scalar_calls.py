@@ -261,3 +261,42 @@ def test_a_replaced_entry_is_derived_again():
     finally:
         table["LEN"] = original
     assert _answer("LEN", REFERENCE, "abc") == 3
+
+
+DIRECT = [name for name in SERVED if scalar_calls.elementwise_core(name)[0] is not None]
+
+
+def test_the_engines_cores_are_called_directly():
+    for name in ("ROMAN", "ARABIC", "ABS", "SIGN", "SQRT", "QUOTIENT"):
+        assert name in DIRECT, name
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # see _check
+@pytest.mark.parametrize("name", DIRECT)
+def test_direct_call_is_the_bridged_one(name):
+    """The plan's direct call of an engine core (scalar_calls.direct) gives _bridge's answer on every
+    case, and a range among the values goes to the fallback (here _bridge itself)."""
+    for n in _arities(name):
+        for flagged in _cases(n):
+            kinds, values = tuple(flagged[::2]), flagged[1::2]
+            call = scalar_calls.direct(name, kinds, _bridge)
+            fired: list = []
+            try:
+                with _time_limit(0.5, fired):  # BESSELI(2, 1E+15) runs for ever both ways (see _check)
+                    got, bridged = _outcome(lambda _, *v, c=call: c(*v), name, values), _outcome(_bridge, name, flagged)
+            except _TooSlow:
+                continue
+            assert fired or _same(got, bridged), (name, flagged, got, bridged)
+    rows = [[1.0], [2.0]]
+    fell_back = []
+    call = scalar_calls.direct(name, (REFERENCE,), lambda *a: fell_back.append(a) or "fallback")
+    assert call(rows) == "fallback" and fell_back == [(name, REFERENCE, rows)]
+
+
+def test_direct_calls_by_hand():
+    assert scalar_calls.direct("ROMAN", (REFERENCE,), _bridge)(1999.0) == "MCMXCIX"
+    assert scalar_calls.direct("ARABIC", (LITERAL,), _bridge)(" mcmxcix ") == 1999.0
+    assert scalar_calls.direct("SQRT", (REFERENCE,), _bridge)(-1.0) is XlError.NUM
+    assert scalar_calls.direct("ABS", (REFERENCE,), _bridge)("-2.5") == 2.5  # numeric text read
+    assert scalar_calls.direct("ABS", (REFERENCE,), _bridge)(XlError.NA) is XlError.NA
+    assert scalar_calls.direct("UPPER", (REFERENCE,), _bridge) is None or "UPPER" in DIRECT

@@ -12,5 +12,6 @@ from __future__ import annotations
 FAMILIES = ("accrint", "aggregate", "bessel", "bonds", "cashflows", "complex", "database", "dates",
             "distributions", "dollar_fraction", "dynamic", "elementary", "engineering", "information",
             "logical", "lookup", "math", "matrix", "oddlast", "offset", "regression", "rounding",
-            "statistical", "tbill", "text", "text_delimited", "text_value", "tvm", "financial")
+            "statistical", "tbill", "text", "text_delimited", "text_slices", "text_value", "tvm",
+            "financial")
 

@@ -4,6 +4,7 @@ a number is itself, TRUE/FALSE are 1/0, a blank is 0, text is read as a number (
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 import schedula as sh
@@ -68,6 +69,17 @@ def to_number(v) -> float:
     return float(v)
 
 
+def read_numbers(func):
+    """func over floats, its arguments read as Excel reads numbers (to_number) once none of them is
+    an error value (the first is the result, as formulas' wrap_ufunc checked before reading any:
+    ROUND("abc", #N/A) is #N/A)."""
+    def call(*args):
+        raise_first_error(args)
+        return func(*map(to_number, args))
+    call.__name__ = getattr(func, "__name__", "call")
+    return call
+
+
 def text_to_number(text: str) -> float:
     """Text where Excel expects a number, read by the engine's one rule (text_number.text_to_number:
     numbers, times, dates; codes such as "M1" are not), else #VALUE!."""
@@ -78,7 +90,7 @@ def text_to_number(text: str) -> float:
 
 
 def as_result(out):
-    if isinstance(out, float) and not np.isfinite(out):
+    if isinstance(out, float) and not math.isfinite(out):  # np.float64 too; math's is the cheaper call
         return NUM
     return out
 

@@ -1,9 +1,9 @@
 """The one-number functions of Excel's math family: trigonometric, hyperbolic, EXP, LN, LOG,
-LOG10, SQRT, SIGN, ABS, EVEN, ODD, DEGREES, RADIANS.
+LOG10, SQRT, SIGN, ABS, INT, EVEN, ODD, DEGREES, RADIANS.
 
 `formulas` 1.3.4 reads their text arguments with Python's float() (so "2024-01-10", "8%" and
 "€100" were #VALUE!, while "inf" passed) and differs from Excel in places. Here every argument is
-read as Excel reads it (_args.to_number), and:
+read as Excel reads it (_args.read_numbers), and:
 - SIN, COS, TAN, COT, CSC, SEC reduce their argument by pi rounded to 64 bits (the x87 constant
   Excel uses): SIN(PI()) is 1.22514845490862E-16 and COS(PI()/2) 6.1257422745431E-17 in Excel,
   not 1.2246467991473532E-16; |number| >= 2^27 is #NUM! (Excel's documented limit).
@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from formulas.functions import wrap_func
 
-from ._args import DIV0, NUM, Fail, elementwise, to_number
+from ._args import DIV0, NUM, Fail, elementwise, read_numbers
 
 # pi rounded to a 64-bit significand (0xC90FDAA22168C235 / 2^62), halved: the step of reduction.
 _HALF_PI = Fraction(0xC90FDAA22168C235, 2 ** 63)
@@ -121,20 +121,13 @@ FUNCTIONS = {
     "SQRT": _sqrt,
     "SIGN": lambda x: float((x > 0) - (x < 0)), "ABS": abs,
     "EVEN": _even, "ODD": _odd, "DEGREES": math.degrees, "RADIANS": math.radians,
+    "INT": lambda x: float(math.floor(x)),  # INT(-1.5) is -2; INT(1E308) 1E308 (formulas: #VALUE!)
 }
 _NEWER = {"COT", "CSC", "SEC", "ACOT", "COTH", "CSCH", "SECH", "ACOTH"}  # written _xlfn.NAME
 
 
-def _numbers(func):
-    """func over floats, its arguments read as Excel reads numbers."""
-    def call(*args):
-        return func(*map(to_number, args))
-    call.__name__ = getattr(func, "__name__", "call")
-    return call
-
-
-REPLACEMENTS = {"LOG": wrap_func(elementwise(_numbers(_log)))}
+REPLACEMENTS = {"LOG": wrap_func(elementwise(read_numbers(_log)))}
 for _name, _func in FUNCTIONS.items():
-    REPLACEMENTS[_name] = wrap_func(elementwise(_numbers(_func)))
+    REPLACEMENTS[_name] = wrap_func(elementwise(read_numbers(_func)))
     if _name in _NEWER:
         REPLACEMENTS["_XLFN." + _name] = REPLACEMENTS[_name]

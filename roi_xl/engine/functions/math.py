@@ -11,7 +11,7 @@ import schedula as sh
 from formulas.functions import XlError as FormulasError
 from formulas.functions import wrap_func, wrap_ufunc
 
-from ._args import DIV0, NUM, VALUE, Fail, array_result, elementwise, grid, is_number, scalar, to_number
+from ._args import DIV0, NUM, VALUE, Fail, array_result, elementwise, grid, is_number, read_numbers, scalar, to_number
 from .statistical import numbers
 
 
@@ -285,7 +285,7 @@ def xrandbetween(bottom, top):
 
 REPLACEMENTS = {
     "FACT": wrap_ufunc(xfact),
-    "MOD": wrap_ufunc(xmod),
+    "MOD": wrap_func(elementwise(read_numbers(xmod))),  # numbers read by the engine's rule ("1,000")
     "RANDBETWEEN": wrap_ufunc(xrandbetween, input_parser=lambda *a: a),
     "QUOTIENT": wrap_func(elementwise(quotient)),
     "COMBIN": wrap_func(elementwise(combin)),

@@ -30,6 +30,7 @@ from ...errors import FormatError
 from .. import numfmt
 from ..criteria import Wildcard
 from ..text_coercion import MAX_TEXT, joined
+from ._args import elementwise, raise_first_error
 from .text_value import value_of_text
 
 VALUE = Error.errors["#VALUE!"]
@@ -188,8 +189,18 @@ def xtext(value, format_text):
         return VALUE
 
 
+def _text_call(value, format_text):
+    """TEXT as formulas' wrap_ufunc ran it, as an element-wise core: the first error value is the
+    result, a ValueError or TypeError #VALUE!."""
+    raise_first_error((value, format_text))
+    try:
+        return xtext(value, format_text)
+    except (ValueError, TypeError):
+        return VALUE
+
+
 REPLACEMENTS = {
-    "TEXT": wrap_ufunc(xtext, input_parser=lambda *a: a, args_parser=lambda *a: a),
+    "TEXT": wrap_func(elementwise(_text_call)),
     "REPT": wrap_ufunc(xrept, **_text._kw0),
     "CHAR": wrap_ufunc(xchar),
     "CODE": wrap_ufunc(xcode, **_text._kw0),
