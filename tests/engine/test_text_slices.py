@@ -1,4 +1,4 @@
-"""LEFT, RIGHT, MID, LEN, UPPER, LOWER (functions/text_slices.py) and INT (functions/elementary.py):
+"""LEFT, RIGHT, MID, LEN, UPPER, LOWER (functions/text_slices.py) and INT (functions/rounding.py):
 the engine's own cores, by hand and against formulas' original implementation."""
 from __future__ import annotations
 

@@ -121,7 +121,6 @@ FUNCTIONS = {
     "SQRT": _sqrt,
     "SIGN": lambda x: float((x > 0) - (x < 0)), "ABS": abs,
     "EVEN": _even, "ODD": _odd, "DEGREES": math.degrees, "RADIANS": math.radians,
-    "INT": lambda x: float(math.floor(x)),  # INT(-1.5) is -2; INT(1E308) 1E308 (formulas: #VALUE!)
 }
 _NEWER = {"COT", "CSC", "SEC", "ACOT", "COTH", "CSCH", "SECH", "ACOTH"}  # written _xlfn.NAME
 
