@@ -297,10 +297,11 @@ def what_they_read(formulas: Iterable[str]) -> frozenset[str]:
             continue
         if needs is not None and not any(needle in upper for needle in needs):
             continue
+        caseless = needs is not None and all(needle.lower() == needle for needle in needs)  # ":"
         for text in texts:
             if needs is not None:
-                text_upper = text.upper()
-                if not any(needle in text_upper for needle in needs):
+                held = text if caseless else text.upper()
+                if not any(needle in held for needle in needs):
                     continue
             # _QUOTED starts at a quote or a bracket only: a text with none is its own mask
             masked = mask_quoted(text) if ('"' in text or "'" in text or "[" in text) else text
