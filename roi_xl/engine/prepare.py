@@ -297,7 +297,7 @@ def what_they_read(formulas: Iterable[str]) -> frozenset[str]:
             continue
         if needs is not None and not any(needle in upper for needle in needs):
             continue
-        caseless = needs is not None and all(needle.lower() == needle for needle in needs)  # ":"
+        caseless = needs is not None and all(needle.lower() == needle.upper() for needle in needs)  # ":"
         for text in texts:
             if needs is not None:
                 held = text if caseless else text.upper()
