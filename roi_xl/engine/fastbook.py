@@ -5,12 +5,11 @@
   formulas are covered) and the defined names. Constants are left out on purpose: the fast
   evaluator reads a missing constant as a blank, so one compiled plan serves every workbook of a
   template, however many rows each client filled. What a rewrite step reads beyond the formulas
-  (prepare.what_it_reads) is added only when some formula makes the step read it.
+  (prepare.what_they_read) is added only when some formula makes the step read it.
 * `facts`: what the rewrite steps read of the workbook (facts.py), from the trees the reader parsed.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import zipfile
@@ -26,7 +25,7 @@ from ..xlsx.read import FILTERS, HIDDEN_ROW_NUMBERS, SHEET_FILTER, Book, Formula
 from ..xlsx.read import read as read_xml
 from .facts import BookFacts, Name
 from .iteration import Iteration, settings
-from .prepare import CONSTANTS, FILLED_EXTENT, HIDDEN_ROWS, what_it_reads
+from .prepare import CONSTANTS, FILLED_EXTENT, HIDDEN_ROWS, what_it_reads, what_they_read
 from .shared_formulas import Shared
 from .tables import TableDef
 
@@ -39,12 +38,6 @@ class FastBook(Book):
     # Each sheet's formulas as the reader found them (read.SheetKeyParts.formulas): what `facts`
     # reads, rather than visiting the formula cells of the trees again.
     formulas: dict[str, list[FormulaXml]] = field(default_factory=dict, repr=False)
-
-
-# What load()'s steps read for a formula (prepare.what_it_reads). Cached by text: the workbooks of
-# one template repeat the same formulas, and masking the quoted parts of each was most of this
-# reader's time.
-_what_it_reads = functools.lru_cache(maxsize=65_536)(what_it_reads)
 
 
 def read(path: str | Path) -> FastBook:
@@ -71,20 +64,17 @@ def read(path: str | Path) -> FastBook:
     # the constants when one reads a text of them (INDIRECT, CELL).
     for member, data in parts.tables:
         digest.update(b"\x05" + member.encode() + b"\x00" + data)
-    reads: frozenset[str] = frozenset()
     for sheet in parts.sheets:
         book.formulas[sheet.name] = sheet.formulas
         digest.update(b"\x01sheet\x00" + sheet.name.encode())
         for rel in sheet.table_rels:
             digest.update(b"\x05" + rel)
-        # one update a sheet (the digest of the bytes joined is that of the updates one by one),
-        # each distinct text looked at once
+        # one update a sheet (the digest of the bytes joined is that of the updates one by one)
         digest.update("".join([f"\x02{ref}\x00{t}\x00{spans}\x00{si}\x00{text}"
                                for ref, t, spans, si, text in sheet.formulas]).encode())
-        for text in {formula[4] for formula in sheet.formulas}:
-            reads |= _what_it_reads(text)
         if builtin:
             formula_texts += [formula[4] for formula in sheet.formulas]
+    reads = what_they_read(formula[4] for sheet in parts.sheets for formula in sheet.formulas)
     # A name's whole columns are clipped too (workbook.load); Excel's own names (print titles:
     # $4:$4) are not referenced by formulas.
     whole = FILLED_EXTENT in reads or any(

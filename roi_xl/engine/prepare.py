@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..excel import address
@@ -274,4 +274,38 @@ def what_it_reads(formula: str) -> frozenset[str]:
             if not step.trigger.search(masked):
                 continue
         found.add(step.reads)
+    return frozenset(found)
+
+
+def what_they_read(formulas: Iterable[str]) -> frozenset[str]:
+    """what_it_reads of every formula, together, at a fraction of the cost for many formulas: the
+    steps' needs are looked for once in all the texts (a step whose needs none holds is passed over
+    for all), then only the texts holding one are searched by its trigger, and a step found once
+    is not looked for again. A needle held as a substring is one _present finds: no needle begins
+    another (test_prepare checks it)."""
+    texts = set(formulas)
+    if not texts:
+        return frozenset()
+    upper = "\n".join(texts).upper()
+    found: set[str] = set()
+    for step in STEPS:
+        if not step.reads or step.reads in found:
+            continue
+        trigger, needs = step.trigger, step.needs
+        if trigger is None:
+            found.add(step.reads)
+            continue
+        if needs is not None and not any(needle in upper for needle in needs):
+            continue
+        caseless = needs is not None and all(needle.lower() == needle.upper() for needle in needs)  # ":"
+        for text in texts:
+            if needs is not None:
+                held = text if caseless else text.upper()
+                if not any(needle in held for needle in needs):
+                    continue
+            # _QUOTED starts at a quote or a bracket only: a text with none is its own mask
+            masked = mask_quoted(text) if ('"' in text or "'" in text or "[" in text) else text
+            if trigger.search(masked):
+                found.add(step.reads)
+                break
     return frozenset(found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from roi_xl.engine import prepare
-from roi_xl.engine.prepare import CONSTANTS, FILLED_EXTENT, HIDDEN_ROWS, TABLES, what_it_reads
+from roi_xl.engine.prepare import CONSTANTS, FILLED_EXTENT, HIDDEN_ROWS, TABLES, what_it_reads, what_they_read
 
 
 @pytest.mark.parametrize("formula, reads", [
@@ -21,6 +21,24 @@ from roi_xl.engine.prepare import CONSTANTS, FILLED_EXTENT, HIDDEN_ROWS, TABLES,
 ])
 def test_what_a_formula_makes_the_steps_read(formula, reads):
     assert what_it_reads(formula) == reads
+
+
+@pytest.mark.parametrize("formulas, reads", [
+    ([], set()),                                                       # no formula: nothing read
+    (["=A1+B1", "=SUM(A1:B9)"], {TABLES}),                             # ranges, no whole one
+    (['="SUM(C:C)"', "=A1", '=CELL("row",B2)'], {TABLES, CONSTANTS}),  # the text's C:C is no column
+    (["=SUM(3:3)", "=SUBTOTAL(9,A1:A3)", "=SUM('a[b]:c'!A1)"], {TABLES, FILLED_EXTENT, HIDDEN_ROWS}),
+    (["=MYINDIRECT(A1)", "=mysubtotal(1)", "=indirect(\"A\"&1)"], {TABLES, CONSTANTS}),  # any case
+])
+def test_what_formulas_make_the_steps_read_together(formulas, reads):
+    assert what_they_read(formulas) == reads
+    assert what_they_read(formulas) == set().union(*map(what_it_reads, formulas))
+
+
+def test_no_needle_begins_another():
+    # what_they_read takes a needle held as a substring for one _present finds
+    needles = {needle for step in prepare.STEPS for needle in step.needs or ()}
+    assert not [(a, b) for a in needles for b in needles if a != b and b.startswith(a)]
 
 
 def test_the_steps_run_in_the_order_the_rewrites_depend_on():
