@@ -35,10 +35,14 @@ _X_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 def cell_text(x: float | numbers.Real) -> str | None:
     """A number as a cell's <v> text: the shortest text that reads back as the same double
     ("15", "0.1", "1E-5", "1.5E+300"); None for NaN and infinities, which Excel cannot hold."""
-    if type(x) is float and math.isfinite(x) and x != 0 and not x.is_integer():
-        text = repr(x)
-        if "e" not in text:
-            return text
+    if type(x) is float:  # the usual value; what these two shortcuts skip is worked out below
+        if x.is_integer():
+            if -1e16 < x < 1e16:
+                return str(int(x))  # -0.0 too: "0"
+        elif math.isfinite(x):
+            text = repr(x)
+            if "e" not in text:
+                return text
     if isinstance(x, numbers.Integral) and not isinstance(x, bool):
         x = int(x)
         if abs(x) < 2 ** 53:

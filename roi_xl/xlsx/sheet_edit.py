@@ -18,6 +18,7 @@ from lxml import etree
 from roi_xl.errors import NeedsWholeTree
 from roi_xl.references import column_index, column_letters
 
+from .cell_bytes import write_cells
 from .lean import rows_into
 from .package import parse
 from .splice import serialize, start_tag_end
@@ -86,6 +87,7 @@ class SheetEdit:
         self.dimension_changed = False
         self.had_cells = next(self.sheet_data.iter(self.C), None) is not None
         self._col_styles: list[tuple[int, int, str]] | None = None  # (min, max, style) of <col>s
+        self.pending: dict[tuple[int, int], CellEdit] | None = None  # cached values not yet written
 
     # -- rows and cells by number; r attributes are optional in the format, so count where missing
     def _rows(self) -> dict[int, etree._Element]:
@@ -103,6 +105,22 @@ class SheetEdit:
             prev = _column_of(r) if r else prev + 1
             cells[prev] = c
         return cells
+
+    def _cells_named(self, row: etree._Element, row_num: int, cols: list[int]) -> dict[int, etree._Element] | None:
+        """column -> the `<c>` of each of `cols` in `row`, found by its r attribute alone (no
+        column parsed a cell); None when one is missing or a cell has no r (its column is counted):
+        `_cells` then."""
+        suffix = str(row_num)
+        wanted = {column_letters(col) + suffix: col for col in cols}
+        found: dict[int, etree._Element] = {}
+        for c in row.iterchildren(self.C):
+            r = c.get("r")
+            if r is None:
+                return None
+            col = wanted.get(r)
+            if col is not None:
+                found[col] = c
+        return found if len(found) == len(wanted) else None
 
     @staticmethod
     def _number_all(items: dict[int, etree._Element], make_ref) -> None:
@@ -134,7 +152,19 @@ class SheetEdit:
               inputs: bool = False) -> None:
         """Make the edits `cells` plans ((row, column) -> CellEdit); with `values_only` remove every
         formula of the sheet; with `inputs` type each value as a user would (ValueError for a cell
-        holding a formula). NeedsWholeTree when a lean tree lacks a row to edit."""
+        holding a formula). NeedsWholeTree when a lean tree lacks a row to edit. Cached values
+        alone are kept for `to_bytes` to write into the serialised cells (cell_bytes), else the tree."""
+        if not values_only and not inputs:
+            self.pending = cells
+            return
+        self._apply_tree(cells, values_only, inputs)
+
+    def _apply_pending(self) -> None:
+        if self.pending is not None:
+            cells, self.pending = self.pending, None
+            self._apply_tree(cells, False, False)
+
+    def _apply_tree(self, cells: dict[tuple[int, int], CellEdit], values_only: bool, inputs: bool) -> None:
         rows = self._rows()
         row_order = sorted(rows)
         by_row: dict[int, list[int]] = {}
@@ -146,9 +176,19 @@ class SheetEdit:
                 if self.lean:  # the row may be one of those the lean tree lacks
                     raise NeedsWholeTree
                 row_el = self._new_row(rows, row_order, row_num)
+            cols = by_row[row_num]
+            found = self._cells_named(row_el, row_num, cols)
+            if found is not None:  # the usual row: every listed cell there, named by its r
+                for col, cell in found.items():
+                    t, text, _value = cells[(row_num, col)]
+                    if inputs and cell.find(self.F) is not None:
+                        raise ValueError(f"{self.part}: {column_letters(col)}{row_num} holds a "
+                                         "formula, not an input")
+                    self._set_value(cell, t, text, inline=values_only or inputs)
+                continue
             existing = self._cells(row_el)
             col_order = None
-            for col in sorted(by_row[row_num]):
+            for col in sorted(cols):
                 cell = existing.get(col)
                 if cell is None:
                     if col_order is None:
@@ -257,6 +297,21 @@ class SheetEdit:
             cell.set(key, value)
 
     def _set_value(self, cell, t: str | None, text: str | None, inline: bool) -> None:
+        n = len(cell)
+        if not inline and 0 < n <= 2 and cell.get("vm") is None and cell[0].tag == self.F:
+            # The usual formula cell, <f> and maybe its <v>: the general pass below, shortened.
+            if n == 1:
+                if text is not None:
+                    etree.SubElement(cell, self.V).text = text
+                if cell.get("t") != t:
+                    self._set_t(cell, t)
+                return
+            v = cell[1]
+            if v.tag == self.V and text is not None:
+                v.text = text
+                if cell.get("t") != t:
+                    self._set_t(cell, t)
+                return
         f = v = None
         for child in list(cell):  # at most f, v, is, extLst: one pass instead of several finds
             tag = child.tag
@@ -326,9 +381,26 @@ class SheetEdit:
         new sheetData is spliced into the original bytes and everything around it stays byte for
         byte; when the original's layout is not plain enough to be sure, the whole tree is written."""
         spliced = self._splice(original)
-        if spliced is None and self.lean:
+        if spliced is not None:
+            return spliced
+        self._apply_pending()
+        if self.lean:
             raise NeedsWholeTree
-        return spliced if spliced is not None else serialize(self.tree, original)
+        return serialize(self.tree, original)
+
+    def _fragment(self) -> bytes:
+        """lxml's bytes of the edited sheetData: the pending values written into them when every
+        listed cell is plain there (cell_bytes), else edited in the tree first."""
+        frag = etree.tostring(self.sheet_data, encoding="UTF-8", with_tail=False)
+        if self.pending is None:
+            return frag
+        if self.sheet_data.prefix is None:
+            written = write_cells(frag, self.pending)
+            if written is not None:
+                self.pending = None
+                return written
+        self._apply_pending()
+        return etree.tostring(self.sheet_data, encoding="UTF-8", with_tail=False)
 
     def _splice(self, original: bytes) -> bytes | None:
         if (self.tree.docinfo.encoding or "UTF-8").upper().replace("-", "") != "UTF8":
@@ -351,7 +423,7 @@ class SheetEdit:
             if len(closes) != 1 or closes[0].start() < tag_end:
                 return None
             end, open_tag = closes[0].end(), old_tag
-        frag = etree.tostring(self.sheet_data, encoding="UTF-8", with_tail=False)
+        frag = self._fragment()
         frag_tag_end = start_tag_end(frag, 0)
         if frag[:frag_tag_end].endswith(b"/>"):
             inner = b""

@@ -19,7 +19,6 @@ never touched. The output is written to a temporary file beside ``dst`` and move
 """
 from __future__ import annotations
 
-import functools
 import os
 import posixpath
 import re
@@ -44,31 +43,50 @@ __all__ = ["write_values", "write_inputs", "plan"]
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
 
-@functools.lru_cache(maxsize=1 << 16)
+_COLUMNS: dict[str, int] = {}  # "AB" -> 28: the letters of each plain reference _parse_ref checked
+
+
 def _parse_ref(ref: str) -> tuple[int, int]:
-    """(row, column) of "B7" (also "$B$7", "b7"). Cached: a batch repeats the same cells."""
+    """(row, column) of "B7" (also "$B$7", "b7"). A plain "B7" whose letters were met before is
+    split without the regex: a batch holds one reference a formula cell, too many to cache whole."""
+    if type(ref) is str:
+        letters = ref.rstrip("0123456789")
+        col = _COLUMNS.get(letters)
+        if col is not None and 0 < len(ref) - len(letters) <= 7:
+            row = int(ref[len(letters):])
+            if 1 <= row <= MAX_ROW:
+                return row, col
     m = _CELL_REF.match(ref.strip()) if isinstance(ref, str) else None
     if not m:
         raise ValueError(f"not a cell reference: {ref!r}")
     col, row = column_index(m.group(1)), int(m.group(2))
     if not (1 <= col <= MAX_COL and 1 <= row <= MAX_ROW):
         raise ValueError(f"cell reference outside the sheet: {ref!r}")
+    if ref == m.group(1) + m.group(2):
+        _COLUMNS[m.group(1)] = col
     return row, col
 
 
 def plan(values: Mapping[tuple[str, str], object]) -> dict[str, dict[tuple[int, int], CellEdit]]:
     """sheet -> {(row, col): (t, text, value)}, every key and value checked before any I/O."""
     out: dict[str, dict[tuple[int, int], CellEdit]] = {}
+    floats: dict[float, tuple[str | None, str | None]] = {}  # each distinct number encoded once
     for key, value in values.items():
         try:
             sheet, ref = key
         except (TypeError, ValueError):
             raise ValueError(f"keys are (sheet, cell) pairs, not {key!r}") from None
-        if not isinstance(ref, str):
-            raise ValueError(f"not a cell reference: {ref!r}")
-        row, col = _parse_ref(ref)
-        t, text = encode(value)
-        out.setdefault(sheet, {})[(row, col)] = (t, text, value)
+        edits = out.get(sheet)
+        if edits is None:
+            edits = out[sheet] = {}
+        if type(value) is float:
+            encoded = floats.get(value)
+            if encoded is None:
+                encoded = floats[value] = encode(value)
+            t, text = encoded
+        else:
+            t, text = encode(value)
+        edits[_parse_ref(ref)] = (t, text, value)
     return out
 
 

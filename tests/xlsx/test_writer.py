@@ -519,6 +519,55 @@ def test_prefixed_main_namespace_and_splice_keeps_everything_outside_sheet_data(
     assert out.endswith(xml.split("</x:sheetData>")[1])  # extLst kept as written (<x14:foo></x14:foo>)
 
 
+def test_formula_cells_as_excel_writes_them_get_value_and_type():
+    # The common forms: a formula with no cached value, with one, with a style, with a rich value.
+    xml = (HEAD + '<sheetData><row r="1">'
+           '<c r="A1"><f>1+1</f></c>'
+           '<c r="B1" t="str"><f>"a"</f><v>a</v></c>'
+           '<c r="C1" s="3"><f>"x"&amp;"y"</f></c>'
+           '<c r="D1" t="e" vm="1"><f>1/0</f><v>#VALUE!</v></c>'
+           '<c r="E1"><f>Z9</f><v>5</v></c>'
+           '<c r="F1" t="b"><f>TRUE</f></c>'
+           '<c r="G1"><f>1</f></c>'
+           '</row></sheetData></worksheet>')
+    out = edit_sheet(xml, {"A1": 2, "B1": 3.5, "C1": "x<y", "D1": XlError.DIV0, "E1": None,
+                           "F1": False, "G1": True}).decode()
+    assert ('<row r="1"><c r="A1"><f>1+1</f><v>2</v></c>'
+            '<c r="B1"><f>"a"</f><v>3.5</v></c>'
+            '<c r="C1" s="3" t="str"><f>"x"&amp;"y"</f><v>x&lt;y</v></c>'
+            '<c r="D1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+            '<c r="E1"><f>Z9</f></c>'
+            '<c r="F1" t="b"><f>TRUE</f><v>0</v></c>'
+            '<c r="G1" t="b"><f>1</f><v>1</v></c></row>') in out
+
+
+def test_cells_named_unusually_are_still_found():
+    # r in lower case, a cell without r among named ones: the cell there is edited, none created.
+    xml = (HEAD + '<dimension ref="A1:C2"/><sheetData><row r="1"><c r="a1"><f>1</f></c><c r="B1"><f>2</f></c>'
+           '<c><f>3</f></c></row><row r="2"><c r="$C$2"><f>4</f></c></row></sheetData></worksheet>')
+    root = parse(edit_sheet(xml, {"A1": 10, "b1": 20, "C1": 30, "$C$2": 40}))
+    row1, row2 = root.find("m:sheetData", NS)
+    assert [(c.get("r"), c.findtext("m:v", namespaces=NS)) for c in row1] == [
+        ("a1", "10"), ("B1", "20"), (None, "30")]
+    assert [(c.get("r"), c.findtext("m:v", namespaces=NS)) for c in row2] == [("$C$2", "40")]
+    assert root.find("m:dimension", NS).get("ref") == "A1:C2"
+
+
+@pytest.mark.parametrize("ref, cell", [
+    ("B7", (7, 2)), ("b7", (7, 2)), ("$B$7", (7, 2)), ("B$7", (7, 2)), (" B7 ", (7, 2)), ("B007", (7, 2)),
+    ("XFD1048576", (1048576, 16384)), ("A1", (1, 1)), ("AA10", (10, 27)),
+])
+def test_plan_reads_references(ref, cell):
+    assert plan({("S", ref): 1}) == {"S": {cell: (None, "1", 1)}}
+
+
+@pytest.mark.parametrize("ref", ["A0", "XFE1", "A1048577", "A10000000", "AAAA1", "B", "7", "1A", "\u00e91",
+                                 "B7x", "B:7", "B\u00b2", "B2:B3", "", 7, None])
+def test_plan_refuses_what_is_not_one_cell(ref):
+    with pytest.raises(ValueError):
+        plan({("S", ref): 1})
+
+
 def test_rich_value_link_inline_strings_and_shared_strings_are_replaced():
     xml = (HEAD + '<sheetData><row r="1">'
            '<c r="A1" t="e" cm="1" vm="1"><f t="array" ref="A1">SEQUENCE(0)</f><v>#VALUE!</v></c>'

@@ -1,0 +1,88 @@
+"""Cached values written into lxml's bytes of a sheetData (roi_xl.xlsx.cell_bytes): the same bytes as
+the tree edit writes (SheetEdit with cell_bytes turned off), and None, so the tree edits, whenever a
+listed cell is not plainly there."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from lxml import etree
+
+from roi_xl.excel import XlError
+from roi_xl.xlsx import sheet_edit
+from roi_xl.xlsx.cell_bytes import write_cells
+from roi_xl.xlsx.sheet_edit import SheetEdit
+from roi_xl.xlsx.writer import plan
+
+HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+
+# The forms a formula cell comes in (openpyxl's empty <v/>, Excel's cm/vm of a dynamic array, a
+# shared formula's dependent <f/>) and the values a formula gives.
+FORMS = ['<c r="{r}"><f>1+1</f></c>', '<c r="{r}"><f>1+1</f><v/></c>', '<c r="{r}" s="2"><f>A9</f><v>7</v></c>',
+         '<c r="{r}" t="str"><f>"a"&amp;"b"</f><v>ab</v></c>', '<c r="{r}" s="1" t="e" cm="1" vm="1">'
+         '<f t="array" ref="{r}">SEQUENCE(0)</f><v>#VALUE!</v></c>',
+         '<c r="{r}" t="b"><f t="shared" si="0"/><v>1</v></c>']
+VALUES = [2, 0.1, -1e-300, None, True, False, "", "x  ", 'a&b<c>d\re"f\tg\nh é 𝄞', "_x0001_", "\x01", XlError.NA,
+          XlError.SPILL, float("nan")]
+
+
+def written(xml: str, values: dict, *, tree: bool = False, monkeypatch=None) -> bytes:
+    original = xml.encode()
+    sheet = SheetEdit(original, "sheet.xml")
+    if tree:
+        monkeypatch.setattr(sheet_edit, "write_cells", lambda fragment, cells: None)
+    sheet.apply(plan({("S", ref): v for ref, v in values.items()})["S"], False)
+    return sheet.to_bytes(original)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_same_bytes_as_the_tree_edit(form, monkeypatch):
+    refs = [f"{col}{row}" for row, col in itertools.product(range(1, 4), "ABCDE")][:len(VALUES)]
+    rows: dict[int, list[str]] = {}
+    for ref in refs:
+        rows.setdefault(int(ref[1:]), []).append(form.format(r=ref))
+    xml = HEAD + "<sheetData>" + "".join(f'<row r="{n}">{"".join(cells)}</row>' for n, cells in rows.items()) \
+        + '<row r="9"><c r="A9" t="s"><v>0</v></c></row></sheetData></worksheet>'
+    values = dict(zip(refs, VALUES))
+    sheet = SheetEdit(xml.encode(), "sheet.xml")
+    fragment = etree.tostring(sheet.sheet_data, encoding="UTF-8")
+    assert write_cells(fragment, plan({("S", ref): v for ref, v in values.items()})["S"]) is not None
+    fast = written(xml, values)
+    assert fast == written(xml, values, tree=True, monkeypatch=monkeypatch)
+    assert b"<v>a&amp;b&lt;c&gt;d&#13;e\"f\tg\nh \xc3\xa9 \xf0\x9d\x84\x9e</v>" in fast  # as lxml escapes text
+    assert b"vm=" not in fast
+
+
+def test_the_usual_cell_written_by_hand():
+    frag = (b'<sheetData xmlns="m"><row r="3" spans="1:4"><c r="A3" s="5"><f>1+1</f></c>'
+            b'<c r="B3" t="s"><v>0</v></c><c r="C3" t="str" cm="1"><f>"x"</f><v>x</v></c>'
+            b'<c r="D3"><f>Z1</f><v>4</v></c></row></sheetData>')
+    out = write_cells(frag, {(3, 1): ("str", "a<b", "a<b"), (3, 3): (None, "2.5", 2.5), (3, 4): (None, None, None)})
+    assert out == (b'<sheetData xmlns="m"><row r="3" spans="1:4"><c r="A3" s="5" t="str"><f>1+1</f><v>a&lt;b</v></c>'
+                   b'<c r="B3" t="s"><v>0</v></c><c r="C3" cm="1"><f>"x"</f><v>2.5</v></c>'
+                   b'<c r="D3"><f>Z1</f></c></row></sheetData>')
+
+
+@pytest.mark.parametrize("xml", [
+    '<row r="1"><c><f>1</f></c><c r="B1"><f>2</f></c></row>',                 # a cell numbered by counting
+    '<row><c r="A1"><f>1</f></c><c r="B1"><f>2</f></c></row>',                # a row numbered by counting
+    '<row r="1"><c r="A1"><f>1</f></c><c r="B2"><f>2</f></c></row>',          # a cell out of its row
+    '<row r="1"><c r="A1"><f>1</f></c><c r="B1"><f>2</f></c><c r="B1"><f>3</f></c></row>',  # twice
+    '<row r="1"><c r="a1"><f>1</f></c><c r="B1"><f>2</f></c></row>',          # lower case
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c><c r="B1"><f>2</f></c></row>',  # listed, not plain
+    '<row r="1"><c r="A1" ph="1"><f>1</f></c><c r="B1"><f>2</f></c></row>',   # an attribute it does not write
+    '<row r="1"><c r="B1"><f>2</f></c></row>',                                # a listed cell missing
+])
+def test_anything_unusual_is_left_to_the_tree(xml, monkeypatch):
+    sheet = HEAD + "<sheetData>" + xml + "</sheetData></worksheet>"
+    values = {"A1": 10, "B1": "t"}
+    fragment = sheet[sheet.index("<sheetData>"):sheet.index("</worksheet>")].encode()
+    assert write_cells(fragment, plan({("S", r): v for r, v in values.items()})["S"]) is None
+    assert written(sheet, values) == written(sheet, values, tree=True, monkeypatch=monkeypatch)
+
+
+def test_prefixed_sheet_is_left_to_the_tree():
+    xml = ('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+           '<x:row r="1"><x:c r="A1"><x:f>1</x:f></x:c></x:row></x:sheetData></x:worksheet>')
+    assert b'<x:c r="A1"><x:f>1</x:f><x:v>3</x:v></x:c>' in written(xml, {"A1": 3})
