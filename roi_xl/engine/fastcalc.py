@@ -1605,9 +1605,7 @@ class Plan:
         self._range_cells: dict[int, list[tuple[str, str]]] = {}  # a range holding formula cells -> its cells
         blocks: dict[str, tuple[list[int], list[tuple]]] = {}  # sheet -> its blocks' slots, coordinates
         rows: dict[tuple[int, int, int], tuple[str, ...]] = {}  # (row, first column, last column) -> coordinates
-        # a row's coordinates from column A, made once however many ranges read part of it (built
-        # here, not by `coordinate`: 100,000 cells would churn its cache), the ranges' rows slices
-        lines: dict[int, tuple[str, ...]] = {}
+        # coordinates built here, not by `coordinate`: 100,000 cells would churn its cache
         # one string for each coordinate the program keeps (a block's, an input cell's): a dict of
         # them while building, not sys.intern's, which would hold an entry for each as long as it lives
         strings: dict[str, str] = {}
@@ -1627,11 +1625,8 @@ class Plan:
             for r in range(r1, r2 + 1):
                 row = rows.get((r, c1, c2))
                 if row is None:
-                    line = lines.get(r)
-                    if line is None or len(line) < c2:
-                        made = [f"{letters[c]}{r}" for c in range(1, max(c2, len(line or ())) + 1)]
-                        line = lines[r] = tuple([one(k, k) for k in made])
-                    row = rows[(r, c1, c2)] = line[c1 - 1:c2]
+                    made = [f"{letters[c]}{r}" for c in range(c1, c2 + 1)]
+                    row = rows[(r, c1, c2)] = tuple([one(k, k) for k in made])
                 keys.append(row)
             found = blocks.get(sheet)
             if found is None:
