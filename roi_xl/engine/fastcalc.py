@@ -46,7 +46,7 @@ from .. import registry
 from ..errors import NeedFormulas, Untranslatable
 from ..excel import OMITTED, XlError, address, to_grid
 from ..memory import this_process_budget
-from ..references import CELL, SHEET, coordinate, split_coordinate, unquote_sheet
+from ..references import CELL, SHEET, column_letters, coordinate, split_coordinate, unquote_sheet
 from . import rules
 from .formulas_args import COMPUTED, LITERAL, REFERENCE, formulas_argument, formulas_value
 from .functions._args import Fail
@@ -290,10 +290,10 @@ def _leaf(kind: str, m) -> tuple:
     if kind == "num":
         text = m.group(0)
         return ("lit", float(text) if any(c in text for c in ".eE") else int(text))
-    sheet = m.group("sheet")
+    sheet, a, b = m.group("sheet", "a", "b")
     if sheet:
         sheet = unquote_sheet(sheet)
-    a, b = m.group("a").replace("$", "").upper(), m.group("b")
+    a = a.replace("$", "").upper()
     if b is None:
         return ("ref", sheet, a)
     return ("range", sheet, a, b.replace("$", "").upper())
@@ -542,6 +542,29 @@ def _few_compared(values: list, compare, number: float) -> list[int] | None:
     return found
 
 
+def _few_counted(rows: list, condition: str) -> int | None:
+    """COUNTIF of a few cells and a criterion comparing numbers, counted on the plan's own values
+    (_few_compared's rule: numbers compared; texts, booleans, blanks and errors not) without the
+    mask, the converted values and the memo _meeting keeps for a range many formulas test; None
+    for another criterion, a larger range or a value of a class not recognised here."""
+    if len(rows) * len(rows[0]) > _FEW:
+        return None
+    form = _criterion_form(condition)
+    if form[0] != "order":
+        return None
+    compare, number = form[1], form[2]
+    count = 0
+    for row in rows:
+        for v in row:
+            cls = v.__class__
+            if cls is float or cls is int:
+                if compare(float(v), number):
+                    count += 1
+            elif not (cls is str or cls is bool or v is None or cls is XlError):
+                return None
+    return count
+
+
 def _flat_formulas(rows: list) -> list:
     """A range's values row by row, as formulas holds them."""
     return once(rows, "formulas", lambda rs: [formulas_value(v) for row in rs for v in row])
@@ -567,6 +590,10 @@ def _ifs(name: str, operating, *pairs):
     (excel_functions: its criteria test, its accumulators), the picked cells found by _meeting.
     `operating` is the range summed (None: the first range). A criterion given as a range (an
     array result) or ranges of different sizes go to formulas."""
+    if name in _COUNTS and len(pairs) == 2 and pairs[1].__class__ is str:  # COUNTIF(A7:J7,">500")
+        counted = _few_counted(pairs[0], pairs[1])
+        if counted is not None:
+            return counted
     shape = (len(pairs[0]), len(pairs[0][0]))
     mask: np.ndarray | None = None
     for rows, condition in zip(pairs[::2], pairs[1::2]):
@@ -899,12 +926,6 @@ def _raised(exc: Exception):
     if isinstance(exc, NeedFormulas):
         raise exc
     return XlError.VALUE
-
-
-def _block(cells: dict, keys: tuple) -> list:
-    """A range of constant cells as lists of rows, read from a sheet's constants (blank: None)."""
-    get = cells.get
-    return [[get(k) for k in row] for row in keys]
 
 
 def _output(value):
@@ -1582,8 +1603,14 @@ class Plan:
         # range holding formula cells is built from its cells' values.
         formula_sheets = {sheet for sheet, _ in code}
         self._range_cells: dict[int, list[tuple[str, str]]] = {}  # a range holding formula cells -> its cells
-        self._blocks = []
+        blocks: dict[str, tuple[list[int], list[tuple]]] = {}  # sheet -> its blocks' slots, coordinates
         rows: dict[tuple[int, int, int], tuple[str, ...]] = {}  # (row, first column, last column) -> coordinates
+        # coordinates built here, not by `coordinate`: 100,000 cells would churn its cache
+        # one string for each coordinate the program keeps (a block's, an input cell's): a dict of
+        # them while building, not sys.intern's, which would hold an entry for each as long as it lives
+        strings: dict[str, str] = {}
+        one = strings.setdefault
+        letters: list[str] = [""]
         for at, (sheet, r1, c1, r2, c2) in self._range_at.items():
             if sheet in formula_sheets:
                 cells = [(sheet, coordinate(r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
@@ -1592,19 +1619,33 @@ class Plan:
                     for cell in cells:
                         self._slot(*cell)
                     continue
+            while len(letters) <= c2:
+                letters.append(column_letters(len(letters)))
             keys = []
             for r in range(r1, r2 + 1):
                 row = rows.get((r, c1, c2))
                 if row is None:
-                    row = rows[(r, c1, c2)] = tuple([coordinate(r, c) for c in range(c1, c2 + 1)])
+                    made = [f"{letters[c]}{r}" for c in range(c1, c2 + 1)]
+                    row = rows[(r, c1, c2)] = tuple([one(k, k) for k in made])
                 keys.append(row)
-            self._blocks.append((at, sheet, tuple(keys)))
+            found = blocks.get(sheet)
+            if found is None:
+                found = blocks[sheet] = ([], [])
+            found[0].append(at)
+            found[1].append(tuple(keys))
+        # per sheet, slots and coordinates side by side: no tuple per range or input cell
+        self._blocks = [(sheet, tuple(ats), tuple(keys)) for sheet, (ats, keys) in blocks.items()]
         order = self._cyclic_order() if self.iteration else self._order()
-        by_sheet: dict[str, list[tuple[str, int]]] = {}
+        by_sheet: dict[str, tuple[list[str], list[int]]] = {}  # sheet -> its input cells, their slots
         for cell, at in self._vars.items():
             if cell not in code:
-                by_sheet.setdefault(cell[0], []).append((cell[1], at))
-        self._inputs = [(sheet, by_sheet[sheet]) for sheet in self.sheets if sheet in by_sheet]
+                inputs = by_sheet.get(cell[0])
+                if inputs is None:
+                    inputs = by_sheet[cell[0]] = ([], [])
+                inputs[0].append(one(cell[1], cell[1]))
+                inputs[1].append(at)
+        self._inputs = [(sheet, tuple(by_sheet[sheet][0]), tuple(by_sheet[sheet][1]))
+                        for sheet in self.sheets if sheet in by_sheet]
         slots = self._vars
 
         def step_of(item) -> tuple:
@@ -1702,12 +1743,15 @@ class Plan:
         """Every formula cell's value; `previous` (sheet -> {"B7": cached value}) is where circular
         references start iterating from (iteration.start)."""
         vals = self._initial.copy()
-        for sheet, cells in self._inputs:
+        for sheet, coords, ats in self._inputs:
             get = values.get(sheet, _NOTHING).get
-            for coord, at in cells:
+            for coord, at in zip(coords, ats):
                 vals[at] = get(coord)
-        for at, sheet, keys in self._blocks:
-            vals[at] = _block(values.get(sheet, _NOTHING), keys)
+        # a range of constant cells as lists of rows, read from its sheet's constants (blank: None)
+        for sheet, ats, blocks in self._blocks:
+            get = values.get(sheet, _NOTHING).get
+            for at, keys in zip(ats, blocks):
+                vals[at] = [[get(k) for k in row] for row in keys]
         forget()
         try:
             with deep_recursion(bool(self.lambdas)):
@@ -1748,7 +1792,7 @@ _RUNTIME = {
     "_pct": _pct, "_concat": _concat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt,
     "_ge": _ge, "_cond": _cond, "_and": _and, "_or": _or, "_text_logical": text_logical, "_not": _not,
     "_aggregate": _aggregate,
-    "_ifs": _ifs, "_index": _index, "_block": _block,
+    "_ifs": _ifs, "_index": _index,
     "_raised": _raised, "_UNSURE": _UNSURE, "_vlookup": _vlookup, "_match": _match,
     "_xlookup": _xlookup, "_ew1": _ew1, "_ew2": _ew2, "_pow": _pow, "_element": _element, "_one": _one,
     "_logical_argument": _logical_argument, "_bridge": _bridge, "_XlError": XlError,

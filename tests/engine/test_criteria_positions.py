@@ -57,3 +57,26 @@ def test_ifs_combine_criteria_and_sum_the_picked_numbers():
         assert fastcalc._ifs("COUNTIFS", None, cats, "zzz", amounts, ">0") == 0
     finally:
         range_memo.forget()
+
+
+def test_countif_of_a_few_cells_counts_the_numbers_compared():
+    """COUNTIF over a small range with a criterion ordering numbers is counted on the plan's values
+    at once (_few_counted): only numbers count, not the text "600", TRUE, a blank or an error; a
+    value of another class (a numpy double a formula computed) and a range past _FEW take the
+    mask's way, with the same count."""
+    import numpy as np
+
+    from roi_xl.engine import range_memo
+
+    row = [[501, 500, 500.5, "600", True, None, XlError.NA, -700, 1e3, 12]]
+    range_memo.forget()
+    try:
+        assert fastcalc._ifs("COUNTIF", None, row, ">500") == 3        # 501, 500.5, 1000
+        assert fastcalc._ifs("COUNTIF", None, row, ">=500") == 4       # and 500
+        assert fastcalc._ifs("COUNTIF", None, row, "<-1") == 1         # -700
+        assert fastcalc._ifs("COUNTIF", None, row, "=501") == 1        # equality: the mask's way
+        assert fastcalc._ifs("COUNTIF", None, [[np.float64(600.0), 501]], ">500") == 2
+        tall = [[v] for v in row[0]] * 4                              # 40 cells: past _FEW
+        assert fastcalc._ifs("COUNTIF", None, tall, ">500") == 12
+    finally:
+        range_memo.forget()
