@@ -174,15 +174,29 @@ def _arguments(flagged) -> list:
     return [formulas_argument(kind, value) for kind, value in zip(flagged[::2], flagged[1::2])]
 
 
-def _derive(fn):
-    """The scalar call of a function-table entry: call(values, flagged) -> its core's result, or
-    None when the entry is not of a form reproduced here."""
+def _entry(name: str):
+    """Function `name`'s entry in the table as it is now (its function, when the entry is a dict)."""
+    fn = get_functions()[name]
+    return fn["function"] if isinstance(fn, dict) else fn
+
+
+def _core(fn):
+    """The function under formulas' wrap_func layers of a table entry, or None when the entry is
+    not wrap_func's (ranges=False) at all."""
     if getattr(fn, "__code__", None) is not _RANGES_WRAPPER:
         return None  # ranges=True, or not formulas' wrap_func at all
     inner = _closure(fn)["func"]
     if getattr(inner, "__code__", None) is not _FUNC_WRAPPER:
         return None
-    core = _closure(inner)["func"]
+    return _closure(inner)["func"]
+
+
+def _derive(fn):
+    """The scalar call of a function-table entry: call(values, flagged) -> its core's result, or
+    None when the entry is not of a form reproduced here."""
+    core = _core(fn)
+    if core is None:
+        return None
     code = getattr(core, "__code__", None)
     if code is _UFUNC_WRAPPER:
         v = _closure(core)
@@ -198,23 +212,19 @@ def _derive(fn):
     return None
 
 
-_CALLS: dict = {}  # name (an operator: ("op", op)) -> (its entry, the entry's scalar call or None)
+_CALLS: dict = {}  # name -> (its entry, the entry's scalar call or None)
 
 
-def scalar_call(name: str | tuple[str, str], fn=None):
-    """The scalar call of function `name` (or of `fn`, the entry under that key) as the function
-    table holds it now, derived once."""
-    if fn is None:
-        fn = get_functions()[name]
-        if isinstance(fn, dict):
-            fn = fn["function"]
+def scalar_call(name: str):
+    """The scalar call of function `name` as the function table holds it now, derived once."""
+    fn = _entry(name)
     hit = _CALLS.get(name)
     if hit is None or hit[0] is not fn:  # first use, or the entry was replaced (a test, the catalogue)
         hit = _CALLS[name] = (fn, _derive(fn))
     return hit[1]
 
 
-def call(name: str | tuple[str, str], flagged: tuple, fn=None):
+def call(name: str, flagged: tuple):
     """Function `name` on the plan's arguments (fastcalc._bridge's (kind, value) pairs) when every
     one is a single value and the function is of a form served here; UNANSWERED otherwise."""
     values = []
@@ -222,7 +232,7 @@ def call(name: str | tuple[str, str], flagged: tuple, fn=None):
         if value.__class__ not in _SCALARS:
             return UNANSWERED  # a range or an array (lists of rows), or something else
         values.append(formulas_value(value))
-    core = scalar_call(name, fn)
+    core = scalar_call(name)
     if core is None:
         return UNANSWERED
     try:
@@ -237,15 +247,8 @@ def call(name: str | tuple[str, str], flagged: tuple, fn=None):
 def elementwise_core(name: str):
     """The engine's element-wise core (functions/_args.py `elementwise`) of function `name` as the
     table holds it now, with that entry; (None, entry) for any other form."""
-    fn = get_functions()[name]
-    if isinstance(fn, dict):
-        fn = fn["function"]
-    if getattr(fn, "__code__", None) is not _RANGES_WRAPPER:
-        return None, fn
-    inner = _closure(fn)["func"]
-    if getattr(inner, "__code__", None) is not _FUNC_WRAPPER:
-        return None, fn
-    core = _closure(inner)["func"]
+    fn = _entry(name)
+    core = _core(fn)
     if getattr(core, "__code__", None) is not _ELEMENTWISE:
         return None, fn
     return _closure(core)["func"], fn
