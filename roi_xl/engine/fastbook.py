@@ -25,7 +25,7 @@ from ..xlsx.read import FILTERS, HIDDEN_ROW_NUMBERS, SHEET_FILTER, Book, Formula
 from ..xlsx.read import read as read_xml
 from .facts import BookFacts, Name
 from .iteration import Iteration, settings
-from .prepare import CONSTANTS, FILLED_EXTENT, HIDDEN_ROWS, what_it_reads, what_they_read
+from .prepare import CONSTANTS, FILLED_EXTENT, HIDDEN_ROWS, what_they_read
 from .shared_formulas import Shared
 from .tables import TableDef
 
@@ -77,8 +77,8 @@ def read(path: str | Path) -> FastBook:
     reads = what_they_read(formula[4] for sheet in parts.sheets for formula in sheet.formulas)
     # A name's whole columns are clipped too (workbook.load); Excel's own names (print titles:
     # $4:$4) are not referenced by formulas.
-    whole = FILLED_EXTENT in reads or any(
-        FILLED_EXTENT in what_it_reads(text) for name, _, text in book.names if not name.startswith("_xlnm."))
+    whole = FILLED_EXTENT in reads or FILLED_EXTENT in what_they_read(
+        text for name, _, text in book.names if not name.startswith("_xlnm."))
     subtotal, indirect = HIDDEN_ROWS in reads, CONSTANTS in reads
     for sheet in parts.sheets:
         if subtotal:

@@ -260,21 +260,7 @@ def _rewrite_key(formula: str) -> str:
 
 def what_it_reads(formula: str) -> frozenset[str]:
     """What of the workbook the steps read for this formula, besides formula texts and names."""
-    present = _present(formula)  # a trigger matches only where its step's needs are: no regex else
-    masked = None
-    found = set()
-    for step in STEPS:
-        if not step.reads or step.reads in found:
-            continue
-        if step.trigger is not None:
-            if step.needs is not None and present.isdisjoint(step.needs):
-                continue
-            if masked is None:
-                masked = mask_quoted(formula)
-            if not step.trigger.search(masked):
-                continue
-        found.add(step.reads)
-    return frozenset(found)
+    return what_they_read((formula,))
 
 
 def what_they_read(formulas: Iterable[str]) -> frozenset[str]:
