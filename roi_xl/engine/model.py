@@ -26,7 +26,6 @@ from ..errors import CircularReferenceError, WorkbookError, first_line
 from ..excel import XlError, address
 from ..references import cell_box, column_letters
 from .bind import from_formulas, input_value, quiet_formulas
-from .formulas_args import formulas_value
 from .functions import offset
 from .iteration import components
 from .model_iteration import CircularGroups
@@ -250,7 +249,7 @@ class CompiledWorkbook:
             sheet, ref = where[cell]
             first[cell] = previous.get(loaded.sheet_name(sheet), {}).get(ref.partition(":")[0])
         constants = dict(zip(self.inputs, args))
-        return cycles.solve(compute, constants, first, _plain_value, formulas_value)
+        return cycles.solve(compute, constants, first, _plain_value)
 
 
 @contextlib.contextmanager

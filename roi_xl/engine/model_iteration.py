@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .formulas_args import formulas_value
 from .iteration import Iteration, settled, start
 
 
@@ -43,12 +44,12 @@ class CircularGroups:
                                and n not in dsp.default_values and n not in self.cells)
 
     def solve(self, compute: Callable[[list], list], constants: dict[str, Any], first: dict[str, Any],
-              plain: Callable[[Any], Any], formulas_value: Callable[[Any], Any]) -> list:
+              plain: Callable[[Any], Any]) -> list:
         """The compiled function's outputs after the iteration. `compute(circular values)` calls
         the function compiled with the constants' values and these (in self.cells' order) as
         inputs, giving the model's outputs followed by self.frontier's values; `first` holds the
         values the file keeps for the circular cells (where Excel starts), `plain` turns a node's
-        value into the engine's value (to compare passes), `formulas_value` the other way."""
+        value into the engine's value (to compare passes)."""
         raw = dict(constants)  # values before their nodes' filters: the constants, the loops' cells
         raw.update((cell, formulas_value(start(first.get(cell)))) for cell in self.cells)
         for group, members in zip(self.groups, self.members):
