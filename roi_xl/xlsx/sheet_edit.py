@@ -106,22 +106,6 @@ class SheetEdit:
             cells[prev] = c
         return cells
 
-    def _cells_named(self, row: etree._Element, row_num: int, cols: list[int]) -> dict[int, etree._Element] | None:
-        """column -> the `<c>` of each of `cols` in `row`, found by its r attribute alone (no
-        column parsed a cell); None when one is missing or a cell has no r (its column is counted):
-        `_cells` then."""
-        suffix = str(row_num)
-        wanted = {column_letters(col) + suffix: col for col in cols}
-        found: dict[int, etree._Element] = {}
-        for c in row.iterchildren(self.C):
-            r = c.get("r")
-            if r is None:
-                return None
-            col = wanted.get(r)
-            if col is not None:
-                found[col] = c
-        return found if len(found) == len(wanted) else None
-
     @staticmethod
     def _number_all(items: dict[int, etree._Element], make_ref) -> None:
         # Inserting among elements without r would shift their implied positions: pin them first.
@@ -177,15 +161,6 @@ class SheetEdit:
                     raise NeedsWholeTree
                 row_el = self._new_row(rows, row_order, row_num)
             cols = by_row[row_num]
-            found = self._cells_named(row_el, row_num, cols)
-            if found is not None:  # the usual row: every listed cell there, named by its r
-                for col, cell in found.items():
-                    t, text, _value = cells[(row_num, col)]
-                    if inputs and cell.find(self.F) is not None:
-                        raise ValueError(f"{self.part}: {column_letters(col)}{row_num} holds a "
-                                         "formula, not an input")
-                    self._set_value(cell, t, text, inline=values_only or inputs)
-                continue
             existing = self._cells(row_el)
             col_order = None
             for col in sorted(cols):
@@ -297,21 +272,6 @@ class SheetEdit:
             cell.set(key, value)
 
     def _set_value(self, cell, t: str | None, text: str | None, inline: bool) -> None:
-        n = len(cell)
-        if not inline and 0 < n <= 2 and cell.get("vm") is None and cell[0].tag == self.F:
-            # The usual formula cell, <f> and maybe its <v>: the general pass below, shortened.
-            if n == 1:
-                if text is not None:
-                    etree.SubElement(cell, self.V).text = text
-                if cell.get("t") != t:
-                    self._set_t(cell, t)
-                return
-            v = cell[1]
-            if v.tag == self.V and text is not None:
-                v.text = text
-                if cell.get("t") != t:
-                    self._set_t(cell, t)
-                return
         f = v = None
         for child in list(cell):  # at most f, v, is, extLst: one pass instead of several finds
             tag = child.tag
