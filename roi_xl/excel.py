@@ -237,14 +237,8 @@ def numeric_or_none(cell: Any) -> float | None:
 
 def text(value: Any) -> str | None:
     """A single text argument (a choice such as a direction): None when blank."""
-    grid = to_grid(value)
-    error = grid.first_error()
-    if error is not None:
-        raise ArgumentError(error)
-    if not grid.is_single:
-        raise ArgumentError(XlError.VALUE)
-    cell = grid.cells[0]
-    if cell is None or isinstance(cell, Omitted):
+    cell = scalar(value)
+    if cell is None:
         return None
     if not isinstance(cell, str):
         raise ArgumentError(XlError.VALUE)
