@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+from roi_xl.errors import NeedsWholeTree
 
 from ..references import IN_SHEET
 
-__all__ = ["LeanSheet", "lean_sheet", "plain_cells", "rows_into"]
+__all__ = ["LeanSheet", "LeanReader", "lean_sheet", "plain_cells", "rows_into"]
 
 # A row with no cell that nothing reads (not hidden), written as Excel and openpyxl write one, its
 # number first: <row r="9" ht="15" customHeight="1"/>. Dropped in one pass, before the rows are read.
@@ -51,76 +54,142 @@ def _plain_or_kept() -> re.Pattern[bytes]:  # compiled on first use (~5 ms): onl
 class LeanSheet:
     """A big sheet part split for reading: `data`, the bytes to parse (the part without its plain
     and empty rows); `rows`, in document order, each plain row holding cells as the (start, end) of
-    its bytes in `source` (read them with plain_cells) and each row `data` keeps as its number."""
+    its bytes in `source` (the plain rows' bytes one after another: read them with plain_cells) and
+    each row `data` keeps as its number; `inside`, where the sheetData's inside starts and ends in
+    the part (the writer puts the edited rows back there)."""
     data: bytes
     source: bytes
     rows: list[tuple[int, int] | bytes]
+    inside: tuple[int, int] = (0, 0)
 
 
 def lean_sheet(data: bytes) -> LeanSheet | None:
-    """A big sheet part without the rows read from its bytes, or None to parse it whole.
+    """A big sheet part without the rows read from its bytes, or None to parse it whole (LeanReader
+    fed the whole part at once)."""
+    reader = LeanReader(len(data))
+    return reader.finish() if reader.feed(data) else None
+
+
+class LeanReader:
+    """lean_sheet for a part fed in pieces of any size (part_stream inflates it a chunk at a time),
+    keeping only the bytes to parse and the plain rows that hold cells: memory does not grow with
+    the empty rows. `size` is the part's length.
 
     Only when every row is numbered (the writer finds the rows it edited by their number), the
     part holds one plain `<sheetData>` and nothing in it hides markup (comments, CDATA,
     processing instructions), and when at least half the bytes need no tree. Hidden rows stay in
-    the tree (SUBTOTAL reads them), as do rows with formulas (the writer edits them)."""
-    if len(data) < _LEAN_FROM:
-        return None
-    start, end = data.find(b"<sheetData>"), data.rfind(b"</sheetData>")
-    if start < 0 or end < start or data.find(b"sheetData", 0, start) >= 0 \
-            or data.find(b"sheetData", end + len(b"</sheetData")) >= 0:
-        return None
-    source = _without_empty_rows(data, start + len(b"<sheetData>"), end)
-    if source is None:
-        return None
-    start, end = source.find(b"<sheetData>") + len(b"<sheetData>"), source.find(b"</sheetData>")
-    pieces: list[bytes] = [source[:start]]
-    rows: list[tuple[int, int] | bytes] = []
-    pos = start
-    for m in _plain_or_kept().finditer(source, start, end):
-        kept = m.group(1)
-        if kept is not None:
-            rows.append(kept)
-            continue
-        pieces.append(source[pos:m.start()])
-        pos = m.end()
-        if source.find(b"<c", m.start(), pos) >= 0:
-            rows.append((m.start(), pos))
-    pieces.append(source[pos:])
-    lean = b"".join(pieces)
-    return LeanSheet(lean, source, rows) if len(lean) < len(data) // 2 else None
+    the tree (SUBTOTAL reads them), as do rows with formulas (the writer edits them).
 
+    The sheetData's inside is taken in stretches of 64 KB that end where a row starts: one that
+    holds nothing but self-closing rows (each "<" a row's start, each ">" closing one, no hidden
+    row) goes whole, told by counting alone, no row visited (a million such rows took a second by
+    regex); in the others _EMPTY_ROW finds the empty rows, then _plain_or_kept the plain rows (read
+    from their bytes) and the rows the tree keeps. No row spans two stretches."""
 
-def _without_empty_rows(data: bytes, start: int, end: int) -> bytes | None:
-    """`data` without the empty rows of its sheetData's inside (data[start:end]); None when a row
-    there is not numbered first, or markup is hidden there (a comment, CDATA, a processing
-    instruction, another sheetData). It is taken in stretches of 64 KB that end where a row
-    starts: one that holds nothing but self-closing rows (each "<" a row's start, each ">" closing
-    one, no hidden row) goes whole, told by counting alone, no row visited (a million such rows
-    took a second by regex); in the others _EMPTY_ROW finds them. `data` itself when nothing goes."""
-    view = memoryview(data)
-    pieces: list[bytes | memoryview] = [view[:start]]
-    changed = False
-    pos = start
-    while pos < end:
-        stop = data.find(b'<row r="', min(pos + _STRETCH, end), end)
-        stop = end if stop < 0 else stop
+    def __init__(self, size: int):
+        self.size = size
+        self.buf = b""               # bytes fed and not yet taken
+        self.taken = 0               # bytes of the part before buf
+        self.state = "head" if size >= _LEAN_FROM else "refused"
+        self.lean: list[bytes] = []  # the bytes to parse
+        self.lean_size = 0
+        self.plain: list[bytes] = []
+        self.plain_size = 0
+        self.rows: list[tuple[int, int] | bytes] = []
+        self.inside = (0, 0)
+
+    def feed(self, chunk: bytes) -> bool:
+        """Take the part's next bytes; False once it is known not to be lean (feed no more)."""
+        if self.state == "refused":
+            return False
+        buf = self.buf + chunk if self.buf else chunk
+        if self.state == "head":
+            at = buf.find(b"sheetData")
+            if at < 0 or len(buf) < at + 10:
+                self.buf = buf
+                return self._keep(len(buf))
+            if buf[at - 1:at + 10] != b"<sheetData>" or at < 1:
+                return self._refuse()
+            self._add(buf[:at + 10])
+            self.taken += at + 10
+            self.inside = (self.taken, 0)
+            buf, self.state = buf[at + 10:], "inside"
+        if self.state == "inside":
+            at = buf.find(b"sheetData")
+            stop = len(buf) if at < 0 else at - 2
+            if at >= 0 and (at < 2 or buf[stop:at + 10] != b"</sheetData>"):
+                if len(buf) < at + 10:  # its end not fed yet
+                    self.buf = buf
+                    return True
+                return self._refuse()
+            pos = 0
+            while True:  # the stretches that end where a row starts, the last one at the inside's end
+                cut = buf.find(b'<row r="', min(pos + _STRETCH, stop), stop)
+                if cut < 0:
+                    if at < 0:
+                        break
+                    cut = stop
+                if not self._stretch(buf, pos, cut):
+                    return self._refuse()
+                pos = cut
+                if pos == stop:
+                    break
+            self.taken += pos
+            buf = buf[pos:]
+            if at >= 0:
+                self.inside, self.state = (self.inside[0], self.taken), "tail"
+        self.buf = buf
+        return self._keep(len(buf)) if self.state == "tail" else True
+
+    def finish(self) -> LeanSheet | None:
+        """The lean part once every byte was fed; None to parse it whole."""
+        tail = self.buf
+        if self.state != "tail" or tail.find(b"sheetData", len(b"</sheetData")) >= 0:
+            return None
+        self._add(tail)
+        if not self._keep(0):
+            return None
+        return LeanSheet(b"".join(self.lean), b"".join(self.plain), self.rows, self.inside)
+
+    def _keep(self, more: int) -> bool:
+        """Whether the bytes to parse (with `more` to come) are still under half the part's."""
+        return self.lean_size + more < self.size // 2 or self._refuse()
+
+    def _refuse(self) -> bool:
+        self.state, self.buf, self.lean, self.plain, self.rows = "refused", b"", [], [], []
+        return False
+
+    def _add(self, piece: bytes) -> None:
+        if piece:
+            self.lean.append(piece)
+            self.lean_size += len(piece)
+
+    def _stretch(self, data: bytes, pos: int, stop: int) -> bool:
+        """Take data[pos:stop], a stretch of rows; False when a row there is not numbered first, or
+        markup is hidden there (a comment, CDATA, a processing instruction)."""
         tags = data.count(b"<", pos, stop)
         if (tags and tags == data.count(b'<row r="', pos, stop) == data.count(b"/>", pos, stop)
                 == data.count(b">", pos, stop) and data.find(b"hidden", pos, stop) < 0):
-            changed = True
-        elif (data.find(b"<!", pos, stop) >= 0 or data.find(b"<?", pos, stop) >= 0
-              or data.find(b"sheetData", pos, stop) >= 0
-              or data.count(b"<row", pos, stop) != data.count(b'<row r="', pos, stop)):
-            return None
-        elif _EMPTY_ROW.search(data, pos, stop) is not None:
-            pieces.append(_EMPTY_ROW.sub(b"", view[pos:stop]))
-            changed = True
-        else:
-            pieces.append(view[pos:stop])
-        pos = stop
-    pieces.append(view[end:])
-    return b"".join(pieces) if changed else data
+            return True  # nothing but empty rows
+        if (data.find(b"<!", pos, stop) >= 0 or data.find(b"<?", pos, stop) >= 0
+                or data.count(b"<row", pos, stop) != data.count(b'<row r="', pos, stop)):
+            return False
+        if _EMPTY_ROW.search(data, pos, stop) is not None:
+            data = _EMPTY_ROW.sub(b"", data[pos:stop])
+            pos, stop = 0, len(data)
+        for m in _plain_or_kept().finditer(data, pos, stop):
+            kept = m.group(1)
+            if kept is not None:
+                self.rows.append(kept)
+                continue
+            self._add(data[pos:m.start()])
+            pos = m.end()
+            if data.find(b"<c", m.start(), pos) >= 0:
+                self.plain.append(data[m.start():pos])
+                self.rows.append((self.plain_size, self.plain_size + pos - m.start()))
+                self.plain_size += pos - m.start()
+        self._add(data[pos:stop])
+        return self._keep(0)
 
 
 def plain_cells(sheet: LeanSheet, row: tuple[int, int]) -> list[tuple[bytes, bytes, bytes, bytes, bytes]]:
@@ -128,25 +197,43 @@ def plain_cells(sheet: LeanSheet, row: tuple[int, int]) -> list[tuple[bytes, byt
     return _CELL.findall(sheet.source, row[0], row[1])
 
 
-def rows_into(original: bytes, start: int, end: int, inner: bytes) -> list[bytes | memoryview] | None:
-    """The original sheetData's inside (original[start:end]) with each row the lean tree kept
-    replaced by its edited serialisation (`inner`, lxml's), as pieces to join (the original's as
-    views, not copies); None when a row is not found as it was. The kept rows are found by their
-    number in order (bytes.find: the rows between them are copied, not visited)."""
-    view = memoryview(original)
-    pieces: list[bytes | memoryview] = []
-    pos = start
+def rows_into(original: Iterable[bytes], inner: bytes) -> Iterator[bytes]:
+    """The original sheetData's inside (`original`, its bytes in pieces of any size) with each row
+    the lean tree kept replaced by its edited serialisation (`inner`, lxml's), in pieces;
+    NeedsWholeTree when a row is not found as it was. The kept rows are found by their number in order
+    (bytes.find: the rows between them are passed on, not visited)."""
+    pieces = iter(original)
+    buf, pos = b"", 0  # buf[pos:] not yet passed on
     for m in _ROW_NUMBER.finditer(inner):
-        at = original.find(m.group(0), pos, end)
-        if at < 0:
-            return None
-        new_end, old_end = _row_end(inner, m.start(), len(inner)), _row_end(original, at, end)
-        if new_end < 0 or old_end < 0:
-            return None
-        pieces += [view[pos:at], inner[m.start():new_end]]
+        new_end = _row_end(inner, m.start(), len(inner))
+        if new_end < 0:
+            raise NeedsWholeTree(m.group(1).decode())
+        needle = m.group(0)
+        at = buf.find(needle, pos)
+        while at < 0:  # passed on but for a needle's start that may go on in the next piece
+            keep = max(len(buf) - len(needle) + 1, pos)
+            if keep > pos:
+                yield buf[pos:keep]
+            buf, pos = buf[keep:] + _next(pieces, needle), 0
+            at = buf.find(needle)
+        if at > pos:
+            yield buf[pos:at]
+        old_end = _row_end(buf, at, len(buf))
+        while old_end < 0:
+            buf, at = buf[at:] + _next(pieces, needle), 0
+            old_end = _row_end(buf, at, len(buf))
+        yield inner[m.start():new_end]
         pos = old_end
-    pieces.append(view[pos:end])
-    return pieces
+    if pos < len(buf):
+        yield buf[pos:]
+    yield from pieces
+
+
+def _next(pieces: Iterator[bytes], needle: bytes) -> bytes:
+    piece = next(pieces, None)
+    if piece is None:
+        raise NeedsWholeTree(needle.decode("ascii", "replace"))
+    return piece
 
 
 def _row_end(data: bytes, start: int, end: int) -> int:

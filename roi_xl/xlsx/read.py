@@ -3,7 +3,8 @@
 A batch of client workbooks made from one template differs only in their constants. For those,
 the full load (openpyxl builds every cell, style and table object: ~70 ms) is wasted work once the
 formulas are compiled. This reader parses the sheet parts with lxml (package.parse: no entities, no
-network, libxml2's size limits; big parts without their empty rows, lean.lean_sheet) and returns:
+network, libxml2's size limits; big parts a chunk at a time without their empty rows,
+part_stream.read_lean) and returns:
 
 * a `Book`: each sheet's constant cells, as the formulas path sees them (engine/bind.py's
   `input_value`): numbers as float (int when written without '.' or exponent, as openpyxl reads
@@ -33,8 +34,9 @@ from roi_xl.errors import FastReadError, cell_outside_sheet
 from roi_xl.excel import XlError, address, date_to_serial
 from roi_xl.references import IN_SHEET, outside_sheet
 
-from .lean import LeanSheet, lean_sheet, plain_cells
+from .lean import LeanSheet, plain_cells
 from .package import MAIN, Package, parse
+from .part_stream import SourcePart, read_lean
 
 __all__ = ["Book", "FormulaXml", "KeyParts", "SheetKeyParts", "read", "cached_formula_values",
            "HIDDEN_ROW_NUMBERS", "FILTERS", "SHEET_FILTER"]
@@ -64,9 +66,10 @@ class Book:
     styles: dict[str, dict[str, str]] = field(default_factory=dict)   # sheet -> {"B7": style id}
     names: list[tuple[str, str | None, str]] = field(default_factory=list)  # (name, localSheetId, text)
     formula_cells: list[tuple[str, str]] = field(default_factory=list)     # (sheet, "B7")
-    # Each sheet part's bytes and parsed tree, handed on to the writer (writer.write_values'
-    # `parsed`) so that it does not read and parse them a second time.
-    parts: dict[str, tuple[bytes, etree._ElementTree]] = field(default_factory=dict, repr=False)
+    # Each sheet part's bytes (a big lean one's: where it is, part_stream.SourcePart) and parsed
+    # tree, handed on to the writer (writer.write_values' `parsed`) so that it does not read and
+    # parse them a second time.
+    parts: dict[str, tuple[bytes | SourcePart, etree._ElementTree]] = field(default_factory=dict, repr=False)
     lean: set[str] = field(default_factory=set)  # parts whose tree lacks the empty rows (lean_sheet)
 
     def number_format(self, sheet: str, coord: str) -> str:
@@ -346,13 +349,17 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
             rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
             if rels in zf.NameToInfo:
                 sheet.table_rels += _TABLE_REL.findall(zf.read(rels))
-            data = zf.read(part)
-            lean = lean_sheet(data)
-            tree = parse(data if lean is None else lean.data, part)
-            kept = None if lean is None else _kept_rows(tree.getroot(), lean)
-            if lean is not None and kept is None:  # not as the scan took it: the whole part
-                lean, tree = None, parse(data, part)
-            book.parts[part] = (data, tree)
+            streamed = read_lean(zf, part)  # a big part a chunk at a time, never held whole
+            lean = kept = None
+            held: bytes | SourcePart
+            if streamed is not None:
+                lean, held = streamed
+                tree = parse(lean.data, part)
+                kept = _kept_rows(tree.getroot(), lean)
+            if kept is None:  # small, not lean, or not as the scan took it: the whole part
+                lean, held = None, zf.read(part)
+                tree = parse(held, part)
+            book.parts[part] = (held, tree)
             root = tree.getroot()
             if etree.QName(root).localname != "worksheet":
                 raise FastReadError(f"{name}: not a worksheet")

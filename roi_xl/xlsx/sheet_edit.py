@@ -12,6 +12,8 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import zipfile
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -21,6 +23,7 @@ from roi_xl.references import column_index, column_letters
 from .cell_bytes import write_cells
 from .lean import rows_into
 from .package import parse
+from .part_stream import SourcePart, spliced
 from .splice import serialize, start_tag_end
 
 __all__ = ["SheetEdit", "CellEdit"]
@@ -362,8 +365,37 @@ class SheetEdit:
         self._apply_pending()
         return etree.tostring(self.sheet_data, encoding="UTF-8", with_tail=False)
 
+    def to_pieces(self, zf: zipfile.ZipFile, source: SourcePart) -> Iterator[bytes]:
+        """The edited part of a lean tree whose part the reader streamed (`source`, in `zf`), in
+        pieces read again from `zf` (part_stream.spliced), as `to_bytes` would splice it;
+        NeedsWholeTree, then or while they come, when it cannot."""
+        if not self._utf8():
+            raise NeedsWholeTree(self.part)
+        return spliced(zf, source, self._head, self._inner())
+
+    def _utf8(self) -> bool:
+        return (self.tree.docinfo.encoding or "UTF-8").upper().replace("-", "") == "UTF8"
+
+    def _inner(self) -> bytes:
+        """lxml's bytes of the edited sheetData's inside."""
+        frag = self._fragment()
+        frag_tag_end = start_tag_end(frag, 0)
+        return b"" if frag[:frag_tag_end].endswith(b"/>") else frag[frag_tag_end:frag.rindex(b"</")]
+
+    def _head(self, head: bytes) -> bytes | None:
+        """The original's bytes before `<sheetData>` with the dimension widened when it was
+        (None: no single dimension there to edit)."""
+        if not self.dimension_changed:
+            return head
+        dims = list(_DIMENSION_REF.finditer(head))
+        if len(dims) != 1:
+            return None
+        d = dims[0]
+        ref = self.root.find(self._q("dimension")).get("ref").encode("ascii")
+        return b"".join([head[:d.start(2)], ref, head[d.end(2):]])
+
     def _splice(self, original: bytes) -> bytes | None:
-        if (self.tree.docinfo.encoding or "UTF-8").upper().replace("-", "") != "UTF8":
+        if not self._utf8():
             return None
         starts = _matches_at(_SHEETDATA_OPEN, original, b"sheetData")
         if len(starts) != 1:
@@ -383,32 +415,21 @@ class SheetEdit:
             if len(closes) != 1 or closes[0].start() < tag_end:
                 return None
             end, open_tag = closes[0].end(), old_tag
-        frag = self._fragment()
-        frag_tag_end = start_tag_end(frag, 0)
-        if frag[:frag_tag_end].endswith(b"/>"):
-            inner = b""
-        else:
-            inner = frag[frag_tag_end:frag.rindex(b"</")]
-        body: list[bytes | memoryview] = [inner]
+        inner = self._inner()
+        body: list[bytes] = [inner]
         if self.lean:  # the edited rows in place among the original's, empty ones and all
             if old_tag.endswith(b"/>"):
                 return None
-            kept = rows_into(original, tag_end, closes[0].start(), inner)
-            if kept is None:
+            try:
+                body = list(rows_into([original[tag_end:closes[0].start()]], inner))
+            except NeedsWholeTree:
                 return None
-            body = kept
         if not any(body) and old_tag.endswith(b"/>"):
             body = [old_tag]
         else:
             body = [open_tag, *body, b"</" + qname + b">"]
-        view = memoryview(original)  # the original's pieces joined once, not copied on the way
-        head: bytes | memoryview = view[:start]
-        if self.dimension_changed:
-            dims = list(_DIMENSION_REF.finditer(original, 0, start))
-            if len(dims) != 1:
-                return None
-            d = dims[0]
-            ref = self.root.find(self._q("dimension")).get("ref").encode("ascii")
-            head = b"".join([view[:d.start(2)], ref, view[d.end(2):start]])
+        head = self._head(original[:start])
+        if head is None:
+            return None
+        view = memoryview(original)  # the original's tail joined once, not copied on the way
         return b"".join([head, *body, view[end:]])
-

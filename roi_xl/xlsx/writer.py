@@ -23,7 +23,7 @@ import os
 import posixpath
 import re
 import zipfile
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 
 from lxml import etree
@@ -34,6 +34,7 @@ from roi_xl.references import MAX_COL, MAX_ROW, column_index
 
 from .cells import encode
 from .package import Package, parse
+from .part_stream import SourcePart, same_part
 from .sheet_edit import CellEdit, SheetEdit
 from .splice import without_elements
 from .zipcopy import write_zip
@@ -143,7 +144,7 @@ def _same_file(src: Path, dst: Path) -> bool:
 
 def write_values(src: str | os.PathLike, dst: str | os.PathLike,
                  values: Mapping[tuple[str, str], object], *, values_only: bool = False,
-                 parsed: Mapping[str, tuple[bytes, etree._ElementTree]] | None = None,
+                 parsed: Mapping[str, tuple[bytes | SourcePart, etree._ElementTree]] | None = None,
                  lean: Collection[str] = ()) -> None:
     """Write a copy of `src` at `dst` with the listed cells' cached values set.
 
@@ -155,7 +156,9 @@ def write_values(src: str | os.PathLike, dst: str | os.PathLike,
     `xl/calcChain.xml` is dropped. `src` is only read; `dst` appears whole or not at all.
     `parsed` may hold sheet parts already read from `src` (member -> (bytes, tree parsed by
     package.parse)); their trees are edited in place. Those of the parts in `lean` were parsed
-    from `lean.lean_sheet`'s bytes: the empty rows they lack are kept from the original bytes.
+    from `lean.lean_sheet`'s bytes: the empty rows they lack are kept from the original bytes,
+    which for a big part (part_stream.SourcePart instead of bytes) are read again from `src` and
+    written a chunk at a time.
     """
     _write(src, dst, values, values_only=values_only, parsed=parsed, lean=lean)
 
@@ -171,7 +174,7 @@ def write_inputs(src: str | os.PathLike, dst: str | os.PathLike,
 
 def _write(src: str | os.PathLike, dst: str | os.PathLike, values: Mapping[tuple[str, str], object], *,
            values_only: bool = False, inputs: bool = False,
-           parsed: Mapping[str, tuple[bytes, etree._ElementTree]] | None = None,
+           parsed: Mapping[str, tuple[bytes | SourcePart, etree._ElementTree]] | None = None,
            lean: Collection[str] = ()) -> None:
     source, target = Path(src), Path(dst)
     if _same_file(source, target):
@@ -184,18 +187,24 @@ def _write(src: str | os.PathLike, dst: str | os.PathLike, values: Mapping[tuple
         if unknown:
             raise KeyError(f"no sheet named {', '.join(map(repr, unknown))} in {source.name} "
                            f"(sheets: {', '.join(map(repr, parts))})")
-        replaced: dict[str, bytes] = {}
+        replaced: dict[str, bytes | Iterator[bytes]] = {}
+        streamed: dict[str, dict[tuple[int, int], CellEdit]] = {}  # their edits, should they fail
         for sheet, cells in planned.items():
             part = parts[sheet]
             original, tree = (parsed or {}).get(part) or (zin.read(part), None)
+            if isinstance(original, SourcePart) and not same_part(zin, original):
+                original, tree = zin.read(part), None  # not the member that was read: as it is now
             try:
-                edited = SheetEdit(original, part, tree, lean=tree is not None and part in lean)
+                edited = SheetEdit(original if isinstance(original, bytes) else b"", part, tree,
+                                   lean=tree is not None and part in lean)
                 edited.apply(cells, values_only, inputs)
-                replaced[part] = edited.to_bytes(original)
+                if isinstance(original, bytes):
+                    replaced[part] = edited.to_bytes(original)
+                else:  # read again and written a chunk at a time
+                    replaced[part] = edited.to_pieces(zin, original)
+                    streamed[part] = cells
             except NeedsWholeTree:  # an edit among the rows the lean tree lacks: the whole part
-                edited = SheetEdit(original, part)
-                edited.apply(cells, values_only, inputs)
-                replaced[part] = edited.to_bytes(original)
+                replaced[part] = _whole(zin, part, cells, values_only, inputs)
         drop, edits = _calc_chain_edits(zin, pkg)
         overlap = set(edits) & set(replaced)
         if overlap:  # cannot happen for real packages; refuse rather than lose an edit
@@ -203,4 +212,20 @@ def _write(src: str | os.PathLike, dst: str | os.PathLike, values: Mapping[tuple
         replaced.update(edits)
 
         with replacing(target) as tmp, open(tmp, "wb") as fh:
-            write_zip(zin, fh, replaced, drop)
+            try:
+                write_zip(zin, fh, replaced, drop)
+            except NeedsWholeTree:  # a streamed part was not as the lean tree had it: all again
+                for part, cells in streamed.items():
+                    replaced[part] = _whole(zin, part, cells, values_only, inputs)
+                fh.seek(0)
+                fh.truncate()
+                write_zip(zin, fh, replaced, drop)
+
+
+def _whole(zin: zipfile.ZipFile, part: str, cells: dict[tuple[int, int], CellEdit], values_only: bool,
+           inputs: bool) -> bytes:
+    """A sheet part edited from its whole tree, parsed from the bytes `zin` holds."""
+    original = zin.read(part)
+    edited = SheetEdit(original, part)
+    edited.apply(cells, values_only, inputs)
+    return edited.to_bytes(original)
