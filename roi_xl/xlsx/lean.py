@@ -81,10 +81,9 @@ class LeanReader:
     the tree (SUBTOTAL reads them), as do rows with formulas (the writer edits them).
 
     The sheetData's inside is taken in stretches of 64 KB that end where a row starts: one that
-    holds nothing but self-closing rows (each "<" a row's start, each ">" closing one, no hidden
-    row) goes whole, told by counting alone, no row visited (a million such rows took a second by
-    regex); in the others _EMPTY_ROW finds the empty rows, then _plain_or_kept the plain rows (read
-    from their bytes) and the rows the tree keeps. No row spans two stretches."""
+    holds nothing but self-closing rows goes whole, told by counting alone, no row visited (a
+    million such rows took a second by regex); in the others _EMPTY_ROW finds the empty rows, then
+    _plain_or_kept the plain rows (read from their bytes) and the rows the tree keeps. No row spans two stretches."""
 
     def __init__(self, size: int):
         self.size = size
@@ -102,6 +101,7 @@ class LeanReader:
         """Take the part's next bytes; False once it is known not to be lean (feed no more)."""
         if self.state == "refused":
             return False
+        searched = max(len(self.buf) - len(b"sheetData"), 0)  # bytes found without "sheetData"
         buf = self.buf + chunk if self.buf else chunk
         if self.state == "head":
             at = buf.find(b"sheetData")
@@ -113,9 +113,9 @@ class LeanReader:
             self._add(buf[:at + 10])
             self.taken += at + 10
             self.inside = (self.taken, 0)
-            buf, self.state = buf[at + 10:], "inside"
+            buf, self.state, searched = buf[at + 10:], "inside", 0
         if self.state == "inside":
-            at = buf.find(b"sheetData")
+            at = buf.find(b"sheetData", searched)
             stop = len(buf) if at < 0 else at - 2
             if at >= 0 and (at < 2 or buf[stop:at + 10] != b"</sheetData>"):
                 if len(buf) < at + 10:  # its end not fed yet
@@ -167,10 +167,14 @@ class LeanReader:
     def _stretch(self, data: bytes, pos: int, stop: int) -> bool:
         """Take data[pos:stop], a stretch of rows; False when a row there is not numbered first, or
         markup is hidden there (a comment, CDATA, a processing instruction)."""
+        # Nothing but empty rows, one after another: each "<" a row's start and each ">" closing
+        # one ("/>" then a row's start between two, the first and last checked alone; a row
+        # written with spaces around it is left to _EMPTY_ROW), no hidden row.
         tags = data.count(b"<", pos, stop)
-        if (tags and tags == data.count(b'<row r="', pos, stop) == data.count(b"/>", pos, stop)
-                == data.count(b">", pos, stop) and data.find(b"hidden", pos, stop) < 0):
-            return True  # nothing but empty rows
+        if (tags and tags - 1 == data.count(b'/><row r="', pos, stop) and tags == data.count(b">", pos, stop)
+                and data.startswith(b'<row r="', pos) and data.endswith(b"/>", pos, stop)
+                and data.find(b"hidden", pos, stop) < 0):
+            return True
         if (data.find(b"<!", pos, stop) >= 0 or data.find(b"<?", pos, stop) >= 0
                 or data.count(b"<row", pos, stop) != data.count(b'<row r="', pos, stop)):
             return False

@@ -354,8 +354,11 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
             held: bytes | SourcePart
             if streamed is not None:
                 lean, held = streamed
-                tree = parse(lean.data, part)
-                kept = _kept_rows(tree.getroot(), lean)
+                try:
+                    tree = parse(lean.data, part)
+                    kept = _kept_rows(tree.getroot(), lean)
+                except ValueError:  # not well-formed without the rows taken out: the parse of the
+                    pass            # whole part says why, if it is not
             if kept is None:  # small, not lean, or not as the scan took it: the whole part
                 lean, held = None, zf.read(part)
                 tree = parse(held, part)
