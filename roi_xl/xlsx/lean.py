@@ -58,7 +58,7 @@ class LeanSheet:
     each row `data` keeps as its number; `inside`, where the sheetData's inside starts and ends in
     the part (the writer puts the edited rows back there)."""
     data: bytes
-    source: bytes
+    source: bytes | bytearray
     rows: list[tuple[int, int] | bytes]
     inside: tuple[int, int] = (0, 0)
 
@@ -92,8 +92,7 @@ class LeanReader:
         self.state = "head" if size >= _LEAN_FROM else "refused"
         self.lean: list[bytes] = []  # the bytes to parse
         self.lean_size = 0
-        self.plain: list[bytes] = []
-        self.plain_size = 0
+        self.plain = bytearray()  # the plain rows with cells, one after another (grown in place)
         self.rows: list[tuple[int, int] | bytes] = []
         self.inside = (0, 0)
 
@@ -149,14 +148,14 @@ class LeanReader:
         self._add(tail)
         if not self._keep(0):
             return None
-        return LeanSheet(b"".join(self.lean), b"".join(self.plain), self.rows, self.inside)
+        return LeanSheet(b"".join(self.lean), self.plain, self.rows, self.inside)
 
     def _keep(self, more: int) -> bool:
         """Whether the bytes to parse (with `more` to come) are still under half the part's."""
         return self.lean_size + more < self.size // 2 or self._refuse()
 
     def _refuse(self) -> bool:
-        self.state, self.buf, self.lean, self.plain, self.rows = "refused", b"", [], [], []
+        self.state, self.buf, self.lean, self.plain, self.rows = "refused", b"", [], bytearray(), []
         return False
 
     def _add(self, piece: bytes) -> None:
@@ -189,9 +188,9 @@ class LeanReader:
             self._add(data[pos:m.start()])
             pos = m.end()
             if data.find(b"<c", m.start(), pos) >= 0:
-                self.plain.append(data[m.start():pos])
-                self.rows.append((self.plain_size, self.plain_size + pos - m.start()))
-                self.plain_size += pos - m.start()
+                at = len(self.plain)
+                self.plain += memoryview(data)[m.start():pos]
+                self.rows.append((at, len(self.plain)))
         self._add(data[pos:stop])
         return self._keep(0)
 
