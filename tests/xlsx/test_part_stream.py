@@ -3,6 +3,7 @@ ends and edited rows at the very end put back as they were, a changed or damaged
 half-written."""
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from pathlib import Path
 
@@ -189,3 +190,18 @@ def test_a_part_damaged_since_it_was_read_leaves_no_output(tmp_path, small_chunk
     assert list(out.parent.iterdir()) == []
     with pytest.raises(UnsafeWorkbook, match=r"^not an Excel workbook: xl/worksheets/sheet1\.xml cannot be read"):
         check(src)
+
+
+def test_a_streamed_part_not_where_the_reader_saw_it_is_written_from_its_whole_tree(tmp_path, small_chunks):
+    """The writer finds the sheetData elsewhere than the reader said (here: told a wrong place) once
+    it has started writing the zip: it starts again with the part edited whole, the same bytes."""
+    src = _workbook(tmp_path / "rows.xlsx", _part())
+    book = fastbook.read(src)
+    held, tree = book.parts[SHEET]
+    assert isinstance(held, part_stream.SourcePart)
+    book.parts[SHEET] = (dataclasses.replace(held, inside=(held.inside[0] + 1, held.inside[1])), tree)
+    out = tmp_path / "out.xlsx"
+    write_values(src, out, {("S", "B1"): 4}, parsed=book.parts, lean=book.lean)
+    assert _sheet(out) == _part().replace(b"<f>A1*2</f>", b"<f>A1*2</f><v>4</v>")
+    with zipfile.ZipFile(out) as zf:
+        assert zf.testzip() is None and zf.namelist() == zipfile.ZipFile(src).namelist()
