@@ -33,6 +33,7 @@ from roi_xl.errors import FastReadError, cell_outside_sheet
 from roi_xl.excel import XlError, address, date_to_serial
 from roi_xl.references import IN_SHEET, outside_sheet
 
+from .cell_scan import Scanned, scan, unescape
 from .lean import LeanSheet, lean_sheet, plain_cells
 from .package import MAIN, Package, parse
 
@@ -65,8 +66,12 @@ class Book:
     names: list[tuple[str, str | None, str]] = field(default_factory=list)  # (name, localSheetId, text)
     formula_cells: list[tuple[str, str]] = field(default_factory=list)     # (sheet, "B7")
     # Each sheet part's bytes and parsed tree, handed on to the writer (writer.write_values'
-    # `parsed`) so that it does not read and parse them a second time.
-    parts: dict[str, tuple[bytes, etree._ElementTree]] = field(default_factory=dict, repr=False)
+    # `parsed`) so that it does not read and parse them a second time; no tree for a part whose
+    # cells were read from its bytes (cell_scan): the writer parses it if it edits it.
+    parts: dict[str, tuple[bytes, etree._ElementTree | None]] = field(default_factory=dict, repr=False)
+    # Each sheet part's hidden rows' numbers (HIDDEN_ROW_NUMBERS) and a root holding its elements
+    # other than the rows (FILTERS, SHEET_FILTER): what the engine's facts read of the part.
+    outline: dict[str, tuple[list[str], etree._Element]] = field(default_factory=dict, repr=False)
     lean: set[str] = field(default_factory=set)  # parts whose tree lacks the empty rows (lean_sheet)
 
     def number_format(self, sheet: str, coord: str) -> str:
@@ -183,6 +188,7 @@ def _iso_date(text: str) -> float:
 
 _SHEET_DATA, _ROW = f"{{{MAIN}}}sheetData", f"{{{MAIN}}}row"
 _CACHED = 1 << 16  # distinct value texts (and styles) whose conversion is kept for the next cell
+_NO_ATTRS = ("", "", "")  # an <f> without t, ref or si
 
 
 def _kept_rows(root: etree._Element, lean: LeanSheet) -> list[etree._Element] | None:
@@ -208,6 +214,8 @@ class _Cells:
         self.strings: list[str] | None = None
         self.numbers: dict[bytes, int | float] = {}
         self.styles_seen: dict[bytes, str] = {}
+        self.number_texts: dict[str, int | float] = {}  # the same for the cells cell_scan read
+        self.style_texts: dict[str, str] = {}
 
     def start(self, sheet: SheetKeyParts) -> None:
         self.name, self.sheet = sheet.name, sheet
@@ -279,6 +287,50 @@ class _Cells:
         else:
             raise FastReadError(f"{self.name}!{ref}: unknown cell type {kind!r}")
 
+    def scanned(self, sheet: Scanned) -> None:
+        """The cells cell_scan read from a part's bytes: the same values, styles and formulas as
+        `element` makes of them, each distinct number text converted once."""
+        values, styles, filled = self.values, self.styles, self.sheet.filled
+        formula_cells, formulas, name, attrs = self.book.formula_cells, self.sheet.formulas, self.name, sheet.formulas
+        numbers, styles_seen = self.number_texts, self.style_texts
+        for (ref, style, kind, f, f_attrs, f_text, has_value, v, inline, inline_text,
+             _row, _row_attrs, _empty, _row_end, _between) in sheet.cells():
+            if not (f or has_value or inline):  # nothing in it (or a row's start or end): not filled
+                continue
+            filled.append(ref)
+            if style:
+                styles[ref] = styles_seen.setdefault(style, style) if len(styles_seen) < _CACHED else style
+            if f:
+                t, spans, si = attrs[f_attrs] if f_attrs else _NO_ATTRS
+                formula_cells.append((name, ref))
+                formulas.append((ref, t, spans, si, (unescape(f_text) if "&" in f_text else f_text) if f_text else ""))
+                continue
+            if kind == "inlineStr":
+                if inline:
+                    values[ref] = (unescape(inline_text) if "&" in inline_text else inline_text) if inline_text else ""
+                continue
+            if not v:
+                continue
+            if not kind or kind == "n":
+                number = numbers.get(v)
+                if number is None:
+                    number = _number(v)
+                    if len(numbers) < _CACHED:
+                        numbers[v] = number
+                values[ref] = number
+                continue
+            v = unescape(v)
+            if kind == "s":
+                values[ref] = self.shared(v)
+            elif kind == "str":
+                values[ref] = v
+            elif kind == "b":
+                values[ref] = bool(int(v))
+            elif kind == "e":
+                values[ref] = XlError.from_code(v) or XlError.VALUE
+            else:  # "d"
+                values[ref] = _iso_date(v)
+
     def plain(self, cells: list[tuple[bytes, bytes, bytes, bytes, bytes]]) -> None:
         """A plain row's cells as lean.plain_cells reads them: the same values as `element` makes
         of them, each distinct number text converted once (and its value shared)."""
@@ -348,12 +400,20 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
                 sheet.table_rels += _TABLE_REL.findall(zf.read(rels))
             data = zf.read(part)
             lean = lean_sheet(data)
+            scanned = scan(data) if lean is None else None
+            if scanned is not None:  # every cell read from the bytes: no tree until one is needed
+                book.parts[part] = (data, None)
+                book.outline[part] = (scanned.hidden, scanned.skeleton.getroot())
+                cells.start(sheet)
+                cells.scanned(scanned)
+                continue
             tree = parse(data if lean is None else lean.data, part)
             kept = None if lean is None else _kept_rows(tree.getroot(), lean)
             if lean is not None and kept is None:  # not as the scan took it: the whole part
                 lean, tree = None, parse(data, part)
             book.parts[part] = (data, tree)
             root = tree.getroot()
+            book.outline[part] = (HIDDEN_ROW_NUMBERS(root), root)
             if etree.QName(root).localname != "worksheet":
                 raise FastReadError(f"{name}: not a worksheet")
             if _UNREFERENCED(root):
@@ -377,7 +437,9 @@ def cached_formula_values(book: Book) -> dict[str, dict[str, object]]:
     """The values the file holds for its formula cells (what was computed last): where iterative
     calculation starts from. Read only for a workbook whose plan iterates."""
     out: dict[str, dict[str, object]] = {}
-    for name, (_data, tree) in zip(book.sheets, book.parts.values()):  # both in the sheets' order
+    for name, (data, tree) in zip(book.sheets, book.parts.values()):  # both in the sheets' order
+        if tree is None:
+            tree = parse(data, name)
         cached: dict[str, object] = {}
         out[name] = cached
         for c in _FILLED(tree.getroot()):
