@@ -40,15 +40,17 @@ _LONG_REF = re.compile(rb'<c r="([A-Z]{3}[0-9]{1,7}|[A-Z]{1,2}[0-9]{7})"')
 _in_sheet = re.compile(IN_SHEET.encode()).fullmatch
 _ATTR_NAME = r"(?!xmlns)[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?"
 # One piece of a sheetData, whitespace before it: a cell, a row's start or a row's end. The groups:
-# 1 reference, 2 style, 3 type, 4 "<f" 5 its attributes 6 its text, 7 "<v" 8 its text, 9 "<is>"
-# 10 its text; 11 a row's number 12 its attributes after r 13 "/" when it is empty; 14 "</row>".
+# 1 reference, 2 style, 3 type, 4 "" when it has an <f> 5 its attributes 6 its text, 7 "" when it
+# has a <v> 8 its text, 9 "" when it has an <is> 10 its text; 11 a row's number 12 its attributes
+# after r 13 "/" when it is empty; 14 "</row>". (An empty group marks a child: "" is one shared
+# object, where "<f" would be a new string a cell.)
 _GROUPS = 14
 _TOKEN = re.compile(
     _WS + r'(?:<c r="([A-Z]{1,3}[0-9]{1,7})"(?: s="([0-9]{1,9})")?'
     r'(?: t="(n|s|b|e|str|d|inlineStr)")?(?: cm="[0-9]{1,9}")?(?: vm="[0-9]{1,9}")?(?: ph="[01]")?' + _WS +
-    r'(?:/>|>(?:(<f)((?: [a-zA-Z0-9:]+="[^"<&]*")*)' + _WS + r"(?:/>|>(" + _TEXT + r")</f>))?"
-    r'(?:(<v)(?:/>|(?: xml:space="preserve")?>(' + _TEXT + r")</v>))?"
-    r'(?:(<is>)<t(?: xml:space="preserve")?(?:/>|>(' + _TEXT + r")</t>)</is>)?</c>)"
+    r'(?:/>|>(?:()<f((?: [a-zA-Z0-9:]+="[^"<&]*")*)' + _WS + r"(?:/>|>(" + _TEXT + r")</f>))?"
+    r'(?:()<v(?:/>|(?: xml:space="preserve")?>(' + _TEXT + r")</v>))?"
+    r'(?:()<is><t(?: xml:space="preserve")?(?:/>|>(' + _TEXT + r")</t>)</is>)?</c>)"
     r'|<row r="([0-9]{1,7})"((?: (?!r=)' + _ATTR_NAME + r'="[^"<&]*")*)' + _WS + r"(/?)>"
     r"|(</row>))", re.ASCII)
 _ATTR = re.compile(r' ([^=]+)="([^"]*)"')

@@ -77,10 +77,14 @@ def lean_sheet(data: bytes) -> LeanSheet | None:
     pieces: list[bytes] = [source[:start]]
     rows: list[tuple[int, int] | bytes] = []
     pos = start
+    half, kept_bytes = len(data) // 2, 0  # past half the part kept, it is parsed whole: stop looking
     for m in _plain_or_kept().finditer(source, start, end):
         kept = m.group(1)
         if kept is not None:
             rows.append(kept)
+            kept_bytes += m.end() - m.start()
+            if kept_bytes >= half:
+                return None
             continue
         pieces.append(source[pos:m.start()])
         pos = m.end()

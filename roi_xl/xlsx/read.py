@@ -2,15 +2,17 @@
 
 A batch of client workbooks made from one template differs only in their constants. For those,
 the full load (openpyxl builds every cell, style and table object: ~70 ms) is wasted work once the
-formulas are compiled. This reader parses the sheet parts with lxml (package.parse: no entities, no
-network, libxml2's size limits; big parts without their empty rows, lean.lean_sheet) and returns:
+formulas are compiled. This reader reads a sheet part's cells from its bytes when every byte of its
+sheetData is in a form cell_scan knows (the usual sheet), else parses the part with lxml
+(package.parse: no entities, no network, libxml2's size limits; big parts without their empty rows,
+lean.lean_sheet), and returns:
 
 * a `Book`: each sheet's constant cells, as the formulas path sees them (engine/bind.py's
   `input_value`): numbers as float (int when written without '.' or exponent, as openpyxl reads
   them, kept exactly as stored), shared and inline strings, booleans, errors as `XlError`, ISO
   dates as serial numbers. Dates stored as numbers stay numbers, as formulas' reader keeps them.
   Also the cells' styles, the defined names, the formula cells and each sheet part's bytes and
-  tree, which the writer edits without parsing them again;
+  tree when one was parsed, which the writer edits without parsing them again;
 * `KeyParts`: the raw material of the engine's formula key (engine/fastbook.py): every `<f>`
   element with its attributes, the defined names and table parts as canonical XML, calcPr.
 
@@ -295,18 +297,18 @@ class _Cells:
         numbers, styles_seen = self.number_texts, self.style_texts
         for (ref, style, kind, f, f_attrs, f_text, has_value, v, inline, inline_text,
              _row, _row_attrs, _empty, _row_end, _between) in sheet.cells():
-            if not (f or has_value or inline):  # nothing in it (or a row's start or end): not filled
-                continue
+            if f is None and has_value is None and inline is None:  # nothing in it (or a row's start
+                continue                                            # or end): not filled
             filled.append(ref)
             if style:
                 styles[ref] = styles_seen.setdefault(style, style) if len(styles_seen) < _CACHED else style
-            if f:
+            if f is not None:
                 t, spans, si = attrs[f_attrs] if f_attrs else _NO_ATTRS
                 formula_cells.append((name, ref))
                 formulas.append((ref, t, spans, si, (unescape(f_text) if "&" in f_text else f_text) if f_text else ""))
                 continue
             if kind == "inlineStr":
-                if inline:
+                if inline is not None:
                     values[ref] = (unescape(inline_text) if "&" in inline_text else inline_text) if inline_text else ""
                 continue
             if not v:
