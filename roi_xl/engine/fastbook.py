@@ -21,7 +21,7 @@ from lxml import etree
 from ..errors import FastReadError
 from ..references import cell_box
 from ..xlsx.package import MAIN, Package, parse, relationships
-from ..xlsx.read import FILTERS, HIDDEN_ROW_NUMBERS, SHEET_FILTER, Book, FormulaXml
+from ..xlsx.read import FILTERS, SHEET_FILTER, Book, FormulaXml
 from ..xlsx.read import read as read_xml
 from .facts import BookFacts, Name
 from .iteration import Iteration, settings
@@ -82,8 +82,8 @@ def read(path: str | Path) -> FastBook:
     subtotal, indirect = HIDDEN_ROWS in reads, CONSTANTS in reads
     for sheet in parts.sheets:
         if subtotal:
-            root = book.parts[sheet.part][1].getroot()
-            digest.update(b"\x07" + sheet.name.encode() + b"\x00" + ",".join(HIDDEN_ROW_NUMBERS(root)).encode()
+            hidden, root = book.outline[sheet.part]
+            digest.update(b"\x07" + sheet.name.encode() + b"\x00" + ",".join(hidden).encode()
                           + b"".join(etree.tostring(f, method="c14n") for f in FILTERS(root)))
         if whole:
             digest.update(b"\x08" + ",".join(sheet.filled).encode())
@@ -118,9 +118,9 @@ def facts(book: FastBook) -> BookFacts:
         wb_root = parse(zf.read(pkg.workbook), pkg.workbook).getroot()
         _names(wb_root, out)
         for name, part in pkg.sheets.items():
-            root = book.parts[part][1].getroot()
+            numbers, root = book.outline[part]
             _formulas(book.formulas[name], name, out)
-            hidden = {int(r) for r in HIDDEN_ROW_NUMBERS(root) if r.isdigit()}
+            hidden = {int(r) for r in numbers if r.isdigit()}
             if hidden:
                 out.hidden_rows[name] = hidden
             filters = list(SHEET_FILTER(root))

@@ -2,16 +2,17 @@
 
 A batch of client workbooks made from one template differs only in their constants. For those,
 the full load (openpyxl builds every cell, style and table object: ~70 ms) is wasted work once the
-formulas are compiled. This reader parses the sheet parts with lxml (package.parse: no entities, no
-network, libxml2's size limits; big parts a chunk at a time without their empty rows,
-part_stream.read_lean) and returns:
+formulas are compiled. This reader reads a sheet part's cells from its bytes when every byte of its
+sheetData is in a form cell_scan knows (the usual sheet), else parses the part with lxml
+(package.parse: no entities, no network, libxml2's size limits; big parts a chunk at a time without
+their empty rows, part_stream.read_lean), and returns:
 
 * a `Book`: each sheet's constant cells, as the formulas path sees them (engine/bind.py's
   `input_value`): numbers as float (int when written without '.' or exponent, as openpyxl reads
   them, kept exactly as stored), shared and inline strings, booleans, errors as `XlError`, ISO
   dates as serial numbers. Dates stored as numbers stay numbers, as formulas' reader keeps them.
   Also the cells' styles, the defined names, the formula cells and each sheet part's bytes and
-  tree, which the writer edits without parsing them again;
+  tree when one was parsed, which the writer edits without parsing them again;
 * `KeyParts`: the raw material of the engine's formula key (engine/fastbook.py): every `<f>`
   element with its attributes, the defined names and table parts as canonical XML, calcPr.
 
@@ -34,6 +35,7 @@ from roi_xl.errors import FastReadError, cell_outside_sheet
 from roi_xl.excel import XlError, address, date_to_serial
 from roi_xl.references import IN_SHEET, outside_sheet
 
+from .cell_scan import Scanned, scan, unescape
 from .lean import LeanSheet, plain_cells
 from .package import MAIN, Package, parse
 from .part_stream import SourcePart, read_lean
@@ -68,8 +70,13 @@ class Book:
     formula_cells: list[tuple[str, str]] = field(default_factory=list)     # (sheet, "B7")
     # Each sheet part's bytes (a big lean one's: where it is, part_stream.SourcePart) and parsed
     # tree, handed on to the writer (writer.write_values' `parsed`) so that it does not read and
-    # parse them a second time.
-    parts: dict[str, tuple[bytes | SourcePart, etree._ElementTree]] = field(default_factory=dict, repr=False)
+    # parse them a second time; no tree for a part whose cells were read from its bytes
+    # (cell_scan): the writer parses it if it edits it.
+    parts: dict[str, tuple[bytes | SourcePart, etree._ElementTree | None]] = field(default_factory=dict,
+                                                                                   repr=False)
+    # Each sheet part's hidden rows' numbers (HIDDEN_ROW_NUMBERS) and a root holding its elements
+    # other than the rows (FILTERS, SHEET_FILTER): what the engine's facts read of the part.
+    outline: dict[str, tuple[list[str], etree._Element]] = field(default_factory=dict, repr=False)
     lean: set[str] = field(default_factory=set)  # parts whose tree lacks the empty rows (lean_sheet)
 
     def number_format(self, sheet: str, coord: str) -> str:
@@ -186,6 +193,7 @@ def _iso_date(text: str) -> float:
 
 _SHEET_DATA, _ROW = f"{{{MAIN}}}sheetData", f"{{{MAIN}}}row"
 _CACHED = 1 << 16  # distinct value texts (and styles) whose conversion is kept for the next cell
+_NO_ATTRS = ("", "", "")  # an <f> without t, ref or si
 
 
 def _kept_rows(root: etree._Element, lean: LeanSheet) -> list[etree._Element] | None:
@@ -211,6 +219,8 @@ class _Cells:
         self.strings: list[str] | None = None
         self.numbers: dict[bytes, int | float] = {}
         self.styles_seen: dict[bytes, str] = {}
+        self.number_texts: dict[str, int | float] = {}  # the same for the cells cell_scan read
+        self.style_texts: dict[str, str] = {}
 
     def start(self, sheet: SheetKeyParts) -> None:
         self.name, self.sheet = sheet.name, sheet
@@ -281,6 +291,50 @@ class _Cells:
             self.values[ref] = _iso_date(v)
         else:
             raise FastReadError(f"{self.name}!{ref}: unknown cell type {kind!r}")
+
+    def scanned(self, sheet: Scanned) -> None:
+        """The cells cell_scan read from a part's bytes: the same values, styles and formulas as
+        `element` makes of them, each distinct number text converted once."""
+        values, styles, filled = self.values, self.styles, self.sheet.filled
+        formula_cells, formulas, name, attrs = self.book.formula_cells, self.sheet.formulas, self.name, sheet.formulas
+        numbers, styles_seen = self.number_texts, self.style_texts
+        for (ref, style, kind, f, f_attrs, f_text, has_value, v, inline, inline_text,
+             _row, _row_attrs, _empty, _row_end, _between) in sheet.cells():
+            if f is None and has_value is None and inline is None:  # nothing in it (or a row's start
+                continue                                            # or end): not filled
+            filled.append(ref)
+            if style:
+                styles[ref] = styles_seen.setdefault(style, style) if len(styles_seen) < _CACHED else style
+            if f is not None:
+                t, spans, si = attrs[f_attrs] if f_attrs else _NO_ATTRS
+                formula_cells.append((name, ref))
+                formulas.append((ref, t, spans, si, (unescape(f_text) if "&" in f_text else f_text) if f_text else ""))
+                continue
+            if kind == "inlineStr":
+                if inline is not None:
+                    values[ref] = (unescape(inline_text) if "&" in inline_text else inline_text) if inline_text else ""
+                continue
+            if not v:
+                continue
+            if not kind or kind == "n":
+                number = numbers.get(v)
+                if number is None:
+                    number = _number(v)
+                    if len(numbers) < _CACHED:
+                        numbers[v] = number
+                values[ref] = number
+                continue
+            v = unescape(v)
+            if kind == "s":
+                values[ref] = self.shared(v)
+            elif kind == "str":
+                values[ref] = v
+            elif kind == "b":
+                values[ref] = bool(int(v))
+            elif kind == "e":
+                values[ref] = XlError.from_code(v) or XlError.VALUE
+            else:  # "d"
+                values[ref] = _iso_date(v)
 
     def plain(self, cells: list[tuple[bytes, bytes, bytes, bytes, bytes]]) -> None:
         """A plain row's cells as lean.plain_cells reads them: the same values as `element` makes
@@ -361,9 +415,17 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
                     pass            # whole part says why, if it is not
             if kept is None:  # small, not lean, or not as the scan took it: the whole part
                 lean, held = None, zf.read(part)
+                scanned = scan(held)
+                if scanned is not None:  # every cell read from the bytes: no tree until one is needed
+                    book.parts[part] = (held, None)
+                    book.outline[part] = (scanned.hidden, scanned.skeleton.getroot())
+                    cells.start(sheet)
+                    cells.scanned(scanned)
+                    continue
                 tree = parse(held, part)
             book.parts[part] = (held, tree)
             root = tree.getroot()
+            book.outline[part] = (HIDDEN_ROW_NUMBERS(root), root)
             if etree.QName(root).localname != "worksheet":
                 raise FastReadError(f"{name}: not a worksheet")
             if _UNREFERENCED(root):
@@ -387,7 +449,10 @@ def cached_formula_values(book: Book) -> dict[str, dict[str, object]]:
     """The values the file holds for its formula cells (what was computed last): where iterative
     calculation starts from. Read only for a workbook whose plan iterates."""
     out: dict[str, dict[str, object]] = {}
-    for name, (_data, tree) in zip(book.sheets, book.parts.values()):  # both in the sheets' order
+    for name, (data, tree) in zip(book.sheets, book.parts.values()):  # both in the sheets' order
+        if tree is None:  # cells read from its bytes (cell_scan): a small part, held as bytes
+            assert isinstance(data, bytes)
+            tree = parse(data, name)
         cached: dict[str, object] = {}
         out[name] = cached
         for c in _FILLED(tree.getroot()):

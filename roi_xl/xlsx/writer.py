@@ -144,7 +144,7 @@ def _same_file(src: Path, dst: Path) -> bool:
 
 def write_values(src: str | os.PathLike, dst: str | os.PathLike,
                  values: Mapping[tuple[str, str], object], *, values_only: bool = False,
-                 parsed: Mapping[str, tuple[bytes | SourcePart, etree._ElementTree]] | None = None,
+                 parsed: Mapping[str, tuple[bytes | SourcePart, etree._ElementTree | None]] | None = None,
                  lean: Collection[str] = ()) -> None:
     """Write a copy of `src` at `dst` with the listed cells' cached values set.
 
@@ -155,10 +155,10 @@ def write_values(src: str | os.PathLike, dst: str | os.PathLike,
     so readers without the add-in see plain values (strings then go inline, t="inlineStr").
     `xl/calcChain.xml` is dropped. `src` is only read; `dst` appears whole or not at all.
     `parsed` may hold sheet parts already read from `src` (member -> (bytes, tree parsed by
-    package.parse)); their trees are edited in place. Those of the parts in `lean` were parsed
-    from `lean.lean_sheet`'s bytes: the empty rows they lack are kept from the original bytes,
-    which for a big part (part_stream.SourcePart instead of bytes) are read again from `src` and
-    written a chunk at a time.
+    package.parse, or None: parsed here when edited)); their trees are edited in place. Those of
+    the parts in `lean` were parsed from `lean.lean_sheet`'s bytes: the empty rows they lack are
+    kept from the original bytes, which for a big part (part_stream.SourcePart instead of bytes)
+    are read again from `src` and written a chunk at a time.
     """
     _write(src, dst, values, values_only=values_only, parsed=parsed, lean=lean)
 
@@ -174,7 +174,7 @@ def write_inputs(src: str | os.PathLike, dst: str | os.PathLike,
 
 def _write(src: str | os.PathLike, dst: str | os.PathLike, values: Mapping[tuple[str, str], object], *,
            values_only: bool = False, inputs: bool = False,
-           parsed: Mapping[str, tuple[bytes | SourcePart, etree._ElementTree]] | None = None,
+           parsed: Mapping[str, tuple[bytes | SourcePart, etree._ElementTree | None]] | None = None,
            lean: Collection[str] = ()) -> None:
     source, target = Path(src), Path(dst)
     if _same_file(source, target):
