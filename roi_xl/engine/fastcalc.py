@@ -1747,11 +1747,15 @@ class Plan:
             get = values.get(sheet, _NOTHING).get
             for coord, at in zip(coords, ats):
                 vals[at] = get(coord)
-        # a range of constant cells as lists of rows, read from its sheet's constants (blank: None)
+        # a range of constant cells as lists of rows, read from its sheet's constants (blank: None);
+        # most are one column wide: one list a row, without a loop over the row
         for sheet, ats, blocks in self._blocks:
             get = values.get(sheet, _NOTHING).get
             for at, keys in zip(ats, blocks):
-                vals[at] = [[get(k) for k in row] for row in keys]
+                if len(keys[0]) == 1:
+                    vals[at] = [[get(k)] for k, in keys]
+                else:
+                    vals[at] = [list(map(get, row)) for row in keys]
         forget()
         try:
             with deep_recursion(bool(self.lambdas)):
@@ -1762,13 +1766,19 @@ class Plan:
                         vals[at] = fn(*[vals[a] for a in args])
         finally:
             forget()
-        out = {key: _output(vals[at]) for key, at in zip(self.outputs, self._outputs)}
+        out = {}
+        for key, at in zip(self.outputs, self._outputs):
+            value = vals[at]
+            cls = value.__class__  # a text, a truth value, an error: as it is (_output)
+            out[key] = value if cls is str or cls is bool or cls is XlError else _output(value)
         # formulas reads a constant error (#N/A typed in a cell) as a formula of its own, so the
-        # formulas path lists those cells among its results; so does this one.
+        # formulas path lists those cells among its results; so does this one. (The classes of a
+        # sheet's constants are gathered at C speed first: most sheets hold no error.)
         for sheet, constants in values.items():
-            for coord, value in constants.items():
-                if value.__class__ is XlError:
-                    out.setdefault((sheet, coord), value)
+            if XlError in set(map(type, constants.values())):
+                for coord, value in constants.items():
+                    if value.__class__ is XlError:
+                        out.setdefault((sheet, coord), value)
         return out
 
 
