@@ -483,27 +483,33 @@ def _meeting(rows: list, condition) -> np.ndarray:
     criteria test it a handful of times, and several criteria combine with one `&`."""
     def build(rs):
         mask = np.zeros(len(rs) * len(rs[0]), bool)
-        mask[_criterion_positions(rs, condition)] = True
+        _mark(mask, rs, condition)
         return mask
     return once(rows, ("mask", condition.__class__, condition), build)
 
 
-def _criterion_positions(rows: list, condition) -> list[int]:
+def _mark(mask: np.ndarray, rows: list, condition) -> None:
+    """Set `mask` (all False, a cell of the range a place) where the range's cells meet the criterion."""
     form = _criterion_form(condition) if condition.__class__ is str else _TESTED
     if form[0] == "text":  # "alpha": the positions of the texts equal to it, from the range's index
-        return once(rows, "texts", _texts).get(form[1], [])
+        mask[once(rows, "texts", _texts).get(form[1], [])] = True
+        return
     if form[0] == "order":  # ">425": the range's numbers compared
         compare, number = form[1], form[2]
         if len(rows) * len(rows[0]) <= _FEW:
             found = _few_compared(_flat_formulas(rows), compare, number)
             if found is not None:
-                return found
+                mask[found] = True
+                return
+        # the comparison's booleans put at the numbers' positions in one step: a list of the
+        # positions met (tolist, then read back as an index) cost ten times as much
         positions, numbers = once(rows, "numbers", _numbers)
-        return positions[compare(numbers, number)].tolist()
+        mask[positions] = compare(numbers, number)
+        return
     from .criteria import criterion_test
 
     test = criterion_test(formulas_value(condition))
-    return [i for i, v in enumerate(_flat_formulas(rows)) if test(v)]
+    mask[[i for i, v in enumerate(_flat_formulas(rows)) if test(v)]] = True
 
 
 _TESTED = ("test",)
