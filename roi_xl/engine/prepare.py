@@ -161,7 +161,7 @@ def prepare_book(facts: BookFacts) -> Prepared:
     # A formula laid out as one met before (the same text but for the values of its digits) has
     # the same _present and whole-reference test, and the same _rewrite_key unless a digit is part
     # of a function's name (_Laid): worked out once a layout, not once a formula.
-    laid_out: dict[str, _Laid] = {}
+    laid_out: dict[bytes, _Laid] = {}
     for key, text in facts.formulas.items():  # the cells' keys shared with facts, not made again
         sheet, coord = key
         if text == "=":  # openpyxl's reading of a shared formula whose master cell is missing
@@ -169,7 +169,7 @@ def prepare_book(facts: BookFacts) -> Prepared:
                             "holds its text (the cell gets #VALUE!)")
             text = "=#VALUE!"
         original[key] = text
-        zeroed = text.translate(_ZEROS)
+        zeroed = text.encode("utf-8", "surrogatepass").translate(_ZEROS)
         laid = laid_out.get(zeroed)
         if laid is None:
             laid = laid_out[zeroed] = _Laid(text)
@@ -225,7 +225,9 @@ _RANGES_ONLY = frozenset({":"})  # the needs of the steps that decide alike by _
 _NUMBERS = re.compile(r"[0-9]+(?![\w.]*\s*\()")
 
 
-_ZEROS = str.maketrans("123456789", "000000000")
+# Every digit 0, on the formula's UTF-8 bytes: bytes.translate is a table lookup a byte, ten times
+# quicker than str.translate's mapping (3 us a formula); no other character's bytes hold a digit's.
+_ZEROS = bytes.maketrans(b"123456789", b"000000000")
 # A digit in a function's name (LOG10, ATAN2): one _NUMBERS leaves as it is.
 _NAMED_DIGIT = re.compile(r"[0-9][\w.]*\s*\(")
 
