@@ -94,6 +94,9 @@ class Step:
     # What a formula's upper-case text must hold for the step to change it, or for its trigger to
     # match (None: the step checks): most formulas skip most steps without a regex.
     needs: tuple[str, ...] | None = None
+    # A cheap test of the text as written that every formula its trigger matches passes (None:
+    # none): what_they_read asks it of all the texts joined, then of each, before the trigger.
+    maybe: Callable[[str], bool] | None = None
 
 
 STEPS: tuple[Step, ...] = (
@@ -122,7 +125,7 @@ STEPS: tuple[Step, ...] = (
          # splits every constant's coordinate (1.3 s for a million values)
          lambda f, w, c: clip_whole_refs(f, c.sheet, c.row, c.col, w.used, array=c.array)
          if may_hold_whole_refs(f) else f,
-         FILLED_EXTENT, WHOLE, needs=(":",)),
+         FILLED_EXTENT, WHOLE, needs=(":",), maybe=may_hold_whole_refs),
     Step("implicit intersection",
          lambda f, w, c: f if c.array else intersect_ranges(f, c.row, c.col), needs=(":",)),
 )
@@ -285,12 +288,17 @@ def what_they_read(formulas: Iterable[str]) -> frozenset[str]:
             continue
         if needs is not None and not any(needle in upper for needle in needs):
             continue
+        maybe = step.maybe  # a match of it spans no "\n": none in the texts joined, none in any
+        if maybe is not None and not maybe(upper):
+            continue
         caseless = needs is not None and all(needle.lower() == needle.upper() for needle in needs)  # ":"
         for text in texts:
             if needs is not None:
                 held = text if caseless else text.upper()
                 if not any(needle in held for needle in needs):
                     continue
+            if maybe is not None and not maybe(text):
+                continue
             # _QUOTED starts at a quote or a bracket only: a text with none is its own mask
             masked = mask_quoted(text) if ('"' in text or "'" in text or "[" in text) else text
             if trigger.search(masked):
