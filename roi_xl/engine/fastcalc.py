@@ -35,6 +35,7 @@ and that workbook goes through formulas instead.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -436,13 +437,15 @@ def _numbers_of(is_reference, args) -> list | XlError:
                 a = a[0][0]
             reference = a.__class__ is list
         if reference:
-            for row in (a if a.__class__ is list else ((a,),)):
-                for v in row:
-                    cls = v.__class__
-                    if cls is float or cls is int:
-                        out.append(v)
-                    elif cls is XlError:
-                        return v
+            # the cells' classes gathered at C speed first: most ranges hold only numbers
+            flat = list(_chain.from_iterable(a)) if a.__class__ is list else [a]
+            classes = set(map(type, flat))
+            if XlError in classes:
+                return next(v for v in flat if v.__class__ is XlError)
+            if classes <= _NUMBER_CLASSES:
+                out += flat
+            else:
+                out += [v for v in flat if v.__class__ is float or v.__class__ is int]
             continue
         cls = a.__class__
         if a is None:
@@ -459,6 +462,10 @@ def _numbers_of(is_reference, args) -> list | XlError:
         else:
             out.append(float(a))
     return out
+
+
+_chain = itertools.chain
+_NUMBER_CLASSES = frozenset({float, int})
 
 
 def _aggregate(name: str, is_reference, args):
