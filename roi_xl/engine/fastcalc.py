@@ -592,7 +592,7 @@ def _numbers(rows: list) -> tuple[np.ndarray, np.ndarray]:
 def _texts(rows: list) -> dict[str, list[int]]:
     """Where each text of a range is (case-folded)."""
     index: dict[str, list[int]] = {}
-    for i, v in enumerate(v for row in rows for v in row):
+    for i, v in enumerate(_chain.from_iterable(rows)):
         if v.__class__ is str:
             index.setdefault(v.casefold(), []).append(i)
     return index
