@@ -1779,11 +1779,7 @@ class Plan:
                         vals[at] = fn(*[vals[a] for a in args])
         finally:
             forget()
-        out = {}
-        for key, at in zip(self.outputs, self._outputs):
-            value = vals[at]
-            cls = value.__class__  # a text, a truth value, an error: as it is (_output)
-            out[key] = value if cls is str or cls is bool or cls is XlError else _output(value)
+        out = {key: _output(vals[at]) for key, at in zip(self.outputs, self._outputs)}
         # formulas reads a constant error (#N/A typed in a cell) as a formula of its own, so the
         # formulas path lists those cells among its results; so does this one. (The classes of a
         # sheet's constants are gathered at C speed first: most sheets hold no error.)
