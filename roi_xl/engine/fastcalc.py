@@ -35,6 +35,7 @@ and that workbook goes through formulas instead.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -436,13 +437,15 @@ def _numbers_of(is_reference, args) -> list | XlError:
                 a = a[0][0]
             reference = a.__class__ is list
         if reference:
-            for row in (a if a.__class__ is list else ((a,),)):
-                for v in row:
-                    cls = v.__class__
-                    if cls is float or cls is int:
-                        out.append(v)
-                    elif cls is XlError:
-                        return v
+            # the cells' classes gathered at C speed first: most ranges hold only numbers
+            flat = list(_chain.from_iterable(a)) if a.__class__ is list else [a]
+            classes = set(map(type, flat))
+            if XlError in classes:
+                return next(v for v in flat if v.__class__ is XlError)
+            if classes <= _NUMBER_CLASSES:
+                out += flat
+            else:
+                out += [v for v in flat if v.__class__ is float or v.__class__ is int]
             continue
         cls = a.__class__
         if a is None:
@@ -459,6 +462,10 @@ def _numbers_of(is_reference, args) -> list | XlError:
         else:
             out.append(float(a))
     return out
+
+
+_chain = itertools.chain
+_NUMBER_CLASSES = frozenset({float, int})
 
 
 def _aggregate(name: str, is_reference, args):
@@ -483,27 +490,33 @@ def _meeting(rows: list, condition) -> np.ndarray:
     criteria test it a handful of times, and several criteria combine with one `&`."""
     def build(rs):
         mask = np.zeros(len(rs) * len(rs[0]), bool)
-        mask[_criterion_positions(rs, condition)] = True
+        _mark(mask, rs, condition)
         return mask
     return once(rows, ("mask", condition.__class__, condition), build)
 
 
-def _criterion_positions(rows: list, condition) -> list[int]:
+def _mark(mask: np.ndarray, rows: list, condition) -> None:
+    """Set `mask` (all False, a cell of the range a place) where the range's cells meet the criterion."""
     form = _criterion_form(condition) if condition.__class__ is str else _TESTED
     if form[0] == "text":  # "alpha": the positions of the texts equal to it, from the range's index
-        return once(rows, "texts", _texts).get(form[1], [])
+        mask[once(rows, "texts", _texts).get(form[1], [])] = True
+        return
     if form[0] == "order":  # ">425": the range's numbers compared
         compare, number = form[1], form[2]
         if len(rows) * len(rows[0]) <= _FEW:
             found = _few_compared(_flat_formulas(rows), compare, number)
             if found is not None:
-                return found
+                mask[found] = True
+                return
+        # the comparison's booleans put at the numbers' positions in one step: a list of the
+        # positions met (tolist, then read back as an index) cost ten times as much
         positions, numbers = once(rows, "numbers", _numbers)
-        return positions[compare(numbers, number)].tolist()
+        mask[positions] = compare(numbers, number)
+        return
     from .criteria import criterion_test
 
     test = criterion_test(formulas_value(condition))
-    return [i for i, v in enumerate(_flat_formulas(rows)) if test(v)]
+    mask[[i for i, v in enumerate(_flat_formulas(rows)) if test(v)]] = True
 
 
 _TESTED = ("test",)
@@ -579,7 +592,7 @@ def _numbers(rows: list) -> tuple[np.ndarray, np.ndarray]:
 def _texts(rows: list) -> dict[str, list[int]]:
     """Where each text of a range is (case-folded)."""
     index: dict[str, list[int]] = {}
-    for i, v in enumerate(v for row in rows for v in row):
+    for i, v in enumerate(_chain.from_iterable(rows)):
         if v.__class__ is str:
             index.setdefault(v.casefold(), []).append(i)
     return index
@@ -1747,11 +1760,15 @@ class Plan:
             get = values.get(sheet, _NOTHING).get
             for coord, at in zip(coords, ats):
                 vals[at] = get(coord)
-        # a range of constant cells as lists of rows, read from its sheet's constants (blank: None)
+        # a range of constant cells as lists of rows, read from its sheet's constants (blank: None);
+        # most are one column wide: one list a row, without a loop over the row
         for sheet, ats, blocks in self._blocks:
             get = values.get(sheet, _NOTHING).get
             for at, keys in zip(ats, blocks):
-                vals[at] = [[get(k) for k in row] for row in keys]
+                if len(keys[0]) == 1:
+                    vals[at] = [[get(k)] for k, in keys]
+                else:
+                    vals[at] = [list(map(get, row)) for row in keys]
         forget()
         try:
             with deep_recursion(bool(self.lambdas)):
@@ -1764,11 +1781,13 @@ class Plan:
             forget()
         out = {key: _output(vals[at]) for key, at in zip(self.outputs, self._outputs)}
         # formulas reads a constant error (#N/A typed in a cell) as a formula of its own, so the
-        # formulas path lists those cells among its results; so does this one.
+        # formulas path lists those cells among its results; so does this one. (The classes of a
+        # sheet's constants are gathered at C speed first: most sheets hold no error.)
         for sheet, constants in values.items():
-            for coord, value in constants.items():
-                if value.__class__ is XlError:
-                    out.setdefault((sheet, coord), value)
+            if XlError in set(map(type, constants.values())):
+                for coord, value in constants.items():
+                    if value.__class__ is XlError:
+                        out.setdefault((sheet, coord), value)
         return out
 
 

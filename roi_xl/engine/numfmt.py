@@ -611,8 +611,32 @@ def is_date_format(code: str | None) -> bool:
     return bool(sections) and _is_date(sections[0])
 
 
+# The usual codes of TEXT(x, "0.00") and the like: one section of a "0" (its thousands grouped with
+# "#,##0") and maybe a point and zeros. Such a code shows the number's display digits (_dec)
+# rounded half up at that many decimals, all of them, and a minus when something non-zero is left:
+# Decimal's own format writes that, for a fraction of _render_number's token by token cost.
+_PLAIN_CODE = re.compile(r"(#,##)?0(?:\.(0{1,30}))?")
+_PLAIN_CODES: dict[str, tuple[str, D] | None] = {}  # code -> (format spec, quantum), None: not one
+
+
+def _plain_code(code: str) -> tuple[str, D] | None:
+    found = _PLAIN_CODES.get(code, ())
+    if found == ():
+        m = _PLAIN_CODE.fullmatch(code)
+        found = (",f" if m.group(1) else "f", D(1).scaleb(-len(m.group(2) or ""))) if m else None
+        if len(_PLAIN_CODES) >= 512:
+            _PLAIN_CODES.clear()
+        _PLAIN_CODES[code] = found
+    return found  # type: ignore[return-value]
+
+
 def format_number(v: float, code: str) -> str:
     """A number through a format code; FormatError when Excel would give #VALUE!."""
+    plain = _plain_code(code)
+    if plain is not None and math.isfinite(v):
+        x = abs(_dec(v)).quantize(plain[1], context=_CTX)
+        text = format(x, plain[0])
+        return "-" + text if v < 0 and x else text
     sections = parse(code)
     sec, signed = _number_section(sections, v)
     kinds = sec.kinds()

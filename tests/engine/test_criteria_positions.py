@@ -1,12 +1,13 @@
-"""The cells a criterion picks in the fast plan (fastcalc._criterion_positions), answered from a
+"""The cells a criterion picks in the fast plan (fastcalc._mark), answered from a
 range's index (texts) or its numbers at once (">425"), against criteria.py's test of each cell,
 the rule COUNTIF & co. follow everywhere else; plus counts worked out by hand."""
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roi_xl.engine import fastcalc
+from roi_xl.engine import fastcalc, range_memo
 from roi_xl.engine.criteria import criterion_test
 from roi_xl.excel import XlError
 
@@ -22,24 +23,37 @@ CRITERIA = st.sampled_from([">4", ">=4", "<4", "<=4", ">-3.5", "<=0", ">1e1", "<
 def test_the_plan_picks_the_cells_the_criterion_test_picks(rows, condition):
     width = len(rows[0])
     rows = [(row * width)[:width] for row in rows]  # a rectangular range
-    flat = fastcalc._flat_formulas(rows)
     test = criterion_test(fastcalc.formulas_value(condition))
-    assert fastcalc._criterion_positions(rows, condition) == [i for i, v in enumerate(flat) if test(v)]
+    # the range as drawn, and stacked past _FEW cells (numbers compared by numpy, not one by one)
+    for cells in (rows, rows * (fastcalc._FEW // len(rows) + 1)):
+        flat = fastcalc._flat_formulas(cells)
+        assert picked(cells, condition) == [i for i, v in enumerate(flat) if test(v)]
+
+
+def picked(rows: list, condition) -> list[int]:
+    """The positions (row by row) of the cells fastcalc._mark marks."""
+    mask = np.zeros(len(rows) * len(rows[0]), bool)
+    range_memo.forget()
+    try:
+        fastcalc._mark(mask, rows, condition)
+    finally:
+        range_memo.forget()
+    return np.flatnonzero(mask).tolist()
 
 
 def test_ordering_criteria_pick_numbers_only():
     rows = [[1], [5.5], ["7"], [True], [None], [10], [-3], [XlError.NA]]
-    assert fastcalc._criterion_positions(rows, ">4") == [1, 5]        # 5.5 and 10: not the text 7, not TRUE
-    assert fastcalc._criterion_positions(rows, "<=5.5") == [0, 1, 6]  # 1, 5.5 and -3
-    assert fastcalc._criterion_positions(rows, ">=x") == []           # a text order: no text is >= "x"
+    tall = rows * 5  # 40 cells: past _FEW, compared by numpy
+    for cells, n in ((rows, 0), (tall, 8)):
+        assert picked(cells, ">4") == [i + k * n for k in range(len(cells) // 8) for i in (1, 5)]
+        assert picked(cells, "<=5.5") == [i + k * n for k in range(len(cells) // 8) for i in (0, 1, 6)]
+        assert picked(cells, ">=x") == []  # a text order: no text is >= "x"
 
 
 def test_ifs_combine_criteria_and_sum_the_picked_numbers():
     """_ifs by hand: the masks of several criteria combined, over ranges evaluated once and reused
     by many calls with other criteria (range_memo), a summed range with text, TRUE, a blank and an
     error (left out unless picked: SUMIFS then gives the error)."""
-    from roi_xl.engine import range_memo
-
     cats = [["a"], ["b"], ["A"], ["a"], ["c"], ["a"]]
     amounts = [[10], [20], [30], [40], [50], [60]]
     summed = [[1.5], ["7"], [True], [None], [XlError.DIV0], [2.25]]
@@ -64,10 +78,6 @@ def test_countif_of_a_few_cells_counts_the_numbers_compared():
     at once (_few_counted): only numbers count, not the text "600", TRUE, a blank or an error; a
     value of another class (a numpy double a formula computed) and a range past _FEW take the
     mask's way, with the same count."""
-    import numpy as np
-
-    from roi_xl.engine import range_memo
-
     row = [[501, 500, 500.5, "600", True, None, XlError.NA, -700, 1e3, 12]]
     range_memo.forget()
     try:

@@ -18,7 +18,8 @@ from tests.support.two_paths import assert_plan_equals_formulas
 
 INPUTS = {"A1": 1, "A2": "3", "A3": True, "A5": 5,    # A4 blank; A2 a text that looks like a number
           "B1": 4, "B2": "#N/A", "B3": 6,
-          "C1": 1, "C2": 2, "C3": 3}
+          "C1": 1, "C2": 2, "C3": 3,
+          "D1": 2, "D2": "#DIV/0!", "D3": "#N/A"}
 CASES = {
     "=MAX(A1:A5)": 5.0,
     "=MIN(A1:A5)": 1.0,
@@ -39,6 +40,9 @@ CASES = {
     "=MEDIAN(C1:C3,10)": 2.5,               # 1, 2, 3, 10
     "=AVERAGE({1,2,6})": 3.0,               # an array constant's numbers
     "=MAX(C1:C3*2)": 6.0,                   # a computed array
+    "=SUM(C1:C3,C1:C3)": 12.0,              # ranges of numbers only
+    "=SUM(C1:D2)": XlError.DIV0,            # numbers, then an error: the error
+    "=MAX(D3:D3,C1:D2)": XlError.NA,        # the first argument's error first
 }
 
 

@@ -29,6 +29,11 @@ def test_what_a_formula_makes_the_steps_read(formula, reads):
     (['="SUM(C:C)"', "=A1", '=CELL("row",B2)'], {TABLES, CONSTANTS}),  # the text's C:C is no column
     (["=SUM(3:3)", "=SUBTOTAL(9,A1:A3)", "=SUM('a[b]:c'!A1)"], {TABLES, FILLED_EXTENT, HIDDEN_ROWS}),
     (["=MYINDIRECT(A1)", "=mysubtotal(1)", "=indirect(\"A\"&1)"], {TABLES, CONSTANTS}),  # any case
+    # whole columns and rows however written, at a text's end too (the texts are searched joined)
+    (["=A1", "=sum(b:b)"], {TABLES, FILLED_EXTENT}),
+    (["=SUM($A:$C)", "=A1"], {TABLES, FILLED_EXTENT}),
+    (["=SUM('My Sheet'!3:5)"], {TABLES, FILLED_EXTENT}),
+    (["=SUM(A1:B2)", '="C:C"', "=A1:", "=B:B1"], {TABLES}),       # no whole one among them
 ])
 def test_what_formulas_make_the_steps_read_together(formulas, reads):
     assert what_they_read(formulas) == reads

@@ -64,6 +64,13 @@ DOCUMENTED = {
     (-12, "00-00-00-00"): "-00-00-00-12",
     (0, "#.#"): ".",
     (12.5, ".00"): "12.50",
+    # the usual codes (numfmt's plain codes): digits rounded half away from zero, grouped by 3
+    (1234567.891, "#,##0"): "1,234,568",
+    (999.95, "#,##0.0"): "1,000.0",      # the rounding carries into a new group
+    (1.005, "0.00"): "1.01",             # 15 significant digits: 1.005, not the double below it
+    (-2.5, "0"): "-3",
+    (-0.004, "#,##0.00"): "0.00",        # one section: no minus when every digit shown is 0
+    (0.5, "#,##0.000"): "0.500",
 }
 
 # formula -> value: text values, errors and the text section
