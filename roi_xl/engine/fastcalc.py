@@ -55,6 +55,7 @@ from .range_memo import forget, once
 from .recursive_names import deep_recursion, depth_limit, parameters_and_body
 from .rewrite import OMITTED_MARKER
 from .text_number import text_to_number
+from .translations import Memo, Translation
 
 _EMPTY = _sh.EMPTY  # a blank, as formulas has it
 
@@ -344,29 +345,34 @@ class _Layout:
     that differ from it only in digits inside its numbers, texts and references (A7 and A8, 12 and
     13, "K0001" and "K0002"): those tokenise alike, because _TOKEN reads a digit only as any digit
     (its one literal digit, in #DIV/0!, is an error token, which is not one of those), so they
-    share its shape and their parameters are at the same places (`spans`). A formula is looked up
-    by its text with each digit 0, so only its digits may differ from the layout's; `fits` checks
-    those of the rest of the text (function names, operators, names) are the same: the parts
-    holding a digit (`fixed`), most formulas none."""
+    share its shape and their parameters are at the same places (`spans`, by token index). A
+    formula is looked up by its text with each digit 0, so only its digits may differ from the
+    layout's; `fits` checks those of the rest of the text (function names, operators, names) are
+    the same: the parts holding a digit (`fixed`), most formulas none. A layout depends on the
+    text alone: it serves every plan of the process (translations.Memo). `names` are the shape's
+    names (upper case), which its translation reads the workbook's definitions of."""
 
-    __slots__ = ("name", "fixed", "spans")
+    __slots__ = ("shape", "fixed", "spans", "names")
 
-    def __init__(self, name: str, fixed: list[tuple[int, int, str]], spans: list[tuple[int, int]]):
-        self.name, self.fixed, self.spans = name, fixed, spans
+    def __init__(self, shape: str, fixed: list[tuple[int, int, str]], spans: dict[int, tuple[int, int]],
+                 names: tuple[str, ...]):
+        self.shape, self.fixed, self.spans, self.names = shape, fixed, spans, names
 
     @classmethod
-    def of(cls, body: str, toks: list, name: str, positions: list[int]) -> _Layout | None:
+    def of(cls, body: str, toks: list, shape: str) -> _Layout | None:
         """The layout of a formula's text (without its '=') tokenised as `toks`; None when it holds
         an array constant (no match to read its place from)."""
-        fixed, at = [], 0
-        for kind, m in toks:
+        fixed, at, spans = [], 0, {}
+        for i, (kind, m) in enumerate(toks):
             if not isinstance(m, re.Match):
                 return None
             if kind in _VARYING:
                 fixed.append((at, m.start(), body[at:m.start()]))
                 at = m.end()
+            if kind in _SHAPE_PARAMS:
+                spans[i] = (m.start(), m.end())
         fixed.append((at, len(body), body[at:]))
-        return cls(name, [part for part in fixed if _DIGIT.search(part[2])], _spans(toks, positions))
+        return cls(shape, [part for part in fixed if _DIGIT.search(part[2])], spans, _names_in(toks))
 
     def fits(self, body: str) -> bool:
         for a, b, text in self.fixed:
@@ -375,6 +381,10 @@ class _Layout:
         return True
 
 
+def _names_in(toks: list) -> tuple[str, ...]:
+    """The names a formula's tokens hold, upper case, in order."""
+    return tuple([m.group(0).upper() for kind, m in toks if kind == "name"])
+
 
 def _spans(toks: list, positions: list[int]) -> list[tuple[int, int]]:
     """Where the tokens at `positions` (numbers, texts, references, names: matches) are."""
@@ -382,6 +392,23 @@ def _spans(toks: list, positions: list[int]) -> list[tuple[int, int]]:
 
 
 _DIGIT = re.compile("[0-9]")
+
+
+# What a plan works out from formulas' texts alone, kept for the process's next plans
+# (translations.py): layouts by a formula's text with its digits 0, translations (with their
+# compiled functions) by Plan._translation_key. Bounded: a worker may meet templates without end.
+_LAYOUTS: Memo[str, _Layout] = Memo(8192)
+_TRANSLATIONS: Memo[tuple, Translation] = Memo(2048)
+
+
+def _compiled(translation: Translation):
+    """A kept translation's function, compiled with the runtime and its own constants only."""
+    params = [f"p{i}" for i in translation.positions]
+    source = _function_source("_s", params, translation.code, translation.calls)
+    namespace = dict(_RUNTIME)
+    namespace.update(translation.consts)
+    exec(compile("\n".join(source) + "\n", "<roi-xl fast plan>", "exec"), namespace)  # noqa: S102 - our own code
+    return namespace["_s"]
 
 
 # --------------------------------------------------------------------------- runtime
@@ -1097,16 +1124,22 @@ class Plan:
         # cell -> (function, its arguments' slots, what it reads: cells and _range_item)
         self._cell_code: dict[tuple[str, str], tuple[str, tuple[int, ...], tuple]] = {}
         self._tmp = 0
-        self._consts: dict[str, object] = {}
+        self._consts: dict[str, object] = {}  # the constants of the code compiled with the plan
+        self._const_count = 0
         # Translations shared by formulas of one shape (shape_of): shape -> (function name,
-        # parameter token indexes); their code (_shared_source).
+        # parameter token indexes). Most are kept for the process's next plans (_TRANSLATIONS) and
+        # compiled there (_functions: name -> function); the rest are the plan's own code (_shared).
         self._shapes: dict[str, tuple[str, list[int]]] = {}
+        self._functions: dict[str, object] = {}
         self._shared: list[tuple[str, list[int], str, bool]] = []
         self._params: dict[int, int] | None = None  # while translating a shape: leaf -> token index
         self._used: set[int] = set()
+        self._calls_lambda = False  # while translating a shape: it calls one of the plan's LAMBDAs
         self._arguments: dict[str, dict[str, tuple]] = {}  # sheet -> token -> _argument
-        self._layouts: dict[str, _Layout] = {}  # a formula's text with its digits 0 -> its layout
+        # a formula's text with its digits 0 -> its layout, function and parameters' spans
+        self._layouts: dict[str, tuple[_Layout, str, list[tuple[int, int]]]] = {}
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
+        self._lambda_key = tuple(sorted(self.lambdas.items()))
         self._own_cell: tuple[str, str] | None = None  # the formula cell being translated
         lambda_source = self._translate_lambdas()
         spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
@@ -1124,10 +1157,12 @@ class Plan:
                         initial.append(None)
             except Untranslatable as exc:
                 raise Untranslatable(f"{address(*key)}: {exc}") from None
-        self.source = "\n".join(lambda_source + self._shared_source()) + "\n"
         namespace = dict(_RUNTIME)
         namespace.update(self._consts)
-        exec(compile(self.source, "<roi-xl fast plan>", "exec"), namespace)  # noqa: S102 - our own code
+        own_source = lambda_source + self._shared_source()
+        if own_source:
+            exec(compile("\n".join(own_source) + "\n", "<roi-xl fast plan>", "exec"), namespace)  # noqa: S102 - our own code
+        namespace.update(self._functions)
         self._program(namespace)
         # What only the translation needed (every range's cells, every cell's arguments...): a
         # plan is kept for the template's next workbooks, and memory should hold its program only.
@@ -1146,24 +1181,78 @@ class Plan:
         if not text.startswith("="):
             raise Untranslatable("not a formula")
         body = text[1:]
+        zeroed = ""
         if not alone:
-            layout = self._layouts.get(body.translate(_ZEROS))
+            zeroed = body.translate(_ZEROS)
+            known = self._layouts.get(zeroed)
+            if known is not None and known[0].fits(body):
+                return (known[1], *self._arguments_of(body, known[2], own))
+            layout = _LAYOUTS.get(zeroed)  # laid out so in an earlier plan
             if layout is not None and layout.fits(body):
-                return (layout.name, *self._arguments_of(body, layout.spans, own))
+                name, positions = self._shared_for(layout.shape, layout.names, None, body, own)
+                spans = [layout.spans[i] for i in positions]
+                self._layouts[zeroed] = (layout, name, spans)
+                return (name, *self._arguments_of(body, spans, own))
         toks = _tokens(body)
         shape = shape_of(toks) if not alone else None
-        laid_out = shape is not None
         if shape is None:  # reads its own address (ROW()...): a translation of its own
             shape = f"\x02{alone}{address(*self._own_cell or ('', ''))}\x02{text}"
+            shared = self._shapes.get(shape)
+            if shared is None:
+                translation, _ = self._share(toks, own)
+                shared = self._shapes[shape] = self._plan_function(translation)
+            name, positions = shared
+            return (name, *self._arguments_of(body, _spans(toks, positions), own))
+        name, positions = self._shared_for(shape, _names_in(toks), toks, body, own)
+        spans = _spans(toks, positions)
+        layout = _Layout.of(body, toks, shape)
+        if layout is not None:
+            _LAYOUTS.put(zeroed, layout)
+            self._layouts[zeroed] = (layout, name, spans)
+        return (name, *self._arguments_of(body, spans, own))
+
+    def _shared_for(self, shape: str, names: tuple[str, ...], toks: list | None, body: str,
+                    own: str) -> tuple[str, list[int]]:
+        """The plan's function for a shape and its parameters' token indexes: a translation kept
+        from an earlier plan when one was made under the same key, else translated now (from
+        `toks`, or the tokens of `body`) and kept unless it calls the plan's own LAMBDAs."""
         shared = self._shapes.get(shape)
-        if shared is None:
-            shared = self._shapes[shape] = self._share(toks, own)
-        name, positions = shared
-        if laid_out:
-            layout = _Layout.of(body, toks, name, positions)
-            if layout is not None:
-                self._layouts[body.translate(_ZEROS)] = layout
-        return (name, *self._arguments_of(body, _spans(toks, positions), own))
+        if shared is not None:
+            return shared
+        key = self._translation_key(shape, names)
+        translation = _TRANSLATIONS.get(key)
+        if translation is None:
+            translation, calls_lambda = self._share(_tokens(body) if toks is None else toks, own)
+            if calls_lambda:  # its code names the plan's LAMBDA functions: compiled with them
+                shared = self._shapes[shape] = self._plan_function(translation)
+                return shared
+            translation.function = _compiled(translation)
+            _TRANSLATIONS.put(key, translation)
+        name = f"_s{len(self._shapes)}"
+        self._functions[name] = translation.function
+        shared = self._shapes[shape] = (name, translation.positions)
+        return shared
+
+    def _translation_key(self, shape: str, names: tuple[str, ...]) -> tuple:
+        """Everything a shape's translation reads beyond its tokens: what each of its names is
+        (a range, a cell, defined otherwise, undefined: _is_array, _name_target) and the named
+        LAMBDAs (which calls are theirs, under which function). Not the sheets nor the cells: its
+        references are parameters, resolved for each cell by _argument."""
+        statuses = []
+        for name in names:
+            target = self._names.get(name)
+            if target is not None:
+                statuses.append("range" if ":" in target[1] else "cell")
+            else:
+                statuses.append("defined" if name in self._defined or name.startswith("_XLPM.") else "")
+        return (shape, tuple(statuses), self._lambda_key)
+
+    def _plan_function(self, translation: Translation) -> tuple[str, list[int]]:
+        """A translation compiled with the plan's own code (_shared_source), under a new name."""
+        name = f"_s{len(self._shapes)}"
+        self._consts.update(translation.consts)
+        self._shared.append((name, translation.positions, translation.code, translation.calls))
+        return name, translation.positions
 
     def _arguments_of(self, body: str, spans: list[tuple[int, int]], own: str) -> tuple[tuple, tuple]:
         """The slots of a shared translation's arguments for one cell of sheet `own`, and what they
@@ -1188,21 +1277,23 @@ class Plan:
         found = cache[body[a:b]] = self._argument(("ref" if kind in ("sheet", "a", "b") else kind, m), own)
         return found
 
-    def _share(self, toks: list, own: str) -> tuple[str, list[int]]:
-        """One translation for every formula of a shape, its parameters p<token index>."""
+    def _share(self, toks: list, own: str) -> tuple[Translation, bool]:
+        """One translation for every formula of a shape, its parameters p<token index>, and whether
+        it calls one of the plan's LAMBDAs. Its constants are its own (Translation.consts), under
+        names no other code of the plan uses."""
         leaves: dict[int, int] = {}
         tree = parse("", toks, leaves)
         reads: set = set()
-        self._params, self._used, self._calls = leaves, set(), False
+        plan_consts, self._consts = self._consts, {}
+        self._params, self._used, self._calls, self._calls_lambda = leaves, set(), False, False
         try:
             code = self._expr(tree, own, reads)
         finally:
             self._params = None
+            consts, self._consts = self._consts, plan_consts
         if reads:  # every cell it reads should be a parameter
             raise Untranslatable("a formula reading cells the plan cannot pass it")
-        name, positions = f"_s{len(self._shared)}", sorted(self._used)
-        self._shared.append((name, positions, code, self._calls))
-        return name, positions
+        return Translation(code, sorted(self._used), self._calls, consts, None), self._calls_lambda
 
     def _argument(self, tok, own: str) -> tuple[int, tuple | None]:
         """One parameter of a shared translation for one cell: its slot, and what it reads (a cell,
@@ -1254,6 +1345,7 @@ class Plan:
 
     def _lambda_call(self, name: str, args: list, own: str, deps: set) -> str:
         function, count = self._lambda_calls[name]
+        self._calls_lambda = True
         if len(args) != count:  # Excel: a LAMBDA given the wrong number of arguments is #VALUE!
             return self._const(XlError.VALUE)
         codes = [self._operand(a, own, deps) for a in args]
@@ -1324,7 +1416,8 @@ class Plan:
     def _const(self, value) -> str:
         if value.__class__ in (int, float, bool, str) and not (value.__class__ is float and not math.isfinite(value)):
             return repr(value)
-        name = f"k{len(self._consts)}"
+        self._const_count += 1
+        name = f"k{self._const_count}"
         self._consts[name] = value
         return name
 
