@@ -46,7 +46,7 @@ from .. import registry
 from ..errors import NeedFormulas, Untranslatable
 from ..excel import OMITTED, XlError, address, to_grid
 from ..memory import this_process_budget
-from ..references import CELL, SHEET, column_letters, coordinate, split_coordinate, unquote_sheet
+from ..references import CELL, SHEET, coordinate, split_coordinate, unquote_sheet
 from . import rules
 from .formulas_args import COMPUTED, LITERAL, REFERENCE, formulas_argument, formulas_value
 from .functions._args import Fail
@@ -55,7 +55,7 @@ from .range_memo import forget, once
 from .recursive_names import deep_recursion, depth_limit, parameters_and_body
 from .rewrite import OMITTED_MARKER
 from .text_number import text_to_number
-from .translations import Memo, Translation
+from .translations import Blocks, Memo, Translation
 
 _EMPTY = _sh.EMPTY  # a blank, as formulas has it
 
@@ -300,6 +300,32 @@ def _leaf(kind: str, m) -> tuple:
     return ("range", sheet, a, b.replace("$", "").upper())
 
 
+# A parameter token's text -> its node (_leaf_of), for every plan of the process: workbooks of one
+# family repeat Data!$B$2:$B$501 and most numbers. Dropped whole past _LEAVES_KEPT entries.
+_LEAVES: dict[str, tuple] = {}
+_LEAVES_KEPT = 1 << 16
+
+
+def _leaf_of(body: str, at: int, text: str) -> tuple:
+    """The node of the parameter token body[at:] (`text`), as _leaf makes it but a range's corners
+    as numbers in order: ("range", sheet, first row, first column, last row, last column)."""
+    m = _TOKEN.match(body, at)
+    kind = m.lastgroup if m is not None else None
+    node = _with_corners(_leaf("ref" if kind in ("sheet", "a", "b") else str(kind), m))
+    if len(_LEAVES) >= _LEAVES_KEPT:
+        _LEAVES.clear()
+    _LEAVES[text] = node
+    return node
+
+
+def _with_corners(node: tuple) -> tuple:
+    """A range node with its corners as row and column numbers in order (other nodes as they are)."""
+    if node[0] != "range":
+        return node
+    (r1, c1), (r2, c2) = split_coordinate(node[2]), split_coordinate(node[3])
+    return ("range", node[1], min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+
+
 def parse(formula: str, toks: list | None = None, leaves: dict | None = None):
     """The syntax tree of one formula (with its leading '='; or its tokens). A final + or - outside
     parentheses is marked ("final", node): Excel snaps its cancellation residue to 0 (operators.py).
@@ -399,6 +425,7 @@ _DIGIT = re.compile("[0-9]")
 # compiled functions) by Plan._translation_key. Bounded: a worker may meet templates without end.
 _LAYOUTS: Memo[str, _Layout] = Memo(8192)
 _TRANSLATIONS: Memo[tuple, Translation] = Memo(2048)
+_BLOCKS = Blocks(200_000)  # ranges of constants' coordinates (~70 bytes each)
 
 
 def _compiled(translation: Translation):
@@ -1272,9 +1299,11 @@ class Plan:
 
     def _new_argument(self, cache: dict, body: str, a: int, b: int, own: str) -> tuple:
         """_argument of the token at body[a:b], kept in `cache` under its text."""
-        m = _TOKEN.match(body, a)
-        kind = m.lastgroup if m is not None else None
-        found = cache[body[a:b]] = self._argument(("ref" if kind in ("sheet", "a", "b") else kind, m), own)
+        text = body[a:b]
+        node = _LEAVES.get(text)
+        if node is None:
+            node = _leaf_of(body, a, text)
+        found = cache[text] = self._argument(node, own)
         return found
 
     def _share(self, toks: list, own: str) -> tuple[Translation, bool]:
@@ -1295,19 +1324,24 @@ class Plan:
             raise Untranslatable("a formula reading cells the plan cannot pass it")
         return Translation(code, sorted(self._used), self._calls, consts, None), self._calls_lambda
 
-    def _argument(self, tok, own: str) -> tuple[int, tuple | None]:
-        """One parameter of a shared translation for one cell: its slot, and what it reads (a cell,
-        a _range_item, or None for a constant)."""
-        node = _leaf(*tok)
-        if node[0] == "name":  # outside a LAMBDA: a name is its target
-            node = self._name_target(node[1])
+    def _argument(self, node: tuple, own: str) -> tuple[int, tuple | None]:
+        """One parameter of a shared translation for one cell, from its token's node (_leaf_of): its
+        slot, and what it reads (a cell, a _range_item, or None for a constant)."""
         kind = node[0]
+        if kind == "name":  # outside a LAMBDA: a name is its target
+            node = _with_corners(self._name_target(node[1]))
+            kind = node[0]
         if kind == "lit":
             return self._pool(_literal(node[1])), None
-        sheet = self._sheet(node[1], own)
+        sheet = own if node[1] is None else self._sheet(node[1], own)
         if kind == "ref":
-            return self._slot(sheet, node[2]), (sheet, node[2])
-        at = self._range(sheet, node[2], node[3])
+            key = (sheet, node[2])
+            at = self._vars.get(key)  # _slot, inline, its key the cell read
+            if at is None:
+                at = self._vars[key] = len(self._initial)
+                self._initial.append(None)
+            return at, key
+        at = self._range_of((sheet, *node[2:]))
         return at, _range_item(at)
 
     def _translate_lambdas(self) -> list[str]:
@@ -1403,7 +1437,10 @@ class Plan:
     def _range(self, sheet: str, a: str, b: str) -> int:
         """A range's slot (its corners in any order)."""
         (r1, c1), (r2, c2) = split_coordinate(a), split_coordinate(b)
-        key = (sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+        return self._range_of((sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+
+    def _range_of(self, key: tuple[str, int, int, int, int]) -> int:
+        """The slot of the range (sheet, first row, first column, last row, last column)."""
         at = self._ranges.get(key)
         if at is None:
             if (key[3] - key[1] + 1) * (key[4] - key[2] + 1) > 100_000:
@@ -1697,13 +1734,10 @@ class Plan:
         formula_sheets = {sheet for sheet, _ in code}
         self._range_cells: dict[int, list[tuple[str, str]]] = {}  # a range holding formula cells -> its cells
         blocks: dict[str, tuple[list[int], list[tuple]]] = {}  # sheet -> its blocks' slots, coordinates
-        rows: dict[tuple[int, int, int], tuple[str, ...]] = {}  # (row, first column, last column) -> coordinates
-        # coordinates built here, not by `coordinate`: 100,000 cells would churn its cache
-        # one string for each coordinate the program keeps (a block's, an input cell's): a dict of
-        # them while building, not sys.intern's, which would hold an entry for each as long as it lives
+        # one string for each coordinate the program keeps (an input cell's): a dict of them while
+        # building, not sys.intern's, which would hold an entry for each as long as it lives
         strings: dict[str, str] = {}
         one = strings.setdefault
-        letters: list[str] = [""]
         for at, (sheet, r1, c1, r2, c2) in self._range_at.items():
             if sheet in formula_sheets:
                 cells = [(sheet, coordinate(r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
@@ -1712,20 +1746,11 @@ class Plan:
                     for cell in cells:
                         self._slot(*cell)
                     continue
-            while len(letters) <= c2:
-                letters.append(column_letters(len(letters)))
-            keys = []
-            for r in range(r1, r2 + 1):
-                row = rows.get((r, c1, c2))
-                if row is None:
-                    made = [f"{letters[c]}{r}" for c in range(c1, c2 + 1)]
-                    row = rows[(r, c1, c2)] = tuple([one(k, k) for k in made])
-                keys.append(row)
             found = blocks.get(sheet)
             if found is None:
                 found = blocks[sheet] = ([], [])
             found[0].append(at)
-            found[1].append(tuple(keys))
+            found[1].append(_BLOCKS.of(r1, c1, r2, c2))
         # per sheet, slots and coordinates side by side: no tuple per range or input cell
         self._blocks = [(sheet, tuple(ats), tuple(keys)) for sheet, (ats, keys) in blocks.items()]
         order = self._cyclic_order() if self.iteration else self._order()

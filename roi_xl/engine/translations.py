@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Generic, TypeVar
 
+from ..references import column_letters
+
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -53,3 +55,37 @@ class Translation:
     def __init__(self, code: str, positions: list[int], calls: bool, consts: dict[str, object], function):
         self.code, self.positions, self.calls = code, positions, calls
         self.consts, self.function = consts, function
+
+
+class Blocks:
+    """Ranges' coordinates row by row (("A2", "B2"), ("A3", "B3")...), as a plan reads a range of
+    constants, kept for the process's next plans: workbooks of one family read the same lookup
+    tables, 500 rows that cost a plan 2 ms to spell out. Rows are shared between overlapping
+    ranges; all are dropped once `cells` coordinates are kept (a bound on the memory they hold)."""
+
+    def __init__(self, cells: int):
+        self.cells = cells
+        self._blocks: dict[tuple[int, int, int, int], tuple[tuple[str, ...], ...]] = {}
+        self._rows: dict[tuple[int, int, int], tuple[str, ...]] = {}
+        self._count = 0
+
+    def of(self, r1: int, c1: int, r2: int, c2: int) -> tuple[tuple[str, ...], ...]:
+        key = (r1, c1, r2, c2)
+        found = self._blocks.get(key)
+        if found is not None:
+            return found
+        size = (r2 - r1 + 1) * (c2 - c1 + 1)
+        if self._count + size > self.cells:
+            self._blocks.clear()
+            self._rows.clear()
+            self._count = 0
+        letters = [column_letters(c) for c in range(c1, c2 + 1)]
+        rows, made = self._rows, []
+        for r in range(r1, r2 + 1):
+            row = rows.get((r, c1, c2))
+            if row is None:
+                row = rows[(r, c1, c2)] = tuple([f"{letter}{r}" for letter in letters])
+            made.append(row)
+        self._count += size
+        found = self._blocks[key] = tuple(made)
+        return found
