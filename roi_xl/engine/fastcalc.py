@@ -300,18 +300,33 @@ def _leaf(kind: str, m) -> tuple:
     return ("range", sheet, a, b.replace("$", "").upper())
 
 
-# A parameter token's text -> its node (_leaf_of), for every plan of the process: workbooks of one
-# family repeat Data!$B$2:$B$501 and most numbers. Dropped whole past _LEAVES_KEPT entries.
+# A parameter token's text -> its node (_node_of), for every plan of the process: workbooks of one
+# family repeat Data!$B$2:$B$501 and most numbers. Dropped whole past _LEAVES_KEPT entries (~3 MB).
 _LEAVES: dict[str, tuple] = {}
-_LEAVES_KEPT = 1 << 16
+_LEAVES_KEPT = 1 << 14
 
 
-def _leaf_of(body: str, at: int, text: str) -> tuple:
-    """The node of the parameter token body[at:] (`text`), as _leaf makes it but a range's corners
-    as numbers in order: ("range", sheet, first row, first column, last row, last column)."""
-    m = _TOKEN.match(body, at)
-    kind = m.lastgroup if m is not None else None
-    node = _with_corners(_leaf("ref" if kind in ("sheet", "a", "b") else str(kind), m))
+def _node_of(kind: str, text: str) -> tuple:
+    """The node of a parameter token of kind `kind` (_kind_of: a layout knows it), as _leaf makes it
+    but a range's corners as numbers in order: ("range", sheet, first row, first column, last row,
+    last column). Read from the text without matching _TOKEN again: 100,000 formulas' references
+    cost a plan a second that way."""
+    if kind == "ref" or kind == "range":
+        sheet, _, cells = text.rpartition("!")  # a quoted sheet may hold a "!"; a cell does not
+        where = unquote_sheet(sheet) if sheet else None
+        cells = cells.replace("$", "").upper()
+        if kind == "ref":
+            node: tuple = ("ref", where, cells)
+        else:
+            a, _, b = cells.partition(":")
+            (r1, c1), (r2, c2) = split_coordinate(a), split_coordinate(b)
+            node = ("range", where, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+    elif kind == "num":
+        node = ("lit", float(text) if any(c in text for c in ".eE") else int(text))
+    elif kind == "str":
+        node = ("lit", text[1:-1].replace('""', '"'))
+    else:
+        node = ("name", text)
     if len(_LEAVES) >= _LEAVES_KEPT:
         _LEAVES.clear()
     _LEAVES[text] = node
@@ -380,7 +395,7 @@ class _Layout:
 
     __slots__ = ("shape", "fixed", "spans", "names")
 
-    def __init__(self, shape: str, fixed: list[tuple[int, int, str]], spans: dict[int, tuple[int, int]],
+    def __init__(self, shape: str, fixed: list[tuple[int, int, str]], spans: dict[int, tuple[int, int, str]],
                  names: tuple[str, ...]):
         self.shape, self.fixed, self.spans, self.names = shape, fixed, spans, names
 
@@ -396,7 +411,7 @@ class _Layout:
                 fixed.append((at, m.start(), body[at:m.start()]))
                 at = m.end()
             if kind in _SHAPE_PARAMS:
-                spans[i] = (m.start(), m.end())
+                spans[i] = (m.start(), m.end(), _kind_of(kind, m))
         fixed.append((at, len(body), body[at:]))
         return cls(shape, [part for part in fixed if _DIGIT.search(part[2])], spans, _names_in(toks))
 
@@ -412,9 +427,15 @@ def _names_in(toks: list) -> tuple[str, ...]:
     return tuple([m.group(0).upper() for kind, m in toks if kind == "name"])
 
 
-def _spans(toks: list, positions: list[int]) -> list[tuple[int, int]]:
-    """Where the tokens at `positions` (numbers, texts, references, names: matches) are."""
-    return [(toks[i][1].start(), toks[i][1].end()) for i in positions]
+def _spans(toks: list, positions: list[int]) -> list[tuple[int, int, str]]:
+    """Where the tokens at `positions` (numbers, texts, references, names: matches) are, and their
+    kinds (_kind_of)."""
+    return [(toks[i][1].start(), toks[i][1].end(), _kind_of(*toks[i])) for i in positions]
+
+
+def _kind_of(kind: str, m) -> str:
+    """A parameter token's kind as _node_of reads it: "range" for a reference to a range."""
+    return "range" if kind == "ref" and m.group("b") else kind
 
 
 _DIGIT = re.compile("[0-9]")
@@ -1164,7 +1185,7 @@ class Plan:
         self._calls_lambda = False  # while translating a shape: it calls one of the plan's LAMBDAs
         self._arguments: dict[str, dict[str, tuple]] = {}  # sheet -> token -> _argument
         # a formula's text with its digits 0 -> its layout, function and parameters' spans
-        self._layouts: dict[str, tuple[_Layout, str, list[tuple[int, int]]]] = {}
+        self._layouts: dict[str, tuple[_Layout, str, list[tuple[int, int, str]]]] = {}
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
         self._lambda_key = tuple(sorted(self.lambdas.items()))
         self._own_cell: tuple[str, str] | None = None  # the formula cell being translated
@@ -1281,7 +1302,7 @@ class Plan:
         self._shared.append((name, translation.positions, translation.code, translation.calls))
         return name, translation.positions
 
-    def _arguments_of(self, body: str, spans: list[tuple[int, int]], own: str) -> tuple[tuple, tuple]:
+    def _arguments_of(self, body: str, spans: list[tuple[int, int, str]], own: str) -> tuple[tuple, tuple]:
         """The slots of a shared translation's arguments for one cell of sheet `own`, and what they
         read, from where its parameters' tokens are in the formula's text. One token text means
         one argument: Data!$B$2:$B$501 in a thousand cells. (A text is one kind of token: a text
@@ -1290,19 +1311,18 @@ class Plan:
         cache = self._arguments.get(own)
         if cache is None:
             cache = self._arguments[own] = {}
-        found = [cache.get(body[a:b]) for a, b in spans]
+        found = [cache.get(body[a:b]) for a, b, _ in spans]
         if None in found:
-            for i, (a, b) in enumerate(spans):
+            for i, (a, b, kind) in enumerate(spans):
                 if found[i] is None:
-                    found[i] = cache.get(body[a:b]) or self._new_argument(cache, body, a, b, own)
+                    found[i] = cache.get(body[a:b]) or self._new_argument(cache, body[a:b], kind, own)
         return tuple([f[0] for f in found]), tuple([f[1] for f in found if f[1] is not None])  # type: ignore[index]
 
-    def _new_argument(self, cache: dict, body: str, a: int, b: int, own: str) -> tuple:
-        """_argument of the token at body[a:b], kept in `cache` under its text."""
-        text = body[a:b]
+    def _new_argument(self, cache: dict, text: str, kind: str, own: str) -> tuple:
+        """_argument of a parameter token of kind `kind`, kept in `cache` under its text."""
         node = _LEAVES.get(text)
         if node is None:
-            node = _leaf_of(body, a, text)
+            node = _node_of(kind, text)
         found = cache[text] = self._argument(node, own)
         return found
 
@@ -1325,7 +1345,7 @@ class Plan:
         return Translation(code, sorted(self._used), self._calls, consts, None), self._calls_lambda
 
     def _argument(self, node: tuple, own: str) -> tuple[int, tuple | None]:
-        """One parameter of a shared translation for one cell, from its token's node (_leaf_of): its
+        """One parameter of a shared translation for one cell, from its token's node (_node_of): its
         slot, and what it reads (a cell, a _range_item, or None for a constant)."""
         kind = node[0]
         if kind == "name":  # outside a LAMBDA: a name is its target
