@@ -1311,12 +1311,26 @@ class Plan:
         cache = self._arguments.get(own)
         if cache is None:
             cache = self._arguments[own] = {}
-        found = [cache.get(body[a:b]) for a, b, _ in spans]
-        if None in found:
-            for i, (a, b, kind) in enumerate(spans):
-                if found[i] is None:
-                    found[i] = cache.get(body[a:b]) or self._new_argument(cache, body[a:b], kind, own)
-        return tuple([f[0] for f in found]), tuple([f[1] for f in found if f[1] is not None])  # type: ignore[index]
+        slots, reads = [], []
+        for a, b, kind in spans:
+            text = body[a:b]
+            if kind == "ref" and "'" not in text:  # a cell: most of a big sheet's tokens, each once
+                sheet, _, cell = text.rpartition("!")
+                key = (self._sheet(sheet, own) if sheet else own, cell.replace("$", "").upper())
+                at = self._vars.get(key)  # _slot, inline
+                if at is None:
+                    at = self._vars[key] = len(self._initial)
+                    self._initial.append(None)
+                slots.append(at)
+                reads.append(key)
+                continue
+            found = cache.get(text)
+            if found is None:
+                found = self._new_argument(cache, text, kind, own)
+            slots.append(found[0])
+            if found[1] is not None:
+                reads.append(found[1])
+        return tuple(slots), tuple(reads)
 
     def _new_argument(self, cache: dict, text: str, kind: str, own: str) -> tuple:
         """_argument of a parameter token of kind `kind`, kept in `cache` under its text."""
