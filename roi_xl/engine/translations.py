@@ -9,6 +9,7 @@ Nothing kept here holds a workbook's slots, sheets or cells: a plan maps them to
 """
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from typing import Generic, TypeVar
 
@@ -19,27 +20,32 @@ V = TypeVar("V")
 
 
 class Memo(Generic[K, V]):
-    """A dict bounded to `size` entries, the least recently used dropped first."""
+    """A dict bounded to `size` entries, the least recently used dropped first. Locked: Dask runs
+    workbooks in threads of one process, whose plans share it."""
 
     def __init__(self, size: int):
         self.size = size
         self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, key: K) -> V | None:
-        found = self._items.get(key)
-        if found is not None:
-            self._items.move_to_end(key)
-        return found
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
 
     def put(self, key: K, value: V) -> V:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-        return value
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+            return value
 
     def clear(self) -> None:
-        self._items.clear()
+        with self._lock:
+            self._items.clear()
 
     def __len__(self) -> int:
         return len(self._items)
