@@ -1305,7 +1305,8 @@ class Plan:
     def _arguments_of(self, body: str, spans: list[tuple[int, int, str]], own: str) -> tuple[tuple, tuple]:
         """The slots of a shared translation's arguments for one cell of sheet `own`, and what they
         read, from where its parameters' tokens are in the formula's text. One token text means
-        one argument: Data!$B$2:$B$501 in a thousand cells. (A text is one kind of token: a text
+        one argument: Data!$B$2:$B$501 in a thousand cells, kept by its text (a cell reference,
+        usually met once, goes straight to its slot instead). (A text is one kind of token: a text
         starts with ", a number with a digit or '.', and a name reading as a reference is one
         followed by ':', which no translated formula holds.)"""
         cache = self._arguments.get(own)
