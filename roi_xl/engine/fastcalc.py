@@ -1769,10 +1769,6 @@ class Plan:
         formula_sheets = {sheet for sheet, _ in code}
         self._range_cells: dict[int, list[tuple[str, str]]] = {}  # a range holding formula cells -> its cells
         blocks: dict[str, tuple[list[int], list[tuple]]] = {}  # sheet -> its blocks' slots, coordinates
-        # one string for each coordinate the program keeps (an input cell's): a dict of them while
-        # building, not sys.intern's, which would hold an entry for each as long as it lives
-        strings: dict[str, str] = {}
-        one = strings.setdefault
         for at, (sheet, r1, c1, r2, c2) in self._range_at.items():
             if sheet in formula_sheets:
                 cells = [(sheet, coordinate(r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
@@ -1790,12 +1786,13 @@ class Plan:
         self._blocks = [(sheet, tuple(ats), tuple(keys)) for sheet, (ats, keys) in blocks.items()]
         order = self._cyclic_order() if self.iteration else self._order()
         by_sheet: dict[str, tuple[list[str], list[int]]] = {}  # sheet -> its input cells, their slots
+        shared = _BLOCKS.shared
         for cell, at in self._vars.items():
             if cell not in code:
                 inputs = by_sheet.get(cell[0])
                 if inputs is None:
                     inputs = by_sheet[cell[0]] = ([], [])
-                inputs[0].append(one(cell[1], cell[1]))
+                inputs[0].append(shared(cell[1]))
                 inputs[1].append(at)
         self._inputs = [(sheet, tuple(by_sheet[sheet][0]), tuple(by_sheet[sheet][1]))
                         for sheet in self.sheets if sheet in by_sheet]

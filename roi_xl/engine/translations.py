@@ -73,6 +73,7 @@ class Blocks:
         self.cells = cells
         self._blocks: dict[tuple[int, int, int, int], tuple[tuple[str, ...], ...]] = {}
         self._rows: dict[tuple[int, int, int], tuple[str, ...]] = {}
+        self._strings: dict[str, str] = {}  # one string for each coordinate kept
         self._count = 0
 
     def of(self, r1: int, c1: int, r2: int, c2: int) -> tuple[tuple[str, ...], ...]:
@@ -84,14 +85,20 @@ class Blocks:
         if self._count + size > self.cells:
             self._blocks.clear()
             self._rows.clear()
+            self._strings.clear()
             self._count = 0
         letters = [column_letters(c) for c in range(c1, c2 + 1)]
-        rows, made = self._rows, []
+        rows, made, one = self._rows, [], self._strings.setdefault
         for r in range(r1, r2 + 1):
             row = rows.get((r, c1, c2))
             if row is None:
-                row = rows[(r, c1, c2)] = tuple([f"{letter}{r}" for letter in letters])
+                row = rows[(r, c1, c2)] = tuple([one(k, k) for k in [f"{letter}{r}" for letter in letters]])
             made.append(row)
         self._count += size
         found = self._blocks[key] = tuple(made)
         return found
+
+    def shared(self, coord: str) -> str:
+        """The kept string equal to `coord` if a block holds one (an input cell's coordinate
+        then costs the program no second string), else `coord`."""
+        return self._strings.get(coord, coord)

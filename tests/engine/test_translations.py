@@ -121,6 +121,8 @@ def test_blocks_spell_rows_and_forget_past_their_bound():
     assert blocks.of(3, 1, 4, 2)[0] is blocks.of(2, 1, 3, 2)[1]   # overlapping ranges share a row
     assert blocks.of(1, 27, 1, 28) == (("AA1", "AB1"),)            # past 8 cells: all dropped, then kept
     assert blocks._count == 2
+    kept = blocks.of(1, 27, 1, 28)[0][0]
+    assert blocks.shared("AA" + "1") is kept and blocks.shared("Z9") == "Z9"  # an input's coordinate
 
 
 def test_memo_drops_the_least_recently_used():
