@@ -47,7 +47,7 @@ from .. import registry
 from ..errors import NeedFormulas, Untranslatable
 from ..excel import OMITTED, XlError, address, to_grid
 from ..memory import this_process_budget
-from ..references import CELL, SHEET, column_letters, coordinate, split_coordinate, unquote_sheet
+from ..references import CELL, SHEET, coordinate, split_coordinate, unquote_sheet
 from . import rules
 from .formulas_args import COMPUTED, LITERAL, REFERENCE, formulas_argument, formulas_value
 from .functions._args import Fail
@@ -56,6 +56,7 @@ from .range_memo import forget, once
 from .recursive_names import deep_recursion, depth_limit, parameters_and_body
 from .rewrite import OMITTED_MARKER
 from .text_number import text_to_number
+from .translations import Blocks, Memo, Translation
 
 _EMPTY = _sh.EMPTY  # a blank, as formulas has it
 
@@ -300,6 +301,47 @@ def _leaf(kind: str, m) -> tuple:
     return ("range", sheet, a, b.replace("$", "").upper())
 
 
+# A parameter token's text -> its node (_node_of), for every plan of the process: workbooks of one
+# family repeat Data!$B$2:$B$501 and most numbers. Dropped whole past _LEAVES_KEPT entries (~3 MB).
+_LEAVES: dict[str, tuple] = {}
+_LEAVES_KEPT = 1 << 14
+
+
+def _node_of(kind: str, text: str) -> tuple:
+    """The node of a parameter token of kind `kind` (_kind_of: a layout knows it), as _leaf makes it
+    but a range's corners as numbers in order: ("range", sheet, first row, first column, last row,
+    last column). Read from the text without matching _TOKEN again: 100,000 formulas' references
+    cost a plan a second that way."""
+    if kind == "ref" or kind == "range":
+        sheet, _, cells = text.rpartition("!")  # a quoted sheet may hold a "!"; a cell does not
+        where = unquote_sheet(sheet) if sheet else None
+        cells = cells.replace("$", "").upper()
+        if kind == "ref":
+            node: tuple = ("ref", where, cells)
+        else:
+            a, _, b = cells.partition(":")
+            (r1, c1), (r2, c2) = split_coordinate(a), split_coordinate(b)
+            node = ("range", where, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+    elif kind == "num":
+        node = ("lit", float(text) if any(c in text for c in ".eE") else int(text))
+    elif kind == "str":
+        node = ("lit", text[1:-1].replace('""', '"'))
+    else:
+        node = ("name", text)
+    if len(_LEAVES) >= _LEAVES_KEPT:
+        _LEAVES.clear()
+    _LEAVES[text] = node
+    return node
+
+
+def _with_corners(node: tuple) -> tuple:
+    """A range node with its corners as row and column numbers in order (other nodes as they are)."""
+    if node[0] != "range":
+        return node
+    (r1, c1), (r2, c2) = split_coordinate(node[2]), split_coordinate(node[3])
+    return ("range", node[1], min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+
+
 def parse(formula: str, toks: list | None = None, leaves: dict | None = None):
     """The syntax tree of one formula (with its leading '='; or its tokens). A final + or - outside
     parentheses is marked ("final", node): Excel snaps its cancellation residue to 0 (operators.py).
@@ -345,29 +387,34 @@ class _Layout:
     that differ from it only in digits inside its numbers, texts and references (A7 and A8, 12 and
     13, "K0001" and "K0002"): those tokenise alike, because _TOKEN reads a digit only as any digit
     (its one literal digit, in #DIV/0!, is an error token, which is not one of those), so they
-    share its shape and their parameters are at the same places (`spans`). A formula is looked up
-    by its text with each digit 0, so only its digits may differ from the layout's; `fits` checks
-    those of the rest of the text (function names, operators, names) are the same: the parts
-    holding a digit (`fixed`), most formulas none."""
+    share its shape and their parameters are at the same places (`spans`, by token index). A
+    formula is looked up by its text with each digit 0, so only its digits may differ from the
+    layout's; `fits` checks those of the rest of the text (function names, operators, names) are
+    the same: the parts holding a digit (`fixed`), most formulas none. A layout depends on the
+    text alone: it serves every plan of the process (translations.Memo). `names` are the shape's
+    names (upper case), which its translation reads the workbook's definitions of."""
 
-    __slots__ = ("name", "fixed", "spans")
+    __slots__ = ("shape", "fixed", "spans", "names")
 
-    def __init__(self, name: str, fixed: list[tuple[int, int, str]], spans: list[tuple[int, int]]):
-        self.name, self.fixed, self.spans = name, fixed, spans
+    def __init__(self, shape: str, fixed: list[tuple[int, int, str]], spans: dict[int, tuple[int, int, str]],
+                 names: tuple[str, ...]):
+        self.shape, self.fixed, self.spans, self.names = shape, fixed, spans, names
 
     @classmethod
-    def of(cls, body: str, toks: list, name: str, positions: list[int]) -> _Layout | None:
+    def of(cls, body: str, toks: list, shape: str) -> _Layout | None:
         """The layout of a formula's text (without its '=') tokenised as `toks`; None when it holds
         an array constant (no match to read its place from)."""
-        fixed, at = [], 0
-        for kind, m in toks:
+        fixed, at, spans = [], 0, {}
+        for i, (kind, m) in enumerate(toks):
             if not isinstance(m, re.Match):
                 return None
             if kind in _VARYING:
                 fixed.append((at, m.start(), body[at:m.start()]))
                 at = m.end()
+            if kind in _SHAPE_PARAMS:
+                spans[i] = (m.start(), m.end(), _kind_of(kind, m))
         fixed.append((at, len(body), body[at:]))
-        return cls(name, [part for part in fixed if _DIGIT.search(part[2])], _spans(toks, positions))
+        return cls(shape, [part for part in fixed if _DIGIT.search(part[2])], spans, _names_in(toks))
 
     def fits(self, body: str) -> bool:
         for a, b, text in self.fixed:
@@ -376,13 +423,41 @@ class _Layout:
         return True
 
 
+def _names_in(toks: list) -> tuple[str, ...]:
+    """The names a formula's tokens hold, upper case, in order."""
+    return tuple([m.group(0).upper() for kind, m in toks if kind == "name"])
 
-def _spans(toks: list, positions: list[int]) -> list[tuple[int, int]]:
-    """Where the tokens at `positions` (numbers, texts, references, names: matches) are."""
-    return [(toks[i][1].start(), toks[i][1].end()) for i in positions]
+
+def _spans(toks: list, positions: list[int]) -> list[tuple[int, int, str]]:
+    """Where the tokens at `positions` (numbers, texts, references, names: matches) are, and their
+    kinds (_kind_of)."""
+    return [(toks[i][1].start(), toks[i][1].end(), _kind_of(*toks[i])) for i in positions]
+
+
+def _kind_of(kind: str, m) -> str:
+    """A parameter token's kind as _node_of reads it: "range" for a reference to a range."""
+    return "range" if kind == "ref" and m.group("b") else kind
 
 
 _DIGIT = re.compile("[0-9]")
+
+
+# What a plan works out from formulas' texts alone, kept for the process's next plans
+# (translations.py): layouts by a formula's text with its digits 0, translations (with their
+# compiled functions) by Plan._translation_key. Bounded: a worker may meet templates without end.
+_LAYOUTS: Memo[str, _Layout] = Memo(8192)
+_TRANSLATIONS: Memo[tuple, Translation] = Memo(2048)
+_BLOCKS = Blocks(200_000)  # ranges of constants' coordinates (~70 bytes each)
+
+
+def _compiled(translation: Translation):
+    """A kept translation's function, compiled with the runtime and its own constants only."""
+    params = [f"p{i}" for i in translation.positions]
+    source = _function_source("_s", params, translation.code, translation.calls)
+    namespace = dict(_RUNTIME)
+    namespace.update(translation.consts)
+    exec(compile("\n".join(source) + "\n", "<roi-xl fast plan>", "exec"), namespace)  # noqa: S102 - our own code
+    return namespace["_s"]
 
 
 # --------------------------------------------------------------------------- runtime
@@ -1110,16 +1185,22 @@ class Plan:
         # cell -> (function, its arguments' slots, what it reads: cells and _range_item)
         self._cell_code: dict[tuple[str, str], tuple[str, tuple[int, ...], tuple]] = {}
         self._tmp = 0
-        self._consts: dict[str, object] = {}
+        self._consts: dict[str, object] = {}  # the constants of the code compiled with the plan
+        self._const_count = 0
         # Translations shared by formulas of one shape (shape_of): shape -> (function name,
-        # parameter token indexes); their code (_shared_source).
+        # parameter token indexes). Most are kept for the process's next plans (_TRANSLATIONS) and
+        # compiled there (_functions: name -> function); the rest are the plan's own code (_shared).
         self._shapes: dict[str, tuple[str, list[int]]] = {}
+        self._functions: dict[str, object] = {}
         self._shared: list[tuple[str, list[int], str, bool]] = []
         self._params: dict[int, int] | None = None  # while translating a shape: leaf -> token index
         self._used: set[int] = set()
+        self._calls_lambda = False  # while translating a shape: it calls one of the plan's LAMBDAs
         self._arguments: dict[str, dict[str, tuple]] = {}  # sheet -> token -> _argument
-        self._layouts: dict[str, _Layout] = {}  # a formula's text with its digits 0 -> its layout
+        # a formula's text with its digits 0 -> its layout, function and parameters' spans
+        self._layouts: dict[str, tuple[_Layout, str, list[tuple[int, int, str]]]] = {}
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
+        self._lambda_key = tuple(sorted(self.lambdas.items()))
         self._own_cell: tuple[str, str] | None = None  # the formula cell being translated
         lambda_source = self._translate_lambdas()
         spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
@@ -1137,10 +1218,12 @@ class Plan:
                         initial.append(None)
             except Untranslatable as exc:
                 raise Untranslatable(f"{address(*key)}: {exc}") from None
-        self.source = "\n".join(lambda_source + self._shared_source()) + "\n"
         namespace = dict(_RUNTIME)
         namespace.update(self._consts)
-        exec(compile(self.source, "<roi-xl fast plan>", "exec"), namespace)  # noqa: S102 - our own code
+        own_source = lambda_source + self._shared_source()
+        if own_source:
+            exec(compile("\n".join(own_source) + "\n", "<roi-xl fast plan>", "exec"), namespace)  # noqa: S102 - our own code
+        namespace.update(self._functions)
         self._program(namespace)
         # What only the translation needed (every range's cells, every cell's arguments...): a
         # plan is kept for the template's next workbooks, and memory should hold its program only.
@@ -1159,77 +1242,154 @@ class Plan:
         if not text.startswith("="):
             raise Untranslatable("not a formula")
         body = text[1:]
+        zeroed = ""
         if not alone:
-            layout = self._layouts.get(body.translate(_ZEROS))
+            zeroed = body.translate(_ZEROS)
+            known = self._layouts.get(zeroed)
+            if known is not None and known[0].fits(body):
+                return (known[1], *self._arguments_of(body, known[2], own))
+            layout = _LAYOUTS.get(zeroed)  # laid out so in an earlier plan
             if layout is not None and layout.fits(body):
-                return (layout.name, *self._arguments_of(body, layout.spans, own))
+                name, positions = self._shared_for(layout.shape, layout.names, None, body, own)
+                spans = [layout.spans[i] for i in positions]
+                self._layouts[zeroed] = (layout, name, spans)
+                return (name, *self._arguments_of(body, spans, own))
         toks = _tokens(body)
         shape = shape_of(toks) if not alone else None
-        laid_out = shape is not None
         if shape is None:  # reads its own address (ROW()...): a translation of its own
             shape = f"\x02{alone}{address(*self._own_cell or ('', ''))}\x02{text}"
-        shared = self._shapes.get(shape)
-        if shared is None:
-            shared = self._shapes[shape] = self._share(toks, own)
-        name, positions = shared
-        if laid_out:
-            layout = _Layout.of(body, toks, name, positions)
-            if layout is not None:
-                self._layouts[body.translate(_ZEROS)] = layout
-        return (name, *self._arguments_of(body, _spans(toks, positions), own))
+            shared = self._shapes.get(shape)
+            if shared is None:
+                translation, _ = self._share(toks, own)
+                shared = self._shapes[shape] = self._plan_function(translation)
+            name, positions = shared
+            return (name, *self._arguments_of(body, _spans(toks, positions), own))
+        name, positions = self._shared_for(shape, _names_in(toks), toks, body, own)
+        spans = _spans(toks, positions)
+        layout = _Layout.of(body, toks, shape)
+        if layout is not None:
+            _LAYOUTS.put(zeroed, layout)
+            self._layouts[zeroed] = (layout, name, spans)
+        return (name, *self._arguments_of(body, spans, own))
 
-    def _arguments_of(self, body: str, spans: list[tuple[int, int]], own: str) -> tuple[tuple, tuple]:
+    def _shared_for(self, shape: str, names: tuple[str, ...], toks: list | None, body: str,
+                    own: str) -> tuple[str, list[int]]:
+        """The plan's function for a shape and its parameters' token indexes: a translation kept
+        from an earlier plan when one was made under the same key, else translated now (from
+        `toks`, or the tokens of `body`) and kept unless it calls the plan's own LAMBDAs."""
+        shared = self._shapes.get(shape)
+        if shared is not None:
+            return shared
+        key = self._translation_key(shape, names)
+        translation = _TRANSLATIONS.get(key)
+        if translation is None:
+            translation, calls_lambda = self._share(_tokens(body) if toks is None else toks, own)
+            if calls_lambda:  # its code names the plan's LAMBDA functions: compiled with them
+                shared = self._shapes[shape] = self._plan_function(translation)
+                return shared
+            translation.function = _compiled(translation)
+            _TRANSLATIONS.put(key, translation)
+        name = f"_s{len(self._shapes)}"
+        self._functions[name] = translation.function
+        shared = self._shapes[shape] = (name, translation.positions)
+        return shared
+
+    def _translation_key(self, shape: str, names: tuple[str, ...]) -> tuple:
+        """Everything a shape's translation reads beyond its tokens: what each of its names is
+        (a range, a cell, defined otherwise, undefined: _is_array, _name_target) and the named
+        LAMBDAs (which calls are theirs, under which function). Not the sheets nor the cells: its
+        references are parameters, resolved for each cell by _argument."""
+        statuses = []
+        for name in names:
+            target = self._names.get(name)
+            if target is not None:
+                statuses.append("range" if ":" in target[1] else "cell")
+            else:
+                statuses.append("defined" if name in self._defined or name.startswith("_XLPM.") else "")
+        return (shape, tuple(statuses), self._lambda_key)
+
+    def _plan_function(self, translation: Translation) -> tuple[str, list[int]]:
+        """A translation compiled with the plan's own code (_shared_source), under a new name."""
+        name = f"_s{len(self._shapes)}"
+        self._consts.update(translation.consts)
+        self._shared.append((name, translation.positions, translation.code, translation.calls))
+        return name, translation.positions
+
+    def _arguments_of(self, body: str, spans: list[tuple[int, int, str]], own: str) -> tuple[tuple, tuple]:
         """The slots of a shared translation's arguments for one cell of sheet `own`, and what they
         read, from where its parameters' tokens are in the formula's text. One token text means
-        one argument: Data!$B$2:$B$501 in a thousand cells. (A text is one kind of token: a text
+        one argument: Data!$B$2:$B$501 in a thousand cells, kept by its text (a cell reference,
+        usually met once, goes straight to its slot instead). (A text is one kind of token: a text
         starts with ", a number with a digit or '.', and a name reading as a reference is one
         followed by ':', which no translated formula holds.)"""
         cache = self._arguments.get(own)
         if cache is None:
             cache = self._arguments[own] = {}
-        found = [cache.get(body[a:b]) for a, b in spans]
-        if None in found:
-            for i, (a, b) in enumerate(spans):
-                if found[i] is None:
-                    found[i] = cache.get(body[a:b]) or self._new_argument(cache, body, a, b, own)
-        return tuple([f[0] for f in found]), tuple([f[1] for f in found if f[1] is not None])  # type: ignore[index]
+        slots, reads = [], []
+        for a, b, kind in spans:
+            text = body[a:b]
+            if kind == "ref" and "'" not in text:  # a cell: most of a big sheet's tokens, each once
+                sheet, _, cell = text.rpartition("!")
+                key = (self._sheet(sheet, own) if sheet else own, cell.replace("$", "").upper())
+                at = self._vars.get(key)  # _slot, inline
+                if at is None:
+                    at = self._vars[key] = len(self._initial)
+                    self._initial.append(None)
+                slots.append(at)
+                reads.append(key)
+                continue
+            found = cache.get(text)
+            if found is None:
+                found = self._new_argument(cache, text, kind, own)
+            slots.append(found[0])
+            if found[1] is not None:
+                reads.append(found[1])
+        return tuple(slots), tuple(reads)
 
-    def _new_argument(self, cache: dict, body: str, a: int, b: int, own: str) -> tuple:
-        """_argument of the token at body[a:b], kept in `cache` under its text."""
-        m = _TOKEN.match(body, a)
-        kind = m.lastgroup if m is not None else None
-        found = cache[body[a:b]] = self._argument(("ref" if kind in ("sheet", "a", "b") else kind, m), own)
+    def _new_argument(self, cache: dict, text: str, kind: str, own: str) -> tuple:
+        """_argument of a parameter token of kind `kind`, kept in `cache` under its text."""
+        node = _LEAVES.get(text)
+        if node is None:
+            node = _node_of(kind, text)
+        found = cache[text] = self._argument(node, own)
         return found
 
-    def _share(self, toks: list, own: str) -> tuple[str, list[int]]:
-        """One translation for every formula of a shape, its parameters p<token index>."""
+    def _share(self, toks: list, own: str) -> tuple[Translation, bool]:
+        """One translation for every formula of a shape, its parameters p<token index>, and whether
+        it calls one of the plan's LAMBDAs. Its constants are its own (Translation.consts), under
+        names no other code of the plan uses."""
         leaves: dict[int, int] = {}
         tree = parse("", toks, leaves)
         reads: set = set()
-        self._params, self._used, self._calls = leaves, set(), False
+        plan_consts, self._consts = self._consts, {}
+        self._params, self._used, self._calls, self._calls_lambda = leaves, set(), False, False
         try:
             code = self._expr(tree, own, reads)
         finally:
             self._params = None
+            consts, self._consts = self._consts, plan_consts
         if reads:  # every cell it reads should be a parameter
             raise Untranslatable("a formula reading cells the plan cannot pass it")
-        name, positions = f"_s{len(self._shared)}", sorted(self._used)
-        self._shared.append((name, positions, code, self._calls))
-        return name, positions
+        return Translation(code, sorted(self._used), self._calls, consts, None), self._calls_lambda
 
-    def _argument(self, tok, own: str) -> tuple[int, tuple | None]:
-        """One parameter of a shared translation for one cell: its slot, and what it reads (a cell,
-        a _range_item, or None for a constant)."""
-        node = _leaf(*tok)
-        if node[0] == "name":  # outside a LAMBDA: a name is its target
-            node = self._name_target(node[1])
+    def _argument(self, node: tuple, own: str) -> tuple[int, tuple | None]:
+        """One parameter of a shared translation for one cell, from its token's node (_node_of): its
+        slot, and what it reads (a cell, a _range_item, or None for a constant)."""
         kind = node[0]
+        if kind == "name":  # outside a LAMBDA: a name is its target
+            node = _with_corners(self._name_target(node[1]))
+            kind = node[0]
         if kind == "lit":
             return self._pool(_literal(node[1])), None
-        sheet = self._sheet(node[1], own)
+        sheet = own if node[1] is None else self._sheet(node[1], own)
         if kind == "ref":
-            return self._slot(sheet, node[2]), (sheet, node[2])
-        at = self._range(sheet, node[2], node[3])
+            key = (sheet, node[2])
+            at = self._vars.get(key)  # _slot, inline, its key the cell read
+            if at is None:
+                at = self._vars[key] = len(self._initial)
+                self._initial.append(None)
+            return at, key
+        at = self._range_of((sheet, *node[2:]))
         return at, _range_item(at)
 
     def _translate_lambdas(self) -> list[str]:
@@ -1267,6 +1427,7 @@ class Plan:
 
     def _lambda_call(self, name: str, args: list, own: str, deps: set) -> str:
         function, count = self._lambda_calls[name]
+        self._calls_lambda = True
         if len(args) != count:  # Excel: a LAMBDA given the wrong number of arguments is #VALUE!
             return self._const(XlError.VALUE)
         codes = [self._operand(a, own, deps) for a in args]
@@ -1324,7 +1485,10 @@ class Plan:
     def _range(self, sheet: str, a: str, b: str) -> int:
         """A range's slot (its corners in any order)."""
         (r1, c1), (r2, c2) = split_coordinate(a), split_coordinate(b)
-        key = (sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+        return self._range_of((sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+
+    def _range_of(self, key: tuple[str, int, int, int, int]) -> int:
+        """The slot of the range (sheet, first row, first column, last row, last column)."""
         at = self._ranges.get(key)
         if at is None:
             if (key[3] - key[1] + 1) * (key[4] - key[2] + 1) > 100_000:
@@ -1337,7 +1501,8 @@ class Plan:
     def _const(self, value) -> str:
         if value.__class__ in (int, float, bool, str) and not (value.__class__ is float and not math.isfinite(value)):
             return repr(value)
-        name = f"k{len(self._consts)}"
+        self._const_count += 1
+        name = f"k{self._const_count}"
         self._consts[name] = value
         return name
 
@@ -1617,13 +1782,6 @@ class Plan:
         formula_sheets = {sheet for sheet, _ in code}
         self._range_cells: dict[int, list[tuple[str, str]]] = {}  # a range holding formula cells -> its cells
         blocks: dict[str, tuple[list[int], list[tuple]]] = {}  # sheet -> its blocks' slots, coordinates
-        rows: dict[tuple[int, int, int], tuple[str, ...]] = {}  # (row, first column, last column) -> coordinates
-        # coordinates built here, not by `coordinate`: 100,000 cells would churn its cache
-        # one string for each coordinate the program keeps (a block's, an input cell's): a dict of
-        # them while building, not sys.intern's, which would hold an entry for each as long as it lives
-        strings: dict[str, str] = {}
-        one = strings.setdefault
-        letters: list[str] = [""]
         for at, (sheet, r1, c1, r2, c2) in self._range_at.items():
             if sheet in formula_sheets:
                 cells = [(sheet, coordinate(r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
@@ -1632,30 +1790,22 @@ class Plan:
                     for cell in cells:
                         self._slot(*cell)
                     continue
-            while len(letters) <= c2:
-                letters.append(column_letters(len(letters)))
-            keys = []
-            for r in range(r1, r2 + 1):
-                row = rows.get((r, c1, c2))
-                if row is None:
-                    made = [f"{letters[c]}{r}" for c in range(c1, c2 + 1)]
-                    row = rows[(r, c1, c2)] = tuple([one(k, k) for k in made])
-                keys.append(row)
             found = blocks.get(sheet)
             if found is None:
                 found = blocks[sheet] = ([], [])
             found[0].append(at)
-            found[1].append(tuple(keys))
+            found[1].append(_BLOCKS.of(r1, c1, r2, c2))
         # per sheet, slots and coordinates side by side: no tuple per range or input cell
         self._blocks = [(sheet, tuple(ats), tuple(keys)) for sheet, (ats, keys) in blocks.items()]
         order = self._cyclic_order() if self.iteration else self._order()
         by_sheet: dict[str, tuple[list[str], list[int]]] = {}  # sheet -> its input cells, their slots
+        shared = _BLOCKS.shared
         for cell, at in self._vars.items():
             if cell not in code:
                 inputs = by_sheet.get(cell[0])
                 if inputs is None:
                     inputs = by_sheet[cell[0]] = ([], [])
-                inputs[0].append(one(cell[1], cell[1]))
+                inputs[0].append(shared(cell[1]))
                 inputs[1].append(at)
         self._inputs = [(sheet, tuple(by_sheet[sheet][0]), tuple(by_sheet[sheet][1]))
                         for sheet in self.sheets if sheet in by_sheet]
