@@ -107,6 +107,22 @@ def build_sized_workbook(path: Path, rows: int = 100) -> Path:
     return path
 
 
+def add_shared_strings(parts: dict[str, bytes], strings: list[str], preserve: bool = False) -> None:
+    """Give a package's members (`parts`: name -> bytes, edited in place) the shared strings
+    `strings`: the part, its relationship from the workbook and its content type (`preserve`:
+    each written with xml:space="preserve")."""
+    space = ' xml:space="preserve"' if preserve else ""
+    parts["xl/sharedStrings.xml"] = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + "".join(
+            f"<si><t{space}>{text.replace('&', '&amp;')}</t></si>" for text in strings) + "</sst>").encode()
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+
+
 def rewrite_members(path: Path, edit) -> None:
     """Rewrite the zip at `path`: `edit(name, data)` returns new bytes, or None to drop the member.
     `edit` may also be given the name None once at the end and return [(name, bytes)] to append."""

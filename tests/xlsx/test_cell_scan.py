@@ -16,6 +16,8 @@ from roi_xl.excel import XlError
 from roi_xl.xlsx.cell_scan import scan
 from roi_xl.xlsx.writer import write_values
 
+from tests.support.workbook_fixtures import add_shared_strings
+
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 PART = "xl/worksheets/sheet1.xml"
 STRINGS = ["apple", "pear & plum"]
@@ -55,14 +57,7 @@ def _package(path: Path, inside: str) -> Path:
     wb.save(path)
     with zipfile.ZipFile(path) as zf:
         parts = {name: zf.read(name) for name in zf.namelist()}
-    parts["xl/sharedStrings.xml"] = (f'<sst xmlns="{NS}">' + "".join(
-        f"<si><t>{text.replace('&', '&amp;')}</t></si>" for text in STRINGS) + "</sst>").encode()
-    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.'
-        b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>')
-    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-        b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    add_shared_strings(parts, STRINGS)
     parts[PART] = _sheet(inside)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():

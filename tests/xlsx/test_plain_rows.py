@@ -17,6 +17,8 @@ from roi_xl.excel import XlError
 from roi_xl.xlsx import lean
 from roi_xl.xlsx.writer import write_values
 
+from tests.support.workbook_fixtures import add_shared_strings
+
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRINGS = ["apple", "pear & plum", "  spaced  "]
 ROWS = 12_000  # ~1.3 MB of plain rows: past lean_sheet's 1 MB
@@ -35,16 +37,7 @@ def _package(path: Path, sheets: list[tuple[str, str]]) -> Path:
     wb.save(path)
     with zipfile.ZipFile(path) as zf:
         parts = {name: zf.read(name) for name in zf.namelist()}
-    # the shared strings (this openpyxl writes strings inline): the part, its relationship, its type
-    parts["xl/sharedStrings.xml"] = (f'<sst xmlns="{NS}">' + "".join(
-        f'<si><t xml:space="preserve">{text.replace("&", "&amp;")}</t></si>' for text in STRINGS)
-        + "</sst>").encode()
-    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.'
-        b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>')
-    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-        b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    add_shared_strings(parts, STRINGS, preserve=True)  # this openpyxl writes strings inline
     for i, (_, data) in enumerate(sheets, 1):
         parts[f"xl/worksheets/sheet{i}.xml"] = (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS}" '
