@@ -286,27 +286,32 @@ class _Count:
     cells = 0
 
 
-# "<c" or "<x:c" (any prefix) then what may end the name: bytes.count is far quicker than a regex
-_CELL_STARTS = tuple(start + b"c" + end for start in (b"<", b":") for end in (b" ", b"\t", b"\r",
-                                                                            b"\n", b">", b"/"))
 _F_START = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f[\s/>]")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*["']([^"']*)""")
+
+
+# A cell starts "<c" or "<x:c" (any prefix) then what may end the name: a space, tab, CR, LF, ">"
+# or "/". "<c " is counted (bytes.count is far quicker than a regex); the other starts are found by
+# these: one pass each, where counting each of the twelve starts took eleven more (a third of the
+# guard's time), and counted a prefixed cell's end tag "</x:c>" as one more cell.
+_OTHER_CELL_STARTS = re.compile(rb"<c[\t\r\n>/]")
+_PREFIXED_CELL_STARTS = re.compile(rb"<[A-Za-z_][\w.\-]*:c[ \t\r\n>/]")
 
 
 def _cells(buf: bytes, end: int, colon: bool = True) -> int:
     """The cells ("<c" or "<x:c" then a space, tab, newline, ">" or "/") that start in buf[:end]
     (`colon`: False when buf[:end] holds no ":", so no prefixed one). When every "<c" is followed
     by a space and no ":c" is there (a sheet of cells written the usual way, no <cols>), one count
-    says it; else each of _CELL_STARTS is counted."""
+    says it; else "<c " is counted and the other starts found by two regexes."""
     tags = buf.count(b"<c", 0, end)
     prefixed = buf.count(b":c", 0, end) if colon else 0
     if not tags and not prefixed:  # most parts: none
         return 0
-    if not prefixed:
-        spaced = buf.count(b"<c ", 0, end)
-        if spaced == tags:
-            return spaced
-    return sum(buf.count(start, 0, end) for start in _CELL_STARTS)
+    spaced = buf.count(b"<c ", 0, end)
+    if not prefixed and spaced == tags:
+        return spaced
+    others = len(_OTHER_CELL_STARTS.findall(buf, 0, end)) if spaced != tags else 0
+    return spaced + others + (len(_PREFIXED_CELL_STARTS.findall(buf, 0, end)) if prefixed else 0)
 
 
 @functools.lru_cache(maxsize=8)

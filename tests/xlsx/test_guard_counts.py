@@ -22,21 +22,28 @@ def _book(path: Path, cells: int) -> Path:
     return path
 
 
-def _rewritten(path: Path, old: bytes, new: bytes) -> Path:
+def _rewritten(path: Path, *edits: tuple[bytes, bytes]) -> Path:
     with zipfile.ZipFile(path) as zf:
         parts = {name: zf.read(name) for name in zf.namelist()}
-    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(old, new)
+    for old, new in edits:
+        parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(old, new)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
     return path
 
 
-@pytest.mark.parametrize("old, new", [(b"", b""), (b'<c r="', b'<c\n r="')], ids=["spaced", "a newline"])
-def test_every_cell_is_counted(tmp_path, old, new):
+_PREFIXED = ((b'<c r="', b'<x:c r="'), (b"</c>", b"</x:c>"),
+             (b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '))
+
+
+@pytest.mark.parametrize("edits", [(), ((b'<c r="', b'<c\n r="'),), ((b'<c r="', b'<c\t r="'),), _PREFIXED],
+                         ids=["spaced", "a newline", "a tab", "prefixed"])
+def test_every_cell_is_counted(tmp_path, edits):
     path = _book(tmp_path / "cells.xlsx", 30)
-    if old:
-        _rewritten(path, old, new)
+    if edits:
+        _rewritten(path, *edits)
+        assert b"<c r=" not in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
     check(path, Limits(max_cells=31))              # 30 numbers and the formula
     with pytest.raises(UnsafeWorkbook, match="too many cells"):
         check(path, Limits(max_cells=30))
