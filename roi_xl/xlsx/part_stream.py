@@ -11,23 +11,22 @@ with the edited rows and deflated at once. Here such a part is inflated a megaby
 * `spliced` reads the part again from the input when the writer edits it, after `same_part`
   checked it is the member that was read (the input is never modified; zipfile checks the CRC of
   what it inflates), and gives the edited part in pieces: the head with its edit, the inside with
-  the edited rows put back among the original ones (lean.rows_into), the rest as it was;
-* `write_member` deflates those pieces into the output zip as they come.
+  the edited rows put back among the original ones (lean.rows_into), the rest as it was, which
+  zipcopy.write_zip deflates into the output zip as they come.
 """
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from roi_xl.errors import NeedsWholeTree
 
 from .lean import LeanReader, LeanSheet, rows_into
 
-__all__ = ["SourcePart", "read_lean", "same_part", "spliced", "write_member", "FAST_DEFLATE_FROM"]
+__all__ = ["SourcePart", "read_lean", "same_part", "spliced"]
 
 CHUNK = 1 << 20  # inflated bytes read at a time
-FAST_DEFLATE_FROM = 4 << 20  # parts this big are deflated at zlib's fastest level (zipcopy's too)
 
 
 @dataclass(frozen=True)
@@ -115,13 +114,3 @@ class _Stream:
             yield self.left
         yield from self.pieces
 
-
-def write_member(zout: zipfile.ZipFile, info: zipfile.ZipInfo, pieces: Iterable[bytes], size: int) -> None:
-    """Deflate `pieces` into `zout` as the member `info` describes (name, date, compression),
-    at zlib's fastest level for a big part (`size`: the original's bytes) as zipcopy does."""
-    level = 1 if size >= FAST_DEFLATE_FROM else None
-    # zipfile's own field (not in typeshed's stubs), read by ZipFile.open(.., "w"), set by writestr too
-    info._compresslevel = level  # type: ignore[attr-defined]
-    with zout.open(info, "w") as fh:
-        for piece in pieces:
-            fh.write(piece)
