@@ -320,8 +320,7 @@ def _node_of(kind: str, text: str) -> tuple:
             node: tuple = ("ref", where, cells)
         else:
             a, _, b = cells.partition(":")
-            (r1, c1), (r2, c2) = split_coordinate(a), split_coordinate(b)
-            node = ("range", where, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+            node = _with_corners(("range", where, a, b))
     elif kind == "num":
         node = ("lit", float(text) if any(c in text for c in ".eE") else int(text))
     elif kind == "str":
