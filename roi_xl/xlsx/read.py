@@ -277,20 +277,21 @@ class _Cells:
             return
         if not v:
             return
-        if kind == "n":
-            self.values[ref] = _number(v)
-        elif kind == "s":
-            self.values[ref] = self.shared(v)
-        elif kind == "str":
-            self.values[ref] = v
-        elif kind == "b":
-            self.values[ref] = bool(int(v))
-        elif kind == "e":
-            self.values[ref] = XlError.from_code(v) or XlError.VALUE
-        elif kind == "d":
-            self.values[ref] = _iso_date(v)
-        else:
-            raise FastReadError(f"{self.name}!{ref}: unknown cell type {kind!r}")
+        self.values[ref] = _number(v) if kind == "n" else self.typed(kind, v, ref)
+
+    def typed(self, kind: str, v: str, ref: str) -> object:
+        """The value of a cell of type `kind` (not a number) whose <v> holds `v`."""
+        if kind == "s":
+            return self.shared(v)
+        if kind == "str":
+            return v
+        if kind == "b":
+            return bool(int(v))
+        if kind == "e":
+            return XlError.from_code(v) or XlError.VALUE
+        if kind == "d":
+            return _iso_date(v)
+        raise FastReadError(f"{self.name}!{ref}: unknown cell type {kind!r}")
 
     def scanned(self, sheet: Scanned) -> None:
         """The cells cell_scan read from a part's bytes: the same values, styles and formulas as
@@ -324,17 +325,7 @@ class _Cells:
                         numbers[v] = number
                 values[ref] = number
                 continue
-            v = unescape(v)
-            if kind == "s":
-                values[ref] = self.shared(v)
-            elif kind == "str":
-                values[ref] = v
-            elif kind == "b":
-                values[ref] = bool(int(v))
-            elif kind == "e":
-                values[ref] = XlError.from_code(v) or XlError.VALUE
-            else:  # "d"
-                values[ref] = _iso_date(v)
+            values[ref] = self.typed(kind, unescape(v), ref)
 
     def plain(self, cells: list[tuple[bytes, bytes, bytes, bytes, bytes]]) -> None:
         """A plain row's cells as lean.plain_cells reads them: the same values as `element` makes
@@ -362,14 +353,8 @@ class _Cells:
                     if len(numbers) < _CACHED:
                         numbers[v] = number
                 values[ref] = number
-            elif kind == b"s":
-                values[ref] = self.shared(v.decode())
-            elif kind == b"b":
-                values[ref] = bool(int(v.decode()))
-            elif kind == b"e":
-                values[ref] = XlError.from_code(v.decode()) or XlError.VALUE
-            else:  # b"d"
-                values[ref] = _iso_date(v.decode())
+            else:  # s, b, e or d: plain_cells takes no other
+                values[ref] = self.typed(kind.decode(), v.decode(), ref)
 
 
 B = TypeVar("B", bound=Book)
