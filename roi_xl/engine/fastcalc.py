@@ -54,7 +54,7 @@ from .functions._args import Fail
 from .iteration import Iteration, components, settled, start
 from .range_memo import forget, once
 from .recursive_names import deep_recursion, depth_limit, parameters_and_body
-from .rewrite import OMITTED_MARKER
+from .rewrite import OMITTED_MARKER, layout_key
 from .text_number import text_to_number
 from .translations import Blocks, Memo, Translation
 
@@ -377,7 +377,6 @@ def shape_of(toks: list) -> str | None:
     return "\x01".join(parts)
 
 
-_ZEROS = str.maketrans("123456789", "000000000")
 _VARYING = ("str", "num", "ref")  # the tokens whose digits may differ between formulas of one layout
 
 
@@ -444,7 +443,7 @@ _DIGIT = re.compile("[0-9]")
 # What a plan works out from formulas' texts alone, kept for the process's next plans
 # (translations.py): layouts by a formula's text with its digits 0, translations (with their
 # compiled functions) by Plan._translation_key. Bounded: a worker may meet templates without end.
-_LAYOUTS: Memo[str, _Layout] = Memo(8192)
+_LAYOUTS: Memo[bytes, _Layout] = Memo(8192)
 _TRANSLATIONS: Memo[tuple, Translation] = Memo(2048)
 _BLOCKS = Blocks(200_000)  # ranges of constants' coordinates (~70 bytes each)
 
@@ -1197,7 +1196,7 @@ class Plan:
         self._calls_lambda = False  # while translating a shape: it calls one of the plan's LAMBDAs
         self._arguments: dict[str, dict[str, tuple]] = {}  # sheet -> token -> _argument
         # a formula's text with its digits 0 -> its layout, function and parameters' spans
-        self._layouts: dict[str, tuple[_Layout, str, list[tuple[int, int, str]]]] = {}
+        self._layouts: dict[bytes, tuple[_Layout, str, list[tuple[int, int, str]]]] = {}
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
         self._lambda_key = tuple(sorted(self.lambdas.items()))
         self._own_cell: tuple[str, str] | None = None  # the formula cell being translated
@@ -1241,9 +1240,9 @@ class Plan:
         if not text.startswith("="):
             raise Untranslatable("not a formula")
         body = text[1:]
-        zeroed = ""
+        zeroed = b""
         if not alone:
-            zeroed = body.translate(_ZEROS)
+            zeroed = layout_key(body)
             known = self._layouts.get(zeroed)
             if known is not None and known[0].fits(body):
                 return (known[1], *self._arguments_of(body, known[2], own))
