@@ -1,0 +1,71 @@
+"""zipcopy.write_zip: members copied as stored, replaced ones deflated by our own deflate (ISA-L)
+with a local header rewritten once their CRC and sizes are known; any zip reader must agree."""
+from __future__ import annotations
+
+import io
+import os
+import struct
+import zipfile
+import zlib
+
+from roi_xl.xlsx import deflate
+from roi_xl.xlsx.zipcopy import write_zip
+
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+
+
+def _source(tmp_path):
+    path = tmp_path / "in.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("a.xml", b"<a>" + b"<r/>" * 5000 + b"</a>", compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("stored.bin", b"kept as it is", compress_type=zipfile.ZIP_STORED)
+        z.writestr("b.xml", b"<b>old</b>", compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("c.xml", b"<c>old</c>", compress_type=zipfile.ZIP_STORED)
+        z.writestr("gone.xml", b"<gone/>", compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _local_header(data: bytes, info: zipfile.ZipInfo):
+    fields = _LOCAL.unpack_from(data, info.header_offset)
+    return fields[0], fields[7], fields[8], fields[9], fields[4]  # signature, CRC, sizes, method
+
+
+def test_replaced_members_inflate_to_their_bytes_with_matching_headers(tmp_path):
+    big = os.urandom(300_000) + b"<row/>" * 200_000  # incompressible then repetitive
+    pieces = [big[i:i + 65536] for i in range(0, len(big), 65536)]
+    out = io.BytesIO()
+    with zipfile.ZipFile(_source(tmp_path)) as zin:
+        write_zip(zin, out, {"b.xml": b"<b>new \xe2\x82\xac</b>", "a.xml": iter(pieces),
+                             "c.xml": b"<c>new</c>"}, {"gone.xml"})
+    data = out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.namelist() == ["a.xml", "stored.bin", "b.xml", "c.xml"]
+        assert z.testzip() is None  # every CRC checked against what inflates
+        assert z.read("a.xml") == big
+        assert z.read("b.xml") == "<b>new €</b>".encode()
+        assert z.read("stored.bin") == b"kept as it is"
+        assert z.read("c.xml") == b"<c>new</c>"
+        infos = {i.filename: i for i in z.infolist()}
+        assert [infos[n].compress_type for n in ("a.xml", "stored.bin", "b.xml", "c.xml")] == [
+            zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED]
+        for name in ("a.xml", "b.xml"):  # the rewritten local header says what the directory says
+            info = infos[name]
+            sig, crc, csize, size, method = _local_header(data, info)
+            assert sig == b"PK\x03\x04" and method == 8
+            assert (crc, csize, size) == (zlib.crc32(z.read(name)), info.compress_size, info.file_size)
+            assert info.flag_bits & 0x8 == 0  # no data descriptor: sizes are in the header
+    # a raw-deflate stream any inflater reads, not only the one that wrote it
+    a = infos["a.xml"]
+    sig, _crc, csize, _size, _m = _local_header(data, a)
+    name_len, extra_len = _LOCAL.unpack_from(data, a.header_offset)[10:]
+    start = a.header_offset + _LOCAL.size + name_len + extra_len
+    assert zlib.decompress(data[start:start + csize], -15) == big
+
+
+def test_deflate_is_plain_raw_deflate():
+    text = b"<c r=\"A1\"><v>1</v></c>" * 1000
+    c = deflate.compressor()
+    packed = c.compress(text) + c.flush()
+    assert zlib.decompress(packed, -15) == text
+    assert len(packed) < len(text) // 20
+    assert deflate.crc32(text) == zlib.crc32(text)
