@@ -9,12 +9,14 @@ wheel), zlib at level 1.
 from __future__ import annotations
 
 import zlib
+from types import ModuleType
 
+_deflate_lib: ModuleType
 try:
     from isal import isal_zlib as _deflate_lib
     _LEVEL = 2
 except ImportError:  # pragma: no cover - isal has wheels wherever the writer runs
-    _deflate_lib = zlib  # type: ignore[no-redef]
+    _deflate_lib = zlib
     _LEVEL = 1
 
 __all__ = ["compressor", "crc32", "IMPLEMENTATION"]
