@@ -69,3 +69,47 @@ def test_deflate_is_plain_raw_deflate():
     assert zlib.decompress(packed, -15) == text
     assert len(packed) < len(text) // 20
     assert deflate.crc32(text) == zlib.crc32(text)
+
+
+def _zip_with(tmp_path, data: bytes):
+    path = tmp_path / "m.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("sheet.xml", data)
+        z.writestr("plain.txt", b"as stored", compress_type=zipfile.ZIP_STORED)
+    return path
+
+
+def test_read_member_gives_zipfiles_bytes(tmp_path):
+    data = b"<row/>" * 300_000 + os.urandom(5000)
+    path = _zip_with(tmp_path, data)
+    with zipfile.ZipFile(path) as z:
+        assert deflate.read_member(z, "sheet.xml") == data
+        assert deflate.read_member(z, "plain.txt") == b"as stored"
+        with deflate.open_member(z, z.getinfo("sheet.xml")) as member:  # a megabyte at a time
+            got = b"".join(iter(lambda: member.read(1 << 20), b""))
+        assert got == data
+
+
+def test_read_member_raises_what_zipfile_raises_on_damage(tmp_path):
+    import pytest
+    data = b"<row r=\"1\"/>" * 50_000
+    path = _zip_with(tmp_path, data)
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("sheet.xml")
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    crc_bad = bytearray(raw)
+    crc_bad[start + info.compress_size // 2] ^= 0x01  # one flipped bit inside the stream
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(bytes(crc_bad))
+    with zipfile.ZipFile(bad) as z, pytest.raises((zipfile.BadZipFile, zlib.error)) as ours:
+        deflate.read_member(z, "sheet.xml")
+    with zipfile.ZipFile(bad) as z, pytest.raises((zipfile.BadZipFile, zlib.error)) as theirs:
+        z.read("sheet.xml")
+    assert type(ours.value) is type(theirs.value)
+    truncated = bytearray(raw)
+    truncated[start:start + info.compress_size] = b"\x00" * info.compress_size  # stored blocks of nothing
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(bytes(truncated))
+    with zipfile.ZipFile(cut) as z, pytest.raises((zipfile.BadZipFile, zlib.error, EOFError)):
+        deflate.read_member(z, "sheet.xml")
