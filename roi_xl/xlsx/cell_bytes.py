@@ -102,7 +102,6 @@ def write_cells(fragment: bytes, cells: Mapping[tuple[int, int], tuple[str | Non
     return bytes(out)
 
 
-
 # A formula cell in the forms cell_scan reads: 1 its reference, 2 its other attributes, 3 the formula
 # (its attributes as cell_scan takes them), then its old value, if any.
 _FORMULA_CELL = re.compile(
