@@ -5,10 +5,12 @@ metadata and every cached value, so the output is made from the input zip instea
 
 * every member is copied with the same name, order, compression type and uncompressed bytes
   (zipcopy.write_zip);
-* only the sheet parts that hold a listed cell are edited, with lxml (ElementTree would rename
-  the namespace prefixes that `mc:Ignorable` names), and in them only the listed cells change:
-  their cached value `<v>` and its type `t` (cells.encode); `<f>` stays unless ``values_only``
-  freezes the formulas. The new `<sheetData>` is spliced into the original bytes, so the XML
+* only the sheet parts that hold a listed cell are edited, and in them only the listed cells
+  change: their cached value `<v>` and its type `t` (cells.encode); `<f>` stays unless
+  ``values_only`` freezes the formulas. In a part the reader scanned (cell_scan) those bytes are
+  written into the part's own bytes when the cells are plainly there (cell_bytes.write_part);
+  otherwise the part is edited with lxml (ElementTree would rename the namespace prefixes that
+  `mc:Ignorable` names) and the new `<sheetData>` spliced into the original bytes, so the XML
   declaration, the root start tag and everything outside the cells stay byte for byte
   (sheet_edit.SheetEdit);
 * `xl/calcChain.xml` is dropped with its relationship and its content-type override (Excel
@@ -32,6 +34,7 @@ from roi_xl.atomic import replacing
 from roi_xl.errors import NeedsWholeTree
 from roi_xl.references import MAX_COL, MAX_ROW, column_index
 
+from .cell_bytes import write_part
 from .cells import encode
 from .package import Package, parse
 from .part_stream import SourcePart, same_part
@@ -155,10 +158,12 @@ def write_values(src: str | os.PathLike, dst: str | os.PathLike,
     so readers without the add-in see plain values (strings then go inline, t="inlineStr").
     `xl/calcChain.xml` is dropped. `src` is only read; `dst` appears whole or not at all.
     `parsed` may hold sheet parts already read from `src` (member -> (bytes, tree parsed by
-    package.parse, or None: parsed here when edited)); their trees are edited in place. Those of
-    the parts in `lean` were parsed from `lean.lean_sheet`'s bytes: the empty rows they lack are
-    kept from the original bytes, which for a big part (part_stream.SourcePart instead of bytes)
-    are read again from `src` and written a chunk at a time.
+    package.parse, or None for a part whose cells cell_scan.scan read from its bytes)); their trees
+    are edited in place, and the cached values of a scanned part written into its own bytes
+    (cell_bytes.write_part), else into the tree parsed here. Those of the parts in `lean` were
+    parsed from `lean.lean_sheet`'s bytes: the empty rows they lack are kept from the original
+    bytes, which for a big part (part_stream.SourcePart instead of bytes) are read again from
+    `src` and written a chunk at a time.
     """
     _write(src, dst, values, values_only=values_only, parsed=parsed, lean=lean)
 
@@ -192,6 +197,12 @@ def _write(src: str | os.PathLike, dst: str | os.PathLike, values: Mapping[tuple
         for sheet, cells in planned.items():
             part = parts[sheet]
             original, tree = (parsed or {}).get(part) or (zin.read(part), None)
+            if (tree is None and isinstance(original, bytes) and parsed and part in parsed
+                    and not values_only and not inputs):  # a part the reader scanned: its own bytes
+                written = write_part(original, cells)
+                if written is not None:
+                    replaced[part] = written
+                    continue
             if isinstance(original, SourcePart) and not same_part(zin, original):
                 original, tree = zin.read(part), None  # not the member that was read: as it is now
             try:

@@ -783,3 +783,49 @@ def test_timing_on_400_formula_cells(tmp_path, capsys):
     with capsys.disabled():
         print(f"\nwrite_values, 400 formula cells: {per_call * 1000:.1f} ms per call")
     assert load(out, data_only=True)["Model"]["C2"].value == 2 * 0.37
+
+
+# --------------------------------------------------------------------------- parts the reader scanned
+
+def scanned(path: Path):
+    """The sheet parts as the fast reader hands them to the writer: (bytes, None) for those whose
+    cells cell_scan read from their bytes."""
+    from roi_xl.xlsx.read import Book, read
+
+    book, _ = read(path, Book)
+    return book.parts
+
+
+def test_a_scanned_part_keeps_every_byte_but_its_formula_cells_values(rich, tmp_path):
+    parsed = scanned(rich)
+    assert parsed["xl/worksheets/sheet2.xml"][1] is None
+    values = {("Data ROI", "A2"): (650 / 300 - 1) * 2, ("Data ROI", "B2"): float("nan"), ("Data ROI", "A3"): 301}
+    out = tmp_path / "out.xlsx"
+    write_values(rich, out, values, parsed=parsed)
+    with zipfile.ZipFile(rich) as zin, zipfile.ZipFile(out) as zout:
+        before, after = zin.read("xl/worksheets/sheet2.xml"), zout.read("xl/worksheets/sheet2.xml")
+    # openpyxl's <v></v> and t="n" of the cells not listed stay, as they were (lxml would write <v/>)
+    assert after == (before.replace(b'<c r="A2"><f>Plan!D7*2</f><v></v></c>',
+                                    b'<c r="A2"><f>Plan!D7*2</f><v>2.333333333333333</v></c>')
+                           .replace(b'<c r="B2"><f>IFERROR(A2/0,"n/a")</f><v></v></c>',
+                                    b'<c r="B2" t="e"><f>IFERROR(A2/0,"n/a")</f><v>#NUM!</v></c>')
+                           .replace(b'<c r="A3"><f>TotalSpend+1</f><v></v></c>',
+                                    b'<c r="A3"><f>TotalSpend+1</f><v>301</v></c>'))
+    assert after != before
+    assert_only_cached_values_changed(rich, out, values, calc_chain_dropped=True)
+    ws = load(out, data_only=True)["Data ROI"]
+    assert (ws["A2"].value, ws["B2"].value, ws["A3"].value, ws["A1"].value) == (2.333333333333333, "#NUM!", 301, 5)
+
+
+@pytest.mark.parametrize("values_only", [False, True])
+def test_a_scanned_part_not_plainly_held_is_edited_in_its_tree(rich, tmp_path, values_only):
+    # Plan's C11 and C12 are spilled cells the file lacks, to be created: the tree edit writes Plan,
+    # as without `parsed`; values_only freezes every formula of both sheets, in their trees.
+    parsed = scanned(rich)
+    assert parsed["xl/worksheets/sheet1.xml"][1] is None
+    via_reader, direct = tmp_path / "via_reader.xlsx", tmp_path / "direct.xlsx"
+    write_values(rich, via_reader, RICH_VALUES, values_only=values_only, parsed=parsed)
+    write_values(rich, direct, RICH_VALUES, values_only=values_only)
+    assert members(via_reader) == members(direct)
+    if values_only:
+        assert formulas_of(load(via_reader)) == formulas_of(load(via_reader, data_only=True))
