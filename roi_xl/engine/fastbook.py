@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -35,9 +35,9 @@ class FastBook(Book):
     """The fast reader's Book, with the formula key and the iterative calculation it enables."""
     key: str = ""
     iteration: Iteration | None = None   # the workbook enables iterative calculation (calcPr)
-    # Each sheet's formulas as the reader found them (read.SheetKeyParts.formulas): what `facts`
-    # reads, rather than visiting the formula cells of the trees again.
-    formulas: dict[str, list[FormulaXml]] = field(default_factory=dict, repr=False)
+
+
+_DIGESTED = 4096  # formulas joined for one digest update
 
 
 def read(path: str | Path) -> FastBook:
@@ -65,13 +65,15 @@ def read(path: str | Path) -> FastBook:
     for member, data in parts.tables:
         digest.update(b"\x05" + member.encode() + b"\x00" + data)
     for sheet in parts.sheets:
-        book.formulas[sheet.name] = sheet.formulas
         digest.update(b"\x01sheet\x00" + sheet.name.encode())
         for rel in sheet.table_rels:
             digest.update(b"\x05" + rel)
-        # one update a sheet (the digest of the bytes joined is that of the updates one by one)
-        digest.update("".join([f"\x02{ref}\x00{t}\x00{spans}\x00{si}\x00{text}"
-                               for ref, t, spans, si, text in sheet.formulas]).encode())
+        # a few thousand formulas an update (the digest of the bytes joined is that of the updates
+        # one by one): one update a sheet held its whole text twice over (str, then bytes)
+        formulas = sheet.formulas
+        for at in range(0, len(formulas), _DIGESTED):
+            digest.update("".join([f"\x02{ref}\x00{t}\x00{spans}\x00{si}\x00{text}"
+                                   for ref, t, spans, si, text in formulas[at:at + _DIGESTED]]).encode())
         if builtin:
             formula_texts += [formula[4] for formula in sheet.formulas]
     reads = what_they_read(formula[4] for sheet in parts.sheets for formula in sheet.formulas)

@@ -59,6 +59,10 @@ _HEX = re.compile(r"_x([0-9a-fA-F]{4})_")
 _in_sheet = re.compile(IN_SHEET).fullmatch  # the common case, before outside_sheet's closer look
 
 
+# One formula: (cell, its t, ref and si attributes, its text), each "" when absent.
+FormulaXml = tuple[str, str, str, str, str]
+
+
 @dataclass
 class Book:
     """A workbook as the fast reader read it (engine/fastbook.FastBook adds the formula key)."""
@@ -67,7 +71,8 @@ class Book:
     values: dict[str, dict[str, object]] = field(default_factory=dict)  # sheet -> {"B7": value}
     styles: dict[str, dict[str, str]] = field(default_factory=dict)   # sheet -> {"B7": style id}
     names: list[tuple[str, str | None, str]] = field(default_factory=list)  # (name, localSheetId, text)
-    formula_cells: list[tuple[str, str]] = field(default_factory=list)     # (sheet, "B7")
+    # Each sheet's formulas in document order, as SheetKeyParts.formulas holds them (the same lists).
+    formulas: dict[str, list[FormulaXml]] = field(default_factory=dict, repr=False)
     # Each sheet part's bytes (a big lean one's: where it is, part_stream.SourcePart) and parsed
     # tree, handed on to the writer (writer.write_values' `parsed`) so that it does not read and
     # parse them a second time; no tree for a part whose cells were read from its bytes
@@ -92,9 +97,11 @@ class Book:
 
     _formats: list[str] | None = None
 
-
-# One formula: (cell, its t, ref and si attributes, its text), each "" when absent.
-FormulaXml = tuple[str, str, str, str, str]
+    @property
+    def formula_cells(self) -> list[tuple[str, str]]:
+        """(sheet, "B7") of each formula cell, in document order (made on demand: a list of its own
+        cost 64 bytes a formula for a name the engine never reads)."""
+        return [(sheet, formula[0]) for sheet, formulas in self.formulas.items() for formula in formulas]
 
 
 @dataclass
@@ -228,6 +235,7 @@ class _Cells:
         self.styles: dict[str, str] = {}
         self.book.values[sheet.name] = self.values
         self.book.styles[sheet.name] = self.styles
+        self.book.formulas[sheet.name] = sheet.formulas
 
     def shared(self, index: str) -> str:
         if self.strings is None:
@@ -267,7 +275,6 @@ class _Cells:
             t = f.get("t", "")
             if t == "dataTable":
                 raise FastReadError("data table formulas")
-            self.book.formula_cells.append((self.name, ref))
             self.sheet.formulas.append((ref, t, f.get("ref", ""), f.get("si", ""), f.text or ""))
             return
         kind = c.get("t", "n")
@@ -293,11 +300,12 @@ class _Cells:
             return _iso_date(v)
         raise FastReadError(f"{self.name}!{ref}: unknown cell type {kind!r}")
 
-    def scanned(self, sheet: Scanned) -> None:
+    def scanned(self, sheet: Scanned) -> bool:
         """The cells cell_scan read from a part's bytes: the same values, styles and formulas as
-        `element` makes of them, each distinct number text converted once."""
+        `element` makes of them, each distinct number text converted once; False when cell_scan
+        met a chunk it does not understand (the sheet's lists then hold the cells before it)."""
         values, styles, filled = self.values, self.styles, self.sheet.filled
-        formula_cells, formulas, name, attrs = self.book.formula_cells, self.sheet.formulas, self.name, sheet.formulas
+        formulas, attrs = self.sheet.formulas, sheet.formulas
         numbers, styles_seen = self.number_texts, self.style_texts
         for (ref, style, kind, f, f_attrs, f_text, has_value, v, inline, inline_text,
              _row, _row_attrs, _empty, _row_end, _between) in sheet.cells():
@@ -308,7 +316,6 @@ class _Cells:
                 styles[ref] = styles_seen.setdefault(style, style) if len(styles_seen) < _CACHED else style
             if f is not None:
                 t, spans, si = attrs[f_attrs] if f_attrs else _NO_ATTRS
-                formula_cells.append((name, ref))
                 formulas.append((ref, t, spans, si, (unescape(f_text) if "&" in f_text else f_text) if f_text else ""))
                 continue
             if kind == "inlineStr":
@@ -326,6 +333,7 @@ class _Cells:
                 values[ref] = number
                 continue
             values[ref] = self.typed(kind, unescape(v), ref)
+        return sheet.complete
 
     def plain(self, cells: list[tuple[bytes, bytes, bytes, bytes, bytes]]) -> None:
         """A plain row's cells as lean.plain_cells reads them: the same values as `element` makes
@@ -402,11 +410,13 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
                 lean, held = None, zf.read(part)
                 scanned = scan(held)
                 if scanned is not None:  # every cell read from the bytes: no tree until one is needed
-                    book.parts[part] = (held, None)
-                    book.outline[part] = (scanned.hidden, scanned.skeleton.getroot())
                     cells.start(sheet)
-                    cells.scanned(scanned)
-                    continue
+                    if cells.scanned(scanned):
+                        book.parts[part] = (held, None)
+                        book.outline[part] = (scanned.hidden, scanned.skeleton.getroot())
+                        continue
+                    # a chunk cell_scan does not understand: the tree reads the sheet again, from its start
+                    del sheet.filled[:], sheet.formulas[:]
                 tree = parse(held, part)
             book.parts[part] = (held, tree)
             root = tree.getroot()
