@@ -28,6 +28,7 @@ _EMPTY_ROW = re.compile(rb'<row r="\d+"(?: (?!hidden=)[^\s=>/"]+="[^"]*")*\s*(?:
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _LEAN_FROM = 1 << 20  # parts smaller than this are parsed whole
 _STRETCH = 1 << 16  # bytes of rows told empty at once
+_MOSTLY_KEPT = 0.9  # share of the rows' bytes read so far that LeanReader.mostly_kept tells
 
 # A plain cell: its reference, style, a type that needs no tree (not a formula's "str", not
 # "inlineStr") and its value's text with no markup, entity or character XML refuses.
@@ -95,6 +96,7 @@ class LeanReader:
         self.plain = bytearray()  # the plain rows with cells, one after another (grown in place)
         self.rows: list[tuple[int, int] | bytes] = []
         self.inside = (0, 0)
+        self.head = 0  # bytes to parse before the sheetData's inside
 
     def feed(self, chunk: bytes) -> bool:
         """Take the part's next bytes; False once it is known not to be lean (feed no more)."""
@@ -110,6 +112,7 @@ class LeanReader:
             if buf[at - 1:at + 10] != b"<sheetData>" or at < 1:
                 return self._refuse()
             self._add(buf[:at + 10])
+            self.head = self.lean_size
             self.taken += at + 10
             self.inside = (self.taken, 0)
             buf, self.state, searched = buf[at + 10:], "inside", 0
@@ -139,6 +142,13 @@ class LeanReader:
                 self.inside, self.state = (self.inside[0], self.taken), "tail"
         self.buf = buf
         return self._keep(len(buf)) if self.state == "tail" else True
+
+    def mostly_kept(self) -> bool:
+        """Whether the rows read so far (a stretch at least) nearly all went to the bytes to parse:
+        rows with formulas, most likely all the way (see part_stream.read_lean)."""
+        seen = (self.taken if self.state == "inside" else self.inside[1]) - self.inside[0]
+        return self.state in ("inside", "tail") and seen >= _STRETCH and \
+            self.lean_size - self.head > seen * _MOSTLY_KEPT
 
     def finish(self) -> LeanSheet | None:
         """The lean part once every byte was fed; None to parse it whole."""
