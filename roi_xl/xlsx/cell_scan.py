@@ -4,11 +4,11 @@ Walking a parsed tree cell by cell costs ~7 us a cell in lxml (a proxy for the c
 the 1,000-formula workbooks of a batch spent a quarter of their time there. The usual sheet, as
 openpyxl and Excel write it, holds only rows of cells in a few forms: `<c r="B7" s="3" t="n">`
 with a value `<v>`, an inline string `<is><t>..</t></is>`, or a formula `<f>` (with its t, ref and si
-attributes: shared and array formulas) and a cached value. `Scanned.cells` reads those with one
+attributes: shared and array formulas) and a cached value. `Scanned.chunks` reads those with one
 regex, every byte of the sheetData matched in order, a chunk of a quarter megabyte at a time (the
 pieces of a whole big sheet cost more than its cells' values); anything else (a comment, a character
 reference, another attribute or element, a cell outside the sheet) makes `scan` give None, or ends
-the cells with `complete` False, and the reader parses the tree instead.
+the chunks with `complete` False, and the reader parses the tree instead.
 
 What lies outside the sheetData (the root, autoFilter...) is parsed as a small `skeleton` tree (the
 part with an empty sheetData), which also proves the part well-formed there and places the
@@ -66,7 +66,7 @@ _CHUNK = 1 << 18  # characters of a sheetData split at a time, cut where a row s
 
 @dataclass
 class Scanned:
-    """A sheet part whose sheetData `cells` reads from its bytes (data[inside[0]:inside[1]]), a
+    """A sheet part whose sheetData `chunks` reads from its bytes (data[inside[0]:inside[1]]), a
     chunk at a time, and the skeleton tree: the part with an empty sheetData. As the chunks are
     read, `formulas` gathers the <f> attributes met as their (t, ref, si) text and `hidden` the
     numbers of the hidden rows; `complete` says whether every byte was read (else the tree reads
@@ -78,13 +78,13 @@ class Scanned:
     hidden: list[str] = field(default_factory=list)
     complete: bool = False
 
-    def cells(self) -> Iterator[tuple[Any, ...]]:  # str, or None for a group not there
-        """Each piece's groups (see _TOKEN) in document order, then the (empty) text before the
-        next: a cell's have a reference first, a row's start or end None. The sheetData is split
-        a chunk at a time (its pieces for 200,000 cells were a list of 3 million), each chunk
-        checked before its pieces are given; the first chunk not understood ends them, with
-        `complete` False. A chunk ends where a row starts: "<" opens a tag only, never in text or
-        attributes, so the chunks are understood when the whole is, and only then."""
+    def chunks(self) -> Iterator[Iterator[tuple[Any, ...]]]:  # str, or None for a group not there
+        """Each chunk's pieces in document order: each piece's groups (see _TOKEN), then the
+        (empty) text before the next; a cell's have a reference first, a row's start or end None.
+        The sheetData is split a chunk at a time (its pieces for 200,000 cells were a list of 3
+        million), each chunk checked before its pieces are given; the first chunk not understood
+        ends them, with `complete` False. A chunk ends where a row starts: "<" opens a tag only,
+        never in text or attributes, so the chunks are understood when the whole is, and only then."""
         data, (pos, stop) = self.data, self.inside
         step, nsmap = _GROUPS + 1, self.skeleton.getroot().nsmap
         in_row = False
@@ -116,7 +116,7 @@ class Scanned:
                     if read is None:
                         return
                     self.formulas[f_attrs] = read
-            yield from zip(*[iter(pieces[1:])] * step)
+            yield zip(*[iter(pieces[1:])] * step)
         self.complete = not in_row
 
 
@@ -129,7 +129,7 @@ def unescape(text: str) -> str:
 
 
 def scan(data: bytes) -> Scanned | None:
-    """A worksheet part to read from its bytes (Scanned.cells), or None when its sheetData holds
+    """A worksheet part to read from its bytes (Scanned.chunks), or None when its sheetData holds
     what _TOKEN never reads (a character reference, a control character, a cell outside the
     sheet...) or the part is not well-formed outside it (the tree reads it then, or refuses it)."""
     start, end = data.find(b"<sheetData>"), data.rfind(b"</sheetData>")

@@ -307,32 +307,34 @@ class _Cells:
         values, styles, filled = self.values, self.styles, self.sheet.filled
         formulas, attrs = self.sheet.formulas, sheet.formulas
         numbers, styles_seen = self.number_texts, self.style_texts
-        for (ref, style, kind, f, f_attrs, f_text, has_value, v, inline, inline_text,
-             _row, _row_attrs, _empty, _row_end, _between) in sheet.cells():
-            if f is None and has_value is None and inline is None:  # nothing in it (or a row's start
-                continue                                            # or end): not filled
-            filled.append(ref)
-            if style:
-                styles[ref] = styles_seen.setdefault(style, style) if len(styles_seen) < _CACHED else style
-            if f is not None:
-                t, spans, si = attrs[f_attrs] if f_attrs else _NO_ATTRS
-                formulas.append((ref, t, spans, si, (unescape(f_text) if "&" in f_text else f_text) if f_text else ""))
-                continue
-            if kind == "inlineStr":
-                if inline is not None:
-                    values[ref] = (unescape(inline_text) if "&" in inline_text else inline_text) if inline_text else ""
-                continue
-            if not v:
-                continue
-            if not kind or kind == "n":
-                number = numbers.get(v)
-                if number is None:
-                    number = _number(v)
-                    if len(numbers) < _CACHED:
-                        numbers[v] = number
-                values[ref] = number
-                continue
-            values[ref] = self.typed(kind, unescape(v), ref)
+        for chunk in sheet.chunks():
+            for (ref, style, kind, f, f_attrs, f_text, has_value, v, inline, inline_text,
+                 _row, _row_attrs, _empty, _row_end, _between) in chunk:
+                if f is None and has_value is None and inline is None:  # nothing in it (or a row's
+                    continue                                            # start or end): not filled
+                filled.append(ref)
+                if style:
+                    styles[ref] = styles_seen.setdefault(style, style) if len(styles_seen) < _CACHED else style
+                if f is not None:
+                    t, spans, si = attrs[f_attrs] if f_attrs else _NO_ATTRS
+                    formulas.append((ref, t, spans, si,
+                                     (unescape(f_text) if "&" in f_text else f_text) if f_text else ""))
+                    continue
+                if kind == "inlineStr":
+                    if inline is not None:
+                        values[ref] = unescape(inline_text or "")  # None: <t/>
+                    continue
+                if not v:
+                    continue
+                if not kind or kind == "n":
+                    number = numbers.get(v)
+                    if number is None:
+                        number = _number(v)
+                        if len(numbers) < _CACHED:
+                            numbers[v] = number
+                    values[ref] = number
+                    continue
+                values[ref] = self.typed(kind, unescape(v), ref)
         return sheet.complete
 
     def plain(self, cells: list[tuple[bytes, bytes, bytes, bytes, bytes]]) -> None:

@@ -55,8 +55,9 @@ def _scanned(data: bytes) -> bool:
     scanned = scan(data)
     if scanned is None:
         return False
-    for _ in scanned.cells():
-        pass
+    for chunk in scanned.chunks():
+        for _ in chunk:
+            pass
     return scanned.complete
 
 
