@@ -27,9 +27,10 @@ from .lean import LeanReader, LeanSheet, rows_into
 __all__ = ["SourcePart", "read_lean", "same_part", "spliced"]
 
 CHUNK = 1 << 20  # inflated bytes read at a time
-# A part deflated less than this many times may be left whole after its first chunk: cells deflate
+# A part deflated less than this many times may be left whole after its first _SNIFF bytes: cells deflate
 # 5 to 7 times, empty rows 16; a part of both below 8 is about half cells, which lean_sheet refuses.
 _DENSE = 8
+_SNIFF = 1 << 18  # the bytes of such a part looked at first
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,11 @@ class SourcePart:
     inside: tuple[int, int]
 
 
-def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, first: int = CHUNK) -> Iterator[bytes]:
+    """The member's bytes, `first` of them, then a CHUNK at a time."""
     with zf.open(info) as fh:
+        if chunk := fh.read(first):
+            yield chunk
         while chunk := fh.read(CHUNK):
             yield chunk
 
@@ -56,11 +60,11 @@ def read_lean(zf: zipfile.ZipFile, member: str) -> tuple[LeanSheet, SourcePart] 
     reader = LeanReader(info.file_size)
     if reader.state == "refused":
         return None
-    # A part that deflates no better than cells do (_DENSE) and whose first chunk's rows nearly all
-    # go to the tree is most likely a sheet of formulas: left whole after that chunk rather than
-    # after half the part (cell_scan reads it; formulas_100k's 5.3 MB sheet lost 0.06 s before).
+    # A part that deflates no better than cells do (_DENSE) and whose first quarter megabyte's rows
+    # nearly all go to the tree is most likely a sheet of formulas: left whole after that rather
+    # than after half the part (cell_scan reads it; formulas_100k's 5.3 MB sheet lost 0.06 s before).
     sniff = info.file_size < _DENSE * info.compress_size
-    for chunk in _chunks(zf, info):
+    for chunk in _chunks(zf, info, _SNIFF if sniff else CHUNK):
         if not reader.feed(chunk) or (sniff and reader.mostly_kept()):
             return None
         sniff = False

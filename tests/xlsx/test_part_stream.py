@@ -235,7 +235,7 @@ def test_a_sheet_of_formulas_is_left_whole_after_its_first_chunk(tmp_path, monke
         assert zf.getinfo(SHEET).file_size < 8 * zf.getinfo(SHEET).compress_size
     fed = _fed(monkeypatch)
     book = fastbook.read(path)
-    assert fed == [part_stream.CHUNK]  # not fed on to half the part
+    assert fed == [1 << 18]  # a quarter megabyte, not fed on to half the part
     assert book.lean == set() and book.parts[SHEET][1] is None  # read by cell_scan
     values, formulas = book.values["S"], book.formulas["S"]
     assert len(values) == len(formulas) == 30_000
