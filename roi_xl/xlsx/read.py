@@ -69,7 +69,10 @@ class Book:
     path: Path
     sheets: list[str]                                   # names in workbook order
     values: dict[str, dict[str, object]] = field(default_factory=dict)  # sheet -> {"B7": value}
-    styles: dict[str, dict[str, str]] = field(default_factory=dict)   # sheet -> {"B7": style id}
+    # Each sheet's filled cells' style ids (sheet -> {"B7": "3"}), read with the cells from a tree or
+    # plain rows; from a part cell_scan read, from its bytes on first use (styles_of): only the
+    # summary's named figures read them (number_format), and a dict entry a styled cell cost ~50 bytes.
+    styles: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     names: list[tuple[str, str | None, str]] = field(default_factory=list)  # (name, localSheetId, text)
     # Each sheet's formulas in document order, as SheetKeyParts.formulas holds them (the same lists).
     formulas: dict[str, list[FormulaXml]] = field(default_factory=dict, repr=False)
@@ -87,7 +90,7 @@ class Book:
     def number_format(self, sheet: str, coord: str) -> str:
         """The number format code of a cell ("General" when it has none); styles are read on
         first use only (the summary's date columns need them)."""
-        style = self.styles.get(sheet, {}).get(coord)
+        style = self.styles_of(sheet).get(coord)
         if style is None:
             return "General"
         if self._formats is None:
@@ -96,6 +99,15 @@ class Book:
         return self._formats[index] if 0 <= index < len(self._formats) else "General"
 
     _formats: list[str] | None = None
+
+    def styles_of(self, sheet: str) -> dict[str, str]:
+        """The style id of each of a sheet's filled cells ({"B7": "3"}; none for a blank cell)."""
+        styles = self.styles.get(sheet)
+        if styles is None:
+            part = dict(zip(self.sheets, self.parts)).get(sheet)  # both in the sheets' order
+            data = self.parts[part][0] if part is not None else b""
+            styles = self.styles[sheet] = _scanned_styles(data) if isinstance(data, bytes) else {}
+        return styles
 
     @property
     def formula_cells(self) -> list[tuple[str, str]]:
@@ -186,6 +198,18 @@ def _cell_formats(path: Path) -> list[str]:
     return out
 
 
+def _scanned_styles(data: bytes) -> dict[str, str]:
+    """The style ids of the filled cells of a part cell_scan read, as _Cells.element takes them (the
+    last of a cell written twice); {} for a part it did not read."""
+    styles: dict[str, str] = {}
+    scanned = scan(data)
+    for chunk in scanned.chunks() if scanned is not None else ():
+        for ref, style, _kind, f, _attrs, _text, has_value, _v, inline, *_rest in chunk:
+            if style and (f is not None or has_value is not None or inline is not None):
+                styles[ref] = style
+    return styles
+
+
 def _number(text: str) -> int | float:
     if "." in text or "E" in text or "e" in text:
         return float(text)  # as stored, as bind.input_value keeps it
@@ -227,14 +251,15 @@ class _Cells:
         self.numbers: dict[bytes, int | float] = {}
         self.styles_seen: dict[bytes, str] = {}
         self.number_texts: dict[str, int | float] = {}  # the same for the cells cell_scan read
-        self.style_texts: dict[str, str] = {}
 
-    def start(self, sheet: SheetKeyParts) -> None:
+    def start(self, sheet: SheetKeyParts, styles: bool = True) -> None:
+        """The next sheet's cells, and their styles unless cell_scan reads them (Book.styles_of)."""
         self.name, self.sheet = sheet.name, sheet
         self.values: dict[str, object] = {}
-        self.styles: dict[str, str] = {}
+        self.styles: dict[str, str] | None = {} if styles else None
         self.book.values[sheet.name] = self.values
-        self.book.styles[sheet.name] = self.styles
+        if self.styles is not None:
+            self.book.styles[sheet.name] = self.styles
         self.book.formulas[sheet.name] = sheet.formulas
 
     def shared(self, index: str) -> str:
@@ -269,7 +294,7 @@ class _Cells:
             raise cell_outside_sheet(address(self.name, ref))  # plain row holds none: lean.py)
         self.sheet.filled.append(ref)
         style = c.get("s")
-        if style is not None:
+        if style is not None and self.styles is not None:
             self.styles[ref] = style
         if f is not None:
             t = f.get("t", "")
@@ -301,20 +326,18 @@ class _Cells:
         raise FastReadError(f"{self.name}!{ref}: unknown cell type {kind!r}")
 
     def scanned(self, sheet: Scanned) -> bool:
-        """The cells cell_scan read from a part's bytes: the same values, styles and formulas as
-        `element` makes of them, each distinct number text converted once; False when cell_scan
-        met a chunk it does not understand (the sheet's lists then hold the cells before it)."""
-        values, styles, filled = self.values, self.styles, self.sheet.filled
+        """The cells cell_scan read from a part's bytes: the same values and formulas as `element`
+        makes of them, each distinct number text converted once; False when cell_scan met a chunk
+        it does not understand (the sheet's lists then hold the cells before it)."""
+        values, filled = self.values, self.sheet.filled
         formulas, attrs = self.sheet.formulas, sheet.formulas
-        numbers, styles_seen = self.number_texts, self.style_texts
+        numbers = self.number_texts
         for chunk in sheet.chunks():
-            for (ref, style, kind, f, f_attrs, f_text, has_value, v, inline, inline_text,
+            for (ref, _style, kind, f, f_attrs, f_text, has_value, v, inline, inline_text,
                  _row, _row_attrs, _empty, _row_end, _between) in chunk:
                 if f is None and has_value is None and inline is None:  # nothing in it (or a row's
                     continue                                            # start or end): not filled
                 filled.append(ref)
-                if style:
-                    styles[ref] = styles_seen.setdefault(style, style) if len(styles_seen) < _CACHED else style
                 if f is not None:
                     t, spans, si = attrs[f_attrs] if f_attrs else _NO_ATTRS
                     formulas.append((ref, t, spans, si,
@@ -341,6 +364,7 @@ class _Cells:
         """A plain row's cells as lean.plain_cells reads them: the same values as `element` makes
         of them, each distinct number text converted once (and its value shared)."""
         values, styles, filled = self.values, self.styles, self.sheet.filled
+        assert styles is not None  # kept for a lean part
         numbers, styles_seen = self.numbers, self.styles_seen
         for raw, style, kind, has_value, v in cells:
             if not has_value:
@@ -412,7 +436,7 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
                 lean, held = None, zf.read(part)
                 scanned = scan(held)
                 if scanned is not None:  # every cell read from the bytes: no tree until one is needed
-                    cells.start(sheet)
+                    cells.start(sheet, styles=False)
                     if cells.scanned(scanned):
                         book.parts[part] = (held, None)
                         book.outline[part] = (scanned.hidden, scanned.skeleton.getroot())

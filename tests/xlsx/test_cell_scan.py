@@ -85,7 +85,9 @@ def test_scanned_cells_read_as_written(tmp_path):
     assert book.parts[PART][1] is None  # no tree until the writer needs one
     assert book.values["S"] == VALUES
     assert [type(book.values["S"][ref]) for ref in ("A1", "B1", "C1")] == [int, float, float]
-    assert book.styles["S"] == {"A1": "1", "C2": "1", "C3": "1"}
+    assert "S" not in book.styles  # read from the bytes again when asked: only the summary asks
+    assert book.styles_of("S") == {"A1": "1", "C2": "1", "C3": "1"}  # I1 is styled but blank
+    assert [book.number_format("S", ref) for ref in ("A1", "B1", "I1")] == ["0.00", "General", "General"]
     assert book.formulas["S"] == FORMULAS
     assert book.formula_cells == [("S", ref) for ref, *_ in FORMULAS]
     facts = fastbook.facts(book)
@@ -138,6 +140,7 @@ def test_other_forms_read_by_the_tree(tmp_path, inside, extra):
     assert book.parts[PART][1] is not None
     assert book.values["S"] == {**VALUES, **extra}
     assert book.formulas["S"] == FORMULAS[:3]
+    assert book.styles_of("S") == {"A1": "1", "C2": "1"}  # as from the bytes (row 3 unstyled here)
 
 
 REFUSED = [
@@ -180,7 +183,7 @@ def test_chunks_of_any_size_read_the_same(tmp_path, monkeypatch, chunk):
     book = fastbook.read(_package(tmp_path / "s.xlsx", inside))
     assert book.parts[PART][1] is None
     assert book.values["S"] == VALUES
-    assert book.styles["S"] == {"A1": "1", "C2": "1", "C3": "1"}
+    assert book.styles_of("S") == {"A1": "1", "C2": "1", "C3": "1"}
     assert book.formulas["S"] == FORMULAS
     assert fastbook.facts(book).hidden_rows == {"S": {2}}
 

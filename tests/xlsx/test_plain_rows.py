@@ -102,7 +102,7 @@ def test_plain_rows_read_as_openpyxl_reads_them_and_only_the_formula_row_is_in_t
     assert values["D5"] is True and values["D6"] is False
     assert values["E5"] is XlError.NA
     assert values["C7"] == "typed" and ("Data", "B7") in book.formula_cells
-    assert "F5" not in values and book.styles["Data"]["A5"] == "1" and "B5" not in book.styles["Data"]
+    assert "F5" not in values and book.styles_of("Data")["A5"] == "1" and "B5" not in book.styles_of("Data")
 
 
 def test_the_plain_and_the_whole_reading_agree_cell_for_cell_in_order(big, monkeypatch):
@@ -112,7 +112,7 @@ def test_the_plain_and_the_whole_reading_agree_cell_for_cell_in_order(big, monke
     assert whole.lean == set()
     for sheet in ("Data", "Calc"):
         assert list(lean_book.values[sheet].items()) == list(whole.values[sheet].items())
-        assert lean_book.styles[sheet] == whole.styles[sheet]
+        assert lean_book.styles_of(sheet) == whole.styles_of(sheet)
     assert lean_book.formula_cells == whole.formula_cells
     assert lean_book.key == whole.key
 
