@@ -14,6 +14,8 @@ import hashlib
 import re
 import zipfile
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 from lxml import etree
@@ -38,6 +40,7 @@ class FastBook(Book):
 
 
 _DIGESTED = 4096  # formulas joined for one digest update
+_TEXT = itemgetter(4)  # a FormulaXml's text
 
 
 def read(path: str | Path) -> FastBook:
@@ -76,7 +79,7 @@ def read(path: str | Path) -> FastBook:
             digest.update(("\x02" + "\x02".join(map("\x00".join, formulas[at:at + _DIGESTED]))).encode())
         if builtin:
             formula_texts += [formula[4] for formula in sheet.formulas]
-    reads = what_they_read(formula[4] for sheet in parts.sheets for formula in sheet.formulas)
+    reads = what_they_read(map(_TEXT, chain.from_iterable(sheet.formulas for sheet in parts.sheets)))
     # A name's whole columns are clipped too (workbook.load); Excel's own names (print titles:
     # $4:$4) are not referenced by formulas.
     whole = FILLED_EXTENT in reads or FILLED_EXTENT in what_they_read(
