@@ -79,8 +79,9 @@ class Scanned:
     complete: bool = False
 
     def chunks(self) -> Iterator[Iterator[tuple[Any, ...]]]:  # str, or None for a group not there
-        """Each chunk's pieces in document order: each piece's groups (see _TOKEN), then the
-        (empty) text before the next; a cell's have a reference first, a row's start or end None.
+        """Each chunk's pieces in document order: each piece's groups (see _TOKEN), then the text
+        before the next (empty, but for whitespace ending a chunk); a cell's have a reference
+        first, a row's start or end None.
         The sheetData is split a chunk at a time (its pieces for 200,000 cells were a list of 3
         million), each chunk checked before its pieces are given; the first chunk not understood
         ends them, with `complete` False. A chunk ends where a row starts: "<" opens a tag only,
