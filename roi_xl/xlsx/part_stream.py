@@ -53,11 +53,13 @@ def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, first: int = CHUNK) -> I
             yield chunk
 
 
-def read_lean(zf: zipfile.ZipFile, member: str) -> tuple[LeanSheet, SourcePart] | None:
+def read_lean(zf: zipfile.ZipFile, member: str,
+              take: Callable[[bytes, int, int], None] | None = None) -> tuple[LeanSheet, SourcePart] | None:
     """A big sheet part read lean, a chunk at a time, and where it is; None when it is small or
-    not lean (parse it whole). zipfile's errors (a bad CRC, damaged data) as zf.read raises them."""
+    not lean (parse it whole). `take`: LeanReader's. zipfile's errors (a bad CRC, damaged data)
+    as zf.read raises them."""
     info = zf.getinfo(member)
-    reader = LeanReader(info.file_size)
+    reader = LeanReader(info.file_size, take)
     if reader.state == "refused":
         return None
     # A part that deflates no better than cells do (_DENSE) and whose first quarter megabyte's rows

@@ -36,7 +36,7 @@ from roi_xl.excel import XlError, address, date_to_serial
 from roi_xl.references import IN_SHEET, outside_sheet
 
 from .cell_scan import Scanned, scan, unescape
-from .lean import LeanSheet, plain_cells
+from .lean import LeanSheet, plain_cells, row_cells
 from .package import MAIN, Package, parse
 from .part_stream import SourcePart, read_lean
 
@@ -258,7 +258,9 @@ class _Cells:
         self.values: dict[str, object] = {}
         self.styles: dict[str, str] | None = {} if styles else None
         self.book.values[sheet.name] = self.values
-        if self.styles is not None:
+        if self.styles is None:
+            self.book.styles.pop(sheet.name, None)  # read again from cell_scan's bytes when asked
+        else:
             self.book.styles[sheet.name] = self.styles
         self.book.formulas[sheet.name] = sheet.formulas
 
@@ -360,6 +362,10 @@ class _Cells:
                 values[ref] = self.typed(kind, unescape(v), ref)
         return sheet.complete
 
+    def plain_row(self, data: bytes, start: int, end: int) -> None:
+        """A plain row, data[start:end], as the lean reader meets it."""
+        self.plain(row_cells(data, start, end))
+
     def plain(self, cells: list[tuple[bytes, bytes, bytes, bytes, bytes]]) -> None:
         """A plain row's cells as lean.plain_cells reads them: the same values as `element` makes
         of them, each distinct number text converted once (and its value shared)."""
@@ -422,7 +428,10 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
             rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
             if rels in zf.NameToInfo:
                 sheet.table_rels += _TABLE_REL.findall(zf.read(rels))
-            streamed = read_lean(zf, part)  # a big part a chunk at a time, never held whole
+            cells.start(sheet)
+            # a big part a chunk at a time, never held whole: the plain rows before any the tree
+            # keeps are read as they come (their bytes not kept), the others once it is parsed
+            streamed = read_lean(zf, part, cells.plain_row)
             lean = kept = None
             held: bytes | SourcePart
             if streamed is not None:
@@ -433,6 +442,7 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
                 except ValueError:  # not well-formed without the rows taken out: the parse of the
                     pass            # whole part says why, if it is not
             if kept is None:  # small, not lean, or not as the scan took it: the whole part
+                del sheet.filled[:]  # the plain rows read as they came, if any: all again
                 lean, held = None, zf.read(part)
                 scanned = scan(held)
                 if scanned is not None:  # every cell read from the bytes: no tree until one is needed
@@ -444,6 +454,7 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
                     # a chunk cell_scan does not understand: the tree reads the sheet again, from its start
                     del sheet.filled[:], sheet.formulas[:]
                 tree = parse(held, part)
+                cells.start(sheet)
             book.parts[part] = (held, tree)
             root = tree.getroot()
             book.outline[part] = (HIDDEN_ROW_NUMBERS(root), root)
@@ -451,7 +462,6 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
                 raise FastReadError(f"{name}: not a worksheet")
             if _UNREFERENCED(root):
                 raise FastReadError(f"{name}: cells without a reference")
-            cells.start(sheet)
             if lean is None or kept is None:
                 for c in _FILLED(root):
                     cells.element(c)
