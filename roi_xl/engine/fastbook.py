@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 from lxml import etree
@@ -35,9 +37,10 @@ class FastBook(Book):
     """The fast reader's Book, with the formula key and the iterative calculation it enables."""
     key: str = ""
     iteration: Iteration | None = None   # the workbook enables iterative calculation (calcPr)
-    # Each sheet's formulas as the reader found them (read.SheetKeyParts.formulas): what `facts`
-    # reads, rather than visiting the formula cells of the trees again.
-    formulas: dict[str, list[FormulaXml]] = field(default_factory=dict, repr=False)
+
+
+_DIGESTED = 4096  # formulas joined for one digest update
+_TEXT = itemgetter(4)  # a FormulaXml's text
 
 
 def read(path: str | Path) -> FastBook:
@@ -65,16 +68,18 @@ def read(path: str | Path) -> FastBook:
     for member, data in parts.tables:
         digest.update(b"\x05" + member.encode() + b"\x00" + data)
     for sheet in parts.sheets:
-        book.formulas[sheet.name] = sheet.formulas
         digest.update(b"\x01sheet\x00" + sheet.name.encode())
         for rel in sheet.table_rels:
             digest.update(b"\x05" + rel)
-        # one update a sheet (the digest of the bytes joined is that of the updates one by one)
-        digest.update("".join([f"\x02{ref}\x00{t}\x00{spans}\x00{si}\x00{text}"
-                               for ref, t, spans, si, text in sheet.formulas]).encode())
+        # each formula as "\x02" then its five texts joined by "\x00", a few thousand an update (the
+        # digest of the bytes joined is that of the updates one by one): one update a sheet held
+        # its whole text twice over (str, then bytes)
+        formulas = sheet.formulas
+        for at in range(0, len(formulas), _DIGESTED):
+            digest.update(("\x02" + "\x02".join(map("\x00".join, formulas[at:at + _DIGESTED]))).encode())
         if builtin:
             formula_texts += [formula[4] for formula in sheet.formulas]
-    reads = what_they_read(formula[4] for sheet in parts.sheets for formula in sheet.formulas)
+    reads = what_they_read(map(_TEXT, chain.from_iterable(sheet.formulas for sheet in parts.sheets)))
     # A name's whole columns are clipped too (workbook.load); Excel's own names (print titles:
     # $4:$4) are not referenced by formulas.
     whole = FILLED_EXTENT in reads or FILLED_EXTENT in what_they_read(

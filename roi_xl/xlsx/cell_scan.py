@@ -4,9 +4,11 @@ Walking a parsed tree cell by cell costs ~7 us a cell in lxml (a proxy for the c
 the 1,000-formula workbooks of a batch spent a quarter of their time there. The usual sheet, as
 openpyxl and Excel write it, holds only rows of cells in a few forms: `<c r="B7" s="3" t="n">`
 with a value `<v>`, an inline string `<is><t>..</t></is>`, or a formula `<f>` (with its t, ref and si
-attributes: shared and array formulas) and a cached value. `scan` reads those with one regex, every
-byte of the sheetData matched in order; anything else (a comment, a character reference, another
-attribute or element, a cell outside the sheet) gives None, and the reader parses the tree instead.
+attributes: shared and array formulas) and a cached value. `Scanned.chunks` reads those with one
+regex, every byte of the sheetData matched in order, a chunk of a quarter megabyte at a time (the
+pieces of a whole big sheet cost more than its cells' values); anything else (a comment, a character
+reference, another attribute or element, a cell outside the sheet) makes `scan` give None, or ends
+the chunks with `complete` False, and the reader parses the tree instead.
 
 What lies outside the sheetData (the root, autoFilter...) is parsed as a small `skeleton` tree (the
 part with an empty sheetData), which also proves the part well-formed there and places the
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
@@ -34,7 +36,7 @@ _TEXT = r"[^<]*"
 # Control characters and a raw CR (XML reads it as LF); with "]]>", U+FFFE and U+FFFF, and a reference
 # other than the five entities (character references are left to the tree): _refused.
 _CONTROL = bytes([*range(0x09), 0x0b, 0x0c, *range(0x0d, 0x20)])
-_ENTITIES = (b"&lt;", b"&gt;", b"&amp;", b"&quot;", b"&apos;")
+_OTHER_REFERENCE = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)")
 # A reference that may lie past XFD1048576: three letters or seven digits (checked by IN_SHEET).
 _LONG_REF = re.compile(rb'<c r="([A-Z]{3}[0-9]{1,7}|[A-Z]{1,2}[0-9]{7})"')
 _in_sheet = re.compile(IN_SHEET.encode()).fullmatch
@@ -59,20 +61,64 @@ _F_ATTRS = frozenset(("t", "ref", "si", "aca", "ca", "bx", "dt2D", "dtr", "del1"
                       "xml:space"))
 
 
+_CHUNK = 1 << 18  # characters of a sheetData split at a time, cut where a row starts
+
+
 @dataclass
 class Scanned:
-    """A sheet part read from its bytes: its pieces (`cells` reads them), the <f> attributes met
-    as their (t, ref, si) text, the numbers of its hidden rows, and the skeleton tree: the part
-    with an empty sheetData."""
-    pieces: list[str | None]
-    formulas: dict[str, tuple[str, str, str]]
-    hidden: list[str]
+    """A sheet part whose sheetData `chunks` reads from its bytes (data[inside[0]:inside[1]]), a
+    chunk at a time, and the skeleton tree: the part with an empty sheetData. As the chunks are
+    read, `formulas` gathers the <f> attributes met as their (t, ref, si) text and `hidden` the
+    numbers of the hidden rows; `complete` says whether every byte was read (else the tree reads
+    the part)."""
+    data: bytes
+    inside: tuple[int, int]
     skeleton: etree._ElementTree
+    formulas: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    hidden: list[str] = field(default_factory=list)
+    complete: bool = False
 
-    def cells(self) -> Iterator[tuple[Any, ...]]:  # str, or None for a group not there
-        """Each piece's groups (see _TOKEN) in document order, then the (empty) bytes before the
-        next: a cell's have a reference first, a row's start or end None."""
-        return zip(*[iter(self.pieces[1:])] * (_GROUPS + 1))
+    def chunks(self) -> Iterator[Iterator[tuple[Any, ...]]]:  # str, or None for a group not there
+        """Each chunk's pieces in document order: each piece's groups (see _TOKEN), then the text
+        before the next (empty, but for whitespace ending a chunk); a cell's have a reference
+        first, a row's start or end None.
+        The sheetData is split a chunk at a time (its pieces for 200,000 cells were a list of 3
+        million), each chunk checked before its pieces are given; the first chunk not understood
+        ends them, with `complete` False. A chunk ends where a row starts: "<" opens a tag only,
+        never in text or attributes, so the chunks are understood when the whole is, and only then."""
+        data, (pos, stop) = self.data, self.inside
+        step, nsmap = _GROUPS + 1, self.skeleton.getroot().nsmap
+        in_row = False
+        while pos < stop:
+            cut = data.find(b"<row", pos + _CHUNK, stop) if pos + _CHUNK < stop else -1
+            cut = stop if cut < 0 else cut
+            try:  # read as text: the pieces come out as str, none decoded one by one
+                text = data[pos:cut].decode("utf-8")  # (a chunk starts at "<": at a character)
+            except UnicodeDecodeError:
+                return
+            pos = cut
+            # One pass: the pieces between the tokens must all be empty, whitespace at the end aside.
+            pieces: list[str | None] = _TOKEN.split(text)
+            del text
+            if any(pieces[0:-1:step]) or pieces[-1].strip(" \t\n"):  # type: ignore[union-attr]
+                return
+            in_row = _rows(pieces, in_row, self.hidden)  # type: ignore[assignment]
+            if in_row is None:
+                return
+            prefixes: set[str] = set()
+            for attrs in {attrs for attrs in pieces[12::step] if attrs}:
+                if _row_attrs(attrs, prefixes) is None:  # type: ignore[arg-type]
+                    return
+            if any(p not in nsmap for p in prefixes if p != "xml"):
+                return
+            for f_attrs in set(pieces[5::step]):
+                if f_attrs and f_attrs not in self.formulas:
+                    read = _formula_attrs(f_attrs)
+                    if read is None:
+                        return
+                    self.formulas[f_attrs] = read
+            yield zip(*[iter(pieces[1:])] * step)
+        self.complete = not in_row
 
 
 def unescape(text: str) -> str:
@@ -84,39 +130,15 @@ def unescape(text: str) -> str:
 
 
 def scan(data: bytes) -> Scanned | None:
-    """The cells of a worksheet part from its bytes, or None when a byte of its sheetData is not
-    in a form `_TOKEN` knows, or the part is not well-formed outside it (the tree reads it then,
-    or refuses it)."""
+    """A worksheet part to read from its bytes (Scanned.chunks), or None when its sheetData holds
+    what _TOKEN never reads (a character reference, a control character, a cell outside the
+    sheet...) or the part is not well-formed outside it (the tree reads it then, or refuses it)."""
     start, end = data.find(b"<sheetData>"), data.rfind(b"</sheetData>")
     if start < 0 or end < start or data.count(b"sheetData") != 2:
         return None
     inner, stop = start + len(b"<sheetData>"), end
     if _refused(data, inner, stop) or any(_in_sheet(ref) is None for ref in _LONG_REF.findall(data, inner, stop)):
         return None  # the tree reads it, or refuses it (a cell outside the sheet)
-    try:  # read as text: the pieces come out as str, none decoded one by one
-        text = data[inner:stop].decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    # One pass: the pieces between the tokens must all be empty, whitespace at the end aside.
-    pieces: list[str | None] = _TOKEN.split(text)
-    step = _GROUPS + 1
-    if any(pieces[0:-1:step]) or pieces[-1].strip(" \t\n"):  # type: ignore[union-attr]
-        return None
-    hidden = _rows(pieces)
-    if hidden is None:
-        return None
-    prefixes: set[str] = set()
-    row_attrs = {attrs for attrs in pieces[12::step] if attrs}
-    for attrs in row_attrs:
-        if _row_attrs(attrs, prefixes) is None:  # type: ignore[arg-type]
-            return None
-    formulas: dict[str, tuple[str, str, str]] = {}
-    for f_attrs in set(pieces[5::step]):
-        if f_attrs:
-            read = _formula_attrs(f_attrs)
-            if read is None:
-                return None
-            formulas[f_attrs] = read
     try:
         skeleton = parse(data[:start] + b"<sheetData/>" + data[stop + len(b"</sheetData>"):], "")
     except ValueError:
@@ -124,17 +146,15 @@ def scan(data: bytes) -> Scanned | None:
     root = skeleton.getroot()
     sheet_data = root.find(f"{{{MAIN}}}sheetData")
     if (root.tag != f"{{{MAIN}}}worksheet" or sheet_data is None or len(sheet_data) or sheet_data.attrib
-            or (skeleton.docinfo.encoding or "UTF-8").upper() != "UTF-8"
-            or any(p not in root.nsmap for p in prefixes if p != "xml")):
+            or (skeleton.docinfo.encoding or "UTF-8").upper() != "UTF-8"):
         return None
-    return Scanned(pieces, formulas, hidden, skeleton)
+    return Scanned(data, (inner, stop), skeleton)
 
 
-def _rows(pieces: list[str | None]) -> list[str] | None:
-    """The numbers of the hidden rows, when every cell lies in a row and no row in another; else None."""
+def _rows(pieces: list[str | None], in_row: bool, hidden: list[str]) -> bool | None:
+    """Whether the pieces end inside a row (`in_row`: they start in one), the numbers of their
+    hidden rows added to `hidden`; None unless every cell lies in a row and no row in another."""
     step = _GROUPS + 1
-    hidden: list[str] = []
-    in_row = False
     for ref, number, attrs, empty in zip(pieces[1::step], pieces[11::step], pieces[12::step], pieces[13::step]):
         if ref is not None:
             if not in_row:
@@ -149,16 +169,19 @@ def _rows(pieces: list[str | None]) -> list[str] | None:
             return None
         else:
             in_row = False
-    return None if in_row else hidden
+    return in_row
 
 
 def _refused(data: bytes, start: int, end: int) -> bool:
     """Whether data[start:end] holds what XML refuses or reads otherwise in text (see _CONTROL);
-    each looked for by bytes' own methods, a regex being ten times slower."""
-    amps = data.count(b"&", start, end)
-    return (len(data[start:end].translate(None, _CONTROL)) != end - start or data.find(b"]]>", start, end) >= 0
-            or data.find(b"\xef\xbf\xbe", start, end) >= 0 or data.find(b"\xef\xbf\xbf", start, end) >= 0
-            or (amps > 0 and amps != sum(data.count(entity, start, end) for entity in _ENTITIES)))
+    each looked for by bytes' own methods (a regex over every byte is ten times slower), the rarer
+    ones only when a byte they start with is there at all: an "&" not one of the five entities by
+    a regex that stops at "&" alone."""
+    inside = data[start:end]
+    return (len(inside.translate(None, _CONTROL)) != len(inside)
+            or (b"]" in inside and b"]]>" in inside)
+            or (not inside.isascii() and (b"\xef\xbf\xbe" in inside or b"\xef\xbf\xbf" in inside))
+            or (b"&" in inside and _OTHER_REFERENCE.search(inside) is not None))
 
 
 def _formula_attrs(attrs: str) -> tuple[str, str, str] | None:

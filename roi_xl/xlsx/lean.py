@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from roi_xl.errors import NeedsWholeTree
 
 from ..references import IN_SHEET
 
-__all__ = ["LeanSheet", "LeanReader", "lean_sheet", "plain_cells", "rows_into"]
+__all__ = ["LeanSheet", "LeanReader", "lean_sheet", "plain_cells", "row_cells", "rows_into"]
 
 # A row with no cell that nothing reads (not hidden), written as Excel and openpyxl write one, its
 # number first: <row r="9" ht="15" customHeight="1"/>. Dropped in one pass, before the rows are read.
@@ -28,6 +28,7 @@ _EMPTY_ROW = re.compile(rb'<row r="\d+"(?: (?!hidden=)[^\s=>/"]+="[^"]*")*\s*(?:
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _LEAN_FROM = 1 << 20  # parts smaller than this are parsed whole
 _STRETCH = 1 << 16  # bytes of rows told empty at once
+_MOSTLY_KEPT = 0.9  # share of the rows' bytes read so far that LeanReader.mostly_kept tells
 
 # A plain cell: its reference, style, a type that needs no tree (not a formula's "str", not
 # "inlineStr") and its value's text with no markup, entity or character XML refuses.
@@ -73,7 +74,10 @@ def lean_sheet(data: bytes) -> LeanSheet | None:
 class LeanReader:
     """lean_sheet for a part fed in pieces of any size (part_stream inflates it a chunk at a time),
     keeping only the bytes to parse and the plain rows that hold cells: memory does not grow with
-    the empty rows. `size` is the part's length.
+    the empty rows. `size` is the part's length. With `take`, the plain rows with cells that come
+    before any row the tree keeps are handed to it as they are met (take(data, start, end): the
+    row is data[start:end]) rather than kept: the rows of a sheet of values are never held (29 MB
+    for a million values); the reader of the part discards what it took if it is then refused.
 
     Only when every row is numbered (the writer finds the rows it edited by their number), the
     part holds one plain `<sheetData>` and nothing in it hides markup (comments, CDATA,
@@ -85,8 +89,8 @@ class LeanReader:
     million such rows took a second by regex); in the others _EMPTY_ROW finds the empty rows, then
     _plain_or_kept the plain rows (read from their bytes) and the rows the tree keeps. No row spans two stretches."""
 
-    def __init__(self, size: int):
-        self.size = size
+    def __init__(self, size: int, take: Callable[[bytes, int, int], None] | None = None):
+        self.size, self.take = size, take
         self.buf = b""               # bytes fed and not yet taken
         self.taken = 0               # bytes of the part before buf
         self.state = "head" if size >= _LEAN_FROM else "refused"
@@ -95,6 +99,7 @@ class LeanReader:
         self.plain = bytearray()  # the plain rows with cells, one after another (grown in place)
         self.rows: list[tuple[int, int] | bytes] = []
         self.inside = (0, 0)
+        self.head = 0  # bytes to parse before the sheetData's inside
 
     def feed(self, chunk: bytes) -> bool:
         """Take the part's next bytes; False once it is known not to be lean (feed no more)."""
@@ -110,6 +115,7 @@ class LeanReader:
             if buf[at - 1:at + 10] != b"<sheetData>" or at < 1:
                 return self._refuse()
             self._add(buf[:at + 10])
+            self.head = self.lean_size
             self.taken += at + 10
             self.inside = (self.taken, 0)
             buf, self.state, searched = buf[at + 10:], "inside", 0
@@ -139,6 +145,13 @@ class LeanReader:
                 self.inside, self.state = (self.inside[0], self.taken), "tail"
         self.buf = buf
         return self._keep(len(buf)) if self.state == "tail" else True
+
+    def mostly_kept(self) -> bool:
+        """Whether the rows read so far (a stretch at least) nearly all went to the bytes to parse:
+        rows with formulas, most likely all the way (see part_stream.read_lean)."""
+        seen = (self.taken if self.state == "inside" else self.inside[1]) - self.inside[0]
+        return self.state in ("inside", "tail") and seen >= _STRETCH and \
+            self.lean_size - self.head > seen * _MOSTLY_KEPT
 
     def finish(self) -> LeanSheet | None:
         """The lean part once every byte was fed; None to parse it whole."""
@@ -188,6 +201,9 @@ class LeanReader:
             self._add(data[pos:m.start()])
             pos = m.end()
             if data.find(b"<c", m.start(), pos) >= 0:
+                if self.take is not None and not self.rows:  # no row kept yet: read it now
+                    self.take(data, m.start(), pos)
+                    continue
                 at = len(self.plain)
                 self.plain += memoryview(data)[m.start():pos]
                 self.rows.append((at, len(self.plain)))
@@ -197,7 +213,12 @@ class LeanReader:
 
 def plain_cells(sheet: LeanSheet, row: tuple[int, int]) -> list[tuple[bytes, bytes, bytes, bytes, bytes]]:
     """A plain row's cells: (reference, style, type, b"<v>" or b"" when it has no value, value text)."""
-    return _CELL.findall(sheet.source, row[0], row[1])
+    return row_cells(sheet.source, *row)
+
+
+def row_cells(data: bytes | bytearray, start: int, end: int) -> list[tuple[bytes, bytes, bytes, bytes, bytes]]:
+    """The cells of the plain row data[start:end], as plain_cells gives them."""
+    return _CELL.findall(data, start, end)
 
 
 def rows_into(original: Iterable[bytes], inner: bytes) -> Iterator[bytes]:

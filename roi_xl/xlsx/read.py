@@ -36,7 +36,7 @@ from roi_xl.excel import XlError, address, date_to_serial
 from roi_xl.references import IN_SHEET, outside_sheet
 
 from .cell_scan import Scanned, scan, unescape
-from .lean import LeanSheet, plain_cells
+from .lean import LeanSheet, plain_cells, row_cells
 from .package import MAIN, Package, parse
 from .part_stream import SourcePart, read_lean
 
@@ -59,15 +59,23 @@ _HEX = re.compile(r"_x([0-9a-fA-F]{4})_")
 _in_sheet = re.compile(IN_SHEET).fullmatch  # the common case, before outside_sheet's closer look
 
 
+# One formula: (cell, its t, ref and si attributes, its text), each "" when absent.
+FormulaXml = tuple[str, str, str, str, str]
+
+
 @dataclass
 class Book:
     """A workbook as the fast reader read it (engine/fastbook.FastBook adds the formula key)."""
     path: Path
     sheets: list[str]                                   # names in workbook order
     values: dict[str, dict[str, object]] = field(default_factory=dict)  # sheet -> {"B7": value}
-    styles: dict[str, dict[str, str]] = field(default_factory=dict)   # sheet -> {"B7": style id}
+    # Each sheet's filled cells' style ids (sheet -> {"B7": "3"}), read with the cells from a tree or
+    # plain rows; from a part cell_scan read, from its bytes on first use (styles_of): only the
+    # summary's named figures read them (number_format), and a dict entry a styled cell cost ~50 bytes.
+    styles: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     names: list[tuple[str, str | None, str]] = field(default_factory=list)  # (name, localSheetId, text)
-    formula_cells: list[tuple[str, str]] = field(default_factory=list)     # (sheet, "B7")
+    # Each sheet's formulas in document order, as SheetKeyParts.formulas holds them (the same lists).
+    formulas: dict[str, list[FormulaXml]] = field(default_factory=dict, repr=False)
     # Each sheet part's bytes (a big lean one's: where it is, part_stream.SourcePart) and parsed
     # tree, handed on to the writer (writer.write_values' `parsed`) so that it does not read and
     # parse them a second time; no tree for a part whose cells were read from its bytes
@@ -82,7 +90,7 @@ class Book:
     def number_format(self, sheet: str, coord: str) -> str:
         """The number format code of a cell ("General" when it has none); styles are read on
         first use only (the summary's date columns need them)."""
-        style = self.styles.get(sheet, {}).get(coord)
+        style = self.styles_of(sheet).get(coord)
         if style is None:
             return "General"
         if self._formats is None:
@@ -92,9 +100,20 @@ class Book:
 
     _formats: list[str] | None = None
 
+    def styles_of(self, sheet: str) -> dict[str, str]:
+        """The style id of each of a sheet's filled cells ({"B7": "3"}; none for a blank cell)."""
+        styles = self.styles.get(sheet)
+        if styles is None:
+            part = dict(zip(self.sheets, self.parts)).get(sheet)  # both in the sheets' order
+            data = self.parts[part][0] if part is not None else b""
+            styles = self.styles[sheet] = _scanned_styles(data) if isinstance(data, bytes) else {}
+        return styles
 
-# One formula: (cell, its t, ref and si attributes, its text), each "" when absent.
-FormulaXml = tuple[str, str, str, str, str]
+    @property
+    def formula_cells(self) -> list[tuple[str, str]]:
+        """(sheet, "B7") of each formula cell, in document order (made on demand: a list of its own
+        cost 64 bytes a formula for a name the engine never reads)."""
+        return [(sheet, formula[0]) for sheet, formulas in self.formulas.items() for formula in formulas]
 
 
 @dataclass
@@ -179,6 +198,18 @@ def _cell_formats(path: Path) -> list[str]:
     return out
 
 
+def _scanned_styles(data: bytes) -> dict[str, str]:
+    """The style ids of the filled cells of a part cell_scan read, as _Cells.element takes them (the
+    last of a cell written twice); {} for a part it did not read."""
+    styles: dict[str, str] = {}
+    scanned = scan(data)
+    for chunk in scanned.chunks() if scanned is not None else ():
+        for ref, style, _kind, f, _attrs, _text, has_value, _v, inline, *_rest in chunk:
+            if style and (f is not None or has_value is not None or inline is not None):
+                styles[ref] = style
+    return styles
+
+
 def _number(text: str) -> int | float:
     if "." in text or "E" in text or "e" in text:
         return float(text)  # as stored, as bind.input_value keeps it
@@ -220,14 +251,18 @@ class _Cells:
         self.numbers: dict[bytes, int | float] = {}
         self.styles_seen: dict[bytes, str] = {}
         self.number_texts: dict[str, int | float] = {}  # the same for the cells cell_scan read
-        self.style_texts: dict[str, str] = {}
 
-    def start(self, sheet: SheetKeyParts) -> None:
+    def start(self, sheet: SheetKeyParts, styles: bool = True) -> None:
+        """The next sheet's cells, and their styles unless cell_scan reads them (Book.styles_of)."""
         self.name, self.sheet = sheet.name, sheet
         self.values: dict[str, object] = {}
-        self.styles: dict[str, str] = {}
+        self.styles: dict[str, str] | None = {} if styles else None
         self.book.values[sheet.name] = self.values
-        self.book.styles[sheet.name] = self.styles
+        if self.styles is None:
+            self.book.styles.pop(sheet.name, None)  # read again from cell_scan's bytes when asked
+        else:
+            self.book.styles[sheet.name] = self.styles
+        self.book.formulas[sheet.name] = sheet.formulas
 
     def shared(self, index: str) -> str:
         if self.strings is None:
@@ -261,13 +296,12 @@ class _Cells:
             raise cell_outside_sheet(address(self.name, ref))  # plain row holds none: lean.py)
         self.sheet.filled.append(ref)
         style = c.get("s")
-        if style is not None:
+        if style is not None and self.styles is not None:
             self.styles[ref] = style
         if f is not None:
             t = f.get("t", "")
             if t == "dataTable":
                 raise FastReadError("data table formulas")
-            self.book.formula_cells.append((self.name, ref))
             self.sheet.formulas.append((ref, t, f.get("ref", ""), f.get("si", ""), f.text or ""))
             return
         kind = c.get("t", "n")
@@ -293,44 +327,50 @@ class _Cells:
             return _iso_date(v)
         raise FastReadError(f"{self.name}!{ref}: unknown cell type {kind!r}")
 
-    def scanned(self, sheet: Scanned) -> None:
-        """The cells cell_scan read from a part's bytes: the same values, styles and formulas as
-        `element` makes of them, each distinct number text converted once."""
-        values, styles, filled = self.values, self.styles, self.sheet.filled
-        formula_cells, formulas, name, attrs = self.book.formula_cells, self.sheet.formulas, self.name, sheet.formulas
-        numbers, styles_seen = self.number_texts, self.style_texts
-        for (ref, style, kind, f, f_attrs, f_text, has_value, v, inline, inline_text,
-             _row, _row_attrs, _empty, _row_end, _between) in sheet.cells():
-            if f is None and has_value is None and inline is None:  # nothing in it (or a row's start
-                continue                                            # or end): not filled
-            filled.append(ref)
-            if style:
-                styles[ref] = styles_seen.setdefault(style, style) if len(styles_seen) < _CACHED else style
-            if f is not None:
-                t, spans, si = attrs[f_attrs] if f_attrs else _NO_ATTRS
-                formula_cells.append((name, ref))
-                formulas.append((ref, t, spans, si, (unescape(f_text) if "&" in f_text else f_text) if f_text else ""))
-                continue
-            if kind == "inlineStr":
-                if inline is not None:
-                    values[ref] = (unescape(inline_text) if "&" in inline_text else inline_text) if inline_text else ""
-                continue
-            if not v:
-                continue
-            if not kind or kind == "n":
-                number = numbers.get(v)
-                if number is None:
-                    number = _number(v)
-                    if len(numbers) < _CACHED:
-                        numbers[v] = number
-                values[ref] = number
-                continue
-            values[ref] = self.typed(kind, unescape(v), ref)
+    def scanned(self, sheet: Scanned) -> bool:
+        """The cells cell_scan read from a part's bytes: the same values and formulas as `element`
+        makes of them, each distinct number text converted once; False when cell_scan met a chunk
+        it does not understand (the sheet's lists then hold the cells before it)."""
+        values, filled = self.values, self.sheet.filled
+        formulas, attrs = self.sheet.formulas, sheet.formulas
+        numbers = self.number_texts
+        for chunk in sheet.chunks():
+            for (ref, _style, kind, f, f_attrs, f_text, has_value, v, inline, inline_text,
+                 _row, _row_attrs, _empty, _row_end, _between) in chunk:
+                if f is None and has_value is None and inline is None:  # nothing in it (or a row's
+                    continue                                            # start or end): not filled
+                filled.append(ref)
+                if f is not None:
+                    t, spans, si = attrs[f_attrs] if f_attrs else _NO_ATTRS
+                    formulas.append((ref, t, spans, si,
+                                     (unescape(f_text) if "&" in f_text else f_text) if f_text else ""))
+                    continue
+                if kind == "inlineStr":
+                    if inline is not None:
+                        values[ref] = unescape(inline_text or "")  # None: <t/>
+                    continue
+                if not v:
+                    continue
+                if not kind or kind == "n":
+                    number = numbers.get(v)
+                    if number is None:
+                        number = _number(v)
+                        if len(numbers) < _CACHED:
+                            numbers[v] = number
+                    values[ref] = number
+                    continue
+                values[ref] = self.typed(kind, unescape(v), ref)
+        return sheet.complete
+
+    def plain_row(self, data: bytes, start: int, end: int) -> None:
+        """A plain row, data[start:end], as the lean reader meets it."""
+        self.plain(row_cells(data, start, end))
 
     def plain(self, cells: list[tuple[bytes, bytes, bytes, bytes, bytes]]) -> None:
         """A plain row's cells as lean.plain_cells reads them: the same values as `element` makes
         of them, each distinct number text converted once (and its value shared)."""
         values, styles, filled = self.values, self.styles, self.sheet.filled
+        assert styles is not None  # kept for a lean part
         numbers, styles_seen = self.numbers, self.styles_seen
         for raw, style, kind, has_value, v in cells:
             if not has_value:
@@ -388,7 +428,10 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
             rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
             if rels in zf.NameToInfo:
                 sheet.table_rels += _TABLE_REL.findall(zf.read(rels))
-            streamed = read_lean(zf, part)  # a big part a chunk at a time, never held whole
+            cells.start(sheet)
+            # a big part a chunk at a time, never held whole: the plain rows before any the tree
+            # keeps are read as they come (their bytes not kept), the others once it is parsed
+            streamed = read_lean(zf, part, cells.plain_row)
             lean = kept = None
             held: bytes | SourcePart
             if streamed is not None:
@@ -399,15 +442,19 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
                 except ValueError:  # not well-formed without the rows taken out: the parse of the
                     pass            # whole part says why, if it is not
             if kept is None:  # small, not lean, or not as the scan took it: the whole part
+                del sheet.filled[:]  # the plain rows read as they came, if any: all again
                 lean, held = None, zf.read(part)
                 scanned = scan(held)
                 if scanned is not None:  # every cell read from the bytes: no tree until one is needed
-                    book.parts[part] = (held, None)
-                    book.outline[part] = (scanned.hidden, scanned.skeleton.getroot())
-                    cells.start(sheet)
-                    cells.scanned(scanned)
-                    continue
+                    cells.start(sheet, styles=False)
+                    if cells.scanned(scanned):
+                        book.parts[part] = (held, None)
+                        book.outline[part] = (scanned.hidden, scanned.skeleton.getroot())
+                        continue
+                    # a chunk cell_scan does not understand: the tree reads the sheet again, from its start
+                    del sheet.filled[:], sheet.formulas[:]
                 tree = parse(held, part)
+                cells.start(sheet)
             book.parts[part] = (held, tree)
             root = tree.getroot()
             book.outline[part] = (HIDDEN_ROW_NUMBERS(root), root)
@@ -415,7 +462,6 @@ def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
                 raise FastReadError(f"{name}: not a worksheet")
             if _UNREFERENCED(root):
                 raise FastReadError(f"{name}: cells without a reference")
-            cells.start(sheet)
             if lean is None or kept is None:
                 for c in _FILLED(root):
                     cells.element(c)

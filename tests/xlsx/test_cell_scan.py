@@ -14,7 +14,9 @@ from lxml import etree
 from roi_xl.engine import fastbook
 from roi_xl.errors import FastReadError, WorkbookError
 from roi_xl.excel import XlError
+from roi_xl.xlsx import cell_scan
 from roi_xl.xlsx.cell_scan import scan
+from roi_xl.xlsx.read import Book, read
 from roi_xl.xlsx.writer import write_values
 
 from tests.support.workbook_fixtures import add_shared_strings
@@ -49,6 +51,17 @@ def _sheet(inside: str) -> bytes:
             f'</worksheet>').encode()
 
 
+def _scanned(data: bytes) -> bool:
+    """Whether cell_scan reads every cell of the part (else the tree reads them)."""
+    scanned = scan(data)
+    if scanned is None:
+        return False
+    for chunk in scanned.chunks():
+        for _ in chunk:
+            pass
+    return scanned.complete
+
+
 def _package(path: Path, inside: str) -> Path:
     """A workbook of one sheet "S" whose sheetData holds `inside`, with STRINGS as shared strings
     and a cell style 1 (openpyxl writes it for a number format)."""
@@ -68,12 +81,14 @@ def _package(path: Path, inside: str) -> Path:
 
 def test_scanned_cells_read_as_written(tmp_path):
     inside = ROW_1 + ROW_2 + ROW_3 + ROW_4
-    assert scan(_sheet(inside)) is not None  # read from the bytes, not the tree
+    assert _scanned(_sheet(inside))  # read from the bytes, not the tree
     book = fastbook.read(_package(tmp_path / "s.xlsx", inside))
     assert book.parts[PART][1] is None  # no tree until the writer needs one
     assert book.values["S"] == VALUES
     assert [type(book.values["S"][ref]) for ref in ("A1", "B1", "C1")] == [int, float, float]
-    assert book.styles["S"] == {"A1": "1", "C2": "1", "C3": "1"}
+    assert "S" not in book.styles  # read from the bytes again when asked: only the summary asks
+    assert book.styles_of("S") == {"A1": "1", "C2": "1", "C3": "1"}  # I1 is styled but blank
+    assert [book.number_format("S", ref) for ref in ("A1", "B1", "I1")] == ["0.00", "General", "General"]
     assert book.formulas["S"] == FORMULAS
     assert book.formula_cells == [("S", ref) for ref, *_ in FORMULAS]
     facts = fastbook.facts(book)
@@ -120,16 +135,19 @@ TREE_READS = [
     ("a cell outside any row", ROW_1 + ROW_2 + '<c r="D3"><v>7</v></c>', {}),  # the tree's XPath skips it
     ("a row without a number", ROW_1 + ROW_2 + '<row><c r="D3"><v>7</v></c></row>', {"D3": 7}),
     ("a prefixed attribute on <v>", _row_3('<c r="D3"><v x14ac:a="1">7</v></c>'), {"D3": 7}),
+    ("a row inside a row", _row_3('<c r="D3"><v>7</v></c><row r="4"><c r="D4"><v>8</v></c></row>'),
+     {"D3": 7}),  # the tree's XPath skips the inner row's cells
 ]
 
 
 @pytest.mark.parametrize("inside, extra", [case[1:] for case in TREE_READS], ids=[case[0] for case in TREE_READS])
 def test_other_forms_read_by_the_tree(tmp_path, inside, extra):
-    assert scan(_sheet(inside)) is None
+    assert not _scanned(_sheet(inside))
     book = fastbook.read(_package(tmp_path / "t.xlsx", inside))
     assert book.parts[PART][1] is not None
     assert book.values["S"] == {**VALUES, **extra}
     assert book.formulas["S"] == FORMULAS[:3]
+    assert book.styles_of("S") == {"A1": "1", "C2": "1"}  # as from the bytes (row 3 unstyled here)
 
 
 REFUSED = [
@@ -142,19 +160,53 @@ REFUSED = [
      ValueError, "not well-formed"),
     ("an attribute given twice", _row_3("").replace('<row r="3">', '<row r="3" ht="1" ht="2">'),
      ValueError, "not well-formed"),
+    ("U+FFFF in a text", _row_3('<c r="D3" t="str"><v>a\uffffb</v></c>'), ValueError, "not well-formed"),
+    ('"]]>" in a text', _row_3('<c r="D3" t="str"><v>a]]>b</v></c>'), ValueError, "not well-formed"),
 ]
 
 
 @pytest.mark.parametrize("inside, error, message", [case[1:] for case in REFUSED], ids=[case[0] for case in REFUSED])
 def test_refusals_unchanged(tmp_path, inside, error, message):
-    assert scan(_sheet(inside)) is None
+    assert not _scanned(_sheet(inside))
     with pytest.raises(error, match=message):
         fastbook.read(_package(tmp_path / "r.xlsx", inside))
 
 
 def test_seven_digit_rows_and_three_letters_inside_the_sheet(tmp_path):
     inside = '<row r="1048576"><c r="XFD1048576"><v>1</v></c><c r="AAA1048576"><f>XFD1048576+1</f></c></row>'
-    assert scan(_sheet(inside)) is not None
+    assert _scanned(_sheet(inside))
     book = fastbook.read(_package(tmp_path / "e.xlsx", inside))
     assert book.values["S"] == {"XFD1048576": 1}
     assert book.formulas["S"] == [("AAA1048576", "", "", "", "XFD1048576+1")]
+
+
+# The sheetData is split a chunk at a time (cell_scan._CHUNK characters, cut where a row starts): with
+# a chunk of 1, every row is a chunk of its own, so each case below meets a cut at each row.
+@pytest.mark.parametrize("chunk", [1, 60, 1 << 18])
+def test_chunks_of_any_size_read_the_same(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(cell_scan, "_CHUNK", chunk)
+    inside = ROW_1 + ROW_2 + ROW_3 + ROW_4
+    assert _scanned(_sheet(inside))
+    book = fastbook.read(_package(tmp_path / "s.xlsx", inside))
+    assert book.parts[PART][1] is None
+    assert book.values["S"] == VALUES
+    assert book.styles_of("S") == {"A1": "1", "C2": "1", "C3": "1"}
+    assert book.formulas["S"] == FORMULAS
+    assert fastbook.facts(book).hidden_rows == {"S": {2}}
+
+
+@pytest.mark.parametrize("inside, extra", [case[1:] for case in TREE_READS], ids=[case[0] for case in TREE_READS])
+def test_a_form_left_to_the_tree_in_a_later_chunk(tmp_path, monkeypatch, inside, extra):
+    """Rows 1 and 2 are read from their chunks before row 3's is not understood: the tree reads the
+    whole sheet again, and nothing read from the chunks before stays twice (the formula key holds
+    each formula and filled cell once)."""
+    monkeypatch.setattr(cell_scan, "_CHUNK", 1)
+    assert not _scanned(_sheet(inside))
+    path = _package(tmp_path / "t.xlsx", inside)
+    book = fastbook.read(path)
+    assert book.parts[PART][1] is not None
+    assert book.values["S"] == {**VALUES, **extra}
+    assert book.formulas["S"] == FORMULAS[:3]
+    assert book.formula_cells == [("S", "A2"), ("S", "B2"), ("S", "C2")]
+    filled = read(path, Book)[1].sheets[0].filled
+    assert filled == FILLED[:12] + list(extra)  # rows 1 and 2 (C3 and D3 of ROW_3 are not in row 3 here)

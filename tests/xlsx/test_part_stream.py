@@ -205,3 +205,52 @@ def test_a_streamed_part_not_where_the_reader_saw_it_is_written_from_its_whole_t
     assert _sheet(out) == _part().replace(b"<f>A1*2</f>", b"<f>A1*2</f><v>4</v>")
     with zipfile.ZipFile(out) as zf:
         assert zf.testzip() is None and zf.namelist() == zipfile.ZipFile(src).namelist()
+
+
+def _formula_rows(first: int, last: int) -> bytes:
+    """Rows of a value, A = r * 7919 mod 100003, and a formula (they deflate about five times, less
+    than part_stream._DENSE; empty rows 16 times)."""
+    return b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d"><f>A%d*%d+SUM(A1:A%d)</f></c></row>'
+                    % (r, r, r * 7919 % 100003, r, r, r % 97, r) for r in range(first, last + 1))
+
+
+def _sheet_of(rows: bytes) -> bytes:
+    return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="' + NS.encode()
+            + b'"><sheetData>' + rows + b"</sheetData></worksheet>")
+
+
+def _fed(monkeypatch) -> list[int]:
+    """The sizes of the chunks LeanReader is fed from now on."""
+    fed: list[int] = []
+    feed = LeanReader.feed
+    monkeypatch.setattr(LeanReader, "feed", lambda self, chunk: fed.append(len(chunk)) or feed(self, chunk))
+    return fed
+
+
+def test_a_sheet_of_formulas_is_left_whole_after_its_first_chunk(tmp_path, monkeypatch):
+    part = _sheet_of(_formula_rows(1, 30_000))
+    assert len(part) > 2 * part_stream.CHUNK
+    path = _workbook(tmp_path / "f.xlsx", part)
+    with zipfile.ZipFile(path) as zf:  # as the heuristic sees it
+        assert zf.getinfo(SHEET).file_size < 8 * zf.getinfo(SHEET).compress_size
+    fed = _fed(monkeypatch)
+    book = fastbook.read(path)
+    assert fed == [1 << 18]  # a quarter megabyte, not fed on to half the part
+    assert book.lean == set() and book.parts[SHEET][1] is None  # read by cell_scan
+    values, formulas = book.values["S"], book.formulas["S"]
+    assert len(values) == len(formulas) == 30_000
+    assert values["A1"] == 7919 and values["A30000"] == 30_000 * 7919 % 100003
+    assert formulas[-1] == ("B30000", "", "", "", f"A30000*{30_000 % 97}+SUM(A1:A30000)")
+
+
+def test_formulas_first_then_many_empty_rows_are_still_read_lean(tmp_path, monkeypatch):
+    """The first chunk is nearly all formulas here too, but empty rows deflate far better: the part is
+    read lean, a chunk at a time, the empty rows left out."""
+    empty = b"".join(b'<row r="%d" ht="15" customHeight="1"/>' % r for r in range(30_001, 300_001))
+    part = _sheet_of(_formula_rows(1, 30_000) + empty)
+    path = _workbook(tmp_path / "e.xlsx", part)
+    fed = _fed(monkeypatch)
+    book = fastbook.read(path)
+    assert len(fed) == -(-len(part) // part_stream.CHUNK)  # every chunk
+    assert book.lean == {SHEET}
+    assert len(book.formulas["S"]) == 30_000 and book.values["S"]["A30000"] == 30_000 * 7919 % 100003

@@ -15,6 +15,8 @@ import roi_xl
 from roi_xl.engine import fastbook
 from roi_xl.excel import XlError
 from roi_xl.xlsx import lean
+from roi_xl.xlsx.read import Book
+from roi_xl.xlsx.read import read as read_book
 from roi_xl.xlsx.writer import write_values
 
 from tests.support.workbook_fixtures import add_shared_strings
@@ -102,7 +104,7 @@ def test_plain_rows_read_as_openpyxl_reads_them_and_only_the_formula_row_is_in_t
     assert values["D5"] is True and values["D6"] is False
     assert values["E5"] is XlError.NA
     assert values["C7"] == "typed" and ("Data", "B7") in book.formula_cells
-    assert "F5" not in values and book.styles["Data"]["A5"] == "1" and "B5" not in book.styles["Data"]
+    assert "F5" not in values and book.styles_of("Data")["A5"] == "1" and "B5" not in book.styles_of("Data")
 
 
 def test_the_plain_and_the_whole_reading_agree_cell_for_cell_in_order(big, monkeypatch):
@@ -112,7 +114,7 @@ def test_the_plain_and_the_whole_reading_agree_cell_for_cell_in_order(big, monke
     assert whole.lean == set()
     for sheet in ("Data", "Calc"):
         assert list(lean_book.values[sheet].items()) == list(whole.values[sheet].items())
-        assert lean_book.styles[sheet] == whole.styles[sheet]
+        assert lean_book.styles_of(sheet) == whole.styles_of(sheet)
     assert lean_book.formula_cells == whole.formula_cells
     assert lean_book.key == whole.key
 
@@ -190,3 +192,37 @@ def test_a_sheet_in_another_namespace_is_read_as_before(tmp_path):
             zf.writestr(name, data)
     book = fastbook.read(path)
     assert book.values["Data"] == {}
+
+
+def test_plain_rows_before_the_first_kept_row_are_read_as_they_come_not_kept(big):
+    """Rows 1 to 6 of the big sheet are plain and come before the formula row 7: handed over as the
+    part streams; the rows after row 7 are kept as bytes until the tree is parsed."""
+    with zipfile.ZipFile(big) as zf:
+        part = zf.read("xl/worksheets/sheet1.xml")
+    taken: list[bytes] = []
+    reader = lean.LeanReader(len(part), lambda data, start, end: taken.append(bytes(data[start:end])))
+    assert reader.feed(part)
+    sheet = reader.finish()
+    assert sheet is not None
+    assert [row[:len('<row r="1"')] for row in taken] == [b'<row r="%d"' % r for r in range(1, 7)]
+    assert sheet.rows[0] == b"7" and len(sheet.rows) == ROWS - 6  # row 7 in the tree, then the plain ones
+    assert bytes(sheet.source).startswith(b'<row r="8"')
+    assert [cell[0] for cell in lean.row_cells(taken[4], 0, len(taken[4]))] == [b"A5", b"B5", b"C5", b"D5",
+                                                                              b"E5", b"F5", b"G5"]
+
+
+def test_rows_read_as_they_came_from_a_part_then_refused_are_read_once(tmp_path, monkeypatch):
+    """3,000 plain rows, then formula rows past half the part: the lean reading takes the plain rows,
+    then gives up; cell_scan reads the whole part, each cell once, as the whole reading does."""
+    formulas = "".join(f'<row r="{r}"><c r="A{r}"><f>SUM(A1:A{r - 1})*{r}+LEN("{"x" * 40}")</f></c></row>'
+                       for r in range(3_001, 12_001))
+    path = _package(tmp_path / "refused.xlsx", [("Data", _data_rows(3_000) + formulas)])
+    book, parts = read_book(path, Book)
+    assert book.lean == set() and book.parts["xl/worksheets/sheet1.xml"][1] is None  # cell_scan's
+    monkeypatch.setattr(lean, "_LEAN_FROM", 1 << 40)
+    whole, whole_parts = read_book(path, Book)
+    assert list(book.values["Data"].items()) == list(whole.values["Data"].items())
+    assert parts.sheets[0].filled == whole_parts.sheets[0].filled
+    assert len(parts.sheets[0].filled) == 3_000 * 6 + 9_000  # F is a styled blank: not filled
+    assert book.values["Data"]["A2999"] == _number(2999) and len(book.formulas["Data"]) == 9_000
+    assert book.styles_of("Data") == whole.styles_of("Data") == {f"A{r}": "1" for r in range(1, 3_001)}
