@@ -1177,11 +1177,12 @@ class Plan:
         # arguments pass, None for the cells and ranges evaluate() fills), given when first met.
         self._initial: list = []
         self._pooled: dict[tuple[type, object], int] = {}  # (class, constant) -> its slot
-        self._vars: dict[tuple[str, str], int] = {}        # cell -> its slot
+        # sheet -> cell ("B7") -> its slot: one dict a sheet, not a (sheet, cell) tuple a cell
+        self._vars: dict[str, dict[str, int]] = {}
         self._ranges: dict[tuple[str, int, int, int, int], int] = {}  # (sheet, rows, columns) -> slot
         self._range_at: dict[int, tuple[str, int, int, int, int]] = {}  # ... and back
-        # cell -> (function, its arguments' slots, what it reads: cells and _range_item)
-        self._cell_code: dict[tuple[str, str], tuple[str, tuple[int, ...], tuple]] = {}
+        # cell -> (function, its arguments' slots); what it reads is what those slots hold (_items)
+        self._cell_code: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {}
         self._tmp = 0
         self._consts: dict[str, object] = {}  # the constants of the code compiled with the plan
         self._const_count = 0
@@ -1194,7 +1195,8 @@ class Plan:
         self._params: dict[int, int] | None = None  # while translating a shape: leaf -> token index
         self._used: set[int] = set()
         self._calls_lambda = False  # while translating a shape: it calls one of the plan's LAMBDAs
-        self._arguments: dict[str, dict[str, tuple]] = {}  # sheet -> token -> _argument
+        self._arguments: dict[str, dict[str, int]] = {}  # sheet -> token -> _argument
+        self._prefixed: dict[str, dict[str, int]] = {}  # a reference's sheet as written -> its cells' slots
         # a formula's text with its digits 0 -> its layout, function and parameters' spans
         self._layouts: dict[bytes, tuple[_Layout, str, list[tuple[int, int, str]]]] = {}
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
@@ -1203,7 +1205,7 @@ class Plan:
         lambda_source = self._translate_lambdas()
         spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
         self.outputs = list(formulas)
-        code, slots, initial = self._cell_code, self._vars, self._initial
+        code, initial = self._cell_code, self._initial
         for key, text in formulas.items():
             self._own_cell = key
             try:
@@ -1211,8 +1213,11 @@ class Plan:
                     self._spread(key, spans[key], text)
                 else:
                     code[key] = self._cell(text, key[0])
-                    if key not in slots:  # _slot, inline
-                        slots[key] = len(initial)
+                    slots = self._vars.get(key[0])  # _slot, inline
+                    if slots is None:
+                        slots = self._vars[key[0]] = {}
+                    if key[1] not in slots:
+                        slots[key[1]] = len(initial)
                         initial.append(None)
             except Untranslatable as exc:
                 raise Untranslatable(f"{address(*key)}: {exc}") from None
@@ -1226,10 +1231,10 @@ class Plan:
         # What only the translation needed (every range's cells, every cell's arguments...): a
         # plan is kept for the template's next workbooks, and memory should hold its program only.
         del self._vars, self._ranges, self._range_at, self._cell_code, self._shapes, self._arguments, \
-            self._layouts, self._pooled, self._range_cells
+            self._layouts, self._pooled, self._range_cells, self._items, self._prefixed
 
-    def _cell(self, text: str, own: str, alone: str = "") -> tuple[str, tuple[int, ...], tuple]:
-        """(function, its arguments' slots, what it reads) of one formula cell. Formulas of one shape share
+    def _cell(self, text: str, own: str, alone: str = "") -> tuple[str, tuple[int, ...]]:
+        """(function, its arguments' slots) of one formula cell. Formulas of one shape share
         one translation, a function of their numbers, texts, references and names (_SHAPE_PARAMS):
         a column of one formula is parsed, translated and compiled once, not once a cell. `alone`
         gives the formula a translation of its own (an array formula over a range).
@@ -1245,13 +1250,13 @@ class Plan:
             zeroed = layout_key(body)
             known = self._layouts.get(zeroed)
             if known is not None and known[0].fits(body):
-                return (known[1], *self._arguments_of(body, known[2], own))
+                return known[1], self._arguments_of(body, known[2], own)
             layout = _LAYOUTS.get(zeroed)  # laid out so in an earlier plan
             if layout is not None and layout.fits(body):
                 name, positions = self._shared_for(layout.shape, layout.names, None, body, own)
                 spans = [layout.spans[i] for i in positions]
                 self._layouts[zeroed] = (layout, name, spans)
-                return (name, *self._arguments_of(body, spans, own))
+                return name, self._arguments_of(body, spans, own)
         toks = _tokens(body)
         shape = shape_of(toks) if not alone else None
         if shape is None:  # reads its own address (ROW()...): a translation of its own
@@ -1261,14 +1266,14 @@ class Plan:
                 translation, _ = self._share(toks, own)
                 shared = self._shapes[shape] = self._plan_function(translation)
             name, positions = shared
-            return (name, *self._arguments_of(body, _spans(toks, positions), own))
+            return name, self._arguments_of(body, _spans(toks, positions), own)
         name, positions = self._shared_for(shape, _names_in(toks), toks, body, own)
         spans = _spans(toks, positions)
         layout = _Layout.of(body, toks, shape)
         if layout is not None:
             _LAYOUTS.put(zeroed, layout)
             self._layouts[zeroed] = (layout, name, spans)
-        return (name, *self._arguments_of(body, spans, own))
+        return name, self._arguments_of(body, spans, own)
 
     def _shared_for(self, shape: str, names: tuple[str, ...], toks: list | None, body: str,
                     own: str) -> tuple[str, list[int]]:
@@ -1313,38 +1318,45 @@ class Plan:
         self._shared.append((name, translation.positions, translation.code, translation.calls))
         return name, translation.positions
 
-    def _arguments_of(self, body: str, spans: list[tuple[int, int, str]], own: str) -> tuple[tuple, tuple]:
-        """The slots of a shared translation's arguments for one cell of sheet `own`, and what they
-        read, from where its parameters' tokens are in the formula's text. One token text means
-        one argument: Data!$B$2:$B$501 in a thousand cells, kept by its text (a cell reference,
-        usually met once, goes straight to its slot instead). (A text is one kind of token: a text
-        starts with ", a number with a digit or '.', and a name reading as a reference is one
-        followed by ':', which no translated formula holds.)"""
+    def _arguments_of(self, body: str, spans: list[tuple[int, int, str]], own: str) -> tuple[int, ...]:
+        """The slots of a shared translation's arguments for one cell of sheet `own`, from where its
+        parameters' tokens are in the formula's text. One token text means one argument:
+        Data!$B$2:$B$501 in a thousand cells, kept by its text (a cell reference, usually met once,
+        goes straight to its slot instead). (A text is one kind of token: a text starts with ", a
+        number with a digit or '.', and a name reading as a reference is one followed by ':', which
+        no translated formula holds.) What the cell reads is what those slots hold (_items): no
+        second tuple a cell."""
         cache = self._arguments.get(own)
         if cache is None:
             cache = self._arguments[own] = {}
-        slots, reads = [], []
+        slots = []
+        initial = self._initial
         for a, b, kind in spans:
             text = body[a:b]
             if kind == "ref" and "'" not in text:  # a cell: most of a big sheet's tokens, each once
                 sheet, _, cell = text.rpartition("!")
-                key = (self._sheet(sheet, own) if sheet else own, cell.replace("$", "").upper())
-                at = self._vars.get(key)  # _slot, inline
+                cells = self._prefixed.get(sheet) if sheet else None
+                if cells is None:
+                    cells = self._cells_of(self._sheet(sheet, own) if sheet else own)
+                    if sheet:
+                        self._prefixed[sheet] = cells
+                if "$" in cell:
+                    cell = cell.replace("$", "")
+                if not cell.isupper():  # Excel saves upper case; upper() would copy it anyway
+                    cell = cell.upper()
+                at = cells.get(cell)  # _slot, inline
                 if at is None:
-                    at = self._vars[key] = len(self._initial)
-                    self._initial.append(None)
+                    at = cells[cell] = len(initial)
+                    initial.append(None)
                 slots.append(at)
-                reads.append(key)
                 continue
             found = cache.get(text)
             if found is None:
                 found = self._new_argument(cache, text, kind, own)
-            slots.append(found[0])
-            if found[1] is not None:
-                reads.append(found[1])
-        return tuple(slots), tuple(reads)
+            slots.append(found)
+        return tuple(slots)
 
-    def _new_argument(self, cache: dict, text: str, kind: str, own: str) -> tuple:
+    def _new_argument(self, cache: dict, text: str, kind: str, own: str) -> int:
         """_argument of a parameter token of kind `kind`, kept in `cache` under its text."""
         node = _LEAVES.get(text)
         if node is None:
@@ -1370,25 +1382,19 @@ class Plan:
             raise Untranslatable("a formula reading cells the plan cannot pass it")
         return Translation(code, sorted(self._used), self._calls, consts, None), self._calls_lambda
 
-    def _argument(self, node: tuple, own: str) -> tuple[int, tuple | None]:
-        """One parameter of a shared translation for one cell, from its token's node (_node_of): its
-        slot, and what it reads (a cell, a _range_item, or None for a constant)."""
+    def _argument(self, node: tuple, own: str) -> int:
+        """The slot of one parameter of a shared translation for one cell, from its token's node
+        (_node_of): a constant's, a cell's or a range's."""
         kind = node[0]
         if kind == "name":  # outside a LAMBDA: a name is its target
             node = _with_corners(self._name_target(node[1]))
             kind = node[0]
         if kind == "lit":
-            return self._pool(_literal(node[1])), None
+            return self._pool(_literal(node[1]))
         sheet = own if node[1] is None else self._sheet(node[1], own)
         if kind == "ref":
-            key = (sheet, node[2])
-            at = self._vars.get(key)  # _slot, inline, its key the cell read
-            if at is None:
-                at = self._vars[key] = len(self._initial)
-                self._initial.append(None)
-            return at, key
-        at = self._range_of((sheet, *node[2:]))
-        return at, _range_item(at)
+            return self._slot(sheet, node[2])
+        return self._range_of((sheet, *node[2:]))
 
     def _translate_lambdas(self) -> list[str]:
         """Each named LAMBDA as a Python function of (depth, parameters...): IF takes one branch,
@@ -1447,8 +1453,7 @@ class Plan:
         for row in range(first[0], last[0] + 1):
             for col in range(first[1], last[1] + 1):
                 cell = (key[0], coordinate(row, col))
-                self._cell_code[cell] = ("_element", (at, self._pool(row - first[0]), self._pool(col - first[1])),
-                                         (whole,))
+                self._cell_code[cell] = ("_element", (at, self._pool(row - first[0]), self._pool(col - first[1])))
                 self._slot(*cell)
                 if cell != key:
                     self.outputs.append(cell)
@@ -1464,12 +1469,19 @@ class Plan:
 
     def _slot(self, sheet: str, coord: str) -> int:
         """A cell's slot."""
-        key = (sheet, coord)
-        at = self._vars.get(key)
+        cells = self._cells_of(sheet)
+        at = cells.get(coord)
         if at is None:
-            at = self._vars[key] = len(self._initial)
+            at = cells[coord] = len(self._initial)
             self._initial.append(None)
         return at
+
+    def _cells_of(self, sheet: str) -> dict[str, int]:
+        """The slots of a sheet's cells met so far, by coordinate."""
+        cells = self._vars.get(sheet)
+        if cells is None:
+            cells = self._vars[sheet] = {}
+        return cells
 
     def _pool(self, value) -> int:
         """The slot of a constant argument, one for each value of one class."""
@@ -1795,32 +1807,36 @@ class Plan:
             found[1].append(_BLOCKS.of(r1, c1, r2, c2))
         # per sheet, slots and coordinates side by side: no tuple per range or input cell
         self._blocks = [(sheet, tuple(ats), tuple(keys)) for sheet, (ats, keys) in blocks.items()]
-        order = self._cyclic_order() if self.iteration else self._order()
-        by_sheet: dict[str, tuple[list[str], list[int]]] = {}  # sheet -> its input cells, their slots
-        shared = _BLOCKS.shared
-        for cell, at in self._vars.items():
-            if cell not in code:
-                inputs = by_sheet.get(cell[0])
-                if inputs is None:
-                    inputs = by_sheet[cell[0]] = ([], [])
-                inputs[0].append(shared(cell[1]))
-                inputs[1].append(at)
-        self._inputs = [(sheet, tuple(by_sheet[sheet][0]), tuple(by_sheet[sheet][1]))
-                        for sheet in self.sheets if sheet in by_sheet]
+        # what each slot is in the dependency graph: a formula cell (its key), a range holding
+        # formula cells (_range_item), or None (a constant, an input cell, a range of constants)
+        items: list = [None] * len(self._initial)
         slots = self._vars
+        for key in code:
+            items[slots[key[0]][key[1]]] = key
+        for at in self._range_cells:
+            items[at] = _range_item(at)
+        self._items = items
+        order = self._cyclic_order() if self.iteration else self._order()
+        shared = _BLOCKS.shared
+        self._inputs = []  # per sheet, its input cells and their slots
+        for sheet in self.sheets:
+            inputs = [(shared(coord), at) for coord, at in slots.get(sheet, _NOTHING).items() if items[at] is None]
+            if inputs:
+                coords, ats = zip(*inputs)
+                self._inputs.append((sheet, coords, ats))
 
         def step_of(item) -> tuple:
             """A formula cell's step, or a range of formula cells'."""
             if len(item) == 3:
                 at = item[1]
                 _sheet, _r1, c1, _r2, c2 = self._range_at[at]
-                return _rows_of(c2 - c1 + 1), tuple([slots[c] for c in self._range_cells[at]]), at
-            name, args, _deps = code[item]
-            return namespace[name] if name in namespace else _RUNTIME[name], args, slots[item]
+                return _rows_of(c2 - c1 + 1), tuple([slots[c[0]][c[1]] for c in self._range_cells[at]]), at
+            name, args = code[item]
+            return namespace[name] if name in namespace else _RUNTIME[name], args, slots[item[0]][item[1]]
 
         self._steps = [self._cycle_step(item, step_of) if item.__class__ is list else step_of(item)
                        for item in order]
-        self._outputs = [slots[key] for key in self.outputs]
+        self._outputs = [slots[sheet][coord] for sheet, coord in self.outputs]
 
     def _cycle_step(self, group: list, step_of) -> tuple:
         """Cells that read each other, computed as Excel iterates them (iteration.py, _iterate): from
@@ -1835,8 +1851,8 @@ class Plan:
         for cell in cells:
             body += [step_of(dep) for dep in sorted(ranges.intersection(self._deps_of(cell)))]
             body.append(step_of(cell))
-        starts = [(self._vars[c], c[0], c[1]) for c in cells]
-        cycle = (starts, body, tuple(self._vars[c] for c in cells), self.iteration.count, self.iteration.delta)
+        starts = [(self._slot(*c), c[0], c[1]) for c in cells]
+        cycle = (starts, body, tuple(self._slot(*c) for c in cells), self.iteration.count, self.iteration.delta)
         return None, cycle, None
 
     def _position(self, cell: tuple[str, str]) -> tuple:
@@ -1851,8 +1867,8 @@ class Plan:
         code = self._cell_code
         if len(item) == 3:
             return [c for c in self._range_cells[item[1]] if c in code]
-        ranges = self._range_cells
-        return [d for d in code[item][2] if (d[1] in ranges if len(d) == 3 else d in code)]
+        items = self._items
+        return [d for d in map(items.__getitem__, code[item][1]) if d is not None]
 
     def _cyclic_order(self) -> list:
         """_order's order with circular references allowed: cells that read each other (directly
@@ -1868,12 +1884,12 @@ class Plan:
         state: dict = {}
 
         deps_of = self._deps_of
-        code, ranges = self._cell_code, self._range_cells
-        for root, (_name, _args, reads) in code.items():
+        code, items = self._cell_code, self._items
+        for root, (_name, args) in code.items():
             if root in done:
                 continue
-            for d in reads:  # _deps_of, inline: most cells read none
-                if d[1] in ranges if len(d) == 3 else d in code:
+            for at in args:  # _deps_of, inline: most cells read none
+                if items[at] is not None:
                     break
             else:
                 done.add(root)
