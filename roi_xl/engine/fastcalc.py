@@ -38,6 +38,7 @@ import functools
 import itertools
 import math
 import re
+from array import array
 from collections.abc import Iterable
 
 import numpy as np
@@ -1181,8 +1182,9 @@ class Plan:
         self._vars: dict[str, dict[str, int]] = {}
         self._ranges: dict[tuple[str, int, int, int, int], int] = {}  # (sheet, rows, columns) -> slot
         self._range_at: dict[int, tuple[str, int, int, int, int]] = {}  # ... and back
-        # cell -> (function, its arguments' slots); what it reads is what those slots hold (_items)
-        self._cell_code: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {}
+        # cell -> (function, its arguments' slots, its slot); what it reads is what those slots hold
+        # (_items)
+        self._cell_code: dict[tuple[str, str], tuple[str, tuple[int, ...], int]] = {}
         self._tmp = 0
         self._consts: dict[str, object] = {}  # the constants of the code compiled with the plan
         self._const_count = 0
@@ -1212,13 +1214,15 @@ class Plan:
                 if spans and ":" in spans.get(key, ""):
                     self._spread(key, spans[key], text)
                 else:
-                    code[key] = self._cell(text, key[0])
+                    name, args = self._cell(text, key[0])
                     slots = self._vars.get(key[0])  # _slot, inline
                     if slots is None:
                         slots = self._vars[key[0]] = {}
-                    if key[1] not in slots:
-                        slots[key[1]] = len(initial)
+                    at = slots.get(key[1])
+                    if at is None:
+                        at = slots[key[1]] = len(initial)
                         initial.append(None)
+                    code[key] = (name, args, at)
             except Untranslatable as exc:
                 raise Untranslatable(f"{address(*key)}: {exc}") from None
         namespace = dict(_RUNTIME)
@@ -1441,8 +1445,9 @@ class Plan:
         """An array formula over a range (Ctrl+Shift+Enter): its value, kept apart, gives each cell
         of the range its element (_element); the cells after the first become outputs too."""
         whole = (key[0], "#array " + key[1])
-        self._cell_code[whole] = self._cell(text, key[0], alone="#array ")
+        name, args = self._cell(text, key[0], alone="#array ")
         at = self._slot(*whole)
+        self._cell_code[whole] = (name, args, at)
         first, last = (split_coordinate(c) for c in ref.split(":"))
         cells = (last[0] - first[0] + 1) * (last[1] - first[1] + 1)
         budget = this_process_budget()
@@ -1453,8 +1458,8 @@ class Plan:
         for row in range(first[0], last[0] + 1):
             for col in range(first[1], last[1] + 1):
                 cell = (key[0], coordinate(row, col))
-                self._cell_code[cell] = ("_element", (at, self._pool(row - first[0]), self._pool(col - first[1])))
-                self._slot(*cell)
+                self._cell_code[cell] = ("_element", (at, self._pool(row - first[0]), self._pool(col - first[1])),
+                                         self._slot(*cell))
                 if cell != key:
                     self.outputs.append(cell)
 
@@ -1811,8 +1816,8 @@ class Plan:
         # formula cells (_range_item), or None (a constant, an input cell, a range of constants)
         items: list = [None] * len(self._initial)
         slots = self._vars
-        for key in code:
-            items[slots[key[0]][key[1]]] = key
+        for key, (_name, _args, at) in code.items():
+            items[at] = key
         for at in self._range_cells:
             items[at] = _range_item(at)
         self._items = items
@@ -1825,18 +1830,37 @@ class Plan:
                 coords, ats = zip(*inputs)
                 self._inputs.append((sheet, coords, ats))
 
+        functions = {name: namespace[name] if name in namespace else _RUNTIME[name]
+                     for name in {name for name, _args, _at in code.values()}}
+
         def step_of(item) -> tuple:
-            """A formula cell's step, or a range of formula cells'."""
+            """A formula cell's step (its function, its arguments' slots, its slot), or a range of
+            formula cells'."""
             if len(item) == 3:
                 at = item[1]
                 _sheet, _r1, c1, _r2, c2 = self._range_at[at]
                 return _rows_of(c2 - c1 + 1), tuple([slots[c[0]][c[1]] for c in self._range_cells[at]]), at
-            name, args = code[item]
-            return namespace[name] if name in namespace else _RUNTIME[name], args, slots[item[0]][item[1]]
+            name, args, at = code[item]
+            return functions[name], args, at
 
-        self._steps = [self._cycle_step(item, step_of) if item.__class__ is list else step_of(item)
-                       for item in order]
-        self._outputs = [slots[sheet][coord] for sheet, coord in self.outputs]
+        # Runs of steps calling one function with as many arguments (a column of one formula, in
+        # the order _order groups them): the arguments' slots side by side in one array, no tuple
+        # a cell. A group of circular references is a run of its own (fn None).
+        self._steps: list[tuple] = []
+        last, width = None, -1
+        outs = args = array("i")
+        for item in order:
+            if item.__class__ is list:
+                self._steps.append((None, 0, self._cycle_step(item, step_of), None))
+                last = None
+                continue
+            fn, cell_args, at = step_of(item)
+            if fn is not last or len(cell_args) != width:
+                last, width, args, outs = fn, len(cell_args), array("i"), array("i")
+                self._steps.append((fn, width, args, outs))
+            args.extend(cell_args)
+            outs.append(at)
+        self._outputs = array("i", [code[key][2] for key in self.outputs])
 
     def _cycle_step(self, group: list, step_of) -> tuple:
         """Cells that read each other, computed as Excel iterates them (iteration.py, _iterate): from
@@ -1852,8 +1876,7 @@ class Plan:
             body += [step_of(dep) for dep in sorted(ranges.intersection(self._deps_of(cell)))]
             body.append(step_of(cell))
         starts = [(self._slot(*c), c[0], c[1]) for c in cells]
-        cycle = (starts, body, tuple(self._slot(*c) for c in cells), self.iteration.count, self.iteration.delta)
-        return None, cycle, None
+        return starts, body, tuple(self._slot(*c) for c in cells), self.iteration.count, self.iteration.delta
 
     def _position(self, cell: tuple[str, str]) -> tuple:
         """Where Excel's iteration reaches a cell: sheet order, then row, then column (an array
@@ -1878,21 +1901,28 @@ class Plan:
 
     def _order(self) -> list:
         """Formula cells and ranges of formula cells in an order where each comes after what it
-        reads (depth first from each cell; most read none, and come at once)."""
-        done: set = set()
+        reads (depth first from each cell; most read none, and come at once). The cells are taken
+        function by function, so that a column of one formula comes as one run of steps."""
+        code, items = self._cell_code, self._items
+        done = bytearray(len(items))  # by slot: the cell or range is in the order
         order: list = []
         state: dict = {}
-
         deps_of = self._deps_of
-        code, items = self._cell_code, self._items
-        for root, (_name, args) in code.items():
-            if root in done:
+        by_function: dict[str, list] = {}
+        for root, (name, _args, _at) in code.items():
+            found = by_function.get(name)
+            if found is None:
+                found = by_function[name] = []
+            found.append(root)
+        for root in itertools.chain.from_iterable(by_function.values()):
+            _name, args, at = code[root]
+            if done[at]:
                 continue
-            for at in args:  # _deps_of, inline: most cells read none
-                if items[at] is not None:
+            for a in args:  # _deps_of, inline: most cells read none
+                if items[a] is not None:
                     break
             else:
-                done.add(root)
+                done[at] = 1
                 order.append(root)
                 continue
             stack = [(root, iter(deps_of(root)))]
@@ -1901,7 +1931,7 @@ class Plan:
                 item, it = stack[-1]
                 advanced = False
                 for dep in it:
-                    if dep in done:
+                    if done[dep[1] if len(dep) == 3 else code[dep][2]]:
                         continue
                     if state.get(dep) == 1:
                         raise Untranslatable("a circular reference")
@@ -1911,7 +1941,7 @@ class Plan:
                     break
                 if not advanced:
                     stack.pop()
-                    done.add(item)
+                    done[item[1] if len(item) == 3 else code[item][2]] = 1
                     order.append(item)
         return order
 
@@ -1936,11 +1966,8 @@ class Plan:
         forget()
         try:
             with deep_recursion(bool(self.lambdas)):
-                for fn, args, at in self._steps:
-                    if fn is None:
-                        _iterate(args, vals, previous or _NOTHING)
-                    else:
-                        vals[at] = fn(*[vals[a] for a in args])
+                for fn, width, args, outs in self._steps:
+                    _run(fn, width, args, outs, vals, previous)
         finally:
             forget()
         out = {key: _output(vals[at]) for key, at in zip(self.outputs, self._outputs)}
@@ -1953,6 +1980,27 @@ class Plan:
                     if value.__class__ is XlError:
                         out.setdefault((sheet, coord), value)
         return out
+
+
+def _run(fn, width: int, args, outs, vals: list, previous: dict | None) -> None:
+    """One run of the program (Plan._program): `fn` on each cell's `width` arguments (read from
+    `args` in turn) into its slot in `outs`; or a group of circular references (fn None)."""
+    if fn is None:
+        _iterate(args, vals, previous or _NOTHING)
+        return
+    it = iter(args)
+    if width == 1:
+        for at, a in zip(outs, it):
+            vals[at] = fn(vals[a])
+    elif width == 2:
+        for at, a, b in zip(outs, it, it):
+            vals[at] = fn(vals[a], vals[b])
+    elif width == 3:
+        for at, a, b, c in zip(outs, it, it, it):
+            vals[at] = fn(vals[a], vals[b], vals[c])
+    else:
+        for at, *xs in zip(outs, *[it] * width):
+            vals[at] = fn(*[vals[x] for x in xs])
 
 
 def _iterate(cycle: tuple, vals: list, previous: dict) -> None:

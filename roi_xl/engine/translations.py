@@ -74,6 +74,7 @@ class Blocks:
         self._blocks: dict[tuple[int, int, int, int], tuple[tuple[str, ...], ...]] = {}
         self._rows: dict[tuple[int, int, int], tuple[str, ...]] = {}
         self._strings: dict[str, str] = {}  # one string for each coordinate kept
+        self._letters: dict[tuple[int, int], tuple[str, ...]] = {}  # columns' letters, first to last
         self._count = 0
 
     def of(self, r1: int, c1: int, r2: int, c2: int) -> tuple[tuple[str, ...], ...]:
@@ -86,13 +87,17 @@ class Blocks:
             self._blocks.clear()
             self._rows.clear()
             self._strings.clear()
+            self._letters.clear()
             self._count = 0
-        letters = [column_letters(c) for c in range(c1, c2 + 1)]
+        letters = self._letters.get((c1, c2))
+        if letters is None:
+            letters = self._letters[(c1, c2)] = tuple([column_letters(c) for c in range(c1, c2 + 1)])
         rows, made, one = self._rows, [], self._strings.setdefault
         for r in range(r1, r2 + 1):
             row = rows.get((r, c1, c2))
             if row is None:
-                row = rows[(r, c1, c2)] = tuple([one(k, k) for k in [f"{letter}{r}" for letter in letters]])
+                number = str(r)
+                row = rows[(r, c1, c2)] = tuple([one(k, k) for k in [letter + number for letter in letters]])
             made.append(row)
         self._count += size
         found = self._blocks[key] = tuple(made)

@@ -23,7 +23,7 @@ def _fresh_caches():
 def _function_of(plan: fastcalc.Plan, cell: tuple[str, str]):
     """The function the plan's step for `cell` calls."""
     at = plan._outputs[plan.outputs.index(cell)]
-    return next(fn for fn, _args, slot in plan._steps if slot == at)
+    return next(fn for fn, _width, _args, slots in plan._steps if at in slots)
 
 
 def test_a_kept_translation_reads_each_workbooks_own_cells():
