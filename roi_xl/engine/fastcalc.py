@@ -48,7 +48,7 @@ from .. import registry
 from ..errors import NeedFormulas, Untranslatable
 from ..excel import OMITTED, XlError, address, to_grid
 from ..memory import this_process_budget
-from ..references import CELL, SHEET, coordinate, split_coordinate, unquote_sheet
+from ..references import CELL, SHEET, column_index, coordinate, split_coordinate, unquote_sheet
 from . import rules
 from .formulas_args import COMPUTED, LITERAL, REFERENCE, formulas_argument, formulas_value
 from .functions._args import Fail
@@ -439,6 +439,7 @@ def _kind_of(kind: str, m) -> str:
 
 
 _DIGIT = re.compile("[0-9]")
+_CORNERS = re.compile(r"\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>[0-9]+):\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>[0-9]+)")
 
 
 # What a plan works out from formulas' texts alone, kept for the process's next plans
@@ -1204,27 +1205,16 @@ class Plan:
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
         self._lambda_key = tuple(sorted(self.lambdas.items()))
         self._own_cell: tuple[str, str] | None = None  # the formula cell being translated
+        self._spans: dict[tuple[str, str], str] = {}  # an array formula's cell -> its range
         lambda_source = self._translate_lambdas()
-        spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
         self.outputs = list(formulas)
-        code, initial = self._cell_code, self._initial
-        for key, text in formulas.items():
-            self._own_cell = key
-            try:
-                if spans and ":" in spans.get(key, ""):
-                    self._spread(key, spans[key], text)
-                else:
-                    name, args = self._cell(text, key[0])
-                    slots = self._vars.get(key[0])  # _slot, inline
-                    if slots is None:
-                        slots = self._vars[key[0]] = {}
-                    at = slots.get(key[1])
-                    if at is None:
-                        at = slots[key[1]] = len(initial)
-                        initial.append(None)
-                    code[key] = (name, args, at)
-            except Untranslatable as exc:
-                raise Untranslatable(f"{address(*key)}: {exc}") from None
+        try:
+            self._translate_by_layout(formulas)
+        except Untranslatable:
+            # the error of the first formula, in the workbook's order, that does not translate
+            self.outputs = list(formulas)
+            for key, text in formulas.items():
+                self._translate_one(key, text)
         namespace = dict(_RUNTIME)
         namespace.update(self._consts)
         own_source = lambda_source + self._shared_source()
@@ -1235,7 +1225,125 @@ class Plan:
         # What only the translation needed (every range's cells, every cell's arguments...): a
         # plan is kept for the template's next workbooks, and memory should hold its program only.
         del self._vars, self._ranges, self._range_at, self._cell_code, self._shapes, self._arguments, \
-            self._layouts, self._pooled, self._range_cells, self._items, self._prefixed
+            self._layouts, self._pooled, self._range_cells, self._items, self._prefixed, self._spans
+
+    def _translate_one(self, key: tuple[str, str], text: str) -> None:
+        """One formula cell's code (_cell), or an array formula's over its range (_spread)."""
+        self._own_cell = key
+        try:
+            ref = self._spans.get(key, "") if self._spans else ""
+            if ":" in ref:
+                self._spread(key, ref, text)
+            else:
+                name, args = self._cell(text, key[0])
+                self._cell_code[key] = (name, args, self._slot(*key))
+        except Untranslatable as exc:
+            raise Untranslatable(f"{address(*key)}: {exc}") from None
+
+    def _translate_by_layout(self, formulas: dict[tuple[str, str], str]) -> None:
+        """Every formula cell's code, the formulas of one layout (the same text but for digits: a
+        column of one formula) together: the first translated as one (_translate_one), the others'
+        arguments read a parameter at a time over all of them (_column_slots), not a cell at a time."""
+        self._spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
+        groups: dict[bytes, list[tuple[str, str]]] = {}
+        for key, text in formulas.items():
+            if text[:1] != "=" or (self._spans and key in self._spans):
+                self._translate_one(key, text)
+                continue
+            zeroed = layout_key(text[1:])
+            found = groups.get(zeroed)
+            if found is None:
+                found = groups[zeroed] = []
+            found.append(key)
+        code = self._cell_code
+        for zeroed, keys in groups.items():
+            self._translate_one(keys[0], formulas[keys[0]])
+            known = self._layouts.get(zeroed)
+            if known is None or len(keys) == 1:  # translated alone (ROW()...): every cell so
+                for key in keys[1:]:
+                    self._translate_one(key, formulas[key])
+                continue
+            layout, name, spans = known
+            by_sheet: dict[str, tuple[list, list]] = {}
+            for key in keys[1:]:
+                body = formulas[key][1:]
+                if layout.fixed and not layout.fits(body):
+                    self._translate_one(key, formulas[key])
+                    continue
+                found_sheet = by_sheet.get(key[0])
+                if found_sheet is None:
+                    found_sheet = by_sheet[key[0]] = ([], [])
+                found_sheet[0].append(key)
+                found_sheet[1].append(body)
+            for own, (cells, bodies) in by_sheet.items():
+                columns = [self._column_slots([body[a:b] for body in bodies], kind, own) for a, b, kind in spans]
+                own_slots = self._column_slots([key[1] for key in cells], "", own)
+                code.update(zip(cells, zip(itertools.repeat(name), zip(*columns) if columns
+                                           else itertools.repeat(()), own_slots)))
+
+    def _column_slots(self, texts: list[str], kind: str, own: str) -> list[int]:
+        """The slots of one parameter's token texts (`kind` as _arguments_of reads them) in the
+        formulas of one layout on sheet `own`, as _arguments_of gives each; kind "" for the cells'
+        own coordinates. Their texts differ in digits only, so a cell reference's sheet, its "$" and
+        its case are those of the first (a sheet named with digits aside)."""
+        if kind == "ref" and "'" not in texts[0]:
+            sheet, bang, _cell = texts[0].rpartition("!")
+            if any(c.isdigit() for c in sheet):
+                return [self._arguments_of(text, [(0, len(text), kind)], own)[0] for text in texts]
+            cells = self._prefixed.get(sheet) if sheet else None
+            if cells is None:
+                cells = self._cells_of(self._sheet(sheet, own) if sheet else own)
+                if sheet:
+                    self._prefixed[sheet] = cells
+            cut = len(sheet) + len(bang)
+            coords = [text[cut:] for text in texts] if cut else texts
+            if "$" in texts[0]:
+                coords = [c.replace("$", "") for c in coords]
+            if not coords[0].isupper():
+                coords = [c.upper() for c in coords]
+        elif kind == "":
+            cells, coords = self._cells_of(own), texts
+        elif kind == "range" and "'" not in texts[0] and (ranges := self._column_ranges(texts, own)) is not None:
+            return ranges
+        else:
+            cache = self._arguments.get(own)
+            if cache is None:
+                cache = self._arguments[own] = {}
+            slots = list(map(cache.get, texts))
+            for i, found in enumerate(slots):
+                if found is None:
+                    found = cache.get(texts[i])
+                    slots[i] = self._new_argument(cache, texts[i], kind, own) if found is None else found
+            return slots
+        slots = list(map(cells.get, coords))
+        initial = self._initial
+        for i, found in enumerate(slots):
+            if found is None:  # _slot, inline: a cell met first here (maybe twice among these)
+                found = cells.get(coords[i])
+                if found is None:
+                    found = cells[coords[i]] = len(initial)
+                    initial.append(None)
+                slots[i] = found
+        return slots
+
+    def _column_ranges(self, texts: list[str], own: str) -> list[int] | None:
+        """_column_slots of range references (Data!A7:J7, Data!A8:J8...): their columns and sheet
+        are the first's, their rows read where the first's digits are; None for a sheet named with
+        digits."""
+        sheet, bang, cells = texts[0].rpartition("!")
+        m = _CORNERS.fullmatch(cells)
+        if m is None or any(c.isdigit() for c in sheet):
+            return None
+        where = self._sheet(sheet, own) if sheet else own
+        c1, c2 = column_index(m["c1"].upper()), column_index(m["c2"].upper())
+        left, right = min(c1, c2), max(c1, c2)
+        cut = len(sheet) + len(bang)
+        a1, b1 = m.span("r1")
+        a2, b2 = m.span("r2")
+        range_of = self._range_of
+        return [range_of((where, min(r1, r2), left, max(r1, r2), right))
+                for r1, r2 in zip([int(t[cut + a1:cut + b1]) for t in texts],
+                                  [int(t[cut + a2:cut + b2]) for t in texts])]
 
     def _cell(self, text: str, own: str, alone: str = "") -> tuple[str, tuple[int, ...]]:
         """(function, its arguments' slots) of one formula cell. Formulas of one shape share
