@@ -1917,7 +1917,7 @@ class Plan:
             if found is None:
                 found = blocks[sheet] = ([], [])
             found[0].append(at)
-            found[1].append(_BLOCKS.of(r1, c1, r2, c2))
+            found[1].append(_BLOCKS.row(r1, c1, c2) if r1 == r2 else _BLOCKS.of(r1, c1, r2, c2))
         # per sheet, slots and coordinates side by side: no tuple per range or input cell
         self._blocks = [(sheet, tuple(ats), tuple(keys)) for sheet, (ats, keys) in blocks.items()]
         # what each slot is in the dependency graph: a formula cell (its key), a range holding
@@ -2067,7 +2067,9 @@ class Plan:
         for sheet, ats, blocks in self._blocks:
             get = values.get(sheet, _NOTHING).get
             for at, keys in zip(ats, blocks):
-                if len(keys[0]) == 1:
+                if keys[0].__class__ is str:  # one row (Blocks.row)
+                    vals[at] = [list(map(get, keys))]
+                elif len(keys[0]) == 1:
                     vals[at] = [[get(k)] for k, in keys]
                 else:
                     vals[at] = [list(map(get, row)) for row in keys]

@@ -125,6 +125,14 @@ def test_blocks_spell_rows_and_forget_past_their_bound():
     assert blocks.shared("AA" + "1") is kept and blocks.shared("Z9") == "Z9"  # an input's coordinate
 
 
+def test_a_row_of_blocks_is_spelled_once_and_counted():
+    blocks = Blocks(cells=10)
+    assert blocks.row(5, 1, 3) == ("A5", "B5", "C5")
+    assert blocks.of(5, 1, 6, 3)[0] is blocks.row(5, 1, 3)         # a block's row is the row's
+    assert blocks._count == 3 + 6
+    assert blocks.row(7, 2, 3) == ("B7", "C7") and blocks._count == 2  # past 10: dropped, then kept
+
+
 def test_memo_drops_the_least_recently_used():
     memo: Memo[str, int] = Memo(2)
     memo.put("a", 1)
