@@ -1,6 +1,10 @@
 """A template's formulas translated once into Python over plain values: one function a shape of
 formula (formulas differing only in their numbers, texts, references and names share it), run as a
-list of steps, a step a formula cell, over one list of values.
+list of runs of steps over one list of values: a run calls one function for a column of cells, whose
+arguments' slots lie side by side in one array. The formulas of one layout (a column of one formula)
+are translated together: the first cell alone, the others' arguments read a parameter at a time over
+the column (Plan._translate_by_layout), so the plan's memory grows with the cells, not with an object
+graph a cell.
 
 `formulas` evaluates every cell through numpy object arrays, error-checking wrappers and schedula's
 dispatch: about 0.5 ms a cell, 230 ms for the 460 formulas of our template. Translated into Python
@@ -1206,13 +1210,16 @@ class Plan:
         self._lambda_key = tuple(sorted(self.lambdas.items()))
         self._own_cell: tuple[str, str] | None = None  # the formula cell being translated
         self._spans: dict[tuple[str, str], str] = {}  # an array formula's cell -> its range
+        # formulas of one layout on one sheet, translated together (_translate_by_layout): (function,
+        # their cells, their slots, their arguments' slots a parameter at a time)
+        self._columns: list[tuple[str, list[tuple[str, str]], list[int], list[list[int]]]] = []
         lambda_source = self._translate_lambdas()
         self.outputs = list(formulas)
         try:
             self._translate_by_layout(formulas)
         except Untranslatable:
             # the error of the first formula, in the workbook's order, that does not translate
-            self.outputs = list(formulas)
+            self.outputs, self._columns = list(formulas), []
             for key, text in formulas.items():
                 self._translate_one(key, text)
         namespace = dict(_RUNTIME)
@@ -1225,7 +1232,7 @@ class Plan:
         # What only the translation needed (every range's cells, every cell's arguments...): a
         # plan is kept for the template's next workbooks, and memory should hold its program only.
         del self._vars, self._ranges, self._range_at, self._cell_code, self._shapes, self._arguments, \
-            self._layouts, self._pooled, self._range_cells, self._items, self._prefixed, self._spans
+            self._layouts, self._pooled, self._range_cells, self._items, self._prefixed, self._spans, self._done
 
     def _translate_one(self, key: tuple[str, str], text: str) -> None:
         """One formula cell's code (_cell), or an array formula's over its range (_spread)."""
@@ -1243,43 +1250,57 @@ class Plan:
     def _translate_by_layout(self, formulas: dict[tuple[str, str], str]) -> None:
         """Every formula cell's code, the formulas of one layout (the same text but for digits: a
         column of one formula) together: the first translated as one (_translate_one), the others'
-        arguments read a parameter at a time over all of them (_column_slots), not a cell at a time."""
+        arguments read a parameter at a time over all of them (_column_slots), not a cell at a time.
+        With an array formula over a range, cell by cell in the workbook's order: a formula in one
+        of its cells is the later one's, as it always was."""
         self._spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
-        groups: dict[bytes, list[tuple[str, str]]] = {}
+        if any(":" in ref for ref in self._spans.values()):
+            for key, text in formulas.items():
+                self._translate_one(key, text)
+            return
+        # (sheet, layout key) -> the cells and their formulas' texts without the "="
+        groups: dict[tuple[str, bytes], tuple[list[tuple[str, str]], list[str]]] = {}
         for key, text in formulas.items():
             if text[:1] != "=" or (self._spans and key in self._spans):
                 self._translate_one(key, text)
                 continue
-            zeroed = layout_key(text[1:])
-            found = groups.get(zeroed)
+            body = text[1:]
+            group = (key[0], layout_key(body))
+            found = groups.get(group)
             if found is None:
-                found = groups[zeroed] = []
-            found.append(key)
-        code = self._cell_code
-        for zeroed, keys in groups.items():
-            self._translate_one(keys[0], formulas[keys[0]])
+                found = groups[group] = ([], [])
+            found[0].append(key)
+            found[1].append(body)
+        for (own, zeroed), (keys, bodies) in groups.items():
+            head = keys[0]
+            self._translate_one(head, formulas[head])
             known = self._layouts.get(zeroed)
             if known is None or len(keys) == 1:  # translated alone (ROW()...): every cell so
                 for key in keys[1:]:
                     self._translate_one(key, formulas[key])
                 continue
             layout, name, spans = known
-            by_sheet: dict[str, tuple[list, list]] = {}
-            for key in keys[1:]:
-                body = formulas[key][1:]
-                if layout.fixed and not layout.fits(body):
-                    self._translate_one(key, formulas[key])
-                    continue
-                found_sheet = by_sheet.get(key[0])
-                if found_sheet is None:
-                    found_sheet = by_sheet[key[0]] = ([], [])
-                found_sheet[0].append(key)
-                found_sheet[1].append(body)
-            for own, (cells, bodies) in by_sheet.items():
-                columns = [self._column_slots([body[a:b] for body in bodies], kind, own) for a, b, kind in spans]
-                own_slots = self._column_slots([key[1] for key in cells], "", own)
-                code.update(zip(cells, zip(itertools.repeat(name), zip(*columns) if columns
-                                           else itertools.repeat(()), own_slots)))
+            keys, bodies = keys[1:], bodies[1:]
+            if layout.fixed:  # digits outside its parameters (Sheet1!A1, Sheet2!A1): those that differ alone
+                fits = [layout.fits(body) for body in bodies]
+                if not all(fits):
+                    for key, fit in zip(keys, fits):
+                        if not fit:
+                            self._translate_one(key, formulas[key])
+                    keys = [key for key, fit in zip(keys, fits) if fit]
+                    bodies = [body for body, fit in zip(bodies, fits) if fit]
+                    if not keys:
+                        continue
+            columns = [self._column_slots([body[a:b] for body in bodies], kind, own) for a, b, kind in spans]
+            own_slots = self._column_slots([key[1] for key in keys], "", own)
+            first = self._cell_code[head]
+            if first[0] == name and len(first[1]) == len(spans):  # the first joins its column
+                del self._cell_code[head]
+                keys.insert(0, head)
+                own_slots.insert(0, first[2])
+                for column, at in zip(columns, first[1]):
+                    column.insert(0, at)
+            self._columns.append((name, keys, own_slots, columns))
 
     def _column_slots(self, texts: list[str], kind: str, own: str) -> list[int]:
         """The slots of one parameter's token texts (`kind` as _arguments_of reads them) in the
@@ -1309,21 +1330,30 @@ class Plan:
             cache = self._arguments.get(own)
             if cache is None:
                 cache = self._arguments[own] = {}
-            slots = list(map(cache.get, texts))
-            for i, found in enumerate(slots):
+            slots = []
+            for text, found in zip(texts, list(map(cache.get, texts))):
                 if found is None:
-                    found = cache.get(texts[i])
-                    slots[i] = self._new_argument(cache, texts[i], kind, own) if found is None else found
+                    found = cache.get(text)  # met earlier among these
+                    if found is None:
+                        found = self._new_argument(cache, text, kind, own)
+                slots.append(found)
             return slots
-        slots = list(map(cells.get, coords))
+        met = list(map(cells.get, coords))
         initial = self._initial
-        for i, found in enumerate(slots):
+        if met.count(None) == len(met) and len(set(coords)) == len(coords):  # all met first here
+            start = len(initial)
+            slots = list(range(start, start + len(coords)))
+            cells.update(zip(coords, slots))
+            initial += itertools.repeat(None, len(coords))
+            return slots
+        slots = []
+        for coord, found in zip(coords, met):
             if found is None:  # _slot, inline: a cell met first here (maybe twice among these)
-                found = cells.get(coords[i])
+                found = cells.get(coord)
                 if found is None:
-                    found = cells[coords[i]] = len(initial)
+                    found = cells[coord] = len(initial)
                     initial.append(None)
-                slots[i] = found
+            slots.append(found)
         return slots
 
     def _column_ranges(self, texts: list[str], own: str) -> list[int] | None:
@@ -1898,17 +1928,28 @@ class Plan:
         """What evaluate() runs: every value in one list (slots); the constants placed once, the
         input cells and constant ranges read from the workbook, then a step a formula cell or a
         range holding formula cells, in an order where each comes after what it reads."""
-        code = self._cell_code
+        code, slots, columns = self._cell_code, self._vars, self._columns
+        if self.iteration:  # circular references are ordered cell by cell (_cyclic_order)
+            for group in columns:
+                self._cells_from(group)
+            columns = []
         # A range without formula cells (most lookup tables: on a sheet without any) is read from
         # the constants as a block of coordinates, rows shared between the ranges that overlap; a
         # range holding formula cells is built from its cells' values.
-        formula_sheets = {sheet for sheet, _ in code}
+        formula = bytearray(len(self._initial))  # by slot: a formula cell's
+        for _name, _args, at in code.values():
+            formula[at] = 1
+        for _name, _keys, own_slots, _columns in columns:
+            for at in own_slots:
+                formula[at] = 1
+        formula_sheets = {sheet for sheet, _ in code} | {keys[0][0] for _name, keys, _slots, _cols in columns}
         self._range_cells: dict[int, list[tuple[str, str]]] = {}  # a range holding formula cells -> its cells
         blocks: dict[str, tuple[list[int], list[tuple]]] = {}  # sheet -> its blocks' slots, coordinates
         for at, (sheet, r1, c1, r2, c2) in self._range_at.items():
             if sheet in formula_sheets:
                 cells = [(sheet, coordinate(r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
-                if any(c in code for c in cells):
+                met = slots[sheet]
+                if any(formula[s] for s in map(met.get, [coord for _sheet, coord in cells]) if s is not None):
                     self._range_cells[at] = cells
                     for cell in cells:
                         self._slot(*cell)
@@ -1923,23 +1964,38 @@ class Plan:
         # what each slot is in the dependency graph: a formula cell (its key), a range holding
         # formula cells (_range_item), or None (a constant, an input cell, a range of constants)
         items: list = [None] * len(self._initial)
-        slots = self._vars
         for key, (_name, _args, at) in code.items():
             items[at] = key
+        for _name, keys, own_slots, _columns in columns:
+            for key, at in zip(keys, own_slots):
+                items[at] = key
         for at in self._range_cells:
             items[at] = _range_item(at)
         self._items = items
-        order = self._cyclic_order() if self.iteration else self._order()
-        shared = _BLOCKS.shared
         self._inputs = []  # per sheet, its input cells and their slots
         for sheet in self.sheets:
-            inputs = [(shared(coord), at) for coord, at in slots.get(sheet, _NOTHING).items() if items[at] is None]
+            inputs = [(coord, at) for coord, at in slots.get(sheet, _NOTHING).items() if items[at] is None]
             if inputs:
                 coords, ats = zip(*inputs)
-                self._inputs.append((sheet, coords, ats))
-
+                self._inputs.append((sheet, _BLOCKS.shared_all(coords), ats))
         functions = {name: namespace[name] if name in namespace else _RUNTIME[name]
-                     for name in {name for name, _args, _at in code.values()}}
+                     for name in {name for name, _args, _at in code.values()} | {group[0] for group in columns}}
+
+        # A column of one layout reading no formula cell runs first, as it is: its arguments'
+        # slots side by side in one array, no tuple a cell. The others go cell by cell (_order).
+        self._steps: list[tuple] = []
+        self._done = bytearray(len(items))  # by slot: in the program already (_order)
+        for group in columns:
+            name, keys, own_slots, args_by_parameter = group
+            if any(any(map(items.__getitem__, column)) for column in args_by_parameter):
+                self._cells_from(group)
+                continue
+            flat = itertools.chain.from_iterable(zip(*args_by_parameter)) if args_by_parameter else ()
+            self._steps.append((functions[name], len(args_by_parameter), array("i", flat), array("i", own_slots)))
+            for at in own_slots:
+                self._done[at] = 1
+        del self._columns
+        order = self._cyclic_order() if self.iteration else self._order()
 
         def step_of(item) -> tuple:
             """A formula cell's step (its function, its arguments' slots, its slot), or a range of
@@ -1954,7 +2010,6 @@ class Plan:
         # Runs of steps calling one function with as many arguments (a column of one formula, in
         # the order _order groups them): the arguments' slots side by side in one array, no tuple
         # a cell. A group of circular references is a run of its own (fn None).
-        self._steps: list[tuple] = []
         last, width = None, -1
         outs = args = array("i")
         for item in order:
@@ -1962,13 +2017,23 @@ class Plan:
                 self._steps.append((None, 0, self._cycle_step(item, step_of), None))
                 last = None
                 continue
-            fn, cell_args, at = step_of(item)
+            if len(item) == 2:  # a cell: step_of, inline
+                name, cell_args, at = code[item]
+                fn = functions[name]
+            else:
+                fn, cell_args, at = step_of(item)
             if fn is not last or len(cell_args) != width:
                 last, width, args, outs = fn, len(cell_args), array("i"), array("i")
                 self._steps.append((fn, width, args, outs))
             args.extend(cell_args)
             outs.append(at)
-        self._outputs = array("i", [code[key][2] for key in self.outputs])
+        self._outputs = array("i", [slots[sheet][coord] for sheet, coord in self.outputs])
+
+    def _cells_from(self, group: tuple) -> None:
+        """A column of one layout (_translate_by_layout) as one code entry a cell."""
+        name, keys, own_slots, args_by_parameter = group
+        self._cell_code.update(zip(keys, zip(itertools.repeat(name), zip(*args_by_parameter) if args_by_parameter
+                                             else itertools.repeat(()), own_slots)))
 
     def _cycle_step(self, group: list, step_of) -> tuple:
         """Cells that read each other, computed as Excel iterates them (iteration.py, _iterate): from
@@ -1995,11 +2060,11 @@ class Plan:
     def _deps_of(self, item) -> list:
         """The formula cells and ranges holding some that a formula cell or such a range reads
         (constant cells and ranges are read before every step: not in the graph)."""
-        code = self._cell_code
-        if len(item) == 3:
-            return [c for c in self._range_cells[item[1]] if c in code]
         items = self._items
-        return [d for d in map(items.__getitem__, code[item][1]) if d is not None]
+        if len(item) == 3:
+            slots = self._vars
+            return [c for c in self._range_cells[item[1]] if items[slots[c[0]][c[1]]] is not None]
+        return [d for d in map(items.__getitem__, self._cell_code[item][1]) if d is not None]
 
     def _cyclic_order(self) -> list:
         """_order's order with circular references allowed: cells that read each other (directly
@@ -2011,8 +2076,8 @@ class Plan:
         """Formula cells and ranges of formula cells in an order where each comes after what it
         reads (depth first from each cell; most read none, and come at once). The cells are taken
         function by function, so that a column of one formula comes as one run of steps."""
-        code, items = self._cell_code, self._items
-        done = bytearray(len(items))  # by slot: the cell or range is in the order
+        code, items, slots = self._cell_code, self._items, self._vars
+        done = self._done  # by slot: the cell or range is in the program (a column run) or the order
         order: list = []
         state: dict = {}
         deps_of = self._deps_of
@@ -2039,7 +2104,7 @@ class Plan:
                 item, it = stack[-1]
                 advanced = False
                 for dep in it:
-                    if done[dep[1] if len(dep) == 3 else code[dep][2]]:
+                    if done[dep[1] if len(dep) == 3 else slots[dep[0]][dep[1]]]:
                         continue
                     if state.get(dep) == 1:
                         raise Untranslatable("a circular reference")
@@ -2049,7 +2114,7 @@ class Plan:
                     break
                 if not advanced:
                     stack.pop()
-                    done[item[1] if len(item) == 3 else code[item][2]] = 1
+                    done[item[1] if len(item) == 3 else slots[item[0]][item[1]]] = 1
                     order.append(item)
         return order
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 from ..references import column_letters
@@ -120,7 +121,8 @@ class Blocks:
         row = self._rows[(r, c1, c2)] = tuple([one(k, k) for k in [letter + number for letter in letters]])
         return row
 
-    def shared(self, coord: str) -> str:
-        """The kept string equal to `coord` if a block holds one (an input cell's coordinate
-        then costs the program no second string), else `coord`."""
-        return self._strings.get(coord, coord)
+    def shared_all(self, coords: Iterable[str]) -> tuple[str, ...]:
+        """The kept string equal to each coordinate if a block holds one (an input cell's
+        coordinate then costs the program no second string), else the coordinate."""
+        get = self._strings.get
+        return tuple([get(coord, coord) for coord in coords])

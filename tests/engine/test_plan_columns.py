@@ -122,3 +122,17 @@ def test_the_first_formula_that_does_not_translate_is_the_one_named():
                 ("S", "C3"): "=SUM(A10001:B99999)", ("S", "C4"): "=SUM(A30001:B30002)"}
     with pytest.raises(Untranslatable, match=r"^S!C3: a very large range"):
         fastcalc.Plan(formulas, ["S"], {})
+
+
+def test_columns_reading_columns_of_formulas_and_ranges_over_them():
+    """B r = A r * 2 reads constants (a run on its own); C r = B r + 1 reads B's formulas; D1 sums
+    C1:C4, a range of formula cells; E r = D1 - C r reads both."""
+    formulas = {("S", f"E{r}"): f"=$D$1-C{r}" for r in range(1, 5)}  # listed first: computed last
+    formulas.update({("S", f"C{r}"): f"=B{r}+1" for r in range(1, 5)})
+    formulas.update({("S", f"B{r}"): f"=A{r}*2" for r in range(1, 5)})
+    formulas[("S", "D1")] = "=SUM(C1:C4)"
+    got = _values(formulas, ["S"], {"S": {"A1": 1.0, "A2": 2.0, "A3": 3.0, "A4": 4.0}})
+    assert [got[("S", f"B{r}")] for r in range(1, 5)] == [2.0, 4.0, 6.0, 8.0]
+    assert [got[("S", f"C{r}")] for r in range(1, 5)] == [3.0, 5.0, 7.0, 9.0]
+    assert got[("S", "D1")] == 24.0                                                # 3+5+7+9
+    assert [got[("S", f"E{r}")] for r in range(1, 5)] == [21.0, 19.0, 17.0, 15.0]  # 24 - C r

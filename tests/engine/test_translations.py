@@ -122,7 +122,8 @@ def test_blocks_spell_rows_and_forget_past_their_bound():
     assert blocks.of(1, 27, 1, 28) == (("AA1", "AB1"),)            # past 8 cells: all dropped, then kept
     assert blocks._count == 2
     kept = blocks.of(1, 27, 1, 28)[0][0]
-    assert blocks.shared("AA" + "1") is kept and blocks.shared("Z9") == "Z9"  # an input's coordinate
+    found, other = blocks.shared_all(["AA" + "1", "Z9"])
+    assert found is kept and other == "Z9"  # an input's coordinate: the kept string, else itself
 
 
 def test_a_row_of_blocks_is_spelled_once_and_counted():
