@@ -443,6 +443,9 @@ def _kind_of(kind: str, m) -> str:
 
 
 _DIGIT = re.compile("[0-9]")
+# Fewer formulas of one layout than this are translated cell by cell: reading a column's arguments
+# a parameter at a time costs more than a cell's own reading for a handful (distinct100's workbooks).
+_COLUMN_CELLS = 8
 _CORNERS = re.compile(r"\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>[0-9]+):\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>[0-9]+)")
 
 
@@ -1275,7 +1278,7 @@ class Plan:
             head = keys[0]
             self._translate_one(head, formulas[head])
             known = self._layouts.get(zeroed)
-            if known is None or len(keys) == 1:  # translated alone (ROW()...): every cell so
+            if known is None or len(keys) < _COLUMN_CELLS:  # translated alone (ROW()...), or a few cells
                 for key in keys[1:]:
                     self._translate_one(key, formulas[key])
                 continue

@@ -11,12 +11,14 @@ from roi_xl.errors import Untranslatable
 from roi_xl.excel import XlError
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    """Each test starts from empty process caches: the first cell of each layout translates."""
+@pytest.fixture(autouse=True, params=[2, 10**9], ids=["by column", "by cell"])
+def _fresh_caches(request, monkeypatch):
+    """Each test starts from empty process caches (the first cell of each layout translates), and
+    runs twice: with columns of two cells or more read a parameter at a time, and cell by cell."""
     fastcalc._LAYOUTS.clear()
     fastcalc._TRANSLATIONS.clear()
     fastcalc._LEAVES.clear()
+    monkeypatch.setattr(fastcalc, "_COLUMN_CELLS", request.param)
     yield
 
 
