@@ -1962,8 +1962,9 @@ class Plan:
                 found = blocks[sheet] = ([], [])
             found[0].append(at)
             found[1].append(_BLOCKS.row(r1, c1, c2) if r1 == r2 else _BLOCKS.of(r1, c1, r2, c2))
-        # per sheet, slots and coordinates side by side: no tuple per range or input cell
-        self._blocks = [(sheet, tuple(ats), tuple(keys)) for sheet, (ats, keys) in blocks.items()]
+        # per sheet, slots and coordinates side by side: no tuple per range or input cell, the slots
+        # in an array (no int object each: the plan is kept for the template's next workbooks)
+        self._blocks = [(sheet, array("i", ats), tuple(keys)) for sheet, (ats, keys) in blocks.items()]
         # what each slot is in the dependency graph: a formula cell (its key), a range holding
         # formula cells (_range_item), or None (a constant, an input cell, a range of constants)
         items: list = [None] * len(self._initial)
@@ -1980,7 +1981,7 @@ class Plan:
             inputs = [(coord, at) for coord, at in slots.get(sheet, _NOTHING).items() if items[at] is None]
             if inputs:
                 coords, ats = zip(*inputs)
-                self._inputs.append((sheet, _BLOCKS.shared_all(coords), ats))
+                self._inputs.append((sheet, _BLOCKS.shared_all(coords), array("i", ats)))
         functions = {name: namespace[name] if name in namespace else _RUNTIME[name]
                      for name in {name for name, _args, _at in code.values()} | {group[0] for group in columns}}
 
