@@ -1,6 +1,10 @@
 """A template's formulas translated once into Python over plain values: one function a shape of
 formula (formulas differing only in their numbers, texts, references and names share it), run as a
-list of steps, a step a formula cell, over one list of values.
+list of runs of steps over one list of values: a run calls one function for a column of cells, whose
+arguments' slots lie side by side in one array. The formulas of one layout (a column of one formula)
+are translated together: the first cell alone, the others' arguments read a parameter at a time over
+the column (Plan._translate_by_layout), so the plan's memory grows with the cells, not with an object
+graph a cell.
 
 `formulas` evaluates every cell through numpy object arrays, error-checking wrappers and schedula's
 dispatch: about 0.5 ms a cell, 230 ms for the 460 formulas of our template. Translated into Python
@@ -38,6 +42,7 @@ import functools
 import itertools
 import math
 import re
+from array import array
 from collections.abc import Iterable
 
 import numpy as np
@@ -47,7 +52,7 @@ from .. import registry
 from ..errors import NeedFormulas, Untranslatable
 from ..excel import OMITTED, XlError, address, to_grid
 from ..memory import this_process_budget
-from ..references import CELL, SHEET, coordinate, split_coordinate, unquote_sheet
+from ..references import CELL, SHEET, column_index, coordinate, split_coordinate, unquote_sheet
 from . import rules
 from .formulas_args import COMPUTED, LITERAL, REFERENCE, formulas_argument, formulas_value
 from .functions._args import Fail
@@ -438,6 +443,10 @@ def _kind_of(kind: str, m) -> str:
 
 
 _DIGIT = re.compile("[0-9]")
+# Fewer formulas of one layout than this are translated cell by cell: reading a column's arguments
+# a parameter at a time costs more than a cell's own reading for a handful (distinct100's workbooks).
+_COLUMN_CELLS = 8
+_CORNERS = re.compile(r"\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>[0-9]+):\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>[0-9]+)")
 
 
 # What a plan works out from formulas' texts alone, kept for the process's next plans
@@ -1177,11 +1186,13 @@ class Plan:
         # arguments pass, None for the cells and ranges evaluate() fills), given when first met.
         self._initial: list = []
         self._pooled: dict[tuple[type, object], int] = {}  # (class, constant) -> its slot
-        self._vars: dict[tuple[str, str], int] = {}        # cell -> its slot
+        # sheet -> cell ("B7") -> its slot: one dict a sheet, not a (sheet, cell) tuple a cell
+        self._vars: dict[str, dict[str, int]] = {}
         self._ranges: dict[tuple[str, int, int, int, int], int] = {}  # (sheet, rows, columns) -> slot
         self._range_at: dict[int, tuple[str, int, int, int, int]] = {}  # ... and back
-        # cell -> (function, its arguments' slots, what it reads: cells and _range_item)
-        self._cell_code: dict[tuple[str, str], tuple[str, tuple[int, ...], tuple]] = {}
+        # cell -> (function, its arguments' slots, its slot); what it reads is what those slots hold
+        # (_items)
+        self._cell_code: dict[tuple[str, str], tuple[str, tuple[int, ...], int]] = {}
         self._tmp = 0
         self._consts: dict[str, object] = {}  # the constants of the code compiled with the plan
         self._const_count = 0
@@ -1194,28 +1205,26 @@ class Plan:
         self._params: dict[int, int] | None = None  # while translating a shape: leaf -> token index
         self._used: set[int] = set()
         self._calls_lambda = False  # while translating a shape: it calls one of the plan's LAMBDAs
-        self._arguments: dict[str, dict[str, tuple]] = {}  # sheet -> token -> _argument
+        self._arguments: dict[str, dict[str, int]] = {}  # sheet -> token -> _argument
+        self._prefixed: dict[str, dict[str, int]] = {}  # a reference's sheet as written -> its cells' slots
         # a formula's text with its digits 0 -> its layout, function and parameters' spans
         self._layouts: dict[bytes, tuple[_Layout, str, list[tuple[int, int, str]]]] = {}
         self.lambdas = dict(lambdas or {})  # name -> LAMBDA text (recursive_names.named_lambdas)
         self._lambda_key = tuple(sorted(self.lambdas.items()))
         self._own_cell: tuple[str, str] | None = None  # the formula cell being translated
+        self._spans: dict[tuple[str, str], str] = {}  # an array formula's cell -> its range
+        # formulas of one layout on one sheet, translated together (_translate_by_layout): (function,
+        # their cells, their slots, their arguments' slots a parameter at a time)
+        self._columns: list[tuple[str, list[tuple[str, str]], list[int], list[list[int]]]] = []
         lambda_source = self._translate_lambdas()
-        spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
         self.outputs = list(formulas)
-        code, slots, initial = self._cell_code, self._vars, self._initial
-        for key, text in formulas.items():
-            self._own_cell = key
-            try:
-                if spans and ":" in spans.get(key, ""):
-                    self._spread(key, spans[key], text)
-                else:
-                    code[key] = self._cell(text, key[0])
-                    if key not in slots:  # _slot, inline
-                        slots[key] = len(initial)
-                        initial.append(None)
-            except Untranslatable as exc:
-                raise Untranslatable(f"{address(*key)}: {exc}") from None
+        try:
+            self._translate_by_layout(formulas)
+        except Untranslatable:
+            # the error of the first formula, in the workbook's order, that does not translate
+            self.outputs, self._columns = list(formulas), []
+            for key, text in formulas.items():
+                self._translate_one(key, text)
         namespace = dict(_RUNTIME)
         namespace.update(self._consts)
         own_source = lambda_source + self._shared_source()
@@ -1226,10 +1235,151 @@ class Plan:
         # What only the translation needed (every range's cells, every cell's arguments...): a
         # plan is kept for the template's next workbooks, and memory should hold its program only.
         del self._vars, self._ranges, self._range_at, self._cell_code, self._shapes, self._arguments, \
-            self._layouts, self._pooled, self._range_cells
+            self._layouts, self._pooled, self._range_cells, self._items, self._prefixed, self._spans, self._done
 
-    def _cell(self, text: str, own: str, alone: str = "") -> tuple[str, tuple[int, ...], tuple]:
-        """(function, its arguments' slots, what it reads) of one formula cell. Formulas of one shape share
+    def _translate_one(self, key: tuple[str, str], text: str) -> None:
+        """One formula cell's code (_cell), or an array formula's over its range (_spread)."""
+        self._own_cell = key
+        try:
+            ref = self._spans.get(key, "") if self._spans else ""
+            if ":" in ref:
+                self._spread(key, ref, text)
+            else:
+                name, args = self._cell(text, key[0])
+                self._cell_code[key] = (name, args, self._slot(*key))
+        except Untranslatable as exc:
+            raise Untranslatable(f"{address(*key)}: {exc}") from None
+
+    def _translate_by_layout(self, formulas: dict[tuple[str, str], str]) -> None:
+        """Every formula cell's code, the formulas of one layout (the same text but for digits: a
+        column of one formula) together: the first translated as one (_translate_one), the others'
+        arguments read a parameter at a time over all of them (_column_slots), not a cell at a time.
+        With an array formula over a range, cell by cell in the workbook's order: a formula in one
+        of its cells is the later one's, as it always was."""
+        self._spans = {(sheet, coord): ref for sheet, coord, ref in self.arrays}
+        if any(":" in ref for ref in self._spans.values()):
+            for key, text in formulas.items():
+                self._translate_one(key, text)
+            return
+        # (sheet, layout key) -> the cells and their formulas' texts without the "="
+        groups: dict[tuple[str, bytes], tuple[list[tuple[str, str]], list[str]]] = {}
+        for key, text in formulas.items():
+            if text[:1] != "=" or (self._spans and key in self._spans):
+                self._translate_one(key, text)
+                continue
+            body = text[1:]
+            group = (key[0], layout_key(body))
+            found = groups.get(group)
+            if found is None:
+                found = groups[group] = ([], [])
+            found[0].append(key)
+            found[1].append(body)
+        for (own, zeroed), (keys, bodies) in groups.items():
+            head = keys[0]
+            self._translate_one(head, formulas[head])
+            known = self._layouts.get(zeroed)
+            if known is None or len(keys) < _COLUMN_CELLS:  # translated alone (ROW()...), or a few cells
+                for key in keys[1:]:
+                    self._translate_one(key, formulas[key])
+                continue
+            layout, name, spans = known
+            keys, bodies = keys[1:], bodies[1:]
+            if layout.fixed:  # digits outside its parameters (Sheet1!A1, Sheet2!A1): those that differ alone
+                fits = [layout.fits(body) for body in bodies]
+                if not all(fits):
+                    for key, fit in zip(keys, fits):
+                        if not fit:
+                            self._translate_one(key, formulas[key])
+                    keys = [key for key, fit in zip(keys, fits) if fit]
+                    bodies = [body for body, fit in zip(bodies, fits) if fit]
+                    if not keys:
+                        continue
+            columns = [self._column_slots([body[a:b] for body in bodies], kind, own) for a, b, kind in spans]
+            own_slots = self._column_slots([key[1] for key in keys], "", own)
+            first = self._cell_code[head]
+            if first[0] == name and len(first[1]) == len(spans):  # the first joins its column
+                del self._cell_code[head]
+                keys.insert(0, head)
+                own_slots.insert(0, first[2])
+                for column, at in zip(columns, first[1]):
+                    column.insert(0, at)
+            self._columns.append((name, keys, own_slots, columns))
+
+    def _column_slots(self, texts: list[str], kind: str, own: str) -> list[int]:
+        """The slots of one parameter's token texts (`kind` as _arguments_of reads them) in the
+        formulas of one layout on sheet `own`, as _arguments_of gives each; kind "" for the cells'
+        own coordinates. Their texts differ in digits only, so a cell reference's sheet, its "$" and
+        its case are those of the first (a sheet named with digits aside)."""
+        if kind == "ref" and "'" not in texts[0]:
+            sheet, bang, _cell = texts[0].rpartition("!")
+            if any(c.isdigit() for c in sheet):
+                return [self._arguments_of(text, [(0, len(text), kind)], own)[0] for text in texts]
+            cells = self._prefixed.get(sheet) if sheet else None
+            if cells is None:
+                cells = self._cells_of(self._sheet(sheet, own) if sheet else own)
+                if sheet:
+                    self._prefixed[sheet] = cells
+            cut = len(sheet) + len(bang)
+            coords = [text[cut:] for text in texts] if cut else texts
+            if "$" in texts[0]:
+                coords = [c.replace("$", "") for c in coords]
+            if not coords[0].isupper():
+                coords = [c.upper() for c in coords]
+        elif kind == "":
+            cells, coords = self._cells_of(own), texts
+        elif kind == "range" and "'" not in texts[0] and (ranges := self._column_ranges(texts, own)) is not None:
+            return ranges
+        else:
+            cache = self._arguments.get(own)
+            if cache is None:
+                cache = self._arguments[own] = {}
+            slots = []
+            for text, found in zip(texts, list(map(cache.get, texts))):
+                if found is None:
+                    found = cache.get(text)  # met earlier among these
+                    if found is None:
+                        found = self._new_argument(cache, text, kind, own)
+                slots.append(found)
+            return slots
+        met = list(map(cells.get, coords))
+        initial = self._initial
+        if met.count(None) == len(met) and len(set(coords)) == len(coords):  # all met first here
+            start = len(initial)
+            slots = list(range(start, start + len(coords)))
+            cells.update(zip(coords, slots))
+            initial += itertools.repeat(None, len(coords))
+            return slots
+        slots = []
+        for coord, found in zip(coords, met):
+            if found is None:  # _slot, inline: a cell met first here (maybe twice among these)
+                found = cells.get(coord)
+                if found is None:
+                    found = cells[coord] = len(initial)
+                    initial.append(None)
+            slots.append(found)
+        return slots
+
+    def _column_ranges(self, texts: list[str], own: str) -> list[int] | None:
+        """_column_slots of range references (Data!A7:J7, Data!A8:J8...): their columns and sheet
+        are the first's, their rows read where the first's digits are; None for a sheet named with
+        digits."""
+        sheet, bang, cells = texts[0].rpartition("!")
+        m = _CORNERS.fullmatch(cells)
+        if m is None or any(c.isdigit() for c in sheet):
+            return None
+        where = self._sheet(sheet, own) if sheet else own
+        c1, c2 = column_index(m["c1"].upper()), column_index(m["c2"].upper())
+        left, right = min(c1, c2), max(c1, c2)
+        cut = len(sheet) + len(bang)
+        a1, b1 = m.span("r1")
+        a2, b2 = m.span("r2")
+        range_of = self._range_of
+        return [range_of((where, min(r1, r2), left, max(r1, r2), right))
+                for r1, r2 in zip([int(t[cut + a1:cut + b1]) for t in texts],
+                                  [int(t[cut + a2:cut + b2]) for t in texts])]
+
+    def _cell(self, text: str, own: str, alone: str = "") -> tuple[str, tuple[int, ...]]:
+        """(function, its arguments' slots) of one formula cell. Formulas of one shape share
         one translation, a function of their numbers, texts, references and names (_SHAPE_PARAMS):
         a column of one formula is parsed, translated and compiled once, not once a cell. `alone`
         gives the formula a translation of its own (an array formula over a range).
@@ -1245,13 +1395,13 @@ class Plan:
             zeroed = layout_key(body)
             known = self._layouts.get(zeroed)
             if known is not None and known[0].fits(body):
-                return (known[1], *self._arguments_of(body, known[2], own))
+                return known[1], self._arguments_of(body, known[2], own)
             layout = _LAYOUTS.get(zeroed)  # laid out so in an earlier plan
             if layout is not None and layout.fits(body):
                 name, positions = self._shared_for(layout.shape, layout.names, None, body, own)
                 spans = [layout.spans[i] for i in positions]
                 self._layouts[zeroed] = (layout, name, spans)
-                return (name, *self._arguments_of(body, spans, own))
+                return name, self._arguments_of(body, spans, own)
         toks = _tokens(body)
         shape = shape_of(toks) if not alone else None
         if shape is None:  # reads its own address (ROW()...): a translation of its own
@@ -1261,14 +1411,14 @@ class Plan:
                 translation, _ = self._share(toks, own)
                 shared = self._shapes[shape] = self._plan_function(translation)
             name, positions = shared
-            return (name, *self._arguments_of(body, _spans(toks, positions), own))
+            return name, self._arguments_of(body, _spans(toks, positions), own)
         name, positions = self._shared_for(shape, _names_in(toks), toks, body, own)
         spans = _spans(toks, positions)
         layout = _Layout.of(body, toks, shape)
         if layout is not None:
             _LAYOUTS.put(zeroed, layout)
             self._layouts[zeroed] = (layout, name, spans)
-        return (name, *self._arguments_of(body, spans, own))
+        return name, self._arguments_of(body, spans, own)
 
     def _shared_for(self, shape: str, names: tuple[str, ...], toks: list | None, body: str,
                     own: str) -> tuple[str, list[int]]:
@@ -1313,38 +1463,45 @@ class Plan:
         self._shared.append((name, translation.positions, translation.code, translation.calls))
         return name, translation.positions
 
-    def _arguments_of(self, body: str, spans: list[tuple[int, int, str]], own: str) -> tuple[tuple, tuple]:
-        """The slots of a shared translation's arguments for one cell of sheet `own`, and what they
-        read, from where its parameters' tokens are in the formula's text. One token text means
-        one argument: Data!$B$2:$B$501 in a thousand cells, kept by its text (a cell reference,
-        usually met once, goes straight to its slot instead). (A text is one kind of token: a text
-        starts with ", a number with a digit or '.', and a name reading as a reference is one
-        followed by ':', which no translated formula holds.)"""
+    def _arguments_of(self, body: str, spans: list[tuple[int, int, str]], own: str) -> tuple[int, ...]:
+        """The slots of a shared translation's arguments for one cell of sheet `own`, from where its
+        parameters' tokens are in the formula's text. One token text means one argument:
+        Data!$B$2:$B$501 in a thousand cells, kept by its text (a cell reference, usually met once,
+        goes straight to its slot instead). (A text is one kind of token: a text starts with ", a
+        number with a digit or '.', and a name reading as a reference is one followed by ':', which
+        no translated formula holds.) What the cell reads is what those slots hold (_items): no
+        second tuple a cell."""
         cache = self._arguments.get(own)
         if cache is None:
             cache = self._arguments[own] = {}
-        slots, reads = [], []
+        slots = []
+        initial = self._initial
         for a, b, kind in spans:
             text = body[a:b]
             if kind == "ref" and "'" not in text:  # a cell: most of a big sheet's tokens, each once
                 sheet, _, cell = text.rpartition("!")
-                key = (self._sheet(sheet, own) if sheet else own, cell.replace("$", "").upper())
-                at = self._vars.get(key)  # _slot, inline
+                cells = self._prefixed.get(sheet) if sheet else None
+                if cells is None:
+                    cells = self._cells_of(self._sheet(sheet, own) if sheet else own)
+                    if sheet:
+                        self._prefixed[sheet] = cells
+                if "$" in cell:
+                    cell = cell.replace("$", "")
+                if not cell.isupper():  # Excel saves upper case; upper() would copy it anyway
+                    cell = cell.upper()
+                at = cells.get(cell)  # _slot, inline
                 if at is None:
-                    at = self._vars[key] = len(self._initial)
-                    self._initial.append(None)
+                    at = cells[cell] = len(initial)
+                    initial.append(None)
                 slots.append(at)
-                reads.append(key)
                 continue
             found = cache.get(text)
             if found is None:
                 found = self._new_argument(cache, text, kind, own)
-            slots.append(found[0])
-            if found[1] is not None:
-                reads.append(found[1])
-        return tuple(slots), tuple(reads)
+            slots.append(found)
+        return tuple(slots)
 
-    def _new_argument(self, cache: dict, text: str, kind: str, own: str) -> tuple:
+    def _new_argument(self, cache: dict, text: str, kind: str, own: str) -> int:
         """_argument of a parameter token of kind `kind`, kept in `cache` under its text."""
         node = _LEAVES.get(text)
         if node is None:
@@ -1370,25 +1527,19 @@ class Plan:
             raise Untranslatable("a formula reading cells the plan cannot pass it")
         return Translation(code, sorted(self._used), self._calls, consts, None), self._calls_lambda
 
-    def _argument(self, node: tuple, own: str) -> tuple[int, tuple | None]:
-        """One parameter of a shared translation for one cell, from its token's node (_node_of): its
-        slot, and what it reads (a cell, a _range_item, or None for a constant)."""
+    def _argument(self, node: tuple, own: str) -> int:
+        """The slot of one parameter of a shared translation for one cell, from its token's node
+        (_node_of): a constant's, a cell's or a range's."""
         kind = node[0]
         if kind == "name":  # outside a LAMBDA: a name is its target
             node = _with_corners(self._name_target(node[1]))
             kind = node[0]
         if kind == "lit":
-            return self._pool(_literal(node[1])), None
+            return self._pool(_literal(node[1]))
         sheet = own if node[1] is None else self._sheet(node[1], own)
         if kind == "ref":
-            key = (sheet, node[2])
-            at = self._vars.get(key)  # _slot, inline, its key the cell read
-            if at is None:
-                at = self._vars[key] = len(self._initial)
-                self._initial.append(None)
-            return at, key
-        at = self._range_of((sheet, *node[2:]))
-        return at, _range_item(at)
+            return self._slot(sheet, node[2])
+        return self._range_of((sheet, *node[2:]))
 
     def _translate_lambdas(self) -> list[str]:
         """Each named LAMBDA as a Python function of (depth, parameters...): IF takes one branch,
@@ -1435,8 +1586,9 @@ class Plan:
         """An array formula over a range (Ctrl+Shift+Enter): its value, kept apart, gives each cell
         of the range its element (_element); the cells after the first become outputs too."""
         whole = (key[0], "#array " + key[1])
-        self._cell_code[whole] = self._cell(text, key[0], alone="#array ")
+        name, args = self._cell(text, key[0], alone="#array ")
         at = self._slot(*whole)
+        self._cell_code[whole] = (name, args, at)
         first, last = (split_coordinate(c) for c in ref.split(":"))
         cells = (last[0] - first[0] + 1) * (last[1] - first[1] + 1)
         budget = this_process_budget()
@@ -1448,8 +1600,7 @@ class Plan:
             for col in range(first[1], last[1] + 1):
                 cell = (key[0], coordinate(row, col))
                 self._cell_code[cell] = ("_element", (at, self._pool(row - first[0]), self._pool(col - first[1])),
-                                         (whole,))
-                self._slot(*cell)
+                                         self._slot(*cell))
                 if cell != key:
                     self.outputs.append(cell)
 
@@ -1464,12 +1615,19 @@ class Plan:
 
     def _slot(self, sheet: str, coord: str) -> int:
         """A cell's slot."""
-        key = (sheet, coord)
-        at = self._vars.get(key)
+        cells = self._cells_of(sheet)
+        at = cells.get(coord)
         if at is None:
-            at = self._vars[key] = len(self._initial)
+            at = cells[coord] = len(self._initial)
             self._initial.append(None)
         return at
+
+    def _cells_of(self, sheet: str) -> dict[str, int]:
+        """The slots of a sheet's cells met so far, by coordinate."""
+        cells = self._vars.get(sheet)
+        if cells is None:
+            cells = self._vars[sheet] = {}
+        return cells
 
     def _pool(self, value) -> int:
         """The slot of a constant argument, one for each value of one class."""
@@ -1773,17 +1931,28 @@ class Plan:
         """What evaluate() runs: every value in one list (slots); the constants placed once, the
         input cells and constant ranges read from the workbook, then a step a formula cell or a
         range holding formula cells, in an order where each comes after what it reads."""
-        code = self._cell_code
+        code, slots, columns = self._cell_code, self._vars, self._columns
+        if self.iteration:  # circular references are ordered cell by cell (_cyclic_order)
+            for group in columns:
+                self._cells_from(group)
+            columns = []
         # A range without formula cells (most lookup tables: on a sheet without any) is read from
         # the constants as a block of coordinates, rows shared between the ranges that overlap; a
         # range holding formula cells is built from its cells' values.
-        formula_sheets = {sheet for sheet, _ in code}
+        formula = bytearray(len(self._initial))  # by slot: a formula cell's
+        for _name, _args, at in code.values():
+            formula[at] = 1
+        for _name, _keys, own_slots, _columns in columns:
+            for at in own_slots:
+                formula[at] = 1
+        formula_sheets = {sheet for sheet, _ in code} | {keys[0][0] for _name, keys, _slots, _cols in columns}
         self._range_cells: dict[int, list[tuple[str, str]]] = {}  # a range holding formula cells -> its cells
         blocks: dict[str, tuple[list[int], list[tuple]]] = {}  # sheet -> its blocks' slots, coordinates
         for at, (sheet, r1, c1, r2, c2) in self._range_at.items():
             if sheet in formula_sheets:
                 cells = [(sheet, coordinate(r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
-                if any(c in code for c in cells):
+                met = slots[sheet]
+                if any(formula[s] for s in map(met.get, [coord for _sheet, coord in cells]) if s is not None):
                     self._range_cells[at] = cells
                     for cell in cells:
                         self._slot(*cell)
@@ -1792,35 +1961,83 @@ class Plan:
             if found is None:
                 found = blocks[sheet] = ([], [])
             found[0].append(at)
-            found[1].append(_BLOCKS.of(r1, c1, r2, c2))
-        # per sheet, slots and coordinates side by side: no tuple per range or input cell
-        self._blocks = [(sheet, tuple(ats), tuple(keys)) for sheet, (ats, keys) in blocks.items()]
+            found[1].append(_BLOCKS.row(r1, c1, c2) if r1 == r2 else _BLOCKS.of(r1, c1, r2, c2))
+        # per sheet, slots and coordinates side by side: no tuple per range or input cell, the slots
+        # in an array (no int object each: the plan is kept for the template's next workbooks)
+        self._blocks = [(sheet, array("i", ats), tuple(keys)) for sheet, (ats, keys) in blocks.items()]
+        # what each slot is in the dependency graph: a formula cell (its key), a range holding
+        # formula cells (_range_item), or None (a constant, an input cell, a range of constants)
+        items: list = [None] * len(self._initial)
+        for key, (_name, _args, at) in code.items():
+            items[at] = key
+        for _name, keys, own_slots, _columns in columns:
+            for key, at in zip(keys, own_slots):
+                items[at] = key
+        for at in self._range_cells:
+            items[at] = _range_item(at)
+        self._items = items
+        self._inputs = []  # per sheet, its input cells and their slots
+        for sheet in self.sheets:
+            inputs = [(coord, at) for coord, at in slots.get(sheet, _NOTHING).items() if items[at] is None]
+            if inputs:
+                coords, ats = zip(*inputs)
+                self._inputs.append((sheet, _BLOCKS.shared_all(coords), array("i", ats)))
+        functions = {name: namespace[name] if name in namespace else _RUNTIME[name]
+                     for name in {name for name, _args, _at in code.values()} | {group[0] for group in columns}}
+
+        # A column of one layout reading no formula cell runs first, as it is: its arguments'
+        # slots side by side in one array, no tuple a cell. The others go cell by cell (_order).
+        self._steps: list[tuple] = []
+        self._done = bytearray(len(items))  # by slot: in the program already (_order)
+        for group in columns:
+            name, keys, own_slots, args_by_parameter = group
+            if any(any(map(items.__getitem__, column)) for column in args_by_parameter):
+                self._cells_from(group)
+                continue
+            flat = itertools.chain.from_iterable(zip(*args_by_parameter)) if args_by_parameter else ()
+            self._steps.append((functions[name], len(args_by_parameter), array("i", flat), array("i", own_slots)))
+            for at in own_slots:
+                self._done[at] = 1
+        del self._columns
         order = self._cyclic_order() if self.iteration else self._order()
-        by_sheet: dict[str, tuple[list[str], list[int]]] = {}  # sheet -> its input cells, their slots
-        shared = _BLOCKS.shared
-        for cell, at in self._vars.items():
-            if cell not in code:
-                inputs = by_sheet.get(cell[0])
-                if inputs is None:
-                    inputs = by_sheet[cell[0]] = ([], [])
-                inputs[0].append(shared(cell[1]))
-                inputs[1].append(at)
-        self._inputs = [(sheet, tuple(by_sheet[sheet][0]), tuple(by_sheet[sheet][1]))
-                        for sheet in self.sheets if sheet in by_sheet]
-        slots = self._vars
 
         def step_of(item) -> tuple:
-            """A formula cell's step, or a range of formula cells'."""
+            """A formula cell's step (its function, its arguments' slots, its slot), or a range of
+            formula cells'."""
             if len(item) == 3:
                 at = item[1]
                 _sheet, _r1, c1, _r2, c2 = self._range_at[at]
-                return _rows_of(c2 - c1 + 1), tuple([slots[c] for c in self._range_cells[at]]), at
-            name, args, _deps = code[item]
-            return namespace[name] if name in namespace else _RUNTIME[name], args, slots[item]
+                return _rows_of(c2 - c1 + 1), tuple([slots[c[0]][c[1]] for c in self._range_cells[at]]), at
+            name, args, at = code[item]
+            return functions[name], args, at
 
-        self._steps = [self._cycle_step(item, step_of) if item.__class__ is list else step_of(item)
-                       for item in order]
-        self._outputs = [slots[key] for key in self.outputs]
+        # Runs of steps calling one function with as many arguments (a column of one formula, in
+        # the order _order groups them): the arguments' slots side by side in one array, no tuple
+        # a cell. A group of circular references is a run of its own (fn None).
+        last, width = None, -1
+        outs = args = array("i")
+        for item in order:
+            if item.__class__ is list:
+                self._steps.append((None, 0, self._cycle_step(item, step_of), None))
+                last = None
+                continue
+            if len(item) == 2:  # a cell: step_of, inline
+                name, cell_args, at = code[item]
+                fn = functions[name]
+            else:
+                fn, cell_args, at = step_of(item)
+            if fn is not last or len(cell_args) != width:
+                last, width, args, outs = fn, len(cell_args), array("i"), array("i")
+                self._steps.append((fn, width, args, outs))
+            args.extend(cell_args)
+            outs.append(at)
+        self._outputs = array("i", [slots[sheet][coord] for sheet, coord in self.outputs])
+
+    def _cells_from(self, group: tuple) -> None:
+        """A column of one layout (_translate_by_layout) as one code entry a cell."""
+        name, keys, own_slots, args_by_parameter = group
+        self._cell_code.update(zip(keys, zip(itertools.repeat(name), zip(*args_by_parameter) if args_by_parameter
+                                             else itertools.repeat(()), own_slots)))
 
     def _cycle_step(self, group: list, step_of) -> tuple:
         """Cells that read each other, computed as Excel iterates them (iteration.py, _iterate): from
@@ -1835,9 +2052,8 @@ class Plan:
         for cell in cells:
             body += [step_of(dep) for dep in sorted(ranges.intersection(self._deps_of(cell)))]
             body.append(step_of(cell))
-        starts = [(self._vars[c], c[0], c[1]) for c in cells]
-        cycle = (starts, body, tuple(self._vars[c] for c in cells), self.iteration.count, self.iteration.delta)
-        return None, cycle, None
+        starts = [(self._slot(*c), c[0], c[1]) for c in cells]
+        return starts, body, tuple(self._slot(*c) for c in cells), self.iteration.count, self.iteration.delta
 
     def _position(self, cell: tuple[str, str]) -> tuple:
         """Where Excel's iteration reaches a cell: sheet order, then row, then column (an array
@@ -1848,11 +2064,11 @@ class Plan:
     def _deps_of(self, item) -> list:
         """The formula cells and ranges holding some that a formula cell or such a range reads
         (constant cells and ranges are read before every step: not in the graph)."""
-        code = self._cell_code
+        items = self._items
         if len(item) == 3:
-            return [c for c in self._range_cells[item[1]] if c in code]
-        ranges = self._range_cells
-        return [d for d in code[item][2] if (d[1] in ranges if len(d) == 3 else d in code)]
+            slots = self._vars
+            return [c for c in self._range_cells[item[1]] if items[slots[c[0]][c[1]]] is not None]
+        return [d for d in map(items.__getitem__, self._cell_code[item][1]) if d is not None]
 
     def _cyclic_order(self) -> list:
         """_order's order with circular references allowed: cells that read each other (directly
@@ -1862,21 +2078,28 @@ class Plan:
 
     def _order(self) -> list:
         """Formula cells and ranges of formula cells in an order where each comes after what it
-        reads (depth first from each cell; most read none, and come at once)."""
-        done: set = set()
+        reads (depth first from each cell; most read none, and come at once). The cells are taken
+        function by function, so that a column of one formula comes as one run of steps."""
+        code, items, slots = self._cell_code, self._items, self._vars
+        done = self._done  # by slot: the cell or range is in the program (a column run) or the order
         order: list = []
         state: dict = {}
-
         deps_of = self._deps_of
-        code, ranges = self._cell_code, self._range_cells
-        for root, (_name, _args, reads) in code.items():
-            if root in done:
+        by_function: dict[str, list] = {}
+        for root, (name, _args, _at) in code.items():
+            found = by_function.get(name)
+            if found is None:
+                found = by_function[name] = []
+            found.append(root)
+        for root in itertools.chain.from_iterable(by_function.values()):
+            _name, args, at = code[root]
+            if done[at]:
                 continue
-            for d in reads:  # _deps_of, inline: most cells read none
-                if d[1] in ranges if len(d) == 3 else d in code:
+            for a in args:  # _deps_of, inline: most cells read none
+                if items[a] is not None:
                     break
             else:
-                done.add(root)
+                done[at] = 1
                 order.append(root)
                 continue
             stack = [(root, iter(deps_of(root)))]
@@ -1885,7 +2108,7 @@ class Plan:
                 item, it = stack[-1]
                 advanced = False
                 for dep in it:
-                    if dep in done:
+                    if done[dep[1] if len(dep) == 3 else slots[dep[0]][dep[1]]]:
                         continue
                     if state.get(dep) == 1:
                         raise Untranslatable("a circular reference")
@@ -1895,7 +2118,7 @@ class Plan:
                     break
                 if not advanced:
                     stack.pop()
-                    done.add(item)
+                    done[item[1] if len(item) == 3 else slots[item[0]][item[1]]] = 1
                     order.append(item)
         return order
 
@@ -1913,18 +2136,17 @@ class Plan:
         for sheet, ats, blocks in self._blocks:
             get = values.get(sheet, _NOTHING).get
             for at, keys in zip(ats, blocks):
-                if len(keys[0]) == 1:
+                if keys[0].__class__ is str:  # one row (Blocks.row)
+                    vals[at] = [list(map(get, keys))]
+                elif len(keys[0]) == 1:
                     vals[at] = [[get(k)] for k, in keys]
                 else:
                     vals[at] = [list(map(get, row)) for row in keys]
         forget()
         try:
             with deep_recursion(bool(self.lambdas)):
-                for fn, args, at in self._steps:
-                    if fn is None:
-                        _iterate(args, vals, previous or _NOTHING)
-                    else:
-                        vals[at] = fn(*[vals[a] for a in args])
+                for fn, width, args, outs in self._steps:
+                    _run(fn, width, args, outs, vals, previous)
         finally:
             forget()
         out = {key: _output(vals[at]) for key, at in zip(self.outputs, self._outputs)}
@@ -1937,6 +2159,27 @@ class Plan:
                     if value.__class__ is XlError:
                         out.setdefault((sheet, coord), value)
         return out
+
+
+def _run(fn, width: int, args, outs, vals: list, previous: dict | None) -> None:
+    """One run of the program (Plan._program): `fn` on each cell's `width` arguments (read from
+    `args` in turn) into its slot in `outs`; or a group of circular references (fn None)."""
+    if fn is None:
+        _iterate(args, vals, previous or _NOTHING)
+        return
+    it = iter(args)
+    if width == 1:
+        for at, a in zip(outs, it):
+            vals[at] = fn(vals[a])
+    elif width == 2:
+        for at, a, b in zip(outs, it, it):
+            vals[at] = fn(vals[a], vals[b])
+    elif width == 3:
+        for at, a, b, c in zip(outs, it, it, it):
+            vals[at] = fn(vals[a], vals[b], vals[c])
+    else:
+        for at, *xs in zip(outs, *[it] * width):
+            vals[at] = fn(*[vals[x] for x in xs])
 
 
 def _iterate(cycle: tuple, vals: list, previous: dict) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 from ..references import column_letters
@@ -74,6 +75,7 @@ class Blocks:
         self._blocks: dict[tuple[int, int, int, int], tuple[tuple[str, ...], ...]] = {}
         self._rows: dict[tuple[int, int, int], tuple[str, ...]] = {}
         self._strings: dict[str, str] = {}  # one string for each coordinate kept
+        self._letters: dict[tuple[int, int], tuple[str, ...]] = {}  # columns' letters, first to last
         self._count = 0
 
     def of(self, r1: int, c1: int, r2: int, c2: int) -> tuple[tuple[str, ...], ...]:
@@ -82,23 +84,45 @@ class Blocks:
         if found is not None:
             return found
         size = (r2 - r1 + 1) * (c2 - c1 + 1)
-        if self._count + size > self.cells:
-            self._blocks.clear()
-            self._rows.clear()
-            self._strings.clear()
-            self._count = 0
-        letters = [column_letters(c) for c in range(c1, c2 + 1)]
-        rows, made, one = self._rows, [], self._strings.setdefault
+        self._room(size)
+        rows = self._rows
+        made = []
         for r in range(r1, r2 + 1):
             row = rows.get((r, c1, c2))
-            if row is None:
-                row = rows[(r, c1, c2)] = tuple([one(k, k) for k in [f"{letter}{r}" for letter in letters]])
-            made.append(row)
+            made.append(self._new_row(r, c1, c2) if row is None else row)
         self._count += size
         found = self._blocks[key] = tuple(made)
         return found
 
-    def shared(self, coord: str) -> str:
-        """The kept string equal to `coord` if a block holds one (an input cell's coordinate
-        then costs the program no second string), else `coord`."""
-        return self._strings.get(coord, coord)
+    def row(self, r: int, c1: int, c2: int) -> tuple[str, ...]:
+        """One row's coordinates: a range one row high (most of a sheet's ranges, where each row
+        reads its own), without a block of one row of its own."""
+        found = self._rows.get((r, c1, c2))
+        if found is None:
+            self._room(c2 - c1 + 1)
+            found = self._new_row(r, c1, c2)
+            self._count += c2 - c1 + 1
+        return found
+
+    def _room(self, size: int) -> None:
+        """Everything dropped when `size` more coordinates would pass the bound."""
+        if self._count + size > self.cells:
+            self._blocks.clear()
+            self._rows.clear()
+            self._strings.clear()
+            self._letters.clear()
+            self._count = 0
+
+    def _new_row(self, r: int, c1: int, c2: int) -> tuple[str, ...]:
+        letters = self._letters.get((c1, c2))
+        if letters is None:
+            letters = self._letters[(c1, c2)] = tuple([column_letters(c) for c in range(c1, c2 + 1)])
+        number, one = str(r), self._strings.setdefault
+        row = self._rows[(r, c1, c2)] = tuple([one(k, k) for k in [letter + number for letter in letters]])
+        return row
+
+    def shared_all(self, coords: Iterable[str]) -> tuple[str, ...]:
+        """The kept string equal to each coordinate if a block holds one (an input cell's
+        coordinate then costs the program no second string), else the coordinate."""
+        get = self._strings.get
+        return tuple([get(coord, coord) for coord in coords])

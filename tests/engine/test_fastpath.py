@@ -283,7 +283,7 @@ def test_a_fault_in_the_plan_falls_back_to_formulas(tmp_path):
     def broken(*values):
         raise RuntimeError("a bug in the translation")
 
-    entry.plan._steps = [(broken, (), 0)]  # the program's one step: the formula cell
+    entry.plan._steps = [(broken, 0, (), (0,))]  # the program's one run: the formula cell
     second = fastpath.compute(formula_book(tmp_path / "b.xlsx", formulas, {"A1": 4, "B1": 5}), cache)
     assert not second.fast and "a bug in the translation" in second.note
     assert second.cells[("Sheet", "C1")] == 20.0

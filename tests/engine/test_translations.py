@@ -23,7 +23,7 @@ def _fresh_caches():
 def _function_of(plan: fastcalc.Plan, cell: tuple[str, str]):
     """The function the plan's step for `cell` calls."""
     at = plan._outputs[plan.outputs.index(cell)]
-    return next(fn for fn, _args, slot in plan._steps if slot == at)
+    return next(fn for fn, _width, _args, slots in plan._steps if at in slots)
 
 
 def test_a_kept_translation_reads_each_workbooks_own_cells():
@@ -122,7 +122,16 @@ def test_blocks_spell_rows_and_forget_past_their_bound():
     assert blocks.of(1, 27, 1, 28) == (("AA1", "AB1"),)            # past 8 cells: all dropped, then kept
     assert blocks._count == 2
     kept = blocks.of(1, 27, 1, 28)[0][0]
-    assert blocks.shared("AA" + "1") is kept and blocks.shared("Z9") == "Z9"  # an input's coordinate
+    found, other = blocks.shared_all(["AA" + "1", "Z9"])
+    assert found is kept and other == "Z9"  # an input's coordinate: the kept string, else itself
+
+
+def test_a_row_of_blocks_is_spelled_once_and_counted():
+    blocks = Blocks(cells=10)
+    assert blocks.row(5, 1, 3) == ("A5", "B5", "C5")
+    assert blocks.of(5, 1, 6, 3)[0] is blocks.row(5, 1, 3)         # a block's row is the row's
+    assert blocks._count == 3 + 6
+    assert blocks.row(7, 2, 3) == ("B7", "C7") and blocks._count == 2  # past 10: dropped, then kept
 
 
 def test_memo_drops_the_least_recently_used():
