@@ -20,6 +20,7 @@ from lxml import etree
 
 from ..errors import FastReadError
 from ..references import cell_box
+from ..xlsx.input_zip import InputZip
 from ..xlsx.package import MAIN, Package, parse, relationships
 from ..xlsx.read import FILTERS, SHEET_FILTER, Book, FormulaXml
 from ..xlsx.read import read as read_xml
@@ -40,9 +41,10 @@ class FastBook(Book):
     formulas: dict[str, list[FormulaXml]] = field(default_factory=dict, repr=False)
 
 
-def read(path: str | Path) -> FastBook:
-    """The workbook's formula key and constants; FastReadError when it needs the full load."""
-    book, parts = read_xml(path, FastBook)
+def read(source: str | Path | InputZip) -> FastBook:
+    """The workbook's formula key and constants; FastReadError when it needs the full load. `source`:
+    the file, or the zip it is open as (xlsx.read.read's)."""
+    book, parts = read_xml(source, FastBook)
     digest = hashlib.sha256()
     calc = parts.calc
     if calc is not None:

@@ -36,6 +36,7 @@ from roi_xl.excel import XlError, address, date_to_serial
 from roi_xl.references import IN_SHEET, outside_sheet
 
 from .cell_scan import Scanned, scan, unescape
+from .input_zip import InputZip
 from .lean import LeanSheet, plain_cells
 from .package import MAIN, Package, parse
 from .part_stream import SourcePart, read_lean
@@ -360,73 +361,81 @@ class _Cells:
 B = TypeVar("B", bound=Book)
 
 
-def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
+def read(source: str | Path | InputZip, book_type: type[B]) -> tuple[B, KeyParts]:
     """The workbook's constants and formulas as a `book_type` (Book or a subclass, whose own fields
-    keep their defaults), and what may decide its formulas; FastReadError when it needs the full load."""
-    path = Path(path)
+    keep their defaults), and what may decide its formulas; FastReadError when it needs the full load.
+    `source`: the file, or the zip it is open as (guard.checked's: its package, the parts the guard
+    inflated and its big sheet parts' lean split are taken as they are), left open."""
+    if isinstance(source, InputZip):
+        return _read(source, book_type)
+    with InputZip(source) as zf:
+        return _read(zf, book_type)
+
+
+def _read(zf: InputZip, book_type: type[B]) -> tuple[B, KeyParts]:
     key = KeyParts()
-    with zipfile.ZipFile(path) as zf:
-        try:
-            pkg = Package(zf)
-        except (ValueError, KeyError) as exc:
-            raise FastReadError(str(exc)) from exc
-        book = book_type(path, list(pkg.sheets))
-        wb_root = parse(zf.read(pkg.workbook), pkg.workbook).getroot()
-        calc = wb_root.find(f"{{{MAIN}}}calcPr")
-        key.calc = None if calc is None else dict(calc.attrib)
-        for node in wb_root.iter(f"{{{MAIN}}}definedName"):
-            name = node.get("name") or ""
-            key.names.append((name, etree.tostring(node, method="c14n")))
-            book.names.append((name, node.get("localSheetId"), node.text or ""))
-        for member in sorted(zf.namelist()):
-            if member.startswith("xl/tables/") and member.endswith(".xml"):
-                key.tables.append((member, zf.read(member)))
-        cells = _Cells(zf, pkg, book)
-        for name, part in pkg.sheets.items():
-            sheet = SheetKeyParts(name, part)
-            key.sheets.append(sheet)
-            rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
-            if rels in zf.NameToInfo:
-                sheet.table_rels += _TABLE_REL.findall(zf.read(rels))
-            streamed = read_lean(zf, part)  # a big part a chunk at a time, never held whole
-            lean = kept = None
-            held: bytes | SourcePart
-            if streamed is not None:
-                lean, held = streamed
-                try:
-                    tree = parse(lean.data, part)
-                    kept = _kept_rows(tree.getroot(), lean)
-                except ValueError:  # not well-formed without the rows taken out: the parse of the
-                    pass            # whole part says why, if it is not
-            if kept is None:  # small, not lean, or not as the scan took it: the whole part
-                lean, held = None, zf.read(part)
-                scanned = scan(held)
-                if scanned is not None:  # every cell read from the bytes: no tree until one is needed
-                    book.parts[part] = (held, None)
-                    book.outline[part] = (scanned.hidden, scanned.skeleton.getroot())
-                    cells.start(sheet)
-                    cells.scanned(scanned)
-                    continue
-                tree = parse(held, part)
-            book.parts[part] = (held, tree)
-            root = tree.getroot()
-            book.outline[part] = (HIDDEN_ROW_NUMBERS(root), root)
-            if etree.QName(root).localname != "worksheet":
-                raise FastReadError(f"{name}: not a worksheet")
-            if _UNREFERENCED(root):
-                raise FastReadError(f"{name}: cells without a reference")
-            cells.start(sheet)
-            if lean is None or kept is None:
-                for c in _FILLED(root):
-                    cells.element(c)
+    try:
+        pkg = zf.package()
+    except (ValueError, KeyError) as exc:
+        raise FastReadError(str(exc)) from exc
+    book = book_type(zf.path, list(pkg.sheets))
+    wb_root = pkg.root
+    calc = wb_root.find(f"{{{MAIN}}}calcPr")
+    key.calc = None if calc is None else dict(calc.attrib)
+    for node in wb_root.iter(f"{{{MAIN}}}definedName"):
+        name = node.get("name") or ""
+        key.names.append((name, etree.tostring(node, method="c14n")))
+        book.names.append((name, node.get("localSheetId"), node.text or ""))
+    for member in sorted(zf.namelist()):
+        if member.startswith("xl/tables/") and member.endswith(".xml"):
+            key.tables.append((member, zf.read(member)))
+    cells = _Cells(zf, pkg, book)
+    for name, part in pkg.sheets.items():
+        sheet = SheetKeyParts(name, part)
+        key.sheets.append(sheet)
+        rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+        if rels in zf.NameToInfo:
+            sheet.table_rels += _TABLE_REL.findall(zf.read(rels))
+        # a big part a chunk at a time, never held whole: split as the guard counted it, if it did
+        streamed = zf.leans.pop(part) if part in zf.leans else read_lean(zf, part)
+        lean = kept = None
+        held: bytes | SourcePart
+        if streamed is not None:
+            lean, held = streamed
+            try:
+                tree = parse(lean.data, part)
+                kept = _kept_rows(tree.getroot(), lean)
+            except ValueError:  # not well-formed without the rows taken out: the parse of the
+                pass            # whole part says why, if it is not
+        if kept is None:  # small, not lean, or not as the scan took it: the whole part
+            lean, held = None, zf.read(part)
+            scanned = scan(held)
+            if scanned is not None:  # every cell read from the bytes: no tree until one is needed
+                book.parts[part] = (held, None)
+                book.outline[part] = (scanned.hidden, scanned.skeleton.getroot())
+                cells.start(sheet)
+                cells.scanned(scanned)
                 continue
-            book.lean.add(part)
-            rows = iter(kept)
-            for row in lean.rows:  # in document order: a plain row's bytes, or the tree's next row
-                if isinstance(row, tuple):
-                    cells.plain(plain_cells(lean, row))
-                else:
-                    cells.row(next(rows))
+            tree = parse(held, part)
+        book.parts[part] = (held, tree)
+        root = tree.getroot()
+        book.outline[part] = (HIDDEN_ROW_NUMBERS(root), root)
+        if etree.QName(root).localname != "worksheet":
+            raise FastReadError(f"{name}: not a worksheet")
+        if _UNREFERENCED(root):
+            raise FastReadError(f"{name}: cells without a reference")
+        cells.start(sheet)
+        if lean is None or kept is None:
+            for c in _FILLED(root):
+                cells.element(c)
+            continue
+        book.lean.add(part)
+        rows = iter(kept)
+        for row in lean.rows:  # in document order: a plain row's bytes, or the tree's next row
+            if isinstance(row, tuple):
+                cells.plain(plain_cells(lean, row))
+            else:
+                cells.row(next(rows))
     return book, key
 
 
