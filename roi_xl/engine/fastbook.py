@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from lxml import etree
 from ..errors import FastReadError
 from ..references import cell_box
 from ..xlsx.input_zip import InputZip
-from ..xlsx.package import MAIN, Package, parse, relationships
+from ..xlsx.package import MAIN, parse, relationships
 from ..xlsx.read import FILTERS, SHEET_FILTER, Book, FormulaXml
 from ..xlsx.read import read as read_xml
 from .facts import BookFacts, Name
@@ -108,32 +107,38 @@ _RESERVED = re.compile(r"^_xlnm\.(?:Print_Area|Print_Titles|Criteria|_FilterData
                        r"|Consolidate_Area|Sheet_Title)")
 
 
-def facts(book: FastBook) -> BookFacts:
+def facts(book: FastBook, opened: InputZip | None = None) -> BookFacts:
     """What the rewrite steps read of the workbook (facts.py), from the trees `read` parsed and the
     workbook's table and name parts, as openpyxl reads them (workbook.openpyxl_facts) but without
     building a cell object: shared formulas are expanded into each cell as openpyxl's Translator
-    does (shared_formulas.py), names are scoped and Excel's own set apart alike.
+    does (shared_formulas.py), names are scoped and Excel's own set apart alike. `opened`: the zip
+    `book` was read from, still open (its package and parts read once), else it is opened again.
     FastReadError when a table's range is not one."""
+    if opened is not None:
+        return _facts(book, opened)
+    with InputZip(book.path) as zf:
+        return _facts(book, zf)
+
+
+def _facts(book: FastBook, zf: InputZip) -> BookFacts:
     out = BookFacts(list(book.sheets), constants=book.values)
-    with zipfile.ZipFile(book.path) as zf:
-        pkg = Package(zf)
-        wb_root = parse(zf.read(pkg.workbook), pkg.workbook).getroot()
-        _names(wb_root, out)
-        for name, part in pkg.sheets.items():
-            numbers, root = book.outline[part]
-            _formulas(book.formulas[name], name, out)
-            hidden = {int(r) for r in numbers if r.isdigit()}
-            if hidden:
-                out.hidden_rows[name] = hidden
-            filters = list(SHEET_FILTER(root))
-            for _rel, kind, target in relationships(zf, pkg.names, part)[1]:
-                member = pkg.names.get(target) if kind.endswith("/table") else None
-                if member is not None:
-                    table, table_filter = _table(parse(zf.read(member), member).getroot(), name)
-                    out.tables[table.name.upper()] = table
-                    filters += table_filter
-            if filters:
-                out.filters[name] = filters
+    pkg = zf.package()
+    _names(pkg.root, out)
+    for name, part in pkg.sheets.items():
+        numbers, root = book.outline[part]
+        _formulas(book.formulas[name], name, out)
+        hidden = {int(r) for r in numbers if r.isdigit()}
+        if hidden:
+            out.hidden_rows[name] = hidden
+        filters = list(SHEET_FILTER(root))
+        for _rel, kind, target in relationships(zf, pkg.names, part)[1]:
+            member = pkg.names.get(target) if kind.endswith("/table") else None
+            if member is not None:
+                table, table_filter = _table(parse(zf.read(member), member).getroot(), name)
+                out.tables[table.name.upper()] = table
+                filters += table_filter
+        if filters:
+            out.filters[name] = filters
     return out
 
 

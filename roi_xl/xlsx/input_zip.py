@@ -35,7 +35,8 @@ HOLD_TOTAL = 64 << 20  # held bytes in all: past this, members are inflated agai
 
 
 def _identity(st: os.stat_result) -> tuple[int, ...]:
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+    # not st_ctime: it changes when another file is renamed over this one's name (its links)
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 class InputZip(zipfile.ZipFile):
@@ -73,6 +74,6 @@ class InputZip(zipfile.ZipFile):
         return self._package
 
     def unchanged(self) -> bool:
-        """Whether the open file is as it was when opened (same file, size and times): no one wrote
+        """Whether the open file is as it was when opened (same file, size and mtime): no one wrote
         to it since, so what is read from it now belongs with what was read before."""
         return self._opened is not None and self._now() == self._opened

@@ -79,6 +79,7 @@ class Book:
     # other than the rows (FILTERS, SHEET_FILTER): what the engine's facts read of the part.
     outline: dict[str, tuple[list[str], etree._Element]] = field(default_factory=dict, repr=False)
     lean: set[str] = field(default_factory=set)  # parts whose tree lacks the empty rows (lean_sheet)
+    opened: InputZip | None = field(default=None, repr=False)  # the zip it was read from, while open
 
     def number_format(self, sheet: str, coord: str) -> str:
         """The number format code of a cell ("General" when it has none); styles are read on
@@ -87,7 +88,12 @@ class Book:
         if style is None:
             return "General"
         if self._formats is None:
-            self._formats = _cell_formats(self.path)
+            opened = self.opened if self.opened is not None and self.opened.fp is not None else None
+            if opened is not None:
+                self._formats = _cell_formats(opened)
+            else:
+                with InputZip(self.path) as zf:
+                    self._formats = _cell_formats(zf)
         index = int(style)
         return self._formats[index] if 0 <= index < len(self._formats) else "General"
 
@@ -150,17 +156,16 @@ def _shared_strings(zf: zipfile.ZipFile, pkg: Package) -> list[str]:
     return out
 
 
-def _cell_formats(path: Path) -> list[str]:
+def _cell_formats(zf: InputZip) -> list[str]:
     """Number format code of each cell style (cellXfs), as openpyxl resolves them."""
     from openpyxl.styles.numbers import BUILTIN_FORMATS
 
-    with zipfile.ZipFile(path) as zf:
-        pkg = Package(zf)
-        target = next((t for _rel, kind, t in pkg.rels if kind.endswith("/styles")), None)
-        member = pkg.names.get(target) if target else None
-        if member is None:
-            return []
-        root = parse(zf.read(member), member).getroot()
+    pkg = zf.package()
+    target = next((t for _rel, kind, t in pkg.rels if kind.endswith("/styles")), None)
+    member = pkg.names.get(target) if target else None
+    if member is None:
+        return []
+    root = parse(zf.read(member), member).getroot()
     custom = {}
     for fmt in root.iter(f"{{{MAIN}}}numFmt"):
         try:
@@ -378,7 +383,7 @@ def _read(zf: InputZip, book_type: type[B]) -> tuple[B, KeyParts]:
         pkg = zf.package()
     except (ValueError, KeyError) as exc:
         raise FastReadError(str(exc)) from exc
-    book = book_type(zf.path, list(pkg.sheets))
+    book = book_type(zf.path, list(pkg.sheets), opened=zf)
     wb_root = pkg.root
     calc = wb_root.find(f"{{{MAIN}}}calcPr")
     key.calc = None if calc is None else dict(calc.attrib)

@@ -187,6 +187,7 @@ def _write(src: str | os.PathLike, dst: str | os.PathLike, values: Mapping[tuple
         raise ValueError(f"refusing to write over the source workbook: {target}")
     planned = plan(values)
     with contextlib.nullcontext(opened) if opened is not None else InputZip(source) as zin:
+        _unchanged(zin)  # what was read before and what is copied now belong together
         pkg = zin.package()
         parts = pkg.sheets
         unknown = [s for s in planned if s not in parts]
@@ -226,9 +227,13 @@ def _write(src: str | os.PathLike, dst: str | os.PathLike, values: Mapping[tuple
                 fh.seek(0)
                 fh.truncate()
                 write_zip(zin, fh, replaced, drop)
-            if not zin.unchanged():  # what was read before and what was copied now may differ
-                raise ValueError(f"{source.name} was written to while it was recalculated: "
-                                 "no copy made (run it again)")
+            _unchanged(zin)  # and while it was copied
+
+
+def _unchanged(zin: InputZip) -> None:
+    if not zin.unchanged():
+        raise ValueError(f"{zin.path.name} was written to while it was recalculated: no copy made "
+                         "(run it again)")
 
 
 def _whole(zin: zipfile.ZipFile, part: str, cells: dict[tuple[int, int], CellEdit], values_only: bool,
