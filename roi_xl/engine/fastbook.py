@@ -19,7 +19,7 @@ from lxml import etree
 
 from ..errors import FastReadError
 from ..references import cell_box
-from ..xlsx.input_zip import InputZip
+from ..xlsx.input_zip import InputZip, open_again
 from ..xlsx.package import MAIN, parse, relationships
 from ..xlsx.read import FILTERS, SHEET_FILTER, Book, FormulaXml
 from ..xlsx.read import read as read_xml
@@ -107,23 +107,21 @@ _RESERVED = re.compile(r"^_xlnm\.(?:Print_Area|Print_Titles|Criteria|_FilterData
                        r"|Consolidate_Area|Sheet_Title)")
 
 
-def facts(book: FastBook, opened: InputZip | None = None) -> BookFacts:
+def facts(book: FastBook) -> BookFacts:
     """What the rewrite steps read of the workbook (facts.py), from the trees `read` parsed and the
     workbook's table and name parts, as openpyxl reads them (workbook.openpyxl_facts) but without
     building a cell object: shared formulas are expanded into each cell as openpyxl's Translator
-    does (shared_formulas.py), names are scoped and Excel's own set apart alike. `opened`: the zip
-    `book` was read from, still open (its package and parts read once), else it is opened again.
+    does (shared_formulas.py), names are scoped and Excel's own set apart alike. Read through the
+    zip `book` was read from while it is open (its package and parts read once), else opened again.
     FastReadError when a table's range is not one."""
-    if opened is not None:
-        return _facts(book, opened)
-    with InputZip(book.path) as zf:
+    with open_again(book.opened, book.path) as zf:
         return _facts(book, zf)
 
 
 def _facts(book: FastBook, zf: InputZip) -> BookFacts:
     out = BookFacts(list(book.sheets), constants=book.values)
     pkg = zf.package()
-    _names(pkg.root, out)
+    _names(parse(zf.read(pkg.workbook), pkg.workbook).getroot(), out)
     for name, part in pkg.sheets.items():
         numbers, root = book.outline[part]
         _formulas(book.formulas[name], name, out)

@@ -163,13 +163,14 @@ def _compute(path: Path, opened: InputZip, cache: ModelCache, fast: bool, store:
         if new:
             entry = _stored_entry(store, book.key)
         if entry is None:
-            entry, translated = _plan_entry(book, opened), True
+            entry, translated = _plan_entry(book), True
         if new:
             plans[book.key] = entry
             while len(plans) > _PLANS_KEPT:
                 plans.popitem(last=False)
         else:
             plans.move_to_end(book.key)
+        opened.drop_package()  # read: its trees need not outlive the evaluation
         if entry.plan is None:
             note = entry.reason
         else:
@@ -224,14 +225,14 @@ def _stored_entry(store: PlanStore | None, key: str) -> _Entry | None:
     return _Entry(plan, "", stored["warnings"])
 
 
-def _plan_entry(book: fastbook.FastBook, opened: InputZip) -> _Entry:
+def _plan_entry(book: fastbook.FastBook) -> _Entry:
     """The template's plan, translated from the workbook's prepared formulas; or why there is none.
 
     The facts the rewrite steps read come from the trees the fast reader parsed (no openpyxl);
     the fast reader's values and parsed parts then serve the evaluation and the writing. A
     workbook the plan cannot express is loaded with openpyxl for formulas."""
     try:
-        facts = fastbook.facts(book, opened)
+        facts = fastbook.facts(book)
     except FastReadError as exc:
         return _Entry(None, f"fast reader: {exc}")
     prepared = prepare_book(facts)

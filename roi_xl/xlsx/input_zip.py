@@ -7,7 +7,8 @@ times, a big sheet part inflated by the guard's count, the reader's lean pass an
 
 * `read` keeps the bytes it inflated of a small member (under HOLD_BELOW bytes, HOLD_TOTAL in
   all), so the part the guard scanned is the part the reader takes, inflated once;
-* `package()` is the one Package of it, built on first use (by the guard);
+* `package()` is its Package, built on first use (by the guard) and kept for the fast reader
+  (dropped before the evaluation, drop_package: the writer builds it again from the held parts);
 * `leans` holds what the guard's pass over each big sheet part found for the reader: the lean
   split (lean.LeanReader fed the chunks the guard counted) and where the part is
   (part_stream.SourcePart), or None when the part is to be parsed whole.
@@ -18,8 +19,10 @@ the writer whether that open file was written to since (its output would then mi
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import zipfile
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +31,7 @@ if TYPE_CHECKING:
     from .package import Package
     from .part_stream import SourcePart
 
-__all__ = ["InputZip", "HOLD_BELOW", "HOLD_TOTAL"]
+__all__ = ["InputZip", "HOLD_BELOW", "HOLD_TOTAL", "open_again"]
 
 HOLD_BELOW = 1 << 20  # members at least this big are streamed, never held (lean._LEAN_FROM's size)
 HOLD_TOTAL = 64 << 20  # held bytes in all: past this, members are inflated again when read again
@@ -73,7 +76,20 @@ class InputZip(zipfile.ZipFile):
             self._package = Package(self)
         return self._package
 
+    def drop_package(self) -> None:
+        """Let the Package's trees go (package() reads it again, from the held parts): kept while
+        a workbook is evaluated, these few small lxml trees cost 10 MB of peak memory over 100
+        client workbooks (the C heap fragmented around them), so the engine drops them once read."""
+        self._package = None
+
     def unchanged(self) -> bool:
         """Whether the open file is as it was when opened (same file, size and mtime): no one wrote
         to it since, so what is read from it now belongs with what was read before."""
         return self._opened is not None and self._now() == self._opened
+
+
+def open_again(opened: InputZip | None, path: str | os.PathLike) -> AbstractContextManager[InputZip]:
+    """`opened` while it is still open (left open at the exit), else `path` opened anew (closed)."""
+    if opened is not None and opened.fp is not None:
+        return contextlib.nullcontext(opened)
+    return InputZip(path)

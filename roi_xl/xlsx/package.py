@@ -126,8 +126,7 @@ def _r_id(element: etree._Element) -> str | None:
 class Package:
     """What the readers and the writer need to know about a package, read once: member names
     (`names`), the workbook part and its relationships (`rels_file`, `rels`), whether it is Strict
-    Open XML, its sheets (name -> member, in the workbook's order) and which are macro sheets; the
-    workbook part's tree (`root`), for the readers."""
+    Open XML, its sheets (name -> member, in the workbook's order) and which are macro sheets."""
 
     def __init__(self, zf: zipfile.ZipFile):
         self.names = MemberNames(zf)
@@ -135,7 +134,7 @@ class Package:
         self.rels_file, self.rels = relationships(zf, self.names, self.workbook)
         by_id = {rel.get("Id"): target for rel, _type, target in self.rels}
         kinds = {rel.get("Id"): rel_type for rel, rel_type, _target in self.rels}
-        self.root = root = parse(zf.read(self.workbook), self.workbook).getroot()
+        root = parse(zf.read(self.workbook), self.workbook).getroot()
         self.strict = etree.QName(root).namespace == STRICT_MAIN
         self.sheets: dict[str, str] = {}
         self.macro_sheets: set[str] = set()  # Excel 4.0 macro sheets: never computed

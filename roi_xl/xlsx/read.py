@@ -36,7 +36,7 @@ from roi_xl.excel import XlError, address, date_to_serial
 from roi_xl.references import IN_SHEET, outside_sheet
 
 from .cell_scan import Scanned, scan, unescape
-from .input_zip import InputZip
+from .input_zip import InputZip, open_again
 from .lean import LeanSheet, plain_cells
 from .package import MAIN, Package, parse
 from .part_stream import SourcePart, read_lean
@@ -88,12 +88,8 @@ class Book:
         if style is None:
             return "General"
         if self._formats is None:
-            opened = self.opened if self.opened is not None and self.opened.fp is not None else None
-            if opened is not None:
-                self._formats = _cell_formats(opened)
-            else:
-                with InputZip(self.path) as zf:
-                    self._formats = _cell_formats(zf)
+            with open_again(self.opened, self.path) as zf:
+                self._formats = _cell_formats(zf)
         index = int(style)
         return self._formats[index] if 0 <= index < len(self._formats) else "General"
 
@@ -384,7 +380,7 @@ def _read(zf: InputZip, book_type: type[B]) -> tuple[B, KeyParts]:
     except (ValueError, KeyError) as exc:
         raise FastReadError(str(exc)) from exc
     book = book_type(zf.path, list(pkg.sheets), opened=zf)
-    wb_root = pkg.root
+    wb_root = parse(zf.read(pkg.workbook), pkg.workbook).getroot()
     calc = wb_root.find(f"{{{MAIN}}}calcPr")
     key.calc = None if calc is None else dict(calc.attrib)
     for node in wb_root.iter(f"{{{MAIN}}}definedName"):

@@ -19,7 +19,6 @@ never touched. The output is written to a temporary file beside ``dst`` and move
 """
 from __future__ import annotations
 
-import contextlib
 import copy
 import os
 import posixpath
@@ -35,7 +34,7 @@ from roi_xl.errors import NeedsWholeTree
 from roi_xl.references import MAX_COL, MAX_ROW, column_index
 
 from .cells import encode
-from .input_zip import InputZip
+from .input_zip import InputZip, open_again
 from .package import Package, parse
 from .part_stream import SourcePart, same_part
 from .sheet_edit import CellEdit, SheetEdit
@@ -186,7 +185,7 @@ def _write(src: str | os.PathLike, dst: str | os.PathLike, values: Mapping[tuple
     if _same_file(source, target):
         raise ValueError(f"refusing to write over the source workbook: {target}")
     planned = plan(values)
-    with contextlib.nullcontext(opened) if opened is not None else InputZip(source) as zin:
+    with open_again(opened, source) as zin:
         _unchanged(zin)  # what was read before and what is copied now belong together
         pkg = zin.package()
         parts = pkg.sheets
