@@ -59,7 +59,12 @@ class InputZip(zipfile.ZipFile):
 
     def read(self, name: str | zipfile.ZipInfo, pwd: bytes | None = None) -> bytes:
         """A member's bytes (zipfile's errors as ZipFile.read raises them), inflated once if small."""
-        member = name.filename if isinstance(name, zipfile.ZipInfo) else name
+        if isinstance(name, zipfile.ZipInfo):
+            member = name.filename
+            if self.NameToInfo.get(member) is not name:  # one of two members named alike: its own
+                return super().read(name, pwd)
+        else:
+            member = name
         data = self._held.get(member)
         if data is None:
             data = super().read(name, pwd)

@@ -164,3 +164,16 @@ def test_a_file_written_to_after_the_guard_gives_no_copy(tmp_path):
         with pytest.raises(ValueError, match=r"^big\.xlsx was written to while it was recalculated"):
             write_values(src, out, {("S", "B1"): 4}, parsed=book.parts, lean=book.lean, opened=zf)
     assert list(out.parent.iterdir()) == []
+
+
+def test_two_members_named_alike_are_each_read_as_stored(tmp_path):
+    """Held bytes are found by name: a member that is not the one its name looks up (a second
+    member of that name, which the guard refuses) is read as its own, never as the first one."""
+    path = tmp_path / "twice.zip"
+    with zipfile.ZipFile(path, "w") as zf, pytest.warns(UserWarning, match="Duplicate name"):
+        zf.writestr("a.xml", b"<first/>")
+        zf.writestr("a.xml", b"<second/>")
+    with input_zip.InputZip(path) as zf:
+        first, second = zf.infolist()
+        assert zf.read(first) == b"<first/>" and zf.read(second) == b"<second/>"
+        assert zf.read(first) == b"<first/>" and zf.read("a.xml") == b"<second/>"
