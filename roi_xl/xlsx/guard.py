@@ -17,6 +17,10 @@ the machine:
 * ambiguous packages: two members naming one part (by package.part_key, the name every reader
   of ours looks parts up by) are refused, so no reader can be shown a decoy.
 
+`checked` leaves the file open (xlsx/input_zip.InputZip) for the readers and the writer of the
+workbook: they take the parts it inflated and the lean split of each big sheet part made from the
+chunks it counted, so what they read is what was checked, inflated once.
+
 Each limit has a default in `Limits` and a `roi-xl recalc` option to raise it. The readers keep
 their own protection as well: openpyxl parses through defusedxml when it is installed (it is a
 dependency), and every lxml parser here resolves no entities and reads no network.
