@@ -78,10 +78,13 @@ def process(path: Path, output: Path | None, cache: ModelCache, options: Options
     try:
         computed = compute(path, cache, limits=options.limits,
                            store=PlanStore() if options.plan_cache else None)
-        cells = computed.cells
-        if output is not None:
-            computed.write(path, output, options.values_only)
-        named = computed.named() if options.summary else {}
+        try:
+            cells = computed.cells
+            if output is not None:
+                computed.write(path, output, options.values_only)
+            named = computed.named() if options.summary else {}
+        finally:
+            computed.close()
     except (OutOfMemory, MemoryError):
         return out_of_memory(path, options, time.perf_counter() - start)
     except WorkbookError as exc:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zipfile
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
@@ -22,7 +21,8 @@ from lxml import etree
 
 from ..errors import FastReadError
 from ..references import cell_box
-from ..xlsx.package import MAIN, Package, parse, relationships
+from ..xlsx.input_zip import InputZip, open_again
+from ..xlsx.package import MAIN, parse, relationships
 from ..xlsx.read import FILTERS, SHEET_FILTER, Book, FormulaXml
 from ..xlsx.read import read as read_xml
 from .facts import BookFacts, Name
@@ -43,9 +43,10 @@ _DIGESTED = 4096  # formulas joined for one digest update
 _TEXT = itemgetter(4)  # a FormulaXml's text
 
 
-def read(path: str | Path) -> FastBook:
-    """The workbook's formula key and constants; FastReadError when it needs the full load."""
-    book, parts = read_xml(path, FastBook)
+def read(source: str | Path | InputZip) -> FastBook:
+    """The workbook's formula key and constants; FastReadError when it needs the full load. `source`:
+    the file, or the zip it is open as (xlsx.read.read's)."""
+    book, parts = read_xml(source, FastBook)
     digest = hashlib.sha256()
     calc = parts.calc
     if calc is not None:
@@ -115,28 +116,32 @@ def facts(book: FastBook) -> BookFacts:
     """What the rewrite steps read of the workbook (facts.py), from the trees `read` parsed and the
     workbook's table and name parts, as openpyxl reads them (workbook.openpyxl_facts) but without
     building a cell object: shared formulas are expanded into each cell as openpyxl's Translator
-    does (shared_formulas.py), names are scoped and Excel's own set apart alike.
+    does (shared_formulas.py), names are scoped and Excel's own set apart alike. Read through the
+    zip `book` was read from while it is open (its package and parts read once), else opened again.
     FastReadError when a table's range is not one."""
+    with open_again(book.opened, book.path) as zf:
+        return _facts(book, zf)
+
+
+def _facts(book: FastBook, zf: InputZip) -> BookFacts:
     out = BookFacts(list(book.sheets), constants=book.values)
-    with zipfile.ZipFile(book.path) as zf:
-        pkg = Package(zf)
-        wb_root = parse(zf.read(pkg.workbook), pkg.workbook).getroot()
-        _names(wb_root, out)
-        for name, part in pkg.sheets.items():
-            numbers, root = book.outline[part]
-            _formulas(book.formulas[name], name, out)
-            hidden = {int(r) for r in numbers if r.isdigit()}
-            if hidden:
-                out.hidden_rows[name] = hidden
-            filters = list(SHEET_FILTER(root))
-            for _rel, kind, target in relationships(zf, pkg.names, part)[1]:
-                member = pkg.names.get(target) if kind.endswith("/table") else None
-                if member is not None:
-                    table, table_filter = _table(parse(zf.read(member), member).getroot(), name)
-                    out.tables[table.name.upper()] = table
-                    filters += table_filter
-            if filters:
-                out.filters[name] = filters
+    pkg = zf.package()
+    _names(parse(zf.read(pkg.workbook), pkg.workbook).getroot(), out)
+    for name, part in pkg.sheets.items():
+        numbers, root = book.outline[part]
+        _formulas(book.formulas[name], name, out)
+        hidden = {int(r) for r in numbers if r.isdigit()}
+        if hidden:
+            out.hidden_rows[name] = hidden
+        filters = list(SHEET_FILTER(root))
+        for _rel, kind, target in relationships(zf, pkg.names, part)[1]:
+            member = pkg.names.get(target) if kind.endswith("/table") else None
+            if member is not None:
+                table, table_filter = _table(parse(zf.read(member), member).getroot(), name)
+                out.tables[table.name.upper()] = table
+                filters += table_filter
+        if filters:
+            out.filters[name] = filters
     return out
 
 

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import FastReadError, NeedFormulas, OutOfMemory, Untranslatable, WorkbookError, first_line
 from ..references import destination
-from ..xlsx.guard import Limits, check
+from ..xlsx.guard import Limits, checked
+from ..xlsx.input_zip import InputZip
 from ..xlsx.read import cached_formula_values
 from . import fastbook, fastcalc
 from .cache import ModelCache
@@ -55,6 +56,8 @@ class Computed:
     note: str = ""                   # why not, when not
     loaded: LoadedWorkbook | None = None
     book: fastbook.FastBook | None = None
+    # The input as the guard opened it, which the reader read and the writer copies (close())
+    opened: InputZip | None = field(default=None, repr=False)
 
     def write(self, src: Path, dst: Path, values_only: bool = False) -> None:
         """A copy of the workbook `src` at `dst` carrying these values (writer.write_values);
@@ -63,12 +66,18 @@ class Computed:
 
         from ..xlsx.writer import write_values
 
+        opened = self.opened if self.opened is not None and self.opened.path == Path(src) else None
         try:
             write_values(src, dst, self.cells, values_only=values_only,
                          parsed=self.book.parts if self.book is not None else None,
-                         lean=self.book.lean if self.book is not None else ())
+                         lean=self.book.lean if self.book is not None else (), opened=opened)
         except (KeyError, ValueError, TypeError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
             raise WorkbookError(f"cannot write the recalculated copy: {first_line(exc)}") from exc
+
+    def close(self) -> None:
+        """Close the input the guard opened (once written: the writer copies it)."""
+        if self.opened is not None:
+            self.opened.close()
 
     def named(self) -> dict[str, object]:
         """The template's named summary figures (roi_xl.summary.read_named)."""
@@ -86,11 +95,24 @@ def compute(path: str | Path, cache: ModelCache, *, limits: Limits | None = None
     (roi_xl.xlsx.guard, run before any reader opens the file) refuses it under `limits`. `store` keeps
     plans on disk between runs (plan_store.py): a template known there skips the full load."""
     path = Path(path)
-    notes = check(path, limits or Limits())
+    opened, notes = checked(path, limits or Limits())
+    try:
+        computed = _guarded(path, opened, cache, fast, store)
+    except BaseException:
+        opened.close()
+        raise
+    computed.opened = opened
+    computed.warnings[:0] = notes
+    return computed
+
+
+def _guarded(path: Path, opened: InputZip, cache: ModelCache, fast: bool, store: PlanStore | None
+             ) -> Computed:
+    """_compute, whatever it raises but a WorkbookError made one (a MemoryError: OutOfMemory)."""
     out_of_memory = False
     try:
         with _rare_collections():
-            computed = _compute(path, cache, fast, store)
+            computed = _compute(path, opened, cache, fast, store)
     except WorkbookError:
         raise
     except MemoryError:  # past the budget (roi_xl.memory)
@@ -102,7 +124,6 @@ def compute(path: str | Path, cache: ModelCache, *, limits: Limits | None = None
                             "for the details)") from exc
     if out_of_memory:  # raised here, once the MemoryError and the frames holding the memory are gone
         raise OutOfMemory("ran out of memory while recalculating it")
-    computed.warnings[:0] = notes
     return computed
 
 
@@ -124,12 +145,13 @@ def _rare_collections():
         gc.set_threshold(*before)
 
 
-def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None) -> Computed:
+def _compute(path: Path, opened: InputZip, cache: ModelCache, fast: bool, store: PlanStore | None
+             ) -> Computed:
     book, note = None, ""
     plans = cache.fast_plans
     if fast:
         try:
-            book = fastbook.read(path)
+            book = fastbook.read(opened)
         except (MemoryError, WorkbookError):  # the worker's budget, a damaged workbook (a cell past
             raise                             # the sheet): the other path would only fail again
         except Exception as exc:  # noqa: BLE001 - the full load reports a bad file properly
@@ -148,6 +170,7 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
                 plans.popitem(last=False)
         else:
             plans.move_to_end(book.key)
+        opened.drop_package()  # read: its trees need not outlive the evaluation
         if entry.plan is None:
             note = entry.reason
         else:
@@ -168,7 +191,7 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
 
         loaded = load(path)
     model = cache.get(loaded)
-    cells = model.evaluate(loaded, _file_values(path, book) if model.cycles is not None else None)
+    cells = model.evaluate(loaded, _file_values(opened, book) if model.cycles is not None else None)
     warnings = list(loaded.warnings) + model.warnings
     recursive = self_calling(_lambdas(loaded))
     if recursive:
@@ -178,12 +201,12 @@ def _compute(path: Path, cache: ModelCache, fast: bool, store: PlanStore | None)
     return Computed(cells, warnings, False, note, loaded=loaded, book=book)
 
 
-def _file_values(path: Path, book: fastbook.FastBook | None) -> dict[str, dict[str, object]]:
+def _file_values(opened: InputZip, book: fastbook.FastBook | None) -> dict[str, dict[str, object]]:
     """The values the file holds for its formula cells, where circular references start iterating:
     from the fast reader's parts (read here when it was not used); none if it cannot read them."""
     if book is None:
         try:
-            book = fastbook.read(path)
+            book = fastbook.read(opened)
         except Exception:  # noqa: BLE001 - a file only openpyxl reads: the loop starts from blanks
             return {}
     return cached_formula_values(book)

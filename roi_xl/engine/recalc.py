@@ -57,8 +57,11 @@ def recalc(path: str | Path, out_path: str | Path | None = None, *,
 
 def _recalc(path: Path, out_path, cache: ModelCache, limits: Limits) -> Results:
     computed = compute(path, cache, limits=limits)
-    if out_path is not None:
-        computed.write(path, Path(out_path))
+    try:
+        if out_path is not None:
+            computed.write(path, Path(out_path))
+    finally:
+        computed.close()
     return Results(computed.cells, computed.warnings, path)
 
 

@@ -4,6 +4,7 @@ Nothing here imports `formulas` or `roi_xl.engine` (tests/xlsx/test_layer.py che
 the batch and the commands use these modules through their public names:
 
 * `package`: the safe XML parser, zip members by part name, relationships, the workbook's sheets;
+* `input_zip`: the input opened once, shared by the guard, the reader and the writer;
 * `guard`: the checks a file passes before any reader opens it;
 * `read`: the fast reader, a workbook's constants and formulas straight from its sheet parts;
 * `lean`: big sheet parts read without their empty rows, and the edited rows put back;

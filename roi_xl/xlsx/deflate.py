@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover - isal has wheels wherever the writer ru
     _deflate_lib = zlib
     _LEVEL = 1
 
-__all__ = ["compressor", "crc32", "IMPLEMENTATION", "open_member", "read_member"]
+__all__ = ["compressor", "crc32", "IMPLEMENTATION", "inflating", "open_member", "read_member"]
 
 IMPLEMENTATION = f"{_deflate_lib.__name__} level {_LEVEL}"
 crc32 = _deflate_lib.crc32
@@ -67,17 +67,21 @@ class _Inflater:
         return self._inflate.unused_data
 
 
-def open_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo | str) -> IO[bytes]:
-    """zf.open(info), a deflated member inflated by ISA-L (zipfile still checks the header, the
-    size and the CRC, and raises what it raises)."""
-    member = zf.open(info)
-    if (_deflate_lib is not zlib and member._compress_type == zipfile.ZIP_DEFLATED  # type: ignore[attr-defined]
+def inflating(member: IO[bytes]) -> IO[bytes]:
+    """A member zipfile just opened for reading (nothing read yet), a deflated one set to inflate
+    with ISA-L (zipfile still checks the header, the size and the CRC, and raises what it raises)."""
+    if (_deflate_lib is not zlib and getattr(member, "_compress_type", None) == zipfile.ZIP_DEFLATED
             and getattr(member, "_decompressor", None) is not None):
         member._decompressor = _Inflater()  # type: ignore[attr-defined]
     return member
 
 
+def open_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo | str) -> IO[bytes]:
+    """zf.open(info), a deflated member inflated by ISA-L (see inflating)."""
+    return inflating(zf.open(info))
+
+
 def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo | str) -> bytes:
-    """zf.read(info), a deflated member inflated by ISA-L (see open_member)."""
+    """zf.read(info), a deflated member inflated by ISA-L (see inflating)."""
     with open_member(zf, info) as member:
         return member.read()

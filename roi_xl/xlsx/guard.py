@@ -17,6 +17,10 @@ the machine:
 * ambiguous packages: two members naming one part (by package.part_key, the name every reader
   of ours looks parts up by) are refused, so no reader can be shown a decoy.
 
+`checked` leaves the file open (xlsx/input_zip.InputZip) for the readers and the writer of the
+workbook: they take the parts it inflated and the lean split of each big sheet part made from the
+chunks it counted, so what they read is what was checked, inflated once.
+
 Each limit has a default in `Limits` and a `roi-xl recalc` option to raise it. The readers keep
 their own protection as well: openpyxl parses through defusedxml when it is installed (it is a
 dependency), and every lxml parser here resolves no entities and reads no network.
@@ -30,6 +34,7 @@ import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -37,6 +42,10 @@ from pathlib import Path
 from roi_xl.errors import UnsafeWorkbook, first_line
 from roi_xl.excel import address
 from roi_xl.memory import size_text
+
+from .input_zip import HOLD_BELOW, InputZip
+from .lean import LeanReader
+from .part_stream import SourcePart, dense
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: .xls, encrypted OOXML
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")         # a zip (or an empty zip)
@@ -67,6 +76,15 @@ class Limits:
 def check(path: str | os.PathLike, limits: Limits = Limits()) -> list[str]:
     """Refuse (UnsafeWorkbook) a file that is not a readable, safe .xlsx/.xlsm package within
     `limits`; return warnings about what it holds that will not be followed (external links)."""
+    zf, warnings = checked(path, limits)
+    zf.close()
+    return warnings
+
+
+def checked(path: str | os.PathLike, limits: Limits = Limits()) -> tuple[InputZip, list[str]]:
+    """`check`, the file kept open: the InputZip the readers and the writer of this workbook read it
+    through (the parts the guard inflated, its Package, its big sheet parts' lean split), which the
+    caller closes; and the warnings."""
     path = Path(path)
     head = _open_head(path)
     if not head:
@@ -76,13 +94,16 @@ def check(path: str | os.PathLike, limits: Limits = Limits()) -> list[str]:
     if not head.startswith(ZIP_SIGNATURES):
         raise UnsafeWorkbook(f"not an Excel workbook: {_content_kind(head)}")
     try:
-        zf = zipfile.ZipFile(path)
+        zf = InputZip(path)
     except zipfile.BadZipFile:
         raise UnsafeWorkbook("not an Excel workbook: a damaged or truncated zip file") from None
     except zipfile.LargeZipFile:
         raise UnsafeWorkbook("not an Excel workbook: a zip file too large to read") from None
-    with zf:
-        return _check_package(zf, limits)
+    try:
+        return zf, _check_package(zf, limits)
+    except BaseException:
+        zf.close()
+        raise
 
 
 # --------------------------------------------------------------------------- what the file is
@@ -158,7 +179,7 @@ def _zip_kind(zf: zipfile.ZipFile, names: dict[str, str]) -> str | None:
 
 # --------------------------------------------------------------------------- the package
 
-def _check_package(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
+def _check_package(zf: InputZip, limits: Limits) -> list[str]:
     infos = zf.infolist()
     names = {i.filename.lower(): i.filename for i in infos}
     kind = _zip_kind(zf, names)
@@ -176,11 +197,11 @@ def _check_package(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
                     f"looks like a zip bomb: {info.filename} expands {ratio:,.0f} times "
                     f"(to {size_text(info.file_size)}; the limit is {limits.max_ratio:g} times, "
                     "raise it with --max-ratio)")
-    from .package import package, part_key  # its parser refuses DTDs, resolves no entities
+    from .package import part_key  # its parser refuses DTDs, resolves no entities
 
     _same_names(infos, part_key)
     try:
-        pkg = package(zf)
+        pkg = zf.package()
         sheets = pkg.sheets
     except (ValueError, KeyError, zipfile.BadZipFile) as exc:
         for info in infos:  # a DTD there is the cause to report
@@ -193,12 +214,22 @@ def _check_package(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
     warnings = _external_links(zf, infos)
     # Every XML part is scanned, not only the sheets our reader finds: openpyxl finds the workbook
     # through [Content_Types].xml and opens parts by their exact names, so the limits hold
-    # whichever part a reader takes for a sheet.
+    # whichever part a reader takes for a sheet. A big sheet part's chunks are also split for the
+    # fast reader as they are counted (lean.LeanReader): inflated once for both, the split handed
+    # on (zf.leans) only once every part passed.
     sheet_of = {member: sheet for sheet, member in sheets.items()}
     count = _Count()
     for info in infos:
         if not info.is_dir() and (_is_xml(info.filename) or _looks_like_xml(zf, info)):
-            _scan_part(zf, info, sheet_of.get(info.filename), limits, count)
+            sheet = sheet_of.get(info.filename)
+            lean = LeanReader(info.file_size) if sheet is not None else None
+            if lean is not None and lean.state == "refused":  # small: parsed whole
+                lean = None
+            _scan_part(zf, info, sheet, limits, count, lean)
+            if lean is not None:
+                split = lean.finish()
+                zf.leans[info.filename] = None if split is None else (split, SourcePart(
+                    info.filename, info.CRC, info.file_size, info.compress_size, split.inside))
     return warnings
 
 
@@ -321,53 +352,70 @@ def _long_formula(limit: int) -> re.Pattern:
     return re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f(?:\s[^<>]*)?>([^<]{%d,})" % (limit + 1))
 
 
+def _pieces(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A part's bytes a chunk at a time, then b"": a small part read whole (which an InputZip keeps
+    for the readers), a big one never held whole."""
+    if info.file_size < HOLD_BELOW:
+        yield zf.read(info)
+    else:
+        with zf.open(info) as fh:
+            while chunk := fh.read(_CHUNK):
+                yield chunk
+    yield b""
+
+
 def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, limits: Limits,
-               count: _Count) -> None:
+               count: _Count, lean: LeanReader | None = None) -> None:
     """Count an XML part's cells (an array formula's whole range among them) and measure its
-    formulas, in one streaming pass over its bytes (UTF-16 ones read as UTF-8)."""
+    formulas, in one streaming pass over its bytes (UTF-16 ones read as UTF-8); each chunk is fed to
+    `lean` too, as it comes, once the tags it completes passed (LeanReader.feed's False: fed no more)."""
     part = info.filename
     long_formula = _long_formula(limits.max_formula_length)
     # An escaped character takes at most 6 bytes (&quot;): a longer run is over the limit for sure.
     raw_cap = 6 * limits.max_formula_length
+    sniff = lean is not None and dense(info)  # part_stream.read_lean's test, on the first chunk
     try:
-        with zf.open(info) as fh:
-            buf = b""
-            decode = None
-            while True:
-                chunk = fh.read(_CHUNK)
-                if decode is None:
-                    head = chunk[:_HEAD]
-                    _check_head(head, part)
-                    decode = _utf16(head) and codecs.getincrementaldecoder(
-                        _utf16_codec(head))("replace").decode
-                if decode:
-                    chunk = decode(chunk, not chunk).encode("utf-8")
-                buf += chunk
-                # Up to the last tag start every tag, and every formula's text, is whole.
-                end = len(buf) if not chunk else buf.rfind(b"<")
-                if end > 0:
-                    # a prefixed tag (":c", ":f") needs a colon: one memchr often rules them out
-                    colon = buf.find(b":", 0, end) >= 0
-                    count.cells += _cells(buf, end, colon)
-                    # every formula's start tag holds "<f" or ":f" (prefixed): most chunks of a
-                    # big sheet hold neither, and two finds are far quicker than the regex; an
-                    # array formula (or a data table) is one of them
-                    formulas = buf.find(b"<f", 0, end) >= 0 or colon and buf.find(b":f", 0, end) >= 0
-                    if formulas and (b"array" in buf or b"dataTable" in buf):
-                        count.cells += _array_cells(buf, end)
-                    if count.cells > limits.max_cells:
-                        raise UnsafeWorkbook(f"too many cells: more than {limits.max_cells:,} "
-                                             "(the limit; raise it with --max-cells)")
-                    for m in long_formula.finditer(buf, 0, end) if formulas else ():
-                        text = m.group(1)
-                        length = len(unescape(text.decode("utf-8", "replace")))
-                        if length > limits.max_formula_length:
-                            raise _too_long(sheet, part, _cell_before(buf, m.start()), length, limits)
-                    buf = buf[end:]
-                elif chunk and len(buf) > raw_cap + _CHUNK and _F_START.match(buf):
-                    raise _too_long(sheet, part, "", None, limits)  # one formula, megabytes long
-                if not chunk:
-                    return
+        buf = b""
+        decode = None
+        for raw in _pieces(zf, info):
+            chunk = raw
+            if decode is None:
+                head = chunk[:_HEAD]
+                _check_head(head, part)
+                decode = _utf16(head) and codecs.getincrementaldecoder(
+                    _utf16_codec(head))("replace").decode
+            if decode:
+                chunk = decode(chunk, not chunk).encode("utf-8")
+            buf += chunk
+            # Up to the last tag start every tag, and every formula's text, is whole.
+            end = len(buf) if not chunk else buf.rfind(b"<")
+            if end > 0:
+                # a prefixed tag (":c", ":f") needs a colon: one memchr often rules them out
+                colon = buf.find(b":", 0, end) >= 0
+                count.cells += _cells(buf, end, colon)
+                # every formula's start tag holds "<f" or ":f" (prefixed): most chunks of a
+                # big sheet hold neither, and two finds are far quicker than the regex; an
+                # array formula (or a data table) is one of them
+                formulas = buf.find(b"<f", 0, end) >= 0 or colon and buf.find(b":f", 0, end) >= 0
+                if formulas and (b"array" in buf or b"dataTable" in buf):
+                    count.cells += _array_cells(buf, end)
+                if count.cells > limits.max_cells:
+                    raise UnsafeWorkbook(f"too many cells: more than {limits.max_cells:,} "
+                                         "(the limit; raise it with --max-cells)")
+                for m in long_formula.finditer(buf, 0, end) if formulas else ():
+                    text = m.group(1)
+                    length = len(unescape(text.decode("utf-8", "replace")))
+                    if length > limits.max_formula_length:
+                        raise _too_long(sheet, part, _cell_before(buf, m.start()), length, limits)
+                buf = buf[end:]
+            elif chunk and len(buf) > raw_cap + _CHUNK and _F_START.match(buf):
+                raise _too_long(sheet, part, "", None, limits)  # one formula, megabytes long
+            if not chunk:
+                return
+            if lean is not None and (not lean.feed(raw) or (sniff and lean.mostly_kept())):
+                lean.refuse()  # not lean, or most likely a sheet of formulas: read whole
+                lean = None
+            sniff = False
     except _READ_ERRORS as exc:
         raise UnsafeWorkbook(f"not an Excel workbook: {part} cannot be read "
                              f"({first_line(exc)})") from None

@@ -167,6 +167,10 @@ class LeanReader:
         """Whether the bytes to parse (with `more` to come) are still under half the part's."""
         return self.lean_size + more < self.size // 2 or self._refuse()
 
+    def refuse(self) -> bool:
+        """Stop: the part is to be parsed whole (finish gives None); what was kept is let go."""
+        return self._refuse()
+
     def _refuse(self) -> bool:
         self.state, self.buf, self.lean, self.plain, self.rows = "refused", b"", [], bytearray(), []
         return False

@@ -24,7 +24,7 @@ from roi_xl.errors import NeedsWholeTree
 
 from .lean import LeanReader, LeanSheet, rows_into
 
-__all__ = ["SourcePart", "read_lean", "same_part", "spliced"]
+__all__ = ["SourcePart", "dense", "read_lean", "same_part", "spliced"]
 
 CHUNK = 1 << 20  # inflated bytes read at a time
 # A part deflated less than this many times may be left whole after its first _SNIFF bytes: cells deflate
@@ -53,6 +53,12 @@ def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, first: int = CHUNK) -> I
             yield chunk
 
 
+def dense(info: zipfile.ZipInfo) -> bool:
+    """Whether a part deflates no better than cells do (_DENSE): once its first rows nearly all go
+    to the tree (LeanReader.mostly_kept), most likely a sheet of formulas, to be read whole."""
+    return info.file_size < _DENSE * info.compress_size
+
+
 def read_lean(zf: zipfile.ZipFile, member: str,
               take: Callable[[bytes, int, int], None] | None = None) -> tuple[LeanSheet, SourcePart] | None:
     """A big sheet part read lean, a chunk at a time, and where it is; None when it is small or
@@ -65,7 +71,7 @@ def read_lean(zf: zipfile.ZipFile, member: str,
     # A part that deflates no better than cells do (_DENSE) and whose first quarter megabyte's rows
     # nearly all go to the tree is most likely a sheet of formulas: left whole after that rather
     # than after half the part (cell_scan reads it; formulas_100k's 5.3 MB sheet lost 0.06 s before).
-    sniff = info.file_size < _DENSE * info.compress_size
+    sniff = dense(info)
     for chunk in _chunks(zf, info, _SNIFF if sniff else CHUNK):
         if not reader.feed(chunk) or (sniff and reader.mostly_kept()):
             return None

@@ -36,6 +36,7 @@ from roi_xl.excel import XlError, address, date_to_serial
 from roi_xl.references import IN_SHEET, outside_sheet
 
 from .cell_scan import Scanned, scan, unescape
+from .input_zip import InputZip, open_again
 from .lean import LeanSheet, plain_cells, row_cells
 from .package import MAIN, Package, parse
 from .part_stream import SourcePart, read_lean
@@ -86,6 +87,7 @@ class Book:
     # other than the rows (FILTERS, SHEET_FILTER): what the engine's facts read of the part.
     outline: dict[str, tuple[list[str], etree._Element]] = field(default_factory=dict, repr=False)
     lean: set[str] = field(default_factory=set)  # parts whose tree lacks the empty rows (lean_sheet)
+    opened: InputZip | None = field(default=None, repr=False)  # the zip it was read from, while open
 
     def number_format(self, sheet: str, coord: str) -> str:
         """The number format code of a cell ("General" when it has none); styles are read on
@@ -94,7 +96,8 @@ class Book:
         if style is None:
             return "General"
         if self._formats is None:
-            self._formats = _cell_formats(self.path)
+            with open_again(self.opened, self.path) as zf:
+                self._formats = _cell_formats(zf)
         index = int(style)
         return self._formats[index] if 0 <= index < len(self._formats) else "General"
 
@@ -168,17 +171,16 @@ def _shared_strings(zf: zipfile.ZipFile, pkg: Package) -> list[str]:
     return out
 
 
-def _cell_formats(path: Path) -> list[str]:
+def _cell_formats(zf: InputZip) -> list[str]:
     """Number format code of each cell style (cellXfs), as openpyxl resolves them."""
     from openpyxl.styles.numbers import BUILTIN_FORMATS
 
-    with zipfile.ZipFile(path) as zf:
-        pkg = Package(zf)
-        target = next((t for _rel, kind, t in pkg.rels if kind.endswith("/styles")), None)
-        member = pkg.names.get(target) if target else None
-        if member is None:
-            return []
-        root = parse(zf.read(member), member).getroot()
+    pkg = zf.package()
+    target = next((t for _rel, kind, t in pkg.rels if kind.endswith("/styles")), None)
+    member = pkg.names.get(target) if target else None
+    if member is None:
+        return []
+    root = parse(zf.read(member), member).getroot()
     custom = {}
     for fmt in root.iter(f"{{{MAIN}}}numFmt"):
         try:
@@ -400,79 +402,87 @@ class _Cells:
 B = TypeVar("B", bound=Book)
 
 
-def read(path: str | Path, book_type: type[B]) -> tuple[B, KeyParts]:
+def read(source: str | Path | InputZip, book_type: type[B]) -> tuple[B, KeyParts]:
     """The workbook's constants and formulas as a `book_type` (Book or a subclass, whose own fields
-    keep their defaults), and what may decide its formulas; FastReadError when it needs the full load."""
-    path = Path(path)
+    keep their defaults), and what may decide its formulas; FastReadError when it needs the full load.
+    `source`: the file, or the zip it is open as (guard.checked's: its package, the parts the guard
+    inflated and its big sheet parts' lean split are taken as they are), left open."""
+    if isinstance(source, InputZip):
+        return _read(source, book_type)
+    with InputZip(source) as zf:
+        return _read(zf, book_type)
+
+
+def _read(zf: InputZip, book_type: type[B]) -> tuple[B, KeyParts]:
     key = KeyParts()
-    with zipfile.ZipFile(path) as zf:
-        try:
-            pkg = Package(zf)
-        except (ValueError, KeyError) as exc:
-            raise FastReadError(str(exc)) from exc
-        book = book_type(path, list(pkg.sheets))
-        wb_root = parse(zf.read(pkg.workbook), pkg.workbook).getroot()
-        calc = wb_root.find(f"{{{MAIN}}}calcPr")
-        key.calc = None if calc is None else dict(calc.attrib)
-        for node in wb_root.iter(f"{{{MAIN}}}definedName"):
-            name = node.get("name") or ""
-            key.names.append((name, etree.tostring(node, method="c14n")))
-            book.names.append((name, node.get("localSheetId"), node.text or ""))
-        for member in sorted(zf.namelist()):
-            if member.startswith("xl/tables/") and member.endswith(".xml"):
-                key.tables.append((member, zf.read(member)))
-        cells = _Cells(zf, pkg, book)
-        for name, part in pkg.sheets.items():
-            sheet = SheetKeyParts(name, part)
-            key.sheets.append(sheet)
-            rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
-            if rels in zf.NameToInfo:
-                sheet.table_rels += _TABLE_REL.findall(zf.read(rels))
+    try:
+        pkg = zf.package()
+    except (ValueError, KeyError) as exc:
+        raise FastReadError(str(exc)) from exc
+    book = book_type(zf.path, list(pkg.sheets), opened=zf)
+    wb_root = parse(zf.read(pkg.workbook), pkg.workbook).getroot()
+    calc = wb_root.find(f"{{{MAIN}}}calcPr")
+    key.calc = None if calc is None else dict(calc.attrib)
+    for node in wb_root.iter(f"{{{MAIN}}}definedName"):
+        name = node.get("name") or ""
+        key.names.append((name, etree.tostring(node, method="c14n")))
+        book.names.append((name, node.get("localSheetId"), node.text or ""))
+    for member in sorted(zf.namelist()):
+        if member.startswith("xl/tables/") and member.endswith(".xml"):
+            key.tables.append((member, zf.read(member)))
+    cells = _Cells(zf, pkg, book)
+    for name, part in pkg.sheets.items():
+        sheet = SheetKeyParts(name, part)
+        key.sheets.append(sheet)
+        rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+        if rels in zf.NameToInfo:
+            sheet.table_rels += _TABLE_REL.findall(zf.read(rels))
+        cells.start(sheet)
+        # a big part a chunk at a time, never held whole: split as the guard counted it, if it did;
+        # else streamed here, the plain rows before any the tree keeps read as they come (their
+        # bytes not kept), the others once it is parsed
+        streamed = zf.leans.pop(part) if part in zf.leans else read_lean(zf, part, cells.plain_row)
+        lean = kept = None
+        held: bytes | SourcePart
+        if streamed is not None:
+            lean, held = streamed
+            try:
+                tree = parse(lean.data, part)
+                kept = _kept_rows(tree.getroot(), lean)
+            except ValueError:  # not well-formed without the rows taken out: the parse of the
+                pass            # whole part says why, if it is not
+        if kept is None:  # small, not lean, or not as the scan took it: the whole part
+            del sheet.filled[:]  # the plain rows read as they came, if any: all again
+            lean, held = None, zf.read(part)
+            scanned = scan(held)
+            if scanned is not None:  # every cell read from the bytes: no tree until one is needed
+                cells.start(sheet, styles=False)
+                if cells.scanned(scanned):
+                    book.parts[part] = (held, None)
+                    book.outline[part] = (scanned.hidden, scanned.skeleton.getroot())
+                    continue
+                # a chunk cell_scan does not understand: the tree reads the sheet again, from its start
+                del sheet.filled[:], sheet.formulas[:]
+            tree = parse(held, part)
             cells.start(sheet)
-            # a big part a chunk at a time, never held whole: the plain rows before any the tree
-            # keeps are read as they come (their bytes not kept), the others once it is parsed
-            streamed = read_lean(zf, part, cells.plain_row)
-            lean = kept = None
-            held: bytes | SourcePart
-            if streamed is not None:
-                lean, held = streamed
-                try:
-                    tree = parse(lean.data, part)
-                    kept = _kept_rows(tree.getroot(), lean)
-                except ValueError:  # not well-formed without the rows taken out: the parse of the
-                    pass            # whole part says why, if it is not
-            if kept is None:  # small, not lean, or not as the scan took it: the whole part
-                del sheet.filled[:]  # the plain rows read as they came, if any: all again
-                lean, held = None, zf.read(part)
-                scanned = scan(held)
-                if scanned is not None:  # every cell read from the bytes: no tree until one is needed
-                    cells.start(sheet, styles=False)
-                    if cells.scanned(scanned):
-                        book.parts[part] = (held, None)
-                        book.outline[part] = (scanned.hidden, scanned.skeleton.getroot())
-                        continue
-                    # a chunk cell_scan does not understand: the tree reads the sheet again, from its start
-                    del sheet.filled[:], sheet.formulas[:]
-                tree = parse(held, part)
-                cells.start(sheet)
-            book.parts[part] = (held, tree)
-            root = tree.getroot()
-            book.outline[part] = (HIDDEN_ROW_NUMBERS(root), root)
-            if etree.QName(root).localname != "worksheet":
-                raise FastReadError(f"{name}: not a worksheet")
-            if _UNREFERENCED(root):
-                raise FastReadError(f"{name}: cells without a reference")
-            if lean is None or kept is None:
-                for c in _FILLED(root):
-                    cells.element(c)
-                continue
-            book.lean.add(part)
-            rows = iter(kept)
-            for row in lean.rows:  # in document order: a plain row's bytes, or the tree's next row
-                if isinstance(row, tuple):
-                    cells.plain(plain_cells(lean, row))
-                else:
-                    cells.row(next(rows))
+        book.parts[part] = (held, tree)
+        root = tree.getroot()
+        book.outline[part] = (HIDDEN_ROW_NUMBERS(root), root)
+        if etree.QName(root).localname != "worksheet":
+            raise FastReadError(f"{name}: not a worksheet")
+        if _UNREFERENCED(root):
+            raise FastReadError(f"{name}: cells without a reference")
+        if lean is None or kept is None:
+            for c in _FILLED(root):
+                cells.element(c)
+            continue
+        book.lean.add(part)
+        rows = iter(kept)
+        for row in lean.rows:  # in document order: a plain row's bytes, or the tree's next row
+            if isinstance(row, tuple):
+                cells.plain(plain_cells(lean, row))
+            else:
+                cells.row(next(rows))
     return book, key
 
 

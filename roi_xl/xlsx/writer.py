@@ -21,6 +21,7 @@ never touched. The output is written to a temporary file beside ``dst`` and move
 """
 from __future__ import annotations
 
+import copy
 import os
 import posixpath
 import re
@@ -36,6 +37,7 @@ from roi_xl.references import MAX_COL, MAX_ROW, column_index
 
 from .cell_bytes import write_part
 from .cells import encode
+from .input_zip import InputZip, open_again
 from .package import Package, parse
 from .part_stream import SourcePart, same_part
 from .sheet_edit import CellEdit, SheetEdit
@@ -110,9 +112,10 @@ def _calc_chain_edits(zf: zipfile.ZipFile, pkg: Package) -> tuple[set[str], dict
     if conventional:
         drop.add(conventional)
     if doomed and pkg.rels_file is not None:  # doomed relationships come from that part
-        member, tree = pkg.rels_file
-        for rel, _target in doomed:
-            rel.getparent().remove(rel)
+        member, read = pkg.rels_file
+        tree = copy.deepcopy(read)  # the package's own tree stays as read (an InputZip shares it)
+        for at in sorted((read.getroot().index(rel) for rel, _target in doomed), reverse=True):
+            del tree.getroot()[at]
         edits[member] = without_elements(zf.read(member), tree, "Relationship",
                                           lambda a: a.get("Type", "").endswith("/calcChain"))
     ct = names.get("[Content_Types].xml")
@@ -148,7 +151,7 @@ def _same_file(src: Path, dst: Path) -> bool:
 def write_values(src: str | os.PathLike, dst: str | os.PathLike,
                  values: Mapping[tuple[str, str], object], *, values_only: bool = False,
                  parsed: Mapping[str, tuple[bytes | SourcePart, etree._ElementTree | None]] | None = None,
-                 lean: Collection[str] = ()) -> None:
+                 lean: Collection[str] = (), opened: InputZip | None = None) -> None:
     """Write a copy of `src` at `dst` with the listed cells' cached values set.
 
     `values` maps (sheet name as in the workbook, cell like "B7") to a number, bool, str, None
@@ -163,9 +166,11 @@ def write_values(src: str | os.PathLike, dst: str | os.PathLike,
     (cell_bytes.write_part), else into the tree parsed here. Those of the parts in `lean` were
     parsed from `lean.lean_sheet`'s bytes: the empty rows they lack are kept from the original
     bytes, which for a big part (part_stream.SourcePart instead of bytes) are read again from
-    `src` and written a chunk at a time.
+    `src` and written a chunk at a time. `opened`: `src` as it is already open
+    (guard.checked's InputZip, which `parsed` was read from), read through and left open; the copy
+    is refused (ValueError) when that open file was written to since it was opened.
     """
-    _write(src, dst, values, values_only=values_only, parsed=parsed, lean=lean)
+    _write(src, dst, values, values_only=values_only, parsed=parsed, lean=lean, opened=opened)
 
 
 def write_inputs(src: str | os.PathLike, dst: str | os.PathLike,
@@ -180,13 +185,14 @@ def write_inputs(src: str | os.PathLike, dst: str | os.PathLike,
 def _write(src: str | os.PathLike, dst: str | os.PathLike, values: Mapping[tuple[str, str], object], *,
            values_only: bool = False, inputs: bool = False,
            parsed: Mapping[str, tuple[bytes | SourcePart, etree._ElementTree | None]] | None = None,
-           lean: Collection[str] = ()) -> None:
+           lean: Collection[str] = (), opened: InputZip | None = None) -> None:
     source, target = Path(src), Path(dst)
     if _same_file(source, target):
         raise ValueError(f"refusing to write over the source workbook: {target}")
     planned = plan(values)
-    with zipfile.ZipFile(source, "r") as zin:
-        pkg = Package(zin)
+    with open_again(opened, source) as zin:
+        _unchanged(zin)  # what was read before and what is copied now belong together
+        pkg = zin.package()
         parts = pkg.sheets
         unknown = [s for s in planned if s not in parts]
         if unknown:
@@ -231,6 +237,13 @@ def _write(src: str | os.PathLike, dst: str | os.PathLike, values: Mapping[tuple
                 fh.seek(0)
                 fh.truncate()
                 write_zip(zin, fh, replaced, drop)
+            _unchanged(zin)  # and while it was copied
+
+
+def _unchanged(zin: InputZip) -> None:
+    if not zin.unchanged():
+        raise ValueError(f"{zin.path.name} was written to while it was recalculated: no copy made "
+                         "(run it again)")
 
 
 def _whole(zin: zipfile.ZipFile, part: str, cells: dict[tuple[int, int], CellEdit], values_only: bool,

@@ -13,7 +13,7 @@ import roi_xl
 from roi_xl.engine import fastbook
 from roi_xl.errors import NeedsWholeTree, UnsafeWorkbook
 from roi_xl.xlsx import part_stream
-from roi_xl.xlsx.guard import check
+from roi_xl.xlsx.guard import check, checked
 from roi_xl.xlsx.lean import LeanReader, lean_sheet, rows_into
 from roi_xl.xlsx.writer import write_values
 
@@ -254,3 +254,35 @@ def test_formulas_first_then_many_empty_rows_are_still_read_lean(tmp_path, monke
     assert len(fed) == -(-len(part) // part_stream.CHUNK)  # every chunk
     assert book.lean == {SHEET}
     assert len(book.formulas["S"]) == 30_000 and book.values["S"]["A30000"] == 30_000 * 7919 % 100003
+
+
+def test_the_guard_leaves_a_sheet_of_formulas_whole_after_its_first_chunk(tmp_path, monkeypatch):
+    """The guard splits big parts for the reader as it counts them: it too stops feeding the lean
+    reader once the first chunk shows a sheet of formulas, and the reader scans the part whole."""
+
+    part = _sheet_of(_formula_rows(1, 30_000))
+    path = _workbook(tmp_path / "f.xlsx", part)
+    fed = _fed(monkeypatch)
+    zf, _warnings = checked(path)
+    with zf:
+        assert len(fed) == 1 and zf.leans[SHEET] is None  # fed one chunk, then left whole
+        book = fastbook.read(zf)
+        assert len(fed) == 1  # the reader did not stream it again
+    assert book.lean == set() and book.parts[SHEET][1] is None
+    assert book.values["S"]["A30000"] == 30_000 * 7919 % 100003 and len(book.formulas["S"]) == 30_000
+
+
+def test_the_guard_still_splits_formulas_then_empty_rows(tmp_path, monkeypatch):
+
+    empty = b"".join(b'<row r="%d" ht="15" customHeight="1"/>' % r for r in range(30_001, 300_001))
+    part = _sheet_of(_formula_rows(1, 30_000) + empty)
+    path = _workbook(tmp_path / "e.xlsx", part)
+    fed = _fed(monkeypatch)
+    zf, _warnings = checked(path)
+    with zf:
+        assert zf.leans[SHEET] is not None
+        chunks = len(fed)
+        book = fastbook.read(zf)
+        assert len(fed) == chunks  # the guard's split taken as it is
+    assert chunks >= 2 and book.lean == {SHEET}
+    assert len(book.formulas["S"]) == 30_000
