@@ -12,6 +12,8 @@ from pathlib import Path
 from lxml import etree
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+ONE_SHEET = "xl/worksheets/sheet1.xml"
 
 
 def png_bytes(size: tuple[int, int] = (8, 6)) -> bytes:
@@ -210,3 +212,35 @@ def xlwings_quickstart() -> Path:
 def copy_quickstart(dst: Path) -> Path:
     shutil.copyfile(xlwings_quickstart(), dst)
     return dst
+
+
+def one_sheet_workbook(path: Path, sheet: bytes) -> Path:
+    """A workbook of one sheet "S" whose part (xl/worksheets/sheet1.xml) is `sheet`, written as is."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml",
+                    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+                    'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+                    'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+                    'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="'
+                    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        zf.writestr("_rels/.rels",
+                    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                    'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
+                    f'{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        zf.writestr("xl/workbook.xml",
+                    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN_NS}" xmlns:r="{_REL}">'
+                    '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        zf.writestr("xl/_rels/workbook.xml.rels",
+                    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                    f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{_REL}/'
+                    'worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        zf.writestr(ONE_SHEET, sheet)
+    return path
+
+
+def sheet_part(path: Path) -> bytes:
+    """The part one_sheet_workbook wrote `sheet` to, as it is now in `path`."""
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(ONE_SHEET)

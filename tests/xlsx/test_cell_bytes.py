@@ -36,15 +36,20 @@ def written(xml: str, values: dict, *, tree: bool = False, monkeypatch=None) -> 
     return sheet.to_bytes(original)
 
 
-@pytest.mark.parametrize("form", FORMS)
-def test_same_bytes_as_the_tree_edit(form, monkeypatch):
+def _form_sheet(form: str) -> tuple[str, dict]:
+    """A sheet of VALUES' cells written in `form`, five a row, and a shared-string cell after them."""
     refs = [f"{col}{row}" for row, col in itertools.product(range(1, 4), "ABCDE")][:len(VALUES)]
     rows: dict[int, list[str]] = {}
     for ref in refs:
         rows.setdefault(int(ref[1:]), []).append(form.format(r=ref))
     xml = HEAD + "<sheetData>" + "".join(f'<row r="{n}">{"".join(cells)}</row>' for n, cells in rows.items()) \
         + '<row r="9"><c r="A9" t="s"><v>0</v></c></row></sheetData></worksheet>'
-    values = dict(zip(refs, VALUES))
+    return xml, dict(zip(refs, VALUES))
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_same_bytes_as_the_tree_edit(form, monkeypatch):
+    xml, values = _form_sheet(form)
     sheet = SheetEdit(xml.encode(), "sheet.xml")
     fragment = etree.tostring(sheet.sheet_data, encoding="UTF-8")
     assert write_cells(fragment, plan({("S", ref): v for ref, v in values.items()})["S"]) is not None
@@ -121,13 +126,7 @@ def test_a_scanned_part_keeps_its_own_bytes_but_the_listed_values():
 
 @pytest.mark.parametrize("form", FORMS)
 def test_a_scanned_part_gets_the_cells_the_tree_edit_makes(form, monkeypatch):
-    refs = [f"{col}{row}" for row, col in itertools.product(range(1, 4), "ABCDE")][:len(VALUES)]
-    rows: dict[int, list[str]] = {}
-    for ref in refs:
-        rows.setdefault(int(ref[1:]), []).append(form.format(r=ref))
-    xml = HEAD + "<sheetData>" + "".join(f'<row r="{n}">{"".join(cells)}</row>' for n, cells in rows.items()) \
-        + '<row r="9"><c r="A9" t="s"><v>0</v></c></row></sheetData></worksheet>'
-    values = dict(zip(refs, VALUES))
+    xml, values = _form_sheet(form)
     out = part_written(xml, values)
     assert out is not None
     assert c14n(out) == c14n(tree_written(xml, values, monkeypatch))

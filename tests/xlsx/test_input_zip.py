@@ -3,7 +3,6 @@ and the writer use, bounded, and a file changed under them gives no mixed output
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -38,40 +37,12 @@ def _big_part(last_value: int = 5) -> bytes:
             + b'"><sheetData>' + b"".join(rows) + b"</sheetData></worksheet>")
 
 
-def _workbook(path: Path, sheet: bytes) -> Path:
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml",
-                    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-                    'package/2006/content-types"><Default Extension="rels" ContentType="application/'
-                    'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-                    'ContentType="application/xml"/></Types>')
-        zf.writestr("_rels/.rels",
-                    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-                    'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
-                    f'{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        zf.writestr("xl/workbook.xml",
-                    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{NS}" xmlns:r="{rel}">'
-                    '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        zf.writestr("xl/_rels/workbook.xml.rels",
-                    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-                    f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/'
-                    'worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
-        zf.writestr(SHEET, sheet)
-    return path
-
-
-def _sheet(path: Path) -> bytes:
-    with zipfile.ZipFile(path) as zf:
-        return zf.read(SHEET)
-
-
 @pytest.mark.parametrize("chunk", [4_093, 1 << 20])
 def test_the_guard_splits_a_big_sheet_part_as_the_reader_would(tmp_path, monkeypatch, chunk):
     """The lean split made from the guard's chunks (cut anywhere: 4,093 bytes, a prime) is the one
     part_stream.read_lean makes from its own pass, and the reader takes it without inflating the part."""
     monkeypatch.setattr(guard, "_CHUNK", chunk)
-    src = _workbook(tmp_path / "big.xlsx", _big_part())
+    src = fx.one_sheet_workbook(tmp_path / "big.xlsx", _big_part())
     zf, warnings = checked(src)
     with zf, zipfile.ZipFile(src) as plain:
         assert warnings == []
@@ -94,7 +65,7 @@ def test_the_guard_splits_a_big_sheet_part_as_the_reader_would(tmp_path, monkeyp
 
 def test_a_big_part_split_as_it_is_counted_keeps_its_count(tmp_path):
     """105 cells in the big part (2 + 101 + 2): 105 pass, 104 are too many, whichever pass splits it."""
-    src = _workbook(tmp_path / "big.xlsx", _big_part())
+    src = fx.one_sheet_workbook(tmp_path / "big.xlsx", _big_part())
     zf, _warnings = checked(src, Limits(max_cells=105))
     zf.close()
     with pytest.raises(UnsafeWorkbook, match=r"^too many cells: more than 104 "):
@@ -102,7 +73,7 @@ def test_a_big_part_split_as_it_is_counted_keeps_its_count(tmp_path):
 
 
 def test_a_small_member_is_inflated_once_a_big_one_each_time(tmp_path, monkeypatch):
-    src = _workbook(tmp_path / "big.xlsx", _big_part())
+    src = fx.one_sheet_workbook(tmp_path / "big.xlsx", _big_part())
     with input_zip.InputZip(src) as zf:
         rels = zf.read("xl/_rels/workbook.xml.rels")
         assert zf.read("xl/_rels/workbook.xml.rels") is rels  # held
@@ -137,22 +108,22 @@ def test_the_shared_package_is_not_changed_by_a_write(tmp_path):
 def test_a_file_replaced_after_the_guard_is_copied_as_it_was_checked(tmp_path):
     """Another workbook renamed over the input between the read and the write: the open file is
     still the one checked and read, so the copy is that one's, with none of the new file in it."""
-    src = _workbook(tmp_path / "big.xlsx", _big_part())
-    other = _workbook(tmp_path / "other.xlsx", _big_part(last_value=6))
+    src = fx.one_sheet_workbook(tmp_path / "big.xlsx", _big_part())
+    other = fx.one_sheet_workbook(tmp_path / "other.xlsx", _big_part(last_value=6))
     zf, _warnings = checked(src)
     with zf:
         book, _key = read(zf, Book)
         other.replace(src)
         out = tmp_path / "out.xlsx"
         write_values(src, out, {("S", "B1"): 4}, parsed=book.parts, lean=book.lean, opened=zf)
-    assert _sheet(out) == _big_part().replace(b"<f>A1*2</f>", b"<f>A1*2</f><v>4</v>")
+    assert fx.sheet_part(out) == _big_part().replace(b"<f>A1*2</f>", b"<f>A1*2</f><v>4</v>")
 
 
 def test_a_file_written_to_after_the_guard_gives_no_copy(tmp_path):
     """The input rewritten in place (the same file, other bytes) between the read and the write: the
     parts read before and those copied now would not belong together, so no copy is made."""
-    src = _workbook(tmp_path / "big.xlsx", _big_part())
-    changed = _workbook(tmp_path / "other.xlsx", _big_part(last_value=123_456)).read_bytes()
+    src = fx.one_sheet_workbook(tmp_path / "big.xlsx", _big_part())
+    changed = fx.one_sheet_workbook(tmp_path / "other.xlsx", _big_part(last_value=123_456)).read_bytes()
     zf, _warnings = checked(src)
     with zf:
         book, _key = read(zf, Book)

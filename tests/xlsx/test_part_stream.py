@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -16,6 +15,8 @@ from roi_xl.xlsx import part_stream
 from roi_xl.xlsx.guard import check, checked
 from roi_xl.xlsx.lean import LeanReader, lean_sheet, rows_into
 from roi_xl.xlsx.writer import write_values
+
+from tests.support import workbook_fixtures as fx
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -49,36 +50,6 @@ def _part(last_value: int = 5) -> bytes:
             + b'"><dimension ref="A1:B%d"/><sheetData>' % LAST + _rows(last_value)
             + b'</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
             b'footer="0.3"/></worksheet>')
-
-
-def _workbook(path: Path, sheet: bytes) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml",
-                    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-                    'package/2006/content-types"><Default Extension="rels" ContentType="application/'
-                    'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-                    'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="'
-                    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-                    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-        zf.writestr("_rels/.rels",
-                    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-                    'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
-                    f'{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        zf.writestr("xl/workbook.xml",
-                    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{NS}" xmlns:r="{REL}">'
-                    '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        zf.writestr("xl/_rels/workbook.xml.rels",
-                    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-                    f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/'
-                    'worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
-        zf.writestr(SHEET, sheet)
-    return path
-
-
-def _sheet(path: Path) -> bytes:
-    with zipfile.ZipFile(path) as zf:
-        return zf.read(SHEET)
 
 
 @pytest.fixture
@@ -140,7 +111,7 @@ def test_a_kept_row_cut_anywhere_between_two_pieces_is_put_back_in_place():
 
 
 def test_a_recalculated_part_read_and_written_in_small_chunks_keeps_every_row(tmp_path, small_chunks):
-    src = _workbook(tmp_path / "rows.xlsx", _part())
+    src = fx.one_sheet_workbook(tmp_path / "rows.xlsx", _part())
     book = fastbook.read(src)
     assert isinstance(book.parts[SHEET][0], part_stream.SourcePart)  # the bytes are not held
     assert book.values["S"]["A20050"] == 20_050 and book.values["S"]["A60000"] == 5
@@ -148,34 +119,34 @@ def test_a_recalculated_part_read_and_written_in_small_chunks_keeps_every_row(tm
     result = roi_xl.recalc(src, out)
     assert result["S!B1"] == 4
     assert result["S!B60000"] == 2_025_057  # the last row, just before </sheetData>
-    assert _sheet(out) == (_part().replace(b"<f>A1*2</f>", b"<f>A1*2</f><v>4</v>")
+    assert fx.sheet_part(out) == (_part().replace(b"<f>A1*2</f>", b"<f>A1*2</f><v>4</v>")
                            .replace(b"SUM(A20000:A20100)</f>", b"SUM(A20000:A20100)</f><v>2025057</v>"))
 
 
 def test_a_cell_created_in_a_streamed_part_widens_its_dimension(tmp_path, small_chunks):
-    src = _workbook(tmp_path / "rows.xlsx", _part())
+    src = fx.one_sheet_workbook(tmp_path / "rows.xlsx", _part())
     book = fastbook.read(src)
     out = tmp_path / "out.xlsx"
     write_values(src, out, {("S", "C60000"): 9}, parsed=book.parts, lean=book.lean)
-    assert _sheet(out) == (_part().replace(b'<dimension ref="A1:B60000"/>', b'<dimension ref="A1:C60000"/>')
+    assert fx.sheet_part(out) == (_part().replace(b'<dimension ref="A1:B60000"/>', b'<dimension ref="A1:C60000"/>')
                            .replace(b"SUM(A20000:A20100)</f></c>", b"SUM(A20000:A20100)</f></c>"
                                                                    b'<c r="C60000"><v>9</v></c>'))
 
 
 def test_a_part_changed_since_it_was_read_is_written_as_it_is_now(tmp_path, small_chunks):
-    src = _workbook(tmp_path / "rows.xlsx", _part())
+    src = fx.one_sheet_workbook(tmp_path / "rows.xlsx", _part())
     book = fastbook.read(src)
-    _workbook(src, _part(last_value=6))  # another CRC: the writer reads the part as it now is
+    fx.one_sheet_workbook(src, _part(last_value=6))  # another CRC: the writer reads the part as it now is
     out = tmp_path / "out.xlsx"
     write_values(src, out, {("S", "B1"): 4}, parsed=book.parts, lean=book.lean)
-    assert _sheet(out) == _part(last_value=6).replace(b"<f>A1*2</f>", b"<f>A1*2</f><v>4</v>")
+    assert fx.sheet_part(out) == _part(last_value=6).replace(b"<f>A1*2</f>", b"<f>A1*2</f><v>4</v>")
 
 
 def test_a_part_damaged_since_it_was_read_leaves_no_output(tmp_path, small_chunks):
     """The directory unchanged, one byte of the part's deflated data flipped near its end: zipfile's
     CRC check stops the stream once the output is nearly written, and nothing is left where it
     would be; the guard refuses the file with its one line."""
-    src = _workbook(tmp_path / "rows.xlsx", _part())
+    src = fx.one_sheet_workbook(tmp_path / "rows.xlsx", _part())
     book = fastbook.read(src)
     data = bytearray(src.read_bytes())
     with zipfile.ZipFile(src) as zf:
@@ -195,14 +166,14 @@ def test_a_part_damaged_since_it_was_read_leaves_no_output(tmp_path, small_chunk
 def test_a_streamed_part_not_where_the_reader_saw_it_is_written_from_its_whole_tree(tmp_path, small_chunks):
     """The writer finds the sheetData elsewhere than the reader said (here: told a wrong place) once
     it has started writing the zip: it starts again with the part edited whole, the same bytes."""
-    src = _workbook(tmp_path / "rows.xlsx", _part())
+    src = fx.one_sheet_workbook(tmp_path / "rows.xlsx", _part())
     book = fastbook.read(src)
     held, tree = book.parts[SHEET]
     assert isinstance(held, part_stream.SourcePart)
     book.parts[SHEET] = (dataclasses.replace(held, inside=(held.inside[0] + 1, held.inside[1])), tree)
     out = tmp_path / "out.xlsx"
     write_values(src, out, {("S", "B1"): 4}, parsed=book.parts, lean=book.lean)
-    assert _sheet(out) == _part().replace(b"<f>A1*2</f>", b"<f>A1*2</f><v>4</v>")
+    assert fx.sheet_part(out) == _part().replace(b"<f>A1*2</f>", b"<f>A1*2</f><v>4</v>")
     with zipfile.ZipFile(out) as zf:
         assert zf.testzip() is None and zf.namelist() == zipfile.ZipFile(src).namelist()
 
@@ -230,7 +201,7 @@ def _fed(monkeypatch) -> list[int]:
 def test_a_sheet_of_formulas_is_left_whole_after_its_first_chunk(tmp_path, monkeypatch):
     part = _sheet_of(_formula_rows(1, 30_000))
     assert len(part) > 2 * part_stream.CHUNK
-    path = _workbook(tmp_path / "f.xlsx", part)
+    path = fx.one_sheet_workbook(tmp_path / "f.xlsx", part)
     with zipfile.ZipFile(path) as zf:  # as the heuristic sees it
         assert zf.getinfo(SHEET).file_size < 8 * zf.getinfo(SHEET).compress_size
     fed = _fed(monkeypatch)
@@ -248,7 +219,7 @@ def test_formulas_first_then_many_empty_rows_are_still_read_lean(tmp_path, monke
     read lean, a chunk at a time, the empty rows left out."""
     empty = b"".join(b'<row r="%d" ht="15" customHeight="1"/>' % r for r in range(30_001, 300_001))
     part = _sheet_of(_formula_rows(1, 30_000) + empty)
-    path = _workbook(tmp_path / "e.xlsx", part)
+    path = fx.one_sheet_workbook(tmp_path / "e.xlsx", part)
     fed = _fed(monkeypatch)
     book = fastbook.read(path)
     assert len(fed) == -(-len(part) // part_stream.CHUNK)  # every chunk
@@ -261,7 +232,7 @@ def test_the_guard_leaves_a_sheet_of_formulas_whole_after_its_first_chunk(tmp_pa
     reader once the first chunk shows a sheet of formulas, and the reader scans the part whole."""
 
     part = _sheet_of(_formula_rows(1, 30_000))
-    path = _workbook(tmp_path / "f.xlsx", part)
+    path = fx.one_sheet_workbook(tmp_path / "f.xlsx", part)
     fed = _fed(monkeypatch)
     zf, _warnings = checked(path)
     with zf:
@@ -276,7 +247,7 @@ def test_the_guard_still_splits_formulas_then_empty_rows(tmp_path, monkeypatch):
 
     empty = b"".join(b'<row r="%d" ht="15" customHeight="1"/>' % r for r in range(30_001, 300_001))
     part = _sheet_of(_formula_rows(1, 30_000) + empty)
-    path = _workbook(tmp_path / "e.xlsx", part)
+    path = fx.one_sheet_workbook(tmp_path / "e.xlsx", part)
     fed = _fed(monkeypatch)
     zf, _warnings = checked(path)
     with zf:
