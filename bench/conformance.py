@@ -393,19 +393,35 @@ def main(argv=None) -> int:
     return _gate(report, args)
 
 
+def plan_share(report: dict) -> float:
+    """The share of the formula cells the translated plan computed (the rest: formulas' model)."""
+    engines = report["engines"]
+    total = sum(engines[e]["cells"] for e in ("plan", "formulas", "unknown"))
+    return engines["plan"]["cells"] / total if total else 1.0
+
+
 def _gate(report: dict, args) -> int:
-    score = report["score"]["rate"]
+    score, share = report["score"]["rate"], plan_share(report)
     if args.record:
         RECORDED.write_text(json.dumps({"score": math.floor(score * 1e6) / 1e6,  # never above
                                         "cells": report["score"]["cells"],
                                         "matches": report["score"]["matches"],
-                                        "excludes": report["score_excludes"]}, indent=1) + "\n")
-        print(f"recorded score {score:.4%} in {RECORDED}")
-    floor = args.min_score
+                                        "excludes": report["score_excludes"],
+                                        "plan_share": math.floor(share * 1e4) / 1e4}, indent=1) + "\n")
+        print(f"recorded score {score:.4%} and plan share {share:.2%} in {RECORDED}")
+    floor, share_floor = args.min_score, None
     if args.check_recorded:
-        floor = json.loads(RECORDED.read_text())["score"]
+        recorded = json.loads(RECORDED.read_text())
+        floor, share_floor = recorded["score"], recorded.get("plan_share")
     if floor is not None and score + 1e-12 < floor:
         print(f"conformance: score {score:.4%} is below the recorded {floor:.4%}", file=sys.stderr)
+        return 1
+    if share_floor is not None and share + 1e-12 < share_floor:
+        # the same values through formulas' fallback keep the score: this catches a plan that broke
+        reasons = sorted(report["engines"].get("reasons", {}).items(), key=lambda kv: -kv[1]["cells"])[:3]
+        print(f"conformance: the plan computed {share:.2%} of the formula cells, below the recorded "
+              f"{share_floor:.2%}; most cells fell back for: "
+              + "; ".join(f"{reason} ({n['cells']} cells)" for reason, n in reasons), file=sys.stderr)
         return 1
     return 0
 

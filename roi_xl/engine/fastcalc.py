@@ -1952,7 +1952,9 @@ class Plan:
             if sheet in formula_sheets:
                 cells = [(sheet, coordinate(r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
                 met = slots[sheet]
-                if any(formula[s] for s in map(met.get, [coord for _sheet, coord in cells]) if s is not None):
+                # slots made below for a range's cells (after `formula` was sized) are never formula cells
+                if any(formula[s] for s in map(met.get, [coord for _sheet, coord in cells])
+                       if s is not None and s < len(formula)):
                     self._range_cells[at] = cells
                     for cell in cells:
                         self._slot(*cell)

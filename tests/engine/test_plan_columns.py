@@ -138,3 +138,15 @@ def test_columns_reading_columns_of_formulas_and_ranges_over_them():
     assert [got[("S", f"C{r}")] for r in range(1, 5)] == [3.0, 5.0, 7.0, 9.0]
     assert got[("S", "D1")] == 24.0                                                # 3+5+7+9
     assert [got[("S", f"E{r}")] for r in range(1, 5)] == [21.0, 19.0, 17.0, 15.0]  # 24 - C r
+
+
+def test_ranges_over_formula_cells_and_over_cells_that_got_slots_for_an_earlier_range():
+    """A1:A3 holds the formula A2, so its cells get slots of their own; A1:B5 then meets A1 and A3
+    with slots made after the formula cells were marked (an IndexError sent the workbook to the
+    formulas fallback: COUNTIF.xlsx and ten other conformance workbooks)."""
+    formulas = {("S", "A2"): "=1+1", ("S", "C1"): "=SUM(A1:A3)", ("S", "C2"): "=SUM(A1:B5)",
+                ("S", "C3"): "=COUNT(A1:B5)"}
+    got = _values(formulas, ["S"], {"S": {"A1": 1.0, "A3": 3.0, "B1": 10.0, "B5": 50.0}})
+    assert got[("S", "C1")] == 6.0     # 1 + 2 + 3
+    assert got[("S", "C2")] == 66.0    # 1 + 2 + 3 + 10 + 50
+    assert got[("S", "C3")] == 5.0     # A1, A2, A3, B1, B5
