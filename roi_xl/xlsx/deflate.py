@@ -4,9 +4,9 @@ zlib's default level deflated a client's nine edited sheets in ~3.6 ms (a sixth 
 workbook) and a 44 MB part in 0.1 s even at level 1; ISA-L's level 2 does both 5-10 times faster,
 about as small as zlib's level 1 (sheet XML is repetitive; measured in bench/README.md, "Deflate").
 The stream is plain raw deflate: every zip reader inflates it. ISA-L also inflates about twice as
-fast: `open_member` is zipfile's own reader of a member (its header, name, encryption, size and
-CRC checks) with ISA-L's inflater in place of zlib's. Without isal (a platform with no wheel),
-zlib, at level 1 for deflating.
+fast: `inflating` keeps zipfile's own reader of a member (its header, name, encryption, size and
+CRC checks) with ISA-L's inflater in place of zlib's (input_zip.InputZip.open). Without isal (a
+platform with no wheel), zlib, at level 1 for deflating.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover - isal has wheels wherever the writer ru
     _deflate_lib = zlib
     _LEVEL = 1
 
-__all__ = ["compressor", "crc32", "IMPLEMENTATION", "inflating", "open_member", "read_member"]
+__all__ = ["compressor", "crc32", "IMPLEMENTATION", "inflating"]
 
 IMPLEMENTATION = f"{_deflate_lib.__name__} level {_LEVEL}"
 crc32 = _deflate_lib.crc32
@@ -75,13 +75,3 @@ def inflating(member: IO[bytes]) -> IO[bytes]:
         member._decompressor = _Inflater()  # type: ignore[attr-defined]
     return member
 
-
-def open_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo | str) -> IO[bytes]:
-    """zf.open(info), a deflated member inflated by ISA-L (see inflating)."""
-    return inflating(zf.open(info))
-
-
-def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo | str) -> bytes:
-    """zf.read(info), a deflated member inflated by ISA-L (see inflating)."""
-    with open_member(zf, info) as member:
-        return member.read()

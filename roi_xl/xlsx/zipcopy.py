@@ -59,13 +59,8 @@ def _stored_bytes(zin: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
 def _copy_stored(zout: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> None:
     """Append a member's stored bytes as they are: no decompressing and compressing again (most
     of a workbook's members are copied unchanged, and that was most of the writing time)."""
-    out = _copy_info(info)
-    out.flag_bits = info.flag_bits & 0x800  # UTF-8 names; sizes are in the header, no descriptor
+    out, fp = _start(zout, info)
     out.CRC, out.compress_size, out.file_size = info.CRC, info.compress_size, info.file_size
-    fp = zout.fp
-    if fp is None:
-        raise ValueError("the zip being written is closed")
-    out.header_offset = fp.tell()
     fp.write(out.FileHeader(None))
     fp.write(data)
     _added(zout, out)
@@ -74,13 +69,8 @@ def _copy_stored(zout: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> N
 def _deflated(zout: zipfile.ZipFile, info: zipfile.ZipInfo, pieces: Iterable[bytes]) -> None:
     """Append the member `info` names (a deflated one) with the bytes `pieces` give, deflated
     as they come; its local header is written first and rewritten once CRC and sizes are known."""
-    out = _copy_info(info)
-    out.flag_bits = info.flag_bits & 0x800
+    out, fp = _start(zout, info)
     out.CRC = out.compress_size = out.file_size = 0
-    fp = zout.fp
-    if fp is None:
-        raise ValueError("the zip being written is closed")
-    out.header_offset = fp.tell()
     fp.write(out.FileHeader(False))
     deflate, crc, size, written = compressor(), 0, 0, 0
     for piece in pieces:
@@ -97,6 +87,18 @@ def _deflated(zout: zipfile.ZipFile, info: zipfile.ZipInfo, pieces: Iterable[byt
     fp.write(out.FileHeader(False))  # the same length: no zip64 field (_OWN_DEFLATE_BELOW)
     fp.seek(end)
     _added(zout, out)
+
+
+def _start(zout: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[zipfile.ZipInfo, IO[bytes]]:
+    """The entry of a member written straight into zout's file, starting where that file is now,
+    and the file."""
+    fp = zout.fp
+    if fp is None:
+        raise ValueError("the zip being written is closed")
+    out = _copy_info(info)
+    out.flag_bits = info.flag_bits & 0x800  # UTF-8 names; sizes are in the header, no descriptor
+    out.header_offset = fp.tell()
+    return out, fp
 
 
 def _added(zout: zipfile.ZipFile, out: zipfile.ZipInfo) -> None:
