@@ -45,7 +45,7 @@ from roi_xl.memory import size_text
 
 from .input_zip import HOLD_BELOW, InputZip
 from .lean import LeanReader
-from .part_stream import SourcePart, dense
+from .part_stream import SourcePart, lean_reader
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: .xls, encrypted OOXML
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")         # a zip (or an empty zip)
@@ -222,7 +222,7 @@ def _check_package(zf: InputZip, limits: Limits) -> list[str]:
     for info in infos:
         if not info.is_dir() and (_is_xml(info.filename) or _looks_like_xml(zf, info)):
             sheet = sheet_of.get(info.filename)
-            lean = LeanReader(info.file_size) if sheet is not None else None
+            lean = lean_reader(info) if sheet is not None else None
             if lean is not None and lean.state == "refused":  # small: parsed whole
                 lean = None
             _scan_part(zf, info, sheet, limits, count, lean)
@@ -373,7 +373,6 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, li
     long_formula = _long_formula(limits.max_formula_length)
     # An escaped character takes at most 6 bytes (&quot;): a longer run is over the limit for sure.
     raw_cap = 6 * limits.max_formula_length
-    sniff = lean is not None and dense(info)  # part_stream.read_lean's test, on the first chunk
     try:
         buf = b""
         decode = None
@@ -412,10 +411,8 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, li
                 raise _too_long(sheet, part, "", None, limits)  # one formula, megabytes long
             if not chunk:
                 return
-            if lean is not None and (not lean.feed(raw) or (sniff and lean.mostly_kept())):
-                lean.refuse()  # not lean, or most likely a sheet of formulas: read whole
+            if lean is not None and not lean.feed(raw):
                 lean = None
-            sniff = False
     except _READ_ERRORS as exc:
         raise UnsafeWorkbook(f"not an Excel workbook: {part} cannot be read "
                              f"({first_line(exc)})") from None

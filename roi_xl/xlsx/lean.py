@@ -28,7 +28,7 @@ _EMPTY_ROW = re.compile(rb'<row r="\d+"(?: (?!hidden=)[^\s=>/"]+="[^"]*")*\s*(?:
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _LEAN_FROM = 1 << 20  # parts smaller than this are parsed whole
 _STRETCH = 1 << 16  # bytes of rows told empty at once
-_MOSTLY_KEPT = 0.9  # share of the rows' bytes read so far that LeanReader.mostly_kept tells
+_MOSTLY_KEPT = 0.9  # share of the rows' bytes read so far that LeanReader._mostly_kept tells
 
 # A plain cell: its reference, style, a type that needs no tree (not a formula's "str", not
 # "inlineStr") and its value's text with no markup, entity or character XML refuses.
@@ -89,8 +89,12 @@ class LeanReader:
     million such rows took a second by regex); in the others _EMPTY_ROW finds the empty rows, then
     _plain_or_kept the plain rows (read from their bytes) and the rows the tree keeps. No row spans two stretches."""
 
-    def __init__(self, size: int, take: Callable[[bytes, int, int], None] | None = None):
+    def __init__(self, size: int, take: Callable[[bytes, int, int], None] | None = None, dense: bool = False):
         self.size, self.take = size, take
+        # a part that deflates no better than cells do (part_stream.dense): refused after its first
+        # chunk when that chunk's rows nearly all go to the tree (most likely a sheet of formulas,
+        # to be read whole), rather than after half the part
+        self.dense = dense
         self.buf = b""               # bytes fed and not yet taken
         self.taken = 0               # bytes of the part before buf
         self.state = "head" if size >= _LEAN_FROM else "refused"
@@ -103,6 +107,14 @@ class LeanReader:
 
     def feed(self, chunk: bytes) -> bool:
         """Take the part's next bytes; False once it is known not to be lean (feed no more)."""
+        fed = self._feed(chunk)
+        if self.dense:  # its first chunk only
+            self.dense = False
+            if fed and self._mostly_kept():
+                return self._refuse()
+        return fed
+
+    def _feed(self, chunk: bytes) -> bool:
         if self.state == "refused":
             return False
         searched = max(len(self.buf) - len(b"sheetData"), 0)  # bytes found without "sheetData"
@@ -146,9 +158,9 @@ class LeanReader:
         self.buf = buf
         return self._keep(len(buf)) if self.state == "tail" else True
 
-    def mostly_kept(self) -> bool:
+    def _mostly_kept(self) -> bool:
         """Whether the rows read so far (a stretch at least) nearly all went to the bytes to parse:
-        rows with formulas, most likely all the way (see part_stream.read_lean)."""
+        rows with formulas, most likely all the way."""
         seen = (self.taken if self.state == "inside" else self.inside[1]) - self.inside[0]
         return self.state in ("inside", "tail") and seen >= _STRETCH and \
             self.lean_size - self.head > seen * _MOSTLY_KEPT
@@ -166,10 +178,6 @@ class LeanReader:
     def _keep(self, more: int) -> bool:
         """Whether the bytes to parse (with `more` to come) are still under half the part's."""
         return self.lean_size + more < self.size // 2 or self._refuse()
-
-    def refuse(self) -> bool:
-        """Stop: the part is to be parsed whole (finish gives None); what was kept is let go."""
-        return self._refuse()
 
     def _refuse(self) -> bool:
         self.state, self.buf, self.lean, self.plain, self.rows = "refused", b"", [], bytearray(), []

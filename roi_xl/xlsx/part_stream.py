@@ -24,7 +24,7 @@ from roi_xl.errors import NeedsWholeTree
 
 from .lean import LeanReader, LeanSheet, rows_into
 
-__all__ = ["SourcePart", "dense", "read_lean", "same_part", "spliced"]
+__all__ = ["SourcePart", "lean_reader", "read_lean", "same_part", "spliced"]
 
 CHUNK = 1 << 20  # inflated bytes read at a time
 # A part deflated less than this many times may be left whole after its first _SNIFF bytes: cells deflate
@@ -53,10 +53,16 @@ def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, first: int = CHUNK) -> I
             yield chunk
 
 
-def dense(info: zipfile.ZipInfo) -> bool:
-    """Whether a part deflates no better than cells do (_DENSE): once its first rows nearly all go
-    to the tree (LeanReader.mostly_kept), most likely a sheet of formulas, to be read whole."""
+def _dense(info: zipfile.ZipInfo) -> bool:
+    """Whether a part deflates no better than cells do (_DENSE)."""
     return info.file_size < _DENSE * info.compress_size
+
+
+def lean_reader(info: zipfile.ZipInfo, take: Callable[[bytes, int, int], None] | None = None) -> LeanReader:
+    """The LeanReader of a sheet part (`take`: LeanReader's): one that deflates no better than cells
+    do is refused after its first chunk if that chunk's rows nearly all go to the tree (a sheet of
+    formulas, read whole: formulas_100k's 5.3 MB sheet lost 0.06 s going on to half the part)."""
+    return LeanReader(info.file_size, take, dense=_dense(info))
 
 
 def read_lean(zf: zipfile.ZipFile, member: str,
@@ -65,17 +71,13 @@ def read_lean(zf: zipfile.ZipFile, member: str,
     not lean (parse it whole). `take`: LeanReader's. zipfile's errors (a bad CRC, damaged data)
     as zf.read raises them."""
     info = zf.getinfo(member)
-    reader = LeanReader(info.file_size, take)
+    reader = lean_reader(info, take)
     if reader.state == "refused":
         return None
-    # A part that deflates no better than cells do (_DENSE) and whose first quarter megabyte's rows
-    # nearly all go to the tree is most likely a sheet of formulas: left whole after that rather
-    # than after half the part (cell_scan reads it; formulas_100k's 5.3 MB sheet lost 0.06 s before).
-    sniff = dense(info)
-    for chunk in _chunks(zf, info, _SNIFF if sniff else CHUNK):
-        if not reader.feed(chunk) or (sniff and reader.mostly_kept()):
+    # a dense part is judged on its first quarter megabyte (lean_reader)
+    for chunk in _chunks(zf, info, _SNIFF if reader.dense else CHUNK):
+        if not reader.feed(chunk):
             return None
-        sniff = False
     lean = reader.finish()
     if lean is None:
         return None
