@@ -1314,11 +1314,7 @@ class Plan:
             sheet, bang, _cell = texts[0].rpartition("!")
             if any(c.isdigit() for c in sheet):
                 return [self._arguments_of(text, [(0, len(text), kind)], own)[0] for text in texts]
-            cells = self._prefixed.get(sheet) if sheet else None
-            if cells is None:
-                cells = self._cells_of(self._sheet(sheet, own) if sheet else own)
-                if sheet:
-                    self._prefixed[sheet] = cells
+            cells = self._cells_named(sheet, own)
             cut = len(sheet) + len(bang)
             coords = [text[cut:] for text in texts] if cut else texts
             if "$" in texts[0]:
@@ -1480,11 +1476,7 @@ class Plan:
             text = body[a:b]
             if kind == "ref" and "'" not in text:  # a cell: most of a big sheet's tokens, each once
                 sheet, _, cell = text.rpartition("!")
-                cells = self._prefixed.get(sheet) if sheet else None
-                if cells is None:
-                    cells = self._cells_of(self._sheet(sheet, own) if sheet else own)
-                    if sheet:
-                        self._prefixed[sheet] = cells
+                cells = self._cells_named(sheet, own)
                 if "$" in cell:
                     cell = cell.replace("$", "")
                 if not cell.isupper():  # Excel saves upper case; upper() would copy it anyway
@@ -1621,6 +1613,16 @@ class Plan:
             at = cells[coord] = len(self._initial)
             self._initial.append(None)
         return at
+
+    def _cells_named(self, sheet: str, own: str) -> dict[str, int]:
+        """The slots of the cells of the sheet a reference names as written (`sheet`, "" for none:
+        sheet `own`), each way of writing a sheet resolved once."""
+        if not sheet:
+            return self._cells_of(own)
+        cells = self._prefixed.get(sheet)
+        if cells is None:
+            cells = self._prefixed[sheet] = self._cells_of(self._sheet(sheet, own))
+        return cells
 
     def _cells_of(self, sheet: str) -> dict[str, int]:
         """The slots of a sheet's cells met so far, by coordinate."""
