@@ -91,7 +91,7 @@ class LeanReader:
 
     def __init__(self, size: int, take: Callable[[bytes, int, int], None] | None = None, dense: bool = False):
         self.size, self.take = size, take
-        # a part that deflates no better than cells do (part_stream.dense): refused after its first
+        # a part that deflates no better than cells do (part_stream.lean_reader): refused after its first
         # chunk when that chunk's rows nearly all go to the tree (most likely a sheet of formulas,
         # to be read whole), rather than after half the part
         self.dense = dense
