@@ -2,6 +2,7 @@
 
     python bench/limits_bench.py                  # writes the workbooks under --data, measures, prints a table
     python bench/limits_bench.py --skip-lo        # roi-xl only
+    python bench/limits_bench.py --repeat 5       # each workload 5 times, roi-xl and LibreOffice alternating
 
 Workbooks (written as raw XML, deterministic; LibreOffice and openpyxl read them):
   small        one sheet: A1 = 2, B1 = A1*2;
@@ -16,8 +17,11 @@ Workbooks (written as raw XML, deterministic; LibreOffice and openpyxl read them
                roi-xl's default limits (and `--timeout 0`, which engine_bench's runner always sets).
 
 Each engine runs as one command under /usr/bin/time -v (recalc_bench.timed; engine_bench.Runner: roi-xl
-byte-compiled, cold, `--jobs 1`). The big workbook's values are compared between the two copies
-(engine_bench.compare: numbers within a relative 1e-9).
+byte-compiled, cold, `--jobs 1`). With --repeat N each workload runs N times, the two engines
+alternating (roi-xl, LibreOffice, roi-xl, ...) so both meet the same moments of a shared machine, and
+the table shows each engine's median run by wall time (with the fastest and slowest). The big
+workbook's values are compared between the two copies (engine_bench.compare: numbers within a relative
+1e-9).
 """
 from __future__ import annotations
 
@@ -110,7 +114,19 @@ def formulas_over_rows(path: Path, formula_rows: int, data_rows: int) -> Path:
 def _measured(r: dict) -> str:
     if "seconds" not in r:
         return r.get("skipped") or r.get("failed", "")
-    return f"{r['seconds']:.2f} / {r['cpu_seconds']:.2f} / {r['peak_mb']:.0f}"
+    spread = f" ({r['fastest']:.2f}-{r['slowest']:.2f})" if r.get("runs", 1) > 1 else ""
+    return f"{r['seconds']:.2f}{spread} / {r['cpu_seconds']:.2f} / {r['peak_mb']:.0f}"
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run of median wall time among `runs` (the slower middle one of an even count), with the
+    fastest and slowest wall times and the count; a failed or skipped run is returned as it is."""
+    for r in runs:
+        if "seconds" not in r:
+            return r
+    ordered = sorted(runs, key=lambda r: r["seconds"])
+    return {**ordered[len(ordered) // 2], "runs": len(runs), "fastest": ordered[0]["seconds"],
+            "slowest": ordered[-1]["seconds"]}
 
 
 def _ratio(a: dict, b: dict, key: str) -> str:
@@ -118,8 +134,8 @@ def _ratio(a: dict, b: dict, key: str) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| workload | file MB | roi-xl s / CPU s / MB | LibreOffice s / CPU s / MB | roi ÷ LO wall "
-             "| roi ÷ LO peak | values differ |", "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| workload | file MB | roi-xl s (range) / CPU s / MB | LibreOffice s (range) / CPU s / MB "
+             "| roi ÷ LO wall | roi ÷ LO peak | values differ |", "|---|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         roi, lo, values = row["roi"], row["lo"], row.get("values", {})
         lines.append(f"| {row['workload']} | {row['file_mb']} | {_measured(roi)} | {_measured(lo)} | "
@@ -133,6 +149,7 @@ def main(argv=None) -> int:
     ap.add_argument("--data", default=str(Path(tempfile.gettempdir()) / "roi-limits"))
     ap.add_argument("--skip-lo", action="store_true")
     ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each engine on each workload, alternating")
     ap.add_argument("--json", default=str(BENCH / "limits_results.json"))
     args = ap.parse_args(argv)
     data = Path(args.data)
@@ -143,7 +160,11 @@ def main(argv=None) -> int:
     run = Runner(data / "work", args.timeout, {"lo"} if args.skip_lo else set())
     rows = []
     for label, path in books.items():
-        roi, lo = run.run("roi", [path], label), run.run("lo", [path], label)
+        roi_runs, lo_runs = [], []
+        for _ in range(max(args.repeat, 1)):
+            roi_runs.append(run.run("roi", [path], label))
+            lo_runs.append(run.run("lo", [path], label))
+        roi, lo = median_run(roi_runs), median_run(lo_runs)
         row = {"workload": label, "file_mb": round(path.stat().st_size / 1e6, 1), "roi": roi, "lo": lo}
         if "out" in roi and "out" in lo:
             row["values"] = compare(path, Path(roi["out"]) / path.name, Path(lo["out"]) / path.name)
