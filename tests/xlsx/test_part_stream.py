@@ -194,7 +194,8 @@ def _fed(monkeypatch) -> list[int]:
     """The sizes of the chunks LeanReader is fed from now on."""
     fed: list[int] = []
     feed = LeanReader.feed
-    monkeypatch.setattr(LeanReader, "feed", lambda self, chunk: fed.append(len(chunk)) or feed(self, chunk))
+    monkeypatch.setattr(LeanReader, "feed",
+                        lambda self, chunk, *told: fed.append(len(chunk)) or feed(self, chunk, *told))
     return fed
 
 
