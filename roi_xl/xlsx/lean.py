@@ -140,7 +140,8 @@ class LeanReader:
             self.inside = (self.taken, 0)
             buf, self.state, searched = buf[at + 10:], "inside", 0
         if self.state == "inside":
-            at = buf.find(b"sheetData", searched)
+            # memchr finds a byte 10 times faster than find a word: no "D", no "sheetData"
+            at = buf.find(b"sheetData", searched) if buf.find(b"D", searched) >= 0 else -1
             stop = len(buf) if at < 0 else at - 2
             if at >= 0 and (at < 2 or buf[stop:at + 10] != b"</sheetData>"):
                 if len(buf) < at + 10:  # its end not fed yet
@@ -246,7 +247,7 @@ def empty_rows(data: bytes, pos: int, stop: int) -> bool:
     tags = data.count(b"<", pos, stop)
     return bool(tags and tags - 1 == data.count(b'/><row r="', pos, stop) and tags == data.count(b">", pos, stop)
                 and data.startswith(b'<row r="', pos) and data.endswith(b"/>", pos, stop)
-                and data.find(b"hidden", pos, stop) < 0)
+                and (data.find(b"d", pos, stop) < 0 or data.find(b"hidden", pos, stop) < 0))  # "d": memchr
 
 
 def empty_stretches(data: bytes, pos: int, stop: int) -> list[tuple[int, int]]:
