@@ -45,7 +45,7 @@ from roi_xl.memory import size_text
 
 from .input_zip import HOLD_BELOW, InputZip
 from .lean import LeanReader, empty_stretches
-from .part_stream import SourcePart, lean_reader
+from .part_stream import SourcePart, feed, lean_reader
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: .xls, encrypted OOXML
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")         # a zip (or an empty zip)
@@ -405,7 +405,7 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, li
                 raise _too_long(sheet, part, "", None, limits)  # one formula, megabytes long
             if not chunk:
                 return
-            if lean is not None and not lean.feed(raw, empty):
+            if lean is not None and not feed(lean, raw, empty):
                 lean = None
     except _READ_ERRORS as exc:
         raise UnsafeWorkbook(f"not an Excel workbook: {part} cannot be read "
