@@ -45,14 +45,14 @@ from roi_xl.memory import size_text
 
 from .input_zip import HOLD_BELOW, InputZip
 from .lean import LeanReader, empty_stretches
-from .part_stream import SourcePart, feed, lean_reader
+from .part_stream import CHUNK, SourcePart, lean_reader
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: .xls, encrypted OOXML
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")         # a zip (or an empty zip)
 EXCEL_FORMULA_LIMIT = 8_192                             # Excel's own limit on a formula's length
 RATIO_GRACE = 1 << 20        # parts smaller than this may compress as well as they like
 _HEAD = 64 * 1024            # an XML part's root element must start within this many bytes
-_CHUNK = 1 << 20
+_CHUNK = CHUNK               # a big part's bytes counted at a time (part_stream's)
 # a damaged member: bad CRC, bad deflate data, an unknown compression method or encryption
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
 
@@ -132,7 +132,7 @@ def _compound_file_cause(path: Path) -> str:
     """An OLE2 compound file: an encrypted OOXML workbook or a legacy binary format. Directory
     entries hold stream names in UTF-16LE, so the names tell which."""
     with open(path, "rb") as fh:
-        data = fh.read(16 * _CHUNK)
+        data = fh.read(16 << 20)
 
     def has(name: str) -> bool:
         return name.encode("utf-16-le") in data
@@ -405,7 +405,7 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, li
                 raise _too_long(sheet, part, "", None, limits)  # one formula, megabytes long
             if not chunk:
                 return
-            if lean is not None and not feed(lean, raw, empty):
+            if lean is not None and not lean.feed(raw, empty):
                 lean = None
     except _READ_ERRORS as exc:
         raise UnsafeWorkbook(f"not an Excel workbook: {part} cannot be read "

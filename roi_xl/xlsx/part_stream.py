@@ -2,7 +2,7 @@
 
 A sheet that lists every row to give it a height (a million empty rows around two cells: a 44 MB
 part) cost its whole bytes three times over: inflated at once, kept for the writer, joined again
-with the edited rows and deflated at once. Here such a part is inflated a megabyte at a time:
+with the edited rows and deflated at once. Here such a part is inflated a quarter megabyte at a time:
 
 * `read_lean` feeds it to lean.LeanReader, which keeps only the bytes the tree needs and the
   plain rows' cells, and returns with the lean sheet a `SourcePart`: where the part is in the
@@ -17,20 +17,21 @@ with the edited rows and deflated at once. Here such a part is inflated a megaby
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from roi_xl.errors import NeedsWholeTree
 
 from .lean import LeanReader, LeanSheet, rows_into
 
-__all__ = ["SourcePart", "feed", "lean_reader", "read_lean", "same_part", "spliced"]
+__all__ = ["SourcePart", "lean_reader", "read_lean", "same_part", "spliced"]
 
-CHUNK = 1 << 20  # inflated bytes read at a time
-# A part deflated less than this many times may be left whole after its first _SNIFF bytes: cells deflate
-# 5 to 7 times, empty rows 16; a part of both below 8 is about half cells, which lean_sheet refuses.
+# Inflated bytes read at a time: a quarter megabyte, where a megabyte held 6 MB more at the peak of a
+# 44 MB part's recalc (the chunk, its copies, zipfile's buffers) for no time saved. A part deflated less
+# than _DENSE times is judged on its first chunk (LeanReader's dense): cells deflate 5 to 7 times, empty
+# rows 16; a part of both below 8 is about half cells, which lean_sheet refuses.
+CHUNK = 1 << 18
 _DENSE = 8
-_SNIFF = 1 << 18  # the bytes of such a part looked at first
 
 
 @dataclass(frozen=True)
@@ -63,14 +64,6 @@ def lean_reader(info: zipfile.ZipInfo, take: Callable[[bytes, int, int], None] |
     return LeanReader(info.file_size, take, dense=_dense(info))
 
 
-def feed(reader: LeanReader, chunk: bytes, empty: Iterable[tuple[int, int]] = ()) -> bool:
-    """reader.feed(chunk, empty), a dense part (lean_reader) judged on its first quarter megabyte alone
-    (formulas_100k's 5.3 MB sheet of formulas: 4 ms, where its first megabyte took 36)."""
-    if reader.dense and len(chunk) > _SNIFF:
-        return reader.feed(chunk[:_SNIFF], empty) and reader.feed(chunk[_SNIFF:])
-    return reader.feed(chunk, empty)
-
-
 def read_lean(zf: zipfile.ZipFile, member: str,
               take: Callable[[bytes, int, int], None] | None = None) -> tuple[LeanSheet, SourcePart] | None:
     """A big sheet part read lean, a chunk at a time, and where it is; None when it is small or
@@ -81,7 +74,7 @@ def read_lean(zf: zipfile.ZipFile, member: str,
     if reader.state == "refused":
         return None
     for chunk in _chunks(zf, info):
-        if not feed(reader, chunk):
+        if not reader.feed(chunk):
             return None
     lean = reader.finish()
     if lean is None:
