@@ -110,12 +110,17 @@ def test_a_long_formula_hidden_among_empty_rows_is_refused(tmp_path, monkeypatch
         checked(src)
 
 
-def test_the_split_made_with_the_shortcut_is_the_one_made_without_it(tmp_path, monkeypatch):
+_LEAN = ((50_000, _HIDDEN_CELLS[3][1]), (35_000, b'<row r="35000" hidden="1" ht="15"/>'),
+         (37_000, b'<row r="37000"></row>'))  # rows kept in the tree (a formula, a hidden row) or dropped
+_WHOLE = (*_HIDDEN_CELLS, (36_000, b'<row r="36000" ht="15" x="sheetData"/>'))  # markup outside rows
+
+
+@pytest.mark.parametrize("rows, kept", [(_LEAN, [b"1", b"35000", b"50000"]), (_WHOLE, None)], ids=["lean", "whole"])
+def test_the_split_made_with_the_shortcut_is_the_one_made_without_it(tmp_path, monkeypatch, rows, kept):
     """The guard's lean split (the stretches it found empty not tested again) equals the reader's
-    own pass over the part (part_stream.read_lean, every stretch tested), hidden markup and all."""
-    tricky = (*_HIDDEN_CELLS, (35_000, b'<row r="35000" hidden="1" ht="15"/>'),
-              (36_000, b'<row r="36000" ht="15" x="sheetData"/>'), (37_000, b'<row r="37000"></row>'))
-    src = fx.one_sheet_workbook(tmp_path / "tricky.xlsx", _big_part(*tricky[3:]))  # no stray cell: lean
+    own pass over the part (part_stream.read_lean, every stretch tested): the same rows kept, or,
+    for a part with cells outside rows or "sheetData" in a row's attribute, none (parsed whole)."""
+    src = fx.one_sheet_workbook(tmp_path / "tricky.xlsx", _big_part(*rows))
     told: list[int] = []
     feed = lean.LeanReader.feed
     monkeypatch.setattr(lean.LeanReader, "feed",
@@ -124,15 +129,10 @@ def test_the_split_made_with_the_shortcut_is_the_one_made_without_it(tmp_path, m
     with zf, zipfile.ZipFile(src) as plain:
         assert sum(told) > 0  # the guard told it of empty stretches
         shared, alone = zf.leans[SHEET], part_stream.read_lean(plain, SHEET)
-    assert (shared is None) == (alone is None)
-    if shared is not None and alone is not None:
-        assert shared[0].data == alone[0].data and bytes(shared[0].source) == bytes(alone[0].source)
-        assert shared[0].rows == alone[0].rows and shared[1] == alone[1]
-    # the same split whether or not the guard found the empty stretches itself
-    monkeypatch.setattr(guard, "empty_stretches", lambda data, pos, stop: [])
-    zf2, _warnings = checked(src)
-    with zf2:
-        again = zf2.leans[SHEET]
-    assert (again is None) == (shared is None)
-    if again is not None and shared is not None:
-        assert again[0].data == shared[0].data and again[0].rows == shared[0].rows
+    if kept is None:
+        assert shared is None and alone is None
+        return
+    assert shared is not None and alone is not None and shared[0].rows == alone[0].rows == kept
+    assert shared[0].data == alone[0].data and bytes(shared[0].source) == bytes(alone[0].source)
+    assert shared[1] == alone[1]
+    assert shared[0].data.count(b"<row ") == 3  # the kept rows alone: row 37,000, open and closed but empty, dropped
