@@ -44,15 +44,15 @@ from roi_xl.excel import address
 from roi_xl.memory import size_text
 
 from .input_zip import HOLD_BELOW, InputZip
-from .lean import LeanReader
-from .part_stream import SourcePart, lean_reader
+from .lean import LeanReader, empty_stretches
+from .part_stream import CHUNK, SourcePart, lean_reader
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: .xls, encrypted OOXML
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")         # a zip (or an empty zip)
 EXCEL_FORMULA_LIMIT = 8_192                             # Excel's own limit on a formula's length
 RATIO_GRACE = 1 << 20        # parts smaller than this may compress as well as they like
 _HEAD = 64 * 1024            # an XML part's root element must start within this many bytes
-_CHUNK = 1 << 20
+_CHUNK = CHUNK               # a big part's bytes counted at a time (part_stream's)
 # a damaged member: bad CRC, bad deflate data, an unknown compression method or encryption
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
 
@@ -132,7 +132,7 @@ def _compound_file_cause(path: Path) -> str:
     """An OLE2 compound file: an encrypted OOXML workbook or a legacy binary format. Directory
     entries hold stream names in UTF-16LE, so the names tell which."""
     with open(path, "rb") as fh:
-        data = fh.read(16 * _CHUNK)
+        data = fh.read(16 << 20)
 
     def has(name: str) -> bool:
         return name.encode("utf-16-le") in data
@@ -329,20 +329,20 @@ _OTHER_CELL_STARTS = re.compile(rb"<c[\t\r\n>/]")
 _PREFIXED_CELL_STARTS = re.compile(rb"<[A-Za-z_][\w.\-]*:c[ \t\r\n>/]")
 
 
-def _cells(buf: bytes, end: int, colon: bool = True) -> int:
-    """The cells ("<c" or "<x:c" then a space, tab, newline, ">" or "/") that start in buf[:end]
-    (`colon`: False when buf[:end] holds no ":", so no prefixed one). When every "<c" is followed
+def _cells(buf: bytes, start: int, end: int, colon: bool = True) -> int:
+    """The cells ("<c" or "<x:c" then a space, tab, newline, ">" or "/") that start in buf[start:end]
+    (`colon`: False when it holds no ":", so no prefixed one). When every "<c" is followed
     by a space and no ":c" is there (a sheet of cells written the usual way, no <cols>), one count
     says it; else "<c " is counted and the other starts found by two regexes."""
-    tags = buf.count(b"<c", 0, end)
-    prefixed = buf.count(b":c", 0, end) if colon else 0
+    tags = buf.count(b"<c", start, end)
+    prefixed = buf.count(b":c", start, end) if colon else 0
     if not tags and not prefixed:  # most parts: none
         return 0
-    spaced = buf.count(b"<c ", 0, end)
+    spaced = buf.count(b"<c ", start, end)
     if not prefixed and spaced == tags:
         return spaced
-    others = len(_OTHER_CELL_STARTS.findall(buf, 0, end)) if spaced != tags else 0
-    return spaced + others + (len(_PREFIXED_CELL_STARTS.findall(buf, 0, end)) if prefixed else 0)
+    others = len(_OTHER_CELL_STARTS.findall(buf, start, end)) if spaced != tags else 0
+    return spaced + others + (len(_PREFIXED_CELL_STARTS.findall(buf, start, end)) if prefixed else 0)
 
 
 @functools.lru_cache(maxsize=8)
@@ -375,6 +375,7 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, li
     raw_cap = 6 * limits.max_formula_length
     try:
         buf = b""
+        offset = 0  # bytes of the part before buf (when they are its own, not decoded)
         decode = None
         for raw in _pieces(zf, info):
             chunk = raw
@@ -388,34 +389,73 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, li
             buf += chunk
             # Up to the last tag start every tag, and every formula's text, is whole.
             end = len(buf) if not chunk else buf.rfind(b"<")
+            empty: list[tuple[int, int]] = []
             if end > 0:
-                # a prefixed tag (":c", ":f") needs a colon: one memchr often rules them out
-                colon = buf.find(b":", 0, end) >= 0
-                count.cells += _cells(buf, end, colon)
-                # every formula's start tag holds "<f" or ":f" (prefixed): most chunks of a
-                # big sheet hold neither, and two finds are far quicker than the regex; an
-                # array formula (or a data table) is one of them
-                formulas = buf.find(b"<f", 0, end) >= 0 or colon and buf.find(b":f", 0, end) >= 0
-                if formulas and (b"array" in buf or b"dataTable" in buf):
-                    count.cells += _array_cells(buf, end)
-                if count.cells > limits.max_cells:
-                    raise UnsafeWorkbook(f"too many cells: more than {limits.max_cells:,} "
-                                         "(the limit; raise it with --max-cells)")
-                for m in long_formula.finditer(buf, 0, end) if formulas else ():
-                    text = m.group(1)
-                    length = len(unescape(text.decode("utf-8", "replace")))
-                    if length > limits.max_formula_length:
-                        raise _too_long(sheet, part, _cell_before(buf, m.start()), length, limits)
-                buf = buf[end:]
+                # Stretches of nothing but empty rows hold no tag to count (lean.empty_rows: every
+                # "<" a row's start); told so, the lean split does not test them again.
+                empty = empty_stretches(buf, 0, end) if lean is not None and not decode else []
+                at = 0
+                for skip, resume in (*empty, (end, end)):
+                    if skip > at:
+                        _count_tags(buf, at, skip, sheet, part, limits, count, long_formula)
+                    at = resume
+                empty = [(offset + skip, offset + resume) for skip, resume in empty]
+                buf, offset = buf[end:], offset + end
             elif chunk and len(buf) > raw_cap + _CHUNK and _F_START.match(buf):
                 raise _too_long(sheet, part, "", None, limits)  # one formula, megabytes long
             if not chunk:
                 return
-            if lean is not None and not lean.feed(raw):
+            if lean is not None and not lean.feed(raw, empty):
                 lean = None
     except _READ_ERRORS as exc:
         raise UnsafeWorkbook(f"not an Excel workbook: {part} cannot be read "
                              f"({first_line(exc)})") from None
+
+
+def _count_tags(buf: bytes, start: int, end: int, sheet: str | None, part: str, limits: Limits,
+               count: _Count, long_formula: re.Pattern) -> None:
+    """Count the cells of buf[start:end] (whole tags), an array formula's range among them, and
+    measure its formulas."""
+    # a prefixed tag (":c", ":f") needs a colon: one memchr often rules them out
+    colon = buf.find(b":", start, end) >= 0
+    count.cells += _cells(buf, start, end, colon)
+    # every formula's start tag holds "<f" or ":f" (prefixed): most chunks of a big sheet hold
+    # neither, and two finds are far quicker than the regex; an array formula (or a data
+    # table) is one of them
+    formulas = buf.find(b"<f", start, end) >= 0 or colon and buf.find(b":f", start, end) >= 0
+    if formulas and (b"array" in buf or b"dataTable" in buf):
+        count.cells += _array_cells(buf, start, end)
+    if count.cells > limits.max_cells:
+        raise UnsafeWorkbook(f"too many cells: more than {limits.max_cells:,} "
+                             "(the limit; raise it with --max-cells)")
+    for m in _long_texts(buf, start, end, long_formula, limits.max_formula_length) if formulas else ():
+        text = m.group(1)
+        length = len(unescape(text.decode("utf-8", "replace")))
+        if length > limits.max_formula_length:
+            raise _too_long(sheet, part, _cell_before(buf, m.start()), length, limits)
+
+
+_SAMPLED_FROM = 1024  # formula limits from which _long_texts samples the text rather than regex every tag
+
+
+def _long_texts(buf: bytes, start: int, end: int, long_formula: re.Pattern, limit: int) -> Iterator[re.Match]:
+    """long_formula's matches in buf[start:end]: formula texts of more than `limit` bytes. Such a text is
+    a run of more than `limit` bytes without a "<", so it holds one of every `limit`-th byte: the runs
+    around those alone are looked at (the regex tried at each tag took 0.1 s of a 5 MB sheet of formulas)."""
+    if limit < _SAMPLED_FROM:  # samples as many as the tags, or more
+        yield from long_formula.finditer(buf, start, end)
+        return
+    seen = -1
+    for at in range(start, end, limit):
+        tag = buf.rfind(b"<", start, at + 1)  # the tag the run holding `at` follows
+        if tag < 0 or tag == seen:
+            continue
+        seen = tag
+        after = buf.find(b"<", at + 1, end)
+        if (end if after < 0 else after) - tag - 1 > limit:
+            m = long_formula.match(buf, tag, end)
+            if m is not None:
+                yield m
 
 
 _F_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f\s([^<>]*)>")
@@ -424,10 +464,10 @@ _REF_ATTR = re.compile(rb"""(?:^|\s)ref\s*=\s*["']\$?([A-Za-z]{1,3})\$?([0-9]{1,
                        rb"""(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?["']""")
 
 
-def _array_cells(buf: bytes, end: int) -> int:
+def _array_cells(buf: bytes, start: int, end: int) -> int:
     """Cells an array formula (or a data table) fills beyond its own: its whole range is computed."""
     extra = 0
-    for m in _F_TAG.finditer(buf, 0, end):
+    for m in _F_TAG.finditer(buf, start, end):
         attrs = m.group(1)
         if not _T_SPREADS.search(attrs):
             continue

@@ -2,7 +2,7 @@
 
 A sheet that lists every row to give it a height (a million empty rows around two cells: a 44 MB
 part) cost its whole bytes three times over: inflated at once, kept for the writer, joined again
-with the edited rows and deflated at once. Here such a part is inflated a megabyte at a time:
+with the edited rows and deflated at once. Here such a part is inflated a quarter megabyte at a time:
 
 * `read_lean` feeds it to lean.LeanReader, which keeps only the bytes the tree needs and the
   plain rows' cells, and returns with the lean sheet a `SourcePart`: where the part is in the
@@ -26,11 +26,12 @@ from .lean import LeanReader, LeanSheet, rows_into
 
 __all__ = ["SourcePart", "lean_reader", "read_lean", "same_part", "spliced"]
 
-CHUNK = 1 << 20  # inflated bytes read at a time
-# A part deflated less than this many times may be left whole after its first _SNIFF bytes: cells deflate
-# 5 to 7 times, empty rows 16; a part of both below 8 is about half cells, which lean_sheet refuses.
+# Inflated bytes read at a time: a quarter megabyte, where a megabyte held 6 MB more at the peak of a
+# 44 MB part's recalc (the chunk, its copies, zipfile's buffers) for no time saved. A part deflated less
+# than _DENSE times is judged on its first chunk (LeanReader's dense): cells deflate 5 to 7 times, empty
+# rows 16; a part of both below 8 is about half cells, which lean_sheet refuses.
+CHUNK = 1 << 18
 _DENSE = 8
-_SNIFF = 1 << 18  # the bytes of such a part looked at first
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,9 @@ class SourcePart:
     inside: tuple[int, int]
 
 
-def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, first: int = CHUNK) -> Iterator[bytes]:
-    """The member's bytes, `first` of them, then a CHUNK at a time."""
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The member's bytes a CHUNK at a time."""
     with zf.open(info) as fh:
-        if chunk := fh.read(first):
-            yield chunk
         while chunk := fh.read(CHUNK):
             yield chunk
 
@@ -74,8 +73,7 @@ def read_lean(zf: zipfile.ZipFile, member: str,
     reader = lean_reader(info, take)
     if reader.state == "refused":
         return None
-    # a dense part is judged on its first quarter megabyte (lean_reader)
-    for chunk in _chunks(zf, info, _SNIFF if reader.dense else CHUNK):
+    for chunk in _chunks(zf, info):
         if not reader.feed(chunk):
             return None
     lean = reader.finish()

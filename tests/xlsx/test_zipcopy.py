@@ -116,3 +116,37 @@ def test_the_shared_input_raises_what_zipfile_raises_on_damage(tmp_path):
     cut.write_bytes(bytes(truncated))
     with InputZip(cut) as z, pytest.raises((zipfile.BadZipFile, zlib.error, EOFError)):
         z.read("sheet.xml")
+
+
+def test_a_member_whose_crc_is_wrong_is_refused_as_zipfile_refuses_it(tmp_path):
+    """The deflate data intact, the CRC the zip records for it one off (in the local header and in
+    the directory): only the CRC check can tell, and the shared input's (ISA-L's CRC-32 in place of
+    zlib's) raises zipfile's error, with its message, for a deflated and a stored member alike."""
+    import pytest
+    data = b"<row r=\"1\"/>" * 200_000 + os.urandom(3000)
+    path = _zip_with(tmp_path, data)
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        infos = [z.getinfo("sheet.xml"), z.getinfo("plain.txt")]
+    for info in infos:
+        wrong = struct.pack("<L", (info.CRC + 1) & 0xFFFFFFFF)
+        raw[info.header_offset + 14:info.header_offset + 18] = wrong  # the local header's CRC
+        central = raw.index(b"PK\x01\x02")  # the directory's entries: this member's by its name
+        while raw[central + 46:central + 46 + len(info.filename)] != info.filename.encode():
+            central = raw.index(b"PK\x01\x02", central + 4)
+        raw[central + 16:central + 20] = wrong  # the directory's CRC
+    bad = tmp_path / "crc.zip"
+    bad.write_bytes(bytes(raw))
+    for name in ("sheet.xml", "plain.txt"):
+        with zipfile.ZipFile(bad) as z, pytest.raises(zipfile.BadZipFile) as theirs:
+            z.read(name)
+        with InputZip(bad) as z, pytest.raises(zipfile.BadZipFile) as ours:
+            z.read(name)
+        assert str(ours.value) == str(theirs.value) == f"Bad CRC-32 for file {name!r}"
+        with InputZip(bad) as z, z.open(name) as member, pytest.raises(zipfile.BadZipFile):
+            while member.read(1 << 16):  # read a piece at a time: refused at the end
+                pass
+    with InputZip(path) as z:  # the CRCs as recorded: read whole, a chunk at a time
+        assert z.read("sheet.xml") == data
+        with z.open("sheet.xml") as member:
+            assert b"".join(iter(lambda: member.read(1 << 20), b"")) == data
