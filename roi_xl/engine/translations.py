@@ -117,12 +117,13 @@ class Blocks:
         letters = self._letters.get((c1, c2))
         if letters is None:
             letters = self._letters[(c1, c2)] = tuple([column_letters(c) for c in range(c1, c2 + 1)])
-        number, one = str(r), self._strings.setdefault
-        row = self._rows[(r, c1, c2)] = tuple([one(k, k) for k in [letter + number for letter in letters]])
+        number = str(r)
+        keys = [letter + number for letter in letters]
+        row = self._rows[(r, c1, c2)] = tuple(map(self._strings.setdefault, keys, keys))
         return row
 
     def shared_all(self, coords: Iterable[str]) -> tuple[str, ...]:
         """The kept string equal to each coordinate if a block holds one (an input cell's
         coordinate then costs the program no second string), else the coordinate."""
-        get = self._strings.get
-        return tuple([get(coord, coord) for coord in coords])
+        coords = list(coords)
+        return tuple(map(self._strings.get, coords, coords))

@@ -13,7 +13,7 @@ edited instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from roi_xl.references import column_letters
 
@@ -36,32 +36,39 @@ def _text_bytes(text: str) -> bytes:
 
 
 Edits = dict[bytes, tuple[bytes, bytes]]  # b"B7" -> (its new t attribute, its new <v> and end tag)
+# One cell's edit, as the writer plans it: (t attribute, <v> text or None, the value itself).
+CellEdit = tuple[str | None, str | None, object]
 
 
-def _wanted(cells: Mapping[tuple[int, int], tuple[str | None, str | None, object]]) -> Edits:
+def _wanted(cells: Iterable[tuple[bytes, CellEdit]]) -> Edits:
     """The listed cells' new bytes by reference, each distinct (t, text) encoded once."""
-    letters: dict[int, bytes] = {}
     encoded: dict[tuple[str | None, str | None], tuple[bytes, bytes]] = {}
     want: Edits = {}
-    for (row_num, col), (t, text, _value) in cells.items():
-        name = letters.get(col)
-        if name is None:
-            name = letters[col] = column_letters(col).encode("ascii")
+    for ref, (t, text, _value) in cells:
         edit = encoded.get((t, text))
         if edit is None:  # the new type attribute, the new <v> and end tag
             edit = encoded[(t, text)] = (
                 b' t="' + t.encode("ascii") + b'"' if t else b"",
                 b"</c>" if text is None else b"<v>" + _text_bytes(text) + b"</v></c>")
-        want[b"%b%d" % (name, row_num)] = edit
+        want[ref] = edit
     return want
 
 
-def write_cells(fragment: bytes, cells: Mapping[tuple[int, int], tuple[str | None, str | None, object]]
-                ) -> bytes | None:
+def _named(cells: Mapping[tuple[int, int], CellEdit]) -> Iterator[tuple[bytes, CellEdit]]:
+    """(b"B7", edit) for each ((7, 2), edit)."""
+    letters: dict[int, bytes] = {}
+    for (row_num, col), edit in cells.items():
+        name = letters.get(col)
+        if name is None:
+            name = letters[col] = column_letters(col).encode("ascii")
+        yield b"%b%d" % (name, row_num), edit
+
+
+def write_cells(fragment: bytes, cells: Mapping[tuple[int, int], CellEdit]) -> bytes | None:
     """`fragment` (lxml's bytes of a sheetData in the default namespace) with each listed cell
     ((row, column) -> (t, <v> text or None, value)) given that value and type; None when one is
     not plainly there."""
-    want = _wanted(cells)
+    want = _wanted(_named(cells))
     found = 0
     row: bytes | None = None
     out = bytearray()  # grown in place: a list of pieces held ~60 MB for a sheet of 50,000 formulas
@@ -119,11 +126,11 @@ _IN_THEIR_ROWS = re.compile(rb'(?:w r="([1-9][0-9]*)"(?:c r="\1")*+)*+')
 _DECLARED = re.compile(rb'<\?xml[^>]*?encoding=["\']([A-Za-z0-9._-]*)')
 
 
-def write_part(data: bytes, cells: Mapping[tuple[int, int], tuple[str | None, str | None, object]]
-               ) -> bytes | None:
-    """A sheet part's own bytes `data` with each listed formula cell ((row, column) -> (t, <v> text
-    or None, value)) given that value and type, every other byte kept; None when a listed cell is
-    not plainly there, or the cell its reference names may not be the one the tree edit finds.
+def write_part(data: bytes, cells: Mapping[str, CellEdit]) -> bytes | None:
+    """A sheet part's own bytes `data` with each listed formula cell ("B7", as writer.by_reference
+    writes it, -> (t, <v> text or None, value)) given that value and type, every other byte kept;
+    None when a listed cell is not plainly there, or the cell its reference names may not be the one
+    the tree edit finds.
 
     `data` must be a part cell_scan.scan accepted: its sheetData holds rows of cells in the forms it
     knows and nothing else (no comment, CDATA, namespace declaration, character reference...), so
@@ -138,7 +145,7 @@ def write_part(data: bytes, cells: Mapping[tuple[int, int], tuple[str | None, st
     refs = _ROW_OR_REF.findall(data, inner, end)
     if len(set(refs)) != len(refs) or _IN_THEIR_ROWS.fullmatch(b"".join(refs).translate(None, _LETTERS)) is None:
         return None
-    want = _wanted(cells)
+    want = _wanted(zip("\n".join(cells).encode("ascii").split(b"\n"), cells.values()))
     # The bytes between a cell's reference and its formula, by its other attributes and new t.
     middles: dict[tuple[bytes, bytes], bytes | None] = {}
     found = 0

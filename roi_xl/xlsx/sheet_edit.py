@@ -20,7 +20,7 @@ from lxml import etree
 from roi_xl.errors import NeedsWholeTree
 from roi_xl.references import column_index, column_letters
 
-from .cell_bytes import write_cells
+from .cell_bytes import CellEdit, write_cells
 from .lean import rows_into
 from .package import parse
 from .part_stream import SourcePart, spliced
@@ -32,10 +32,6 @@ _XML_NS = "http://www.w3.org/XML/1998/namespace"
 _RANGE_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?$")
 _SHEETDATA_OPEN = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?sheetData)(?=[\s/>])")
 _DIMENSION_REF = re.compile(rb"""<(?:[A-Za-z_][\w.\-]*:)?dimension\s[^>]*?\bref\s*=\s*(["'])(.*?)\1""")
-
-# One cell's edit, as the writer plans it: (t attribute, <v> text, the value itself).
-CellEdit = tuple[str | None, str | None, object]
-
 
 def _matches_at(pattern: re.Pattern[bytes], data: bytes, needle: bytes) -> list[re.Match[bytes]]:
     """pattern.finditer(data) for a pattern whose every match holds `needle` after at most a tag's

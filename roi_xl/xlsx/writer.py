@@ -33,7 +33,7 @@ from lxml import etree
 
 from roi_xl.atomic import replacing
 from roi_xl.errors import NeedsWholeTree
-from roi_xl.references import MAX_COL, MAX_ROW, column_index
+from roi_xl.references import MAX_COL, MAX_ROW, column_index, coordinate
 
 from .cell_bytes import write_part
 from .cells import encode
@@ -73,9 +73,17 @@ def _parse_ref(ref: str) -> tuple[int, int]:
     return row, col
 
 
-def plan(values: Mapping[tuple[str, str], object]) -> dict[str, dict[tuple[int, int], CellEdit]]:
-    """sheet -> {(row, col): (t, text, value)}, every key and value checked before any I/O."""
-    out: dict[str, dict[tuple[int, int], CellEdit]] = {}
+# A batch's references as the engine names its cells ("B7": letters, a row without a leading 0, both
+# within the sheet), one a line: those need no parse to be keyed by the bytes a sheet part holds.
+_PLAIN_REFS = re.compile(
+    r"(?:(?:[A-Z]{1,2}|[A-W][A-Z]{2}|X[A-E][A-Z]|XF[A-D])"
+    r"(?:[1-9][0-9]{0,5}|10[0-3][0-9]{4}|104[0-7][0-9]{3}|1048[0-4][0-9]{2}|10485[0-6][0-9]|104857[0-6])\n)*")
+
+
+def by_reference(values: Mapping[tuple[str, str], object]) -> dict[str, dict[str, CellEdit]]:
+    """sheet -> {"B7": (t, text, value)}, every key and value checked before any I/O; each reference
+    written plainly ("$b$7" as "B7"), the last value of a cell named twice kept in its first place."""
+    out: dict[str, dict[str, CellEdit]] = {}
     floats: dict[float, tuple[str | None, str | None]] = {}  # each distinct number encoded once
     for key, value in values.items():
         try:
@@ -92,8 +100,29 @@ def plan(values: Mapping[tuple[str, str], object]) -> dict[str, dict[tuple[int, 
             t, text = encoded
         else:
             t, text = encode(value)
-        edits[_parse_ref(ref)] = (t, text, value)
+        edits[ref] = (t, text, value)
+    for sheet, edits in out.items():  # checked at once when all are plain, else one by one
+        if not _plain(edits):
+            out[sheet] = {coordinate(*_parse_ref(ref)): edit for ref, edit in edits.items()}
     return out
+
+
+def _plain(refs: Collection[str]) -> bool:
+    try:
+        joined = "\n".join(refs)
+    except TypeError:  # a reference that is not a string: _parse_ref says what it is
+        return False  # (and one holding a line break is more lines than references)
+    return joined.count("\n") == len(refs) - 1 and _PLAIN_REFS.fullmatch(joined + "\n") is not None
+
+
+def positions(edits: Mapping[str, CellEdit]) -> dict[tuple[int, int], CellEdit]:
+    """{"B7": edit} (as by_reference gives) keyed by (row, column), as the tree edit wants."""
+    return {_parse_ref(ref): edit for ref, edit in edits.items()}
+
+
+def plan(values: Mapping[tuple[str, str], object]) -> dict[str, dict[tuple[int, int], CellEdit]]:
+    """sheet -> {(row, col): (t, text, value)}, every key and value checked before any I/O."""
+    return {sheet: positions(edits) for sheet, edits in by_reference(values).items()}
 
 
 # --------------------------------------------------------------------------- calcChain
@@ -189,7 +218,7 @@ def _write(src: str | os.PathLike, dst: str | os.PathLike, values: Mapping[tuple
     source, target = Path(src), Path(dst)
     if _same_file(source, target):
         raise ValueError(f"refusing to write over the source workbook: {target}")
-    planned = plan(values)
+    planned = by_reference(values)
     with open_again(opened, source) as zin:
         _unchanged(zin)  # what was read before and what is copied now belong together
         pkg = zin.package()
@@ -200,15 +229,16 @@ def _write(src: str | os.PathLike, dst: str | os.PathLike, values: Mapping[tuple
                            f"(sheets: {', '.join(map(repr, parts))})")
         replaced: dict[str, bytes | Iterator[bytes]] = {}
         streamed: dict[str, dict[tuple[int, int], CellEdit]] = {}  # their edits, should they fail
-        for sheet, cells in planned.items():
+        for sheet, named in planned.items():
             part = parts[sheet]
             original, tree = (parsed or {}).get(part) or (zin.read(part), None)
             if (tree is None and isinstance(original, bytes) and parsed and part in parsed
                     and not values_only and not inputs):  # a part the reader scanned: its own bytes
-                written = write_part(original, cells)
+                written = write_part(original, named)
                 if written is not None:
                     replaced[part] = written
                     continue
+            cells = positions(named)
             if isinstance(original, SourcePart) and not same_part(zin, original):
                 original, tree = zin.read(part), None  # not the member that was read: as it is now
             try:

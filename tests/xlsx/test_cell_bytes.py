@@ -12,7 +12,7 @@ from roi_xl.excel import XlError
 from roi_xl.xlsx import sheet_edit
 from roi_xl.xlsx.cell_bytes import write_cells, write_part
 from roi_xl.xlsx.sheet_edit import SheetEdit
-from roi_xl.xlsx.writer import plan
+from roi_xl.xlsx.writer import by_reference, plan
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
@@ -96,7 +96,7 @@ def test_prefixed_sheet_is_left_to_the_tree():
 # --------------------------------------------------------------------------- a scanned part's own bytes
 
 def part_written(xml: str, values: dict) -> bytes | None:
-    return write_part(xml.encode(), plan({("S", ref): v for ref, v in values.items()})["S"])
+    return write_part(xml.encode(), by_reference({("S", ref): v for ref, v in values.items()})["S"])
 
 
 def tree_written(xml: str, values: dict, monkeypatch) -> bytes:

@@ -23,7 +23,7 @@ from roi_xl.xlsx import writer
 from roi_xl.xlsx.cells import cell_text, encode, error_text
 from roi_xl.xlsx.package import sheet_parts
 from roi_xl.xlsx.sheet_edit import SheetEdit
-from roi_xl.xlsx.writer import plan, write_values
+from roi_xl.xlsx.writer import by_reference, plan, write_values
 
 from tests.support import workbook_fixtures as fx
 
@@ -566,6 +566,26 @@ def test_plan_reads_references(ref, cell):
 def test_plan_refuses_what_is_not_one_cell(ref):
     with pytest.raises(ValueError):
         plan({("S", ref): 1})
+
+
+@pytest.mark.parametrize("refs, named", [
+    (["B7", "XFD1048576", "A1"], ["B7", "XFD1048576", "A1"]),          # all plain: kept as given
+    (["B7", "$C$2", "b3", "D004"], ["B7", "C2", "B3", "D4"]),          # one not: each written plainly
+])
+def test_by_reference_names_each_cell_plainly(refs, named):
+    assert list(by_reference({("S", ref): 1 for ref in refs})["S"]) == named
+
+
+def test_by_reference_keeps_the_last_value_of_a_cell_named_twice_in_its_first_place():
+    got = by_reference({("S", "B7"): 1, ("S", "A1"): 2, ("S", "$B$7"): 3})
+    assert got == {"S": {"B7": (None, "3", 3), "A1": (None, "2", 2)}}
+    assert list(got["S"]) == ["B7", "A1"]
+
+
+@pytest.mark.parametrize("ref", ["XFE1", "A1048577", "XFD1048577", "A0", "ZZZ1", "A1\nB2"])
+def test_by_reference_refuses_plain_looking_references_outside_the_sheet(ref):
+    with pytest.raises(ValueError):
+        by_reference({("S", "A1"): 1, ("S", ref): 2})
 
 
 def test_rich_value_link_inline_strings_and_shared_strings_are_replaced():
