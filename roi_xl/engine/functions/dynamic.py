@@ -4,7 +4,9 @@
 gave #VALUE!). Each returns a 2-D array that the engine spills from the formula's cell
 (roi_xl/engine/model.py). Rules, from Excel's documentation:
 - SEQUENCE(rows, [columns], [start], [step]): rows*columns numbers, row by row; sizes truncated,
-  a size below 1 is #CALC! (0) or #VALUE! (negative).
+  a size below 1 is #CALC! (0) or #VALUE! (negative), above 1,048,576 #VALUE! (Excel 365:
+  SUM(SEQUENCE(,2^20)) is a number, SUM(SEQUENCE(,2^20+1)) #VALUE!, r/excel "Dynamic Array Column
+  Limit is 1048576", 2025); more values than one array may hold (_args.MAX_ARRAY_VALUES) #NUM!.
 - UNIQUE(array, [by_col], [exactly_once]): rows (or columns) in first-seen order; text compares
   case-insensitively; a blank is its own value (shown as 0 when it spills); no result is #CALC!.
 - FILTER(array, include, [if_empty]): include is one row or column matching the array's height
@@ -27,8 +29,8 @@ from formulas.functions import Error, wrap_func
 from formulas.functions import XlError as FormulasError
 
 from ...excel import ERROR_TYPE_NUMBERS
-from ...references import MAX_COL, MAX_ROW
-from ._args import NUM, OMITTED_MARKER, VALUE, array_result, to_number
+from ...references import MAX_ROW
+from ._args import OMITTED_MARKER, VALUE, array_result, check_array_size, to_number
 from ._args import Fail as _Fail
 from ._args import grid as _grid
 from ._args import scalar as _scalar
@@ -50,12 +52,11 @@ def _number(value, default=None) -> float:
 def xsequence(rows, columns=1, start=1, step=1):
     n_rows, n_cols = math.trunc(_number(rows)), math.trunc(_number(columns, 1.0))
     first, inc = _number(start, 1.0), _number(step, 1.0)
-    if n_rows < 0 or n_cols < 0:
+    if n_rows < 0 or n_cols < 0 or max(n_rows, n_cols) > MAX_ROW:
         return VALUE
     if n_rows == 0 or n_cols == 0:
         return CALC
-    if n_rows * n_cols > MAX_ROW * MAX_COL:
-        return NUM
+    check_array_size(n_rows, n_cols)
     values = first + inc * np.arange(n_rows * n_cols, dtype=float)
     return values.astype(object).reshape(n_rows, n_cols)
 
