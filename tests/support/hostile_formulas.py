@@ -1,0 +1,88 @@
+"""Hostile formulas, the held-out probe of issue 19 on the formula side: each case a workbook whose
+cells hold formulas that once exhausted memory or time, or gave a value Excel does not.
+
+`build(folder)` writes every case and returns them as hostile_corpus `Case`s (cell values worked out
+by hand or from Microsoft's function pages, cited beside each; errors as their text). Each formula
+sits in its own cell, so a case shows that one formula costs its cell, never the workbook.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import openpyxl
+
+from tests.support.hostile_corpus import Case
+
+
+def _book(path: Path, cells: dict[str, object]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet"
+    for ref, value in cells.items():
+        ws[ref] = value
+    wb.save(path)
+    return path
+
+
+def _case(folder: Path, name: str, rows: list[tuple[str, object]]) -> Case:
+    """Formula i in A{i}; its expected value in the case's values under Sheet!A{i}."""
+    path = _book(folder / name, {f"A{i}": formula for i, (formula, _) in enumerate(rows, 1)})
+    return Case(name, path, values={f"Sheet!A{i}": value for i, (_, value) in enumerate(rows, 1)})
+
+
+def build(folder: Path) -> list[Case]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return [
+        # Arrays built from a number alone (issue 19, item 2): SEQUENCE(1E9) took every byte of the
+        # machine and failed the workbook. Excel 365: SUM(SEQUENCE(,2^20)) is a number and
+        # SUM(SEQUENCE(,2^20+1)) #VALUE! (r/excel, "Dynamic Array Column Limit is 1048576", 2025);
+        # an array of more values than the engine holds (8 full columns) is #NUM!.
+        _case(folder, "array-bombs.xlsx", [
+            ("=SUM(_xlfn.SEQUENCE(1E9))", "#VALUE!"),
+            ("=SUM(_xlfn.SEQUENCE(1,1048577))", "#VALUE!"),
+            ("=SUM(_xlfn.SEQUENCE(1048576))", 549_756_338_176.0),     # n(n+1)/2 for n = 2^20
+            ("=SUM(_xlfn.SEQUENCE(1048576,100))", "#NUM!"),
+            ("=SUM(_xlfn.MUNIT(16384))", "#NUM!"),                     # 268 million values
+            ("=SUM(_xlfn.MUNIT(3))", 3.0),
+            ("=1+1", 2.0),
+        ]),
+        # Counts past the largest double (Microsoft's PERMUT, COMBIN, FACTDOUBLE pages: #NUM!);
+        # formulas computed 1E9! in full (hours) or wrapped 64-bit integers round.
+        _case(folder, "count-overflow.xlsx", [
+            ("=PERMUT(1000,500)", "#NUM!"),        # 1000!/500! is about 1E1365
+            ("=PERMUT(1E9,5E8)", "#NUM!"),
+            ("=PERMUT(5,2)", 20.0),                # 5 x 4
+            ("=COMBIN(1E9,5E8)", "#NUM!"),
+            ("=COMBIN(1E9,2)", 499_999_999_500_000_000.0),   # 1E9 x (1E9 - 1) / 2
+            ("=_xlfn.COMBINA(1E9,5E8)", "#NUM!"),
+            ("=_xlfn.COMBINA(4,3)", 20.0),         # COMBIN(6,3) (Microsoft's COMBINA page)
+            ("=FACTDOUBLE(301)", "#NUM!"),         # 301 x 299 x ... x 1 is about 1.2E309
+            ("=FACTDOUBLE(300)", float(2**150 * math.factorial(150))),  # 300!! = 2^150 x 150!, 8.2E307
+            ("=FACTDOUBLE(7)", 105.0),             # 7 x 5 x 3 x 1 (Microsoft's FACTDOUBLE page)
+            ("=FACTDOUBLE(6)", 48.0),              # 6 x 4 x 2
+            ("=FACTDOUBLE(-2)", "#NUM!"),
+            ("=FACTDOUBLE(TRUE)", "#VALUE!"),      # an Analysis ToolPak function takes no logical
+        ]),
+        # Dates past Excel's last day, 31 Dec 9999 = serial 2958465: "If start_date plus days yields
+        # an invalid date, WORKDAY returns the #NUM! error value" (Microsoft's WORKDAY page), and
+        # EOMONTH's page says the same of months; formulas gave #VALUE!, and HOUR(1E10) 0.
+        _case(folder, "dates-past-9999.xlsx", [
+            ("=EDATE(45292,1E10)", "#NUM!"),
+            ("=EDATE(2958435,1)", "#NUM!"),        # 1 Dec 9999 + 1 month
+            ("=EDATE(2958405,1)", 2_958_435.0),    # 1 Nov 9999 + 1 month = 1 Dec 9999
+            ("=EOMONTH(2958465,1)", "#NUM!"),
+            ("=EOMONTH(45292,-1E6)", "#NUM!"),
+            ("=EOMONTH(2958440,0)", 2_958_465.0),  # the last day of Dec 9999
+            ("=EOMONTH(45292,1)", 45_351.0),       # 1 Jan 2024 -> 29 Feb 2024
+            ("=EDATE(45322,1)", 45_351.0),         # 31 Jan 2024 -> 29 Feb 2024
+            ("=EOMONTH(0,0)", 31.0),               # "0 Jan 1900" is in January
+            ("=WORKDAY(45292,1E8)", "#NUM!"),
+            ("=WORKDAY(2958465,1)", "#NUM!"),      # Friday 31 Dec 9999: the next working day is in 10000
+            ("=WORKDAY(45292,5)", 45_299.0),       # Monday 1 Jan 2024 -> Monday 8 Jan
+            ("=HOUR(1E10)", "#NUM!"),
+            ("=MINUTE(2958466)", "#NUM!"),
+            ("=HOUR(2958465.75)", 18.0),           # 6 pm on the last day
+            ("=SECOND(0.5+1/86400)", 1.0),
+        ]),
+    ]
