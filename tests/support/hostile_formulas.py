@@ -85,4 +85,15 @@ def build(folder: Path) -> list[Case]:
             ("=HOUR(2958465.75)", 18.0),           # 6 pm on the last day
             ("=SECOND(0.5+1/86400)", 1.0),
         ]),
+        # LET's names computed from earlier names (issue 19, item 7: a valid formula costs nothing):
+        # formulas bound only the names the last argument reads itself, so =LET(x,1,y,x+1,y) was
+        # #VALUE! and a warning. Excel allows 126 name/value pairs (Microsoft's LET page).
+        _case(folder, "let-chains.xlsx", [
+            ("=_xlfn.LET(_xlpm.x,1,_xlpm.y,_xlpm.x+1,_xlpm.y)", 2.0),
+            ("=_xlfn.LET(_xlpm.x,1,_xlpm.y,_xlpm.x+1,_xlpm.x+_xlpm.y)", 3.0),
+            ("=_xlfn.LET(_xlpm.x,2,_xlpm.unused,1/0,_xlpm.x*5)", 10.0),
+            ("=_xlfn.LET(_xlpm.f,_xlfn.LAMBDA(_xlpm.n,_xlpm.n*2),_xlpm.g,_xlpm.f(4),_xlpm.g+1)", 9.0),
+            ("=_xlfn.LET(" + ",".join(f"_xlpm.a{i},{'1' if i == 0 else f'_xlpm.a{i - 1}+1'}"
+                                      for i in range(126)) + ",_xlpm.a125)", 126.0),
+        ]),
     ]
