@@ -85,6 +85,16 @@ def build(folder: Path) -> list[Case]:
             ("=HOUR(2958465.75)", 18.0),           # 6 pm on the last day
             ("=SECOND(0.5+1/86400)", 1.0),
         ]),
+        # ARRAYTOTEXT past Excel's 32,767 characters (issue 19, item 2: every text function): #VALUE!,
+        # found while joining (a range of long texts could be a giant one). Formats from Microsoft's
+        # ARRAYTOTEXT page: concise "a, b", strict {"a",b;c,d} with texts quoted; another #VALUE!.
+        Case("arraytotext.xlsx", _book(folder / "arraytotext.xlsx", {
+            "B1": "a" * 20_000, "B2": "b" * 16_000, "C1": "x", "C2": 2, "D1": True, "D2": "y",
+            "A1": "=LEN(_xlfn.ARRAYTOTEXT(B1:B2))", "A2": "=LEN(_xlfn.ARRAYTOTEXT(B1:B2,1))",
+            "A3": "=_xlfn.ARRAYTOTEXT(C1:D2)", "A4": "=_xlfn.ARRAYTOTEXT(C1:D2,1)",
+            "A5": "=_xlfn.ARRAYTOTEXT(C1:D2,2)", "A6": "=LEN(_xlfn.ARRAYTOTEXT(B1))"}),
+             values={"Sheet!A1": "#VALUE!", "Sheet!A2": "#VALUE!", "Sheet!A3": "x, TRUE, 2, y",
+                     "Sheet!A4": '{"x",TRUE;2,"y"}', "Sheet!A5": "#VALUE!", "Sheet!A6": 20_000.0}),
         # LET's names computed from earlier names (issue 19, item 7: a valid formula costs nothing):
         # formulas bound only the names the last argument reads itself, so =LET(x,1,y,x+1,y) was
         # #VALUE! and a warning. Excel allows 126 name/value pairs (Microsoft's LET page).
