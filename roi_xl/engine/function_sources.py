@@ -8,8 +8,8 @@ SOURCES = {
         'ISODD', 'ISREF', 'ISTEXT', 'NA', 'TYPE', '_XLFN.ISFORMULA',
     ),
     'formulas.functions.logic': (
-        'BYCOL', 'BYROW', 'FALSE', 'IFS', 'MAKEARRAY', 'MAP', 'REDUCE', 'SCAN', 'TRUE', '_XLFN.BYCOL',
-        '_XLFN.BYROW', '_XLFN.IFS', '_XLFN.MAKEARRAY', '_XLFN.MAP', '_XLFN.REDUCE', '_XLFN.SCAN',
+        'BYCOL', 'BYROW', 'FALSE', 'IFS', 'MAP', 'REDUCE', 'SCAN', 'TRUE', '_XLFN.BYCOL', '_XLFN.BYROW',
+        '_XLFN.IFS', '_XLFN.MAP', '_XLFN.REDUCE', '_XLFN.SCAN',
     ),
     'formulas.functions.math': (
         'ATAN2', 'MDETERM', 'MINVERSE', 'MULTINOMIAL', 'PERCENTOF', 'PI', 'POWER', 'RAND', 'SQRTPI',
@@ -122,9 +122,9 @@ SOURCES = {
         'DOLLARFR',
     ),
     'roi_xl.engine.functions.dynamic': (
-        'DROP', 'FILTER', 'SEQUENCE', 'SORT', 'SORTBY', 'TAKE', 'TRIMRANGE', 'UNIQUE', '_XLFN.DROP',
-        '_XLFN.FILTER', '_XLFN.SEQUENCE', '_XLFN.SORT', '_XLFN.SORTBY', '_XLFN.TAKE', '_XLFN.TRIMRANGE',
-        '_XLFN.UNIQUE', '_XLFN._XLWS.FILTER', '_XLFN._XLWS.SORT',
+        'DROP', 'FILTER', 'MAKEARRAY', 'SEQUENCE', 'SORT', 'SORTBY', 'TAKE', 'TRIMRANGE', 'UNIQUE',
+        '_XLFN.DROP', '_XLFN.FILTER', '_XLFN.MAKEARRAY', '_XLFN.SEQUENCE', '_XLFN.SORT', '_XLFN.SORTBY',
+        '_XLFN.TAKE', '_XLFN.TRIMRANGE', '_XLFN.UNIQUE', '_XLFN._XLWS.FILTER', '_XLFN._XLWS.SORT',
     ),
     'roi_xl.engine.functions.elementary': (
         'ABS', 'ACOS', 'ACOSH', 'ACOT', 'ACOTH', 'ASIN', 'ASINH', 'ATAN', 'ATANH', 'COS', 'COSH', 'COT',

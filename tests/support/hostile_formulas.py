@@ -47,6 +47,15 @@ def build(folder: Path) -> list[Case]:
             ("=SUM(_xlfn.MUNIT(3))", 3.0),
             ("=1+1", 2.0),
         ]),
+        # MAKEARRAY calls its LAMBDA once a value: 10 billion calls ran past any time limit and
+        # failed the workbook; more values than the engine holds is #NUM! before the first call.
+        # MAKEARRAY(3,2,r*c) is 1+2+2+4+3+6 = 18; rows below 1 #VALUE! (Microsoft's MAKEARRAY page).
+        _case(folder, "makearray-bomb.xlsx", [
+            ("=SUM(_xlfn.MAKEARRAY(100000,100000,_xlfn.LAMBDA(_xlpm.r,_xlpm.c,_xlpm.r)))", "#NUM!"),
+            ("=SUM(_xlfn.MAKEARRAY(3,2,_xlfn.LAMBDA(_xlpm.r,_xlpm.c,_xlpm.r*_xlpm.c)))", 18.0),
+            ("=_xlfn.MAKEARRAY(0,2,_xlfn.LAMBDA(_xlpm.r,_xlpm.c,1))", "#VALUE!"),
+            ("=1+1", 2.0),
+        ]),
         # Counts past the largest double (Microsoft's PERMUT, COMBIN, FACTDOUBLE pages: #NUM!);
         # formulas computed 1E9! in full (hours) or wrapped 64-bit integers round.
         _case(folder, "count-overflow.xlsx", [

@@ -1,4 +1,4 @@
-"""Excel 365's dynamic-array functions SEQUENCE, UNIQUE, FILTER, SORT and SORTBY.
+"""Excel 365's dynamic-array functions SEQUENCE, UNIQUE, FILTER, SORT and SORTBY; MAKEARRAY's size.
 
 `formulas` 1.3.4 lacks SEQUENCE and gets the others wrong (SUM(UNIQUE({1,1,2})) gave 1, FILTER
 gave #VALUE!). Each returns a 2-D array that the engine spills from the formula's cell
@@ -17,6 +17,8 @@ gave #VALUE!). Each returns a 2-D array that the engine spills from the formula'
   (in ERROR.TYPE's order), with blanks last in either order; sort_order 1 or -1, else #VALUE!.
 - TRIMRANGE(range, [trim_rows], [trim_cols]): the range without its outer blank rows and columns.
 - DROP(array, rows, [columns]): dropping every row or column is #VALUE!.
+- MAKEARRAY(rows, columns, lambda): formulas' own, but more values than one array may hold
+  (_args.MAX_ARRAY_VALUES) is #NUM! before the LAMBDA is called once.
 Omitted optional arguments arrive as their Excel defaults (roi_xl/engine/rewrite.py fills them).
 """
 from __future__ import annotations
@@ -27,10 +29,11 @@ import numpy as np
 import schedula as sh
 from formulas.functions import Error, wrap_func
 from formulas.functions import XlError as FormulasError
+from formulas.functions import logic as _logic
 
 from ...excel import ERROR_TYPE_NUMBERS
 from ...references import MAX_ROW
-from ._args import OMITTED_MARKER, VALUE, array_result, check_array_size, to_number
+from ._args import MAX_ARRAY_VALUES, NUM, OMITTED_MARKER, VALUE, array_result, check_array_size, to_number
 from ._args import Fail as _Fail
 from ._args import grid as _grid
 from ._args import scalar as _scalar
@@ -279,7 +282,25 @@ def xtake(array, rows, columns=None):
     return grid if c is None else grid[:, :c] if c > 0 else grid[:, c:]
 
 
-REPLACEMENTS = {}
+# --- MAKEARRAY -------------------------------------------------------------------------------------
+
+def xmakearray(rows, cols, func):
+    """formulas' MAKEARRAY, which calls the LAMBDA once a value: past the values one array may hold
+    #NUM! before the first call (MAKEARRAY(1E5,1E5,...) ran past any time limit)."""
+    if rows * cols > MAX_ARRAY_VALUES:
+        return [[NUM]]
+    return _logic.xmakearray(rows, cols, func)
+
+
+_MAKEARRAY = _logic.wrap_ufunc(
+    xmakearray, input_parser=lambda rows, columns, func: (
+        float(_logic._convert2float(rows)), float(_logic._convert2float(columns)), func),
+    check_error=lambda rows, columns, func: _logic.get_error(rows, columns, func),
+    args_parser=lambda rows, columns, func: (_logic.replace_empty(rows), _logic.replace_empty(columns), func),
+    return_func=_logic.return_2d_func, check_nan=False, excluded={2})
+
+
+REPLACEMENTS = {"MAKEARRAY": _MAKEARRAY, "_XLFN.MAKEARRAY": _MAKEARRAY}
 for _names, _fn in ((("SEQUENCE", "_XLFN.SEQUENCE"), xsequence),
                     (("UNIQUE", "_XLFN.UNIQUE"), xunique),
                     (("FILTER", "_XLFN._XLWS.FILTER", "_XLFN.FILTER"), xfilter),
