@@ -45,6 +45,9 @@ def build(folder: Path) -> list[Case]:
             ("=SUM(_xlfn.SEQUENCE(1048576,100))", "#NUM!"),
             ("=SUM(_xlfn.MUNIT(16384))", "#NUM!"),                     # 268 million values
             ("=SUM(_xlfn.MUNIT(3))", 3.0),
+            # a column times a row multiplies sizes: 10,000 x 10,000 ran past the time limit
+            ("=SUM(_xlfn.SEQUENCE(10000)*_xlfn.SEQUENCE(1,10000))", "#NUM!"),
+            ("=SUM(_xlfn.SEQUENCE(100)*_xlfn.SEQUENCE(1,100))", 25_502_500.0),  # (100 x 101 / 2)^2
             ("=1+1", 2.0),
         ]),
         # MAKEARRAY calls its LAMBDA once a value: 10 billion calls ran past any time limit and

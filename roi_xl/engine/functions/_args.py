@@ -11,6 +11,7 @@ import schedula as sh
 from formulas.functions import Array, Error
 from formulas.functions import XlError as FormulasError
 
+from ...references import MAX_ARRAY_VALUES
 from .. import text_number
 
 VALUE = Error.errors["#VALUE!"]
@@ -22,16 +23,8 @@ NA = Error.errors["#N/A"]
 OMITTED_MARKER = "__ROI_XL_OMITTED__"
 
 
-# The most values one array a function builds may hold (SEQUENCE, MUNIT, MAKEARRAY): Excel is
-# bounded only by the machine's memory (Microsoft, "Description of the limitations for working with
-# arrays in Excel"), the engine by one worker's budget. 8,388,608 values (8 full columns) take about
-# 300 MB as the engine holds them; SEQUENCE(1E9) took every byte the machine had and failed the
-# workbook. Past it the cell is #NUM!, as SEQUENCE was beyond a sheet's 17 billion cells.
-MAX_ARRAY_VALUES = 1 << 23
-
-
 def check_array_size(rows: float, columns: float) -> None:
-    """Fail(#NUM!) when a rows x columns array would hold more than MAX_ARRAY_VALUES values."""
+    """Fail(#NUM!) when a rows x columns array would hold more than references.MAX_ARRAY_VALUES."""
     if rows * columns > MAX_ARRAY_VALUES:
         raise Fail(NUM)
 

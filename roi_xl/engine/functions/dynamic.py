@@ -6,7 +6,7 @@ gave #VALUE!). Each returns a 2-D array that the engine spills from the formula'
 - SEQUENCE(rows, [columns], [start], [step]): rows*columns numbers, row by row; sizes truncated,
   a size below 1 is #CALC! (0) or #VALUE! (negative), above 1,048,576 #VALUE! (Excel 365:
   SUM(SEQUENCE(,2^20)) is a number, SUM(SEQUENCE(,2^20+1)) #VALUE!, r/excel "Dynamic Array Column
-  Limit is 1048576", 2025); more values than one array may hold (_args.MAX_ARRAY_VALUES) #NUM!.
+  Limit is 1048576", 2025); more values than one array may hold (references.MAX_ARRAY_VALUES) #NUM!.
 - UNIQUE(array, [by_col], [exactly_once]): rows (or columns) in first-seen order; text compares
   case-insensitively; a blank is its own value (shown as 0 when it spills); no result is #CALC!.
 - FILTER(array, include, [if_empty]): include is one row or column matching the array's height
@@ -18,7 +18,7 @@ gave #VALUE!). Each returns a 2-D array that the engine spills from the formula'
 - TRIMRANGE(range, [trim_rows], [trim_cols]): the range without its outer blank rows and columns.
 - DROP(array, rows, [columns]): dropping every row or column is #VALUE!.
 - MAKEARRAY(rows, columns, lambda): formulas' own, but more values than one array may hold
-  (_args.MAX_ARRAY_VALUES) is #NUM! before the LAMBDA is called once.
+  (references.MAX_ARRAY_VALUES) is #NUM! before the LAMBDA is called once.
 Omitted optional arguments arrive as their Excel defaults (roi_xl/engine/rewrite.py fills them).
 """
 from __future__ import annotations
@@ -32,8 +32,8 @@ from formulas.functions import XlError as FormulasError
 from formulas.functions import logic as _logic
 
 from ...excel import ERROR_TYPE_NUMBERS
-from ...references import MAX_ROW
-from ._args import MAX_ARRAY_VALUES, NUM, OMITTED_MARKER, VALUE, array_result, check_array_size, to_number
+from ...references import MAX_ARRAY_VALUES, MAX_ROW
+from ._args import NUM, OMITTED_MARKER, VALUE, array_result, check_array_size, to_number
 from ._args import Fail as _Fail
 from ._args import grid as _grid
 from ._args import scalar as _scalar

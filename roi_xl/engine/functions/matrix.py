@@ -5,7 +5,7 @@ gave 1.
 Excel's rule: MUNIT(dimension) is the dimension x dimension identity matrix; the dimension is
 read as a number (TRUE is 1, text that is no number is #VALUE!) and truncated; below 1 it is
 #VALUE!; an error is returned as the result. More values than one array may hold is #NUM!
-(_args.MAX_ARRAY_VALUES).
+(references.MAX_ARRAY_VALUES).
 """
 from __future__ import annotations
 
