@@ -10,19 +10,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import openpyxl
-
-from tests.support.hostile_corpus import Case
-
-
-def _book(path: Path, cells: dict[str, object]) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Sheet"
-    for ref, value in cells.items():
-        ws[ref] = value
-    wb.save(path)
-    return path
+from tests.support.hostile_corpus import Case, _book  # one way of writing a test workbook
 
 
 def _case(folder: Path, name: str, rows: list[tuple[str, object]]) -> Case:
