@@ -13,6 +13,13 @@ import re
 
 MAX_ROW = 1_048_576   # Excel's last row
 MAX_COL = 16_384      # Excel's last column, XFD
+# The most values one array a formula builds may hold (SEQUENCE, MUNIT, MAKEARRAY, a column times a
+# row): Excel is bounded only by the machine's memory (Microsoft, "Description of the limitations for
+# working with arrays in Excel"), the engine by one worker's budget and time. 8,388,608 values (8 full
+# columns) take about 300 MB as the engine holds them; SEQUENCE(1E9) took every byte the machine had
+# and failed the workbook, SEQUENCE(10000)*SEQUENCE(1,10000) ran past the time limit. Past it the
+# formula's cell is #NUM!, as SEQUENCE was beyond a sheet's 17 billion cells.
+MAX_ARRAY_VALUES = 1 << 23
 _MAX_LETTERS = 18_278  # ZZZ: the longest column name openpyxl (and so formulas) accepts
 
 # openpyxl's RANGE_EXPR: "B7", "$A$1:C9", "A:C", "3:5" (each part optional, checked below).

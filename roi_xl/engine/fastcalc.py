@@ -53,7 +53,7 @@ from .. import registry
 from ..errors import NeedFormulas, Untranslatable
 from ..excel import OMITTED, XlError, address, to_grid
 from ..memory import this_process_budget
-from ..references import CELL, SHEET, column_index, coordinate, split_coordinate, unquote_sheet
+from ..references import CELL, MAX_ARRAY_VALUES, SHEET, column_index, coordinate, split_coordinate, unquote_sheet
 from . import rules
 from .formulas_args import COMPUTED, LITERAL, REFERENCE, formulas_argument, formulas_value
 from .functions._args import Fail
@@ -993,6 +993,8 @@ def _ew2(f, x, y):
     if y.__class__ is not list:
         return [[f(a, y) for a in row] for row in x]
     height, width = max(len(x), len(y)), max(len(x[0]), len(y[0]))
+    if height * width > MAX_ARRAY_VALUES:  # a column times a row: the one way an operator multiplies sizes
+        return XlError.NUM
     out = []
     for i in range(height):
         row = []

@@ -8,6 +8,7 @@ formulas' (formulas_rule).
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 import schedula as _sh
@@ -16,6 +17,7 @@ from formulas.tokens.operand import Error
 from formulas.tokens.operand import XlError as FormulasError
 
 from ..excel import OMITTED, XlError
+from ..references import MAX_ARRAY_VALUES
 from .range_memo import once
 from .rewrite import OMITTED_MARKER
 
@@ -72,6 +74,17 @@ def plan_value(value):
     return value
 
 
+def _too_large(args) -> bool:
+    """Whether the operands broadcast (a column times a row) to more than MAX_ARRAY_VALUES values."""
+    shapes = [np.shape(a) for a in args]
+    if all(math.prod(shape) <= 1 for shape in shapes):
+        return False
+    try:
+        return math.prod(np.broadcast_shapes(*shapes)) > MAX_ARRAY_VALUES
+    except ValueError:  # shapes numpy cannot broadcast: formulas' own handling
+        return False
+
+
 def formulas_rule(rule):
     """`rule` (a function of rules.py over the plan's values) as a function of formulas' table:
     element by element over its arrays (numpy broadcasting, as formulas' own operators), each element
@@ -85,6 +98,8 @@ def formulas_rule(rule):
 
     @functools.wraps(ufunc)
     def function(*args, **kwargs):
+        if _too_large(args):
+            return Error.errors["#NUM!"]
         with np.errstate(over="ignore"):  # an overflow is the rule's #NUM!, not numpy's warning
             return ufunc(*args, **kwargs)
 

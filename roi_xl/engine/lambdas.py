@@ -7,10 +7,25 @@
 - bound by LET and called by name, =LET(f, LAMBDA(x, x*2), f(5)) (10): LET took every reference
   inside the LAMBDA, its parameters too, for a cell the formula reads (X: a missing input). The
   patch drops a nested LAMBDA's parameters from LET's external inputs.
+- LET whose later name is computed from an earlier one, =LET(x, 1, y, x+1, y) (2): formulas binds
+  only the names its last argument reads directly (y, not the x that y reads), so x was a missing
+  input and the cell #VALUE! with a warning. The patch binds every name, as Excel, which tracks
+  every reference a formula holds, does.
 """
 from __future__ import annotations
 
 import functools
+import types
+
+
+class _EveryName:
+    """Stands for the set of LET's names formulas binds: it holds every name."""
+
+    def __init__(self, _names) -> None:
+        pass
+
+    def __contains__(self, _name) -> bool:
+        return True
 
 
 @functools.cache
@@ -27,7 +42,12 @@ def call_lambdas_in_place() -> None:
 
     Lambda._ast = _ast
 
-    process = Lambda._process
+    # formulas' own code, its one `set(...)` (the names its last argument reads) bound to
+    # _EveryName: the same code with one name bound differently, rather than a copy of it
+    original_process = Lambda._process
+    process = types.FunctionType(
+        original_process.__code__, {**original_process.__globals__, "set": _EveryName},
+        original_process.__name__, original_process.__defaults__, original_process.__closure__)
 
     def _process(self, attr, match, context=None, parser=None):
         attr = process(self, attr, match, context, parser)

@@ -25,6 +25,8 @@ from roi_xl.xlsx.guard import Limits
 
 from tests.support import hostile_corpus
 from tests.support.batch_books import distinct_books
+from tests.support.cell_values import cached as _cached
+from tests.support.cell_values import shown as _shown
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,24 +60,6 @@ def _sha256(paths) -> dict[Path, str]:
         if p.is_file() and _readable(p):
             out[p] = hashlib.sha256(p.read_bytes()).hexdigest()
     return out
-
-
-def _shown(value) -> object:
-    """A computed or cached value as the corpus writes expectations: errors as their text."""
-    if isinstance(value, (bool, float, int)) or value is None:
-        return float(value) if type(value) is int else value
-    return str(value)
-
-
-def _cached(path: Path) -> dict[str, object]:
-    # a file, not a name: openpyxl refuses .xlam by its name; read-only, which reads the cells and
-    # not the formatting (format-missing.xlsx's damaged conditional format is kept as it was)
-    with open(path, "rb") as fh:
-        wb = openpyxl.load_workbook(fh, data_only=True, read_only=True)
-        from roi_xl.excel import address
-
-        return {address(ws.title, c.coordinate): _shown(c.value)
-                for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
 
 
 def recalc_cli(*args, cwd: Path, timeout=300, pythonpath: str = "") -> subprocess.CompletedProcess:

@@ -11,6 +11,7 @@ import schedula as sh
 from formulas.functions import Array, Error
 from formulas.functions import XlError as FormulasError
 
+from ...references import MAX_ARRAY_VALUES
 from .. import text_number
 
 VALUE = Error.errors["#VALUE!"]
@@ -20,6 +21,12 @@ NA = Error.errors["#N/A"]
 # The text rewrite.py puts in place of an argument left empty where an empty argument is not the
 # typed 0 `formulas` passes on (our catalogue functions, some built-ins via OMITTED_DEFAULTS).
 OMITTED_MARKER = "__ROI_XL_OMITTED__"
+
+
+def check_array_size(rows: float, columns: float) -> None:
+    """Fail(#NUM!) when a rows x columns array would hold more than references.MAX_ARRAY_VALUES."""
+    if rows * columns > MAX_ARRAY_VALUES:
+        raise Fail(NUM)
 
 
 class Fail(Exception):

@@ -1,10 +1,12 @@
-"""Excel 365's dynamic-array functions SEQUENCE, UNIQUE, FILTER, SORT and SORTBY.
+"""Excel 365's dynamic-array functions SEQUENCE, UNIQUE, FILTER, SORT and SORTBY; MAKEARRAY's size.
 
 `formulas` 1.3.4 lacks SEQUENCE and gets the others wrong (SUM(UNIQUE({1,1,2})) gave 1, FILTER
 gave #VALUE!). Each returns a 2-D array that the engine spills from the formula's cell
 (roi_xl/engine/model.py). Rules, from Excel's documentation:
 - SEQUENCE(rows, [columns], [start], [step]): rows*columns numbers, row by row; sizes truncated,
-  a size below 1 is #CALC! (0) or #VALUE! (negative).
+  a size below 1 is #CALC! (0) or #VALUE! (negative), above 1,048,576 #VALUE! (Excel 365:
+  SUM(SEQUENCE(,2^20)) is a number, SUM(SEQUENCE(,2^20+1)) #VALUE!, r/excel "Dynamic Array Column
+  Limit is 1048576", 2025); more values than one array may hold (references.MAX_ARRAY_VALUES) #NUM!.
 - UNIQUE(array, [by_col], [exactly_once]): rows (or columns) in first-seen order; text compares
   case-insensitively; a blank is its own value (shown as 0 when it spills); no result is #CALC!.
 - FILTER(array, include, [if_empty]): include is one row or column matching the array's height
@@ -15,6 +17,8 @@ gave #VALUE!). Each returns a 2-D array that the engine spills from the formula'
   (in ERROR.TYPE's order), with blanks last in either order; sort_order 1 or -1, else #VALUE!.
 - TRIMRANGE(range, [trim_rows], [trim_cols]): the range without its outer blank rows and columns.
 - DROP(array, rows, [columns]): dropping every row or column is #VALUE!.
+- MAKEARRAY(rows, columns, lambda): formulas' own, but more values than one array may hold
+  (references.MAX_ARRAY_VALUES) is #NUM! before the LAMBDA is called once.
 Omitted optional arguments arrive as their Excel defaults (roi_xl/engine/rewrite.py fills them).
 """
 from __future__ import annotations
@@ -25,10 +29,11 @@ import numpy as np
 import schedula as sh
 from formulas.functions import Error, wrap_func
 from formulas.functions import XlError as FormulasError
+from formulas.functions import logic as _logic
 
 from ...excel import ERROR_TYPE_NUMBERS
-from ...references import MAX_COL, MAX_ROW
-from ._args import NUM, OMITTED_MARKER, VALUE, array_result, to_number
+from ...references import MAX_ARRAY_VALUES, MAX_ROW
+from ._args import NUM, OMITTED_MARKER, VALUE, array_result, check_array_size, to_number
 from ._args import Fail as _Fail
 from ._args import grid as _grid
 from ._args import scalar as _scalar
@@ -50,12 +55,11 @@ def _number(value, default=None) -> float:
 def xsequence(rows, columns=1, start=1, step=1):
     n_rows, n_cols = math.trunc(_number(rows)), math.trunc(_number(columns, 1.0))
     first, inc = _number(start, 1.0), _number(step, 1.0)
-    if n_rows < 0 or n_cols < 0:
+    if n_rows < 0 or n_cols < 0 or max(n_rows, n_cols) > MAX_ROW:
         return VALUE
     if n_rows == 0 or n_cols == 0:
         return CALC
-    if n_rows * n_cols > MAX_ROW * MAX_COL:
-        return NUM
+    check_array_size(n_rows, n_cols)
     values = first + inc * np.arange(n_rows * n_cols, dtype=float)
     return values.astype(object).reshape(n_rows, n_cols)
 
@@ -278,7 +282,25 @@ def xtake(array, rows, columns=None):
     return grid if c is None else grid[:, :c] if c > 0 else grid[:, c:]
 
 
-REPLACEMENTS = {}
+# --- MAKEARRAY -------------------------------------------------------------------------------------
+
+def xmakearray(rows, cols, func):
+    """formulas' MAKEARRAY, which calls the LAMBDA once a value: past the values one array may hold
+    #NUM! before the first call (MAKEARRAY(1E5,1E5,...) ran past any time limit)."""
+    if rows * cols > MAX_ARRAY_VALUES:
+        return [[NUM]]
+    return _logic.xmakearray(rows, cols, func)
+
+
+_MAKEARRAY = _logic.wrap_ufunc(
+    xmakearray, input_parser=lambda rows, columns, func: (
+        float(_logic._convert2float(rows)), float(_logic._convert2float(columns)), func),
+    check_error=lambda rows, columns, func: _logic.get_error(rows, columns, func),
+    args_parser=lambda rows, columns, func: (_logic.replace_empty(rows), _logic.replace_empty(columns), func),
+    return_func=_logic.return_2d_func, check_nan=False, excluded={2})
+
+
+REPLACEMENTS = {"MAKEARRAY": _MAKEARRAY, "_XLFN.MAKEARRAY": _MAKEARRAY}
 for _names, _fn in ((("SEQUENCE", "_XLFN.SEQUENCE"), xsequence),
                     (("UNIQUE", "_XLFN.UNIQUE"), xunique),
                     (("FILTER", "_XLFN._XLWS.FILTER", "_XLFN.FILTER"), xfilter),

@@ -1,7 +1,8 @@
 """Math functions `formulas` 1.3.4 lacks or gets wrong: QUOTIENT, COMBIN, COMBINA, BASE, DECIMAL,
-GCD, LCM, SERIESSUM, MMULT, SUMSQ, ROMAN, ARABIC (Excel's documented rules; arguments are truncated to integers
-where Excel does so). QUOTIENT, GCD, LCM and SERIESSUM come from the Analysis ToolPak and, as
-Excel-saved workbooks show, take no TRUE/FALSE (#VALUE!)."""
+GCD, LCM, SERIESSUM, MMULT, SUMSQ, ROMAN, ARABIC, PERMUT, FACTDOUBLE (Excel's documented rules;
+arguments are truncated to integers where Excel does so). QUOTIENT, GCD, LCM, SERIESSUM and
+FACTDOUBLE come from the Analysis ToolPak and, as Excel-saved workbooks show, take no TRUE/FALSE
+(#VALUE!)."""
 from __future__ import annotations
 
 import math
@@ -129,18 +130,49 @@ def quotient(numerator, denominator):
     return float(math.trunc(n / d))
 
 
+# A count whose logarithm is past the largest double's overflows (#NUM!): checked before the exact
+# count is made, which for PERMUT(1E9,5E8) or COMBIN(1E9,5E8) would take hours and gigabytes.
+_LOG_MAX = math.log(np.finfo(float).max)
+
+
+def _count(log_size: float, exact) -> float:
+    if log_size > _LOG_MAX:
+        raise Fail(NUM)
+    return float(exact())
+
+
 def combin(number, chosen):
     n, k = _int(number), _int(chosen)
     if n < 0 or k < 0 or k > n:
         raise Fail(NUM)
-    return float(math.comb(n, k))
+    return _count(math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1), lambda: math.comb(n, k))
+
+
+def permut(number, chosen):
+    """PERMUT: arguments truncated; k > n or a negative one #NUM!, as is an overflow (formulas:
+    #VALUE!, after computing n! in full)."""
+    n, k = _int(number), _int(chosen)
+    if n < 0 or k < 0 or k > n:
+        raise Fail(NUM)
+    return _count(math.lgamma(n + 1) - math.lgamma(n - k + 1), lambda: math.perm(n, k))
+
+
+def factdouble(number):
+    """FACTDOUBLE (Analysis ToolPak: TRUE is #VALUE!): n(n-2)(n-4)... of the number truncated, 1
+    for 0 and -1, #NUM! below; past 300!! a double overflows: #NUM! (formulas multiplied 64-bit
+    integers that wrapped round: FACTDOUBLE(301) was 4.7E18)."""
+    n = math.trunc(_toolpak_number(number))
+    if n < -1 or n > 300:
+        raise Fail(NUM)
+    return float(math.prod(range(n, 0, -2)))
 
 
 def combina(number, chosen):
     n, k = _int(number), _int(chosen)
     if n < 0 or k < 0 or (n == 0 and k > 0):
         raise Fail(NUM)
-    return float(math.comb(n + k - 1, k)) if k else 1.0
+    return _count(math.lgamma(n + k) - math.lgamma(k + 1) - math.lgamma(n), lambda: math.comb(n + k - 1, k)) \
+        if k else 1.0
 
 
 _LIMIT = 2.0 ** 53  # the whole numbers BASE, DECIMAL, GCD and LCM take or give stay below it
@@ -289,6 +321,9 @@ REPLACEMENTS = {
     "RANDBETWEEN": wrap_ufunc(xrandbetween, input_parser=lambda *a: a),
     "QUOTIENT": wrap_func(elementwise(quotient)),
     "COMBIN": wrap_func(elementwise(combin)),
+    "PERMUT": wrap_func(elementwise(permut)),
+    "_XLFN.PERMUT": wrap_func(elementwise(permut)),
+    "FACTDOUBLE": wrap_func(elementwise(factdouble)),
     "_XLFN.COMBINA": wrap_func(elementwise(combina)),
     "BASE": wrap_func(elementwise(base)),
     "_XLFN.BASE": wrap_func(elementwise(base)),

@@ -3,8 +3,9 @@
 - UNICHAR: a surrogate half is #N/A; HYPERLINK gives its friendly name (or link), never follows it.
 - CHAR / CODE: Excel for Windows maps 128..255 through Windows-1252 (CHAR(128) is "€"), formulas
   through Mac Roman; bytes 1252 leaves undefined (129, 141, 143, 144, 157) are their own code point.
-- REPT, CONCAT, CONCATENATE, TEXTJOIN (excel_functions), SUBSTITUTE, REPLACE, REGEXREPLACE: a result longer than
-  Excel's 32,767 characters is #VALUE!, not a giant text (found before it is built).
+- REPT, CONCAT, CONCATENATE, TEXTJOIN (excel_functions), SUBSTITUTE, REPLACE, REGEXREPLACE,
+  ARRAYTOTEXT: a result longer than Excel's 32,767 characters is #VALUE!, not a giant text (found
+  before it is built).
 - TEXT: Excel's number formats (sections, conditions, placeholders, dates and times), see
   `engine.numfmt`; formulas' own parser raises on most codes.
 - SEARCH: `?` is any one character, `*` any run, `~` escapes them (a `~` before anything else,
@@ -23,7 +24,16 @@ import math
 import re
 
 import numpy as np
-from formulas.functions import Error, flatten, is_not_empty, raise_errors, replace_empty, wrap_func, wrap_ufunc
+from formulas.functions import (
+    Error,
+    flatten,
+    get_error,
+    is_not_empty,
+    raise_errors,
+    replace_empty,
+    wrap_func,
+    wrap_ufunc,
+)
 from formulas.functions import text as _text
 
 from ...errors import FormatError
@@ -117,6 +127,22 @@ def xconcat(text, *args):
 def xreplace(old_text, start_num, num_chars, new_text):
     result = _text.xreplace(old_text, start_num, num_chars, new_text)
     return VALUE if isinstance(result, str) and len(result) > MAX_TEXT else result
+
+
+def xarraytotext(array, format_type=0):
+    """formulas' ARRAYTOTEXT, joined with text_coercion.joined: concise "a, b" (0) or strict
+    "{a,b;c,d}" (1, texts quoted); #VALUE! past a cell's length or for another format."""
+    strict = math.trunc(float(replace_empty(format_type)))
+    if strict not in (0, 1):
+        return VALUE
+    rows = np.atleast_2d(np.asarray(array, object))
+    if not strict:
+        result = joined((_text._xvaluetotext(v, 0) for v in flatten(rows, None)), ", ")
+    else:
+        lines = [joined((_text._xvaluetotext(v, 1) for v in row), ",") for row in rows]
+        inner = None if None in lines else joined(lines, ";")
+        result = "{" + inner + "}" if inner else None
+    return VALUE if result is None or len(result) > MAX_TEXT else result
 
 
 def xexact(text1, text2):
@@ -220,10 +246,14 @@ REPLACEMENTS = {
     "_XLFN.CONCATENATE": wrap_ufunc(xconcat, **_text._kw0),
     "REPLACE": wrap_ufunc(xreplace, **_text._kw0),
     "REPLACEB": wrap_ufunc(xreplace, **_text._kw0),
+    "ARRAYTOTEXT": wrap_ufunc(xarraytotext, input_parser=lambda *a: a, args_parser=lambda *a: a,
+                              check_error=lambda a, format_type=0: get_error(format_type), excluded={0}),
+    "_XLFN.ARRAYTOTEXT": None,
     "REGEXTEST": wrap_ufunc(xregextest, check_nan=False, **_text._kw0),
     "_XLFN.REGEXTEST": None,
     "REGEXREPLACE": wrap_ufunc(xregexreplace, check_nan=False, **_text._kw0),
     "_XLFN.REGEXREPLACE": None,
 }
+REPLACEMENTS["_XLFN.ARRAYTOTEXT"] = REPLACEMENTS["ARRAYTOTEXT"]
 REPLACEMENTS["_XLFN.REGEXTEST"] = REPLACEMENTS["REGEXTEST"]
 REPLACEMENTS["_XLFN.REGEXREPLACE"] = REPLACEMENTS["REGEXREPLACE"]
