@@ -207,10 +207,11 @@ def _content_type_decoy(path: Path, good: Path) -> Path:
     return _rezip(path, members)
 
 
-def _array_over_the_sheet(path: Path, good: Path, ref: str) -> Path:
-    """One array formula whose range covers `ref`: every cell in it is a cell to compute."""
+def _array_over_the_sheet(path: Path, good: Path, ref: str, attrs: str = 't="array" ref="{ref}"') -> Path:
+    """One array formula whose range covers `ref` (its <f>'s attributes `attrs`): every cell in
+    it is a cell to compute."""
     return _with_part(good, path, "xl/worksheets/sheet1.xml", _sheet_xml(
-        f'<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="array" ref="{ref}">A1*2</f></c></row>'))
+        f'<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f {attrs.format(ref=ref)}>A1*2</f></c></row>'))
 
 
 def _xlm_macro_book(path: Path, good: Path) -> Path:
@@ -398,6 +399,20 @@ def build(folder: Path) -> list[Case]:
     _array_over_the_sheet(fails("array-over-the-sheet.xlsx", "too many cells: more than 1,000,000"),
                           good, "B1:XFD1048576")
     _array_over_the_sheet(recalcs("array-formula.xlsx", {"Sheet!B1": 2.0}), good, "B1")
+    # the same range however XML or a reader may spell it (held-out probe): whole columns B:XFD
+    # (16,383 x 1,048,576 cells) or rows, a sheet name, leading zeros, a character reference in
+    # the range or in "array", single quotes, a space: each is more than a million cells
+    for name, ref, attrs in (
+            ("whole-columns", "B:XFD", 't="array" ref="{ref}"'),
+            ("whole-rows", "1:1048576", 't="array" ref="{ref}"'),
+            ("sheet-named", "Sheet!B1:XFD1048576", 't="array" ref="{ref}"'),
+            ("leading-zeros", "B00000001:XFD001048576", 't="array" ref="{ref}"'),
+            ("escaped-colon", "B1&#58;XFD1048576", 't="array" ref="{ref}"'),
+            ("escaped-type", "B1:XFD1048576", 't="&#97;rray" ref="{ref}"'),
+            ("single-quotes", "B1:XFD1048576", "t='array' ref='{ref}'"),
+            ("spaced", " B1:XFD1048576", 't="array" ref="{ref}"')):
+        _array_over_the_sheet(fails(f"array-over-the-sheet-{name}.xlsx", "too many cells: more than 1,000,000"),
+                              good, ref, attrs)
 
     # ---- wildcards (issue 19, item 4): 25 "*a" then "*b" never matches "a"*40+"!", and a
     # backtracking regex tries every way of splitting the a's first
