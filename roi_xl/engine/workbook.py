@@ -14,7 +14,7 @@ from lxml import etree
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from ..errors import WorkbookError, cell_outside_sheet, first_line
+from ..errors import WorkbookError, cell_outside_sheet, first_line, missing_shared_text
 from ..excel import XlError, address
 from ..references import MAX_COL, MAX_ROW, column_letters
 from .bind import bind_catalogue, input_value
@@ -63,8 +63,7 @@ def load(path: str | Path) -> LoadedWorkbook:
     except (SyntaxError, etree.XMLSyntaxError, zlib.error) as exc:  # ElementTree's ParseError is one
         raise WorkbookError(f"not an Excel workbook: damaged XML inside ({exc})") from exc
     except IndexError as exc:  # openpyxl indexes the shared strings and styles a cell names
-        raise WorkbookError("damaged workbook: a cell refers to a shared text or a format that "
-                            "is not in the file") from exc
+        raise missing_shared_text() from exc
     except (ValueError, TypeError, AttributeError) as exc:  # a cell value or address out of bounds
         # openpyxl wraps what it met ("Unable to read workbook: could not read worksheets from
         # <path>"): the wrapped error says what is wrong

@@ -31,7 +31,7 @@ from typing import TypeVar
 
 from lxml import etree
 
-from roi_xl.errors import FastReadError, cell_outside_sheet
+from roi_xl.errors import FastReadError, cell_outside_sheet, missing_shared_text
 from roi_xl.excel import XlError, address, date_to_serial
 from roi_xl.references import IN_SHEET, outside_sheet
 
@@ -269,6 +269,10 @@ class _Cells:
     def shared(self, index: str) -> str:
         if self.strings is None:
             self.strings = _shared_strings(self.zf, self.pkg)
+        # the index as a count: "-1" (Python's last) or "1.0" names no shared text
+        index = index.strip()
+        if not (index.isascii() and index.isdigit()) or int(index) >= len(self.strings):
+            raise missing_shared_text()
         return self.strings[int(index)]
 
     def row(self, row: etree._Element) -> None:

@@ -95,6 +95,21 @@ def _patch_declared_size(path: Path, member: str, size: int) -> None:
     path.write_bytes(bytes(data))
 
 
+def _shared_strings_book(path: Path, good: Path, strings: list[str], rows: str) -> Path:
+    """`good` with a shared-strings part holding `strings` (in order) and the sheet `rows`."""
+    members = _members(good)
+    members["xl/sharedStrings.xml"] = (f'<sst xmlns="{MAIN_NS}">' + "".join(
+        f"<si><t>{text}</t></si>" for text in strings) + "</sst>").encode()
+    members["xl/worksheets/sheet1.xml"] = _sheet_xml(rows)
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    return _rezip(path, members)
+
+
 def _external_link_book(path: Path, target: str) -> Path:
     """A workbook whose B1 is =[1]Sheet1!A1*2, [1] being an external link to `target`."""
     src = _book(path, {"A1": 5, "B1": "=[1]Sheet1!A1*2", "B2": "=A1*3"})
@@ -455,6 +470,13 @@ def build(folder: Path) -> list[Case]:
     damaged = "a cell refers to a shared text or a format that is not in the file"
     _with_part(good, fails("shared-string-missing.xlsx", damaged), "xl/worksheets/sheet1.xml",
                _sheet_xml('<row r="1"><c r="A1" t="s"><v>5</v></c><c r="B1"><f>A1&amp;"x"</f></c></row>'))
+    # a shared-text index that is no count of the texts (held-out probe): -1 read the last text
+    # ("b"), 1.0 and "zero" raised a ValueError's words; a file that holds "a" and "b" has none of them
+    for name, index in (("negative", "-1"), ("fraction", "1.0"), ("word", "zero")):
+        _shared_strings_book(fails(f"shared-string-{name}.xlsx", damaged), good, ["a", "b"],
+                             f'<row r="1"><c r="A1" t="s"><v>{index}</v></c><c r="B1"><f>A1&amp;"x"</f></c></row>')
+    _shared_strings_book(recalcs("shared-string-last.xlsx", {"Sheet!B1": "bx"}), good, ["a", "b"],
+                         '<row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1"><f>A1&amp;"x"</f></c></row>')
     # A conditional format naming a differential format the file lacks: openpyxl refused the file,
     # but no workbook the plan computes goes through openpyxl (issue 12) and nothing the engine reads
     # is damaged: it is recalculated, the part kept as it was.
