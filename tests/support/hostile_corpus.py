@@ -110,6 +110,21 @@ def _shared_strings_book(path: Path, good: Path, strings: list[str], rows: str) 
     return _rezip(path, members)
 
 
+def _sheet_list(path: Path, good: Path, sheets: str, rels: str = "", target: str | None = None) -> Path:
+    """`good` whose workbook lists `sheets` (<sheet> elements) instead of its one sheet, with the
+    relationships `rels` added and its sheet's relationship target made `target` (when given)."""
+    members = _members(good)
+    book = members["xl/workbook.xml"]
+    start = book.index(b"<sheets>") + len(b"<sheets>")
+    members["xl/workbook.xml"] = book[:start] + sheets.encode() + book[book.index(b"</sheets>"):]
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", rels.encode() + b"</Relationships>")
+    if target is not None:
+        members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+            b'Target="/xl/worksheets/sheet1.xml"', target.encode())
+    return _rezip(path, members)
+
+
 def _external_link_book(path: Path, target: str) -> Path:
     """A workbook whose B1 is =[1]Sheet1!A1*2, [1] being an external link to `target`."""
     src = _book(path, {"A1": 5, "B1": "=[1]Sheet1!A1*2", "B2": "=A1*3"})
@@ -428,6 +443,26 @@ def build(folder: Path) -> list[Case]:
             ("spaced", " B1:XFD1048576", 't="array" ref="{ref}"')):
         _array_over_the_sheet(fails(f"array-over-the-sheet-{name}.xlsx", "too many cells: more than 1,000,000"),
                               good, ref, attrs)
+
+    # ---- sheets Excel would have to repair (held-out probe): read as if they were not there,
+    # their cells were silently gone and the workbook "recalculated" with nothing in it
+    sheet = f'<sheet xmlns:r="{REL_NS}" name="{{name}}" sheetId="{{n}}" r:id="{{rid}}"/>'
+    nowhere = "has no part in the file"
+    for name, target in (("part-missing", 'Target="/xl/worksheets/gone.xml"'),
+                         ("target-outside", 'Target="../../../../etc/passwd"'),
+                         ("target-external", 'Target="file:///etc/passwd" TargetMode="External"'),
+                         ("target-empty", 'Target=""')):
+        _sheet_list(fails(f"sheet-{name}.xlsx", f"damaged workbook: sheet 'Sheet' {nowhere}"), good,
+                    sheet.format(name="Sheet", n=1, rid="rId1"), target=target)
+    _sheet_list(fails("sheet-relationship-missing.xlsx", nowhere), good, sheet.format(name="Sheet", n=1, rid="rId9"))
+    worksheet = '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/' \
+                'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    _sheet_list(fails("sheets-one-name.xlsx", "damaged workbook: two sheets named 'SHEET'"), good,
+                sheet.format(name="Sheet", n=1, rid="rId1") + sheet.format(name="SHEET", n=2, rid="rId9"),
+                worksheet.replace("sheet1.xml", "sheet2.xml"))
+    _sheet_list(fails("sheets-one-part.xlsx", "sheet 'Twin' is the part of another sheet too"), good,
+                sheet.format(name="Sheet", n=1, rid="rId1") + sheet.format(name="Twin", n=2, rid="rId9"),
+                worksheet)
 
     # ---- wildcards (issue 19, item 4): 25 "*a" then "*b" never matches "a"*40+"!", and a
     # backtracking regex tries every way of splitting the a's first
