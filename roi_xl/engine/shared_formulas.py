@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from ..errors import unmovable_shared_formula
 from ..references import column_index, column_letters, split_coordinate
 
 __all__ = ["Shared"]
@@ -191,9 +192,12 @@ class Shared:
                                for p in self.pieces)
             except ValueError:  # left to openpyxl's Translator
                 pass
-        from openpyxl.formula.translate import Translator
+        from openpyxl.formula.translate import Translator, TranslatorError
 
-        return Translator(self.text, self.origin).translate_formula(dest)
+        try:
+            return Translator(self.text, self.origin).translate_formula(dest)
+        except TranslatorError as exc:  # refused as the formulas path's reader is (workbook.load)
+            raise unmovable_shared_formula(exc) from exc
 
 
 class _Range:

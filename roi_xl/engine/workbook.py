@@ -11,10 +11,11 @@ from typing import Any
 from formulas.excel.xlreader import load_workbook
 from formulas.tokens.operand import XlError as FormulasError
 from lxml import etree
+from openpyxl.formula.translate import TranslatorError
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from ..errors import WorkbookError, cell_outside_sheet, first_line, missing_shared_text
+from ..errors import WorkbookError, cell_outside_sheet, first_line, missing_shared_text, unmovable_shared_formula
 from ..excel import XlError, address
 from ..references import MAX_COL, MAX_ROW, column_letters
 from .bind import bind_catalogue, input_value
@@ -64,6 +65,10 @@ def load(path: str | Path) -> LoadedWorkbook:
         raise WorkbookError(f"not an Excel workbook: damaged XML inside ({exc})") from exc
     except IndexError as exc:  # openpyxl indexes the shared strings and styles a cell names
         raise missing_shared_text() from exc
+    except LookupError as exc:  # an XML declaration naming an encoding Python does not know
+        raise WorkbookError(f"not an Excel workbook: damaged XML inside ({first_line(exc)})") from exc
+    except TranslatorError as exc:  # a shared formula's cell where its formula cannot be moved
+        raise unmovable_shared_formula(exc) from exc
     except (ValueError, TypeError, AttributeError) as exc:  # a cell value or address out of bounds
         # openpyxl wraps what it met ("Unable to read workbook: could not read worksheets from
         # <path>"): the wrapped error says what is wrong

@@ -204,8 +204,8 @@ def _check_package(zf: InputZip, limits: Limits) -> list[str]:
     try:
         pkg = zf.package()
         sheets = pkg.sheets
-    except (ValueError, KeyError, zipfile.BadZipFile) as exc:
-        for info in infos:  # a DTD there is the cause to report
+    except (ValueError, KeyError, *_READ_ERRORS) as exc:  # a damaged member read for it too
+        for info in infos:  # a DTD there (or the member that cannot be read) is the cause to report
             if _is_xml(info.filename):
                 _check_prolog(zf, info)
         raise UnsafeWorkbook(f"not an Excel workbook: {exc}") from None
