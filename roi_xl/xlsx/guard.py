@@ -301,6 +301,22 @@ def _check_head(head: bytes, name: str) -> None:
                              f"in its first {_HEAD // 1024} KB")
 
 
+_SHEET_ROOTS = ("worksheet", "chartsheet", "dialogsheet", "macrosheet")
+_MARKUP_BEFORE_ROOT = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.S)
+_ROOT_NAME = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
+
+
+def _check_sheet_root(head: bytes, part: str, sheet: str) -> None:
+    """Refuse a sheet whose part is another kind of part (styles, the workbook, relationships...):
+    read as a sheet it has no cells, and the workbook would "recalculate" without them."""
+    if _utf16(head):
+        head = head.decode(_utf16_codec(head), "replace").encode("utf-8")
+    root = _ROOT_NAME.search(_MARKUP_BEFORE_ROOT.sub(b"", head))
+    if root is not None and root.group(1).decode("ascii") not in _SHEET_ROOTS:
+        raise UnsafeWorkbook(f"damaged workbook: sheet {sheet!r} is not a sheet (its part, {part}, "
+                             f"holds a {root.group(1).decode('ascii')!r} element)")
+
+
 def _external_links(zf: zipfile.ZipFile, infos) -> list[str]:
     """External links are never followed (nor fetched): say so once per linked file."""
     out = []
@@ -383,6 +399,8 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, li
             if decode is None:
                 head = chunk[:_HEAD]
                 _check_head(head, part)
+                if sheet is not None:
+                    _check_sheet_root(head, part, sheet)
                 decode = _utf16(head) and codecs.getincrementaldecoder(
                     _utf16_codec(head))("replace").decode
             if decode:

@@ -154,6 +154,8 @@ class Package:
                 self.sheets[name] = member
                 if kinds.get(_r_id(sheet), "").lower().endswith(("/xlmacrosheet", "/xlintlmacrosheet")):
                     self.macro_sheets.add(name)
+        if not self.sheets:  # Excel opens none: read, it would "recalculate" with nothing in it
+            raise WorkbookError(f"damaged workbook: its workbook part, {self.workbook}, lists no sheet")
 
 
 def _checked_sheet(name: str | None, member: str | None, upper: set[str], parts: set[str]) -> tuple[str, str]:

@@ -486,6 +486,15 @@ def build(folder: Path) -> list[Case]:
     _sheet_list(fails("sheets-one-part.xlsx", "sheet 'Twin' is the part of another sheet too"), good,
                 sheet.format(name="Sheet", n=1, rid="rId1") + sheet.format(name="Twin", n=2, rid="rId9"),
                 worksheet)
+    _sheet_list(fails("no-sheet.xlsx", "damaged workbook: its workbook part, xl/workbook.xml, lists no sheet"),
+                good, "")
+    # a sheet whose part is another kind of part: read as a sheet it held no cell
+    for name, target in (("styles", "styles.xml"), ("workbook", "workbook.xml"),
+                         ("relationships", "_rels/workbook.xml.rels")):
+        root = {"styles": "styleSheet", "workbook": "workbook", "relationships": "Relationships"}[name]
+        _sheet_list(fails(f"sheet-is-{name}.xlsx", f"damaged workbook: sheet 'Sheet' is not a sheet (its part, "
+                                                   f"xl/{target}, holds a '{root}' element)"),
+                    good, sheet.format(name="Sheet", n=1, rid="rId1"), target=f'Target="{target}"')
 
     # ---- wildcards (issue 19, item 4): 25 "*a" then "*b" never matches "a"*40+"!", and a
     # backtracking regex tries every way of splitting the a's first
