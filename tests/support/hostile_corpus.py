@@ -556,6 +556,20 @@ def build(folder: Path) -> list[Case]:
     _with_part(good, fails("text-in-a-number-cell.xlsx", "damaged workbook"), "xl/worksheets/sheet1.xml",
                _sheet_xml('<row r="1"><c r="A1"><v>abc</v></c><c r="B1"><f>A1+1</f></c></row>'))
     shutil.copyfile(good, recalcs("add-in.xlam", {"Sheet!B1": 42.0}))  # openpyxl refused the name
+    # values that are not of their cell's type (held-out probe): Python's int() words reached the user
+    for name, cell in (("infinity", '<c r="A1"><v>INF</v></c>'), ("hex", '<c r="A1"><v>0x10</v></c>'),
+                       ("word-boolean", '<c r="A1" t="b"><v>yes</v></c>')):
+        value = cell.split("<v>")[1].split("</v>")[0]
+        _with_part(good, fails(f"not-its-type-{name}.xlsx",
+                               f"damaged workbook: a cell holds '{value}', which is not a value of the cell's type"),
+                   "xl/worksheets/sheet1.xml", _sheet_xml(f'<row r="1">{cell}<c r="B1"><f>A1</f></c></row>'))
+    # a chartsheet without the drawing Excel's schema requires (openpyxl writes one so, and fails to
+    # read it back on a Python AttributeError, whose words reached the user)
+    chartless = openpyxl.Workbook()
+    chartless.active.title = "Sheet"
+    chartless.active["A1"], chartless.active["B1"] = 1, "=A1+1"
+    chartless.create_chartsheet("Chart1")
+    chartless.save(fails("chartsheet-without-drawing.xlsx", "damaged workbook: a part is not as Excel writes it"))
 
     # ---- one formula the engine cannot read costs its cell, not the workbook (item 7); values
     # Excel gives where the engine was wrong (item 8)
