@@ -21,6 +21,7 @@ from pathlib import Path
 import openpyxl
 
 from tests.support.libreoffice import find_soffice, write_profile
+from tests.support.workbook_fixtures import add_shared_strings
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -98,15 +99,8 @@ def _patch_declared_size(path: Path, member: str, size: int) -> None:
 def _shared_strings_book(path: Path, good: Path, strings: list[str], rows: str) -> Path:
     """`good` with a shared-strings part holding `strings` (in order) and the sheet `rows`."""
     members = _members(good)
-    members["xl/sharedStrings.xml"] = (f'<sst xmlns="{MAIN_NS}">' + "".join(
-        f"<si><t>{text}</t></si>" for text in strings) + "</sst>").encode()
+    add_shared_strings(members, strings)
     members["xl/worksheets/sheet1.xml"] = _sheet_xml(rows)
-    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/'
-        b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
-    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
-        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
     return _rezip(path, members)
 
 
