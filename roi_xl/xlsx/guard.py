@@ -96,10 +96,10 @@ def checked(path: str | os.PathLike, limits: Limits = Limits()) -> tuple[InputZi
         raise UnsafeWorkbook(f"not an Excel workbook: {_content_kind(head)}")
     try:
         zf = InputZip(path)
-    except zipfile.BadZipFile:
-        raise UnsafeWorkbook("not an Excel workbook: a damaged or truncated zip file") from None
     except zipfile.LargeZipFile:
         raise UnsafeWorkbook("not an Excel workbook: a zip file too large to read") from None
+    except _READ_ERRORS:  # zipfile's NotImplementedError for a member of a newer "zip file version"
+        raise UnsafeWorkbook("not an Excel workbook: a damaged or truncated zip file") from None
     try:
         return zf, _check_package(zf, limits)
     except BaseException:
