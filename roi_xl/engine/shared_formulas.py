@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 
-from ..errors import unmovable_shared_formula
 from ..references import column_index, column_letters, split_coordinate
 
 __all__ = ["Shared"]
@@ -192,12 +191,9 @@ class Shared:
                                for p in self.pieces)
             except ValueError:  # left to openpyxl's Translator
                 pass
-        from openpyxl.formula.translate import Translator, TranslatorError
+        from openpyxl.formula.translate import Translator
 
-        try:
-            return Translator(self.text, self.origin).translate_formula(dest)
-        except TranslatorError as exc:  # refused as the formulas path's reader is (workbook.load)
-            raise unmovable_shared_formula(exc) from exc
+        return Translator(self.text, self.origin).translate_formula(dest)
 
 
 class _Range:
