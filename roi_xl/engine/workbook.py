@@ -117,9 +117,10 @@ _CAST = re.compile(r"(?:invalid literal for int\(\) with base 10|could not conve
 
 
 def _cast_words(text: str) -> str:
-    """openpyxl's failure to read a cell's value as its type, in the user's words."""
+    """openpyxl's failure to read a number (a cell's value, a boolean's 0 or 1, the row of a cell's
+    reference), in the user's words."""
     m = _CAST.match(text)
-    return f"a cell holds {m.group(1)}, which is not a value of the cell's type" if m else text
+    return f"the file holds {m.group(1)} where a number belongs (a cell's value or reference)" if m else text
 
 
 def _fingerprint(facts: BookFacts, prepared: Prepared, iteration: Iteration | None = None) -> str:

@@ -298,8 +298,12 @@ class _Cells:
         if f is None and not has_value and inline is None:
             return
         ref = c.get("r").upper()
-        if _in_sheet(ref) is None and outside_sheet(ref):  # refused as the formulas path does (a
-            raise cell_outside_sheet(address(self.name, ref))  # plain row holds none: lean.py)
+        if _in_sheet(ref) is None:
+            if outside_sheet(ref):  # refused as the formulas path does (a plain row holds none: lean.py)
+                raise cell_outside_sheet(address(self.name, ref))
+            # no cell's name ("$A$1", "1A", "DD"): the formulas path reads it as openpyxl does, or
+            # refuses it; kept as it is, its value was lost and its formula broke the plan
+            raise FastReadError(f"{self.name}: a cell named {ref!r}")
         self.sheet.filled.append(ref)
         style = c.get("s")
         if style is not None and self.styles is not None:

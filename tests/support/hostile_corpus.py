@@ -555,12 +555,14 @@ def build(folder: Path) -> list[Case]:
     _with_part(good, fails("text-in-a-number-cell.xlsx", "damaged workbook"), "xl/worksheets/sheet1.xml",
                _sheet_xml('<row r="1"><c r="A1"><v>abc</v></c><c r="B1"><f>A1+1</f></c></row>'))
     shutil.copyfile(good, recalcs("add-in.xlam", {"Sheet!B1": 42.0}))  # openpyxl refused the name
-    # values that are not of their cell's type (held-out probe): Python's int() words reached the user
-    for name, cell in (("infinity", '<c r="A1"><v>INF</v></c>'), ("hex", '<c r="A1"><v>0x10</v></c>'),
-                       ("word-boolean", '<c r="A1" t="b"><v>yes</v></c>')):
-        value = cell.split("<v>")[1].split("</v>")[0]
+    # values that are not of their cell's type, and a cell reference without its row (held-out
+    # probe): Python's int() words reached the user ("DD" also an internal error, on the plan's path)
+    for name, cell, value in (("infinity", '<c r="A1"><v>INF</v></c>', "INF"),
+                              ("hex", '<c r="A1"><v>0x10</v></c>', "0x10"),
+                              ("word-boolean", '<c r="A1" t="b"><v>yes</v></c>', "yes"),
+                              ("reference", '<c r="A1"><v>1</v></c><c r="DD"><f>A1</f></c>', "D")):
         _with_part(good, fails(f"not-its-type-{name}.xlsx",
-                               f"damaged workbook: a cell holds '{value}', which is not a value of the cell's type"),
+                               f"damaged workbook: the file holds '{value}' where a number belongs"),
                    "xl/worksheets/sheet1.xml", _sheet_xml(f'<row r="1">{cell}<c r="B1"><f>A1</f></c></row>'))
     # a chartsheet without the drawing Excel's schema requires (openpyxl writes one so, and fails to
     # read it back on a Python AttributeError, whose words reached the user)
