@@ -564,6 +564,10 @@ def build(folder: Path) -> list[Case]:
         _with_part(good, fails(f"not-its-type-{name}.xlsx",
                                f"damaged workbook: the file holds '{value}' where a number belongs"),
                    "xl/worksheets/sheet1.xml", _sheet_xml(f'<row r="1">{cell}<c r="B1"><f>A1</f></c></row>'))
+    # a row numbered -1 whose cell has no r (held-out probe): formulas' InvalidRangeName, a bare class name
+    _with_part(good, fails("row-before-the-first.xlsx", "cannot build the formula model: a cell or reference "
+                                                        "the engine cannot place"), "xl/worksheets/sheet1.xml",
+               _sheet_xml('<row r="-1"><c><v>40</v></c></row><row r="1"><c r="B1"><f>A1+1</f></c></row>'))
     # a chartsheet without the drawing Excel's schema requires (openpyxl writes one so, and fails to
     # read it back on a Python AttributeError, whose words reached the user)
     chartless = openpyxl.Workbook()
