@@ -442,8 +442,10 @@ def _count_tags(buf: bytes, start: int, end: int, sheet: str | None, part: str, 
     # neither, and two finds are far quicker than the regex; an array formula (or a data
     # table) is one of them
     formulas = buf.find(b"<f", start, end) >= 0 or colon and buf.find(b":f", start, end) >= 0
-    # (an attribute may spell "array" with character references: "&#97;rray")
-    if formulas and (b"array" in buf or b"dataTable" in buf or b"&#" in buf):
+    # (an attribute may spell "array" with character references, "&#97;rray": memchr for "&"
+    # first, a tenth of the time of looking for "&#" in a chunk without one)
+    if formulas and (b"array" in buf or b"dataTable" in buf
+                     or buf.find(b"&", start, end) >= 0 and b"&#" in buf):
         count.cells += _array_cells(buf, start, end)
     if count.cells > limits.max_cells:
         raise UnsafeWorkbook(f"too many cells: more than {limits.max_cells:,} "
