@@ -60,6 +60,19 @@ def cell_outside_sheet(where: str) -> WorkbookError:
                          "of a sheet is XFD1048576)")
 
 
+def missing_shared_text() -> WorkbookError:
+    """The refusal of a workbook whose cell names a shared text or a format it does not hold:
+    one sentence for both engines' readers."""
+    return WorkbookError("damaged workbook: a cell refers to a shared text or a format that is not in the file")
+
+
+def unmovable_shared_formula(detail: BaseException) -> WorkbookError:
+    """The refusal of a workbook whose shared formula cannot be moved to one of its cells (a
+    reference moved off the sheet: Excel never writes one): one sentence for both engines' readers."""
+    return WorkbookError("damaged workbook: a shared formula cannot be moved to one of its cells "
+                         f"({first_line(detail)})")
+
+
 class UnsafeWorkbook(WorkbookError):
     """A workbook refused by a check of `guard` (not a workbook, unsafe, or over a limit)."""
 

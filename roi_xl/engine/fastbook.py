@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import FastReadError
+from ..errors import FastReadError, unmovable_shared_formula
 from ..references import cell_box
 from ..xlsx.input_zip import InputZip, open_again
 from ..xlsx.package import MAIN, parse, relationships
@@ -153,7 +153,16 @@ def _formulas(formulas: list[FormulaXml], sheet: str, out: BookFacts) -> None:
             out.arrays[(sheet, ref)] = spans
         elif kind == "shared":
             if si in shared:
-                text = shared[si].at(ref)
+                try:
+                    text = shared[si].at(ref)
+                except Exception as exc:
+                    # openpyxl's Translator moved it (and is loaded): a reference moved off the
+                    # sheet is refused as the formulas path's reader refuses it (workbook.load)
+                    from openpyxl.formula.translate import TranslatorError
+
+                    if isinstance(exc, TranslatorError):
+                        raise unmovable_shared_formula(exc) from exc
+                    raise
             elif text != "=":
                 shared[si] = Shared(text, ref)
         out.formulas[(sheet, ref)] = text

@@ -458,4 +458,6 @@ def _plain(exc: BaseException) -> str:
     if isinstance(exc, (KeyError, IndexError, AttributeError, TypeError)) \
             or "Unreachable output-targets" in str(exc):
         return "a formula the engine does not handle (run with --debug for the details)"
+    if not str(exc).strip():  # formulas' InvalidRangeName says only its class's name
+        return "a cell or reference the engine cannot place (run with --debug for the details)"
     return first_line(exc)

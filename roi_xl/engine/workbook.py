@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -11,10 +12,11 @@ from typing import Any
 from formulas.excel.xlreader import load_workbook
 from formulas.tokens.operand import XlError as FormulasError
 from lxml import etree
+from openpyxl.formula.translate import TranslatorError
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from ..errors import WorkbookError, cell_outside_sheet, first_line
+from ..errors import WorkbookError, cell_outside_sheet, first_line, missing_shared_text, unmovable_shared_formula
 from ..excel import XlError, address
 from ..references import MAX_COL, MAX_ROW, column_letters
 from .bind import bind_catalogue, input_value
@@ -63,13 +65,20 @@ def load(path: str | Path) -> LoadedWorkbook:
     except (SyntaxError, etree.XMLSyntaxError, zlib.error) as exc:  # ElementTree's ParseError is one
         raise WorkbookError(f"not an Excel workbook: damaged XML inside ({exc})") from exc
     except IndexError as exc:  # openpyxl indexes the shared strings and styles a cell names
-        raise WorkbookError("damaged workbook: a cell refers to a shared text or a format that "
-                            "is not in the file") from exc
-    except (ValueError, TypeError, AttributeError) as exc:  # a cell value or address out of bounds
+        raise missing_shared_text() from exc
+    except LookupError as exc:  # an XML declaration naming an encoding Python does not know
+        raise WorkbookError(f"not an Excel workbook: damaged XML inside ({first_line(exc)})") from exc
+    except TranslatorError as exc:  # a shared formula's cell where its formula cannot be moved
+        raise unmovable_shared_formula(exc) from exc
+    except (TypeError, AttributeError) as exc:  # openpyxl tripped over a part Excel never writes so
+        # (a chartsheet without its drawing): Python's words would mean nothing to the user
+        raise WorkbookError("damaged workbook: a part is not as Excel writes it (run with --debug for "
+                            "the details)") from exc
+    except ValueError as exc:  # a cell value or address out of bounds
         # openpyxl wraps what it met ("Unable to read workbook: could not read worksheets from
         # <path>"): the wrapped error says what is wrong
         inner = exc.__cause__ or exc.__context__ or exc
-        raise WorkbookError(f"damaged workbook: {first_line(inner)}") from exc
+        raise WorkbookError(f"damaged workbook: {_cast_words(first_line(inner))}") from exc
     for ws in book.worksheets:  # openpyxl reads such a cell, then refuses to look it up
         if ws._cells and (ws.max_row > MAX_ROW or ws.max_column > MAX_COL):
             row, col = max(ws._cells, key=lambda rc: (rc[0] > MAX_ROW or rc[1] > MAX_COL, rc))
@@ -101,6 +110,17 @@ def load(path: str | Path) -> LoadedWorkbook:
         loaded.iteration = settings(calc.iterate, calc.iterateCount, calc.iterateDelta)
     loaded.fingerprint = _fingerprint(facts, prepared, loaded.iteration)
     return loaded
+
+
+# what Python says when openpyxl reads a cell's <v> as its type (int() for numbers and booleans)
+_CAST = re.compile(r"(?:invalid literal for int\(\) with base 10|could not convert string to float): (.*)$")
+
+
+def _cast_words(text: str) -> str:
+    """openpyxl's failure to read a number (a cell's value, a boolean's 0 or 1, the row of a cell's
+    reference), in the user's words."""
+    m = _CAST.match(text)
+    return f"the file holds {m.group(1)} where a number belongs (a cell's value or reference)" if m else text
 
 
 def _fingerprint(facts: BookFacts, prepared: Prepared, iteration: Iteration | None = None) -> str:

@@ -42,6 +42,7 @@ from pathlib import Path
 from roi_xl.errors import UnsafeWorkbook, first_line
 from roi_xl.excel import address
 from roi_xl.memory import size_text
+from roi_xl.references import MAX_COL, MAX_ROW, range_boundaries
 
 from .input_zip import HOLD_BELOW, InputZip
 from .lean import LeanReader, empty_stretches
@@ -95,10 +96,10 @@ def checked(path: str | os.PathLike, limits: Limits = Limits()) -> tuple[InputZi
         raise UnsafeWorkbook(f"not an Excel workbook: {_content_kind(head)}")
     try:
         zf = InputZip(path)
-    except zipfile.BadZipFile:
-        raise UnsafeWorkbook("not an Excel workbook: a damaged or truncated zip file") from None
     except zipfile.LargeZipFile:
         raise UnsafeWorkbook("not an Excel workbook: a zip file too large to read") from None
+    except _READ_ERRORS:  # zipfile's NotImplementedError for a member of a newer "zip file version"
+        raise UnsafeWorkbook("not an Excel workbook: a damaged or truncated zip file") from None
     try:
         return zf, _check_package(zf, limits)
     except BaseException:
@@ -203,8 +204,8 @@ def _check_package(zf: InputZip, limits: Limits) -> list[str]:
     try:
         pkg = zf.package()
         sheets = pkg.sheets
-    except (ValueError, KeyError, zipfile.BadZipFile) as exc:
-        for info in infos:  # a DTD there is the cause to report
+    except (ValueError, KeyError, *_READ_ERRORS) as exc:  # a damaged member read for it too
+        for info in infos:  # a DTD there (or the member that cannot be read) is the cause to report
             if _is_xml(info.filename):
                 _check_prolog(zf, info)
         raise UnsafeWorkbook(f"not an Excel workbook: {exc}") from None
@@ -300,6 +301,22 @@ def _check_head(head: bytes, name: str) -> None:
                              f"in its first {_HEAD // 1024} KB")
 
 
+_SHEET_ROOTS = ("worksheet", "chartsheet", "dialogsheet", "macrosheet")
+_MARKUP_BEFORE_ROOT = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.S)
+_ROOT_NAME = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
+
+
+def _check_sheet_root(head: bytes, part: str, sheet: str) -> None:
+    """Refuse a sheet whose part is another kind of part (styles, the workbook, relationships...):
+    read as a sheet it has no cells, and the workbook would "recalculate" without them."""
+    if _utf16(head):
+        head = head.decode(_utf16_codec(head), "replace").encode("utf-8")
+    root = _ROOT_NAME.search(_MARKUP_BEFORE_ROOT.sub(b"", head))
+    if root is not None and root.group(1).decode("ascii") not in _SHEET_ROOTS:
+        raise UnsafeWorkbook(f"damaged workbook: sheet {sheet!r} is not a sheet (its part, {part}, "
+                             f"holds a {root.group(1).decode('ascii')!r} element)")
+
+
 def _external_links(zf: zipfile.ZipFile, infos) -> list[str]:
     """External links are never followed (nor fetched): say so once per linked file."""
     out = []
@@ -382,6 +399,8 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, li
             if decode is None:
                 head = chunk[:_HEAD]
                 _check_head(head, part)
+                if sheet is not None:
+                    _check_sheet_root(head, part, sheet)
                 decode = _utf16(head) and codecs.getincrementaldecoder(
                     _utf16_codec(head))("replace").decode
             if decode:
@@ -423,7 +442,10 @@ def _count_tags(buf: bytes, start: int, end: int, sheet: str | None, part: str, 
     # neither, and two finds are far quicker than the regex; an array formula (or a data
     # table) is one of them
     formulas = buf.find(b"<f", start, end) >= 0 or colon and buf.find(b":f", start, end) >= 0
-    if formulas and (b"array" in buf or b"dataTable" in buf):
+    # (an attribute may spell "array" with character references, "&#97;rray": memchr for "&"
+    # first, a tenth of the time of looking for "&#" in a chunk without one)
+    if formulas and (b"array" in buf or b"dataTable" in buf
+                     or buf.find(b"&", start, end) >= 0 and b"&#" in buf):
         count.cells += _array_cells(buf, start, end)
     if count.cells > limits.max_cells:
         raise UnsafeWorkbook(f"too many cells: more than {limits.max_cells:,} "
@@ -459,32 +481,37 @@ def _long_texts(buf: bytes, start: int, end: int, long_formula: re.Pattern, limi
 
 
 _F_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f\s([^<>]*)>")
-_T_SPREADS = re.compile(rb"""(?:^|\s)t\s*=\s*["'](?:array|dataTable)["']""")
-_REF_ATTR = re.compile(rb"""(?:^|\s)ref\s*=\s*["']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})"""
-                       rb"""(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?["']""")
+_F_ATTR = re.compile(r"""([\w:.\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def _array_cells(buf: bytes, start: int, end: int) -> int:
-    """Cells an array formula (or a data table) fills beyond its own: its whole range is computed."""
+    """Cells an array formula (or a data table) fills beyond its own: its whole range is computed.
+    Its attributes are read as XML reads them (character references decoded, either quote), and
+    its range as widely as any reader might take it (a sheet name before "!" dropped, a whole
+    column or row counted whole, leading zeros or letter case as they come), so no spelling of
+    a range makes it count as one cell."""
     extra = 0
     for m in _F_TAG.finditer(buf, start, end):
-        attrs = m.group(1)
-        if not _T_SPREADS.search(attrs):
+        attrs = {name.split(":")[-1]: unescape(a or b)
+                 for name, a, b in _F_ATTR.findall(m.group(1).decode("utf-8", "replace"))}
+        if attrs.get("t", "").strip() not in ("array", "dataTable"):
             continue
-        ref = _REF_ATTR.search(attrs)
-        if ref is None or ref.group(3) is None:
-            continue
-        rows = abs(int(ref.group(4)) - int(ref.group(2))) + 1
-        cols = abs(_column(ref.group(3)) - _column(ref.group(1))) + 1
-        extra += rows * cols - 1
+        extra += max(_range_size(attrs.get("ref", "")) - 1, 0)
     return extra
 
 
-def _column(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ch - 64
-    return n
+def _range_size(ref: str) -> int:
+    """Cells in a range as a formula's ref attribute holds it; 1 for a text that is none."""
+    try:
+        first_col, first_row, last_col, last_row = range_boundaries(
+            ref.rpartition("!")[2].strip().replace("$", "").upper())
+    except ValueError:
+        return 1
+    if first_col is None and first_row is None:  # no range at all ("")
+        return 1
+    rows = MAX_ROW if first_row is None or last_row is None else abs(last_row - first_row) + 1
+    cols = MAX_COL if first_col is None or last_col is None else abs(last_col - first_col) + 1
+    return rows * cols
 
 
 def _cell_before(buf: bytes, at: int) -> str:

@@ -18,6 +18,8 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from roi_xl.errors import WorkbookError
+
 __all__ = ["MAIN", "STRICT_MAIN", "parser", "parse", "part_key", "MemberNames", "relationships",
            "Package", "package", "sheet_parts"]
 
@@ -138,6 +140,8 @@ class Package:
         self.strict = etree.QName(root).namespace == STRICT_MAIN
         self.sheets: dict[str, str] = {}
         self.macro_sheets: set[str] = set()  # Excel 4.0 macro sheets: never computed
+        upper: set[str] = set()  # the sheets' names and parts so far, for _checked_sheet
+        parts: set[str] = set()
         for sheets in root:
             if not isinstance(sheets.tag, str) or etree.QName(sheets).localname != "sheets":
                 continue
@@ -145,12 +149,32 @@ class Package:
                 if not isinstance(sheet.tag, str) or etree.QName(sheet).localname != "sheet":
                     continue
                 target = by_id.get(_r_id(sheet))
-                member = self.names.get(target) if target else None
-                if member is not None:
-                    self.sheets[sheet.get("name")] = member
-                    if kinds.get(_r_id(sheet), "").lower().endswith(("/xlmacrosheet",
-                                                                      "/xlintlmacrosheet")):
-                        self.macro_sheets.add(sheet.get("name"))
+                name, member = _checked_sheet(sheet.get("name"), self.names.get(target) if target else None,
+                                              upper, parts)
+                self.sheets[name] = member
+                if kinds.get(_r_id(sheet), "").lower().endswith(("/xlmacrosheet", "/xlintlmacrosheet")):
+                    self.macro_sheets.add(name)
+        if not self.sheets:  # Excel opens none: read, it would "recalculate" with nothing in it
+            raise WorkbookError(f"damaged workbook: its workbook part, {self.workbook}, lists no sheet")
+
+
+def _checked_sheet(name: str | None, member: str | None, upper: set[str], parts: set[str]) -> tuple[str, str]:
+    """Refuse a sheet Excel itself would have to repair: one without a name, one named as another
+    is (letter case aside, as Excel compares them; `upper`: the names so far, upper case), or whose
+    part the file does not hold or another sheet's is (`parts`). Read as if it were not there, its
+    cells would silently be gone. Records the sheet in `upper` and `parts`; returns (name, member)."""
+    if not name:
+        raise WorkbookError("damaged workbook: a sheet without a name")
+    if name.upper() in upper:
+        raise WorkbookError(f"damaged workbook: two sheets named {name!r}")
+    if member is None:
+        raise WorkbookError(f"damaged workbook: sheet {name!r} has no part in the file (its "
+                            "relationship is missing or names a part the file does not hold)")
+    if member in parts:
+        raise WorkbookError(f"damaged workbook: sheet {name!r} is the part of another sheet too ({member})")
+    upper.add(name.upper())
+    parts.add(member)
+    return name, member
 
 
 def package(zf: zipfile.ZipFile) -> Package:

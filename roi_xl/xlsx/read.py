@@ -31,7 +31,7 @@ from typing import TypeVar
 
 from lxml import etree
 
-from roi_xl.errors import FastReadError, cell_outside_sheet
+from roi_xl.errors import FastReadError, cell_outside_sheet, missing_shared_text
 from roi_xl.excel import XlError, address, date_to_serial
 from roi_xl.references import IN_SHEET, outside_sheet
 
@@ -269,6 +269,10 @@ class _Cells:
     def shared(self, index: str) -> str:
         if self.strings is None:
             self.strings = _shared_strings(self.zf, self.pkg)
+        # the index as a count: "-1" (Python's last) or "1.0" names no shared text
+        index = index.strip()
+        if not (index.isascii() and index.isdigit()) or int(index) >= len(self.strings):
+            raise missing_shared_text()
         return self.strings[int(index)]
 
     def row(self, row: etree._Element) -> None:
@@ -294,8 +298,12 @@ class _Cells:
         if f is None and not has_value and inline is None:
             return
         ref = c.get("r").upper()
-        if _in_sheet(ref) is None and outside_sheet(ref):  # refused as the formulas path does (a
-            raise cell_outside_sheet(address(self.name, ref))  # plain row holds none: lean.py)
+        if _in_sheet(ref) is None:
+            if outside_sheet(ref):  # refused as the formulas path does (a plain row holds none: lean.py)
+                raise cell_outside_sheet(address(self.name, ref))
+            # no cell's name ("$A$1", "1A", "DD"): the formulas path reads it as openpyxl does, or
+            # refuses it; kept as it is, its value was lost and its formula broke the plan
+            raise FastReadError(f"{self.name}: a cell named {ref!r}")
         self.sheet.filled.append(ref)
         style = c.get("s")
         if style is not None and self.styles is not None:

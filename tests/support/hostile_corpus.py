@@ -21,6 +21,7 @@ from pathlib import Path
 import openpyxl
 
 from tests.support.libreoffice import find_soffice, write_profile
+from tests.support.workbook_fixtures import add_shared_strings
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -91,6 +92,43 @@ def _patch_declared_size(path: Path, member: str, size: int) -> None:
             name_at = at + (30 if signature == b"PK\x03\x04" else 46)
             if data[name_at:name_at + len(name)] == name:
                 struct.pack_into("<I", data, at + offset, size)
+            at += 4
+    path.write_bytes(bytes(data))
+
+
+def _shared_strings_book(path: Path, good: Path, strings: list[str], rows: str) -> Path:
+    """`good` with a shared-strings part holding `strings` (in order) and the sheet `rows`."""
+    members = _members(good)
+    add_shared_strings(members, strings)
+    members["xl/worksheets/sheet1.xml"] = _sheet_xml(rows)
+    return _rezip(path, members)
+
+
+def _sheet_list(path: Path, good: Path, sheets: str, rels: str = "", target: str | None = None) -> Path:
+    """`good` whose workbook lists `sheets` (<sheet> elements) instead of its one sheet, with the
+    relationships `rels` added and its sheet's relationship target made `target` (when given)."""
+    members = _members(good)
+    book = members["xl/workbook.xml"]
+    start = book.index(b"<sheets>") + len(b"<sheets>")
+    members["xl/workbook.xml"] = book[:start] + sheets.encode() + book[book.index(b"</sheets>"):]
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", rels.encode() + b"</Relationships>")
+    if target is not None:
+        members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+            b'Target="/xl/worksheets/sheet1.xml"', target.encode())
+    return _rezip(path, members)
+
+
+def _zip_field(path: Path, member: str, local: int, central: int, value: int) -> None:
+    """Write the 2-byte `value` into a header field of `member`: at `local` in its local header
+    and `central` in its central directory entry (offsets from each header's signature)."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    for signature, offset, name_at in ((b"PK\x03\x04", local, 30), (b"PK\x01\x02", central, 46)):
+        at = 0
+        while (at := data.find(signature, at)) >= 0:
+            if data[at + name_at:at + name_at + len(name)] == name:
+                struct.pack_into("<H", data, at + offset, value)
             at += 4
     path.write_bytes(bytes(data))
 
@@ -207,10 +245,11 @@ def _content_type_decoy(path: Path, good: Path) -> Path:
     return _rezip(path, members)
 
 
-def _array_over_the_sheet(path: Path, good: Path, ref: str) -> Path:
-    """One array formula whose range covers `ref`: every cell in it is a cell to compute."""
+def _array_over_the_sheet(path: Path, good: Path, ref: str, attrs: str = 't="array" ref="{ref}"') -> Path:
+    """One array formula whose range covers `ref` (its <f>'s attributes `attrs`): every cell in
+    it is a cell to compute."""
     return _with_part(good, path, "xl/worksheets/sheet1.xml", _sheet_xml(
-        f'<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="array" ref="{ref}">A1*2</f></c></row>'))
+        f'<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f {attrs.format(ref=ref)}>A1*2</f></c></row>'))
 
 
 def _xlm_macro_book(path: Path, good: Path) -> Path:
@@ -349,6 +388,20 @@ def build(folder: Path) -> list[Case]:
              f'<sst xmlns="{MAIN_NS}"/>').encode("utf-16")
     _with_part(good, fails("utf16-dtd.xlsx", "unsafe XML in xl/sharedStrings.xml"),
                "xl/sharedStrings.xml", utf16)
+    # (held-out probe) a part read to find the sheets, compressed by a method no zip reader knows
+    # (99): zipfile's NotImplementedError reached the user as an "unexpected failure"
+    unknown = fails("unknown-compression.xlsx", "not an Excel workbook: xl/_rels/workbook.xml.rels cannot be "
+                                                "read (That compression method is not supported)")
+    shutil.copyfile(good, unknown)
+    _zip_field(unknown, "xl/_rels/workbook.xml.rels", 8, 10, 99)   # the compression method fields
+    # a member needing a "zip file version" past zipfile's (6.3): its NotImplementedError escaped the API
+    newer = fails("newer-zip-version.xlsx", "not an Excel workbook: a damaged or truncated zip file")
+    shutil.copyfile(good, newer)
+    _zip_field(newer, "xl/styles.xml", 4, 6, 99)                    # version needed to extract: 9.9
+    # an encoding no XML reader here knows (Office Open XML parts are UTF-8 or UTF-16): an internal error
+    _with_part(good, fails("unknown-encoding.xlsx", "not an Excel workbook: damaged XML inside "
+                                                    "(unknown encoding: EBCDIC-US)"), "xl/worksheets/sheet1.xml",
+               _sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>').replace(b"UTF-8", b"EBCDIC-US"))
     crc = bytearray(data)   # one byte of the sheet's compressed data flipped: a CRC error
     crc[data.find(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml") + 5] ^= 0xFF
     fails("bad-crc.xlsx", "not an Excel workbook").write_bytes(bytes(crc))
@@ -398,6 +451,49 @@ def build(folder: Path) -> list[Case]:
     _array_over_the_sheet(fails("array-over-the-sheet.xlsx", "too many cells: more than 1,000,000"),
                           good, "B1:XFD1048576")
     _array_over_the_sheet(recalcs("array-formula.xlsx", {"Sheet!B1": 2.0}), good, "B1")
+    # the same range however XML or a reader may spell it (held-out probe): whole columns B:XFD
+    # (16,383 x 1,048,576 cells) or rows, a sheet name, leading zeros, a character reference in
+    # the range or in "array", single quotes, a space: each is more than a million cells
+    for name, ref, attrs in (
+            ("whole-columns", "B:XFD", 't="array" ref="{ref}"'),
+            ("whole-rows", "1:1048576", 't="array" ref="{ref}"'),
+            ("sheet-named", "Sheet!B1:XFD1048576", 't="array" ref="{ref}"'),
+            ("leading-zeros", "B00000001:XFD001048576", 't="array" ref="{ref}"'),
+            ("escaped-colon", "B1&#58;XFD1048576", 't="array" ref="{ref}"'),
+            ("escaped-type", "B1:XFD1048576", 't="&#97;rray" ref="{ref}"'),
+            ("single-quotes", "B1:XFD1048576", "t='array' ref='{ref}'"),
+            ("spaced", " B1:XFD1048576", 't="array" ref="{ref}"')):
+        _array_over_the_sheet(fails(f"array-over-the-sheet-{name}.xlsx", "too many cells: more than 1,000,000"),
+                              good, ref, attrs)
+
+    # ---- sheets Excel would have to repair (held-out probe): read as if they were not there,
+    # their cells were silently gone and the workbook "recalculated" with nothing in it
+    sheet = f'<sheet xmlns:r="{REL_NS}" name="{{name}}" sheetId="{{n}}" r:id="{{rid}}"/>'
+    nowhere = "has no part in the file"
+    for name, target in (("part-missing", 'Target="/xl/worksheets/gone.xml"'),
+                         ("target-outside", 'Target="../../../../etc/passwd"'),
+                         ("target-external", 'Target="file:///etc/passwd" TargetMode="External"'),
+                         ("target-empty", 'Target=""')):
+        _sheet_list(fails(f"sheet-{name}.xlsx", f"damaged workbook: sheet 'Sheet' {nowhere}"), good,
+                    sheet.format(name="Sheet", n=1, rid="rId1"), target=target)
+    _sheet_list(fails("sheet-relationship-missing.xlsx", nowhere), good, sheet.format(name="Sheet", n=1, rid="rId9"))
+    worksheet = '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/' \
+                'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    _sheet_list(fails("sheets-one-name.xlsx", "damaged workbook: two sheets named 'SHEET'"), good,
+                sheet.format(name="Sheet", n=1, rid="rId1") + sheet.format(name="SHEET", n=2, rid="rId9"),
+                worksheet.replace("sheet1.xml", "sheet2.xml"))
+    _sheet_list(fails("sheets-one-part.xlsx", "sheet 'Twin' is the part of another sheet too"), good,
+                sheet.format(name="Sheet", n=1, rid="rId1") + sheet.format(name="Twin", n=2, rid="rId9"),
+                worksheet)
+    _sheet_list(fails("no-sheet.xlsx", "damaged workbook: its workbook part, xl/workbook.xml, lists no sheet"),
+                good, "")
+    # a sheet whose part is another kind of part: read as a sheet it held no cell
+    for name, target in (("styles", "styles.xml"), ("workbook", "workbook.xml"),
+                         ("relationships", "_rels/workbook.xml.rels")):
+        root = {"styles": "styleSheet", "workbook": "workbook", "relationships": "Relationships"}[name]
+        _sheet_list(fails(f"sheet-is-{name}.xlsx", f"damaged workbook: sheet 'Sheet' is not a sheet (its part, "
+                                                   f"xl/{target}, holds a '{root}' element)"),
+                    good, sheet.format(name="Sheet", n=1, rid="rId1"), target=f'Target="{target}"')
 
     # ---- wildcards (issue 19, item 4): 25 "*a" then "*b" never matches "a"*40+"!", and a
     # backtracking regex tries every way of splitting the a's first
@@ -440,6 +536,13 @@ def build(folder: Path) -> list[Case]:
     damaged = "a cell refers to a shared text or a format that is not in the file"
     _with_part(good, fails("shared-string-missing.xlsx", damaged), "xl/worksheets/sheet1.xml",
                _sheet_xml('<row r="1"><c r="A1" t="s"><v>5</v></c><c r="B1"><f>A1&amp;"x"</f></c></row>'))
+    # a shared-text index that is no count of the texts (held-out probe): -1 read the last text
+    # ("b"), 1.0 and "zero" raised a ValueError's words; a file that holds "a" and "b" has none of them
+    for name, index in (("negative", "-1"), ("fraction", "1.0"), ("word", "zero")):
+        _shared_strings_book(fails(f"shared-string-{name}.xlsx", damaged), good, ["a", "b"],
+                             f'<row r="1"><c r="A1" t="s"><v>{index}</v></c><c r="B1"><f>A1&amp;"x"</f></c></row>')
+    _shared_strings_book(recalcs("shared-string-last.xlsx", {"Sheet!B1": "bx"}), good, ["a", "b"],
+                         '<row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1"><f>A1&amp;"x"</f></c></row>')
     # A conditional format naming a differential format the file lacks: openpyxl refused the file,
     # but no workbook the plan computes goes through openpyxl (issue 12) and nothing the engine reads
     # is damaged: it is recalculated, the part kept as it was.
@@ -452,6 +555,26 @@ def build(folder: Path) -> list[Case]:
     _with_part(good, fails("text-in-a-number-cell.xlsx", "damaged workbook"), "xl/worksheets/sheet1.xml",
                _sheet_xml('<row r="1"><c r="A1"><v>abc</v></c><c r="B1"><f>A1+1</f></c></row>'))
     shutil.copyfile(good, recalcs("add-in.xlam", {"Sheet!B1": 42.0}))  # openpyxl refused the name
+    # values that are not of their cell's type, and a cell reference without its row (held-out
+    # probe): Python's int() words reached the user ("DD" also an internal error, on the plan's path)
+    for name, cell, value in (("infinity", '<c r="A1"><v>INF</v></c>', "INF"),
+                              ("hex", '<c r="A1"><v>0x10</v></c>', "0x10"),
+                              ("word-boolean", '<c r="A1" t="b"><v>yes</v></c>', "yes"),
+                              ("reference", '<c r="A1"><v>1</v></c><c r="DD"><f>A1</f></c>', "D")):
+        _with_part(good, fails(f"not-its-type-{name}.xlsx",
+                               f"damaged workbook: the file holds '{value}' where a number belongs"),
+                   "xl/worksheets/sheet1.xml", _sheet_xml(f'<row r="1">{cell}<c r="B1"><f>A1</f></c></row>'))
+    # a row numbered -1 whose cell has no r (held-out probe): formulas' InvalidRangeName, a bare class name
+    _with_part(good, fails("row-before-the-first.xlsx", "cannot build the formula model: a cell or reference "
+                                                        "the engine cannot place"), "xl/worksheets/sheet1.xml",
+               _sheet_xml('<row r="-1"><c><v>40</v></c></row><row r="1"><c r="B1"><f>A1+1</f></c></row>'))
+    # a chartsheet without the drawing Excel's schema requires (openpyxl writes one so, and fails to
+    # read it back on a Python AttributeError, whose words reached the user)
+    chartless = openpyxl.Workbook()
+    chartless.active.title = "Sheet"
+    chartless.active["A1"], chartless.active["B1"] = 1, "=A1+1"
+    chartless.create_chartsheet("Chart1")
+    chartless.save(fails("chartsheet-without-drawing.xlsx", "damaged workbook: a part is not as Excel writes it"))
 
     # ---- one formula the engine cannot read costs its cell, not the workbook (item 7); values
     # Excel gives where the engine was wrong (item 8)
@@ -528,6 +651,14 @@ def build(folder: Path) -> list[Case]:
                "xl/worksheets/sheet1.xml", _sheet_xml(
                    '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="shared" si="0"/><v>7</v></c>'
                    '<c r="C1"><f>B1+A1</f><v>8</v></c><c r="D1"><f>A1*2</f></c></row>'))
+
+    # a shared formula's cell outside its range, where the formula moved from XFD1 to A2 would
+    # name a column before A (Excel never writes one; held-out probe): an internal error on both paths
+    _with_part(good, fails("shared-formula-off-the-sheet.xlsx",
+                           "damaged workbook: a shared formula cannot be moved to one of its cells"),
+               "xl/worksheets/sheet1.xml", _sheet_xml(
+                   '<row r="1"><c r="XFC1"><v>1</v></c><c r="XFD1"><f t="shared" si="0" ref="XFD1:XFD2">XFC1+1</f>'
+                   '</c></row><row r="2"><c r="A2"><f t="shared" si="0"/></c></row>'))
 
     # ---- iterative calculation (item 7): circular references computed as Excel iterates them
     # (roi_xl/engine/iteration.py cites the rule). A1 = 100 + B1/4, B1 = A1/2, C1 = 2*A1, defaults
