@@ -22,7 +22,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import FastReadError, NeedFormulas, OutOfMemory, Untranslatable, WorkbookError, first_line
 from ..references import destination
@@ -278,10 +278,9 @@ def same_value(a, b) -> bool:
 
 def _lambdas(loaded: LoadedWorkbook) -> dict[str, str]:
     """The workbook-level names holding a LAMBDA (recursive_names.py)."""
-    book: Any = loaded.book  # openpyxl's workbook
-    names = book.defined_names
-    items = names.items() if hasattr(names, "items") else ((n.name, n) for n in names.definedName)
-    return named_lambdas({name: defined.value for name, defined in items})
+    from .workbook import defined_texts  # openpyxl's side: imported only when it is used
+
+    return named_lambdas(defined_texts(loaded))
 
 
 class _Cell:

@@ -29,7 +29,8 @@ from .bind import from_formulas, input_value, quiet_formulas
 from .functions import offset
 from .iteration import components
 from .model_iteration import CircularGroups
-from .workbook import BOOK_NAME, LoadedWorkbook
+from .recursive_names import circular_names
+from .workbook import BOOK_NAME, LoadedWorkbook, defined_texts
 
 quiet_formulas()  # formulas' models draw a progress bar: not in our output
 
@@ -197,6 +198,9 @@ class CompiledWorkbook:
                 self._function = model.compile(self.inputs + cut, compiled_outputs)
         except Exception as exc:
             _raise_interrupt(exc)
+            names = circular_names(defined_texts(loaded))  # which schedula refuses wordlessly
+            if names:
+                raise CircularReferenceError([f"the names {', '.join(names)}"]) from exc
             raise WorkbookError(f"cannot compile the formulas: {_plain(exc)}") from exc
         self.shared = not model.folded_constant_reads
         # Formulas without inputs (=SEQUENCE(3)) are computed once, while compiling: keep their arrays.

@@ -1,4 +1,5 @@
-"""Named LAMBDAs that call themselves: which they are, and how deep Excel lets them go.
+"""Named LAMBDAs that call themselves: which they are, and how deep Excel lets them go; and defined
+names whose formulas read each other round in a circle.
 
 Excel lets a defined name hold a LAMBDA that calls the name again (FACTREC =
 `LAMBDA(n, IF(n<=1, 1, n*FACTREC(n-1)))`, stored as `_xlfn.LAMBDA(_xlpm.n, ...)`). `formulas`
@@ -20,6 +21,7 @@ import contextlib
 import re
 import sys
 
+from .iteration import components
 from .rewrite import call_arguments, mask_quoted
 
 OPERAND_STACK = 1024
@@ -41,6 +43,21 @@ def self_calling(lambdas: dict[str, str]) -> list[str]:
     """The names of `lambdas` whose LAMBDA calls the name itself."""
     return sorted(name for name, text in lambdas.items() if re.search(
         rf"(?<![\w.!\]\x00]){re.escape(name)}\s*\(", mask_quoted(text), re.IGNORECASE))
+
+
+def circular_names(names: dict[str, str]) -> list[str]:
+    """The names of `names` (name -> formula text) that read themselves through the others' formulas
+    (X = Y+1, Y = X+1; or X = X*2), sorted: Excel computes a cell reading one as a circular reference.
+    A name is read where it stands as a whole word, not called, not a sheet's name, not in a text."""
+    upper = {name.upper(): name for name in names}
+    if not upper:
+        return []
+    word = re.compile(r"(?<![\w.!\]\x00])(" + "|".join(
+        re.escape(n) for n in sorted(upper, key=len, reverse=True)) + r")(?![\w.!(])", re.IGNORECASE)
+    reads = {name.upper(): {m.group(1).upper() for m in word.finditer(mask_quoted(text or ""))}
+             for name, text in names.items()}
+    return sorted(upper[n] for group in components(list(reads), lambda n: reads.get(n, ()))
+                  for n in group if len(group) > 1 or n in reads[n])
 
 
 def parameters_and_body(text: str) -> tuple[list[str], str] | None:

@@ -49,6 +49,13 @@ class LoadedWorkbook:
         self._by_upper = {name.upper(): name for name in self.book.sheetnames}
 
 
+def defined_texts(loaded: LoadedWorkbook) -> dict[str, str]:
+    """The workbook-level defined names and their formula texts, as the formulas model reads them."""
+    names: Any = loaded.book.defined_names  # openpyxl's: a dict, or a list of them (older versions)
+    items = names.items() if hasattr(names, "items") else ((n.name, n) for n in names.definedName)
+    return {name: defined.value for name, defined in items}
+
+
 def load(path: str | Path) -> LoadedWorkbook:
     """Read a workbook, rewrite its formulas for `formulas`, and fingerprint them."""
     path = Path(path)

@@ -297,8 +297,8 @@ def _iterating(path: Path, good: Path, rows: str, calc: str) -> Path:
 
 
 def _lambda_book(path: Path, names: dict[str, str], cells: dict[str, object]) -> Path:
-    """A workbook whose defined names hold LAMBDAs written as Excel stores them (_xlfn.LAMBDA,
-    _xlpm. before each parameter), called from `cells` by name."""
+    """A workbook whose defined names hold the texts `names` (LAMBDAs written as Excel stores them:
+    _xlfn.LAMBDA, _xlpm. before each parameter), read or called from `cells` by name."""
     from openpyxl.workbook.defined_name import DefinedName
 
     wb = openpyxl.Workbook()
@@ -704,6 +704,13 @@ def build(folder: Path) -> list[Case]:
     # ---- formulas that cannot be computed as written
     _book(fails("circular.xlsx", "circular reference among"),
           {"A1": "=A2+1", "A2": "=A1*2", "B1": 3})
+    # names whose formulas read each other: Excel reports a circular reference, as for cells (the
+    # formulas engine refused them wordlessly: "cannot compile the formulas")
+    _lambda_book(fails("circular-names.xlsx", "circular reference among the names NEXT_YEAR, THIS_YEAR"),
+                 {"THIS_YEAR": "NEXT_YEAR-1", "NEXT_YEAR": "THIS_YEAR+1"}, {"A1": 5, "B1": "=THIS_YEAR*A1"})
+    # a chain of names is no circle: BASE = 40 + A1 (2) = 42, DOUBLE = 84, B1 = 84 + 1
+    _lambda_book(recalcs("names-reading-names.xlsx", {"Sheet!B1": 85.0}),
+                 {"BASE": "40+Sheet!$A$1", "DOUBLE": "BASE*2"}, {"A1": 2, "B1": "=DOUBLE+1"})
     _book(recalcs("unknown-function.xlsx", {"Sheet!A1": "#NAME?", "Sheet!A2": "fallback",
                                             "Sheet!A3": 3.0},
                   warning="Sheet!A1: unknown function NO_SUCH_FN"),
