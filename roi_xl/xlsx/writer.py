@@ -44,7 +44,7 @@ from .sheet_edit import CellEdit, SheetEdit
 from .splice import without_elements
 from .zipcopy import write_zip
 
-__all__ = ["write_values", "write_inputs", "plan"]
+__all__ = ["write_values", "write_inputs", "by_reference", "positions"]
 
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
@@ -119,10 +119,6 @@ def positions(edits: Mapping[str, CellEdit]) -> dict[tuple[int, int], CellEdit]:
     """{"B7": edit} (as by_reference gives) keyed by (row, column), as the tree edit wants."""
     return {_parse_ref(ref): edit for ref, edit in edits.items()}
 
-
-def plan(values: Mapping[tuple[str, str], object]) -> dict[str, dict[tuple[int, int], CellEdit]]:
-    """sheet -> {(row, col): (t, text, value)}, every key and value checked before any I/O."""
-    return {sheet: positions(edits) for sheet, edits in by_reference(values).items()}
 
 
 # --------------------------------------------------------------------------- calcChain

@@ -12,7 +12,12 @@ from roi_xl.excel import XlError
 from roi_xl.xlsx import sheet_edit
 from roi_xl.xlsx.cell_bytes import write_cells, write_part
 from roi_xl.xlsx.sheet_edit import SheetEdit
-from roi_xl.xlsx.writer import by_reference, plan
+from roi_xl.xlsx.writer import by_reference, positions
+
+
+def _by_position(values: dict) -> dict:
+    """Sheet S's edits of {"B7": value}, keyed (row, column) as the tree edit takes them."""
+    return positions(by_reference({("S", ref): v for ref, v in values.items()})["S"])
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
@@ -32,7 +37,7 @@ def written(xml: str, values: dict, *, tree: bool = False, monkeypatch=None) -> 
     sheet = SheetEdit(original, "sheet.xml")
     if tree:
         monkeypatch.setattr(sheet_edit, "write_cells", lambda fragment, cells: None)
-    sheet.apply(plan({("S", ref): v for ref, v in values.items()})["S"], False)
+    sheet.apply(_by_position(values), False)
     return sheet.to_bytes(original)
 
 
@@ -52,7 +57,7 @@ def test_same_bytes_as_the_tree_edit(form, monkeypatch):
     xml, values = _form_sheet(form)
     sheet = SheetEdit(xml.encode(), "sheet.xml")
     fragment = etree.tostring(sheet.sheet_data, encoding="UTF-8")
-    assert write_cells(fragment, plan({("S", ref): v for ref, v in values.items()})["S"]) is not None
+    assert write_cells(fragment, _by_position(values)) is not None
     fast = written(xml, values)
     assert fast == written(xml, values, tree=True, monkeypatch=monkeypatch)
     assert b"<v>a&amp;b&lt;c&gt;d&#13;e\"f\tg\nh \xc3\xa9 \xf0\x9d\x84\x9e</v>" in fast  # as lxml escapes text
@@ -83,7 +88,7 @@ def test_anything_unusual_is_left_to_the_tree(xml, monkeypatch):
     sheet = HEAD + "<sheetData>" + xml + "</sheetData></worksheet>"
     values = {"A1": 10, "B1": "t"}
     fragment = sheet[sheet.index("<sheetData>"):sheet.index("</worksheet>")].encode()
-    assert write_cells(fragment, plan({("S", r): v for r, v in values.items()})["S"]) is None
+    assert write_cells(fragment, _by_position(values)) is None
     assert written(sheet, values) == written(sheet, values, tree=True, monkeypatch=monkeypatch)
 
 

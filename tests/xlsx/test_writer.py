@@ -23,7 +23,7 @@ from roi_xl.xlsx import writer
 from roi_xl.xlsx.cells import cell_text, encode, error_text
 from roi_xl.xlsx.package import sheet_parts
 from roi_xl.xlsx.sheet_edit import SheetEdit
-from roi_xl.xlsx.writer import by_reference, plan, write_values
+from roi_xl.xlsx.writer import by_reference, positions, write_values
 
 from tests.support import workbook_fixtures as fx
 
@@ -480,7 +480,7 @@ def test_output_keeps_permissions_of_existing_destination(rich, tmp_path):
 def edit_sheet(xml: str, values, values_only=False) -> bytes:
     original = xml.encode()
     sheet = SheetEdit(original, "sheet.xml")
-    sheet.apply(plan({("S", ref): v for ref, v in values.items()})["S"], values_only)
+    sheet.apply(positions(by_reference({("S", ref): v for ref, v in values.items()})["S"]), values_only)
     return sheet.to_bytes(original)
 
 
@@ -557,15 +557,15 @@ def test_cells_named_unusually_are_still_found():
     ("B7", (7, 2)), ("b7", (7, 2)), ("$B$7", (7, 2)), ("B$7", (7, 2)), (" B7 ", (7, 2)), ("B007", (7, 2)),
     ("XFD1048576", (1048576, 16384)), ("A1", (1, 1)), ("AA10", (10, 27)),
 ])
-def test_plan_reads_references(ref, cell):
-    assert plan({("S", ref): 1}) == {"S": {cell: (None, "1", 1)}}
+def test_the_writer_reads_references(ref, cell):
+    assert positions(by_reference({("S", ref): 1})["S"]) == {cell: (None, "1", 1)}
 
 
 @pytest.mark.parametrize("ref", ["A0", "XFE1", "A1048577", "A10000000", "AAAA1", "B", "7", "1A", "\u00e91",
                                  "B7x", "B:7", "B\u00b2", "B2:B3", "", 7, None])
-def test_plan_refuses_what_is_not_one_cell(ref):
+def test_the_writer_refuses_what_is_not_one_cell(ref):
     with pytest.raises(ValueError):
-        plan({("S", ref): 1})
+        by_reference({("S", ref): 1})
 
 
 @pytest.mark.parametrize("refs, named", [
