@@ -32,8 +32,8 @@ from formulas.functions import XlError as FormulasError
 from formulas.functions import logic as _logic
 
 from ...excel import ERROR_TYPE_NUMBERS
-from ...references import MAX_ARRAY_VALUES, MAX_ROW
-from ._args import NUM, OMITTED_MARKER, VALUE, array_result, check_array_size, to_number
+from ...references import MAX_ROW
+from ._args import OMITTED_MARKER, VALUE, array_result, check_array_size, to_number
 from ._args import Fail as _Fail
 from ._args import grid as _grid
 from ._args import scalar as _scalar
@@ -287,8 +287,10 @@ def xtake(array, rows, columns=None):
 def xmakearray(rows, cols, func):
     """formulas' MAKEARRAY, which calls the LAMBDA once a value: past the values one array may hold
     #NUM! before the first call (MAKEARRAY(1E5,1E5,...) ran past any time limit)."""
-    if rows * cols > MAX_ARRAY_VALUES:
-        return [[NUM]]
+    try:
+        check_array_size(rows, cols)
+    except _Fail as fail:
+        return [[fail.err]]
     return _logic.xmakearray(rows, cols, func)
 
 
